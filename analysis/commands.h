@@ -10,5 +10,7 @@
 
 int	cmd_query(int argc, char **argv);	/* twsim query DB [NAME|SQL] */
 int	cmd_export(int argc, char **argv);	/* twsim export DB TABLE -o F */
+int	cmd_report(int argc, char **argv);	/* twsim report DB [...] */
+int	cmd_plot(int argc, char **argv);	/* twsim plot DB METRIC -o F */
 
 #endif /* TWSIM_ANALYSIS_COMMANDS_H */
