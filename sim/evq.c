@@ -1,0 +1,435 @@
+/*
+ * evq.c -- the event queue: an implicit 4-ary min-heap of timed callbacks.
+ *
+ * Two arrays make the queue:
+ *
+ *  - the heap proper, of 16-byte entries {time, key}.  The key packs the
+ *    insertion sequence number (high EVQ_SEQ_BITS bits) above the index of
+ *    the event's record (low EVQ_SLOT_BITS bits).  Sequence numbers are
+ *    unique, so comparing (time, key) is comparing (time, sequence): equal
+ *    times pop in push order (libuv's start_id tie-break), and the record
+ *    index rides along for free.  Four 16-byte siblings fill one 64-byte
+ *    cache line: the array is 64-byte aligned and the root sits at index
+ *    HEAP_BASE = 3, so the children of every node, 4k+4 .. 4k+7 in array
+ *    terms, start on a line boundary.  A 4-ary heap is half as deep as a
+ *    binary one, and each level costs one line.
+ *
+ *  - the records, {fn, arg, pos, gen}, in a slot array that grows by
+ *    doubling, with a LIFO free list threaded through `pos` (the most
+ *    recently freed, still cached record is reused first).  A pending
+ *    record's `pos` is its entry's index in the heap, kept current by every
+ *    move (libevent's minheap-internal.h), so cancel finds its entry in O(1)
+ *    and removes it in O(log n) without search.
+ *
+ * Handles are (generation << 32 | slot).  A record's generation is odd
+ * while it is pending and even while it is free, and it is bumped on every
+ * allocation and every release; so a handle of an event that fired or was
+ * cancelled, or one never issued, does not match and cancel returns
+ * EVQ_ENOENT.  Handle 0 carries generation 0, which is even: never valid.
+ * (A slot must be reused 2^31 times before a stale handle can alias again.)
+ *
+ * Sift-up and sift-down move a hole instead of swapping entries, so each
+ * level writes one entry and one record position.  Pop uses the
+ * bottom-up variant (Floyd, Wegener): the hole at the root is walked down
+ * to a leaf along the smaller children without comparing against the
+ * displaced last entry, which is then sifted up from there.  The last entry
+ * is usually one of the latest events, so it rarely climbs, and each level
+ * saves a comparison.
+ *
+ * When EVQ_SEQ_BITS of sequence numbers run out (2^36 pushes, hours of
+ * simulation at tens of millions of events per second), the pending
+ * entries' sequence numbers are renumbered 0..n-1 in their existing order.
+ * The renumbering preserves every pairwise comparison, so the heap stays a
+ * heap untouched: only keys change.
+ *
+ * Nothing here allocates in the steady state: once both arrays have grown
+ * to the largest number of pending events, push, pop and cancel only move
+ * entries.
+ */
+#include "config.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/evq.h"
+
+#ifndef EVQ_SLOT_BITS
+#define EVQ_SLOT_BITS	28		/* at most 268 million pending events */
+#endif
+#define EVQ_SEQ_BITS	(64 - EVQ_SLOT_BITS)
+#define SLOT_MASK	((UINT64_C(1) << EVQ_SLOT_BITS) - 1)
+#define SEQ_LIMIT	(UINT64_C(1) << EVQ_SEQ_BITS)
+#define MAX_SLOTS	((size_t)1 << EVQ_SLOT_BITS)
+
+#define HEAP_BASE	3		/* array index of the root */
+#define HEAP_ALIGN	64		/* one cache line of four siblings */
+#define INITIAL_CAP	64
+#define FREE_END	UINT32_MAX	/* end of the free list */
+
+struct hent {
+	sim_time_t	time;
+	uint64_t	key;		/* seq << EVQ_SLOT_BITS | slot */
+};
+
+struct evrec {
+	evq_fn		fn;
+	void		*arg;
+	uint32_t	pos;		/* heap index, or next free slot */
+	uint32_t	gen;		/* odd: pending, even: free */
+};
+
+struct evq {
+	struct hent	*heap;		/* entries at [HEAP_BASE, HEAP_BASE+n) */
+	size_t		 n;		/* pending events */
+	size_t		 heapcap;	/* entries the heap can hold */
+	struct evrec	*recs;
+	size_t		 nrecs;		/* records allocated */
+	uint32_t	 freelist;	/* first free record, or FREE_END */
+	uint64_t	 seq;		/* next sequence number */
+};
+
+/* Children of array index i start at 4i - 8 (root HEAP_BASE -> 4). */
+#define FIRST_CHILD(i)	(4 * (i) - 8)
+#define PARENT(i)	(((i) - 4) / 4 + HEAP_BASE)
+
+static inline int
+hent_less(const struct hent *a, const struct hent *b)
+{
+	return a->time < b->time || (a->time == b->time && a->key < b->key);
+}
+
+static inline uint32_t
+key_slot(uint64_t key)
+{
+	return (uint32_t)(key & SLOT_MASK);
+}
+
+static int
+heap_grow(struct evq *q)
+{
+	struct hent *nh;
+	size_t ncap;
+
+	ncap = q->heapcap == 0 ? INITIAL_CAP : q->heapcap * 2;
+	/*
+	 * posix_memalign, not realloc, so the sibling groups stay on cache
+	 * lines; the copy happens once per doubling.  Room for HEAP_BASE
+	 * unused entries in front, and for a full group of four children
+	 * behind the last node (the sift-down reads whole groups only when
+	 * they are complete, but the slack keeps the arithmetic simple).
+	 */
+	if (posix_memalign((void **)&nh, HEAP_ALIGN,
+	    (ncap + HEAP_BASE + 4) * sizeof(*nh)) != 0)
+		return EVQ_ENOMEM;
+	if (q->heap != NULL) {
+		memcpy(nh + HEAP_BASE, q->heap + HEAP_BASE,
+		    q->n * sizeof(*nh));
+		free(q->heap);
+	}
+	q->heap = nh;
+	q->heapcap = ncap;
+	return EVQ_OK;
+}
+
+static int
+recs_grow(struct evq *q)
+{
+	struct evrec *nr;
+	size_t ncap, i;
+
+	if (q->nrecs >= MAX_SLOTS)
+		return EVQ_ENOMEM;
+	ncap = q->nrecs == 0 ? INITIAL_CAP : q->nrecs * 2;
+	if (ncap > MAX_SLOTS)
+		ncap = MAX_SLOTS;
+	nr = realloc(q->recs, ncap * sizeof(*nr));
+	if (nr == NULL)
+		return EVQ_ENOMEM;
+	/* New records go on the free list in index order. */
+	for (i = q->nrecs; i < ncap; i++) {
+		nr[i].fn = NULL;
+		nr[i].arg = NULL;
+		nr[i].gen = 0;
+		nr[i].pos = i + 1 < ncap ? (uint32_t)(i + 1) : q->freelist;
+	}
+	q->freelist = (uint32_t)q->nrecs;
+	q->recs = nr;
+	q->nrecs = ncap;
+	return EVQ_OK;
+}
+
+struct evq *
+evq_create(void)
+{
+	struct evq *q;
+
+	q = calloc(1, sizeof(*q));
+	if (q == NULL)
+		return NULL;
+	q->freelist = FREE_END;
+	if (heap_grow(q) != EVQ_OK || recs_grow(q) != EVQ_OK) {
+		evq_destroy(q);
+		return NULL;
+	}
+	return q;
+}
+
+void
+evq_destroy(struct evq *q)
+{
+	if (q == NULL)
+		return;
+	free(q->heap);
+	free(q->recs);
+	free(q);
+}
+
+/* Place e at hole index i or above it, moving larger parents down. */
+static inline void
+sift_up(struct evq *q, size_t i, struct hent e)
+{
+	struct hent *h = q->heap;
+	struct evrec *r = q->recs;
+	size_t p;
+
+	while (i > HEAP_BASE) {
+		p = PARENT(i);
+		if (!hent_less(&e, &h[p]))
+			break;
+		h[i] = h[p];
+		r[key_slot(h[i].key)].pos = (uint32_t)i;
+		i = p;
+	}
+	h[i] = e;
+	r[key_slot(e.key)].pos = (uint32_t)i;
+}
+
+/* Index of the smallest of the children of i, which has at least one. */
+static inline size_t
+min_child(const struct hent *h, size_t i, size_t end)
+{
+	size_t c = FIRST_CHILD(i), m = c;
+
+	if (c + 4 <= end) {
+		/* A full group: a tournament of two pairs. */
+		size_t a = hent_less(&h[c + 1], &h[c]) ? c + 1 : c;
+		size_t b = hent_less(&h[c + 3], &h[c + 2]) ? c + 3 : c + 2;
+
+		return hent_less(&h[b], &h[a]) ? b : a;
+	}
+	for (c++; c < end; c++)
+		if (hent_less(&h[c], &h[m]))
+			m = c;
+	return m;
+}
+
+/* Place e at hole index i or below it, moving smaller children up. */
+static inline void
+sift_down(struct evq *q, size_t i, struct hent e)
+{
+	struct hent *h = q->heap;
+	struct evrec *r = q->recs;
+	size_t end = HEAP_BASE + q->n, c;
+
+	while (FIRST_CHILD(i) < end) {
+		c = min_child(h, i, end);
+		if (!hent_less(&h[c], &e))
+			break;
+		h[i] = h[c];
+		r[key_slot(h[i].key)].pos = (uint32_t)i;
+		i = c;
+	}
+	h[i] = e;
+	r[key_slot(e.key)].pos = (uint32_t)i;
+}
+
+/*
+ * Renumber the pending entries' sequence numbers 0..n-1, keeping their
+ * order, once the sequence space is exhausted.  Sorting a copy of the keys
+ * gives each one its rank; since sequence numbers are unique and rank is
+ * monotone, every (time, key) comparison keeps its outcome and the heap
+ * needs no restructuring.
+ */
+static int
+cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+renumber(struct evq *q)
+{
+	uint64_t *keys, k;
+	size_t i, lo, hi, mid;
+
+	if (q->n == 0) {
+		q->seq = 0;
+		return EVQ_OK;
+	}
+	keys = malloc(q->n * sizeof(*keys));
+	if (keys == NULL)
+		return EVQ_ENOMEM;
+	for (i = 0; i < q->n; i++)
+		keys[i] = q->heap[HEAP_BASE + i].key;
+	qsort(keys, q->n, sizeof(*keys), cmp_u64);
+	for (i = 0; i < q->n; i++) {
+		k = q->heap[HEAP_BASE + i].key;
+		lo = 0;
+		hi = q->n;
+		while (hi - lo > 1) {
+			mid = lo + (hi - lo) / 2;
+			if (keys[mid] <= k)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		q->heap[HEAP_BASE + i].key =
+		    ((uint64_t)lo << EVQ_SLOT_BITS) | (k & SLOT_MASK);
+	}
+	free(keys);
+	q->seq = q->n;
+	return EVQ_OK;
+}
+
+int
+evq_push(struct evq *q, sim_time_t when, evq_fn fn, void *arg,
+    evq_handle_t *h)
+{
+	struct evrec *r;
+	struct hent e;
+	uint32_t slot;
+
+	if (__builtin_expect(q->n == q->heapcap, 0) && heap_grow(q) != EVQ_OK)
+		return EVQ_ENOMEM;
+	if (__builtin_expect(q->freelist == FREE_END, 0) &&
+	    recs_grow(q) != EVQ_OK)
+		return EVQ_ENOMEM;
+	if (__builtin_expect(q->seq == SEQ_LIMIT, 0) && renumber(q) != EVQ_OK)
+		return EVQ_ENOMEM;
+
+	slot = q->freelist;
+	r = &q->recs[slot];
+	q->freelist = r->pos;
+	r->fn = fn;
+	r->arg = arg;
+	r->gen++;
+	assert(r->gen & 1);
+
+	e.time = when;
+	e.key = (q->seq++ << EVQ_SLOT_BITS) | slot;
+	q->n++;
+	sift_up(q, HEAP_BASE + q->n - 1, e);
+	if (h != NULL)
+		*h = ((evq_handle_t)r->gen << 32) | slot;
+	return EVQ_OK;
+}
+
+static inline void
+rec_free(struct evq *q, uint32_t slot)
+{
+	struct evrec *r = &q->recs[slot];
+
+	r->gen++;
+	r->pos = q->freelist;
+	q->freelist = slot;
+}
+
+/* The record behind h if it is pending, else NULL. */
+static inline struct evrec *
+handle_rec(const struct evq *q, evq_handle_t h)
+{
+	uint32_t slot = (uint32_t)(h & UINT32_MAX);
+	uint32_t gen = (uint32_t)(h >> 32);
+	struct evrec *r;
+
+	if (slot >= q->nrecs || (gen & 1) == 0)
+		return NULL;
+	r = &q->recs[slot];
+	return r->gen == gen ? r : NULL;
+}
+
+int
+evq_cancel(struct evq *q, evq_handle_t h)
+{
+	struct evrec *r;
+	struct hent last;
+	size_t i, end;
+
+	r = handle_rec(q, h);
+	if (r == NULL)
+		return EVQ_ENOENT;
+	i = r->pos;
+	assert(i >= HEAP_BASE && i < HEAP_BASE + q->n);
+	assert(key_slot(q->heap[i].key) == (uint32_t)(h & UINT32_MAX));
+	rec_free(q, (uint32_t)(h & UINT32_MAX));
+
+	end = HEAP_BASE + --q->n;
+	if (i == end)
+		return EVQ_OK;		/* it was the last entry */
+	/* Fill the hole with the last entry, which may go either way. */
+	last = q->heap[end];
+	if (i > HEAP_BASE && hent_less(&last, &q->heap[PARENT(i)]))
+		sift_up(q, i, last);
+	else
+		sift_down(q, i, last);
+	return EVQ_OK;
+}
+
+int
+evq_pop(struct evq *q, sim_time_t *when, evq_fn *fn, void **arg)
+{
+	struct hent *h = q->heap;
+	struct evrec *recs = q->recs, *r;
+	struct hent last;
+	size_t i, c, end;
+	uint32_t slot;
+
+	if (q->n == 0)
+		return EVQ_EMPTY;
+	slot = key_slot(h[HEAP_BASE].key);
+	r = &recs[slot];
+	if (when != NULL)
+		*when = h[HEAP_BASE].time;
+	if (fn != NULL)
+		*fn = r->fn;
+	if (arg != NULL)
+		*arg = r->arg;
+	rec_free(q, slot);
+
+	end = HEAP_BASE + --q->n;
+	if (q->n == 0)
+		return EVQ_OK;
+	last = h[end];
+	/* Walk the hole down to a leaf along the smaller children ... */
+	i = HEAP_BASE;
+	while (FIRST_CHILD(i) < end) {
+		c = min_child(h, i, end);
+		h[i] = h[c];
+		recs[key_slot(h[i].key)].pos = (uint32_t)i;
+		i = c;
+	}
+	/* ... then put the last entry there and let it climb. */
+	sift_up(q, i, last);
+	return EVQ_OK;
+}
+
+sim_time_t
+evq_peek_time(const struct evq *q)
+{
+	return q->n == 0 ? SIM_TIME_MAX : q->heap[HEAP_BASE].time;
+}
+
+size_t
+evq_size(const struct evq *q)
+{
+	return q->n;
+}
+
+int
+evq_pending(const struct evq *q, evq_handle_t h)
+{
+	return handle_rec(q, h) != NULL;
+}

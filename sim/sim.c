@@ -1,0 +1,354 @@
+/*
+ * sim.c -- the simulation context and its run loop.
+ *
+ * The context owns everything a run's kernel needs: the clock, the event
+ * queue, the periodic timers, the named random streams and the stop
+ * request.  Nothing is global, so runs created one after the other in one
+ * process are independent and, with the same seed and the same model,
+ * identical.  The loop itself is Redis ae.c-sized: pop the earliest event,
+ * advance the clock to it, call it.
+ *
+ * Callbacks are stored in the event queue as evq_fn and converted back to
+ * sim_fn before the call.  C guarantees that a function pointer converted
+ * to another function pointer type and back compares equal to the original
+ * (C11 6.3.2.3p8); only a call through the wrong type would be undefined,
+ * and sim_run() never makes one.
+ *
+ * Semantics of sim_run(), in the order the loop checks them before each
+ * event:
+ *
+ *  1. the stop request (sim_stop(), or a non-zero *stop_flag): return
+ *     SIM_STOP_REQUEST.  sim_stop() is a one-shot request: the run that
+ *     honours it clears it, so the next sim_run() continues.  A sim_stop()
+ *     made outside any run stops the next run before its first event.  The
+ *     external flag is the caller's and is left as it is.
+ *  2. the budget: when max_events != 0 events have run in this call,
+ *     return SIM_STOP_BUDGET.
+ *  3. an empty queue: return SIM_STOP_EMPTY; the clock stays at the time of
+ *     the last event.
+ *  4. the next event is later than `until`: set the clock to `until` and
+ *     return SIM_STOP_TIME.  An event at exactly `until` runs.  The clock
+ *     never goes backwards: with until < now it stays at now.
+ */
+#include "config.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+
+#include "sim/sim.h"
+
+struct sim_periodic {
+	TAILQ_ENTRY(sim_periodic) link;	/* on sim->periodics */
+	sim_time_t	 next;		/* time of the pending firing */
+	sim_time_t	 period;
+	sim_fn		 fn;
+	void		*arg;
+	sim_event_t	 ev;		/* the pending firing */
+	int		 firing;	/* inside fn right now */
+	int		 cancelled;	/* cancelled from inside fn */
+};
+TAILQ_HEAD(periodic_list, sim_periodic);
+
+struct sim_stream {
+	const char	*name;		/* rng_name(r), owned by r */
+	struct rng	*r;
+};
+
+struct sim {
+	sim_time_t	 now;
+	uint64_t	 seed;
+	uint64_t	 events;	/* processed, over all runs */
+	struct evq	*q;
+	int		 stop;		/* sim_stop() requested */
+	volatile sig_atomic_t *stop_flag;
+	struct periodic_list periodics;
+	struct sim_stream *streams;	/* named rng streams, linear table */
+	size_t		 nstreams, streamcap;
+	char		 errmsg[256];
+};
+
+static int
+sim_err(struct sim *sim, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+sim_err(struct sim *sim, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(sim->errmsg, sizeof(sim->errmsg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+struct sim *
+sim_create(uint64_t master_seed)
+{
+	struct sim *sim;
+
+	sim = calloc(1, sizeof(*sim));
+	if (sim == NULL)
+		return NULL;
+	sim->q = evq_create();
+	if (sim->q == NULL) {
+		free(sim);
+		return NULL;
+	}
+	sim->seed = master_seed;
+	TAILQ_INIT(&sim->periodics);
+	return sim;
+}
+
+void
+sim_destroy(struct sim *sim)
+{
+	struct sim_periodic *p;
+	size_t i;
+
+	if (sim == NULL)
+		return;
+	while ((p = TAILQ_FIRST(&sim->periodics)) != NULL) {
+		TAILQ_REMOVE(&sim->periodics, p, link);
+		free(p);
+	}
+	for (i = 0; i < sim->nstreams; i++)
+		rng_destroy(sim->streams[i].r);
+	free(sim->streams);
+	evq_destroy(sim->q);
+	free(sim);
+}
+
+sim_time_t
+sim_now(const struct sim *sim)
+{
+	return sim->now;
+}
+
+uint64_t
+sim_seed(const struct sim *sim)
+{
+	return sim->seed;
+}
+
+uint64_t
+sim_events(const struct sim *sim)
+{
+	return sim->events;
+}
+
+const char *
+sim_errmsg(const struct sim *sim)
+{
+	return sim->errmsg;
+}
+
+int
+sim_at(struct sim *sim, sim_time_t when, sim_fn fn, void *arg,
+    sim_event_t *h)
+{
+	if (fn == NULL)
+		return sim_err(sim, SIM_EINVAL, "sim_at: no callback");
+	if (when < sim->now)
+		return sim_err(sim, SIM_EPAST,
+		    "sim_at: time %jd ns is before now (%jd ns)",
+		    (intmax_t)when, (intmax_t)sim->now);
+	if (evq_push(sim->q, when, (evq_fn)fn, arg, h) != EVQ_OK)
+		return sim_err(sim, SIM_ENOMEM,
+		    "sim_at: out of memory for the event queue");
+	return SIM_OK;
+}
+
+int
+sim_after(struct sim *sim, sim_time_t delay, sim_fn fn, void *arg,
+    sim_event_t *h)
+{
+	if (delay < 0)
+		return sim_err(sim, SIM_EPAST,
+		    "sim_after: negative delay %jd ns", (intmax_t)delay);
+	if (delay > SIM_TIME_MAX - sim->now)
+		return sim_err(sim, SIM_EINVAL,
+		    "sim_after: delay %jd ns overflows the clock",
+		    (intmax_t)delay);
+	return sim_at(sim, sim->now + delay, fn, arg, h);
+}
+
+int
+sim_cancel(struct sim *sim, sim_event_t h)
+{
+	if (evq_cancel(sim->q, h) != EVQ_OK)
+		return sim_err(sim, SIM_ENOENT,
+		    "sim_cancel: event %#jx is not pending", (uintmax_t)h);
+	return SIM_OK;
+}
+
+int
+sim_pending(const struct sim *sim, sim_event_t h)
+{
+	return evq_pending(sim->q, h);
+}
+
+/*
+ * A periodic timer is one pending event that re-arms itself after each
+ * call.  The callback may cancel its own timer: sim_periodic_cancel() then
+ * only marks it, and the timer is freed here once fn has returned, so
+ * neither the caller nor this function touches freed memory.
+ */
+static void
+periodic_fire(struct sim *sim, void *arg)
+{
+	struct sim_periodic *p = arg;
+
+	p->ev = SIM_EVENT_NONE;
+	p->firing = 1;
+	p->fn(sim, p->arg);
+	p->firing = 0;
+	if (p->cancelled || p->period > SIM_TIME_MAX - p->next ||
+	    sim_at(sim, p->next + p->period, periodic_fire, p, &p->ev) !=
+	    SIM_OK) {
+		/* Cancelled, or the next firing is beyond the clock's end. */
+		TAILQ_REMOVE(&sim->periodics, p, link);
+		free(p);
+		return;
+	}
+	p->next += p->period;
+}
+
+struct sim_periodic *
+sim_every(struct sim *sim, sim_time_t first, sim_time_t period, sim_fn fn,
+    void *arg)
+{
+	struct sim_periodic *p;
+
+	if (fn == NULL) {
+		sim_err(sim, SIM_EINVAL, "sim_every: no callback");
+		return NULL;
+	}
+	if (period <= 0) {
+		sim_err(sim, SIM_EINVAL,
+		    "sim_every: period (%jd ns) must be positive",
+		    (intmax_t)period);
+		return NULL;
+	}
+	if (first < sim->now) {
+		sim_err(sim, SIM_EPAST,
+		    "sim_every: first time %jd ns is before now (%jd ns)",
+		    (intmax_t)first, (intmax_t)sim->now);
+		return NULL;
+	}
+	p = calloc(1, sizeof(*p));
+	if (p == NULL) {
+		sim_err(sim, SIM_ENOMEM, "sim_every: out of memory");
+		return NULL;
+	}
+	p->next = first;
+	p->period = period;
+	p->fn = fn;
+	p->arg = arg;
+	if (sim_at(sim, first, periodic_fire, p, &p->ev) != SIM_OK) {
+		free(p);
+		return NULL;
+	}
+	TAILQ_INSERT_TAIL(&sim->periodics, p, link);
+	return p;
+}
+
+void
+sim_periodic_cancel(struct sim *sim, struct sim_periodic *p)
+{
+	if (p == NULL)
+		return;
+	if (p->firing) {
+		/* From inside its own callback: periodic_fire() frees it. */
+		p->cancelled = 1;
+		return;
+	}
+	if (p->ev != SIM_EVENT_NONE)
+		(void)evq_cancel(sim->q, p->ev);
+	TAILQ_REMOVE(&sim->periodics, p, link);
+	free(p);
+}
+
+enum sim_stop_reason
+sim_run(struct sim *sim, sim_time_t until, uint64_t max_events)
+{
+	uint64_t done = 0;
+	sim_time_t t;
+	evq_fn fn;
+	void *arg;
+
+	for (;;) {
+		if (sim->stop || (sim->stop_flag != NULL && *sim->stop_flag)) {
+			sim->stop = 0;
+			return SIM_STOP_REQUEST;
+		}
+		if (max_events != 0 && done == max_events)
+			return SIM_STOP_BUDGET;
+		t = evq_peek_time(sim->q);
+		if (evq_size(sim->q) == 0)
+			return SIM_STOP_EMPTY;
+		if (t > until) {
+			if (until > sim->now)
+				sim->now = until;
+			return SIM_STOP_TIME;
+		}
+		(void)evq_pop(sim->q, &t, &fn, &arg);
+		assert(t >= sim->now);
+		sim->now = t;
+		sim->events++;
+		done++;
+		((sim_fn)fn)(sim, arg);
+	}
+}
+
+void
+sim_stop(struct sim *sim)
+{
+	sim->stop = 1;
+}
+
+void
+sim_set_stop_flag(struct sim *sim, volatile sig_atomic_t *stop_flag)
+{
+	sim->stop_flag = stop_flag;
+}
+
+struct rng *
+sim_rng(struct sim *sim, const char *stream_name)
+{
+	struct sim_stream *ns;
+	struct rng *r;
+	size_t i, ncap;
+
+	if (stream_name == NULL) {
+		sim_err(sim, SIM_EINVAL, "sim_rng: no stream name");
+		return NULL;
+	}
+	for (i = 0; i < sim->nstreams; i++)
+		if (strcmp(sim->streams[i].name, stream_name) == 0)
+			return sim->streams[i].r;
+	if (sim->nstreams == sim->streamcap) {
+		ncap = sim->streamcap == 0 ? 8 : sim->streamcap * 2;
+		ns = realloc(sim->streams, ncap * sizeof(*ns));
+		if (ns == NULL) {
+			sim_err(sim, SIM_ENOMEM, "sim_rng: out of memory");
+			return NULL;
+		}
+		sim->streams = ns;
+		sim->streamcap = ncap;
+	}
+	r = rng_create(sim->seed, stream_name);
+	if (r == NULL) {
+		sim_err(sim, SIM_ENOMEM,
+		    "sim_rng: cannot create stream \"%s\"", stream_name);
+		return NULL;
+	}
+	sim->streams[sim->nstreams].name = rng_name(r);
+	sim->streams[sim->nstreams].r = r;
+	sim->nstreams++;
+	return r;
+}
