@@ -1,0 +1,15 @@
+/*
+ * commands.h -- the scenario area's CLI commands (twsim.c dispatches).
+ *
+ * Each has the signature int cmd(int argc, char **argv), argv[0] being the
+ * command's name; exit codes 0 success, 2 bad usage or input.
+ */
+#ifndef TWSIM_SCENARIOS_COMMANDS_H
+#define TWSIM_SCENARIOS_COMMANDS_H
+
+/* twsim check SCENARIO [--set K=V]... [--seed N]: validate, list the runs. */
+int	cmd_check(int argc, char **argv);
+/* twsim params [--markdown]: the parameter table. */
+int	cmd_params(int argc, char **argv);
+
+#endif /* TWSIM_SCENARIOS_COMMANDS_H */

@@ -1,0 +1,141 @@
+/*
+ * params.h -- the one table of scenario parameters.
+ *
+ * Every key a scenario file may set is one entry of a single table
+ * (scenarios/params.c): its section kind, name, value type, unit, default,
+ * bounds, the FreeBSD sysctl it mirrors and a one-line meaning.  The loader
+ * (scenarios/scenario.c) validates and fills defaults from it, `twsim params`
+ * prints it and docs/scenario-keys.md is generated from it, so nothing about
+ * a parameter is written twice (DESIGN.md, "One source of truth").
+ *
+ * Host tunables (the keys of [host NAME] other than address and listen) may
+ * also be changed at a simulated time in an [at TIME] section, as
+ * HOST.KEY = VALUE; such entries carry PARAM_F_TUNABLE.
+ */
+#ifndef TWSIM_PARAMS_H
+#define TWSIM_PARAMS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* The kind of section a key belongs to. */
+enum param_section {
+	PARAM_SEC_RUN,		/* [run] */
+	PARAM_SEC_HOST,		/* [host NAME] */
+	PARAM_SEC_PATH,		/* [path A B], [path A -> B] */
+	PARAM_SEC_WORKLOAD,	/* [workload NAME] */
+	PARAM_SEC_AT,		/* [at TIME]: HOST.KEY of host tunables */
+	PARAM_NSECTIONS
+};
+
+/* How a value is written and what it becomes (base units in brackets). */
+enum param_type {
+	PARAM_T_NAME,		/* free text, no sweep */
+	PARAM_T_TIME,		/* 300s, 250ms, 1.5s, 2min [sim_time_t ns] */
+	PARAM_T_SIZE,		/* 16KiB, 1KB, 512B [bytes, uint64_t] */
+	PARAM_T_RATE,		/* 10/s, or steps 10/s, 50/s@60s [per s] */
+	PARAM_T_PROB,		/* 0.001, in [0, 1] [double] */
+	PARAM_T_INT,		/* integer within bounds [int64_t] */
+	PARAM_T_SEED,		/* unsigned 64-bit integer */
+	PARAM_T_PORTRANGE,	/* 10000-65535 */
+	PARAM_T_PORTS,		/* 80, 443 */
+	PARAM_T_ADDRS,		/* 10.0.0.1, 10.0.0.2 [uint32_t host order] */
+	PARAM_T_DIST,		/* exponential(2ms) [struct dist, ns] */
+	PARAM_T_ENUM,		/* one of `choices` */
+	PARAM_T_CLIENT,		/* HOST or HOST/ADDRESS */
+	PARAM_T_SERVER		/* HOST[:PORT] or HOST/ADDRESS:PORT */
+};
+
+/* Stable identity of each key, for the loader's switch. */
+enum param_id {
+	P_RUN_NAME,
+	P_RUN_DURATION,
+	P_RUN_SEED,
+	P_RUN_REPEAT,
+	P_RUN_SAMPLE,
+	P_RUN_CONNECTIONS,
+
+	P_HOST_ADDRESS,
+	P_HOST_LISTEN,
+	P_HOST_HZ,
+	P_HOST_MSL,
+	P_HOST_PORTRANGE,
+	P_HOST_RANDOMIZED,
+	P_HOST_RANDOMCPS,
+	P_HOST_RANDOMTIME,
+	P_HOST_MAXSOCKETS,
+	P_HOST_MAXTCPTW,
+	P_HOST_NOLOCALTIMEWAIT,
+	P_HOST_RFC1323,
+	P_HOST_RTO_INITIAL,
+	P_HOST_KEEPINIT,
+
+	P_PATH_LATENCY,
+	P_PATH_LOSS,
+	P_PATH_DUPLICATE,
+	P_PATH_DUPLICATE_DELAY,
+
+	P_WL_CLIENT,
+	P_WL_SERVER,
+	P_WL_ARRIVAL,
+	P_WL_RATE,
+	P_WL_REQUEST,
+	P_WL_RESPONSE,
+	P_WL_HOLD,
+	P_WL_CLOSE,
+	P_WL_SPORT,
+	P_WL_START,
+	P_WL_STOP,
+
+	P_NPARAMS
+};
+
+#define PARAM_F_REQUIRED	0x01	/* no default: the file must set it */
+#define PARAM_F_TUNABLE		0x02	/* host tunable: allowed in [at TIME] */
+#define PARAM_F_NOSWEEP		0x04	/* may not be swept */
+#define PARAM_F_COMPUTED	0x08	/* default computed (see `meaning`) */
+
+struct param {
+	enum param_id		 id;
+	enum param_section	 section;
+	const char		*key;		/* "maxtcptw" */
+	enum param_type		 type;
+	const char		*unit;		/* "s", "B", "/s" or "" */
+	const char		*defval;	/* default as written; NULL if
+						   required or computed */
+	const char		*defdoc;	/* default as documented */
+	double			 min, max;	/* bounds, base units (INT, TIME,
+						   SIZE, RATE, PROB) */
+	const char		*choices;	/* ENUM: "poisson|constant" */
+	const char		*sysctl;	/* FreeBSD sysctl, or NULL */
+	unsigned		 flags;		/* PARAM_F_* */
+	const char		*meaning;	/* one line */
+};
+
+/* The whole table, in documentation order. */
+const struct param	*params_table(size_t *n);
+const struct param	*params_by_id(enum param_id id);
+/* Key of a section kind; NULL if unknown. */
+const struct param	*params_lookup(enum param_section sec, const char *key);
+/* "run", "host", "path", "workload", "at". */
+const char		*params_section_name(enum param_section sec);
+/* Section kind by its first word; -1 if unknown. */
+int			 params_section_by_name(const char *word);
+/*
+ * The valid key closest to `bad` in section kind `sec` (edit distance at
+ * most 2, or a prefix), or NULL.  For "did you mean" messages.
+ */
+const char		*params_suggest(enum param_section sec, const char *bad);
+/* "address, listen, hz, ..." into buf; returns buf. */
+char			*params_list_keys(enum param_section sec, char *buf,
+			    size_t len);
+
+/*
+ * The table as aligned text (`twsim params`) or as the Markdown document
+ * docs/scenario-keys.md (`twsim params --markdown`).  Writes to `out`;
+ * returns 0, or -1 on a write error.
+ */
+int			 params_write_text(FILE *out);
+int			 params_write_markdown(FILE *out);
+
+#endif /* TWSIM_PARAMS_H */

@@ -1,0 +1,224 @@
+/*
+ * scenario.h -- a loaded scenario: the expanded list of runs.
+ *
+ * scenario_load() reads a scenario file (INI, see docs/scenario-keys.md),
+ * applies `--set KEY=VALUE` overrides, validates every value against the
+ * parameter table (scenarios/params.h), expands sweeps and repetitions, and
+ * returns the list of runs.  Each run is plain data in base units (times in
+ * ns, sizes in bytes, rates per second, probabilities, distributions in ns,
+ * IPv4 addresses in host byte order) that the runner turns into model
+ * objects.  Loading either succeeds completely or returns an error naming
+ * file, line and offending text: nothing runs on bad input.
+ *
+ * Run order: sweep points in lexicographic order of the swept keys taken in
+ * file order (the first swept key varies slowest), repetitions innermost.
+ *
+ * Seeds: the master seed comes from [run] seed or the seed override.  The
+ * seed of repetition r (0-based) is rng_derive_seed(master, "repetition/<r>")
+ * and is the SAME at every sweep point: common random numbers across sweep
+ * points, so that a difference between two points is the effect of the swept
+ * parameter and not of different random draws.
+ *
+ * Override keys (--set), one per section kind:
+ *   run.KEY                        [run]
+ *   host.NAME.KEY                  [host NAME]
+ *   path.A.B.KEY                   [path A B]       (two-way path)
+ *   path.A->B.KEY                  [path A -> B]    (one-way path)
+ *   workload.NAME.KEY              [workload NAME]
+ *   at.TIME.HOST.KEY               [at TIME] HOST.KEY (creates the section)
+ * The section must exist (except [at]); the value may be a sweep.
+ */
+#ifndef TWSIM_SCENARIO_H
+#define TWSIM_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/dist.h"
+#include "sim/simtime.h"
+
+/* Host tunables that an [at TIME] section may change. */
+enum scenario_tunable {
+	SCENARIO_TUN_HZ,		/* kern.hz */
+	SCENARIO_TUN_MSL,		/* net.inet.tcp.msl [ns] */
+	SCENARIO_TUN_PORTRANGE_FIRST,	/* net.inet.ip.portrange.first */
+	SCENARIO_TUN_PORTRANGE_LAST,	/* net.inet.ip.portrange.last */
+	SCENARIO_TUN_RANDOMIZED,	/* net.inet.ip.portrange.randomized */
+	SCENARIO_TUN_RANDOMCPS,		/* net.inet.ip.portrange.randomcps */
+	SCENARIO_TUN_RANDOMTIME,	/* net.inet.ip.portrange.randomtime [ns] */
+	SCENARIO_TUN_MAXSOCKETS,	/* kern.ipc.maxsockets */
+	SCENARIO_TUN_MAXTCPTW,		/* net.inet.tcp.maxtcptw (0 = auto) */
+	SCENARIO_TUN_NOLOCALTIMEWAIT,	/* net.inet.tcp.nolocaltimewait */
+	SCENARIO_TUN_RFC1323,		/* net.inet.tcp.rfc1323 */
+	SCENARIO_TUN_RTO_INITIAL,	/* TCPTV_RTOBASE [ns] */
+	SCENARIO_TUN_KEEPINIT,		/* net.inet.tcp.keepinit [ns] */
+	SCENARIO_NTUNABLES
+};
+
+/* Defaults are FreeBSD 9's (see twsim params). */
+struct scenario_tunables {
+	int		hz;
+	sim_time_t	msl;
+	int		portrange_first;
+	int		portrange_last;
+	int		randomized;
+	int		randomcps;
+	sim_time_t	randomtime;
+	int		maxsockets;
+	int		maxtcptw;
+	int		nolocaltimewait;
+	int		rfc1323;
+	sim_time_t	rto_initial;
+	sim_time_t	keepinit;
+};
+
+struct scenario_host {
+	const char		*name;
+	size_t			 naddrs;	/* >= 1 */
+	const uint32_t		*addrs;		/* host byte order */
+	size_t			 nlisten;
+	const uint16_t		*listen;	/* ports with a server app */
+	struct scenario_tunables tun;
+};
+
+/*
+ * One direction of a path.  A two-way [path A B] section yields two
+ * entries; every ordered pair of distinct hosts that no section names gets
+ * an entry with the defaults, flagged `implicit`, so the runner always has
+ * a full matrix.
+ */
+struct scenario_path {
+	size_t		from_host;	/* index into run->hosts */
+	size_t		to_host;
+	struct dist	latency;	/* ns */
+	double		loss;		/* probability */
+	double		duplicate;	/* probability */
+	struct dist	duplicate_delay; /* ns */
+	int		implicit;	/* 1: no section, defaults */
+};
+
+enum scenario_arrival {
+	SCENARIO_ARRIVAL_POISSON,
+	SCENARIO_ARRIVAL_CONSTANT
+};
+
+enum scenario_closer {
+	SCENARIO_CLOSE_CLIENT,		/* client closes first */
+	SCENARIO_CLOSE_SERVER		/* server closes first */
+};
+
+/* From `start` on, connections arrive at `rate` per second. */
+struct scenario_rate_step {
+	sim_time_t	start;		/* absolute simulated time */
+	double		rate;		/* per second, >= 0 */
+};
+
+struct scenario_workload {
+	const char		*name;
+	size_t			 client_host;	/* index into run->hosts */
+	uint32_t		 client_addr;	/* resolved: the host's first
+						   address unless given */
+	size_t			 server_host;
+	uint32_t		 server_addr;	/* resolved likewise */
+	uint16_t		 server_port;	/* listened on by server_host */
+	enum scenario_arrival	 arrival;
+	size_t			 nsteps;	/* >= 1, increasing start */
+	const struct scenario_rate_step *steps;
+	uint64_t		 request;	/* bytes */
+	uint64_t		 response;	/* bytes */
+	sim_time_t		 hold;
+	enum scenario_closer	 close_by;
+	uint16_t		 sport;		/* 0 = ephemeral */
+	sim_time_t		 start;		/* connections begin */
+	sim_time_t		 stop;		/* and end (<= duration) */
+};
+
+/* At time `at`, set tunable `tunable` of host `host` to `value`. */
+struct scenario_change {
+	sim_time_t		 at;
+	size_t			 host;		/* index into run->hosts */
+	enum scenario_tunable	 tunable;
+	const char		*key;		/* "maxtcptw" */
+	int64_t			 value;		/* base unit (ns for times) */
+};
+
+/* One resolved key of a run, canonical text: ("host.client.msl", "30s"). */
+struct scenario_param {
+	const char	*key;
+	const char	*value;
+};
+
+enum scenario_connections {
+	SCENARIO_CONN_AUTO,
+	SCENARIO_CONN_YES,
+	SCENARIO_CONN_NO
+};
+
+struct scenario_run {
+	size_t				 index;		/* in the run list */
+	size_t				 point;		/* sweep point index */
+	unsigned			 repetition;	/* 0-based */
+	const char			*name;		/* [run] name */
+	const char			*label;		/* "rate=20/s, maxtcptw=5000"
+							   or "" without sweeps */
+	sim_time_t			 duration;
+	sim_time_t			 sample;
+	uint64_t			 master_seed;
+	uint64_t			 seed;		/* of this repetition */
+	enum scenario_connections	 connections;
+	double				 expected_connections;
+	int				 record_connections; /* resolved */
+
+	size_t				 nhosts;
+	const struct scenario_host	*hosts;
+	size_t				 npaths;
+	const struct scenario_path	*paths;
+	size_t				 nworkloads;
+	const struct scenario_workload	*workloads;
+	size_t				 nchanges;	/* sorted by time, then
+							   file order */
+	const struct scenario_change	*changes;
+	size_t				 nparams;	/* every key, defaults too */
+	const struct scenario_param	*params;
+};
+
+struct scenario;
+
+/*
+ * Load `path`.  `overrides` are "KEY=VALUE" strings as given to --set.
+ * `seed_override` replaces [run] seed unless 0 (for seed 0 use
+ * --set run.seed=0).  Returns 0 and *out, or -1 with a message in err
+ * ("file.ini:12: ...").
+ */
+int	scenario_load(const char *path, const char *const *overrides,
+	    int noverrides, uint64_t seed_override, struct scenario **out,
+	    char *err, size_t errlen);
+/* Same from text in memory; `name` stands for the file in messages and
+   gives the default run name ("web.ini" -> "web"). */
+int	scenario_load_string(const char *name, const char *text,
+	    const char *const *overrides, int noverrides,
+	    uint64_t seed_override, struct scenario **out, char *err,
+	    size_t errlen);
+void	scenario_free(struct scenario *sc);
+
+const char			*scenario_name(const struct scenario *sc);
+const char			*scenario_path(const struct scenario *sc);
+size_t				 scenario_nruns(const struct scenario *sc);
+const struct scenario_run	*scenario_run_at(const struct scenario *sc,
+				    size_t i);
+size_t				 scenario_npoints(const struct scenario *sc);
+unsigned			 scenario_repeat(const struct scenario *sc);
+/* Master seed of sweep point 0 (the seed may itself be swept). */
+uint64_t			 scenario_master_seed(const struct scenario *sc);
+
+/* Canonical value of `key` in run r ("workload.web.rate"), or NULL. */
+const char	*scenario_run_param(const struct scenario_run *r,
+		    const char *key);
+/* Index of host `name` in r->hosts, or -1. */
+int		 scenario_run_host(const struct scenario_run *r,
+		    const char *name);
+/* Set one tunable (used to apply a scenario_change). */
+void		 scenario_tunables_set(struct scenario_tunables *t,
+		    enum scenario_tunable which, int64_t value);
+
+#endif /* TWSIM_SCENARIO_H */
