@@ -1,0 +1,96 @@
+/*
+ * host.h -- a virtual FreeBSD host: its addresses, tunables (sysctls), TCP
+ * statistics, pcb table, TIME_WAIT zone and kernel timers.
+ *
+ * Tunables have the defaults of a FreeBSD 9 host.  A value given at
+ * creation is the boot-time (loader) tunable and applies as given; a change
+ * at run time goes through host_sysctl_set() and behaves as the sysctl
+ * would (e.g. a maxtcptw write below 32 is ignored, tcp_timewait.c).
+ *
+ * Kernel timers: the 500 ms slow timer (tcp_slowtimo, which runs the 2MSL
+ * scan in this era) and the 1 s ipport_tick.
+ */
+#ifndef TWSIM_HOST_H
+#define TWSIM_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/in_pcb.h"
+#include "models/tcp_timewait.h"
+#include "models/tcp_var.h"
+#include "sim/sim.h"
+
+struct net;
+
+struct host_tunables {
+	int		hz;		/* kern.hz: 1000 */
+	sim_time_t	msl;		/* net.inet.tcp.msl: 30 s */
+	int		portrange_first;/* net.inet.ip.portrange.first: 10000 */
+	int		portrange_last;	/* net.inet.ip.portrange.last: 65535 */
+	int		randomized;	/* net.inet.ip.portrange.randomized: 1 */
+	int		randomcps;	/* ...randomcps: 10 */
+	int		randomtime;	/* ...randomtime: 45 (seconds) */
+	int		maxsockets;	/* kern.ipc.maxsockets: 25600 */
+	int		maxtcptw;	/* net.inet.tcp.maxtcptw: 0 = auto */
+	int		nolocaltimewait;/* net.inet.tcp.nolocaltimewait: 0 */
+	int		rfc1323;	/* net.inet.tcp.rfc1323: 1 */
+	sim_time_t	rto_initial;	/* initial RTO: 3 s */
+	sim_time_t	keepinit;	/* net.inet.tcp.keepinit: 75 s */
+};
+
+void	host_tunables_init(struct host_tunables *t);
+
+#define HOST_MAXADDRS	16
+
+struct host {
+	char			*name;
+	struct net		*net;
+	struct sim		*sim;
+	int			 index;		/* in the net */
+	uint32_t		 addrs[HOST_MAXADDRS];
+	int			 naddrs;
+	struct host_tunables	 tun;
+	struct tcpstat		 stat;
+	struct inpcbinfo	 pcbinfo;
+	struct tcptw_zone	 twzone;
+	struct tcpcb		*tcpcb_free;	/* free list */
+	size_t			 tcpcb_live;
+	uint64_t		 isn_secret;	/* keyed ISN hash */
+	uint32_t		 isn_offset;	/* FreeBSD's V_isn_offset */
+	sim_time_t		 isn_offset_time;
+	struct rng		*rng;		/* ISN increments etc. */
+	struct sim_periodic	*slowtimo;	/* 500 ms */
+	struct sim_periodic	*porttick;	/* 1 s */
+};
+
+/* Created by net_add_host(); the net owns and destroys hosts. */
+struct host	*host_create(struct net *net, int index, const char *name,
+		    const struct host_tunables *boot);
+void		 host_destroy(struct host *h);
+int		 host_add_addr(struct host *h, uint32_t addr);
+int		 host_owns_addr(const struct host *h, uint32_t addr);
+
+/* Current kernel `ticks` of this host. */
+int64_t		 host_ticks(const struct host *h);
+
+/*
+ * Run-time sysctl writes and reads by name: "maxtcptw", "maxsockets",
+ * "nolocaltimewait", "msl", "portrange_first", ... (the scenario's host
+ * keys).  Values in base units (ns for times).  Returns 0, or -1 with a
+ * message for an unknown name or a value out of range.
+ */
+int		 host_sysctl_set(struct host *h, const char *name,
+		    int64_t value, char *err, size_t errlen);
+int		 host_sysctl_get(const struct host *h, const char *name,
+		    int64_t *value);
+
+/* Gauges for the sampler. */
+int		 host_tw_count(const struct host *h);
+int		 host_tw_cap(const struct host *h);
+int		 host_ports_in_use(const struct host *h);
+
+/* Invariants (pcb/port accounting, zone): 0, or -1 with a message. */
+int		 host_check(const struct host *h, char *err, size_t errlen);
+
+#endif /* TWSIM_HOST_H */

@@ -1,0 +1,110 @@
+/*
+ * in_pcb.h -- protocol control blocks, their lookup table and ephemeral
+ * port selection (FreeBSD netinet/in_pcb.c of the tcp_timewait.c era).
+ *
+ * A struct inpcb names one endpoint: local and foreign address and port.
+ * Its protocol state hangs off inp_ppcb: a struct tcpcb for a live
+ * connection, a struct tcptw once compressed into TIME_WAIT (INP_TIMEWAIT),
+ * or NULL once the TIME_WAIT state was recycled.
+ *
+ * The table hashes pcbs twice: by 4-tuple (segment demultiplexing) and by
+ * local (address, port) (is this port busy?).  Both are O(1) expected.
+ *
+ * Ephemeral ports (in_pcb_lport, FreeBSD 9): a per-table cursor
+ * `ipport_lastport`; when net.inet.ip.portrange.randomized is set and the
+ * allocation rate has not tripped the throttle, the cursor first jumps to
+ * first + random % (last - first); then linear probing upward, wrapping,
+ * at most last - first + 1 candidates, until a port no pcb holds on that
+ * local address (whatever the destination, TIME_WAIT pcbs included).  None
+ * free: EADDRNOTAVAIL.  ipport_tick(), once a second, suspends
+ * randomization for `randomtime` seconds once more than `randomcps` TCP
+ * allocations happened in the last second.
+ */
+#ifndef TWSIM_IN_PCB_H
+#define TWSIM_IN_PCB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+struct host;
+struct rng;
+
+/* inp_flags */
+#define INP_TIMEWAIT	0x0001	/* inp_ppcb is a struct tcptw (or NULL) */
+#define INP_DROPPED	0x0002	/* out of the hashes: port released */
+#define INP_LISTEN	0x0004	/* a listening endpoint */
+#define INP_INHASH	0x0008	/* linked in both hashes */
+
+#define INADDR_ANY_HOST	((uint32_t)0)
+
+struct inpcb {
+	LIST_ENTRY(inpcb) inp_hash;	/* 4-tuple chain */
+	LIST_ENTRY(inpcb) inp_portlist;	/* local (addr, port) chain */
+	struct host	*inp_host;
+	void		*inp_ppcb;	/* struct tcpcb * or struct tcptw * */
+	uint32_t	 inp_laddr, inp_faddr;
+	uint16_t	 inp_lport, inp_fport;
+	uint32_t	 inp_flags;
+};
+
+LIST_HEAD(inpcbhead, inpcb);
+
+struct inpcbinfo {
+	struct inpcbhead *ipi_hashbase;		/* by 4-tuple */
+	struct inpcbhead *ipi_porthashbase;	/* by local (addr, port) */
+	size_t		 ipi_hashmask;
+	struct host	*ipi_host;
+	struct rng	*ipi_rng;		/* random port jumps */
+
+	/* Port allocation state (FreeBSD's V_ipport_* variables). */
+	int		 ipport_lastport;
+	uint64_t	 ipport_tcpallocs;
+	uint64_t	 ipport_tcplastcount;
+	int		 ipport_stoprandom;	/* seconds left without random */
+
+	/* Ports held per local address, for the ports-in-use gauge. */
+	uint32_t	*ipi_addrs;
+	int		*ipi_ports_in_use;
+	int		 ipi_naddrs;
+
+	struct inpcb	*ipi_free;		/* free list (via inp_ppcb) */
+	size_t		 ipi_count;		/* pcbs allocated and live */
+};
+
+int		 in_pcbinfo_init(struct inpcbinfo *pi, struct host *h,
+		    struct rng *r, size_t hashsize);
+void		 in_pcbinfo_destroy(struct inpcbinfo *pi);
+/* Tell the table about a local address (for the per-address gauge). */
+int		 in_pcbinfo_add_addr(struct inpcbinfo *pi, uint32_t addr);
+
+struct inpcb	*in_pcballoc(struct inpcbinfo *pi);
+/* Bind a fixed local (laddr, lport): 0, or EADDRINUSE. */
+int		 in_pcbbind(struct inpcbinfo *pi, struct inpcb *inp,
+		    uint32_t laddr, uint16_t lport);
+/*
+ * Connect: choose an ephemeral port when lport == 0 (EADDRNOTAVAIL when
+ * none is free), refuse a 4-tuple already in use (EADDRINUSE), and enter
+ * the pcb into both hashes.
+ */
+int		 in_pcbconnect(struct inpcbinfo *pi, struct inpcb *inp,
+		    uint32_t laddr, uint16_t lport, uint32_t faddr,
+		    uint16_t fport);
+/* Exact 4-tuple match, else (with wildcard) a listener on lport. */
+struct inpcb	*in_pcblookup(struct inpcbinfo *pi, uint32_t faddr,
+		    uint16_t fport, uint32_t laddr, uint16_t lport,
+		    int wildcard);
+/* Any pcb holding local (laddr, lport). */
+struct inpcb	*in_pcblookup_local(struct inpcbinfo *pi, uint32_t laddr,
+		    uint16_t lport);
+/* Leave the hashes (the port is free again); the pcb stays allocated. */
+void		 in_pcbdrop(struct inpcbinfo *pi, struct inpcb *inp);
+/* Drop if needed and return the pcb to the free list. */
+void		 in_pcbfree(struct inpcbinfo *pi, struct inpcb *inp);
+/* Once a second: the randomization throttle (FreeBSD's ipport_tick). */
+void		 ipport_tick(struct inpcbinfo *pi, int randomcps,
+		    int randomtime);
+int		 in_pcb_ports_in_use(const struct inpcbinfo *pi, uint32_t laddr);
+int		 in_pcb_ports_in_use_total(const struct inpcbinfo *pi);
+
+#endif /* TWSIM_IN_PCB_H */

@@ -1,0 +1,82 @@
+/*
+ * net.h -- the network: hosts, their addresses, and the paths between them.
+ *
+ * A path carries segments one way from one host to another with a one-way
+ * latency drawn per segment from a distribution, an optional loss
+ * probability and an optional duplication probability; a duplicate arrives
+ * once more after the latency plus an extra delay drawn from its own
+ * distribution -- this is how old duplicate segments reach a later
+ * incarnation of a connection.  Delivery is an event.  Segments to an
+ * address no host owns are counted and dropped.
+ *
+ * Without a configured path, segments between two different hosts use a
+ * constant 1 ms latency and segments a host sends to one of its own
+ * addresses a constant 10 us (loopback).
+ *
+ * In-flight segments live in pooled records: no malloc per segment once the
+ * pool has grown to the working set.
+ */
+#ifndef TWSIM_NET_H
+#define TWSIM_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "models/segment.h"
+#include "sim/dist.h"
+#include "sim/sim.h"
+
+struct host;
+struct host_tunables;
+
+struct net_path_config {
+	struct dist	latency;	/* ns */
+	double		loss;		/* 0..1 */
+	double		duplicate;	/* 0..1 */
+	struct dist	duplicate_delay;/* ns, added to the latency */
+};
+
+struct net_stats {
+	uint64_t	delivered;
+	uint64_t	lost;
+	uint64_t	duplicated;
+	uint64_t	no_route;	/* destination address unowned */
+};
+
+struct net;
+
+struct net	*net_create(struct sim *sim);
+void		 net_destroy(struct net *net);	/* destroys its hosts */
+struct sim	*net_sim(const struct net *net);
+
+/* Add a host; the boot tunables apply as given.  NULL + err on error. */
+struct host	*net_add_host(struct net *net, const char *name,
+		    const struct host_tunables *boot, char *err,
+		    size_t errlen);
+/* Give a host an address (unique across the net): 0, or -1 + err. */
+int		 net_add_addr(struct net *net, struct host *h, uint32_t addr,
+		    char *err, size_t errlen);
+int		 net_nhosts(const struct net *net);
+struct host	*net_host(const struct net *net, int index);
+struct host	*net_host_by_addr(const struct net *net, uint32_t addr);
+struct host	*net_host_by_name(const struct net *net, const char *name);
+
+/* Configure the one-way path from -> to (validated): 0, or -1 + err. */
+int		 net_set_path(struct net *net, const struct host *from,
+		    const struct host *to, const struct net_path_config *cfg,
+		    char *err, size_t errlen);
+
+/*
+ * Send a segment from host `from` (its source address must be one of the
+ * host's).  The segment is copied; delivery calls tcp_input() on the host
+ * owning the destination address.
+ */
+void		 net_output(struct net *net, struct host *from,
+		    const struct tcp_segment *seg);
+
+const struct net_stats *net_stats(const struct net *net);
+
+/* A new, unique connection incarnation id (segment.h's conn_id). */
+uint64_t	 net_new_conn_id(struct net *net);
+
+#endif /* TWSIM_NET_H */

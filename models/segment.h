@@ -1,0 +1,48 @@
+/*
+ * segment.h -- a TCP/IPv4 segment as the model sees it.
+ *
+ * Only the header fields that TCP's state machine and TIME_WAIT rules read
+ * are kept; payload is a byte count.  `conn_id` is not a header field: it is
+ * the simulator's ground truth of which connection incarnation sent the
+ * segment, so that an old duplicate accepted by a newer incarnation of the
+ * same 4-tuple can be counted as a hazard (the damage TIME_WAIT exists to
+ * prevent, RFC 1337).  No protocol decision may read it.
+ */
+#ifndef TWSIM_SEGMENT_H
+#define TWSIM_SEGMENT_H
+
+#include <stdint.h>
+
+#include "models/tcp_seq.h"
+
+/* th_flags, as in netinet/tcp.h. */
+#define TH_FIN	0x01
+#define TH_SYN	0x02
+#define TH_RST	0x04
+#define TH_PUSH	0x08
+#define TH_ACK	0x10
+
+/* Option flags (struct tcpopt's to_flags). */
+#define TOF_TS	0x0001		/* timestamp option present (RFC 7323) */
+
+struct tcp_segment {
+	uint32_t	saddr, daddr;	/* IPv4, host byte order */
+	uint16_t	sport, dport;
+	tcp_seq		seq, ack;
+	uint8_t		flags;		/* TH_* */
+	uint8_t		opt_flags;	/* TOF_* */
+	uint16_t	win;		/* window, unscaled */
+	uint32_t	len;		/* payload bytes */
+	uint32_t	tsval, tsecr;	/* when TOF_TS */
+	uint64_t	conn_id;	/* sender incarnation (simulator oracle) */
+};
+
+/* Sequence space a segment occupies: payload plus one for SYN and FIN. */
+static inline uint32_t
+segment_seqlen(const struct tcp_segment *s)
+{
+	return s->len + ((s->flags & TH_SYN) ? 1 : 0) +
+	    ((s->flags & TH_FIN) ? 1 : 0);
+}
+
+#endif /* TWSIM_SEGMENT_H */

@@ -1,0 +1,146 @@
+/*
+ * tcp_var.h -- the TCP control block, connection states and statistics.
+ *
+ * Mirrors FreeBSD's netinet/tcp_var.h and tcp_fsm.h at the level the model
+ * needs: sequence variables, the flags TIME_WAIT reads (TF_ACKNOW and the
+ * timestamp negotiation flags), timers as simulator event handles, and the
+ * per-host statistics in the spirit of `netstat -s -p tcp`.
+ *
+ * Data is abstracted to byte counts: an application queues N bytes and the
+ * connection carries them as segments whose `len` advances seq/ack.
+ *
+ * Ownership: struct tcpcb is allocated from the host's free list by
+ * tcp_newtcpcb() (tcp_subr.c) and released by tcp_discardcb().
+ */
+#ifndef TWSIM_TCP_VAR_H
+#define TWSIM_TCP_VAR_H
+
+#include <stdint.h>
+
+#include "models/segment.h"
+#include "models/tcp_seq.h"
+#include "sim/sim.h"
+
+struct host;
+struct inpcb;
+struct tcp_app_ops;
+
+/* Connection states, in FreeBSD's order (tcp_fsm.h). */
+enum tcp_state {
+	TCPS_CLOSED,
+	TCPS_LISTEN,
+	TCPS_SYN_SENT,
+	TCPS_SYN_RECEIVED,
+	TCPS_ESTABLISHED,
+	TCPS_CLOSE_WAIT,
+	TCPS_FIN_WAIT_1,
+	TCPS_CLOSING,
+	TCPS_LAST_ACK,
+	TCPS_FIN_WAIT_2,
+	TCPS_TIME_WAIT,
+	TCP_NSTATES
+};
+
+const char	*tcp_state_name(enum tcp_state s);
+
+/* t_flags (subset of FreeBSD's). */
+#define TF_ACKNOW	0x0001	/* ack peer immediately */
+#define TF_NOOPT	0x0008	/* don't use tcp options */
+#define TF_SENTFIN	0x0010	/* have sent FIN */
+#define TF_REQ_TSTMP	0x0080	/* have/will request timestamps */
+#define TF_RCVD_TSTMP	0x0100	/* a timestamp was received in SYN */
+#define TF_APPCLOSED	0x0200	/* application closed: no more sends */
+#define TF_NEEDFIN	0x0400	/* send FIN once queued data is out */
+
+struct tcpcb {
+	struct inpcb	*t_inpcb;
+	struct host	*t_host;
+	enum tcp_state	 t_state;
+	uint32_t	 t_flags;
+
+	/* Send sequence variables (RFC 793 3.2). */
+	tcp_seq		 iss;
+	tcp_seq		 snd_una;
+	tcp_seq		 snd_nxt;
+	tcp_seq		 snd_max;
+	uint32_t	 snd_wnd;
+	uint64_t	 snd_queued;	/* bytes queued by the app, not yet sent */
+
+	/* Receive sequence variables. */
+	tcp_seq		 irs;
+	tcp_seq		 rcv_nxt;
+	tcp_seq		 rcv_adv;	/* highest seq advertised + 1 */
+	uint32_t	 rcv_wnd;
+	int		 rcv_scale;
+
+	/* RFC 7323 timestamps. */
+	uint32_t	 ts_recent;
+	uint32_t	 ts_offset;
+
+	/* Retransmission. */
+	int		 t_rxtshift;	/* backoff index */
+	sim_time_t	 t_rxtcur;	/* current RTO */
+	sim_time_t	 t_srtt, t_rttvar; /* 0 until the first sample */
+	sim_event_t	 t_rexmt;	/* retransmit timer */
+	sim_event_t	 t_keep;	/* connection-establishment timer */
+	sim_event_t	 t_2msl;	/* FIN_WAIT_2 timer */
+	int64_t		 t_starttime;	/* ticks at creation */
+
+	/* Application binding (tcp_usrreq.h). */
+	const struct tcp_app_ops *t_app;
+	void		*t_app_arg;
+
+	/* Simulator bookkeeping, never read by protocol decisions. */
+	uint64_t	 conn_id;	/* this incarnation */
+	uint64_t	 peer_conn_id;	/* incarnation of the peer we talk to */
+	sim_time_t	 t_connect_start;
+	int		 t_syn_sent;	/* SYNs transmitted (1 + retransmits) */
+
+	struct tcpcb	*t_freelink;	/* free list */
+};
+
+/*
+ * Per-host TCP statistics.  Counters only grow; gauges follow the state.
+ */
+struct tcpstat {
+	/* Connections. */
+	uint64_t	conn_attempted;		/* connect() calls */
+	uint64_t	conn_established;	/* active opens that completed */
+	uint64_t	conn_failed_addrnotavail; /* no ephemeral port */
+	uint64_t	conn_failed_timeout;	/* keepinit / rexmt exhausted */
+	uint64_t	conn_failed_reset;	/* RST received or refused */
+	uint64_t	accepts;		/* passive opens completed */
+
+	/* TIME_WAIT (tcp_timewait.c). */
+	uint64_t	tw_entered;		/* tcptw entries created */
+	uint64_t	tw_expired;		/* closed by the 2MSL scan */
+	uint64_t	tw_recycled;		/* closed early: zone full */
+	uint64_t	tw_reopened;		/* closed by a new SYN */
+	uint64_t	tw_skipped_local;	/* nolocaltimewait */
+	uint64_t	tw_skipped_nomem;	/* zone full, nothing to recycle */
+	uint64_t	rst_ignored_tw;		/* RST dropped in TIME_WAIT */
+	uint64_t	acks_sent_tw;		/* tcp_twrespond(TH_ACK) */
+	uint64_t	syn_dropped_tw;		/* SYN not above rcv_nxt */
+	uint64_t	tw_dropped_recycled;	/* segment to a tw-less pcb */
+	uint64_t	tw_rearmed;		/* 2MSL restarted by a FIN */
+
+	/* Segments. */
+	uint64_t	segs_sent;
+	uint64_t	segs_rcvd;
+	uint64_t	rst_sent;
+	uint64_t	rexmt_syn;
+	uint64_t	rexmt_data;
+	uint64_t	rexmt_fin;
+	uint64_t	drops_noport;		/* SYN to a closed port: RST */
+
+	/* Old duplicates of an earlier incarnation acted on (RFC 1337). */
+	uint64_t	hazards;
+
+	/* Gauges. */
+	int64_t		tw_count;		/* entries in the zone */
+	int64_t		tw_peak;
+	int64_t		established;		/* in ESTABLISHED now */
+	sim_time_t	first_addrnotavail;	/* -1: never */
+};
+
+#endif /* TWSIM_TCP_VAR_H */

@@ -1,0 +1,91 @@
+/*
+ * workload.h -- applications: request/response clients and servers.
+ *
+ * A client opens connections to a server at a rate from an arrival process
+ * (Poisson, constant, or a rate that steps over time), optionally from a
+ * fixed source port (old rsh/NFS-style clients that reach a server's
+ * TIME_WAIT with the same 4-tuple), sends the request, reads the response,
+ * holds for a while, and closes first or lets the server close.  The server
+ * side answers each request with the response size and closes first when
+ * the workload says so.  Each connection's outcome is reported through a
+ * callback, so models never know about the results database.
+ */
+#ifndef TWSIM_WORKLOAD_H
+#define TWSIM_WORKLOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/simtime.h"
+
+struct net;
+struct host;
+struct workload;
+
+enum workload_arrival { WORKLOAD_POISSON, WORKLOAD_CONSTANT };
+enum workload_closer { WORKLOAD_CLOSE_CLIENT, WORKLOAD_CLOSE_SERVER };
+
+struct workload_rate_step {
+	sim_time_t	start;		/* from this time on ... */
+	double		rate;		/* ... connections per second */
+};
+
+#define WORKLOAD_MAXSTEPS 32
+
+struct workload_config {
+	const char	*name;
+	struct host	*client;
+	uint32_t	 client_addr;	/* 0: the client's first address */
+	struct host	*server;
+	uint32_t	 server_addr;	/* 0: the server's first address */
+	uint16_t	 server_port;
+	enum workload_arrival arrival;
+	int		 nsteps;
+	struct workload_rate_step steps[WORKLOAD_MAXSTEPS];
+	uint32_t	 request;	/* bytes */
+	uint32_t	 response;	/* bytes */
+	sim_time_t	 hold;		/* after the response, before closing */
+	enum workload_closer close_by;
+	uint16_t	 sport;		/* 0: ephemeral */
+	sim_time_t	 start, stop;
+};
+
+enum conn_outcome {
+	CONN_OK,
+	CONN_ADDRNOTAVAIL,
+	CONN_TIMEOUT,
+	CONN_RESET
+};
+
+const char	*conn_outcome_name(enum conn_outcome o);	/* "ok", ... */
+
+struct conn_record {
+	uint64_t	 conn_id;
+	const char	*workload;
+	const char	*client;	/* host name */
+	uint16_t	 lport;		/* 0 when no port was had */
+	const char	*server;	/* "host:port" */
+	sim_time_t	 t_start;
+	sim_time_t	 t_established;	/* -1: never */
+	sim_time_t	 t_end;
+	enum conn_outcome outcome;
+	int		 syn_sent;
+};
+
+typedef void (*workload_record_fn)(void *ctx, const struct conn_record *r);
+
+/*
+ * Create a workload (and, on first use of server:port, its server
+ * application, which listens there).  NULL + err on error.
+ */
+struct workload	*workload_create(struct net *net,
+		    const struct workload_config *cfg,
+		    workload_record_fn record, void *record_ctx,
+		    char *err, size_t errlen);
+void		 workload_destroy(struct workload *w);
+
+/* Connections started / in progress, for progress and tests. */
+uint64_t	 workload_started(const struct workload *w);
+uint64_t	 workload_active(const struct workload *w);
+
+#endif /* TWSIM_WORKLOAD_H */
