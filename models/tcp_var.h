@@ -143,4 +143,11 @@ struct tcpstat {
 	sim_time_t	first_addrnotavail;	/* -1: never */
 };
 
+/* tcp_subr.c: control blocks, ISNs, closing (owner: TIME_WAIT/pcb side). */
+/* (prototypes added here) */
+
+/* tcp_input.c, tcp_output.c, tcp_timer.c (owner: state-machine side). */
+void		 tcp_input(struct host *h, const struct tcp_segment *seg);
+/* (further prototypes added here) */
+
 #endif /* TWSIM_TCP_VAR_H */
