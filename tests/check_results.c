@@ -1,0 +1,720 @@
+/*
+ * check_results.c -- analysis/results.c: the schema, the one-transaction-
+ * per-run writer, the refusal of files that are not ours (left byte for
+ * byte untouched), and merge giving the same rows as direct writes.
+ *
+ * Every test works in its own temporary directory under $TMPDIR (or /tmp).
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <sqlite3.h>
+
+#include "analysis/results.h"
+
+static char tmpdir[256];
+
+static void
+setup(void)
+{
+	const char *base = getenv("TMPDIR");
+
+	snprintf(tmpdir, sizeof(tmpdir), "%s/check_results.XXXXXX",
+	    base != NULL && *base != '\0' ? base : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void
+teardown(void)
+{
+	char cmd[300];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", tmpdir);
+}
+
+/* A path in this test's directory (static buffers, rotating). */
+static const char *
+tpath(const char *name)
+{
+	static char buf[4][320];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", tmpdir, name);
+	return buf[k];
+}
+
+/* Whole file contents, malloc'ed; *len gets its size. */
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f;
+	char *buf;
+	long n;
+
+	f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc((size_t)n + 1);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static void
+write_file(const char *path, const void *data, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, n, f), n);
+	fclose(f);
+}
+
+static int
+exists(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0;
+}
+
+static struct results *
+open_rw(const char *path)
+{
+	struct results *r;
+	char err[512];
+	int rc;
+
+	rc = results_open(path, RESULTS_RW_CREATE, &r, err, sizeof(err));
+	ck_assert_msg(rc == RESULTS_OK, "open %s: %s", path, err);
+	return r;
+}
+
+/* One integer from SQL on a fresh plain SQLite connection. */
+static int64_t
+sql_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK,
+	    "%s: %s", sql, sqlite3_errmsg(db));
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/*
+ * Writes run number k (a deterministic function of k) with two hosts,
+ * params, samples and connections.  Returns the run id.
+ */
+static int64_t
+write_run(struct results *r, int k, const char *status)
+{
+	struct results_run run;
+	struct results_sample s;
+	struct results_conn c;
+	struct results_host h;
+	char sweep[32], val[32];
+	const char *hosts[] = { "client", "server" };
+	int64_t id;
+	int i, j;
+
+	snprintf(sweep, sizeof(sweep), "rate=%d/s", 10 * (k + 1));
+	memset(&run, 0, sizeof(run));
+	run.scenario = "web";
+	run.sweep = sweep;
+	run.repetition = k % 2;
+	run.seed = 1000 + (uint64_t)k;
+	run.version = "0.1.0";
+	ck_assert_int_eq(results_run_begin(r, &run, &id), RESULTS_OK);
+	snprintf(val, sizeof(val), "%d", 10 * (k + 1));
+	ck_assert_int_eq(results_param(r, id, "workload.web.rate", val),
+	    RESULTS_OK);
+	ck_assert_int_eq(results_param(r, id, "run.duration", "60s"),
+	    RESULTS_OK);
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 5; j++) {
+			memset(&s, 0, sizeof(s));
+			s.t = j;
+			s.host = hosts[i];
+			s.tw_count = 100 * k + 10 * i + j;
+			s.tw_cap = 5000;
+			s.conn_attempted = j * 3;
+			s.tw_recycled = k;
+			s.hazards = i;
+			ck_assert_int_eq(results_sample(r, id, &s), RESULTS_OK);
+		}
+	for (j = 0; j < 4; j++) {
+		memset(&c, 0, sizeof(c));
+		c.conn_id = j;
+		c.workload = "web";
+		c.client = "client";
+		c.lport = 10000 + j;
+		c.server = "server";
+		c.t_start = 0.25 * j;
+		c.t_established = j == 3 ? NAN : 0.25 * j + 0.001;
+		c.t_end = 0.25 * j + 0.5;
+		c.outcome = j == 3 ? RESULTS_OUTCOME_ADDRNOTAVAIL :
+		    RESULTS_OUTCOME_OK;
+		c.syn_sent = j == 3 ? 0 : 1;
+		ck_assert_int_eq(results_connection(r, id, &c), RESULTS_OK);
+	}
+	for (i = 0; i < 2; i++) {
+		memset(&h, 0, sizeof(h));
+		h.host = hosts[i];
+		h.conn_attempted = 100 + k;
+		h.tw_peak = 10 * k + i;
+		h.tw_cap = 5000;
+		h.first_addrnotavail_s = i == 0 ? 1.5 + k : NAN;
+		h.connect_p50_s = 0.001;
+		h.connect_p99_s = 0.002;
+		h.connect_max_s = 0.003;
+		ck_assert_int_eq(results_host_stats(r, id, &h), RESULTS_OK);
+	}
+	ck_assert_int_eq(results_run_end(r, id, status, 60.0, 0.5,
+	    (uint64_t)(1000 + k)), RESULTS_OK);
+	return id;
+}
+
+START_TEST(test_new_file_gets_schema_and_marks)
+{
+	const char *p = tpath("new.db");
+	struct results *r = open_rw(p);
+
+	results_close(r);
+	ck_assert_int_eq(sql_int(p, "PRAGMA application_id"),
+	    RESULTS_APPLICATION_ID);
+	ck_assert_int_eq(sql_int(p, "PRAGMA user_version"),
+	    RESULTS_SCHEMA_VERSION);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM sqlite_master WHERE"
+	    " type = 'table' AND name IN ('runs', 'params', 'samples',"
+	    " 'connections', 'host_stats')"), 5);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM sqlite_master WHERE"
+	    " type = 'view' AND name = 'run_summary'"), 1);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM sqlite_master WHERE"
+	    " type = 'index' AND name IN ('samples_by_run_host_t',"
+	    " 'connections_by_run')"), 2);
+	/* WAL is persistent in the file header (bytes 18-19 == 2). */
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM pragma_journal_mode"
+	    " WHERE journal_mode = 'wal'"), 1);
+}
+END_TEST
+
+START_TEST(test_empty_file_gets_schema)
+{
+	const char *p = tpath("empty.db");
+	struct results *r;
+
+	write_file(p, "", 0);
+	r = open_rw(p);
+	results_close(r);
+	ck_assert_int_eq(sql_int(p, "PRAGMA user_version"),
+	    RESULTS_SCHEMA_VERSION);
+}
+END_TEST
+
+START_TEST(test_append_across_opens_continues_run_ids)
+{
+	const char *p = tpath("a.db");
+	struct results *r;
+
+	r = open_rw(p);
+	ck_assert_int_eq(write_run(r, 0, RESULTS_STATUS_COMPLETE), 1);
+	ck_assert_int_eq(write_run(r, 1, RESULTS_STATUS_COMPLETE), 2);
+	results_close(r);
+	r = open_rw(p);
+	ck_assert_int_eq(write_run(r, 2, RESULTS_STATUS_COMPLETE), 3);
+	results_close(r);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs"), 3);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM samples"), 30);
+	ck_assert_int_eq(sql_int(p,
+	    "SELECT seed FROM runs WHERE run_id = 3"), 1002);
+	ck_assert_int_eq(sql_int(p,
+	    "SELECT events FROM runs WHERE run_id = 2"), 1001);
+}
+END_TEST
+
+START_TEST(test_run_summary_joins_runs_and_hosts)
+{
+	const char *p = tpath("s.db");
+	struct results *r = open_rw(p);
+
+	write_run(r, 0, RESULTS_STATUS_COMPLETE);
+	write_run(r, 1, RESULTS_STATUS_COMPLETE);
+	results_close(r);
+	/* One row per (run, host). */
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM run_summary"), 4);
+	/* Each host's counters sit beside its own run's columns. */
+	ck_assert_int_eq(sql_int(p, "SELECT tw_peak FROM run_summary WHERE"
+	    " sweep = 'rate=20/s' AND host = 'server'"), 11);
+	ck_assert_int_eq(sql_int(p, "SELECT conn_attempted FROM run_summary"
+	    " WHERE run_id = 1 AND host = 'client'"), 100);
+	ck_assert_int_eq(sql_int(p, "SELECT seed FROM run_summary WHERE"
+	    " run_id = 2 AND host = 'client'"), 1001);
+	ck_assert_int_eq(sql_int(p, "SELECT repetition FROM run_summary WHERE"
+	    " run_id = 2 AND host = 'server'"), 1);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM run_summary WHERE"
+	    " status = 'complete'"), 4);
+	/* The columns of the contract are all there, by name. */
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM"
+	    " pragma_table_info('run_summary') WHERE name IN ('run_id',"
+	    " 'scenario', 'sweep', 'repetition', 'seed', 'status', 'host',"
+	    " 'conn_attempted', 'conn_established', 'conn_failed_addrnotavail',"
+	    " 'conn_failed_timeout', 'tw_entered', 'tw_expired', 'tw_recycled',"
+	    " 'tw_reopened', 'tw_skipped_local', 'tw_skipped_nomem', 'tw_peak',"
+	    " 'tw_cap', 'syn_dropped_tw', 'rst_ignored_tw', 'acks_sent_tw',"
+	    " 'hazards', 'first_addrnotavail_s')"), 24);
+}
+END_TEST
+
+START_TEST(test_nan_is_stored_as_null)
+{
+	const char *p = tpath("n.db");
+	struct results *r = open_rw(p);
+
+	write_run(r, 0, RESULTS_STATUS_COMPLETE);
+	results_close(r);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM connections WHERE"
+	    " t_established IS NULL"), 1);
+	ck_assert_int_eq(sql_int(p, "SELECT conn_id FROM connections WHERE"
+	    " t_established IS NULL"), 3);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM run_summary WHERE"
+	    " first_addrnotavail_s IS NULL AND host = 'server'"), 1);
+	/* A real value stays a REAL. */
+	ck_assert_int_eq(sql_int(p, "SELECT first_addrnotavail_s * 10 FROM"
+	    " run_summary WHERE host = 'client'"), 15);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM connections WHERE"
+	    " typeof(t_start) = 'real'"), 4);
+}
+END_TEST
+
+START_TEST(test_aborted_run_leaves_earlier_runs_intact)
+{
+	const char *p = tpath("ab.db");
+	struct results *r = open_rw(p);
+	struct results_run run = { "web", "", 0, 7, "0.1.0" };
+	struct results_sample s;
+	int64_t id;
+
+	write_run(r, 0, RESULTS_STATUS_COMPLETE);
+	ck_assert_int_eq(results_run_begin(r, &run, &id), RESULTS_OK);
+	ck_assert_int_eq(id, 2);
+	memset(&s, 0, sizeof(s));
+	s.host = "client";
+	ck_assert_int_eq(results_sample(r, id, &s), RESULTS_OK);
+	ck_assert_int_eq(results_param(r, id, "run.duration", "1s"),
+	    RESULTS_OK);
+	ck_assert_int_eq(results_run_abort(r, id), RESULTS_OK);
+	/* Writing to the aborted run is refused. */
+	ck_assert_int_eq(results_sample(r, id, &s), RESULTS_EINVAL);
+	results_close(r);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs"), 1);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM samples"), 10);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM params WHERE"
+	    " run_id = 2"), 0);
+	r = open_rw(p);
+	ck_assert_int_eq(write_run(r, 1, RESULTS_STATUS_COMPLETE), 2);
+	results_close(r);
+}
+END_TEST
+
+START_TEST(test_sigkill_mid_run_leaves_nothing_of_that_run)
+{
+	const char *p = tpath("kill.db");
+	struct results_run run = { "web", "rate=1/s", 0, 9, "0.1.0" };
+	struct results_sample s;
+	struct results *r;
+	int64_t id;
+	pid_t pid;
+	int i, status;
+
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		r = open_rw(p);
+		write_run(r, 0, RESULTS_STATUS_COMPLETE);
+		if (results_run_begin(r, &run, &id) != RESULTS_OK)
+			_exit(3);
+		memset(&s, 0, sizeof(s));
+		s.host = "client";
+		/* Enough rows to spill pages to the WAL before the kill. */
+		for (i = 0; i < 20000; i++) {
+			s.t = i;
+			if (results_sample(r, id, &s) != RESULTS_OK)
+				_exit(4);
+		}
+		kill(getpid(), SIGKILL);
+		_exit(5);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	r = open_rw(p);
+	results_close(r);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs"), 1);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM samples"), 10);
+	ck_assert_int_eq(sql_int(p, "SELECT status = 'complete' FROM runs"), 1);
+}
+END_TEST
+
+START_TEST(test_interrupted_and_failed_status_are_committed)
+{
+	const char *p = tpath("st.db");
+	struct results_run run = { "web", NULL, 0, 1, "0.1.0" };
+	struct results *r = open_rw(p);
+	int64_t id;
+
+	write_run(r, 0, RESULTS_STATUS_INTERRUPTED);
+	ck_assert_int_eq(results_run_begin(r, &run, &id), RESULTS_OK);
+	ck_assert_int_eq(results_run_error(r, id, "scenario: bad host"),
+	    RESULTS_OK);
+	/* Not a status of the contract: refused, the run stays open. */
+	ck_assert_int_eq(results_run_end(r, id, "done", 0, 0, 0),
+	    RESULTS_EINVAL);
+	ck_assert_int_eq(results_run_end(r, id, RESULTS_STATUS_FAILED, 0.0,
+	    0.1, 0), RESULTS_OK);
+	results_close(r);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs WHERE"
+	    " run_id = 1 AND status = 'interrupted'"), 1);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs WHERE"
+	    " run_id = 2 AND status = 'failed' AND sweep = '' AND"
+	    " error = 'scenario: bad host'"), 1);
+	/* The failed run without hosts still appears in run_summary. */
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM run_summary WHERE"
+	    " run_id = 2 AND host IS NULL"), 1);
+}
+END_TEST
+
+START_TEST(test_writes_outside_a_run_are_refused)
+{
+	struct results *r = open_rw(tpath("o.db"));
+	struct results_run run = { "web", "", 0, 1, "0.1.0" };
+	int64_t id, id2;
+
+	ck_assert_int_eq(results_param(r, 1, "k", "v"), RESULTS_EINVAL);
+	ck_assert_ptr_nonnull(strstr(results_errmsg(r), "not open"));
+	ck_assert_int_eq(results_run_begin(r, &run, &id), RESULTS_OK);
+	ck_assert_int_eq(results_run_begin(r, &run, &id2), RESULTS_EINVAL);
+	ck_assert_int_eq(results_param(r, id + 1, "k", "v"), RESULTS_EINVAL);
+	ck_assert_int_eq(results_param(r, id, "k", "v"), RESULTS_OK);
+	/* Every key once per run. */
+	ck_assert_int_eq(results_param(r, id, "k", "w"), RESULTS_ESQL);
+	ck_assert_int_eq(results_run_end(r, id, RESULTS_STATUS_COMPLETE, 1, 1,
+	    1), RESULTS_OK);
+	results_close(r);
+}
+END_TEST
+
+/* Opening `p` in both modes is refused with `code`; p stays identical. */
+static void
+assert_refused_untouched(const char *p, int code, const char *reason)
+{
+	struct results *r;
+	char err[512], wal[340];
+	char *before, *after;
+	size_t n0, n1;
+	int mode;
+
+	before = slurp(p, &n0);
+	for (mode = RESULTS_RW_CREATE; mode <= RESULTS_READONLY; mode++) {
+		err[0] = '\0';
+		ck_assert_int_eq(results_open(p, mode, &r, err, sizeof(err)),
+		    code);
+		ck_assert_ptr_null(r);
+		ck_assert_msg(strstr(err, p) != NULL, "no file name: %s", err);
+		ck_assert_msg(strstr(err, reason) != NULL, "no reason '%s': %s",
+		    reason, err);
+	}
+	after = slurp(p, &n1);
+	ck_assert_uint_eq(n0, n1);
+	ck_assert(memcmp(before, after, n0) == 0);
+	snprintf(wal, sizeof(wal), "%s-wal", p);
+	ck_assert(!exists(wal));
+	free(before);
+	free(after);
+}
+
+START_TEST(test_refuses_non_sqlite_file_untouched)
+{
+	const char *p = tpath("notes.txt");
+	char text[8192];
+	size_t i;
+
+	for (i = 0; i < sizeof(text); i++)
+		text[i] = (char)('a' + i % 26);
+	write_file(p, text, sizeof(text));
+	assert_refused_untouched(p, RESULTS_EFOREIGN, "not an SQLite file");
+}
+END_TEST
+
+START_TEST(test_refuses_foreign_sqlite_db_untouched)
+{
+	const char *p = tpath("other.db");
+	sqlite3 *db;
+
+	ck_assert_int_eq(sqlite3_open(p, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE runs (x);"
+	    " INSERT INTO runs VALUES (1);", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_refused_untouched(p, RESULTS_EFOREIGN, "another application");
+}
+END_TEST
+
+START_TEST(test_refuses_future_schema_version_untouched)
+{
+	const char *p = tpath("future.db");
+	struct results *r;
+	sqlite3 *db;
+	char sql[64];
+
+	r = open_rw(p);
+	write_run(r, 0, RESULTS_STATUS_COMPLETE);
+	results_close(r);
+	ck_assert_int_eq(sqlite3_open(p, &db), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "PRAGMA journal_mode = DELETE;"
+	    " PRAGMA user_version = %d", RESULTS_SCHEMA_VERSION + 1);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_refused_untouched(p, RESULTS_EVERSION, "newer twsim");
+}
+END_TEST
+
+START_TEST(test_readonly_refuses_missing_file_and_writes)
+{
+	const char *p = tpath("missing.db");
+	struct results_run run = { "web", "", 0, 1, "0.1.0" };
+	struct results *r;
+	char err[512];
+	int64_t id;
+
+	ck_assert_int_eq(results_open(p, RESULTS_READONLY, &r, err,
+	    sizeof(err)), RESULTS_ENOENT);
+	ck_assert_ptr_nonnull(strstr(err, p));
+	ck_assert(!exists(p));
+	results_close(open_rw(p));
+	ck_assert_int_eq(results_open(p, RESULTS_READONLY, &r, err,
+	    sizeof(err)), RESULTS_OK);
+	ck_assert_int_eq(results_run_begin(r, &run, &id), RESULTS_EINVAL);
+	results_close(r);
+}
+END_TEST
+
+START_TEST(test_refuses_directory)
+{
+	struct results *r;
+	char err[512];
+
+	ck_assert_int_eq(results_open(tmpdir, RESULTS_RW_CREATE, &r, err,
+	    sizeof(err)), RESULTS_EACCES);
+	ck_assert_ptr_nonnull(strstr(err, tmpdir));
+}
+END_TEST
+
+/*
+ * Every row of every result table as text, in insertion order, without
+ * the wall-clock columns (started_at, wall_seconds).
+ */
+static char *
+dump_tables(const char *path)
+{
+	static const char *const q[] = {
+		"SELECT run_id, scenario, sweep, repetition, seed, status,"
+		" sim_seconds, events, version, error FROM runs ORDER BY rowid",
+		"SELECT * FROM params ORDER BY rowid",
+		"SELECT * FROM samples ORDER BY rowid",
+		"SELECT * FROM connections ORDER BY rowid",
+		"SELECT * FROM host_stats ORDER BY rowid",
+		"SELECT * FROM run_summary",
+		NULL
+	};
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	sqlite3_str *out;
+	int i, k;
+
+	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	out = sqlite3_str_new(db);
+	for (k = 0; q[k] != NULL; k++) {
+		ck_assert_int_eq(sqlite3_prepare_v2(db, q[k], -1, &st, NULL),
+		    SQLITE_OK);
+		sqlite3_str_appendf(out, "== %d\n", k);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			for (i = 0; i < sqlite3_column_count(st); i++)
+				sqlite3_str_appendf(out, "%d:%s|",
+				    sqlite3_column_type(st, i),
+				    sqlite3_column_text(st, i));
+			sqlite3_str_appendf(out, "\n");
+		}
+		sqlite3_finalize(st);
+	}
+	{
+		char *s = sqlite3_str_finish(out);
+		char *copy = strdup(s);
+
+		sqlite3_free(s);
+		sqlite3_close(db);
+		return copy;
+	}
+}
+
+START_TEST(test_merge_equals_direct_writes)
+{
+	const char *pa = tpath("direct.db"), *pc = tpath("merged.db");
+	const char *pb1 = tpath("worker1.db"), *pb2 = tpath("worker2.db");
+	struct results *a, *b1, *b2, *c;
+	char err[512], *da, *dc;
+	int64_t first, n;
+	int k;
+
+	a = open_rw(pa);
+	for (k = 0; k < 5; k++)
+		write_run(a, k, k == 4 ? RESULTS_STATUS_INTERRUPTED :
+		    RESULTS_STATUS_COMPLETE);
+	results_close(a);
+
+	b1 = open_rw(pb1);
+	b2 = open_rw(pb2);
+	for (k = 0; k < 5; k++)
+		write_run(k < 2 ? b1 : b2, k, k == 4 ?
+		    RESULTS_STATUS_INTERRUPTED : RESULTS_STATUS_COMPLETE);
+	results_close(b1);
+	results_close(b2);
+
+	c = open_rw(pc);
+	ck_assert_int_eq(results_merge(c, pb1, &first, &n, err, sizeof(err)),
+	    RESULTS_OK);
+	ck_assert_int_eq(first, 1);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(results_merge(c, pb2, &first, &n, err, sizeof(err)),
+	    RESULTS_OK);
+	ck_assert_int_eq(first, 3);
+	ck_assert_int_eq(n, 3);
+	results_close(c);
+
+	da = dump_tables(pa);
+	dc = dump_tables(pc);
+	ck_assert_str_eq(da, dc);
+	/* Not vacuous: the dump holds every row of the five runs. */
+	ck_assert_uint_gt(strlen(da), 1000);
+	ck_assert_int_eq(sql_int(pc, "SELECT count(*) FROM samples"), 50);
+	free(da);
+	free(dc);
+}
+END_TEST
+
+START_TEST(test_merge_appends_after_existing_runs_and_keeps_writing)
+{
+	const char *pb = tpath("w.db"), *pc = tpath("m.db");
+	struct results *b, *c;
+	char err[512];
+	int64_t first, n;
+
+	b = open_rw(pb);
+	write_run(b, 0, RESULTS_STATUS_COMPLETE);
+	results_close(b);
+	c = open_rw(pc);
+	write_run(c, 1, RESULTS_STATUS_COMPLETE);
+	ck_assert_int_eq(results_merge(c, pb, &first, &n, err, sizeof(err)),
+	    RESULTS_OK);
+	ck_assert_int_eq(first, 2);
+	ck_assert_int_eq(n, 1);
+	/* The writer's prepared statements still work after a merge. */
+	ck_assert_int_eq(write_run(c, 2, RESULTS_STATUS_COMPLETE), 3);
+	results_close(c);
+	ck_assert_int_eq(sql_int(pc, "SELECT seed FROM runs WHERE run_id = 2"),
+	    1000);
+	ck_assert_int_eq(sql_int(pc, "SELECT count(*) FROM samples WHERE"
+	    " run_id = 2"), 10);
+	ck_assert_int_eq(sql_int(pc, "SELECT count(*) FROM connections"), 12);
+}
+END_TEST
+
+START_TEST(test_merge_refuses_foreign_source_and_changes_nothing)
+{
+	const char *pt = tpath("junk.txt"), *pc = tpath("m2.db");
+	struct results *c;
+	char err[512];
+	int64_t first, n;
+
+	write_file(pt, "hello, not a database\n", 22);
+	c = open_rw(pc);
+	write_run(c, 0, RESULTS_STATUS_COMPLETE);
+	ck_assert_int_eq(results_merge(c, pt, &first, &n, err, sizeof(err)),
+	    RESULTS_EFOREIGN);
+	ck_assert_ptr_nonnull(strstr(err, pt));
+	ck_assert_int_eq(results_merge(c, pc, &first, &n, err, sizeof(err)),
+	    RESULTS_EINVAL);
+	ck_assert_int_eq(results_merge(c, tpath("none.db"), &first, &n, err,
+	    sizeof(err)), RESULTS_ENOENT);
+	ck_assert(!exists(tpath("none.db")));
+	results_close(c);
+	ck_assert_int_eq(sql_int(pc, "SELECT count(*) FROM runs"), 1);
+}
+END_TEST
+
+static Suite *
+results_suite(void)
+{
+	Suite *s;
+	TCase *tc;
+
+	s = suite_create("results");
+	tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_new_file_gets_schema_and_marks);
+	tcase_add_test(tc, test_empty_file_gets_schema);
+	tcase_add_test(tc, test_append_across_opens_continues_run_ids);
+	tcase_add_test(tc, test_run_summary_joins_runs_and_hosts);
+	tcase_add_test(tc, test_nan_is_stored_as_null);
+	tcase_add_test(tc, test_aborted_run_leaves_earlier_runs_intact);
+	tcase_add_test(tc, test_sigkill_mid_run_leaves_nothing_of_that_run);
+	tcase_add_test(tc, test_interrupted_and_failed_status_are_committed);
+	tcase_add_test(tc, test_writes_outside_a_run_are_refused);
+	tcase_add_test(tc, test_refuses_non_sqlite_file_untouched);
+	tcase_add_test(tc, test_refuses_foreign_sqlite_db_untouched);
+	tcase_add_test(tc, test_refuses_future_schema_version_untouched);
+	tcase_add_test(tc, test_readonly_refuses_missing_file_and_writes);
+	tcase_add_test(tc, test_refuses_directory);
+	tcase_add_test(tc, test_merge_equals_direct_writes);
+	tcase_add_test(tc, test_merge_appends_after_existing_runs_and_keeps_writing);
+	tcase_add_test(tc, test_merge_refuses_foreign_source_and_changes_nothing);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	sr = srunner_create(results_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
