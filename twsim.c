@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analysis/commands.h"
+#include "scenarios/commands.h"
+
 struct command {
 	const char	*name;
 	int		(*fn)(int argc, char **argv);
@@ -17,6 +20,13 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "run", cmd_run, "run a scenario and record the results in a database" },
+	{ "check", cmd_check, "validate a scenario and list the runs it expands to" },
+	{ "params", cmd_params, "list every scenario key with unit, default and meaning" },
+	{ "report", cmd_report, "summarise runs: means, 95% confidence intervals, limits" },
+	{ "query", cmd_query, "named queries and read-only SQL over a database" },
+	{ "plot", cmd_plot, "plot a metric over time or against a swept parameter" },
+	{ "export", cmd_export, "write a table or view of a database as CSV" },
 	{ NULL, NULL, NULL }
 };
 

@@ -12,4 +12,7 @@ int	cmd_check(int argc, char **argv);
 /* twsim params [--markdown]: the parameter table. */
 int	cmd_params(int argc, char **argv);
 
+/* twsim run SCENARIO [-o DB] ...: run it (scenarios/cmd_run.c). */
+int	cmd_run(int argc, char **argv);
+
 #endif /* TWSIM_SCENARIOS_COMMANDS_H */

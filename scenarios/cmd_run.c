@@ -1,0 +1,560 @@
+/*
+ * cmd_run.c -- `twsim run`: every sweep point x repetition of a scenario,
+ * into a results database.
+ *
+ * With -j 1 the runs execute in this process, one after the other, each
+ * written straight into the database in its own transaction.  With -j N up
+ * to N runs execute at once, each in a child process writing a private
+ * temporary database beside the output; the parent merges the finished
+ * runs in run-list order (results_merge), so the result tables are the same
+ * as with -j 1 whatever order the children finish in.
+ *
+ * SIGINT/SIGTERM set a flag the simulation checks between events: the
+ * current runs end with status `interrupted`, every run finished before is
+ * kept, nothing new starts, and the exit status is 1.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analysis/results.h"
+#include "scenarios/commands.h"
+#include "scenarios/runner.h"
+#include "scenarios/scenario.h"
+
+/*
+ * The one piece of process-wide state: a signal handler can reach nothing
+ * else.  It is only ever set, by the handler, and read by the run loop.
+ */
+static volatile sig_atomic_t run_stop_requested;
+
+static void
+on_stop_signal(int sig)
+{
+	(void)sig;
+	run_stop_requested = 1;
+}
+
+static void
+run_usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: twsim run SCENARIO [-o DB] [--seed N] [--set KEY=VALUE]... [-j N] [--quiet]\n"
+	    "\n"
+	    "Run every sweep point x repetition of SCENARIO and record the results in an\n"
+	    "SQLite database (appended to when it exists).\n"
+	    "\n"
+	    "Options:\n"
+	    "  -o, --output DB      results database (default: results.db)\n"
+	    "  -s, --seed N         master seed, replacing [run] seed\n"
+	    "  -S, --set KEY=VALUE  override a scenario key, e.g. host.client.maxtcptw=5000,\n"
+	    "                       workload.web.rate=50/s, run.duration=60s (a sweep is\n"
+	    "                       allowed: workload.web.rate=${10,20}/s); repeatable\n"
+	    "  -j, --jobs N         run N simulations at once in separate processes\n"
+	    "                       (default 1; the result tables are the same for any N)\n"
+	    "  -q, --quiet          no progress bar and no summary\n"
+	    "  -h, --help           show this help\n"
+	    "\n"
+	    "Exit status: 0 all runs complete, 1 a run failed or was interrupted,\n"
+	    "2 bad usage, a bad scenario or an unusable database.\n");
+}
+
+/* ---- progress ------------------------------------------------------------ */
+
+struct progress {
+	int		enabled;
+	size_t		nruns;
+	size_t		done;
+	double		total_sim;	/* sum of run durations */
+	double		done_sim;	/* of finished runs */
+	double		cur_sim;	/* of the run in progress (-j 1) */
+	double		t0;
+	uint64_t	events;		/* of finished runs */
+	uint64_t	cur_events;
+	double		last_draw;
+};
+
+static double
+mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+fmt_duration(char *buf, size_t len, double s)
+{
+	long t = s < 0 || !isfinite(s) ? 0 : (long)(s + 0.5);
+
+	if (t >= 3600)
+		snprintf(buf, len, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60,
+		    t % 60);
+	else
+		snprintf(buf, len, "%ld:%02ld", t / 60, t % 60);
+}
+
+static void
+progress_draw(struct progress *pg, int force)
+{
+	double now = mono_now(), el = now - pg->t0, frac, eta, evs;
+	char etab[32];
+	int width = 24, fill, i;
+
+	if (!pg->enabled || (!force && now - pg->last_draw < 0.1))
+		return;
+	pg->last_draw = now;
+	frac = pg->total_sim > 0 ?
+	    (pg->done_sim + pg->cur_sim) / pg->total_sim : 0;
+	if (frac > 1)
+		frac = 1;
+	eta = frac > 0 ? el * (1 - frac) / frac : NAN;
+	evs = el > 0 ? (double)(pg->events + pg->cur_events) / el : 0;
+	fill = (int)(frac * width + 0.5);
+	fmt_duration(etab, sizeof(etab), eta);
+	fputs("\r[", stderr);
+	for (i = 0; i < width; i++)
+		fputc(i < fill ? '#' : '.', stderr);
+	fprintf(stderr, "] %zu/%zu runs  sim %.0fs  %.2fM ev/s  ETA %s \033[K",
+	    pg->done, pg->nruns, pg->cur_sim, evs / 1e6,
+	    frac > 0 ? etab : "?");
+	fflush(stderr);
+}
+
+static void
+progress_run(void *ctx, const struct runner_progress *p)
+{
+	struct progress *pg = ctx;
+
+	pg->cur_sim = p->sim_seconds;
+	pg->cur_events = p->events;
+	progress_draw(pg, 0);
+}
+
+static void
+progress_finish_run(struct progress *pg, double duration, uint64_t events)
+{
+	pg->done++;
+	pg->done_sim += duration;
+	pg->events += events;
+	pg->cur_sim = 0;
+	pg->cur_events = 0;
+	progress_draw(pg, 1);
+}
+
+/* ---- the tally ------------------------------------------------------------ */
+
+struct tally {
+	size_t		complete, failed, interrupted;
+	int64_t		first_id, last_id;
+	uint64_t	events, connections;
+	double		sim_seconds;
+};
+
+static void
+tally_add(struct tally *t, const struct runner_result *r)
+{
+	if (r->status == RUNNER_COMPLETE)
+		t->complete++;
+	else if (r->status == RUNNER_FAILED)
+		t->failed++;
+	else
+		t->interrupted++;
+	t->events += r->events;
+	t->connections += r->connections;
+	t->sim_seconds += r->sim_seconds;
+}
+
+/* ---- -j N: worker processes ------------------------------------------------ */
+
+/* Exit codes of a worker: how its run ended. */
+#define WORKER_COMPLETE		0
+#define WORKER_FAILED		1
+#define WORKER_INTERRUPTED	3
+#define WORKER_ERROR		4	/* could not even record the run */
+
+static int
+worker_main(const struct scenario_run *run, const char *path,
+    const struct runner_opts *base)
+{
+	struct results *db;
+	struct runner_result res;
+	struct runner_opts o = *base;
+	char err[1024];
+
+	o.progress = NULL;
+	if (results_open(path, RESULTS_RW_CREATE, &db, err, sizeof(err)) != 0) {
+		fprintf(stderr, "twsim run: %s\n", err);
+		return WORKER_ERROR;
+	}
+	if (runner_run(run, db, &o, &res, err, sizeof(err)) != 0) {
+		fprintf(stderr, "twsim run: run %zu: %s\n", run->index, err);
+		results_close(db);
+		return WORKER_ERROR;
+	}
+	results_close(db);
+	if (res.status == RUNNER_FAILED)
+		fprintf(stderr, "twsim run: run %zu failed: %s\n", run->index,
+		    err);
+	return res.status == RUNNER_COMPLETE ? WORKER_COMPLETE :
+	    res.status == RUNNER_FAILED ? WORKER_FAILED : WORKER_INTERRUPTED;
+}
+
+static void
+remove_db_files(const char *path)
+{
+	char buf[4096];
+
+	unlink(path);
+	snprintf(buf, sizeof(buf), "%s-wal", path);
+	unlink(buf);
+	snprintf(buf, sizeof(buf), "%s-shm", path);
+	unlink(buf);
+	snprintf(buf, sizeof(buf), "%s-journal", path);
+	unlink(buf);
+}
+
+static int
+run_parallel(struct scenario *sc, struct results *db, const char *dbpath,
+    int jobs, const struct runner_opts *opts, struct progress *pg,
+    struct tally *t)
+{
+	size_t n = scenario_nruns(sc), next = 0, merged = 0, i;
+	pid_t *pids = calloc(n, sizeof(*pids));
+	int *state = calloc(n, sizeof(*state));	/* 0 todo, 1 running, 2 done */
+	int *code = calloc(n, sizeof(*code));
+	char **paths = calloc(n, sizeof(*paths));
+	int running = 0, rc = 0, forwarded = 0;
+
+	if (pids == NULL || state == NULL || code == NULL || paths == NULL) {
+		fprintf(stderr, "twsim run: out of memory\n");
+		rc = -1;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(dbpath) + 64;
+
+		paths[i] = malloc(len);
+		if (paths[i] == NULL) {
+			rc = -1;
+			goto out;
+		}
+		snprintf(paths[i], len, "%s.part-%ld-%zu", dbpath,
+		    (long)getpid(), i);
+	}
+	while (merged < n) {
+		/* Start runs while there is room (and no stop request). */
+		while (running < jobs && next < n && !run_stop_requested) {
+			pid_t pid;
+
+			remove_db_files(paths[next]);
+			fflush(NULL);
+			pid = fork();
+			if (pid < 0) {
+				fprintf(stderr, "twsim run: fork: %s\n",
+				    strerror(errno));
+				break;
+			}
+			if (pid == 0)
+				_exit(worker_main(scenario_run_at(sc, next),
+				    paths[next], opts));
+			pids[next] = pid;
+			state[next] = 1;
+			running++;
+			next++;
+		}
+		if (running == 0) {
+			if (next < n)	/* stopped before starting the rest */
+				break;
+		} else {
+			int status;
+			pid_t pid = waitpid(-1, &status, 0);
+
+			if (pid < 0) {
+				if (errno == EINTR) {
+					/* Pass a SIGTERM on to the workers
+					 * (SIGINT from a terminal reaches them
+					 * already). */
+					if (run_stop_requested && !forwarded) {
+						for (i = 0; i < n; i++)
+							if (state[i] == 1)
+								kill(pids[i],
+								    SIGTERM);
+						forwarded = 1;
+					}
+					continue;
+				}
+				break;
+			}
+			for (i = 0; i < n; i++)
+				if (state[i] == 1 && pids[i] == pid)
+					break;
+			if (i == n)
+				continue;
+			state[i] = 2;
+			running--;
+			code[i] = WIFEXITED(status) ? WEXITSTATUS(status) :
+			    WORKER_ERROR;
+		}
+		/* Merge finished runs in run-list order. */
+		while (merged < n && state[merged] == 2) {
+			const struct scenario_run *r =
+			    scenario_run_at(sc, merged);
+			struct runner_result res;
+			char err[1024];
+			int64_t first = 0, nr = 0;
+
+			memset(&res, 0, sizeof(res));
+			if (code[merged] == WORKER_ERROR) {
+				rc = -1;
+			} else if (results_merge(db, paths[merged], &first,
+			    &nr, err, sizeof(err)) != 0) {
+				fprintf(stderr, "twsim run: %s\n", err);
+				rc = -1;
+			} else {
+				res.status = code[merged] == WORKER_COMPLETE ?
+				    RUNNER_COMPLETE :
+				    code[merged] == WORKER_FAILED ?
+				    RUNNER_FAILED : RUNNER_INTERRUPTED;
+				res.sim_seconds = sim_time_to_sec(r->duration);
+				tally_add(t, &res);
+				if (t->first_id == 0)
+					t->first_id = first;
+				t->last_id = first + nr - 1;
+			}
+			remove_db_files(paths[merged]);
+			progress_finish_run(pg, sim_time_to_sec(r->duration),
+			    0);
+			merged++;
+		}
+		if (merged < n && state[merged] == 0 && running == 0 &&
+		    run_stop_requested)
+			break;
+	}
+out:
+	if (paths != NULL)
+		for (i = 0; i < n; i++)
+			if (paths[i] != NULL) {
+				if (state != NULL && state[i] != 0)
+					remove_db_files(paths[i]);
+				free(paths[i]);
+			}
+	free(paths);
+	free(pids);
+	free(state);
+	free(code);
+	return rc;
+}
+
+/* ---- the command ------------------------------------------------------------ */
+
+int
+cmd_run(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "set", required_argument, NULL, 'S' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *dbpath = "results.db";
+	const char **sets = NULL;
+	int nsets = 0, jobs = 1, quiet = 0, ch, exitcode = 0;
+	uint64_t seed = 0;
+	struct scenario *sc = NULL;
+	struct results *db = NULL;
+	struct runner_opts opts;
+	struct progress pg;
+	struct tally t;
+	struct sigaction sa, old_int, old_term;
+	char err[2048], *end;
+	double t0;
+	size_t i, n;
+
+	optind = 1;
+	opterr = 0;
+	sets = calloc((size_t)argc + 1, sizeof(*sets));
+	if (sets == NULL)
+		return 2;
+	while ((ch = getopt_long(argc, argv, ":o:s:S:j:qh", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'o':
+			dbpath = optarg;
+			break;
+		case 's':
+			errno = 0;
+			seed = strtoull(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || optarg[0] == '-' ||
+			    optarg[0] == '\0') {
+				fprintf(stderr, "twsim run: --seed wants a "
+				    "non-negative integer, not '%s'\n", optarg);
+				goto usage_error;
+			}
+			break;
+		case 'S':
+			if (strchr(optarg, '=') == NULL) {
+				fprintf(stderr, "twsim run: --set wants "
+				    "KEY=VALUE, not '%s'\n", optarg);
+				goto usage_error;
+			}
+			sets[nsets++] = optarg;
+			break;
+		case 'j':
+			errno = 0;
+			jobs = (int)strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || jobs < 1 ||
+			    jobs > 1024) {
+				fprintf(stderr, "twsim run: --jobs wants a "
+				    "number from 1 to 1024, not '%s'\n",
+				    optarg);
+				goto usage_error;
+			}
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			run_usage(stdout);
+			free(sets);
+			return 0;
+		case ':':
+			fprintf(stderr, "twsim run: option '%s' needs a "
+			    "value\n", argv[optind - 1]);
+			goto usage_error;
+		default:
+			fprintf(stderr, "twsim run: unknown option '%s'\n",
+			    argv[optind - 1]);
+			goto usage_error;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, optind >= argc ?
+		    "twsim run: which scenario? (twsim run SCENARIO)\n" :
+		    "twsim run: one scenario at a time\n");
+		goto usage_error;
+	}
+
+	/* Load and validate everything before touching the database. */
+	if (scenario_load(argv[optind], sets, nsets, seed, &sc, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "twsim run: %s\n", err);
+		free(sets);
+		return 2;
+	}
+	if (results_open(dbpath, RESULTS_RW_CREATE, &db, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "twsim run: %s\n", err);
+		scenario_free(sc);
+		free(sets);
+		return 2;
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	run_stop_requested = 0;
+
+	n = scenario_nruns(sc);
+	memset(&opts, 0, sizeof(opts));
+	opts.scenario = scenario_name(sc);
+	opts.version = PACKAGE_VERSION;
+	opts.stop_flag = &run_stop_requested;
+	memset(&pg, 0, sizeof(pg));
+	pg.enabled = !quiet && isatty(STDERR_FILENO);
+	pg.nruns = n;
+	pg.t0 = t0 = mono_now();
+	for (i = 0; i < n; i++)
+		pg.total_sim += sim_time_to_sec(scenario_run_at(sc, i)->duration);
+	opts.progress = pg.enabled ? progress_run : NULL;
+	opts.progress_ctx = &pg;
+	memset(&t, 0, sizeof(t));
+
+	if (jobs > 1 && n > 1) {
+		if (run_parallel(sc, db, dbpath, jobs, &opts, &pg, &t) != 0)
+			exitcode = 1;
+	} else {
+		for (i = 0; i < n && !run_stop_requested; i++) {
+			struct runner_result res;
+
+			if (runner_run(scenario_run_at(sc, i), db, &opts, &res,
+			    err, sizeof(err)) != 0) {
+				if (pg.enabled)
+					fputc('\n', stderr);
+				fprintf(stderr, "twsim run: run %zu: %s\n", i,
+				    err);
+				exitcode = 1;
+				break;
+			}
+			if (res.status == RUNNER_FAILED) {
+				if (pg.enabled)
+					fputc('\n', stderr);
+				fprintf(stderr, "twsim run: run %zu (%s) "
+				    "failed: %s\n", i,
+				    scenario_run_at(sc, i)->label, err);
+			}
+			tally_add(&t, &res);
+			if (t.first_id == 0)
+				t.first_id = res.run_id;
+			t.last_id = res.run_id;
+			progress_finish_run(&pg, res.sim_seconds, res.events);
+		}
+	}
+	if (pg.enabled)
+		fputc('\n', stderr);
+	if (t.failed > 0 || t.interrupted > 0 ||
+	    t.complete + t.failed + t.interrupted < n)
+		exitcode = 1;
+	if (!quiet) {
+		double wall = mono_now() - t0;
+
+		printf("%zu of %zu runs complete", t.complete, n);
+		if (t.failed)
+			printf(", %zu failed", t.failed);
+		if (t.interrupted)
+			printf(", %zu interrupted", t.interrupted);
+		if (t.complete + t.failed + t.interrupted < n)
+			printf(", %zu not started",
+			    n - t.complete - t.failed - t.interrupted);
+		printf(" in %.1f s wall (%.0f simulated s", wall,
+		    t.sim_seconds);
+		if (t.events > 0 && wall > 0)
+			printf(", %.2fM events/s", (double)t.events / wall /
+			    1e6);
+		printf(")\n");
+		if (t.first_id > 0)
+			printf("results: %s (run_id %" PRId64 "..%" PRId64
+			    ")\n", dbpath, t.first_id, t.last_id);
+		if (run_stop_requested)
+			printf("interrupted: earlier runs are kept; the "
+			    "current ones are marked interrupted\n");
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	results_close(db);
+	scenario_free(sc);
+	free(sets);
+	return exitcode;
+
+usage_error:
+	fprintf(stderr, "(try 'twsim run --help')\n");
+	free(sets);
+	return 2;
+}

@@ -1,0 +1,557 @@
+/*
+ * runner.c -- one run: scenario data in, model world built, results out.
+ *
+ * The steps are those of runner.h: build the net (hosts with their boot
+ * tunables, addresses, paths), start the workloads (which create their
+ * server applications), schedule the [at] changes as sysctl writes, start
+ * the sampling clock, run the simulation in slices (so progress can be
+ * shown and a stop request honoured between events), then write the final
+ * per-host counters and end the run's transaction.
+ *
+ * Connect latency quantiles are kept per client host in a log-scaled
+ * histogram (1% wide buckets from 1 us to 10^4 s): memory stays flat however
+ * many connections a run makes, and p50/p99 are exact to within a bucket.
+ * The maximum is kept exactly.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "analysis/results.h"
+#include "models/host.h"
+#include "models/net.h"
+#include "models/workload.h"
+#include "scenarios/runner.h"
+#include "scenarios/scenario.h"
+#include "sim/sim.h"
+
+/* ---- connect latency histogram ----------------------------------------- */
+
+#define LAT_MIN_S	1e-6
+#define LAT_DECADES	10
+#define LAT_PER_DECADE	230		/* 10^(1/230) = 1.0101: 1% buckets */
+#define LAT_NBUCKETS	(LAT_DECADES * LAT_PER_DECADE + 2)
+
+struct lat_hist {
+	uint64_t	n;
+	double		max;
+	uint32_t	bucket[LAT_NBUCKETS];
+};
+
+static void
+lat_add(struct lat_hist *lh, double s)
+{
+	int b;
+
+	if (s < LAT_MIN_S)
+		b = 0;
+	else {
+		b = 1 + (int)floor(log10(s / LAT_MIN_S) * LAT_PER_DECADE);
+		if (b >= LAT_NBUCKETS)
+			b = LAT_NBUCKETS - 1;
+	}
+	lh->bucket[b]++;
+	lh->n++;
+	if (s > lh->max)
+		lh->max = s;
+}
+
+/* Quantile q in [0, 1]: the geometric middle of the bucket holding it. */
+static double
+lat_quantile(const struct lat_hist *lh, double q)
+{
+	uint64_t rank, seen = 0;
+	int b;
+
+	if (lh->n == 0)
+		return NAN;
+	rank = (uint64_t)ceil(q * (double)lh->n);
+	if (rank == 0)
+		rank = 1;
+	for (b = 0; b < LAT_NBUCKETS; b++) {
+		seen += lh->bucket[b];
+		if (seen >= rank)
+			break;
+	}
+	if (b == 0)
+		return LAT_MIN_S;
+	{
+		double lo = LAT_MIN_S * pow(10, (double)(b - 1) / LAT_PER_DECADE);
+		double hi = LAT_MIN_S * pow(10, (double)b / LAT_PER_DECADE);
+		double mid = sqrt(lo * hi);
+
+		return mid > lh->max ? lh->max : mid;
+	}
+}
+
+/* ---- the world of one run ---------------------------------------------- */
+
+struct run_ctx {
+	const struct scenario_run *run;
+	struct results		*db;
+	int64_t			 run_id;
+	struct sim		*sim;
+	struct net		*net;
+	struct host		**hosts;	/* by scenario host index */
+	struct workload		**workloads;
+	struct lat_hist		*lat;		/* by host index */
+	struct sim_periodic	*sampler;
+	uint64_t		 conn_seq;
+	int			 failed;	/* a write failed */
+	int			 check_invariants;
+	char			 errbuf[512];
+};
+
+/* Host sysctl names of the scenario's tunables (host_sysctl_set). */
+static const char *const tunable_sysctl[SCENARIO_NTUNABLES] = {
+	[SCENARIO_TUN_HZ] = "hz",
+	[SCENARIO_TUN_MSL] = "msl",
+	[SCENARIO_TUN_PORTRANGE_FIRST] = "portrange_first",
+	[SCENARIO_TUN_PORTRANGE_LAST] = "portrange_last",
+	[SCENARIO_TUN_RANDOMIZED] = "randomized",
+	[SCENARIO_TUN_RANDOMCPS] = "randomcps",
+	[SCENARIO_TUN_RANDOMTIME] = "randomtime",
+	[SCENARIO_TUN_MAXSOCKETS] = "maxsockets",
+	[SCENARIO_TUN_MAXTCPTW] = "maxtcptw",
+	[SCENARIO_TUN_NOLOCALTIMEWAIT] = "nolocaltimewait",
+	[SCENARIO_TUN_RFC1323] = "rfc1323",
+	[SCENARIO_TUN_RTO_INITIAL] = "rto_initial",
+	[SCENARIO_TUN_KEEPINIT] = "keepinit",
+};
+
+static void
+boot_tunables(const struct scenario_tunables *st, struct host_tunables *ht)
+{
+	host_tunables_init(ht);
+	ht->hz = st->hz;
+	ht->msl = st->msl;
+	ht->portrange_first = st->portrange_first;
+	ht->portrange_last = st->portrange_last;
+	ht->randomized = st->randomized;
+	ht->randomcps = st->randomcps;
+	ht->randomtime = (int)(st->randomtime / SIM_SEC);
+	ht->maxsockets = st->maxsockets;
+	ht->maxtcptw = st->maxtcptw;
+	ht->nolocaltimewait = st->nolocaltimewait;
+	ht->rfc1323 = st->rfc1323;
+	ht->rto_initial = st->rto_initial;
+	ht->keepinit = st->keepinit;
+}
+
+static double
+opt_seconds(sim_time_t t)
+{
+	return t < 0 ? NAN : sim_time_to_sec(t);
+}
+
+static void
+record_connection(void *arg, const struct conn_record *cr)
+{
+	struct run_ctx *rc = arg;
+	struct results_conn c;
+	int hi;
+
+	hi = scenario_run_host(rc->run, cr->client);
+	if (hi >= 0 && cr->t_established >= 0)
+		lat_add(&rc->lat[hi],
+		    sim_time_to_sec(cr->t_established - cr->t_start));
+	if (!rc->run->record_connections || rc->failed)
+		return;
+	memset(&c, 0, sizeof(c));
+	c.conn_id = (int64_t)++rc->conn_seq;
+	c.workload = cr->workload;
+	c.client = cr->client;
+	c.lport = cr->lport;
+	c.server = cr->server;
+	c.t_start = sim_time_to_sec(cr->t_start);
+	c.t_established = opt_seconds(cr->t_established);
+	c.t_end = sim_time_to_sec(cr->t_end);
+	c.outcome = conn_outcome_name(cr->outcome);
+	c.syn_sent = cr->syn_sent;
+	if (results_connection(rc->db, rc->run_id, &c) != RESULTS_OK) {
+		snprintf(rc->errbuf, sizeof(rc->errbuf), "%s",
+		    results_errmsg(rc->db));
+		rc->failed = 1;
+		sim_stop(rc->sim);
+	}
+}
+
+static void
+take_sample(struct sim *sim, void *arg)
+{
+	struct run_ctx *rc = arg;
+	struct results_sample s;
+	size_t i;
+
+	if (rc->failed)
+		return;
+	for (i = 0; i < rc->run->nhosts; i++) {
+		const struct host *h = rc->hosts[i];
+		const struct tcpstat *st = &h->stat;
+
+		if (rc->check_invariants &&
+		    host_check(h, rc->errbuf, sizeof(rc->errbuf)) != 0) {
+			rc->failed = 1;
+			sim_stop(sim);
+			return;
+		}
+		memset(&s, 0, sizeof(s));
+		s.t = sim_time_to_sec(sim_now(sim));
+		s.host = rc->run->hosts[i].name;
+		s.tw_count = host_tw_count(h);
+		s.tw_cap = host_tw_cap(h);
+		s.ports_in_use = host_ports_in_use(h);
+		s.established = st->established;
+		s.conn_attempted = (int64_t)st->conn_attempted;
+		s.conn_established = (int64_t)st->conn_established;
+		s.conn_failed_addrnotavail = (int64_t)st->conn_failed_addrnotavail;
+		s.tw_entered = (int64_t)st->tw_entered;
+		s.tw_expired = (int64_t)st->tw_expired;
+		s.tw_recycled = (int64_t)st->tw_recycled;
+		s.conn_failed_timeout = (int64_t)st->conn_failed_timeout;
+		s.conn_failed_reset = (int64_t)st->conn_failed_reset;
+		s.tw_reopened = (int64_t)st->tw_reopened;
+		s.syn_dropped_tw = (int64_t)st->syn_dropped_tw;
+		s.hazards = (int64_t)st->hazards;
+		if (results_sample(rc->db, rc->run_id, &s) != RESULTS_OK) {
+			snprintf(rc->errbuf, sizeof(rc->errbuf), "%s",
+			    results_errmsg(rc->db));
+			rc->failed = 1;
+			sim_stop(sim);
+			return;
+		}
+	}
+}
+
+struct change_ev {
+	struct run_ctx			*rc;
+	const struct scenario_change	*ch;
+};
+
+static void
+apply_change(struct sim *sim, void *arg)
+{
+	struct change_ev *ce = arg;
+	const struct scenario_change *ch = ce->ch;
+	struct host *h = ce->rc->hosts[ch->host];
+
+	/*
+	 * A run-time write goes through the sysctl path, with the sysctl's
+	 * own semantics (a maxtcptw write below 32 is ignored, TW-4).  A
+	 * value the sysctl refuses is not an error of the run.
+	 */
+	(void)host_sysctl_set(h, tunable_sysctl[ch->tunable], ch->value,
+	    NULL, 0);
+}
+
+static int
+build_world(struct run_ctx *rc, char *err, size_t errlen)
+{
+	const struct scenario_run *run = rc->run;
+	size_t i, j;
+
+	rc->net = net_create(rc->sim);
+	rc->hosts = calloc(run->nhosts, sizeof(*rc->hosts));
+	rc->lat = calloc(run->nhosts, sizeof(*rc->lat));
+	rc->workloads = calloc(run->nworkloads + 1, sizeof(*rc->workloads));
+	if (rc->net == NULL || rc->hosts == NULL || rc->lat == NULL ||
+	    rc->workloads == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < run->nhosts; i++) {
+		const struct scenario_host *sh = &run->hosts[i];
+		struct host_tunables ht;
+
+		boot_tunables(&sh->tun, &ht);
+		rc->hosts[i] = net_add_host(rc->net, sh->name, &ht, err, errlen);
+		if (rc->hosts[i] == NULL)
+			return -1;
+		for (j = 0; j < sh->naddrs; j++)
+			if (net_add_addr(rc->net, rc->hosts[i], sh->addrs[j],
+			    err, errlen) != 0)
+				return -1;
+	}
+	for (i = 0; i < run->npaths; i++) {
+		const struct scenario_path *sp = &run->paths[i];
+		struct net_path_config pc;
+
+		pc.latency = sp->latency;
+		pc.loss = sp->loss;
+		pc.duplicate = sp->duplicate;
+		pc.duplicate_delay = sp->duplicate_delay;
+		if (net_set_path(rc->net, rc->hosts[sp->from_host],
+		    rc->hosts[sp->to_host], &pc, err, errlen) != 0)
+			return -1;
+	}
+	for (i = 0; i < run->nworkloads; i++) {
+		const struct scenario_workload *sw = &run->workloads[i];
+		struct workload_config wc;
+
+		memset(&wc, 0, sizeof(wc));
+		wc.name = sw->name;
+		wc.client = rc->hosts[sw->client_host];
+		wc.client_addr = sw->client_addr;
+		wc.server = rc->hosts[sw->server_host];
+		wc.server_addr = sw->server_addr;
+		wc.server_port = sw->server_port;
+		wc.arrival = sw->arrival == SCENARIO_ARRIVAL_POISSON ?
+		    WORKLOAD_POISSON : WORKLOAD_CONSTANT;
+		if (sw->nsteps > WORKLOAD_MAXSTEPS) {
+			snprintf(err, errlen, "workload %s: at most %d rate "
+			    "steps", sw->name, WORKLOAD_MAXSTEPS);
+			return -1;
+		}
+		wc.nsteps = (int)sw->nsteps;
+		for (j = 0; j < sw->nsteps; j++) {
+			wc.steps[j].start = sw->steps[j].start;
+			wc.steps[j].rate = sw->steps[j].rate;
+		}
+		if (sw->request > UINT32_MAX || sw->response > UINT32_MAX) {
+			snprintf(err, errlen, "workload %s: request and "
+			    "response are limited to 4 GiB", sw->name);
+			return -1;
+		}
+		wc.request = (uint32_t)sw->request;
+		wc.response = (uint32_t)sw->response;
+		wc.hold = sw->hold;
+		wc.close_by = sw->close_by == SCENARIO_CLOSE_CLIENT ?
+		    WORKLOAD_CLOSE_CLIENT : WORKLOAD_CLOSE_SERVER;
+		wc.sport = sw->sport;
+		wc.start = sw->start;
+		wc.stop = sw->stop;
+		rc->workloads[i] = workload_create(rc->net, &wc,
+		    record_connection, rc, err, errlen);
+		if (rc->workloads[i] == NULL)
+			return -1;
+	}
+	/* Listening ports that no workload targets still answer. */
+	for (i = 0; i < run->nhosts; i++)
+		for (j = 0; j < run->hosts[i].nlisten; j++)
+			if (workload_listen(rc->net, rc->hosts[i], 0,
+			    run->hosts[i].listen[j], err, errlen) != 0)
+				return -1;
+	return 0;
+}
+
+static void
+destroy_world(struct run_ctx *rc)
+{
+	size_t i;
+
+	if (rc->workloads != NULL)
+		for (i = 0; i < rc->run->nworkloads; i++)
+			if (rc->workloads[i] != NULL)
+				workload_destroy(rc->workloads[i]);
+	if (rc->net != NULL)
+		net_destroy(rc->net);
+	free(rc->workloads);
+	free(rc->hosts);
+	free(rc->lat);
+}
+
+static int
+write_host_stats(struct run_ctx *rc)
+{
+	size_t i;
+
+	for (i = 0; i < rc->run->nhosts; i++) {
+		const struct host *h = rc->hosts[i];
+		const struct tcpstat *st = &h->stat;
+		struct results_host rh;
+
+		memset(&rh, 0, sizeof(rh));
+		rh.host = rc->run->hosts[i].name;
+		rh.conn_attempted = (int64_t)st->conn_attempted;
+		rh.conn_established = (int64_t)st->conn_established;
+		rh.conn_failed_addrnotavail = (int64_t)st->conn_failed_addrnotavail;
+		rh.conn_failed_timeout = (int64_t)st->conn_failed_timeout;
+		rh.conn_failed_reset = (int64_t)st->conn_failed_reset;
+		rh.tw_entered = (int64_t)st->tw_entered;
+		rh.tw_expired = (int64_t)st->tw_expired;
+		rh.tw_recycled = (int64_t)st->tw_recycled;
+		rh.tw_reopened = (int64_t)st->tw_reopened;
+		rh.tw_skipped_local = (int64_t)st->tw_skipped_local;
+		rh.tw_skipped_nomem = (int64_t)st->tw_skipped_nomem;
+		rh.tw_peak = st->tw_peak;
+		rh.tw_cap = host_tw_cap(h);
+		rh.syn_dropped_tw = (int64_t)st->syn_dropped_tw;
+		rh.rst_ignored_tw = (int64_t)st->rst_ignored_tw;
+		rh.acks_sent_tw = (int64_t)st->acks_sent_tw;
+		rh.hazards = (int64_t)st->hazards;
+		rh.first_addrnotavail_s = opt_seconds(st->first_addrnotavail);
+		rh.connect_p50_s = lat_quantile(&rc->lat[i], 0.50);
+		rh.connect_p99_s = lat_quantile(&rc->lat[i], 0.99);
+		rh.connect_max_s = rc->lat[i].n ? rc->lat[i].max : NAN;
+		if (results_host_stats(rc->db, rc->run_id, &rh) != RESULTS_OK)
+			return -1;
+	}
+	return 0;
+}
+
+static double
+wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static uint64_t
+connections_started(const struct run_ctx *rc)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < rc->run->nworkloads; i++)
+		if (rc->workloads[i] != NULL)
+			n += workload_started(rc->workloads[i]);
+	return n;
+}
+
+int
+runner_run(const struct scenario_run *run, struct results *db,
+    const struct runner_opts *opts, struct runner_result *res, char *err,
+    size_t errlen)
+{
+	struct run_ctx rc;
+	struct results_run rr;
+	struct change_ev *changes = NULL;
+	enum sim_stop_reason why = SIM_STOP_TIME;
+	const char *status;
+	double t0 = wall_now();
+	sim_time_t slice;
+	size_t i;
+
+	memset(&rc, 0, sizeof(rc));
+	memset(res, 0, sizeof(*res));
+	rc.run = run;
+	rc.db = db;
+	rc.check_invariants = opts->check_invariants;
+
+	rr.scenario = opts->scenario != NULL ? opts->scenario : run->name;
+	rr.sweep = run->label;
+	rr.repetition = (int)run->repetition;
+	rr.seed = run->seed & INT64_MAX;
+	rr.version = opts->version;
+	if (results_run_begin(db, &rr, &rc.run_id) != RESULTS_OK) {
+		snprintf(err, errlen, "%s", results_errmsg(db));
+		return -1;
+	}
+	res->run_id = rc.run_id;
+	for (i = 0; i < run->nparams; i++)
+		if (results_param(db, rc.run_id, run->params[i].key,
+		    run->params[i].value) != RESULTS_OK) {
+			snprintf(err, errlen, "%s", results_errmsg(db));
+			results_run_abort(db, rc.run_id);
+			return -1;
+		}
+
+	rc.sim = sim_create(run->seed);
+	if (rc.sim == NULL) {
+		snprintf(rc.errbuf, sizeof(rc.errbuf), "out of memory");
+		rc.failed = 1;
+		goto record;
+	}
+	if (opts->stop_flag != NULL)
+		sim_set_stop_flag(rc.sim, opts->stop_flag);
+	if (build_world(&rc, rc.errbuf, sizeof(rc.errbuf)) != 0) {
+		rc.failed = 1;
+		goto record;
+	}
+	if (run->nchanges > 0) {
+		changes = calloc(run->nchanges, sizeof(*changes));
+		if (changes == NULL) {
+			snprintf(rc.errbuf, sizeof(rc.errbuf), "out of memory");
+			rc.failed = 1;
+			goto record;
+		}
+	}
+	for (i = 0; i < run->nchanges; i++) {
+		changes[i].rc = &rc;
+		changes[i].ch = &run->changes[i];
+		if (run->changes[i].at <= run->duration)
+			sim_at(rc.sim, run->changes[i].at, apply_change,
+			    &changes[i], NULL);
+	}
+	rc.sampler = sim_every(rc.sim, run->sample, run->sample, take_sample,
+	    &rc);
+
+	/*
+	 * Run in slices of at most 1% of the run (and at most 1 simulated
+	 * second) so progress updates stay smooth.  Events at exactly the
+	 * end time run; nothing after it does.
+	 */
+	slice = run->duration / 100;
+	if (slice > SIM_SEC)
+		slice = SIM_SEC;
+	if (slice <= 0)
+		slice = run->duration > 0 ? run->duration : 1;
+	while (!rc.failed) {
+		sim_time_t until = sim_now(rc.sim) + slice;
+
+		if (until > run->duration)
+			until = run->duration;
+		why = sim_run(rc.sim, until, 0);
+		if (opts->progress != NULL) {
+			struct runner_progress p;
+
+			p.sim_seconds = sim_time_to_sec(sim_now(rc.sim));
+			p.duration = sim_time_to_sec(run->duration);
+			p.events = sim_events(rc.sim);
+			p.connections = connections_started(&rc);
+			opts->progress(opts->progress_ctx, &p);
+		}
+		if (why == SIM_STOP_REQUEST || sim_now(rc.sim) >= run->duration)
+			break;
+		if (why == SIM_STOP_EMPTY) {
+			/* Nothing left to happen: the clock jumps to the end. */
+			sim_run(rc.sim, run->duration, 0);
+			break;
+		}
+	}
+
+record:
+	if (rc.failed)
+		status = RESULTS_STATUS_FAILED;
+	else if (why == SIM_STOP_REQUEST)
+		status = RESULTS_STATUS_INTERRUPTED;
+	else
+		status = RESULTS_STATUS_COMPLETE;
+	if (rc.hosts != NULL && !rc.failed && write_host_stats(&rc) != 0) {
+		snprintf(rc.errbuf, sizeof(rc.errbuf), "%s",
+		    results_errmsg(db));
+		rc.failed = 1;
+		status = RESULTS_STATUS_FAILED;
+	}
+	if (rc.failed)
+		(void)results_run_error(db, rc.run_id, rc.errbuf);
+	res->events = rc.sim != NULL ? sim_events(rc.sim) : 0;
+	res->sim_seconds = rc.sim != NULL ? sim_time_to_sec(sim_now(rc.sim)) : 0;
+	res->connections = rc.workloads != NULL ? connections_started(&rc) : 0;
+	res->wall_seconds = wall_now() - t0;
+	res->status = rc.failed ? RUNNER_FAILED :
+	    why == SIM_STOP_REQUEST ? RUNNER_INTERRUPTED : RUNNER_COMPLETE;
+	if (rc.failed)
+		snprintf(err, errlen, "%s", rc.errbuf);
+
+	if (rc.sampler != NULL)
+		sim_periodic_cancel(rc.sim, rc.sampler);
+	destroy_world(&rc);
+	free(changes);
+	if (rc.sim != NULL)
+		sim_destroy(rc.sim);
+
+	if (results_run_end(db, rc.run_id, status, res->sim_seconds,
+	    res->wall_seconds, res->events) != RESULTS_OK) {
+		snprintf(err, errlen, "%s", results_errmsg(db));
+		return -1;
+	}
+	return 0;
+}

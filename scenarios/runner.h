@@ -1,0 +1,68 @@
+/*
+ * runner.h -- executes one run of a scenario and records it.
+ *
+ * The runner is the glue of the data flow in DESIGN.md: it turns one
+ * struct scenario_run (plain data) into model objects (a net of hosts,
+ * paths and workloads over one struct sim), schedules the [at] tunable
+ * changes and the sampling clock, runs the simulation, and hands every
+ * result to analysis/results as plain rows.  Models never see SQL and the
+ * results module never sees a model struct.
+ *
+ * A run is one results transaction: a run that cannot finish is recorded as
+ * `failed` (with its error) or `interrupted` (stop flag), never as rows
+ * that look complete.
+ */
+#ifndef TWSIM_RUNNER_H
+#define TWSIM_RUNNER_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct results;
+struct scenario_run;
+
+struct runner_progress {
+	double		sim_seconds;	/* simulated time reached */
+	double		duration;	/* of the run */
+	uint64_t	events;		/* processed so far */
+	uint64_t	connections;	/* started so far */
+};
+
+typedef void (*runner_progress_fn)(void *ctx, const struct runner_progress *p);
+
+struct runner_opts {
+	const char		*scenario;	/* name for runs.scenario */
+	const char		*version;	/* for runs.version */
+	volatile sig_atomic_t	*stop_flag;	/* set by SIGINT/SIGTERM */
+	runner_progress_fn	 progress;	/* NULL: none */
+	void			*progress_ctx;
+	int			 check_invariants; /* host_check after each
+						      sample (tests) */
+};
+
+enum runner_status {
+	RUNNER_COMPLETE,
+	RUNNER_INTERRUPTED,
+	RUNNER_FAILED
+};
+
+struct runner_result {
+	enum runner_status	status;
+	int64_t			run_id;		/* in the database */
+	uint64_t		events;
+	uint64_t		connections;
+	double			sim_seconds;
+	double			wall_seconds;
+};
+
+/*
+ * Runs `run` and writes it into `db`.  Returns 0 when the run was recorded
+ * (whatever its status: see res->status), or -1 when even the record could
+ * not be written (message in err).
+ */
+int	runner_run(const struct scenario_run *run, struct results *db,
+	    const struct runner_opts *opts, struct runner_result *res,
+	    char *err, size_t errlen);
+
+#endif /* TWSIM_RUNNER_H */
