@@ -1,0 +1,93 @@
+/*
+ * bench_results.c -- what recording costs: one run writing 1e6 connection
+ * records and a sample per host per second for an hour, through the same
+ * prepared-statement writer the runner uses.  Prints rows per second.
+ *
+ * usage: bench_results [DBPATH] [NCONN]   (default a file under /tmp, 1e6)
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analysis/results.h"
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct results_run run = { "bench", "rate=300/s", 0, 1, "bench" };
+	struct results_sample s;
+	struct results_conn c;
+	struct results *r;
+	char path[256], err[512];
+	double t0, t1;
+	int64_t id, i, nconn = 1000000;
+	int h;
+
+	if (argc > 1)
+		snprintf(path, sizeof(path), "%s", argv[1]);
+	else
+		snprintf(path, sizeof(path), "/tmp/bench_results.%ld.db",
+		    (long)getpid());
+	if (argc > 2)
+		nconn = atoll(argv[2]);
+	if (results_open(path, RESULTS_RW_CREATE, &r, err, sizeof(err)) != 0) {
+		fprintf(stderr, "bench_results: %s\n", err);
+		return 1;
+	}
+	t0 = now();
+	if (results_run_begin(r, &run, &id) != 0)
+		goto fail;
+	memset(&s, 0, sizeof(s));
+	for (i = 0; i < 3600; i++)
+		for (h = 0; h < 2; h++) {
+			s.t = (double)i;
+			s.host = h ? "server" : "client";
+			s.tw_count = i;
+			if (results_sample(r, id, &s) != 0)
+				goto fail;
+		}
+	memset(&c, 0, sizeof(c));
+	c.workload = "web";
+	c.client = "client";
+	c.server = "server";
+	c.outcome = RESULTS_OUTCOME_OK;
+	c.syn_sent = 1;
+	for (i = 0; i < nconn; i++) {
+		c.conn_id = i;
+		c.lport = 10000 + (int)(i % 55536);
+		c.t_start = i * 0.0036;
+		c.t_established = c.t_start + 0.0002;
+		c.t_end = c.t_start + 0.01;
+		if (results_connection(r, id, &c) != 0)
+			goto fail;
+	}
+	if (results_run_end(r, id, RESULTS_STATUS_COMPLETE, 3600, 0, 0) != 0)
+		goto fail;
+	t1 = now();
+	printf("bench_results: %lld connections + 7200 samples in %.2f s "
+	    "(%.0f rows/s, %.2f us/row)\n", (long long)nconn, t1 - t0,
+	    (nconn + 7200) / (t1 - t0), (t1 - t0) * 1e6 / (nconn + 7200));
+	results_close(r);
+	if (argc <= 1) {
+		unlink(path);
+	}
+	return 0;
+fail:
+	fprintf(stderr, "bench_results: %s\n", results_errmsg(r));
+	results_close(r);
+	return 1;
+}
