@@ -517,6 +517,16 @@ check_run(struct results *r, int64_t run_id, const char *what)
 		return seterr(r, RESULTS_EINVAL,
 		    "results database %s: %s: run %lld is not open", r->path,
 		    what, (long long)run_id);
+	/*
+	 * Some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM) make SQLite
+	 * roll the transaction back by itself.  Writing on would then commit
+	 * row by row outside the run's transaction: refuse instead, so the
+	 * caller aborts the run and nothing of it remains.
+	 */
+	if (sqlite3_get_autocommit(r->db))
+		return seterr(r, RESULTS_ESQL,
+		    "results database %s: %s: run %lld was rolled back after "
+		    "an earlier error", r->path, what, (long long)run_id);
 	return RESULTS_OK;
 }
 
@@ -679,8 +689,11 @@ results_run_end(struct results *r, int64_t run_id, const char *status,
 	sqlite3_stmt *st = r->st[ST_RUN_END];
 	int rc;
 
-	if ((rc = check_run(r, run_id, "run end")) != RESULTS_OK)
+	if ((rc = check_run(r, run_id, "run end")) != RESULTS_OK) {
+		if (rc == RESULTS_ESQL)
+			r->cur_run = 0;	/* already rolled back */
 		return rc;
+	}
 	if (status == NULL || (strcmp(status, RESULTS_STATUS_COMPLETE) != 0 &&
 	    strcmp(status, RESULTS_STATUS_FAILED) != 0 &&
 	    strcmp(status, RESULTS_STATUS_INTERRUPTED) != 0))
@@ -709,10 +722,11 @@ results_run_end(struct results *r, int64_t run_id, const char *status,
 int
 results_run_abort(struct results *r, int64_t run_id)
 {
-	int rc;
-
-	if ((rc = check_run(r, run_id, "run abort")) != RESULTS_OK)
-		return rc;
+	if (r->mode != RESULTS_RW_CREATE || r->cur_run == 0 ||
+	    r->cur_run != run_id)
+		return seterr(r, RESULTS_EINVAL,
+		    "results database %s: run abort: run %lld is not open",
+		    r->path, (long long)run_id);
 	r->cur_run = 0;
 	if (!sqlite3_get_autocommit(r->db) &&
 	    sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)

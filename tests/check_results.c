@@ -427,6 +427,40 @@ START_TEST(test_writes_outside_a_run_are_refused)
 }
 END_TEST
 
+START_TEST(test_run_rolled_back_by_sqlite_writes_no_stray_rows)
+{
+	const char *p = tpath("full.db");
+	struct results_run run = { "web", "", 0, 1, "0.1.0" };
+	struct results_sample s;
+	struct results *r = open_rw(p);
+	int64_t id, pages;
+	char sql[64];
+	int i, rc = RESULTS_OK;
+
+	write_run(r, 0, RESULTS_STATUS_COMPLETE);
+	/* A disk that is full: the file may not grow past its size now. */
+	pages = sql_int(p, "PRAGMA page_count");
+	snprintf(sql, sizeof(sql), "PRAGMA max_page_count = %lld",
+	    (long long)pages + 2);
+	ck_assert_int_eq(sqlite3_exec(results_sqlite(r), sql, NULL, NULL,
+	    NULL), SQLITE_OK);
+	ck_assert_int_eq(results_run_begin(r, &run, &id), RESULTS_OK);
+	memset(&s, 0, sizeof(s));
+	s.host = "a-host-name-long-enough-to-fill-pages-quickly-------------";
+	for (i = 0; i < 100000 && rc == RESULTS_OK; i++)
+		rc = results_sample(r, id, &s);
+	ck_assert_int_eq(rc, RESULTS_ESQL);
+	/* Whatever SQLite did with the transaction, nothing of run 2
+	 * reaches the file, neither now nor when the caller ends it. */
+	(void)results_sample(r, id, &s);
+	(void)results_run_end(r, id, RESULTS_STATUS_FAILED, 0, 0, 0);
+	(void)results_run_abort(r, id);
+	results_close(r);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs"), 1);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM samples"), 10);
+}
+END_TEST
+
 /* Opening `p` in both modes is refused with `code`; p stays identical. */
 static void
 assert_refused_untouched(const char *p, int code, const char *reason)
@@ -702,6 +736,7 @@ results_suite(void)
 	tcase_add_test(tc, test_sigkill_mid_run_leaves_nothing_of_that_run);
 	tcase_add_test(tc, test_interrupted_and_failed_status_are_committed);
 	tcase_add_test(tc, test_writes_outside_a_run_are_refused);
+	tcase_add_test(tc, test_run_rolled_back_by_sqlite_writes_no_stray_rows);
 	tcase_add_test(tc, test_refuses_non_sqlite_file_untouched);
 	tcase_add_test(tc, test_refuses_foreign_sqlite_db_untouched);
 	tcase_add_test(tc, test_refuses_future_schema_version_untouched);
