@@ -449,6 +449,15 @@ results_close(struct results *r)
 		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
 	for (i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(r->st[i]);
+	/*
+	 * Leave the file in rollback-journal mode: a read-only reader of a WAL
+	 * file must create -wal and -shm files, which it then cannot remove
+	 * (and cannot create at all in a read-only directory).  This fails
+	 * harmlessly, staying WAL, while another connection has it open.
+	 */
+	if (r->mode == RESULTS_RW_CREATE && r->db != NULL && r->st[0] != NULL)
+		sqlite3_exec(r->db, "PRAGMA journal_mode = DELETE", NULL, NULL,
+		    NULL);
 	sqlite3_close(r->db);
 	free(r->path);
 	free(r);

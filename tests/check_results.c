@@ -203,7 +203,14 @@ START_TEST(test_new_file_gets_schema_and_marks)
 {
 	const char *p = tpath("new.db");
 	struct results *r = open_rw(p);
+	sqlite3_stmt *st;
 
+	/* WAL while writing (readers see committed runs meanwhile)... */
+	ck_assert_int_eq(sqlite3_prepare_v2(results_sqlite(r),
+	    "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "wal");
+	sqlite3_finalize(st);
 	results_close(r);
 	ck_assert_int_eq(sql_int(p, "PRAGMA application_id"),
 	    RESULTS_APPLICATION_ID);
@@ -217,9 +224,12 @@ START_TEST(test_new_file_gets_schema_and_marks)
 	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM sqlite_master WHERE"
 	    " type = 'index' AND name IN ('samples_by_run_host_t',"
 	    " 'connections_by_run')"), 2);
-	/* WAL is persistent in the file header (bytes 18-19 == 2). */
+	/* ...and a plain file after, so read-only readers leave no -wal or
+	 * -shm files behind. */
 	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM pragma_journal_mode"
-	    " WHERE journal_mode = 'wal'"), 1);
+	    " WHERE journal_mode = 'delete'"), 1);
+	ck_assert(!exists(tpath("new.db-wal")));
+	ck_assert(!exists(tpath("new.db-shm")));
 }
 END_TEST
 
