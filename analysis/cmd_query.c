@@ -99,13 +99,24 @@ cmd_query(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (list || (db != NULL && what == NULL)) {
+	if (list) {
 		list_named(stdout);
 		return 0;
 	}
 	if (db == NULL) {
 		query_usage(stderr);
 		return 2;
+	}
+	if (what == NULL) {
+		/* Still say so if DB is not one we can read. */
+		if (results_open(db, RESULTS_READONLY, &r, err, sizeof(err)) !=
+		    RESULTS_OK) {
+			fprintf(stderr, "twsim query: %s\n", err);
+			return 2;
+		}
+		results_close(r);
+		list_named(stdout);
+		return 0;
 	}
 	if ((q = query_named_find(what)) != NULL)
 		sql = q->sql;

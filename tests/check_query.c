@@ -384,6 +384,9 @@ START_TEST(test_query_command_refuses_bad_input)
 	fclose(f);
 	ck_assert_int_eq(call(cmd_query, "query", junk, "runs", NULL, NULL),
 	    2);
+	ck_assert_int_eq(call(cmd_query, "query", junk, NULL, NULL, NULL), 2);
+	ck_assert_int_eq(call(cmd_query, "query", dbpath, NULL, NULL, NULL),
+	    0);
 	ck_assert_int_eq(call(cmd_query, "query", dbpath, "no-such-query",
 	    NULL, NULL), 2);
 	ck_assert_int_eq(call(cmd_query, "query", dbpath, "DELETE FROM runs",

@@ -381,11 +381,29 @@ START_TEST(test_sigkill_mid_run_leaves_nothing_of_that_run)
 	}
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	/* The WAL the killed writer left holds run 1: a read-only reader
+	 * (twsim query) sees it, and a new writer appends after it. */
+	{
+		struct results *ro;
+		sqlite3_stmt *st;
+		char err[512];
+
+		ck_assert_int_eq(results_open(p, RESULTS_READONLY, &ro, err,
+		    sizeof(err)), RESULTS_OK);
+		ck_assert_int_eq(sqlite3_prepare_v2(results_sqlite(ro),
+		    "SELECT count(*) FROM runs", -1, &st, NULL), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+		ck_assert_int_eq(sqlite3_column_int(st, 0), 1);
+		sqlite3_finalize(st);
+		results_close(ro);
+	}
 	r = open_rw(p);
+	ck_assert_int_eq(write_run(r, 1, RESULTS_STATUS_COMPLETE), 2);
 	results_close(r);
-	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs"), 1);
-	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM samples"), 10);
-	ck_assert_int_eq(sql_int(p, "SELECT status = 'complete' FROM runs"), 1);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs"), 2);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM samples"), 20);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs WHERE"
+	    " status = 'complete'"), 2);
 }
 END_TEST
 
