@@ -60,7 +60,15 @@
 #define EVQ_SEQ_BITS	(64 - EVQ_SLOT_BITS)
 #define SLOT_MASK	((UINT64_C(1) << EVQ_SLOT_BITS) - 1)
 #define SEQ_LIMIT	(UINT64_C(1) << EVQ_SEQ_BITS)
-#define MAX_SLOTS	((size_t)1 << EVQ_SLOT_BITS)
+/*
+ * At most as many records as slot numbers, and at most half as many as
+ * sequence numbers, so that a renumbering (which leaves n in use) frees at
+ * least half the sequence space.  Handles carry the slot in 32 bits.
+ */
+#define SLOT_LIMIT	(UINT64_C(1) << EVQ_SLOT_BITS)
+#define MAX_SLOTS	((size_t)(SLOT_LIMIT < SEQ_LIMIT / 2 ? SLOT_LIMIT : \
+			    SEQ_LIMIT / 2))
+_Static_assert(MAX_SLOTS <= UINT32_MAX, "slot must fit a handle's 32 bits");
 
 #define HEAP_BASE	3		/* array index of the root */
 #define HEAP_ALIGN	64		/* one cache line of four siblings */
@@ -197,8 +205,6 @@ recs_grow(struct evq *q)
 	struct evrec *nr;
 	size_t ncap, i;
 
-	if (q->nrecs >= MAX_SLOTS)
-		return EVQ_ENOMEM;
 	ncap = q->nrecs == 0 ? INITIAL_CAP : q->nrecs * 2;
 	if (ncap > MAX_SLOTS)
 		ncap = MAX_SLOTS;
@@ -367,6 +373,8 @@ evq_push(struct evq *q, sim_time_t when, evq_fn fn, void *arg,
 	struct hent e;
 	uint32_t slot;
 
+	if (__builtin_expect(q->n >= MAX_SLOTS, 0))
+		return EVQ_ENOMEM;
 	if (__builtin_expect(q->n == q->heapcap, 0) && heap_grow(q) != EVQ_OK)
 		return EVQ_ENOMEM;
 	if (__builtin_expect(q->freelist == FREE_END, 0) &&
