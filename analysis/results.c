@@ -455,9 +455,12 @@ results_close(struct results *r)
 	 * (and cannot create at all in a read-only directory).  This fails
 	 * harmlessly, staying WAL, while another connection has it open.
 	 */
-	if (r->mode == RESULTS_RW_CREATE && r->db != NULL && r->st[0] != NULL)
+	if (r->mode == RESULTS_RW_CREATE && r->db != NULL &&
+	    r->st[0] != NULL) {
+		sqlite3_busy_timeout(r->db, 0);	/* never wait for a reader */
 		sqlite3_exec(r->db, "PRAGMA journal_mode = DELETE", NULL, NULL,
 		    NULL);
+	}
 	sqlite3_close(r->db);
 	free(r->path);
 	free(r);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <check.h>
@@ -489,6 +490,40 @@ START_TEST(test_run_rolled_back_by_sqlite_writes_no_stray_rows)
 }
 END_TEST
 
+START_TEST(test_reader_during_write_sees_committed_runs_only)
+{
+	const char *p = tpath("live.db");
+	struct results_run run = { "web", "", 0, 1, "0.1.0" };
+	struct results *w, *ro;
+	sqlite3_stmt *st;
+	char err[512];
+	int64_t id;
+	time_t t0;
+
+	w = open_rw(p);
+	write_run(w, 0, RESULTS_STATUS_COMPLETE);
+	ck_assert_int_eq(results_run_begin(w, &run, &id), RESULTS_OK);
+	ck_assert_int_eq(results_open(p, RESULTS_READONLY, &ro, err,
+	    sizeof(err)), RESULTS_OK);
+	/* A reader (twsim report on a running sweep) is not blocked by the
+	 * open run and does not see it. */
+	ck_assert_int_eq(sqlite3_prepare_v2(results_sqlite(ro),
+	    "SELECT count(*) FROM runs", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(st, 0), 1);
+	/* Closing the writer while the reader holds its snapshot neither
+	 * waits for it nor loses the committed run. */
+	ck_assert_int_eq(results_run_end(w, id, RESULTS_STATUS_COMPLETE, 1, 1,
+	    1), RESULTS_OK);
+	t0 = time(NULL);
+	results_close(w);
+	ck_assert_int_le(time(NULL) - t0, 1);
+	sqlite3_finalize(st);
+	results_close(ro);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs"), 2);
+}
+END_TEST
+
 /* Opening `p` in both modes is refused with `code`; p stays identical. */
 static void
 assert_refused_untouched(const char *p, int code, const char *reason)
@@ -765,6 +800,7 @@ results_suite(void)
 	tcase_add_test(tc, test_interrupted_and_failed_status_are_committed);
 	tcase_add_test(tc, test_writes_outside_a_run_are_refused);
 	tcase_add_test(tc, test_run_rolled_back_by_sqlite_writes_no_stray_rows);
+	tcase_add_test(tc, test_reader_during_write_sees_committed_runs_only);
 	tcase_add_test(tc, test_refuses_non_sqlite_file_untouched);
 	tcase_add_test(tc, test_refuses_foreign_sqlite_db_untouched);
 	tcase_add_test(tc, test_refuses_future_schema_version_untouched);
