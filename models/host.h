@@ -40,6 +40,9 @@ struct host_tunables {
 };
 
 void	host_tunables_init(struct host_tunables *t);
+/* Boot values sane (hz divides 1e9, ports 0..65535, ...): 0, or -1 + err. */
+int	host_tunables_validate(const struct host_tunables *t, char *err,
+	    size_t errlen);
 
 #define HOST_MAXADDRS	16
 
@@ -62,9 +65,22 @@ struct host {
 	struct rng		*rng;		/* ISN increments etc. */
 	struct sim_periodic	*slowtimo;	/* 500 ms */
 	struct sim_periodic	*porttick;	/* 1 s */
+	uint32_t		 isn_offset_old; /* at the last 10 ms isn tick */
+	struct rng		*ts_rng;	/* per-connection ts_offset */
+	struct tcpcb_slab	*tcpcb_slabs;	/* backing memory of tcpcbs */
+	size_t			 tcpcb_nfree;	/* tcpcbs on the free list */
 };
 
-/* Created by net_add_host(); the net owns and destroys hosts. */
+/* tcpcbs come from slabs of this many (no malloc per connection). */
+#define TCPCB_SLAB	128
+
+/*
+ * Created by net_add_host(); the net owns and destroys hosts (destroy the
+ * net before its sim).  Random streams: "host/<name>/isn" (ISN secret and
+ * increments), "host/<name>/ports" (random port jumps), "host/<name>/ts"
+ * (timestamp offsets).  The slow timer first fires 500 ms after creation,
+ * ipport_tick 1 s after.  boot must be valid (host_tunables_validate).
+ */
 struct host	*host_create(struct net *net, int index, const char *name,
 		    const struct host_tunables *boot);
 void		 host_destroy(struct host *h);
@@ -79,6 +95,17 @@ int64_t		 host_ticks(const struct host *h);
  * "nolocaltimewait", "msl", "portrange_first", ... (the scenario's host
  * keys).  Values in base units (ns for times).  Returns 0, or -1 with a
  * message for an unknown name or a value out of range.
+ *
+ * Names: hz (read-only at run time), msl, portrange_first, portrange_last,
+ * randomized, randomcps, randomtime, maxsockets, maxtcptw,
+ * nolocaltimewait, rfc1323, rto_initial, keepinit.
+ * Semantics (docs/RULES.md HOST-n, PORT-n, TW-n): a maxtcptw write below
+ * 32 is ignored and still returns 0 (TW-4); reading maxtcptw while 0
+ * gives the auto size (TW-3); maxsockets may only grow (kern.ipc.
+ * maxsockets refuses a decrease: -1) and re-caps an auto-sized zone
+ * (TW-5); portrange values are clamped to 1024..65535 as the kernel does
+ * and apply from the next allocation (they do not re-cap the zone); msl
+ * applies to entries created afterwards.
  */
 int		 host_sysctl_set(struct host *h, const char *name,
 		    int64_t value, char *err, size_t errlen);

@@ -70,7 +70,12 @@ struct inpcbinfo {
 
 	struct inpcb	*ipi_free;		/* free list (via inp_ppcb) */
 	size_t		 ipi_count;		/* pcbs allocated and live */
+	struct inpcb_slab *ipi_slabs;		/* backing memory, freed at destroy */
+	size_t		 ipi_nfree;		/* pcbs on the free list */
 };
+
+/* pcbs come from slabs of this many, never one malloc per connection. */
+#define INPCB_SLAB	256
 
 int		 in_pcbinfo_init(struct inpcbinfo *pi, struct host *h,
 		    struct rng *r, size_t hashsize);
@@ -79,13 +84,25 @@ void		 in_pcbinfo_destroy(struct inpcbinfo *pi);
 int		 in_pcbinfo_add_addr(struct inpcbinfo *pi, uint32_t addr);
 
 struct inpcb	*in_pcballoc(struct inpcbinfo *pi);
-/* Bind a fixed local (laddr, lport): 0, or EADDRINUSE. */
+/*
+ * Bind a fixed local (laddr, lport) without a peer (a listener; laddr 0 is
+ * the wildcard): 0, or EADDRINUSE when another unconnected pcb (listener)
+ * already holds an overlapping (laddr, lport).  Connected pcbs on that port
+ * do not conflict (SO_REUSEADDR, as servers set it).  lport 0 picks an
+ * ephemeral port (laddr must then be one of the host's).  The pcb enters
+ * both hashes with faddr 0, fport 0.
+ */
 int		 in_pcbbind(struct inpcbinfo *pi, struct inpcb *inp,
 		    uint32_t laddr, uint16_t lport);
 /*
  * Connect: choose an ephemeral port when lport == 0 (EADDRNOTAVAIL when
  * none is free), refuse a 4-tuple already in use (EADDRINUSE), and enter
- * the pcb into both hashes.
+ * the pcb into both hashes.  laddr 0 means the host's first address.
+ * A fixed lport may be shared with other pcbs that talk to a different
+ * destination (the SO_REUSEADDR behaviour of fixed-port clients, PORT-6);
+ * only the exact 4-tuple is refused, TIME_WAIT pcbs included.  An
+ * ephemeral port, in contrast, must be free on laddr whatever the
+ * destination (PORT-3).
  */
 int		 in_pcbconnect(struct inpcbinfo *pi, struct inpcb *inp,
 		    uint32_t laddr, uint16_t lport, uint32_t faddr,
@@ -106,5 +123,23 @@ void		 ipport_tick(struct inpcbinfo *pi, int randomcps,
 		    int randomtime);
 int		 in_pcb_ports_in_use(const struct inpcbinfo *pi, uint32_t laddr);
 int		 in_pcb_ports_in_use_total(const struct inpcbinfo *pi);
+
+/*
+ * Ephemeral port selection alone (FreeBSD 9 in_pcb_lport): 0 and the port
+ * in *lportp, or EADDRNOTAVAIL.  Counts ipport_tcpallocs.  in_pcbconnect()
+ * calls it; exported for tests and the benchmark.
+ */
+int		 in_pcb_lport(struct inpcbinfo *pi, uint32_t laddr,
+		    uint16_t *lportp);
+/* Visit every pcb in the 4-tuple hash (tests, invariants, teardown). */
+void		 in_pcb_foreach(struct inpcbinfo *pi,
+		    void (*fn)(struct inpcb *inp, void *arg), void *arg);
+/*
+ * Invariants: every hashed pcb is in both hashes, the per-address counts
+ * match the port hash, ipi_count matches the hashed pcbs.  0, or -1 with a
+ * message.
+ */
+int		 in_pcb_check(const struct inpcbinfo *pi, char *err,
+		    size_t errlen);
 
 #endif /* TWSIM_IN_PCB_H */

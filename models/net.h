@@ -61,7 +61,12 @@ struct host	*net_host(const struct net *net, int index);
 struct host	*net_host_by_addr(const struct net *net, uint32_t addr);
 struct host	*net_host_by_name(const struct net *net, const char *name);
 
-/* Configure the one-way path from -> to (validated): 0, or -1 + err. */
+/*
+ * Configure the one-way path from -> to (validated): 0, or -1 + err.
+ * Each configured path draws from its own stream "path/<from>-><to>", in
+ * this order per segment: loss (when loss > 0), latency, duplicate (when
+ * duplicate > 0), duplicate delay.  A lost segment is not duplicated.
+ */
 int		 net_set_path(struct net *net, const struct host *from,
 		    const struct host *to, const struct net_path_config *cfg,
 		    char *err, size_t errlen);
@@ -75,6 +80,18 @@ void		 net_output(struct net *net, struct host *from,
 		    const struct tcp_segment *seg);
 
 const struct net_stats *net_stats(const struct net *net);
+
+/*
+ * Test double: deliver segments to fn(arg, host, seg) instead of
+ * tcp_input(host, seg); fn NULL restores tcp_input.  seg is valid during
+ * the call only.
+ */
+typedef void (*net_deliver_fn)(void *arg, struct host *h,
+		    const struct tcp_segment *seg);
+void		 net_set_deliver_hook(struct net *net, net_deliver_fn fn,
+		    void *arg);
+/* Records of in-flight segments currently allocated (tests: no leak). */
+size_t		 net_inflight(const struct net *net);
 
 /* A new, unique connection incarnation id (segment.h's conn_id). */
 uint64_t	 net_new_conn_id(struct net *net);

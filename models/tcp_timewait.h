@@ -12,6 +12,7 @@
 #ifndef TWSIM_TCP_TIMEWAIT_H
 #define TWSIM_TCP_TIMEWAIT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/queue.h>
 
@@ -46,7 +47,27 @@ struct tcptw_zone {
 	int		 tw_max;	/* the zone's cap (uma_zone_set_max) */
 	int		 tw_used;	/* entries allocated = queue length */
 	int		 maxtcptw;	/* the tunable; 0 = auto */
+	/*
+	 * Set when the cap was lowered below tw_used (TW-4/TW-5): the zone
+	 * then refuses new entries and each twstart recycles the oldest, so
+	 * tw_used stays above tw_max until entries expire.  Cleared once
+	 * tw_used <= tw_max again.  tcp_tw_check() allows used > max only
+	 * while it is set.
+	 */
+	int		 tw_overcap;
+	int		 tw_cached;	/* entries on tw_free */
+	struct tcptw_slab *tw_slabs;	/* backing memory, freed at destroy */
 };
+
+/* Entries come from slabs of this many (no malloc per entry). */
+#define TCPTW_SLAB	256
+
+/*
+ * Memory: a TIME_WAIT connection costs one struct tcptw plus its struct
+ * inpcb (tcptw 80 + inpcb 64 = 144 bytes on LP64), plus a share of the
+ * hash-bucket arrays; tests pin the sum at <= 256 bytes and
+ * tests/bench/bench_twmem measures it at one million entries.
+ */
 
 void	tcp_tw_init(struct host *h);		/* boot: cap from tunables */
 void	tcp_tw_destroy(struct host *h);		/* close every entry */
@@ -56,11 +77,29 @@ void	tcp_tw_zone_change(struct host *h);	/* maxsockets changed */
 int	sysctl_maxtcptw_get(const struct host *h);
 int	sysctl_maxtcptw_set(struct host *h, int value);	/* 1 applied, 0 ignored */
 
+/*
+ * tcp_twstart: tp (already in TCPS_TIME_WAIT) is replaced by a zone entry;
+ * tp is discarded and invalid afterwards in every case (TW-6/TW-8 close
+ * the connection instead, via tcp_close()).
+ *
+ * tcp_twcheck: a segment for a pcb with INP_TIMEWAIT.  Returns 1 when the
+ * entry was closed by a new SYN (TW-16): the pcb is freed and the caller
+ * must look the segment up again, for a listener.  Otherwise 0: the
+ * segment was consumed (dropped or answered).  tcp_input counts segs_rcvd.
+ */
 void	tcp_twstart(struct tcpcb *tp);
 int	tcp_twcheck(struct inpcb *inp, const struct tcp_segment *th);
 void	tcp_twclose(struct tcptw *tw, int reuse);
 int	tcp_twrespond(struct tcptw *tw, int flags);
+/*
+ * TW-12 (reuse 0): close every expired entry from the head, stop at the
+ * first that is not (tw_expired).  TW-7 (reuse 1): close the head whatever
+ * its time and hand the entry back for reuse (tw_recycled); NULL when the
+ * queue is empty.  host.c's slow timer calls it with 0 every 500 ms.
+ */
 struct tcptw *tcp_tw_2msl_scan(struct host *h, int reuse);
+/* TW-11/TW-13: (re)arm 2 MSL from now and put the entry at the tail. */
+void	tcp_tw_2msl_reset(struct tcptw *tw, int rearm);
 
 /* Invariants for tests: 0, or -1 with a message. */
 int	tcp_tw_check(const struct host *h, char *err, size_t errlen);

@@ -144,7 +144,46 @@ struct tcpstat {
 };
 
 /* tcp_subr.c: control blocks, ISNs, closing (owner: TIME_WAIT/pcb side). */
-/* (prototypes added here) */
+/*
+ * A new tcpcb from the host's free list, attached to inp (inp->inp_ppcb =
+ * tp): state CLOSED, t_starttime = ticks, t_rxtcur = rto_initial,
+ * TF_REQ_TSTMP when rfc1323 is on, a random ts_offset, rcv_wnd 65535,
+ * timers SIM_EVENT_NONE and a fresh conn_id (net_new_conn_id).  NULL when
+ * out of memory.
+ */
+struct tcpcb	*tcp_newtcpcb(struct host *h, struct inpcb *inp);
+/*
+ * Cancel tp's timers (t_rexmt, t_keep, t_2msl), detach it from its inpcb
+ * and return it to the free list.  A tcpcb still in ESTABLISHED takes
+ * itself off the `established` gauge; otherwise the gauge is the state
+ * machine's (whoever moves t_state away from ESTABLISHED decrements it).
+ */
+void		 tcp_discardcb(struct tcpcb *tp);
+/* Drop the pcb from the hashes, free it and discard tp.  Returns NULL. */
+struct tcpcb	*tcp_close(struct tcpcb *tp);
+/*
+ * Abort: RST|ACK (seq snd_nxt, ack rcv_nxt) when the connection has
+ * received a SYN (state >= SYN_RECEIVED; rst_sent, segs_sent), the
+ * application's `failed` upcall with `error` when it is still attached
+ * (t_app != NULL and not TF_APPCLOSED; t_app is cleared first), then
+ * tcp_close().  Returns NULL.  The caller counts the cause
+ * (conn_failed_timeout, conn_failed_reset, ...).
+ */
+struct tcpcb	*tcp_drop(struct tcpcb *tp, int error);
+/*
+ * FreeBSD's ISN generator of the tcp_timewait.c era: keyed hash of the
+ * 4-tuple with a per-host secret, plus a per-host offset that grows by at
+ * least 1,048,576 per second (the 10 ms isn tick, applied lazily) and by
+ * 4096 + random(0..4095) per ISN.
+ */
+tcp_seq		 tcp_new_isn(struct host *h, uint32_t laddr, uint16_t lport,
+		    uint32_t faddr, uint16_t fport);
+/* Timestamp clock: the host's ticks (tsval = tcp_ts_getticks + offset). */
+uint32_t	 tcp_ts_getticks(const struct host *h);
+/* A random per-connection timestamp offset (tcp_new_ts_offset). */
+uint32_t	 tcp_new_ts_offset(struct host *h);
+/* Host teardown: release the tcpcb slabs (every tcpcb, live or free). */
+void		 tcp_subr_destroy(struct host *h);
 
 /* tcp_input.c, tcp_output.c, tcp_timer.c (owner: state-machine side). */
 void		 tcp_input(struct host *h, const struct tcp_segment *seg);

@@ -1,0 +1,487 @@
+/*
+ * host.c -- a virtual FreeBSD 9 host: boot tunables and their run-time
+ * sysctl semantics, the pcb table, the TIME_WAIT zone, the tcpcb free list,
+ * the host's random streams and its two kernel timers (the 500 ms slow
+ * timer that runs the 2MSL scan, and the 1 s ipport_tick).
+ *
+ * The host owns no protocol logic: it wires the pieces together and keeps
+ * the invariants checkable (host_check) so tests can verify them after any
+ * event.  Rule IDs (HOST-n, PORT-n, TW-n) are in docs/RULES.md.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/host.h"
+#include "models/in_pcb.h"
+#include "models/net.h"
+#include "models/tcp_timewait.h"
+#include "models/tcp_var.h"
+#include "sim/rng.h"
+
+#define SLOWTIMO_PERIOD	(500 * SIM_MSEC)	/* PR_SLOWHZ = 2 */
+#define PORTTICK_PERIOD	SIM_SEC
+
+void
+host_tunables_init(struct host_tunables *t)
+{
+
+	memset(t, 0, sizeof(*t));
+	t->hz = 1000;
+	t->msl = 30 * SIM_SEC;
+	t->portrange_first = 10000;
+	t->portrange_last = 65535;
+	t->randomized = 1;
+	t->randomcps = 10;
+	t->randomtime = 45;
+	t->maxsockets = 25600;
+	t->maxtcptw = 0;
+	t->nolocaltimewait = 0;
+	t->rfc1323 = 1;
+	t->rto_initial = 3 * SIM_SEC;
+	t->keepinit = 75 * SIM_SEC;
+}
+
+int
+host_tunables_validate(const struct host_tunables *t, char *err,
+    size_t errlen)
+{
+
+	if (t->hz <= 0 || t->hz > 1000000 || SIM_SEC % t->hz != 0) {
+		snprintf(err, errlen, "hz %d: must divide 1000000000", t->hz);
+		return (-1);
+	}
+	if (t->msl <= 0) {
+		snprintf(err, errlen, "msl must be positive");
+		return (-1);
+	}
+	if (t->portrange_first < 1 || t->portrange_first > 65535 ||
+	    t->portrange_last < 1 || t->portrange_last > 65535) {
+		snprintf(err, errlen, "portrange %d-%d: ports are 1..65535",
+		    t->portrange_first, t->portrange_last);
+		return (-1);
+	}
+	if (t->randomcps < 0 || t->randomtime < 0) {
+		snprintf(err, errlen, "randomcps and randomtime must be >= 0");
+		return (-1);
+	}
+	if (t->maxsockets < 0 || t->maxtcptw < 0) {
+		snprintf(err, errlen, "maxsockets and maxtcptw must be >= 0");
+		return (-1);
+	}
+	if (t->rto_initial <= 0 || t->keepinit <= 0) {
+		snprintf(err, errlen, "rto_initial and keepinit must be "
+		    "positive");
+		return (-1);
+	}
+	return (0);
+}
+
+/* tcp_slowtimo of this era: the 2MSL scan runs from the slow timer. */
+static void
+host_slowtimo(struct sim *sim, void *arg)
+{
+	struct host *h = arg;
+
+	(void)sim;
+	(void)tcp_tw_2msl_scan(h, 0);		/* TW-12 */
+}
+
+static void
+host_porttick(struct sim *sim, void *arg)
+{
+	struct host *h = arg;
+
+	(void)sim;
+	ipport_tick(&h->pcbinfo, h->tun.randomcps, h->tun.randomtime);
+}
+
+static struct rng *
+host_stream(struct host *h, const char *what)
+{
+	char name[256];
+
+	snprintf(name, sizeof(name), "host/%s/%s", h->name, what);
+	return (sim_rng(h->sim, name));
+}
+
+struct host *
+host_create(struct net *net, int index, const char *name,
+    const struct host_tunables *boot)
+{
+	struct host *h;
+	size_t hashsize;
+	sim_time_t now;
+
+	h = calloc(1, sizeof(*h));
+	if (h == NULL)
+		return (NULL);
+	h->name = strdup(name);
+	if (h->name == NULL)
+		goto fail;
+	h->net = net;
+	h->sim = net_sim(net);
+	h->index = index;
+	if (boot != NULL)
+		h->tun = *boot;
+	else
+		host_tunables_init(&h->tun);
+	h->stat.first_addrnotavail = -1;
+
+	h->rng = host_stream(h, "isn");
+	h->ts_rng = host_stream(h, "ts");
+	if (h->rng == NULL || h->ts_rng == NULL)
+		goto fail;
+	/* The ISN secret, drawn once at boot (FreeBSD: arc4rand at first use). */
+	h->isn_secret = ((uint64_t)gsl_rng_get(rng_gsl(h->rng)) << 32) |
+	    gsl_rng_get(rng_gsl(h->rng));
+	now = sim_now(h->sim);
+	h->isn_offset_time = now;
+
+	/* Hash buckets: maxsockets rounded up to a power of two. */
+	hashsize = h->tun.maxsockets > 0 ? (size_t)h->tun.maxsockets : 16;
+	if (in_pcbinfo_init(&h->pcbinfo, h, host_stream(h, "ports"),
+	    hashsize) != 0)
+		goto fail;
+	tcp_tw_init(h);				/* TW-2 */
+
+	h->slowtimo = sim_every(h->sim, now + SLOWTIMO_PERIOD,
+	    SLOWTIMO_PERIOD, host_slowtimo, h);
+	h->porttick = sim_every(h->sim, now + PORTTICK_PERIOD,
+	    PORTTICK_PERIOD, host_porttick, h);
+	if (h->slowtimo == NULL || h->porttick == NULL)
+		goto fail;
+	return (h);
+fail:
+	host_destroy(h);
+	return (NULL);
+}
+
+static void
+host_free_pcb(struct inpcb *inp, void *arg)
+{
+	struct host *h = arg;
+
+	if (inp->inp_flags & INP_TIMEWAIT)
+		return;		/* tcp_tw_destroy closed those already */
+	if (inp->inp_ppcb != NULL) {
+		tcp_close(inp->inp_ppcb);
+		return;
+	}
+	in_pcbfree(&h->pcbinfo, inp);
+}
+
+void
+host_destroy(struct host *h)
+{
+
+	if (h == NULL)
+		return;
+	if (h->slowtimo != NULL)
+		sim_periodic_cancel(h->sim, h->slowtimo);
+	if (h->porttick != NULL)
+		sim_periodic_cancel(h->sim, h->porttick);
+	if (h->pcbinfo.ipi_hashbase != NULL) {
+		tcp_tw_destroy(h);
+		/* Live connections: cancel their timers, free their pcbs. */
+		in_pcb_foreach(&h->pcbinfo, host_free_pcb, h);
+		in_pcbinfo_destroy(&h->pcbinfo);
+	}
+	tcp_subr_destroy(h);
+	free(h->name);
+	free(h);
+}
+
+int
+host_add_addr(struct host *h, uint32_t addr)
+{
+	int error;
+
+	if (addr == INADDR_ANY_HOST)
+		return (EINVAL);
+	if (host_owns_addr(h, addr))
+		return (EEXIST);
+	if (h->naddrs >= HOST_MAXADDRS)
+		return (ENOSPC);
+	if ((error = in_pcbinfo_add_addr(&h->pcbinfo, addr)) != 0)
+		return (error);
+	h->addrs[h->naddrs++] = addr;
+	return (0);
+}
+
+int
+host_owns_addr(const struct host *h, uint32_t addr)
+{
+	int i;
+
+	for (i = 0; i < h->naddrs; i++)
+		if (h->addrs[i] == addr)
+			return (1);
+	return (0);
+}
+
+int64_t
+host_ticks(const struct host *h)
+{
+
+	return (sim_time_to_ticks(sim_now(h->sim), h->tun.hz));
+}
+
+/* HOST-2: the kernel's RANGECHK on net.inet.ip.portrange.{first,last}. */
+static int
+host_port_clamp(int64_t v)
+{
+
+	if (v < 1024)
+		return (1024);
+	if (v > 65535)
+		return (65535);
+	return ((int)v);
+}
+
+int
+host_sysctl_set(struct host *h, const char *name, int64_t value, char *err,
+    size_t errlen)
+{
+	struct host_tunables *t = &h->tun;
+
+	if (strcmp(name, "maxtcptw") == 0) {
+		if (value < 0 || value > INT32_MAX)
+			goto range;
+		/* TW-4: below 32 is ignored, and that is not an error. */
+		(void)sysctl_maxtcptw_set(h, (int)value);
+		return (0);
+	}
+	if (strcmp(name, "maxsockets") == 0) {
+		if (value > INT32_MAX)
+			goto range;
+		/* HOST-3: kern.ipc.maxsockets may only grow. */
+		if (value <= t->maxsockets) {
+			snprintf(err, errlen, "maxsockets: %jd is not above "
+			    "%d (it can only grow)", (intmax_t)value,
+			    t->maxsockets);
+			return (-1);
+		}
+		t->maxsockets = (int)value;
+		tcp_tw_zone_change(h);		/* TW-5 */
+		return (0);
+	}
+	if (strcmp(name, "portrange_first") == 0 ||
+	    strcmp(name, "portrange_last") == 0) {
+		if (value < 0 || value > 65535)
+			goto range;
+		/* PORT-8: used by the next allocation; the cap stays. */
+		if (name[10] == 'f')
+			t->portrange_first = host_port_clamp(value);
+		else
+			t->portrange_last = host_port_clamp(value);
+		return (0);
+	}
+	if (strcmp(name, "msl") == 0) {
+		if (value <= 0)
+			goto range;
+		t->msl = value;		/* TW-11: entries created from now on */
+		return (0);
+	}
+	if (strcmp(name, "randomized") == 0) {
+		t->randomized = value != 0;
+		return (0);
+	}
+	if (strcmp(name, "randomcps") == 0 || strcmp(name, "randomtime") == 0) {
+		if (value < 0 || value > INT32_MAX)
+			goto range;
+		if (name[6] == 'c')
+			t->randomcps = (int)value;
+		else
+			t->randomtime = (int)value;
+		return (0);
+	}
+	if (strcmp(name, "nolocaltimewait") == 0) {
+		t->nolocaltimewait = value != 0;
+		return (0);
+	}
+	if (strcmp(name, "rfc1323") == 0) {
+		t->rfc1323 = value != 0;
+		return (0);
+	}
+	if (strcmp(name, "rto_initial") == 0 || strcmp(name, "keepinit") == 0) {
+		if (value <= 0)
+			goto range;
+		if (name[0] == 'r')
+			t->rto_initial = value;
+		else
+			t->keepinit = value;
+		return (0);
+	}
+	if (strcmp(name, "hz") == 0) {
+		snprintf(err, errlen, "hz is a boot-time tunable (read-only)");
+		return (-1);
+	}
+	snprintf(err, errlen, "unknown sysctl \"%s\"", name);
+	return (-1);
+range:
+	snprintf(err, errlen, "%s: value %jd out of range", name,
+	    (intmax_t)value);
+	return (-1);
+}
+
+int
+host_sysctl_get(const struct host *h, const char *name, int64_t *value)
+{
+	const struct host_tunables *t = &h->tun;
+
+	if (strcmp(name, "maxtcptw") == 0)
+		*value = sysctl_maxtcptw_get(h);	/* TW-3 */
+	else if (strcmp(name, "hz") == 0)
+		*value = t->hz;
+	else if (strcmp(name, "msl") == 0)
+		*value = t->msl;
+	else if (strcmp(name, "portrange_first") == 0)
+		*value = t->portrange_first;
+	else if (strcmp(name, "portrange_last") == 0)
+		*value = t->portrange_last;
+	else if (strcmp(name, "randomized") == 0)
+		*value = t->randomized;
+	else if (strcmp(name, "randomcps") == 0)
+		*value = t->randomcps;
+	else if (strcmp(name, "randomtime") == 0)
+		*value = t->randomtime;
+	else if (strcmp(name, "maxsockets") == 0)
+		*value = t->maxsockets;
+	else if (strcmp(name, "nolocaltimewait") == 0)
+		*value = t->nolocaltimewait;
+	else if (strcmp(name, "rfc1323") == 0)
+		*value = t->rfc1323;
+	else if (strcmp(name, "rto_initial") == 0)
+		*value = t->rto_initial;
+	else if (strcmp(name, "keepinit") == 0)
+		*value = t->keepinit;
+	else
+		return (-1);
+	return (0);
+}
+
+int
+host_tw_count(const struct host *h)
+{
+
+	return (h->twzone.tw_used);
+}
+
+int
+host_tw_cap(const struct host *h)
+{
+
+	return (h->twzone.tw_max);
+}
+
+int
+host_ports_in_use(const struct host *h)
+{
+
+	return (in_pcb_ports_in_use_total(&h->pcbinfo));
+}
+
+struct host_check_ctx {
+	const struct host *h;
+	size_t	 ntw, ntcpcb, nnull;
+	char	*err;
+	size_t	 errlen;
+	int	 bad;
+};
+
+static void
+host_check_pcb(struct inpcb *inp, void *arg)
+{
+	struct host_check_ctx *c = arg;
+	struct inpcbinfo *pi = (struct inpcbinfo *)&c->h->pcbinfo;
+	const struct tcptw *tw;
+	const struct tcpcb *tp;
+
+	if (c->bad)
+		return;
+	if (inp->inp_host != c->h) {
+		snprintf(c->err, c->errlen, "pcb of another host in the table");
+		c->bad = 1;
+		return;
+	}
+	if (inp->inp_flags & INP_TIMEWAIT) {
+		tw = inp->inp_ppcb;
+		if (tw == NULL) {
+			c->nnull++;
+			return;
+		}
+		c->ntw++;
+		if (tw->tw_inpcb != inp) {
+			snprintf(c->err, c->errlen, "TIME_WAIT pcb %u:%u and "
+			    "its entry do not point at each other",
+			    (unsigned)inp->inp_laddr, (unsigned)inp->inp_lport);
+			c->bad = 1;
+			return;
+		}
+		/* Every TIME_WAIT pcb holds its port. */
+		if (in_pcblookup_local(pi, inp->inp_laddr,
+		    inp->inp_lport) == NULL ||
+		    in_pcblookup(pi, inp->inp_faddr, inp->inp_fport,
+		    inp->inp_laddr, inp->inp_lport, 0) != inp) {
+			snprintf(c->err, c->errlen, "TIME_WAIT pcb %u:%u does "
+			    "not hold its port", (unsigned)inp->inp_laddr,
+			    (unsigned)inp->inp_lport);
+			c->bad = 1;
+		}
+		return;
+	}
+	tp = inp->inp_ppcb;
+	if (tp == NULL) {
+		c->nnull++;
+		return;
+	}
+	c->ntcpcb++;
+	if (tp->t_inpcb != inp || tp->t_host != c->h) {
+		snprintf(c->err, c->errlen, "tcpcb and pcb %u:%u do not point "
+		    "at each other", (unsigned)inp->inp_laddr,
+		    (unsigned)inp->inp_lport);
+		c->bad = 1;
+	}
+}
+
+/*
+ * HOST-4: the invariants a test may check after any event (between events,
+ * every live pcb is hashed: tcp_close frees what it drops).
+ */
+int
+host_check(const struct host *h, char *err, size_t errlen)
+{
+	struct host_check_ctx c;
+
+	if (in_pcb_check(&h->pcbinfo, err, errlen) != 0)
+		return (-1);
+	if (tcp_tw_check(h, err, errlen) != 0)
+		return (-1);
+	memset(&c, 0, sizeof(c));
+	c.h = h;
+	c.err = err;
+	c.errlen = errlen;
+	in_pcb_foreach((struct inpcbinfo *)&h->pcbinfo, host_check_pcb, &c);
+	if (c.bad)
+		return (-1);
+	if (c.ntw != (size_t)h->twzone.tw_used) {
+		snprintf(err, errlen, "%zu TIME_WAIT pcbs hashed, zone has %d "
+		    "entries in use", c.ntw, h->twzone.tw_used);
+		return (-1);
+	}
+	if (c.ntcpcb != h->tcpcb_live) {
+		snprintf(err, errlen, "%zu hashed pcbs hold a tcpcb but %zu "
+		    "tcpcbs are live (leak)", c.ntcpcb, h->tcpcb_live);
+		return (-1);
+	}
+	if (h->stat.tw_count != h->twzone.tw_used) {
+		snprintf(err, errlen, "tw_count gauge %jd, zone in use %d",
+		    (intmax_t)h->stat.tw_count, h->twzone.tw_used);
+		return (-1);
+	}
+	return (0);
+}

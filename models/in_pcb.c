@@ -1,0 +1,522 @@
+/*
+ * in_pcb.c -- protocol control blocks: allocation, the two lookup hashes and
+ * ephemeral port selection, after FreeBSD 9's netinet/in_pcb.c.
+ *
+ * A pcb is linked on two chains once it has a local port: the 4-tuple hash
+ * (segment demultiplexing; listeners sit there with faddr 0, fport 0) and
+ * the local-port hash (is (laddr, lport) held by anybody?).  The port hash
+ * is what makes TIME_WAIT expensive: a TIME_WAIT pcb stays on it and keeps
+ * its ephemeral port from in_pcb_lport() until tcp_twclose() drops it.
+ *
+ * pcbs come from slabs of INPCB_SLAB and return to a free list, so the
+ * steady state never calls malloc.  Rule IDs (PORT-n) are in docs/RULES.md.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/host.h"
+#include "models/in_pcb.h"
+#include "sim/rng.h"
+
+struct inpcb_slab {
+	struct inpcb_slab *next;
+	struct inpcb	 pcbs[INPCB_SLAB];
+};
+
+static size_t
+in_pcbhash(const struct inpcbinfo *pi, uint32_t faddr, uint16_t fport,
+    uint32_t laddr, uint16_t lport)
+{
+	uint32_t h;
+
+	h = laddr * 0x9e3779b1u;
+	h ^= faddr * 0x85ebca77u;
+	h ^= (((uint32_t)fport << 16) | lport) * 0xc2b2ae3du;
+	h ^= h >> 15;
+	h *= 0x27d4eb2fu;
+	h ^= h >> 13;
+	return (h & pi->ipi_hashmask);
+}
+
+static size_t
+in_pcbporthash(const struct inpcbinfo *pi, uint32_t laddr, uint16_t lport)
+{
+	uint32_t h;
+
+	h = laddr * 0x9e3779b1u ^ (uint32_t)lport * 0x85ebca77u;
+	h ^= h >> 16;
+	return (h & pi->ipi_hashmask);
+}
+
+int
+in_pcbinfo_init(struct inpcbinfo *pi, struct host *h, struct rng *r,
+    size_t hashsize)
+{
+	size_t n, i;
+
+	memset(pi, 0, sizeof(*pi));
+	/* Round up to a power of two so a mask selects the bucket. */
+	for (n = 16; n < hashsize && n < ((size_t)1 << 24); n <<= 1)
+		;
+	pi->ipi_hashbase = malloc(n * sizeof(*pi->ipi_hashbase));
+	pi->ipi_porthashbase = malloc(n * sizeof(*pi->ipi_porthashbase));
+	if (pi->ipi_hashbase == NULL || pi->ipi_porthashbase == NULL) {
+		free(pi->ipi_hashbase);
+		free(pi->ipi_porthashbase);
+		pi->ipi_hashbase = pi->ipi_porthashbase = NULL;
+		return (ENOMEM);
+	}
+	for (i = 0; i < n; i++) {
+		LIST_INIT(&pi->ipi_hashbase[i]);
+		LIST_INIT(&pi->ipi_porthashbase[i]);
+	}
+	pi->ipi_hashmask = n - 1;
+	pi->ipi_host = h;
+	pi->ipi_rng = r;
+	return (0);
+}
+
+void
+in_pcbinfo_destroy(struct inpcbinfo *pi)
+{
+	struct inpcb_slab *s, *next;
+
+	for (s = pi->ipi_slabs; s != NULL; s = next) {
+		next = s->next;
+		free(s);
+	}
+	free(pi->ipi_hashbase);
+	free(pi->ipi_porthashbase);
+	free(pi->ipi_addrs);
+	free(pi->ipi_ports_in_use);
+	memset(pi, 0, sizeof(*pi));
+}
+
+int
+in_pcbinfo_add_addr(struct inpcbinfo *pi, uint32_t addr)
+{
+	uint32_t *a;
+	int *c, i;
+
+	for (i = 0; i < pi->ipi_naddrs; i++)
+		if (pi->ipi_addrs[i] == addr)
+			return (EEXIST);
+	a = realloc(pi->ipi_addrs, (pi->ipi_naddrs + 1) * sizeof(*a));
+	if (a == NULL)
+		return (ENOMEM);
+	pi->ipi_addrs = a;
+	c = realloc(pi->ipi_ports_in_use, (pi->ipi_naddrs + 1) * sizeof(*c));
+	if (c == NULL)
+		return (ENOMEM);
+	pi->ipi_ports_in_use = c;
+	a[pi->ipi_naddrs] = addr;
+	c[pi->ipi_naddrs] = 0;
+	pi->ipi_naddrs++;
+	return (0);
+}
+
+static int
+in_pcb_addr_index(const struct inpcbinfo *pi, uint32_t addr)
+{
+	int i;
+
+	for (i = 0; i < pi->ipi_naddrs; i++)
+		if (pi->ipi_addrs[i] == addr)
+			return (i);
+	return (-1);
+}
+
+struct inpcb *
+in_pcballoc(struct inpcbinfo *pi)
+{
+	struct inpcb_slab *s;
+	struct inpcb *inp;
+	size_t i;
+
+	if (pi->ipi_free == NULL) {
+		/* Grow by one slab; its pcbs go on the free list. */
+		s = malloc(sizeof(*s));
+		if (s == NULL)
+			return (NULL);
+		s->next = pi->ipi_slabs;
+		pi->ipi_slabs = s;
+		for (i = INPCB_SLAB; i-- > 0;) {
+			s->pcbs[i].inp_ppcb = pi->ipi_free;
+			pi->ipi_free = &s->pcbs[i];
+		}
+		pi->ipi_nfree += INPCB_SLAB;
+	}
+	inp = pi->ipi_free;
+	pi->ipi_free = inp->inp_ppcb;
+	pi->ipi_nfree--;
+	memset(inp, 0, sizeof(*inp));
+	inp->inp_host = pi->ipi_host;
+	pi->ipi_count++;
+	return (inp);
+}
+
+/* Does any pcb other than `skip` hold exactly (laddr, lport)? */
+static struct inpcb *
+in_pcb_port_holder(const struct inpcbinfo *pi, uint32_t laddr,
+    uint16_t lport, const struct inpcb *skip)
+{
+	struct inpcb *inp;
+
+	LIST_FOREACH(inp, &pi->ipi_porthashbase[in_pcbporthash(pi, laddr,
+	    lport)], inp_portlist)
+		if (inp != skip && inp->inp_laddr == laddr &&
+		    inp->inp_lport == lport)
+			return (inp);
+	return (NULL);
+}
+
+/*
+ * Enter both hashes.  The per-address gauge counts distinct local ports
+ * held, so only the first holder of (laddr, lport) counts it.
+ */
+static void
+in_pcbinshash(struct inpcbinfo *pi, struct inpcb *inp)
+{
+	int ai;
+
+	ai = in_pcb_addr_index(pi, inp->inp_laddr);
+	if (ai >= 0 && in_pcb_port_holder(pi, inp->inp_laddr, inp->inp_lport,
+	    inp) == NULL)
+		pi->ipi_ports_in_use[ai]++;
+	LIST_INSERT_HEAD(&pi->ipi_hashbase[in_pcbhash(pi, inp->inp_faddr,
+	    inp->inp_fport, inp->inp_laddr, inp->inp_lport)], inp, inp_hash);
+	LIST_INSERT_HEAD(&pi->ipi_porthashbase[in_pcbporthash(pi,
+	    inp->inp_laddr, inp->inp_lport)], inp, inp_portlist);
+	inp->inp_flags |= INP_INHASH;
+	inp->inp_flags &= ~INP_DROPPED;
+}
+
+static void
+in_pcbremhash(struct inpcbinfo *pi, struct inpcb *inp)
+{
+	int ai;
+
+	if ((inp->inp_flags & INP_INHASH) == 0)
+		return;
+	LIST_REMOVE(inp, inp_hash);
+	LIST_REMOVE(inp, inp_portlist);
+	inp->inp_flags &= ~INP_INHASH;
+	ai = in_pcb_addr_index(pi, inp->inp_laddr);
+	if (ai >= 0 && in_pcb_port_holder(pi, inp->inp_laddr, inp->inp_lport,
+	    NULL) == NULL)
+		pi->ipi_ports_in_use[ai]--;
+}
+
+struct inpcb *
+in_pcblookup_local(struct inpcbinfo *pi, uint32_t laddr, uint16_t lport)
+{
+	struct inpcb *inp;
+	int i;
+
+	if (laddr == INADDR_ANY_HOST) {
+		/* The wildcard overlaps every address of the host. */
+		for (i = 0; i < pi->ipi_naddrs; i++)
+			if ((inp = in_pcb_port_holder(pi, pi->ipi_addrs[i],
+			    lport, NULL)) != NULL)
+				return (inp);
+		return (in_pcb_port_holder(pi, INADDR_ANY_HOST, lport, NULL));
+	}
+	if ((inp = in_pcb_port_holder(pi, laddr, lport, NULL)) != NULL)
+		return (inp);
+	/* A wildcard-bound listener holds the port on every address too. */
+	return (in_pcb_port_holder(pi, INADDR_ANY_HOST, lport, NULL));
+}
+
+struct inpcb *
+in_pcblookup(struct inpcbinfo *pi, uint32_t faddr, uint16_t fport,
+    uint32_t laddr, uint16_t lport, int wildcard)
+{
+	struct inpcb *inp;
+	uint32_t la;
+	int pass;
+
+	LIST_FOREACH(inp, &pi->ipi_hashbase[in_pcbhash(pi, faddr, fport,
+	    laddr, lport)], inp_hash)
+		if (inp->inp_faddr == faddr && inp->inp_fport == fport &&
+		    inp->inp_laddr == laddr && inp->inp_lport == lport)
+			return (inp);
+	if (!wildcard)
+		return (NULL);
+	/* A listener: bound to laddr first, then to the wildcard. */
+	for (pass = 0; pass < 2; pass++) {
+		la = pass == 0 ? laddr : INADDR_ANY_HOST;
+		LIST_FOREACH(inp, &pi->ipi_hashbase[in_pcbhash(pi, 0, 0, la,
+		    lport)], inp_hash)
+			if (inp->inp_faddr == 0 && inp->inp_fport == 0 &&
+			    inp->inp_laddr == la && inp->inp_lport == lport)
+				return (inp);
+	}
+	return (NULL);
+}
+
+/*
+ * PORT-1..PORT-4: FreeBSD 9 in_pcb_lport for TCP.  The cursor jumps to a
+ * random point when randomization is on and not throttled (PORT-2), then
+ * probes upward with wrap-around; a port is busy when any pcb holds it on
+ * laddr, whatever its peer (PORT-3).  After last - first + 1 busy
+ * candidates: EADDRNOTAVAIL (PORT-4).
+ */
+int
+in_pcb_lport(struct inpcbinfo *pi, uint32_t laddr, uint16_t *lportp)
+{
+	const struct host_tunables *t = &pi->ipi_host->tun;
+	int first, last, aux, count, dorandom;
+
+	first = t->portrange_first;
+	last = t->portrange_last;
+	/* PORT-1: a reversed range is used the right way round. */
+	if (first > last) {
+		aux = first;
+		first = last;
+		last = aux;
+	}
+	/* PORT-2: random start unless throttled; never for a 1-port range. */
+	dorandom = t->randomized && pi->ipport_stoprandom == 0;
+	if (first == last)
+		dorandom = 0;
+	/* PORT-5: every TCP allocation counts for the throttle. */
+	pi->ipport_tcpallocs++;
+	if (dorandom)
+		pi->ipport_lastport = first +
+		    (int)rng_uniform_int(pi->ipi_rng, (uint32_t)(last - first));
+	count = last - first;
+	do {
+		if (count-- < 0)	/* PORT-4: every candidate busy */
+			return (EADDRNOTAVAIL);
+		++pi->ipport_lastport;
+		if (pi->ipport_lastport < first || pi->ipport_lastport > last)
+			pi->ipport_lastport = first;
+	} while (in_pcblookup_local(pi, laddr,
+	    (uint16_t)pi->ipport_lastport) != NULL);
+	*lportp = (uint16_t)pi->ipport_lastport;
+	return (0);
+}
+
+int
+in_pcbbind(struct inpcbinfo *pi, struct inpcb *inp, uint32_t laddr,
+    uint16_t lport)
+{
+	struct inpcb *other;
+	int error, i;
+
+	if (lport == 0) {
+		if (laddr == INADDR_ANY_HOST)
+			return (EINVAL);
+		if ((error = in_pcb_lport(pi, laddr, &lport)) != 0)
+			return (error);
+	} else {
+		/* PORT-7: two listeners may not overlap on a port. */
+		if (laddr == INADDR_ANY_HOST) {
+			for (i = -1; i < pi->ipi_naddrs; i++) {
+				uint32_t a = i < 0 ? INADDR_ANY_HOST :
+				    pi->ipi_addrs[i];
+				LIST_FOREACH(other, &pi->ipi_hashbase[
+				    in_pcbhash(pi, 0, 0, a, lport)], inp_hash)
+					if (other != inp &&
+					    other->inp_faddr == 0 &&
+					    other->inp_fport == 0 &&
+					    other->inp_laddr == a &&
+					    other->inp_lport == lport)
+						return (EADDRINUSE);
+			}
+		} else {
+			other = in_pcblookup(pi, 0, 0, laddr, lport, 1);
+			if (other != NULL && other != inp)
+				return (EADDRINUSE);
+		}
+	}
+	in_pcbremhash(pi, inp);
+	inp->inp_laddr = laddr;
+	inp->inp_lport = lport;
+	inp->inp_faddr = 0;
+	inp->inp_fport = 0;
+	in_pcbinshash(pi, inp);
+	return (0);
+}
+
+int
+in_pcbconnect(struct inpcbinfo *pi, struct inpcb *inp, uint32_t laddr,
+    uint16_t lport, uint32_t faddr, uint16_t fport)
+{
+	struct inpcb *other;
+	int error;
+
+	if (laddr == INADDR_ANY_HOST) {
+		if (pi->ipi_naddrs == 0)
+			return (EADDRNOTAVAIL);
+		laddr = pi->ipi_addrs[0];
+	}
+	if (lport == 0) {
+		if ((error = in_pcb_lport(pi, laddr, &lport)) != 0)
+			return (error);
+	}
+	/* PORT-6: only the exact 4-tuple is refused. */
+	other = in_pcblookup(pi, faddr, fport, laddr, lport, 0);
+	if (other != NULL && other != inp)
+		return (EADDRINUSE);
+	in_pcbremhash(pi, inp);
+	inp->inp_laddr = laddr;
+	inp->inp_lport = lport;
+	inp->inp_faddr = faddr;
+	inp->inp_fport = fport;
+	in_pcbinshash(pi, inp);
+	return (0);
+}
+
+void
+in_pcbdrop(struct inpcbinfo *pi, struct inpcb *inp)
+{
+
+	in_pcbremhash(pi, inp);
+	inp->inp_flags |= INP_DROPPED;
+}
+
+void
+in_pcbfree(struct inpcbinfo *pi, struct inpcb *inp)
+{
+
+	in_pcbremhash(pi, inp);
+	memset(inp, 0, sizeof(*inp));
+	inp->inp_ppcb = pi->ipi_free;
+	pi->ipi_free = inp;
+	pi->ipi_nfree++;
+	pi->ipi_count--;
+}
+
+/*
+ * PORT-5: FreeBSD's ipport_tick, once a second.  More than randomcps TCP
+ * allocations in the last second suspends randomization for randomtime
+ * seconds; each quiet second counts the suspension down.
+ */
+void
+ipport_tick(struct inpcbinfo *pi, int randomcps, int randomtime)
+{
+
+	if (pi->ipport_tcpallocs <= pi->ipport_tcplastcount +
+	    (uint64_t)(randomcps < 0 ? 0 : randomcps)) {
+		if (pi->ipport_stoprandom > 0)
+			pi->ipport_stoprandom--;
+	} else
+		pi->ipport_stoprandom = randomtime;
+	pi->ipport_tcplastcount = pi->ipport_tcpallocs;
+}
+
+int
+in_pcb_ports_in_use(const struct inpcbinfo *pi, uint32_t laddr)
+{
+	int ai;
+
+	ai = in_pcb_addr_index(pi, laddr);
+	return (ai < 0 ? 0 : pi->ipi_ports_in_use[ai]);
+}
+
+int
+in_pcb_ports_in_use_total(const struct inpcbinfo *pi)
+{
+	int i, n;
+
+	for (n = 0, i = 0; i < pi->ipi_naddrs; i++)
+		n += pi->ipi_ports_in_use[i];
+	return (n);
+}
+
+void
+in_pcb_foreach(struct inpcbinfo *pi, void (*fn)(struct inpcb *, void *),
+    void *arg)
+{
+	struct inpcb *inp, *next;
+	size_t i;
+
+	/* Save the next pointer: fn may free the pcb it is handed. */
+	for (i = 0; i <= pi->ipi_hashmask; i++)
+		for (inp = LIST_FIRST(&pi->ipi_hashbase[i]); inp != NULL;
+		    inp = next) {
+			next = LIST_NEXT(inp, inp_hash);
+			fn(inp, arg);
+		}
+}
+
+int
+in_pcb_check(const struct inpcbinfo *pi, char *err, size_t errlen)
+{
+	const struct inpcb *inp, *o;
+	size_t i, nhash, nport;
+	int *count, ai, a;
+
+	nhash = nport = 0;
+	count = calloc(pi->ipi_naddrs + 1, sizeof(*count));
+	if (count == NULL) {
+		snprintf(err, errlen, "in_pcb_check: out of memory");
+		return (-1);
+	}
+	for (i = 0; i <= pi->ipi_hashmask; i++) {
+		LIST_FOREACH(inp, &pi->ipi_hashbase[i], inp_hash) {
+			nhash++;
+			if ((inp->inp_flags & INP_INHASH) == 0 ||
+			    (inp->inp_flags & INP_DROPPED) != 0) {
+				snprintf(err, errlen, "pcb %u:%u in hash without "
+				    "INP_INHASH or with INP_DROPPED",
+				    (unsigned)inp->inp_laddr,
+				    (unsigned)inp->inp_lport);
+				goto fail;
+			}
+			if (in_pcbhash(pi, inp->inp_faddr, inp->inp_fport,
+			    inp->inp_laddr, inp->inp_lport) != i) {
+				snprintf(err, errlen, "pcb in the wrong "
+				    "4-tuple bucket");
+				goto fail;
+			}
+		}
+		LIST_FOREACH(inp, &pi->ipi_porthashbase[i], inp_portlist) {
+			nport++;
+			if (in_pcbporthash(pi, inp->inp_laddr,
+			    inp->inp_lport) != i) {
+				snprintf(err, errlen, "pcb in the wrong port "
+				    "bucket");
+				goto fail;
+			}
+			/* Count each (laddr, lport) once: at its first holder. */
+			ai = in_pcb_addr_index(pi, inp->inp_laddr);
+			if (ai < 0)
+				continue;
+			LIST_FOREACH(o, &pi->ipi_porthashbase[i], inp_portlist)
+				if (o->inp_laddr == inp->inp_laddr &&
+				    o->inp_lport == inp->inp_lport)
+					break;
+			if (o == inp)
+				count[ai]++;
+		}
+	}
+	if (nhash != nport) {
+		snprintf(err, errlen, "4-tuple hash holds %zu pcbs, port hash "
+		    "%zu", nhash, nport);
+		goto fail;
+	}
+	if (nhash != pi->ipi_count) {
+		snprintf(err, errlen, "%zu pcbs live but %zu hashed",
+		    pi->ipi_count, nhash);
+		goto fail;
+	}
+	for (a = 0; a < pi->ipi_naddrs; a++)
+		if (count[a] != pi->ipi_ports_in_use[a]) {
+			snprintf(err, errlen, "address %u: ports-in-use gauge "
+			    "%d, port hash holds %d",
+			    (unsigned)pi->ipi_addrs[a], pi->ipi_ports_in_use[a],
+			    count[a]);
+			goto fail;
+		}
+	free(count);
+	return (0);
+fail:
+	free(count);
+	return (-1);
+}

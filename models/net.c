@@ -1,0 +1,480 @@
+/*
+ * net.c -- the network between the virtual hosts: a registry of hosts and
+ * of the addresses they own, one-way paths with latency, loss and
+ * duplication, and delivery of segments as simulator events.
+ *
+ * A segment handed to net_output() is copied into a pooled in-flight
+ * record and delivered later by an event that calls tcp_input() on the
+ * host owning the destination (or a test's deliver hook).  Records come
+ * from slabs and go back to a free list, so the steady state allocates
+ * nothing.  Rule IDs (NET-n) are in docs/RULES.md.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/host.h"
+#include "models/net.h"
+#include "models/tcp_var.h"
+#include "sim/dist.h"
+#include "sim/rng.h"
+
+#define NET_DEFAULT_LATENCY	SIM_MSEC		/* NET-1 */
+#define NET_LOOPBACK_LATENCY	(10 * SIM_USEC)		/* NET-1 */
+#define NET_INFLIGHT_SLAB	256
+
+struct net_path {
+	struct net_path	*next;		/* paths from the same host */
+	int		 to;		/* destination host index */
+	struct net_path_config cfg;
+	struct rng	*rng;		/* "path/<from>-><to>" */
+};
+
+struct net_inflight {
+	struct tcp_segment seg;
+	struct net	*net;
+	struct host	*dst;
+	struct net_inflight *next;	/* free list */
+};
+
+struct net_inflight_slab {
+	struct net_inflight_slab *next;
+	struct net_inflight recs[NET_INFLIGHT_SLAB];
+};
+
+struct net_addrent {
+	uint32_t	 addr;		/* 0: empty slot */
+	struct host	*host;
+};
+
+struct net {
+	struct sim	*sim;
+	struct host	**hosts;
+	struct net_path	**paths;	/* per source host index */
+	int		 nhosts, hostcap;
+	struct net_addrent *addrtab;	/* open addressing, power of two */
+	size_t		 addrcap, naddrs;
+	struct net_stats stats;
+	uint64_t	 next_conn_id;
+	net_deliver_fn	 hook;
+	void		*hookarg;
+	struct net_inflight *free;
+	struct net_inflight_slab *slabs;
+	size_t		 inflight;
+};
+
+struct net *
+net_create(struct sim *sim)
+{
+	struct net *net;
+
+	net = calloc(1, sizeof(*net));
+	if (net == NULL)
+		return (NULL);
+	net->sim = sim;
+	net->next_conn_id = 1;
+	return (net);
+}
+
+void
+net_destroy(struct net *net)
+{
+	struct net_inflight_slab *s, *snext;
+	struct net_path *p, *pnext;
+	int i;
+
+	if (net == NULL)
+		return;
+	for (i = 0; i < net->nhosts; i++) {
+		host_destroy(net->hosts[i]);
+		for (p = net->paths[i]; p != NULL; p = pnext) {
+			pnext = p->next;
+			free(p);
+		}
+	}
+	for (s = net->slabs; s != NULL; s = snext) {
+		snext = s->next;
+		free(s);
+	}
+	free(net->hosts);
+	free(net->paths);
+	free(net->addrtab);
+	free(net);
+}
+
+struct sim *
+net_sim(const struct net *net)
+{
+
+	return (net->sim);
+}
+
+struct host *
+net_add_host(struct net *net, const char *name,
+    const struct host_tunables *boot, char *err, size_t errlen)
+{
+	struct host_tunables defaults;
+	struct host **hv, *h;
+	struct net_path **pv;
+	int cap;
+
+	if (name == NULL || name[0] == '\0' || strchr(name, '/') != NULL) {
+		snprintf(err, errlen, "host name \"%s\": must be non-empty, "
+		    "without '/'", name == NULL ? "" : name);
+		return (NULL);
+	}
+	if (net_host_by_name(net, name) != NULL) {
+		snprintf(err, errlen, "host \"%s\" already exists", name);
+		return (NULL);
+	}
+	if (boot == NULL) {
+		host_tunables_init(&defaults);
+		boot = &defaults;
+	}
+	if (host_tunables_validate(boot, err, errlen) != 0)
+		return (NULL);
+	if (net->nhosts == net->hostcap) {
+		cap = net->hostcap ? 2 * net->hostcap : 8;
+		hv = realloc(net->hosts, cap * sizeof(*hv));
+		if (hv == NULL)
+			goto nomem;
+		net->hosts = hv;
+		pv = realloc(net->paths, cap * sizeof(*pv));
+		if (pv == NULL)
+			goto nomem;
+		net->paths = pv;
+		net->hostcap = cap;
+	}
+	h = host_create(net, net->nhosts, name, boot);
+	if (h == NULL)
+		goto nomem;
+	net->hosts[net->nhosts] = h;
+	net->paths[net->nhosts] = NULL;
+	net->nhosts++;
+	return (h);
+nomem:
+	snprintf(err, errlen, "host \"%s\": out of memory", name);
+	return (NULL);
+}
+
+static size_t
+net_addr_slot(uint32_t addr, size_t mask)
+{
+	uint32_t x = addr * 0x9e3779b1u;
+
+	return ((x ^ (x >> 16)) & mask);
+}
+
+static int
+net_addr_grow(struct net *net)
+{
+	struct net_addrent *old = net->addrtab, *tab;
+	size_t oldcap = net->addrcap, cap, i, j;
+
+	cap = oldcap ? 2 * oldcap : 32;
+	tab = calloc(cap, sizeof(*tab));
+	if (tab == NULL)
+		return (-1);
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].addr == 0)
+			continue;
+		for (j = net_addr_slot(old[i].addr, cap - 1); tab[j].addr != 0;
+		    j = (j + 1) & (cap - 1))
+			;
+		tab[j] = old[i];
+	}
+	free(old);
+	net->addrtab = tab;
+	net->addrcap = cap;
+	return (0);
+}
+
+int
+net_add_addr(struct net *net, struct host *h, uint32_t addr, char *err,
+    size_t errlen)
+{
+	struct host *owner;
+	size_t j;
+
+	if (addr == 0) {
+		snprintf(err, errlen, "address 0.0.0.0 cannot be assigned");
+		return (-1);
+	}
+	/* NET-4: an address belongs to one host only. */
+	if ((owner = net_host_by_addr(net, addr)) != NULL) {
+		snprintf(err, errlen, "address %u.%u.%u.%u already belongs to "
+		    "host \"%s\"", addr >> 24, (addr >> 16) & 0xff,
+		    (addr >> 8) & 0xff, addr & 0xff, owner->name);
+		return (-1);
+	}
+	if (2 * (net->naddrs + 1) > net->addrcap && net_addr_grow(net) != 0) {
+		snprintf(err, errlen, "out of memory");
+		return (-1);
+	}
+	if (host_add_addr(h, addr) != 0) {
+		snprintf(err, errlen, "host \"%s\": cannot add address "
+		    "%u.%u.%u.%u (at most %d per host)", h->name, addr >> 24,
+		    (addr >> 16) & 0xff, (addr >> 8) & 0xff, addr & 0xff,
+		    HOST_MAXADDRS);
+		return (-1);
+	}
+	for (j = net_addr_slot(addr, net->addrcap - 1);
+	    net->addrtab[j].addr != 0; j = (j + 1) & (net->addrcap - 1))
+		;
+	net->addrtab[j].addr = addr;
+	net->addrtab[j].host = h;
+	net->naddrs++;
+	return (0);
+}
+
+int
+net_nhosts(const struct net *net)
+{
+
+	return (net->nhosts);
+}
+
+struct host *
+net_host(const struct net *net, int index)
+{
+
+	if (index < 0 || index >= net->nhosts)
+		return (NULL);
+	return (net->hosts[index]);
+}
+
+struct host *
+net_host_by_addr(const struct net *net, uint32_t addr)
+{
+	size_t j;
+
+	if (net->addrcap == 0 || addr == 0)
+		return (NULL);
+	for (j = net_addr_slot(addr, net->addrcap - 1);
+	    net->addrtab[j].addr != 0; j = (j + 1) & (net->addrcap - 1))
+		if (net->addrtab[j].addr == addr)
+			return (net->addrtab[j].host);
+	return (NULL);
+}
+
+struct host *
+net_host_by_name(const struct net *net, const char *name)
+{
+	int i;
+
+	for (i = 0; i < net->nhosts; i++)
+		if (strcmp(net->hosts[i]->name, name) == 0)
+			return (net->hosts[i]);
+	return (NULL);
+}
+
+static struct net_path *
+net_path_find(const struct net *net, int from, int to)
+{
+	struct net_path *p;
+
+	for (p = net->paths[from]; p != NULL; p = p->next)
+		if (p->to == to)
+			return (p);
+	return (NULL);
+}
+
+int
+net_set_path(struct net *net, const struct host *from, const struct host *to,
+    const struct net_path_config *cfg, char *err, size_t errlen)
+{
+	struct net_path *p;
+	char name[512], derr[256];
+
+	if (from == NULL || to == NULL || from->net != net || to->net != net) {
+		snprintf(err, errlen, "path: hosts not in this network");
+		return (-1);
+	}
+	if (dist_validate(&cfg->latency, derr, sizeof(derr)) != 0) {
+		snprintf(err, errlen, "path %s->%s: latency: %s", from->name,
+		    to->name, derr);
+		return (-1);
+	}
+	if (!(cfg->loss >= 0.0 && cfg->loss <= 1.0) ||
+	    !(cfg->duplicate >= 0.0 && cfg->duplicate <= 1.0)) {
+		snprintf(err, errlen, "path %s->%s: loss and duplicate are "
+		    "probabilities in [0, 1]", from->name, to->name);
+		return (-1);
+	}
+	if (cfg->duplicate > 0.0 && dist_validate(&cfg->duplicate_delay, derr,
+	    sizeof(derr)) != 0) {
+		snprintf(err, errlen, "path %s->%s: duplicate delay: %s",
+		    from->name, to->name, derr);
+		return (-1);
+	}
+	p = net_path_find(net, from->index, to->index);
+	if (p == NULL) {
+		p = calloc(1, sizeof(*p));
+		if (p == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return (-1);
+		}
+		snprintf(name, sizeof(name), "path/%s->%s", from->name,
+		    to->name);
+		p->rng = sim_rng(net->sim, name);
+		if (p->rng == NULL) {
+			free(p);
+			snprintf(err, errlen, "path %s->%s: no random stream",
+			    from->name, to->name);
+			return (-1);
+		}
+		p->to = to->index;
+		p->next = net->paths[from->index];
+		net->paths[from->index] = p;
+	}
+	p->cfg = *cfg;
+	return (0);
+}
+
+static struct net_inflight *
+net_inflight_get(struct net *net)
+{
+	struct net_inflight_slab *s;
+	struct net_inflight *r;
+	size_t i;
+
+	if (net->free == NULL) {
+		s = malloc(sizeof(*s));
+		if (s == NULL)
+			return (NULL);
+		s->next = net->slabs;
+		net->slabs = s;
+		for (i = NET_INFLIGHT_SLAB; i-- > 0;) {
+			s->recs[i].next = net->free;
+			net->free = &s->recs[i];
+		}
+	}
+	r = net->free;
+	net->free = r->next;
+	net->inflight++;
+	return (r);
+}
+
+static void
+net_inflight_put(struct net *net, struct net_inflight *r)
+{
+
+	r->next = net->free;
+	net->free = r;
+	net->inflight--;
+}
+
+static void
+net_deliver(struct sim *sim, void *arg)
+{
+	struct net_inflight *r = arg;
+	struct net *net = r->net;
+
+	(void)sim;
+	net->stats.delivered++;
+	/* The record stays ours during the call: tcp_input may send. */
+	if (net->hook != NULL)
+		net->hook(net->hookarg, r->dst, &r->seg);
+	else
+		tcp_input(r->dst, &r->seg);
+	net_inflight_put(net, r);
+}
+
+static void
+net_schedule(struct net *net, struct host *dst, const struct tcp_segment *seg,
+    sim_time_t delay)
+{
+	struct net_inflight *r;
+
+	r = net_inflight_get(net);
+	if (r == NULL) {
+		net->stats.lost++;	/* out of memory: the wire drops it */
+		return;
+	}
+	r->seg = *seg;
+	r->net = net;
+	r->dst = dst;
+	if (sim_after(net->sim, delay, net_deliver, r, NULL) != SIM_OK) {
+		net_inflight_put(net, r);
+		net->stats.lost++;
+	}
+}
+
+static sim_time_t
+net_draw_delay(const struct dist *d, struct rng *r)
+{
+	double v = dist_sample(d, r);
+
+	if (!(v > 0.0))
+		return (0);
+	if (v >= 9e18)
+		return ((sim_time_t)9e18);
+	return ((sim_time_t)llround(v));
+}
+
+void
+net_output(struct net *net, struct host *from, const struct tcp_segment *seg)
+{
+	struct net_path *p;
+	struct host *dst;
+	sim_time_t lat;
+
+	/* NET-3: nobody owns the destination: counted and dropped. */
+	dst = net_host_by_addr(net, seg->daddr);
+	if (dst == NULL) {
+		net->stats.no_route++;
+		return;
+	}
+	p = net_path_find(net, from->index, dst->index);
+	if (p == NULL) {
+		/* NET-1: unconfigured paths: 1 ms, or 10 us to oneself. */
+		net_schedule(net, dst, seg, dst == from ?
+		    NET_LOOPBACK_LATENCY : NET_DEFAULT_LATENCY);
+		return;
+	}
+	/* NET-2: loss, then latency, then duplication, from the path. */
+	if (p->cfg.loss > 0.0 && rng_uniform(p->rng) < p->cfg.loss) {
+		net->stats.lost++;
+		return;
+	}
+	lat = net_draw_delay(&p->cfg.latency, p->rng);
+	net_schedule(net, dst, seg, lat);
+	if (p->cfg.duplicate > 0.0 && rng_uniform(p->rng) < p->cfg.duplicate) {
+		/* NET-5: the copy arrives later: an old duplicate. */
+		net->stats.duplicated++;
+		net_schedule(net, dst, seg, lat +
+		    net_draw_delay(&p->cfg.duplicate_delay, p->rng));
+	}
+}
+
+const struct net_stats *
+net_stats(const struct net *net)
+{
+
+	return (&net->stats);
+}
+
+void
+net_set_deliver_hook(struct net *net, net_deliver_fn fn, void *arg)
+{
+
+	net->hook = fn;
+	net->hookarg = arg;
+}
+
+size_t
+net_inflight(const struct net *net)
+{
+
+	return (net->inflight);
+}
+
+uint64_t
+net_new_conn_id(struct net *net)
+{
+
+	return (net->next_conn_id++);
+}

@@ -1,0 +1,466 @@
+/*
+ * tcp_timewait.c -- compressed TIME_WAIT: the capped zone of struct tcptw,
+ * the 2MSL FIFO queue, and what a segment does to a connection in
+ * TIME_WAIT.  The model's twin of FreeBSD's sys/netinet/tcp_timewait.c
+ * (the revision in shared/reference), function for function and under the
+ * kernel's names; each rule carries its ID from docs/RULES.md (TW-1 ..
+ * TW-21), which its test in tests/check_timewait.c names as well.
+ *
+ * The zone (uma_zone_set_max in the kernel) is a free cache of entries
+ * grown in slabs of TCPTW_SLAB; tw_used counts entries handed out, and the
+ * cap refuses more than tw_max.  Every entry in use is on the 2MSL queue,
+ * oldest first; the slow timer (host.c) scans it from the head.
+ *
+ * Memory: one TIME_WAIT connection costs a struct tcptw (80 bytes on LP64)
+ * plus its struct inpcb (64 bytes): 144 bytes, against ~800 for a full
+ * tcpcb + inpcb + socket in the kernel.  check_timewait pins the sum at
+ * <= 256 bytes; tests/bench/bench_twmem measures it at 10^6 entries.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/host.h"
+#include "models/in_pcb.h"
+#include "models/net.h"
+#include "models/tcp_timewait.h"
+#include "models/tcp_var.h"
+
+struct tcptw_slab {
+	struct tcptw_slab *next;
+	struct tcptw	 tws[TCPTW_SLAB];
+};
+
+/* Zone: set the cap; remember when it now sits below what is in use. */
+static void
+tcptw_zone_set_max(struct tcptw_zone *z, int max)
+{
+
+	z->tw_max = max;
+	z->tw_overcap = z->tw_used > z->tw_max;
+}
+
+/* uma_zalloc(M_NOWAIT) on a capped zone: NULL when at the cap. */
+static struct tcptw *
+tcptw_zone_alloc(struct tcptw_zone *z)
+{
+	struct tcptw_slab *s;
+	struct tcptw *tw;
+	size_t i;
+
+	if (z->tw_used >= z->tw_max)
+		return (NULL);
+	if ((tw = TAILQ_FIRST(&z->tw_free)) == NULL) {
+		s = malloc(sizeof(*s));
+		if (s == NULL)
+			return (NULL);
+		s->next = z->tw_slabs;
+		z->tw_slabs = s;
+		for (i = 0; i < TCPTW_SLAB; i++) {
+			s->tws[i].tw_inpcb = NULL;
+			TAILQ_INSERT_TAIL(&z->tw_free, &s->tws[i], tw_2msl);
+		}
+		z->tw_cached += TCPTW_SLAB;
+		tw = TAILQ_FIRST(&z->tw_free);
+	}
+	TAILQ_REMOVE(&z->tw_free, tw, tw_2msl);
+	z->tw_cached--;
+	z->tw_used++;
+	return (tw);
+}
+
+static void
+tcptw_zone_free(struct tcptw_zone *z, struct tcptw *tw)
+{
+
+	tw->tw_inpcb = NULL;
+	TAILQ_INSERT_HEAD(&z->tw_free, tw, tw_2msl);
+	z->tw_cached++;
+	z->tw_used--;
+	if (z->tw_overcap && z->tw_used <= z->tw_max)
+		z->tw_overcap = 0;
+}
+
+/*
+ * TW-1: the automatic cap.  Half the ephemeral range, so TIME_WAIT cannot
+ * tie up more than half the ports; at least 32 against tiny ranges; at
+ * most a fifth of maxsockets.  The range may be given reversed.
+ */
+int
+tcptw_auto_size(const struct host *h)
+{
+	int halfrange, n;
+
+	if (h->tun.portrange_last > h->tun.portrange_first)
+		halfrange = (h->tun.portrange_last - h->tun.portrange_first) / 2;
+	else
+		halfrange = (h->tun.portrange_first - h->tun.portrange_last) / 2;
+	n = halfrange > 32 ? halfrange : 32;
+	return (n < h->tun.maxsockets / 5 ? n : h->tun.maxsockets / 5);
+}
+
+/*
+ * TW-3: reading net.inet.tcp.maxtcptw while it is 0 reports the size the
+ * zone would be given automatically now.
+ */
+int
+sysctl_maxtcptw_get(const struct host *h)
+{
+
+	if (h->twzone.maxtcptw == 0)
+		return (tcptw_auto_size(h));
+	return (h->twzone.maxtcptw);
+}
+
+/*
+ * TW-4: a write of 32 or more sets the tunable and re-caps the zone; a
+ * smaller write is silently ignored (the sysctl still succeeds).  Entries
+ * above a lowered cap are not closed: the zone refuses new ones, so
+ * recycling (TW-7) happens at the next tcp_twstart.
+ */
+int
+sysctl_maxtcptw_set(struct host *h, int value)
+{
+
+	if (value < 32)
+		return (0);
+	h->twzone.maxtcptw = value;
+	h->tun.maxtcptw = value;
+	tcptw_zone_set_max(&h->twzone, value);
+	return (1);
+}
+
+/* TW-5: maxsockets changed; an auto-sized zone follows it. */
+void
+tcp_tw_zone_change(struct host *h)
+{
+
+	if (h->twzone.maxtcptw == 0)
+		tcptw_zone_set_max(&h->twzone, tcptw_auto_size(h));
+}
+
+/*
+ * TW-2: at boot, maxtcptw 0 means the auto size; any other value is the
+ * cap as given -- the loader tunable has no floor of 32, unlike the sysctl.
+ */
+void
+tcp_tw_init(struct host *h)
+{
+	struct tcptw_zone *z = &h->twzone;
+
+	memset(z, 0, sizeof(*z));
+	TAILQ_INIT(&z->twq_2msl);
+	TAILQ_INIT(&z->tw_free);
+	z->maxtcptw = h->tun.maxtcptw;
+	if (z->maxtcptw == 0)
+		tcptw_zone_set_max(z, tcptw_auto_size(h));
+	else
+		tcptw_zone_set_max(z, z->maxtcptw);
+}
+
+void
+tcp_tw_destroy(struct host *h)
+{
+	struct tcptw_zone *z = &h->twzone;
+	struct tcptw_slab *s, *next;
+	struct tcptw *tw;
+
+	while ((tw = TAILQ_FIRST(&z->twq_2msl)) != NULL)
+		tcp_twclose(tw, 0);
+	for (s = z->tw_slabs; s != NULL; s = next) {
+		next = s->next;
+		free(s);
+	}
+	z->tw_slabs = NULL;
+	TAILQ_INIT(&z->tw_free);
+	z->tw_cached = 0;
+}
+
+void
+tcp_twstart(struct tcpcb *tp)
+{
+	struct host *h = tp->t_host;
+	struct inpcb *inp = tp->t_inpcb;
+	struct tcptw *tw;
+	int acknow;
+
+	/*
+	 * TW-6: nolocaltimewait.  A connection to one of this host's own
+	 * addresses closes at once: both ends are here, no old duplicate
+	 * can wander in from the network.
+	 */
+	if (h->tun.nolocaltimewait && host_owns_addr(h, inp->inp_faddr)) {
+		h->stat.tw_skipped_local++;
+		tcp_close(tp);
+		return;
+	}
+
+	tw = tcptw_zone_alloc(&h->twzone);
+	if (tw == NULL) {
+		/* TW-7: the zone is at its cap; recycle the oldest entry. */
+		tw = tcp_tw_2msl_scan(h, 1);
+		if (tw == NULL) {
+			/* TW-8: nothing to recycle: no TIME_WAIT at all. */
+			h->stat.tw_skipped_nomem++;
+			tcp_close(tp);
+			return;
+		}
+	}
+	tw->tw_inpcb = inp;
+
+	/*
+	 * TW-9: keep what the answers of TW-20 need.  The window is the last
+	 * one advertised, as the peer sees it (scaled).
+	 */
+	if (SEQ_GT(tp->rcv_adv, tp->rcv_nxt))
+		tw->last_win = (uint16_t)((tp->rcv_adv - tp->rcv_nxt) >>
+		    tp->rcv_scale);
+	else
+		tw->last_win = 0;
+	/* TW-9: timestamps only when both ends use them (RFC 7323). */
+	if ((tp->t_flags & (TF_REQ_TSTMP | TF_RCVD_TSTMP | TF_NOOPT)) ==
+	    (TF_REQ_TSTMP | TF_RCVD_TSTMP)) {
+		tw->t_recent = tp->ts_recent;
+		tw->ts_offset = tp->ts_offset;
+	} else {
+		tw->t_recent = 0;
+		tw->ts_offset = 0;
+	}
+	tw->snd_nxt = tp->snd_nxt;
+	tw->rcv_nxt = tp->rcv_nxt;
+	tw->iss = tp->iss;
+	tw->irs = tp->irs;
+	tw->t_starttime = tp->t_starttime;
+	tw->tw_time = 0;
+	tw->conn_id = tp->conn_id;
+	acknow = tp->t_flags & TF_ACKNOW;
+
+	/* The full control block is no longer needed: discard it. */
+	tcp_discardcb(tp);
+	inp->inp_ppcb = tw;
+	inp->inp_flags |= INP_TIMEWAIT;
+	/* TW-10: an ACK that was due goes out from the entry. */
+	if (acknow)
+		tcp_twrespond(tw, TH_ACK);
+	tcp_tw_2msl_reset(tw, 0);		/* TW-11 */
+
+	h->stat.tw_entered++;
+	h->stat.tw_count++;
+	if (h->stat.tw_count > h->stat.tw_peak)
+		h->stat.tw_peak = h->stat.tw_count;
+}
+
+int
+tcp_twcheck(struct inpcb *inp, const struct tcp_segment *th)
+{
+	struct host *h = inp->inp_host;
+	struct tcptw *tw;
+	uint8_t thflags;
+	tcp_seq seq;
+
+	/*
+	 * TW-14: the pcb's TIME_WAIT state was already recycled but the pcb
+	 * is still around: drop.
+	 */
+	tw = inp->inp_ppcb;
+	if (tw == NULL) {
+		h->stat.tw_dropped_recycled++;
+		return (0);
+	}
+	thflags = th->flags;
+
+	/*
+	 * TW-15: RST is dropped.  Honouring it would end TIME_WAIT early and
+	 * let old duplicates reach a new incarnation (RFC 1337, "TIME-WAIT
+	 * assassination"; Stevens vol. 2 p. 964).
+	 */
+	if (thflags & TH_RST) {
+		h->stat.rst_ignored_tw++;
+		return (0);
+	}
+
+	/*
+	 * TW-16: a SYN above everything the old connection received starts
+	 * a new one: close the entry and let the caller find the listener.
+	 */
+	if ((thflags & TH_SYN) && SEQ_GT(th->seq, tw->rcv_nxt)) {
+		h->stat.tw_reopened++;
+		tcp_twclose(tw, 0);
+		return (1);
+	}
+
+	/* TW-17: anything else without ACK is dropped. */
+	if ((thflags & TH_ACK) == 0) {
+		if (thflags & TH_SYN)
+			h->stat.syn_dropped_tw++;
+		return (0);
+	}
+
+	/*
+	 * TW-18: a retransmitted FIN (our ACK of it was lost) restarts 2 MSL
+	 * so that the entry outlives the peer's retransmissions.
+	 */
+	if (thflags & TH_FIN) {
+		seq = th->seq + th->len + ((thflags & TH_SYN) ? 1 : 0);
+		if (seq + 1 == tw->rcv_nxt) {
+			h->stat.tw_rearmed++;
+			tcp_tw_2msl_reset(tw, 1);
+		}
+	}
+
+	/*
+	 * TW-19: answer with an ACK unless this is a pure duplicate ACK (it
+	 * would only make the peer answer in turn).
+	 */
+	if (thflags != TH_ACK || th->len != 0 ||
+	    th->seq != tw->rcv_nxt || th->ack != tw->snd_nxt)
+		tcp_twrespond(tw, TH_ACK);
+	return (0);
+}
+
+/*
+ * TW-21: closing an entry drops its pcb from the hashes -- the port is free
+ * at once -- and frees the pcb.  With reuse the entry stays allocated for
+ * the caller (TW-7); otherwise it returns to the zone.
+ */
+void
+tcp_twclose(struct tcptw *tw, int reuse)
+{
+	struct inpcb *inp = tw->tw_inpcb;
+	struct host *h = inp->inp_host;
+
+	tw->tw_inpcb = NULL;
+	TAILQ_REMOVE(&h->twzone.twq_2msl, tw, tw_2msl);	/* 2msl_stop */
+	inp->inp_ppcb = NULL;
+	in_pcbdrop(&h->pcbinfo, inp);
+	in_pcbfree(&h->pcbinfo, inp);
+	h->stat.tw_count--;
+	if (reuse)
+		return;
+	tcptw_zone_free(&h->twzone, tw);
+}
+
+/*
+ * TW-20: the answer from TIME_WAIT: seq snd_nxt, ack rcv_nxt, the last
+ * window, and timestamps when the connection had them (tsval from our
+ * clock plus the connection's offset, tsecr the last tsval we saw).
+ */
+int
+tcp_twrespond(struct tcptw *tw, int flags)
+{
+	struct inpcb *inp = tw->tw_inpcb;
+	struct host *h = inp->inp_host;
+	struct tcp_segment seg;
+
+	memset(&seg, 0, sizeof(seg));
+	seg.saddr = inp->inp_laddr;
+	seg.daddr = inp->inp_faddr;
+	seg.sport = inp->inp_lport;
+	seg.dport = inp->inp_fport;
+	if (tw->t_recent && flags == TH_ACK) {
+		seg.opt_flags |= TOF_TS;
+		seg.tsval = tcp_ts_getticks(h) + tw->ts_offset;
+		seg.tsecr = tw->t_recent;
+	}
+	seg.seq = tw->snd_nxt;
+	seg.ack = tw->rcv_nxt;
+	seg.flags = (uint8_t)flags;
+	seg.win = tw->last_win;
+	seg.conn_id = tw->conn_id;
+	if (flags & TH_ACK)
+		h->stat.acks_sent_tw++;
+	h->stat.segs_sent++;
+	net_output(h->net, h, &seg);
+	return (0);
+}
+
+/*
+ * TW-11: the entry ends 2 MSL from now and joins the tail, so the queue
+ * stays ordered by expiry.  TW-13: a re-armed entry leaves its place first
+ * and moves to the tail.  MSL is read now, so a changed msl applies to
+ * entries (re)armed afterwards.
+ */
+void
+tcp_tw_2msl_reset(struct tcptw *tw, int rearm)
+{
+	struct host *h = tw->tw_inpcb->inp_host;
+
+	if (rearm)
+		TAILQ_REMOVE(&h->twzone.twq_2msl, tw, tw_2msl);
+	tw->tw_time = host_ticks(h) + 2 * sim_time_to_ticks(h->tun.msl,
+	    h->tun.hz);
+	TAILQ_INSERT_TAIL(&h->twzone.twq_2msl, tw, tw_2msl);
+}
+
+struct tcptw *
+tcp_tw_2msl_scan(struct host *h, int reuse)
+{
+	struct tcptw *tw;
+	int64_t ticks = host_ticks(h);
+
+	for (;;) {
+		tw = TAILQ_FIRST(&h->twzone.twq_2msl);
+		/* TW-12: stop at the first entry whose time has not come. */
+		if (tw == NULL || (!reuse && tw->tw_time - ticks > 0))
+			break;
+		tcp_twclose(tw, reuse);
+		if (reuse) {
+			/* TW-7: the oldest entry, closed early, reused. */
+			h->stat.tw_recycled++;
+			return (tw);
+		}
+		h->stat.tw_expired++;
+	}
+	return (NULL);
+}
+
+int
+tcp_tw_check(const struct host *h, char *err, size_t errlen)
+{
+	const struct tcptw_zone *z = &h->twzone;
+	const struct tcptw *tw;
+	int n, nfree;
+
+	/*
+	 * The queue is in arming order, not necessarily expiry order: an msl
+	 * lowered at run time lets younger entries expire first (as in the
+	 * kernel, they then wait behind the older head).
+	 */
+	n = 0;
+	TAILQ_FOREACH(tw, &z->twq_2msl, tw_2msl) {
+		n++;
+		if (tw->tw_inpcb == NULL) {
+			snprintf(err, errlen, "2MSL queue entry %d has no pcb",
+			    n);
+			return (-1);
+		}
+		if ((tw->tw_inpcb->inp_flags & INP_TIMEWAIT) == 0 ||
+		    tw->tw_inpcb->inp_ppcb != tw) {
+			snprintf(err, errlen, "2MSL queue entry %d: its pcb "
+			    "is not in TIME_WAIT on it", n);
+			return (-1);
+		}
+	}
+	if (n != z->tw_used) {
+		snprintf(err, errlen, "zone has %d entries in use, 2MSL queue "
+		    "%d", z->tw_used, n);
+		return (-1);
+	}
+	/* Above the cap only right after the cap was lowered (TW-4/TW-5). */
+	if (z->tw_used > z->tw_max && !z->tw_overcap) {
+		snprintf(err, errlen, "zone has %d entries in use, cap %d",
+		    z->tw_used, z->tw_max);
+		return (-1);
+	}
+	nfree = 0;
+	TAILQ_FOREACH(tw, &z->tw_free, tw_2msl)
+		nfree++;
+	if (nfree != z->tw_cached) {
+		snprintf(err, errlen, "zone free cache holds %d, counted %d",
+		    nfree, z->tw_cached);
+		return (-1);
+	}
+	return (0);
+}
