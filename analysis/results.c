@@ -259,9 +259,97 @@ query_int(struct results *r, const char *sql, int64_t *val, int *rc_sqlite)
 }
 
 /*
- * Decides whether the open file is ours, new, or to be refused, reading
- * only.  *is_new is set for an empty file (zero bytes or an SQLite file
- * without any schema object and without an application_id).
+ * The verdict on a file from its application_id, user_version and whether
+ * it holds any schema at all.  *is_new is set for an empty file (zero
+ * bytes, or an SQLite file without schema objects or application_id).
+ */
+static int
+judge(struct results *r, uint32_t appid, int64_t version, int empty,
+    int *is_new)
+{
+	*is_new = 0;
+	if (appid != RESULTS_APPLICATION_ID) {
+		if (appid == 0 && version == 0 && empty) {
+			if (r->mode == RESULTS_READONLY)
+				return seterr(r, RESULTS_EFOREIGN,
+				    "results database %s: not a twsim "
+				    "database (the file is empty)", r->path);
+			*is_new = 1;
+			return RESULTS_OK;
+		}
+		return seterr(r, RESULTS_EFOREIGN,
+		    "results database %s: not a twsim database (an SQLite "
+		    "database of another application, application_id "
+		    "0x%08x)", r->path, (unsigned)appid);
+	}
+	if (version > RESULTS_SCHEMA_VERSION)
+		return seterr(r, RESULTS_EVERSION,
+		    "results database %s: written by a newer twsim (schema "
+		    "version %lld; this twsim knows version %d)", r->path,
+		    (long long)version, RESULTS_SCHEMA_VERSION);
+	if (version != RESULTS_SCHEMA_VERSION)
+		return seterr(r, RESULTS_EVERSION,
+		    "results database %s: unknown twsim schema version %lld "
+		    "(this twsim knows version %d)", r->path,
+		    (long long)version, RESULTS_SCHEMA_VERSION);
+	return RESULTS_OK;
+}
+
+static uint32_t
+be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | (uint32_t)p[3];
+}
+
+/*
+ * First look, before SQLite opens the file at all: the 100-byte database
+ * header read with plain stdio.  A file refused here has not been touched
+ * by SQLite, so no -wal/-shm/-journal file appears beside it and no hot
+ * journal or WAL of another application is rolled back or checkpointed
+ * into it.  (Header layout: SQLite's file format, section 1.3: magic at 0,
+ * schema cookie at 40, user_version at 60, application_id at 68.)
+ */
+static int
+probe_header(struct results *r, off_t size, int *is_new)
+{
+	static const char magic[16] = "SQLite format 3";
+	unsigned char hdr[100];
+	FILE *f;
+	size_t n;
+
+	*is_new = 0;
+	if (size == 0)
+		return RESULTS_OK;	/* new: classify() decides */
+	if ((f = fopen(r->path, "rb")) == NULL)
+		return seterr(r, RESULTS_EACCES,
+		    "results database %s: cannot read: %s", r->path,
+		    strerror(errno));
+	n = fread(hdr, 1, sizeof(hdr), f);
+	if (ferror(f)) {
+		fclose(f);
+		return seterr(r, RESULTS_EACCES,
+		    "results database %s: cannot read: %s", r->path,
+		    strerror(errno));
+	}
+	fclose(f);
+	if (n < sizeof(hdr) || memcmp(hdr, magic, sizeof(magic)) != 0)
+		return seterr(r, RESULTS_EFOREIGN,
+		    "results database %s: not a twsim database "
+		    "(not an SQLite file)", r->path);
+	/*
+	 * A header without application_id or schema is left to classify():
+	 * it is a new file, or ours with the schema still only in the WAL of
+	 * a writer that has not checkpointed yet.
+	 */
+	if (be32(hdr + 68) == 0 && be32(hdr + 60) == 0 && be32(hdr + 40) == 0)
+		return RESULTS_OK;
+	return judge(r, be32(hdr + 68), (int32_t)be32(hdr + 60), 0, is_new);
+}
+
+/*
+ * The verdict again through SQLite, which also sees pages still in a WAL
+ * left by a writer that was killed before it could checkpoint.
  */
 static int
 classify(struct results *r, int *is_new)
@@ -287,32 +375,7 @@ classify(struct results *r, int *is_new)
 	if (query_int(r, "SELECT count(*) FROM sqlite_master", &nobj, NULL) !=
 	    RESULTS_OK)
 		return sqlerr(r, "cannot read schema");
-
-	if ((uint32_t)appid != RESULTS_APPLICATION_ID) {
-		if (appid == 0 && version == 0 && nobj == 0) {
-			if (r->mode == RESULTS_READONLY)
-				return seterr(r, RESULTS_EFOREIGN,
-				    "results database %s: not a twsim "
-				    "database (the file is empty)", r->path);
-			*is_new = 1;
-			return RESULTS_OK;
-		}
-		return seterr(r, RESULTS_EFOREIGN,
-		    "results database %s: not a twsim database (an SQLite "
-		    "database of another application, application_id "
-		    "0x%08x)", r->path, (unsigned)(uint32_t)appid);
-	}
-	if (version > RESULTS_SCHEMA_VERSION)
-		return seterr(r, RESULTS_EVERSION,
-		    "results database %s: written by a newer twsim (schema "
-		    "version %lld; this twsim knows version %d)", r->path,
-		    (long long)version, RESULTS_SCHEMA_VERSION);
-	if (version != RESULTS_SCHEMA_VERSION)
-		return seterr(r, RESULTS_EVERSION,
-		    "results database %s: unknown twsim schema version %lld "
-		    "(this twsim knows version %d)", r->path,
-		    (long long)version, RESULTS_SCHEMA_VERSION);
-	return RESULTS_OK;
+	return judge(r, (uint32_t)appid, version, nobj == 0, is_new);
 }
 
 static int
@@ -360,6 +423,8 @@ open_handle(struct results *r)
 		if (S_ISDIR(sb.st_mode))
 			return seterr(r, RESULTS_EACCES,
 			    "results database %s: is a directory", r->path);
+		if ((rc = probe_header(r, sb.st_size, &is_new)) != RESULTS_OK)
+			return rc;
 	} else if (errno == ENOENT) {
 		if (r->mode == RESULTS_READONLY)
 			return seterr(r, RESULTS_ENOENT,

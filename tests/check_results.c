@@ -238,8 +238,20 @@ START_TEST(test_empty_file_gets_schema)
 {
 	const char *p = tpath("empty.db");
 	struct results *r;
+	char err[512];
 
 	write_file(p, "", 0);
+	/* A reader refuses it (nothing to read) and leaves it empty. */
+	ck_assert_int_eq(results_open(p, RESULTS_READONLY, &r, err,
+	    sizeof(err)), RESULTS_EFOREIGN);
+	ck_assert_ptr_nonnull(strstr(err, "empty"));
+	ck_assert(!exists(tpath("empty.db-wal")));
+	{
+		size_t n;
+
+		free(slurp(p, &n));
+		ck_assert_uint_eq(n, 0);
+	}
 	r = open_rw(p);
 	results_close(r);
 	ck_assert_int_eq(sql_int(p, "PRAGMA user_version"),
@@ -579,6 +591,20 @@ START_TEST(test_refuses_foreign_sqlite_db_untouched)
 }
 END_TEST
 
+START_TEST(test_refuses_foreign_wal_mode_db_untouched)
+{
+	const char *p = tpath("otherwal.db");
+	sqlite3 *db;
+
+	ck_assert_int_eq(sqlite3_open(p, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "PRAGMA journal_mode = WAL;"
+	    " PRAGMA application_id = 1234; CREATE TABLE t (x);"
+	    " INSERT INTO t VALUES (1);", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_refused_untouched(p, RESULTS_EFOREIGN, "application_id");
+}
+END_TEST
+
 START_TEST(test_refuses_future_schema_version_untouched)
 {
 	const char *p = tpath("future.db");
@@ -803,6 +829,7 @@ results_suite(void)
 	tcase_add_test(tc, test_reader_during_write_sees_committed_runs_only);
 	tcase_add_test(tc, test_refuses_non_sqlite_file_untouched);
 	tcase_add_test(tc, test_refuses_foreign_sqlite_db_untouched);
+	tcase_add_test(tc, test_refuses_foreign_wal_mode_db_untouched);
 	tcase_add_test(tc, test_refuses_future_schema_version_untouched);
 	tcase_add_test(tc, test_readonly_refuses_missing_file_and_writes);
 	tcase_add_test(tc, test_refuses_directory);
