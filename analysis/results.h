@@ -26,6 +26,12 @@
  * versioned with PRAGMA user_version RESULTS_SCHEMA_VERSION.  Opening a file
  * that is not a twsim database, or is of another version, fails with a
  * message naming the file and the reason, and leaves the file untouched.
+ * While a writer has the file open it is in WAL mode (readers see every
+ * committed run meanwhile); closing returns it to a plain rollback-journal
+ * file, so read-only readers leave no -wal/-shm files behind.
+ *
+ * Run ids are max(run_id) + 1, so a run rolled back leaves no gap and
+ * results_merge() of worker databases numbers runs as direct writes would.
  *
  * Errors are values: functions return RESULTS_OK or a negative RESULTS_E*
  * code; the message is kept on the handle (results_errmsg()), or written to
