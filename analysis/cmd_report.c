@@ -1,0 +1,623 @@
+/*
+ * cmd_report.c -- `twsim report` and `twsim plot`: the printing side of
+ * analysis/report.c and analysis/plot.c.
+ *
+ * Both open the database read-only through results_open(), so a file that
+ * is not a twsim database, or is of another schema version, is refused
+ * with the same message as everywhere else and never touched.
+ *
+ * Exit codes: 0 ok, 1 failure (gnuplot missing or failed, out of memory,
+ * output not writable), 2 bad usage or bad input (unknown option, metric,
+ * parameter, host, run or scenario; missing or refused database).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/commands.h"
+#include "analysis/plot.h"
+#include "analysis/report.h"
+#include "analysis/results.h"
+
+enum out_format {
+	OUT_TEXT,
+	OUT_CSV,
+	OUT_JSON
+};
+
+static void
+report_usage(FILE *out)
+{
+	const struct report_metric_desc *d;
+	int m;
+
+	fprintf(out,
+	    "usage: twsim report DB [--run ID | --scenario NAME] [--csv | --json]\n"
+	    "\n"
+	    "Summarise the results database DB per sweep point (runs of one\n"
+	    "scenario with the same sweep label) and per host that did anything.\n"
+	    "Only complete runs count; failed and interrupted ones are skipped\n"
+	    "and counted.  Each metric is the mean over the point's replications\n"
+	    "with a 95%% confidence interval (Student t); with one replication\n"
+	    "there is no interval (\"n=1, no CI\").\n"
+	    "\n"
+	    "Beside the measured successful connection rate it prints the rates\n"
+	    "the model's limits allow, with L = 2*MSL + 0.25 s the mean TIME_WAIT\n"
+	    "lifetime (2MSL plus half the 500 ms slow timer):\n"
+	    "  port-range limit = usable ports / L   (portrange last-first+1,\n"
+	    "                                         per local address)\n"
+	    "  zone-cap limit   = TIME_WAIT cap / L  (maxtcptw)\n"
+	    "and names the smaller one, the limit that binds.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --run ID          only run ID\n"
+	    "  --scenario NAME   only runs of scenario NAME\n"
+	    "  --csv             CSV (RFC 4180), one row per sweep point x host x\n"
+	    "                    metric, header line first\n"
+	    "  --json            a JSON array of the same rows as objects\n"
+	    "  -h, --help        show this help\n"
+	    "\n"
+	    "CSV/JSON columns: scenario, sweep, host, metric, unit, n, mean,\n"
+	    "ci_low, ci_high, note.  ci_low/ci_high are empty (null) when n < 2,\n"
+	    "mean when n = 0.  Rows with an empty host and metric runs_complete,\n"
+	    "runs_failed, runs_interrupted count the point's runs (n: all of\n"
+	    "them; mean: those of that status).  The metric\n"
+	    "limit_ports_rate or limit_cap_rate that binds has note \"binds\";\n"
+	    "first_addrnotavail_s has note \"in K of N runs\".\n"
+	    "Metrics:\n");
+	for (m = 0; m < REPORT_NMETRICS; m++) {
+		d = report_metric_desc(m);
+		fprintf(out, "  %-26s %s [%s]\n", d->name, d->label, d->unit);
+	}
+}
+
+static void
+plot_usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: twsim plot DB METRIC [--run ID] [--scenario NAME] [--host H]\n"
+	    "                  [--by PARAM] -o FILE.png|FILE.svg\n"
+	    "\n"
+	    "Draw a chart of the results database DB with gnuplot.\n"
+	    "\n"
+	    "Without --by: METRIC is a column of the samples table, drawn against\n"
+	    "simulated time, one line per run and host (complete runs only,\n"
+	    "unless --run names one).\n"
+	    "\n"
+	    "With --by PARAM: METRIC is a numeric column of run_summary (e.g.\n"
+	    "tw_peak, conn_failed_addrnotavail, first_addrnotavail_s) or the\n"
+	    "time-mean of a samples column, drawn against the parameter PARAM\n"
+	    "(a params key such as workload.web.rate, or its last part: rate),\n"
+	    "one point per sweep point with 95%% confidence-interval bars, one\n"
+	    "line per host.  The parameter's value is read as a number with its\n"
+	    "unit stripped (times in seconds; a port range as its size).\n"
+	    "\n"
+	    "Options:\n"
+	    "  -o, --output FILE  the chart; .png or .svg\n"
+	    "  --run ID           only run ID\n"
+	    "  --scenario NAME    only runs of scenario NAME\n"
+	    "  --host H           only host H (default: every host that did\n"
+	    "                     anything)\n"
+	    "  --by PARAM         the swept parameter for the x axis\n"
+	    "  -h, --help         show this help\n"
+	    "\n"
+	    "Needs gnuplot (Debian: apt-get install gnuplot-nox, or scripts/setup).\n"
+	    "Example:\n"
+	    "  twsim plot results.db tw_count -o tw.png\n"
+	    "  twsim plot results.db tw_peak --by rate -o peak.svg\n");
+}
+
+/* ---- numbers -------------------------------------------------------------- */
+
+/* A value for people: counts stay integral, the rest 5 digits. */
+static const char *
+num(double v, char *buf, size_t len)
+{
+
+	if (isnan(v))
+		snprintf(buf, len, "-");
+	else if (fabs(v) >= 1e5 || (v == floor(v) && fabs(v) < 1e15))
+		snprintf(buf, len, "%.0f", v);
+	else
+		snprintf(buf, len, "%.5g", v);
+	return (buf);
+}
+
+/* A value for machines: round-trips, or empty / null when NAN. */
+static void
+put_num(FILE *f, double v, const char *nanstr)
+{
+
+	if (isnan(v) || isinf(v))
+		fputs(nanstr, f);
+	else
+		fprintf(f, "%.17g", v);
+}
+
+/* ---- text ------------------------------------------------------------------ */
+
+static void
+text_point_header(FILE *f, const struct report_point *pt)
+{
+	char d[32];
+	size_t i;
+
+	fprintf(f, "== scenario %s%s%s: %zu complete run%s", pt->scenario,
+	    pt->sweep[0] != '\0' ? ", " : "", pt->sweep, pt->nruns,
+	    pt->nruns == 1 ? "" : "s");
+	if (pt->nruns > 0) {
+		fputs(" (", f);
+		for (i = 0; i < pt->nruns && i < 12; i++)
+			fprintf(f, "%s%lld", i == 0 ? "" : " ",
+			    (long long)pt->run_ids[i]);
+		fputs(i < pt->nruns ? " ...)" : ")", f);
+	}
+	if (pt->nfailed + pt->ninterrupted > 0)
+		fprintf(f, "; skipped %zu failed, %zu interrupted",
+		    pt->nfailed, pt->ninterrupted);
+	if (pt->nruns > 0)
+		fprintf(f, "; duration %s s", num(pt->duration_s, d,
+		    sizeof(d)));
+	fputc('\n', f);
+}
+
+static void
+text_metric(FILE *f, const struct report_host *h, enum report_metric m)
+{
+	const struct report_metric_desc *d = report_metric_desc(m);
+	const struct stats_ci *ci = &h->m[m];
+	char a[32], b[32], c[32], citext[80];
+
+	if (ci->n == 0)
+		snprintf(citext, sizeof(citext), "no data");
+	else if (ci->n == 1)
+		snprintf(citext, sizeof(citext), "n=1, no CI");
+	else
+		snprintf(citext, sizeof(citext), "[%s, %s]",
+		    num(ci->low, a, sizeof(a)), num(ci->high, b, sizeof(b)));
+	fprintf(f, "    %-30s %12s  %-26s %s", d->label,
+	    num(ci->mean, c, sizeof(c)), citext, d->unit);
+	if (m == REPORT_FIRST_ADDRNOTAVAIL)
+		fprintf(f, "%*sin %zu of %zu runs",
+		    13 - (int)strlen(d->unit), "", ci->n, h->nruns);
+	else if ((m == REPORT_CONNECT_P50 || m == REPORT_CONNECT_MAX ||
+	    m == REPORT_CONNECT_P99) && ci->n > 0)
+		fprintf(f, "%*s%s", 13 - (int)strlen(d->unit), "",
+		    h->latency_from_connections ?
+		    "from connection records" : "from host_stats");
+	fputc('\n', f);
+}
+
+/*
+ * The two limits, and the one that binds compared with what was measured:
+ * connection rate against the port range, TIME_WAIT entry rate against
+ * the zone cap.
+ */
+static void
+text_limits(FILE *f, const struct report_host *h)
+{
+	char a[32], b[32], c[32], d[32], e[32];
+	double meas, lim;
+	int ports;
+
+	if (isnan(h->tw_lifetime_s)) {
+		fputs("    limits: unknown (no msl parameter for this host)\n",
+		    f);
+		return;
+	}
+	ports = h->m[REPORT_CONN_ATTEMPTED].mean > 0;
+	fprintf(f, "    limits, L = 2*MSL + 0.25 s = %s s:",
+	    num(h->tw_lifetime_s, a, sizeof(a)));
+	if (ports)
+		fprintf(f, " port range %s ports / L = %s/s;",
+		    num(h->usable_ports, b, sizeof(b)),
+		    num(h->m[REPORT_LIMIT_PORTS].mean, c, sizeof(c)));
+	else
+		fputs(" port range unused (no outgoing connections);", f);
+	fprintf(f, " zone cap %s / L = %s/s\n",
+	    num(h->m[REPORT_TW_CAP].mean, d, sizeof(d)),
+	    num(h->m[REPORT_LIMIT_CAP].mean, e, sizeof(e)));
+	if (h->binding == REPORT_LIMIT_UNKNOWN) {
+		fputs("    binding limit: unknown\n", f);
+		return;
+	}
+	if (h->binding == REPORT_BINDS_PORTS) {
+		lim = h->m[REPORT_LIMIT_PORTS].mean;
+		meas = h->m[REPORT_CONN_RATE].mean;
+		fprintf(f, "    binding limit: PORT RANGE, %s/s; "
+		    "connections succeeded at %s/s",
+		    num(lim, a, sizeof(a)), num(meas, b, sizeof(b)));
+	} else {
+		lim = h->m[REPORT_LIMIT_CAP].mean;
+		meas = h->m[REPORT_TW_RATE].mean;
+		fprintf(f, "    binding limit: ZONE CAP, %s/s; "
+		    "TIME_WAIT entered at %s/s",
+		    num(lim, a, sizeof(a)), num(meas, b, sizeof(b)));
+	}
+	if (!isnan(meas) && meas > lim)
+		fputs(h->binding == REPORT_BINDS_PORTS ?
+		    ", above it: expect EADDRNOTAVAIL" :
+		    ", above it: expect early recycling", f);
+	else if (!isnan(meas) && lim > 0)
+		fprintf(f, " (%s%% of it)",
+		    num(100.0 * meas / lim, c, sizeof(c)));
+	fputc('\n', f);
+}
+
+static void
+print_text(FILE *f, const char *db, const struct report *r)
+{
+	const struct report_point *pt;
+	const struct report_host *h;
+	size_t i, j;
+	int m;
+
+	fprintf(f, "%s: %zu sweep point%s", db, r->npoints,
+	    r->npoints == 1 ? "" : "s");
+	if (r->nfailed + r->ninterrupted > 0)
+		fprintf(f, "; skipped %zu failed and %zu interrupted run%s",
+		    r->nfailed, r->ninterrupted,
+		    r->nfailed + r->ninterrupted == 1 ? "" : "s");
+	fputs("\n", f);
+	for (i = 0; i < r->npoints; i++) {
+		pt = &r->points[i];
+		fputc('\n', f);
+		text_point_header(f, pt);
+		if (pt->nruns > 0 && pt->nhosts == 0)
+			fputs("  (no host did anything)\n", f);
+		for (j = 0; j < pt->nhosts; j++) {
+			h = &pt->hosts[j];
+			fprintf(f, "  host %s (%zu run%s)\n", h->host,
+			    h->nruns, h->nruns == 1 ? "" : "s");
+			fprintf(f, "    %-30s %12s  %-26s %s\n", "metric",
+			    "mean", "95% CI", "unit");
+			for (m = 0; m < REPORT_LIMIT_PORTS; m++)
+				text_metric(f, h, m);
+			text_limits(f, h);
+		}
+	}
+}
+
+/* ---- CSV and JSON ---------------------------------------------------------- */
+
+static void
+csv_field(FILE *f, const char *s)
+{
+
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void
+json_string(FILE *f, const char *s)
+{
+
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+struct row_out {
+	FILE		*f;
+	enum out_format	 fmt;
+	size_t		 nrows;
+};
+
+static void
+row(struct row_out *o, const struct report_point *pt, const char *host,
+    const char *metric, const char *unit, size_t n, double mean, double lo,
+    double hi, const char *note)
+{
+	FILE *f = o->f;
+
+	if (o->fmt == OUT_CSV) {
+		csv_field(f, pt->scenario);
+		fputc(',', f);
+		csv_field(f, pt->sweep);
+		fputc(',', f);
+		csv_field(f, host);
+		fprintf(f, ",%s,%s,%zu,", metric, unit, n);
+		put_num(f, mean, "");
+		fputc(',', f);
+		put_num(f, lo, "");
+		fputc(',', f);
+		put_num(f, hi, "");
+		fputc(',', f);
+		csv_field(f, note);
+		fputs("\r\n", f);
+	} else {
+		fputs(o->nrows == 0 ? "[\n  {" : ",\n  {", f);
+		fputs("\"scenario\": ", f);
+		json_string(f, pt->scenario);
+		fputs(", \"sweep\": ", f);
+		json_string(f, pt->sweep);
+		fputs(", \"host\": ", f);
+		json_string(f, host);
+		fputs(", \"metric\": ", f);
+		json_string(f, metric);
+		fputs(", \"unit\": ", f);
+		json_string(f, unit);
+		fprintf(f, ", \"n\": %zu, \"mean\": ", n);
+		put_num(f, mean, "null");
+		fputs(", \"ci_low\": ", f);
+		put_num(f, lo, "null");
+		fputs(", \"ci_high\": ", f);
+		put_num(f, hi, "null");
+		fputs(", \"note\": ", f);
+		json_string(f, note);
+		fputc('}', f);
+	}
+	o->nrows++;
+}
+
+static void
+print_rows(FILE *f, enum out_format fmt, const struct report *r)
+{
+	const struct report_metric_desc *d;
+	const struct report_point *pt;
+	const struct report_host *h;
+	const struct stats_ci *ci;
+	struct row_out o = { f, fmt, 0 };
+	char note[64];
+	size_t i, j, nall;
+	int m;
+
+	if (fmt == OUT_CSV)
+		fputs("scenario,sweep,host,metric,unit,n,mean,ci_low,ci_high,"
+		    "note\r\n", f);
+	for (i = 0; i < r->npoints; i++) {
+		pt = &r->points[i];
+		/* n: every run of the point; mean: how many of them. */
+		nall = pt->nruns + pt->nfailed + pt->ninterrupted;
+		row(&o, pt, "", "runs_complete", "runs", nall,
+		    (double)pt->nruns, NAN, NAN, "");
+		row(&o, pt, "", "runs_failed", "runs", nall,
+		    (double)pt->nfailed, NAN, NAN, "skipped");
+		row(&o, pt, "", "runs_interrupted", "runs", nall,
+		    (double)pt->ninterrupted, NAN, NAN, "skipped");
+		for (j = 0; j < pt->nhosts; j++) {
+			h = &pt->hosts[j];
+			for (m = 0; m < REPORT_NMETRICS; m++) {
+				d = report_metric_desc(m);
+				ci = &h->m[m];
+				note[0] = '\0';
+				if (m == REPORT_FIRST_ADDRNOTAVAIL)
+					snprintf(note, sizeof(note),
+					    "in %zu of %zu runs", ci->n,
+					    h->nruns);
+				else if ((m == REPORT_LIMIT_PORTS &&
+				    h->binding == REPORT_BINDS_PORTS) ||
+				    (m == REPORT_LIMIT_CAP &&
+				    h->binding == REPORT_BINDS_CAP))
+					snprintf(note, sizeof(note), "binds");
+				else if (m >= REPORT_CONNECT_P50 &&
+				    m <= REPORT_CONNECT_MAX && ci->n > 0)
+					snprintf(note, sizeof(note), "%s",
+					    h->latency_from_connections ?
+					    "from connections" :
+					    "from host_stats");
+				row(&o, pt, h->host, d->name, d->unit, ci->n,
+				    ci->mean, ci->low, ci->high, note);
+			}
+		}
+	}
+	if (fmt == OUT_JSON)
+		fputs(o.nrows == 0 ? "[]\n" : "\n]\n", f);
+}
+
+/* ---- argument helpers ------------------------------------------------------ */
+
+static int
+parse_run_id(const char *cmd, const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v <= 0) {
+		fprintf(stderr, "twsim %s: --run needs a positive run id, "
+		    "not '%s'\n", cmd, s);
+		return (-1);
+	}
+	*out = v;
+	return (0);
+}
+
+/* The value of option argv[*i], or NULL with a message. */
+static const char *
+optval(const char *cmd, int argc, char **argv, int *i)
+{
+
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "twsim %s: %s needs a value (try 'twsim %s "
+		    "--help')\n", cmd, argv[*i], cmd);
+		return (NULL);
+	}
+	return (argv[++*i]);
+}
+
+static int
+open_db(const char *cmd, const char *path, struct results **r)
+{
+	char err[1024];
+
+	if (results_open(path, RESULTS_READONLY, r, err, sizeof(err)) !=
+	    RESULTS_OK) {
+		fprintf(stderr, "twsim %s: %s\n", cmd, err);
+		return (-1);
+	}
+	return (0);
+}
+
+/* ---- the commands ------------------------------------------------------------ */
+
+int
+cmd_report(int argc, char **argv)
+{
+	struct report_filter flt = { 0, NULL };
+	enum out_format fmt = OUT_TEXT;
+	struct report *rep;
+	struct results *r;
+	const char *db = NULL, *v;
+	char err[1024];
+	int i, rc;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0) {
+			report_usage(stdout);
+			return (0);
+		} else if (strcmp(argv[i], "--csv") == 0)
+			fmt = OUT_CSV;
+		else if (strcmp(argv[i], "--json") == 0)
+			fmt = OUT_JSON;
+		else if (strcmp(argv[i], "--run") == 0) {
+			if ((v = optval("report", argc, argv, &i)) == NULL ||
+			    parse_run_id("report", v, &flt.run_id) != 0)
+				return (2);
+		} else if (strcmp(argv[i], "--scenario") == 0) {
+			if ((flt.scenario = optval("report", argc, argv,
+			    &i)) == NULL)
+				return (2);
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			fprintf(stderr, "twsim report: unknown option '%s' "
+			    "(try 'twsim report --help')\n", argv[i]);
+			return (2);
+		} else if (db == NULL)
+			db = argv[i];
+		else {
+			fprintf(stderr, "twsim report: unexpected argument "
+			    "'%s'\n", argv[i]);
+			return (2);
+		}
+	}
+	if (db == NULL) {
+		report_usage(stderr);
+		return (2);
+	}
+	if (open_db("report", db, &r) != 0)
+		return (2);
+	rc = report_build(results_sqlite(r), &flt, &rep, err, sizeof(err));
+	results_close(r);
+	if (rc != REPORT_OK) {
+		fprintf(stderr, "twsim report: %s: %s\n", db, err);
+		return (rc == REPORT_ENOMEM ? 1 : 2);
+	}
+	if (fmt == OUT_TEXT)
+		print_text(stdout, db, rep);
+	else
+		print_rows(stdout, fmt, rep);
+	report_free(rep);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "twsim report: cannot write the report: %s\n",
+		    strerror(errno));
+		return (1);
+	}
+	return (0);
+}
+
+int
+cmd_plot(int argc, char **argv)
+{
+	struct report_plot_opts o;
+	enum plot_format pf;
+	struct results *r;
+	struct plot *pl;
+	const char *db = NULL, *outpath = NULL, *v;
+	char err[2048];
+	int i, rc;
+
+	memset(&o, 0, sizeof(o));
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0) {
+			plot_usage(stdout);
+			return (0);
+		} else if (strcmp(argv[i], "-o") == 0 ||
+		    strcmp(argv[i], "--output") == 0) {
+			if ((outpath = optval("plot", argc, argv, &i)) == NULL)
+				return (2);
+		} else if (strcmp(argv[i], "--run") == 0) {
+			if ((v = optval("plot", argc, argv, &i)) == NULL ||
+			    parse_run_id("plot", v, &o.run_id) != 0)
+				return (2);
+		} else if (strcmp(argv[i], "--scenario") == 0) {
+			if ((o.scenario = optval("plot", argc, argv, &i)) ==
+			    NULL)
+				return (2);
+		} else if (strcmp(argv[i], "--host") == 0) {
+			if ((o.host = optval("plot", argc, argv, &i)) == NULL)
+				return (2);
+		} else if (strcmp(argv[i], "--by") == 0) {
+			if ((o.by = optval("plot", argc, argv, &i)) == NULL)
+				return (2);
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			fprintf(stderr, "twsim plot: unknown option '%s' "
+			    "(try 'twsim plot --help')\n", argv[i]);
+			return (2);
+		} else if (db == NULL)
+			db = argv[i];
+		else if (o.metric == NULL)
+			o.metric = argv[i];
+		else {
+			fprintf(stderr, "twsim plot: unexpected argument "
+			    "'%s'\n", argv[i]);
+			return (2);
+		}
+	}
+	if (db == NULL || o.metric == NULL) {
+		plot_usage(stderr);
+		return (2);
+	}
+	if (outpath == NULL) {
+		fprintf(stderr, "twsim plot: say where the chart goes: "
+		    "-o FILE.png or -o FILE.svg\n");
+		return (2);
+	}
+	if (plot_format_of(outpath, &pf) != PLOT_OK) {
+		fprintf(stderr, "twsim plot: %s: the output must end in .png "
+		    "or .svg\n", outpath);
+		return (2);
+	}
+	if (open_db("plot", db, &r) != 0)
+		return (2);
+	rc = report_plot(results_sqlite(r), &o, &pl, err, sizeof(err));
+	results_close(r);
+	if (rc != REPORT_OK) {
+		fprintf(stderr, "twsim plot: %s: %s\n", db, err);
+		return (rc == REPORT_ENOMEM ? 1 : 2);
+	}
+	rc = plot_render(pl, outpath, NULL, err, sizeof(err));
+	if (rc == PLOT_OK)
+		printf("twsim plot: wrote %s (%zu line%s)\n", outpath,
+		    plot_nseries(pl), plot_nseries(pl) == 1 ? "" : "s");
+	plot_destroy(pl);
+	if (rc != PLOT_OK) {
+		fprintf(stderr, "twsim plot: %s\n", err);
+		return (rc == PLOT_EINVAL ? 2 : 1);
+	}
+	return (0);
+}

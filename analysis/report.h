@@ -1,0 +1,157 @@
+/*
+ * report.h -- what `twsim report` and `twsim plot` compute from a results
+ * database, as plain structs (printing is cmd_report.c's business).
+ *
+ * A report groups the complete runs of a database by sweep point (scenario
+ * and sweep label); failed and interrupted runs are counted and left out.
+ * For every host that did anything, each metric is summarised over the
+ * point's replications as a mean and a Student-t 95% confidence interval
+ * (analysis/stats.h).  Beside the measured connection rate it states the
+ * rates the model's own limits allow, so a reader sees at once whether the
+ * ephemeral port range or the TIME_WAIT zone cap binds:
+ *
+ *   mean TIME_WAIT lifetime  L = 2 * MSL + 0.25 s
+ *       (tcp_tw_2msl_reset() arms 2*MSL; the 500 ms slow timer that
+ *        tcp_tw_2msl_scan() runs on adds half a period on average)
+ *   port limit   = usable ports / L,  usable = last - first + 1 per local
+ *                  address (net.inet.ip.portrange.first/last)
+ *   zone limit   = tw_cap / L         (net.inet.tcp.maxtcptw)
+ *
+ * The smaller one binds.  Above the port limit connect() fails with
+ * EADDRNOTAVAIL; above the zone limit TIME_WAIT is cut short by recycling
+ * the oldest entry (tcp_twstart()), which is where the hazards come from.
+ * A host that opens no connections (a server) uses no ephemeral ports, so
+ * only its zone cap can bind.
+ *
+ * report_plot() builds the chart `twsim plot` draws, as a struct plot
+ * (analysis/plot.h): a time series of a samples column, or a summary
+ * metric against a swept parameter with confidence-interval bars.
+ */
+#ifndef TWSIM_REPORT_H
+#define TWSIM_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "analysis/stats.h"
+
+struct plot;
+
+#define REPORT_OK	0
+#define REPORT_ESQL	(-1)	/* SQLite error (message in err) */
+#define REPORT_ENOMATCH	(-2)	/* the filter selects no run */
+#define REPORT_EINVAL	(-3)	/* unknown metric, host or parameter */
+#define REPORT_ENOMEM	(-4)
+
+/* Mean TIME_WAIT lifetime beyond 2*MSL: half the 500 ms slow timer. */
+#define REPORT_TW_SCAN_SLACK_S	0.25
+
+enum report_metric {
+	REPORT_CONN_ATTEMPTED,
+	REPORT_CONN_ESTABLISHED,
+	REPORT_FAILED_ADDRNOTAVAIL,
+	REPORT_FAILED_TIMEOUT,
+	REPORT_FAILED_RESET,
+	REPORT_FIRST_ADDRNOTAVAIL,	/* only over runs where it happened */
+	REPORT_TW_PEAK,
+	REPORT_TW_MEAN,			/* time average over samples */
+	REPORT_TW_CAP,
+	REPORT_AT_CAP_SHARE,		/* share of samples with count >= cap */
+	REPORT_RECYCLE_RATE,		/* early recycles per second */
+	REPORT_SYN_DROPPED_TW,
+	REPORT_HAZARDS,
+	REPORT_CONNECT_P50,
+	REPORT_CONNECT_P99,
+	REPORT_CONNECT_MAX,
+	REPORT_CONN_RATE,		/* measured: established / duration */
+	REPORT_TW_RATE,			/* measured: tw_entered / duration */
+	REPORT_LIMIT_PORTS,		/* predicted: usable ports / L */
+	REPORT_LIMIT_CAP,		/* predicted: tw_cap / L */
+	REPORT_NMETRICS
+};
+
+struct report_metric_desc {
+	const char	*name;		/* machine name (CSV/JSON) */
+	const char	*label;		/* for people */
+	const char	*unit;		/* "", "s", "/s", "entries", ... */
+};
+const struct report_metric_desc *report_metric_desc(enum report_metric m);
+
+enum report_limit {
+	REPORT_LIMIT_UNKNOWN,		/* parameters missing */
+	REPORT_BINDS_PORTS,
+	REPORT_BINDS_CAP
+};
+const char	*report_limit_name(enum report_limit l);	/* "ports" ... */
+
+struct report_host {
+	char		*host;
+	size_t		 nruns;		/* runs in which this host is active */
+	struct stats_ci	 m[REPORT_NMETRICS];
+	int		 latency_from_connections; /* 0: from host_stats */
+	double		 usable_ports;	/* per local address; NAN: unknown */
+	double		 tw_lifetime_s;	/* L; NAN: unknown */
+	enum report_limit binding;	/* from the means of the two limits */
+};
+
+struct report_point {
+	char		*scenario;
+	char		*sweep;		/* "" without sweeps */
+	size_t		 nruns;		/* complete runs summarised */
+	int64_t		*run_ids;	/* nruns of them, ascending */
+	size_t		 nfailed;	/* skipped */
+	size_t		 ninterrupted;	/* skipped */
+	double		 duration_s;	/* mean over the runs */
+	size_t		 nhosts;
+	struct report_host *hosts;	/* sorted by name */
+};
+
+struct report {
+	size_t		 npoints;
+	struct report_point *points;	/* in order of their first run */
+	size_t		 nfailed;	/* skipped, all points */
+	size_t		 ninterrupted;
+};
+
+struct report_filter {
+	int64_t		 run_id;	/* > 0: only this run */
+	const char	*scenario;	/* non-NULL: only this scenario */
+};
+
+int	report_build(sqlite3 *db, const struct report_filter *f,
+	    struct report **out, char *err, size_t errlen);
+void	report_free(struct report *r);		/* NULL is accepted */
+
+/* Usable ports of a "FIRST-LAST" range; NAN when unparsable. */
+double	report_portrange_size(const char *value);
+/* A time "30s", "250ms", "2min" in seconds; NAN when unparsable. */
+double	report_parse_seconds(const char *value);
+/* The leading number of a parameter value with its unit stripped (times
+ * in seconds, "20/s" -> 20, a range "A-B" -> its size); NAN if none. */
+double	report_param_number(const char *value);
+
+/* ---- twsim plot -------------------------------------------------------- */
+
+struct report_plot_opts {
+	const char	*metric;	/* samples column (or, with by, any
+					   run_summary numeric column) */
+	int64_t		 run_id;	/* > 0: only this run */
+	const char	*scenario;	/* non-NULL: only this scenario */
+	const char	*host;		/* NULL: every active host */
+	const char	*by;		/* NULL: time series; else a params
+					   key or its last component */
+};
+
+/*
+ * Builds the chart into *out (free with plot_destroy()).  Unknown metric,
+ * host or parameter: REPORT_EINVAL with the valid names listed in err.
+ */
+int	report_plot(sqlite3 *db, const struct report_plot_opts *o,
+	    struct plot **out, char *err, size_t errlen);
+/* Meaning and unit of a samples / run_summary column, for axis labels
+ * ("TIME_WAIT entries"); the column name itself when unknown. */
+const char	*report_column_label(const char *column);
+
+#endif /* TWSIM_REPORT_H */
