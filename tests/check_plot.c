@@ -231,7 +231,7 @@ START_TEST(test_render_writes_a_png)
 	static const unsigned char sig[8] = {
 		0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
 	};
-	char buf[4096], err[512], out[] = "/tmp/check_plot.XXXXXX";
+	char buf[4096], err[512], out[64] = "/tmp/check_plot.XXXXXX";
 	unsigned char head[8];
 	struct plot *p;
 	FILE *f;
