@@ -142,6 +142,9 @@ static const char SCHEMA[] =
     "  FROM runs AS r LEFT JOIN host_stats AS h ON h.run_id = r.run_id\n"
     "  ORDER BY r.run_id, h.host;\n";
 
+/* How long a writer waits for another to release the file. */
+#define BUSY_TIMEOUT_MS	5000
+
 /* Tables holding a run's rows, in the order merge copies them. */
 static const char *const RUN_TABLES[] = {
 	"runs", "params", "samples", "connections", "host_stats", NULL
@@ -354,27 +357,37 @@ probe_header(struct results *r, off_t size, int *is_new)
 static int
 classify(struct results *r, int *is_new)
 {
-	int64_t appid, version, nobj;
+	sqlite3_stmt *st = NULL;
+	int64_t appid = 0, version = 0, nobj = 0;
 	int rc;
 
 	*is_new = 0;
-	if (query_int(r, "PRAGMA application_id", &appid, &rc) != RESULTS_OK) {
-		if (rc == SQLITE_NOTADB)
-			return seterr(r, RESULTS_EFOREIGN,
-			    "results database %s: not a twsim database "
-			    "(not an SQLite file)", r->path);
-		if (rc == SQLITE_CANTOPEN || rc == SQLITE_PERM ||
-		    rc == SQLITE_IOERR)
-			return seterr(r, RESULTS_EACCES,
-			    "results database %s: cannot read: %s", r->path,
-			    sqlite3_errmsg(r->db));
-		return sqlerr(r, "cannot read header");
+	/* One statement, so one read transaction: a consistent snapshot
+	 * even while another writer is creating the schema. */
+	rc = sqlite3_prepare_v2(r->db, "SELECT (SELECT application_id FROM"
+	    " pragma_application_id), (SELECT user_version FROM"
+	    " pragma_user_version), (SELECT count(*) FROM sqlite_master)", -1,
+	    &st, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			appid = sqlite3_column_int64(st, 0);
+			version = sqlite3_column_int64(st, 1);
+			nobj = sqlite3_column_int64(st, 2);
+			rc = SQLITE_OK;
+		}
 	}
-	if (query_int(r, "PRAGMA user_version", &version, NULL) != RESULTS_OK)
-		return sqlerr(r, "cannot read header");
-	if (query_int(r, "SELECT count(*) FROM sqlite_master", &nobj, NULL) !=
-	    RESULTS_OK)
-		return sqlerr(r, "cannot read schema");
+	sqlite3_finalize(st);
+	if (rc == SQLITE_NOTADB)
+		return seterr(r, RESULTS_EFOREIGN,
+		    "results database %s: not a twsim database (not an SQLite "
+		    "file)", r->path);
+	if (rc == SQLITE_CANTOPEN || rc == SQLITE_PERM || rc == SQLITE_IOERR)
+		return seterr(r, RESULTS_EACCES,
+		    "results database %s: cannot read: %s", r->path,
+		    sqlite3_errmsg(r->db));
+	if (rc != SQLITE_OK)
+		return sqlerr(r, "cannot read the header");
 	return judge(r, (uint32_t)appid, version, nobj == 0, is_new);
 }
 
@@ -384,8 +397,26 @@ create_schema(struct results *r)
 	char sql[128];
 	int rc;
 
+	int64_t nobj;
+	int is_new;
+
 	if ((rc = exec(r, "BEGIN IMMEDIATE", "cannot begin")) != RESULTS_OK)
 		return rc;
+	/* Another process may have created it since classify(): look again
+	 * now that we hold the write lock. */
+	if (query_int(r, "SELECT count(*) FROM sqlite_master", &nobj, NULL) !=
+	    RESULTS_OK) {
+		rc = sqlerr(r, "cannot read schema");
+		goto fail;
+	}
+	if (nobj != 0) {
+		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+		if ((rc = classify(r, &is_new)) != RESULTS_OK)
+			return rc;
+		return is_new ? seterr(r, RESULTS_ESQL,
+		    "results database %s: changed while opening", r->path) :
+		    RESULTS_OK;
+	}
 	if ((rc = exec(r, SCHEMA, "cannot create the schema")) != RESULTS_OK)
 		goto fail;
 	snprintf(sql, sizeof(sql),
@@ -411,6 +442,29 @@ prepare_writer(struct results *r)
 		    SQLITE_PREPARE_PERSISTENT, &r->st[i], NULL) != SQLITE_OK)
 			return sqlerr(r, "cannot prepare writer");
 	return RESULTS_OK;
+}
+
+/*
+ * Switching a file into WAL needs it to itself for a moment, and SQLite
+ * does not wait on the busy handler for that: retry for as long as the
+ * busy timeout would, so a writer that opens while another is running or
+ * closing (two `twsim run` on one file) waits instead of failing.
+ */
+static int
+set_wal(struct results *r)
+{
+	int ms, rc;
+
+	for (ms = 0;; ms += 10) {
+		rc = sqlite3_exec(r->db, "PRAGMA journal_mode = WAL", NULL,
+		    NULL, NULL);
+		if (rc == SQLITE_OK)
+			return RESULTS_OK;
+		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) ||
+		    ms >= BUSY_TIMEOUT_MS)
+			return sqlerr(r, "cannot set the journal mode");
+		sqlite3_sleep(10);
+	}
 }
 
 static int
@@ -444,7 +498,7 @@ open_handle(struct results *r)
 		    sqlite3_errmsg(r->db));
 	}
 	sqlite3_extended_result_codes(r->db, 0);
-	sqlite3_busy_timeout(r->db, 5000);
+	sqlite3_busy_timeout(r->db, BUSY_TIMEOUT_MS);
 	/* SQLite silently falls back to read-only on an unwritable file. */
 	if (r->mode == RESULTS_RW_CREATE &&
 	    sqlite3_db_readonly(r->db, "main") == 1)
@@ -463,8 +517,7 @@ open_handle(struct results *r)
 	 * in WAL mode can lose the last commits on power loss but never
 	 * corrupts the file.
 	 */
-	if ((rc = exec(r, "PRAGMA journal_mode = WAL",
-	    "cannot set the journal mode")) != RESULTS_OK)
+	if ((rc = set_wal(r)) != RESULTS_OK)
 		return rc;
 	if ((rc = exec(r, "PRAGMA synchronous = NORMAL; "
 	    "PRAGMA cache_size = -32768", "cannot set pragmas")) != RESULTS_OK)

@@ -536,6 +536,38 @@ START_TEST(test_reader_during_write_sees_committed_runs_only)
 }
 END_TEST
 
+START_TEST(test_concurrent_writers_of_a_new_file_all_append)
+{
+	const char *p = tpath("race.db");
+	pid_t pid[4];
+	int i, status;
+
+	for (i = 0; i < 4; i++) {
+		pid[i] = fork();
+		ck_assert_int_ne(pid[i], -1);
+		if (pid[i] == 0) {
+			struct results *r;
+			char err[512];
+
+			if (results_open(p, RESULTS_RW_CREATE, &r, err,
+			    sizeof(err)) != RESULTS_OK) {
+				fprintf(stderr, "child %d: %s\n", i, err);
+				_exit(1);
+			}
+			write_run(r, i, RESULTS_STATUS_COMPLETE);
+			results_close(r);
+			_exit(0);
+		}
+	}
+	for (i = 0; i < 4; i++) {
+		ck_assert_int_eq(waitpid(pid[i], &status, 0), pid[i]);
+		ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs"), 4);
+	ck_assert_int_eq(sql_int(p, "SELECT max(run_id) FROM runs"), 4);
+}
+END_TEST
+
 /* Opening `p` in both modes is refused with `code`; p stays identical. */
 static void
 assert_refused_untouched(const char *p, int code, const char *reason)
@@ -827,6 +859,7 @@ results_suite(void)
 	tcase_add_test(tc, test_writes_outside_a_run_are_refused);
 	tcase_add_test(tc, test_run_rolled_back_by_sqlite_writes_no_stray_rows);
 	tcase_add_test(tc, test_reader_during_write_sees_committed_runs_only);
+	tcase_add_test(tc, test_concurrent_writers_of_a_new_file_all_append);
 	tcase_add_test(tc, test_refuses_non_sqlite_file_untouched);
 	tcase_add_test(tc, test_refuses_foreign_sqlite_db_untouched);
 	tcase_add_test(tc, test_refuses_foreign_wal_mode_db_untouched);
