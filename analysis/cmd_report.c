@@ -132,10 +132,17 @@ static void
 put_num(FILE *f, double v, const char *nanstr)
 {
 
-	if (isnan(v) || isinf(v))
+	char buf[32];
+
+	if (isnan(v) || isinf(v)) {
 		fputs(nanstr, f);
-	else
-		fprintf(f, "%.17g", v);
+		return;
+	}
+	/* The shortest of 15 or 17 digits that reads back exactly. */
+	snprintf(buf, sizeof(buf), "%.15g", v);
+	if (strtod(buf, NULL) != v)
+		snprintf(buf, sizeof(buf), "%.17g", v);
+	fputs(buf, f);
 }
 
 /* ---- text ------------------------------------------------------------------ */

@@ -1155,9 +1155,16 @@ plot_time_series(sqlite3 *db, const struct report_plot_opts *o,
 	    REPORT_OK)
 		goto out;
 	if (!strv_has(&cols, o->metric)) {
+		struct strv sum;
+
+		memset(&sum, 0, sizeof(sum));
+		(void)table_columns(db, "run_summary", &sum, NULL, 0);
 		seterr(err, errlen, "unknown metric '%s' for a time series "
-		    "(samples columns: %s)", o->metric,
-		    strv_join(&cols, list, sizeof(list)));
+		    "(samples columns: %s)%s", o->metric,
+		    strv_join(&cols, list, sizeof(list)),
+		    strv_has(&sum, o->metric) ? "; it is a per-run total: "
+		    "plot it against a parameter with --by PARAM" : "");
+		strv_free(&sum);
 		rc = REPORT_EINVAL;
 		goto out;
 	}

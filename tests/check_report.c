@@ -622,6 +622,9 @@ START_TEST(test_time_series_rejects_unknown_metric_and_host)
 	ck_assert_ptr_nonnull(strstr(err, "unknown metric 'tw_countt'"));
 	ck_assert_ptr_nonnull(strstr(err, "tw_count, tw_cap, ports_in_use"));
 	ck_assert_ptr_null(strstr(err, "run_id"));
+	mkplot("tw_peak", 0, NULL, NULL, NULL, REPORT_EINVAL, err,
+	    sizeof(err));
+	ck_assert_ptr_nonnull(strstr(err, "--by PARAM"));
 	mkplot("tw_count", 0, NULL, "nobody", NULL, REPORT_EINVAL, err,
 	    sizeof(err));
 	ck_assert_ptr_nonnull(strstr(err, "no host 'nobody'"));
