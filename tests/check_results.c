@@ -676,6 +676,25 @@ START_TEST(test_readonly_refuses_missing_file_and_writes)
 }
 END_TEST
 
+START_TEST(test_refuses_unreadable_file)
+{
+	const char *p = tpath("secret.db");
+	struct results *r;
+	char err[512];
+
+	results_close(open_rw(p));
+	ck_assert_int_eq(chmod(p, 0), 0);
+	/* root reads anything: the refusal is only observable otherwise. */
+	if (geteuid() != 0) {
+		ck_assert_int_eq(results_open(p, RESULTS_READONLY, &r, err,
+		    sizeof(err)), RESULTS_EACCES);
+		ck_assert_ptr_nonnull(strstr(err, p));
+		ck_assert_ptr_nonnull(strstr(err, "cannot read"));
+	}
+	ck_assert_int_eq(chmod(p, 0600), 0);
+}
+END_TEST
+
 START_TEST(test_refuses_directory)
 {
 	struct results *r;
@@ -865,6 +884,7 @@ results_suite(void)
 	tcase_add_test(tc, test_refuses_foreign_wal_mode_db_untouched);
 	tcase_add_test(tc, test_refuses_future_schema_version_untouched);
 	tcase_add_test(tc, test_readonly_refuses_missing_file_and_writes);
+	tcase_add_test(tc, test_refuses_unreadable_file);
 	tcase_add_test(tc, test_refuses_directory);
 	tcase_add_test(tc, test_merge_equals_direct_writes);
 	tcase_add_test(tc, test_merge_appends_after_existing_runs_and_keeps_writing);
