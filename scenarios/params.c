@@ -483,9 +483,25 @@ params_write_text(FILE *out)
 	return ferror(out) ? -1 : 0;
 }
 
+/* A table cell: '|' would end the cell, so escape it. */
+static const char *
+md_escape(const char *s, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	for (; *s && o + 3 < len; s++) {
+		if (*s == '|')
+			buf[o++] = '\\';
+		buf[o++] = *s;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 int
 params_write_markdown(FILE *out)
 {
+	char ubuf[64], mbuf[256];
 	const struct dist_info *di;
 	size_t i;
 	int k, j;
@@ -525,12 +541,14 @@ params_write_markdown(FILE *out)
 		const struct param *p = &table[i];
 
 		fprintf(out, "| `%s` | `%s` | %s | %s%s%s | %s%s%s | %s |\n",
-		    section_forms[p->section], p->key, unit_text(p),
+		    section_forms[p->section], p->key,
+		    md_escape(unit_text(p), ubuf, sizeof(ubuf)),
 		    p->defval != NULL && p->defdoc == NULL ? "`" : "",
 		    default_text(p),
 		    p->defval != NULL && p->defdoc == NULL ? "`" : "",
 		    p->sysctl ? "`" : "", p->sysctl ? p->sysctl : "",
-		    p->sysctl ? "`" : "", p->meaning);
+		    p->sysctl ? "`" : "",
+		    md_escape(p->meaning, mbuf, sizeof(mbuf)));
 	}
 	fprintf(out,
 	    "\n"
@@ -551,7 +569,8 @@ params_write_markdown(FILE *out)
 			fprintf(out, "%s%s%s", j ? ", " : "",
 			    di->param_names[j],
 			    di->param_has_unit[j] ? "" : " (no unit)");
-		fprintf(out, ")` | %s |\n", di->meaning);
+		fprintf(out, ")` | %s |\n", md_escape(di->meaning, mbuf,
+		    sizeof(mbuf)));
 	}
 	fprintf(out, "\nA plain time `T` means `constant(T)`.\n");
 	return ferror(out) ? -1 : 0;

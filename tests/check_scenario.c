@@ -1,0 +1,875 @@
+/*
+ * check_scenario.c -- the scenario loader: the data model it produces,
+ * every error path (each message names file, line and offending text),
+ * sweep expansion (counts, order, ranges, crossing), --set overrides,
+ * seed derivation (common random numbers across sweep points), the
+ * resolved parameter list, and loading from fixture files under $srcdir.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenarios/scenario.h"
+#include "sim/rng.h"
+
+static char err[4096];
+
+/*
+ * Lines 1-14; text appended after BASE starts at line 15.
+ */
+#define BASE \
+	"[run]\n"			/* 1 */ \
+	"duration = 300s\n"		/* 2 */ \
+	"\n"				/* 3 */ \
+	"[host server]\n"		/* 4 */ \
+	"address = 10.0.0.1\n"		/* 5 */ \
+	"listen = 80\n"			/* 6 */ \
+	"\n"				/* 7 */ \
+	"[host client]\n"		/* 8 */ \
+	"address = 10.0.0.2\n"		/* 9 */ \
+	"\n"				/* 10 */ \
+	"[workload web]\n"		/* 11 */ \
+	"client = client\n"		/* 12 */ \
+	"server = server:80\n"		/* 13 */ \
+	"rate = 10/s\n"			/* 14 */
+
+static struct scenario *
+load_ov(const char *text, const char *const *ov, int nov, uint64_t seed)
+{
+	struct scenario *sc = NULL;
+
+	err[0] = '\0';
+	ck_assert_msg(scenario_load_string("t.ini", text, ov, nov, seed, &sc,
+	    err, sizeof(err)) == 0, "load failed: %s", err);
+	ck_assert_ptr_nonnull(sc);
+	return sc;
+}
+
+static struct scenario *
+load(const char *text)
+{
+	return load_ov(text, NULL, 0, 0);
+}
+
+/* Loading fails and the message holds both needles (n2 may be NULL). */
+static void
+fails_ov(const char *text, const char *const *ov, int nov, const char *n1,
+    const char *n2)
+{
+	struct scenario *sc = NULL;
+
+	err[0] = '\0';
+	ck_assert_msg(scenario_load_string("t.ini", text, ov, nov, 0, &sc, err,
+	    sizeof(err)) != 0, "loaded, expected '%s'", n1);
+	ck_assert_ptr_null(sc);
+	ck_assert_msg(strstr(err, n1) != NULL, "'%s' lacks '%s'", err, n1);
+	if (n2 != NULL)
+		ck_assert_msg(strstr(err, n2) != NULL, "'%s' lacks '%s'", err,
+		    n2);
+}
+
+static void
+fails(const char *text, const char *n1, const char *n2)
+{
+	fails_ov(text, NULL, 0, n1, n2);
+}
+
+/* ---- data model ------------------------------------------------------- */
+
+START_TEST(test_minimal_scenario_takes_defaults_and_file_name)
+{
+	struct scenario *sc = load("[run]\nduration = 10s\n");
+	const struct scenario_run *r;
+
+	ck_assert_uint_eq(scenario_nruns(sc), 1);
+	r = scenario_run_at(sc, 0);
+	ck_assert_str_eq(r->name, "t");
+	ck_assert_str_eq(scenario_name(sc), "t");
+	ck_assert_str_eq(r->label, "");
+	ck_assert(r->duration == 10 * SIM_SEC);
+	ck_assert(r->sample == SIM_SEC);
+	ck_assert(r->master_seed == 1);
+	ck_assert_uint_eq(r->repetition, 0);
+	ck_assert_int_eq(r->connections, SCENARIO_CONN_AUTO);
+	ck_assert_int_eq(r->record_connections, 1);
+	ck_assert_uint_eq(r->nhosts, 0);
+	ck_assert_uint_eq(r->nworkloads, 0);
+	ck_assert_ptr_null(scenario_run_at(sc, 1));
+	scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_host_tunable_defaults_are_freebsd9)
+{
+	struct scenario *sc = load(BASE);
+	const struct scenario_run *r = scenario_run_at(sc, 0);
+	const struct scenario_tunables *t;
+
+	ck_assert_uint_eq(r->nhosts, 2);
+	t = &r->hosts[1].tun;
+	ck_assert_int_eq(t->hz, 1000);
+	ck_assert(t->msl == 30 * SIM_SEC);
+	ck_assert_int_eq(t->portrange_first, 10000);
+	ck_assert_int_eq(t->portrange_last, 65535);
+	ck_assert_int_eq(t->randomized, 1);
+	ck_assert_int_eq(t->randomcps, 10);
+	ck_assert(t->randomtime == 45 * SIM_SEC);
+	ck_assert_int_eq(t->maxsockets, 25600);
+	ck_assert_int_eq(t->maxtcptw, 0);
+	ck_assert_int_eq(t->nolocaltimewait, 0);
+	ck_assert_int_eq(t->rfc1323, 1);
+	ck_assert(t->rto_initial == 3 * SIM_SEC);
+	ck_assert(t->keepinit == 75 * SIM_SEC);
+	scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_full_scenario_fills_every_struct)
+{
+	struct scenario *sc = load(
+	    "[run]\nname = ex\nduration = 300s\nseed = 9\nsample = 500ms\n"
+	    "[host server]\naddress = 10.0.0.1\nlisten = 80, 8080\n"
+	    "[host client]\naddress = 10.0.0.2, 10.0.0.3\n"
+	    "portrange = 10000-10999\nmaxtcptw = 7\nmsl = 15s\n"
+	    "[path client server]\nlatency = exponential(2ms)\n"
+	    "loss = 0.001\n"
+	    "[workload web]\nclient = client/10.0.0.3\n"
+	    "server = server/10.0.0.1:8080\narrival = constant\n"
+	    "rate = 10/s, 50/s@60s\nrequest = 2KiB\nresponse = 1MB\n"
+	    "hold = 1.5s\nclose = server\nsport = 4242\nstart = 10s\n"
+	    "stop = 200s\n"
+	    "[at 120s]\nclient.maxtcptw = 5000\nclient.portrange = 20000-20099\n"
+	    "[at 60s]\nserver.msl = 1s\n");
+	const struct scenario_run *r = scenario_run_at(sc, 0);
+	const struct scenario_workload *w;
+	const struct scenario_path *p;
+
+	ck_assert_str_eq(r->name, "ex");
+	ck_assert(r->sample == 500 * SIM_MSEC);
+	ck_assert(r->master_seed == 9);
+	ck_assert_uint_eq(r->nhosts, 2);
+	ck_assert_str_eq(r->hosts[0].name, "server");
+	ck_assert_uint_eq(r->hosts[0].nlisten, 2);
+	ck_assert_uint_eq(r->hosts[0].listen[1], 8080);
+	ck_assert_uint_eq(r->hosts[1].naddrs, 2);
+	ck_assert_uint_eq(r->hosts[1].addrs[1], 0x0a000003u);
+	ck_assert_int_eq(r->hosts[1].tun.portrange_first, 10000);
+	ck_assert_int_eq(r->hosts[1].tun.portrange_last, 10999);
+	ck_assert_int_eq(r->hosts[1].tun.maxtcptw, 7);
+	ck_assert(r->hosts[1].tun.msl == 15 * SIM_SEC);
+	/* A two-way section gives both directions. */
+	ck_assert_uint_eq(r->npaths, 2);
+	p = &r->paths[0];
+	ck_assert_uint_eq(p->from_host, 1);
+	ck_assert_uint_eq(p->to_host, 0);
+	ck_assert_int_eq(p->latency.kind, DIST_EXPONENTIAL);
+	ck_assert(p->latency.p[0] == 2e6);
+	ck_assert(p->loss == 0.001);
+	ck_assert_int_eq(p->duplicate_delay.kind, DIST_CONSTANT);
+	ck_assert(p->duplicate_delay.p[0] == 20e9);
+	ck_assert_int_eq(p->implicit, 0);
+	ck_assert_uint_eq(r->paths[1].from_host, 0);
+	ck_assert_uint_eq(r->paths[1].to_host, 1);
+	ck_assert(r->paths[1].loss == 0.001);
+	w = &r->workloads[0];
+	ck_assert_str_eq(w->name, "web");
+	ck_assert_uint_eq(w->client_host, 1);
+	ck_assert_uint_eq(w->client_addr, 0x0a000003u);
+	ck_assert_uint_eq(w->server_host, 0);
+	ck_assert_uint_eq(w->server_addr, 0x0a000001u);
+	ck_assert_uint_eq(w->server_port, 8080);
+	ck_assert_int_eq(w->arrival, SCENARIO_ARRIVAL_CONSTANT);
+	ck_assert_uint_eq(w->nsteps, 2);
+	ck_assert(w->steps[1].start == 60 * SIM_SEC && w->steps[1].rate == 50);
+	ck_assert_uint_eq(w->request, 2048);
+	ck_assert_uint_eq(w->response, 1000000);
+	ck_assert(w->hold == 1500 * SIM_MSEC);
+	ck_assert_int_eq(w->close_by, SCENARIO_CLOSE_SERVER);
+	ck_assert_uint_eq(w->sport, 4242);
+	ck_assert(w->start == 10 * SIM_SEC && w->stop == 200 * SIM_SEC);
+	/* 10/s over [10s, 60s) + 50/s over [60s, 200s). */
+	ck_assert(r->expected_connections == 10.0 * 50 + 50.0 * 140);
+	/* Changes sorted by time; a port range is two changes. */
+	ck_assert_uint_eq(r->nchanges, 4);
+	ck_assert(r->changes[0].at == 60 * SIM_SEC);
+	ck_assert_uint_eq(r->changes[0].host, 0);
+	ck_assert_int_eq(r->changes[0].tunable, SCENARIO_TUN_MSL);
+	ck_assert(r->changes[0].value == SIM_SEC);
+	ck_assert_int_eq(r->changes[1].tunable, SCENARIO_TUN_MAXTCPTW);
+	ck_assert_str_eq(r->changes[1].key, "maxtcptw");
+	ck_assert(r->changes[1].value == 5000);
+	ck_assert_int_eq(r->changes[2].tunable, SCENARIO_TUN_PORTRANGE_FIRST);
+	ck_assert(r->changes[2].value == 20000);
+	ck_assert_int_eq(r->changes[3].tunable, SCENARIO_TUN_PORTRANGE_LAST);
+	ck_assert(r->changes[3].value == 20099);
+	scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_tunables_set_applies_a_change)
+{
+	struct scenario *sc = load(BASE "[at 100s]\nclient.maxtcptw = 42\n");
+	const struct scenario_run *r = scenario_run_at(sc, 0);
+	struct scenario_tunables t = r->hosts[r->changes[0].host].tun;
+
+	ck_assert_int_eq(t.maxtcptw, 0);
+	scenario_tunables_set(&t, r->changes[0].tunable, r->changes[0].value);
+	ck_assert_int_eq(t.maxtcptw, 42);
+	ck_assert_int_eq(scenario_run_host(r, "client"),
+	    (int)r->changes[0].host);
+	ck_assert_int_eq(scenario_run_host(r, "nobody"), -1);
+	scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_unnamed_host_pairs_get_implicit_default_paths)
+{
+	struct scenario *sc = load(BASE "[host third]\naddress = 10.0.0.9\n"
+	    "[path client -> server]\nloss = 0.5\n");
+	const struct scenario_run *r = scenario_run_at(sc, 0);
+	size_t i, nimplicit = 0;
+
+	ck_assert_uint_eq(r->npaths, 6);
+	ck_assert_int_eq(r->paths[0].implicit, 0);
+	ck_assert(r->paths[0].loss == 0.5);
+	for (i = 1; i < r->npaths; i++) {
+		nimplicit += r->paths[i].implicit;
+		ck_assert(r->paths[i].loss == 0);
+		ck_assert_int_eq(r->paths[i].latency.kind, DIST_CONSTANT);
+		ck_assert(r->paths[i].latency.p[0] == 1e6);
+	}
+	ck_assert_uint_eq(nimplicit, 5);
+	scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_comments_crlf_and_blanks_are_ignored)
+{
+	struct scenario *sc = load(
+	    "# a comment\r\n; another\r\n[run]  ; after a header\r\n"
+	    "  duration = 20s ; inline\r\n\tseed = 4 # hash inline\r\n");
+	const struct scenario_run *r = scenario_run_at(sc, 0);
+
+	ck_assert(r->duration == 20 * SIM_SEC);
+	ck_assert(r->master_seed == 4);
+	scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_connections_auto_turns_off_at_a_million)
+{
+	struct scenario *sc;
+	const struct scenario_run *r;
+
+	/* 4000/s x 300 s = 1.2e6 expected connections. */
+	sc = load("[run]\nduration = 300s\n"
+	    "[host s]\naddress = 10.0.0.1\nlisten = 80\n"
+	    "[host c]\naddress = 10.0.0.2\n"
+	    "[workload w]\nclient = c\nserver = s\nrate = 4000/s\n");
+	r = scenario_run_at(sc, 0);
+	ck_assert(r->expected_connections == 1.2e6);
+	ck_assert_int_eq(r->record_connections, 0);
+	scenario_free(sc);
+	sc = load("[run]\nduration = 300s\nconnections = yes\n"
+	    "[host s]\naddress = 10.0.0.1\nlisten = 80\n"
+	    "[host c]\naddress = 10.0.0.2\n"
+	    "[workload w]\nclient = c\nserver = s\nrate = 4000/s\n");
+	ck_assert_int_eq(scenario_run_at(sc, 0)->record_connections, 1);
+	scenario_free(sc);
+	sc = load(BASE);
+	ck_assert_int_eq(scenario_run_at(sc, 0)->record_connections, 1);
+	scenario_free(sc);
+	sc = load("[run]\nduration = 1s\nconnections = no\n");
+	ck_assert_int_eq(scenario_run_at(sc, 0)->record_connections, 0);
+	scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_resolved_params_list_every_key_in_canonical_text)
+{
+	struct scenario *sc = load(BASE "[path client server]\n"
+	    "latency = uniform(1000us, 3ms)\n[path server -> server2]\n"
+	    "[host server2]\naddress = 10.0.0.5\n"
+	    "[at 2min]\nclient.msl = 1500ms\n");
+	const struct scenario_run *r = scenario_run_at(sc, 0);
+
+	ck_assert_str_eq(scenario_run_param(r, "run.duration"), "300s");
+	ck_assert_str_eq(scenario_run_param(r, "run.name"), "t");
+	ck_assert_str_eq(scenario_run_param(r, "run.seed"), "1");
+	ck_assert_str_eq(scenario_run_param(r, "host.client.maxtcptw"), "0");
+	ck_assert_str_eq(scenario_run_param(r, "host.client.msl"), "30s");
+	ck_assert_str_eq(scenario_run_param(r, "host.server.listen"), "80");
+	ck_assert_str_eq(scenario_run_param(r,
+	    "path.client.server.latency"), "uniform(1ms, 3ms)");
+	ck_assert_str_eq(scenario_run_param(r, "path.server->server2.loss"),
+	    "0");
+	ck_assert_str_eq(scenario_run_param(r, "workload.web.rate"), "10/s");
+	ck_assert_str_eq(scenario_run_param(r, "workload.web.stop"), "300s");
+	ck_assert_str_eq(scenario_run_param(r, "workload.web.request"),
+	    "1KiB");
+	ck_assert_str_eq(scenario_run_param(r, "at.120s.client.msl"),
+	    "1500ms");
+	ck_assert_ptr_null(scenario_run_param(r, "host.client.nope"));
+	scenario_free(sc);
+}
+END_TEST
+
+/* ---- errors ------------------------------------------------------------ */
+
+START_TEST(test_error_unknown_key_names_line_suggestion_and_choices)
+{
+	fails(BASE "[host other]\naddress = 10.0.0.7\nmaxtcpwt = 5\n",
+	    "t.ini:17: unknown key 'maxtcpwt' in [host other] (did you mean "
+	    "'maxtcptw'? valid keys: address, listen, hz, msl, portrange,",
+	    NULL);
+	fails("[run]\nduration = 1s\nflavour = mint\n",
+	    "t.ini:3: unknown key 'flavour' in [run] (valid keys: name, "
+	    "duration,", NULL);
+}
+END_TEST
+
+START_TEST(test_error_unknown_section)
+{
+	fails("[run]\nduration = 1s\n[hots a]\n",
+	    "t.ini:3: unknown section [hots a]", "[host NAME]");
+	fails("[run]\nduration = 1s\n[run extra]\n", "t.ini:3:", "no name");
+	fails("[run]\nduration = 1s\n[host a b]\n", "t.ini:3:",
+	    "not a valid host name");
+	fails("[run]\nduration = 1s\n[host a.b]\n", "t.ini:3:", NULL);
+	fails("[run]\nduration = 1s\n[at soon]\n", "t.ini:3:", "bad time");
+	fails("[run]\nduration = 1s\n[host a\n", "t.ini:3:", "lacks ']'");
+	fails("[run]\nduration = 1s\n[host a] junk\n", "t.ini:3:", "junk");
+}
+END_TEST
+
+START_TEST(test_error_bad_values_and_units)
+{
+	fails("[run]\nduration = abc\n", "t.ini:2: bad value 'abc' for "
+	    "duration in [run]", "ns, us, ms, s, min");
+	fails("[run]\nduration = 10\n", "t.ini:2:", "missing unit");
+	fails("[run]\nduration = 10sec\n", "t.ini:2:", "unknown unit 'sec'");
+	fails("[run]\nduration = -5s\n", "t.ini:2:", "negative");
+	fails("[run]\nduration = 0s\n", "t.ini:2:", "out of range");
+	fails("[run]\nduration = 1s\nconnections = maybe\n", "t.ini:3:",
+	    "not one of: yes, no, auto");
+	fails("[run]\nduration = 1s\nseed = -1\n", "t.ini:3:", NULL);
+	fails("[run]\nduration = 1s\nrepeat = 0\n", "t.ini:3:",
+	    "out of range");
+	fails(BASE "[path client server]\nloss = 1.5\n", "t.ini:16:",
+	    "above 1");
+	fails(BASE "[path client server]\nlatency = fast(1ms)\n",
+	    "t.ini:16:", "unknown distribution 'fast'");
+	fails(BASE "request = 12\n", "t.ini:15:", "missing unit");
+	fails(BASE "close = nobody\n", "t.ini:15:", "client, server");
+	fails(BASE "sport = 70000\n", "t.ini:15:", "out of range");
+	fails("[run]\nduration = 1s\n[host a]\naddress = 10.0.0\n",
+	    "t.ini:4:", "not an IPv4 address");
+	fails("[run]\nduration = 1s\n[host a]\naddress = 10.0.0.1\n"
+	    "portrange = 2000-1000\n", "t.ini:5:", "empty");
+	fails("[run]\nduration = 1s\n[host a]\naddress = 10.0.0.1\n"
+	    "hz = 300\n", "t.ini:5:", "must divide");
+	fails("[run]\nduration = 1s\n[host a]\naddress = 10.0.0.1\n"
+	    "listen = 80, 80\n", "t.ini:5:", "twice");
+}
+END_TEST
+
+START_TEST(test_error_syntax_lines)
+{
+	fails("[run]\nduration = 1s\njust words\n", "t.ini:3:",
+	    "expected KEY = VALUE");
+	fails("duration = 1s\n[run]\n", "t.ini:1:", "outside any section");
+	fails("[run]\nduration =\n", "t.ini:2:", "empty value");
+	{
+		char big[400];
+
+		memset(big, 'x', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		memcpy(big, "[run]\nname = ", 13);
+		fails(big, "t.ini:2:", "line too long");
+	}
+}
+END_TEST
+
+START_TEST(test_error_unknown_hosts)
+{
+	fails(BASE "[path client nowhere]\n", "t.ini:15: unknown host "
+	    "'nowhere' in [path client nowhere] (hosts: server, client)",
+	    NULL);
+	fails("[run]\nduration = 10s\n[host s]\naddress = 10.0.0.1\n"
+	    "listen = 80\n[workload w]\nclient = ghost\nserver = s\n"
+	    "rate = 1/s\n", "t.ini:7: unknown host 'ghost'", "hosts: s");
+	fails(BASE "[workload w2]\nclient = client\nserver = ghost:80\n"
+	    "rate = 1/s\n", "t.ini:17: unknown host 'ghost'", NULL);
+	fails(BASE "[at 10s]\nghost.maxtcptw = 1\n", "t.ini:16: unknown host "
+	    "'ghost'", NULL);
+	fails(BASE "[at 10s]\nmaxtcptw = 1\n", "t.ini:16:", "HOST.KEY");
+	fails(BASE "[at 10s]\nclient.address = 10.0.0.9\n", "t.ini:16:",
+	    "cannot change");
+	fails(BASE "[at 10s]\nclient.nope = 1\n", "t.ini:16: unknown key "
+	    "'nope'", NULL);
+	fails(BASE "[at 400s]\nclient.maxtcptw = 1\n", "t.ini:16:",
+	    "not before the end");
+	/* The address given for a client must be one of its host's. */
+	fails("[run]\nduration = 10s\n[host s]\naddress = 10.0.0.1\n"
+	    "listen = 80\n[host c]\naddress = 10.0.0.2\n[workload w]\n"
+	    "client = c/10.0.0.1\nserver = s\nrate = 1/s\n", "t.ini:9:",
+	    "not an address of [host c]");
+}
+END_TEST
+
+START_TEST(test_error_address_owned_by_two_hosts)
+{
+	fails("[run]\nduration = 1s\n[host a]\naddress = 10.0.0.1, 10.0.0.2\n"
+	    "[host b]\naddress = 10.0.0.3, 10.0.0.2\n", "t.ini:6: address "
+	    "10.0.0.2 of [host b] is already an address of [host a] (line 4)",
+	    NULL);
+	fails("[run]\nduration = 1s\n[host a]\naddress = 10.0.0.1, 10.0.0.1\n",
+	    "t.ini:4:", "twice");
+}
+END_TEST
+
+START_TEST(test_error_missing_required)
+{
+	fails("[run]\nseed = 3\n", "t.ini:1: [run] is missing required key "
+	    "'duration'", NULL);
+	fails("[host a]\naddress = 10.0.0.1\n", "missing [run] section",
+	    NULL);
+	fails("[run]\nduration = 1s\n[host a]\nlisten = 80\n",
+	    "t.ini:3: [host a] is missing required key 'address'", NULL);
+	fails(BASE "[workload w2]\nclient = client\nserver = server\n",
+	    "t.ini:15: [workload w2] is missing required key 'rate'", NULL);
+}
+END_TEST
+
+START_TEST(test_error_duplicates)
+{
+	fails("[run]\nduration = 1s\nduration = 2s\n", "t.ini:3: duplicate "
+	    "key 'duration' in [run] (first set at line 2)", NULL);
+	fails("[run]\nduration = 1s\n[run]\n", "t.ini:3: duplicate section "
+	    "[run] (first at line 1)", NULL);
+	fails(BASE "[host client]\naddress = 10.0.0.3\n", "t.ini:15: "
+	    "duplicate section [host client] (first at line 8)", NULL);
+	fails(BASE "[at 120s]\n[at 2min]\n", "t.ini:16: duplicate section "
+	    "[at 2min]", NULL);
+}
+END_TEST
+
+START_TEST(test_error_server_port_not_listened)
+{
+	fails("[run]\nduration = 10s\n[host s]\naddress = 10.0.0.1\n"
+	    "listen = 80\n[host c]\naddress = 10.0.0.2\n[workload w]\n"
+	    "client = c\nserver = s:8080\nrate = 1/s\n", "t.ini:10:",
+	    "does not listen on port 8080");
+	/* Port 80 is the default. */
+	fails("[run]\nduration = 10s\n[host s]\naddress = 10.0.0.1\n"
+	    "listen = 443\n[host c]\naddress = 10.0.0.2\n[workload w]\n"
+	    "client = c\nserver = s\nrate = 1/s\n", "t.ini:10:", "port 80");
+	fails("[run]\nduration = 10s\n[host s]\naddress = 10.0.0.1\n"
+	    "[host c]\naddress = 10.0.0.2\n[workload w]\n"
+	    "client = c\nserver = s\nrate = 1/s\n", "t.ini:9:",
+	    "no listen key");
+}
+END_TEST
+
+START_TEST(test_error_same_host_pair_twice)
+{
+	struct scenario *sc;
+
+	fails(BASE "[path client server]\n[path server client]\n",
+	    "t.ini:16: section [path server client] describes the path between "
+	    "server and client again (already in [path client server] at "
+	    "line 15)", NULL);
+	fails(BASE "[path client server]\n[path client -> server]\n",
+	    "t.ini:16:", "again");
+	fails(BASE "[path server -> client]\n[path client server]\n",
+	    "t.ini:16:", "again");
+	fails(BASE "[path client->server]\n[path client -> server]\n",
+	    "t.ini:16:", "again");
+	fails(BASE "[path client client]\n", "t.ini:15:",
+	    "two different hosts");
+	fails(BASE "[path client]\n", "t.ini:15:", "[path A -> B]");
+	/* One path each way is fine. */
+	sc = load(BASE "[path client -> server]\nloss = 0.1\n"
+	    "[path server->client]\nloss = 0.2\n");
+	ck_assert_uint_eq(scenario_run_at(sc, 0)->npaths, 2);
+	ck_assert(scenario_run_at(sc, 0)->paths[1].loss == 0.2);
+	scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_error_workload_times)
+{
+	fails(BASE "stop = 400s\n", "t.ini:15:", "after the end of the run");
+	fails(BASE "start = 100s\nstop = 50s\n", "t.ini:15:",
+	    "not before stop");
+	fails(BASE "client = client:99\n", "t.ini:15:", NULL);
+}
+END_TEST
+
+/* ---- sweeps ------------------------------------------------------------ */
+
+START_TEST(test_sweep_crosses_keys_in_file_order_repetition_innermost)
+{
+	struct scenario *sc = load(
+	    "[run]\nduration = 300s\nrepeat = 2\n"
+	    "[host server]\naddress = 10.0.0.1\nlisten = 80\n"
+	    "[host client]\naddress = 10.0.0.2\nmaxtcptw = ${0, 5000}\n"
+	    "[workload web]\nclient = client\nserver = server\n"
+	    "rate = ${10, 20, 40}/s\n");
+	static const char *const labels[] = {
+		"maxtcptw=0, rate=10/s", "maxtcptw=0, rate=20/s",
+		"maxtcptw=0, rate=40/s", "maxtcptw=5000, rate=10/s",
+		"maxtcptw=5000, rate=20/s", "maxtcptw=5000, rate=40/s",
+	};
+	const struct scenario_run *r;
+	size_t i;
+
+	ck_assert_uint_eq(scenario_nruns(sc), 12);
+	ck_assert_uint_eq(scenario_npoints(sc), 6);
+	ck_assert_uint_eq(scenario_repeat(sc), 2);
+	for (i = 0; i < 12; i++) {
+		r = scenario_run_at(sc, i);
+		ck_assert_uint_eq(r->index, i);
+		ck_assert_uint_eq(r->point, i / 2);
+		ck_assert_uint_eq(r->repetition, i % 2);
+		ck_assert_str_eq(r->label, labels[i / 2]);
+		ck_assert_int_eq(r->hosts[1].tun.maxtcptw, i < 6 ? 0 : 5000);
+		ck_assert(r->workloads[0].steps[0].rate ==
+		    (double)(10 << ((i / 2) % 3)));
+	}
+	scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_sweep_ranges_with_step_and_units_inside)
+{
+	struct scenario *sc;
+	const struct scenario_run *r;
+
+	sc = load(BASE "hold = ${1..5 step 2}ms\n");
+	ck_assert_uint_eq(scenario_nruns(sc), 3);
+	ck_assert(scenario_run_at(sc, 0)->workloads[0].hold == 1 * SIM_MSEC);
+	ck_assert(scenario_run_at(sc, 2)->workloads[0].hold == 5 * SIM_MSEC);
+	ck_assert_str_eq(scenario_run_at(sc, 1)->label, "hold=3ms");
+	scenario_free(sc);
+
+	/* Decimal steps do not accumulate binary error into the text. */
+	sc = load(BASE "[path client server]\nloss = ${0.1..0.3 step 0.1}\n");
+	ck_assert_uint_eq(scenario_nruns(sc), 3);
+	r = scenario_run_at(sc, 2);
+	ck_assert_str_eq(r->label, "loss=0.3");
+	ck_assert(r->paths[0].loss == 0.3);
+	scenario_free(sc);
+
+	/* No step: 1; units inside each element; a unit on every bound. */
+	sc = load(BASE "[path client server]\n"
+	    "latency = constant(${1ms, 250us})\n");
+	ck_assert_uint_eq(scenario_nruns(sc), 2);
+	ck_assert(scenario_run_at(sc, 1)->paths[0].latency.p[0] == 250e3);
+	scenario_free(sc);
+	sc = load(BASE "hold = ${1s..3s}\n");
+	ck_assert_uint_eq(scenario_nruns(sc), 3);
+	ck_assert(scenario_run_at(sc, 2)->workloads[0].hold == 3 * SIM_SEC);
+	scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_sweep_labels_use_full_keys_when_short_ones_clash)
+{
+	struct scenario *sc = load(
+	    "[run]\nduration = 10s\n[host s]\naddress = 10.0.0.1\n"
+	    "listen = 80\n[host c]\naddress = 10.0.0.2\n"
+	    "[workload a]\nclient = c\nserver = s\nrate = ${1, 2}/s\n"
+	    "[workload b]\nclient = c\nserver = s\nrate = ${3, 4}/s\n");
+
+	ck_assert_uint_eq(scenario_nruns(sc), 4);
+	ck_assert_str_eq(scenario_run_at(sc, 1)->label,
+	    "workload.a.rate=1/s, workload.b.rate=4/s");
+	scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_error_bad_sweep_syntax)
+{
+	fails(BASE "hold = ${1ms, 2ms\n", "t.ini:15: bad sweep", "'}'");
+	fails(BASE "hold = ${1ms, , 2ms}\n", "t.ini:15: bad sweep", "empty");
+	fails(BASE "hold = ${1..}ms\n", "t.ini:15: bad sweep", NULL);
+	fails(BASE "hold = ${5..1}ms\n", "t.ini:15: bad sweep", "below");
+	fails(BASE "hold = ${1..5 step 0}ms\n", "t.ini:15: bad sweep",
+	    "positive");
+	fails(BASE "hold = ${1..5 step x}ms\n", "t.ini:15: bad sweep", NULL);
+	fails(BASE "hold = ${1ms..5s}\n", "t.ini:15: bad sweep", "same unit");
+	fails(BASE "hold = ${1, 2}s${5, 6}\n", "t.ini:15:", "only one");
+	fails("[run]\nduration = 1s\nrepeat = ${1, 2}\n", "t.ini:3:",
+	    "may not be swept");
+	fails(BASE "hold = ${1..100000}ms\n", "t.ini:15:", "more than");
+	/* A swept value that is bad names the sweep point. */
+	fails(BASE "hold = ${1ms, 2xs}\n", "t.ini:15: bad value '2xs' for hold",
+	    "(sweep point hold=2xs)");
+}
+END_TEST
+
+START_TEST(test_error_too_many_runs)
+{
+	fails(BASE "hold = ${1..1000}ms\nsport = ${1..1000}\n", "t.ini:",
+	    "more than 100000 runs");
+}
+END_TEST
+
+/* ---- overrides --------------------------------------------------------- */
+
+START_TEST(test_set_overrides_a_key_of_each_section_kind)
+{
+	const char *const ov[] = {
+		"run.duration=20s", "host.client.maxtcptw = 77",
+		"workload.web.rate=5/s", "path.client.server.loss=0.25",
+		"path.client->server.loss=0.5", "at.10s.client.msl=1s",
+		"at.5s.client.maxtcptw=3", "run.seed=0",
+	};
+	struct scenario *sc = load_ov(BASE "[path client server]\n"
+	    "[host third]\naddress = 10.0.0.3\n[path client -> third]\n"
+	    "[at 10s]\nclient.msl = 2s\n", ov, 4, 0);
+	const struct scenario_run *r = scenario_run_at(sc, 0);
+
+	ck_assert(r->duration == 20 * SIM_SEC);
+	ck_assert_int_eq(r->hosts[1].tun.maxtcptw, 77);
+	ck_assert(r->workloads[0].steps[0].rate == 5);
+	ck_assert(r->paths[0].loss == 0.25 && r->paths[1].loss == 0.25);
+	/* The workload's default stop follows the new duration. */
+	ck_assert(r->workloads[0].stop == 20 * SIM_SEC);
+	scenario_free(sc);
+
+	fails_ov(BASE "[path client server]\n", ov + 4, 1,
+	    "--set path.client->server.loss=0.5: t.ini has no [path client -> "
+	    "server] section", NULL);
+
+	sc = load_ov(BASE "[at 10s]\nclient.msl = 2s\n", ov + 5, 3, 0);
+	r = scenario_run_at(sc, 0);
+	/* Replaced at 10s, created at 5s; sorted by time. */
+	ck_assert_uint_eq(r->nchanges, 2);
+	ck_assert(r->changes[0].at == 5 * SIM_SEC && r->changes[0].value == 3);
+	ck_assert(r->changes[1].at == 10 * SIM_SEC &&
+	    r->changes[1].value == SIM_SEC);
+	ck_assert(r->master_seed == 0);
+	scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_set_with_a_sweep_keeps_file_order)
+{
+	const char *const ov[] = { "workload.web.rate=${1, 2}/s" };
+	struct scenario *sc = load_ov(BASE "hold = ${1ms, 2ms}\n", ov, 1, 0);
+
+	/* rate (line 14) comes before hold (line 15): rate varies slowest. */
+	ck_assert_uint_eq(scenario_nruns(sc), 4);
+	ck_assert_str_eq(scenario_run_at(sc, 1)->label, "rate=1/s, hold=2ms");
+	ck_assert_str_eq(scenario_run_at(sc, 2)->label, "rate=2/s, hold=1ms");
+	scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_set_of_unknown_key_or_section_is_an_error)
+{
+	const char *const k1[] = { "host.client.maxtcpwt=5" };
+	const char *const k2[] = { "host.nobody.maxtcptw=5" };
+	const char *const k3[] = { "duration=5s" };
+	const char *const k4[] = { "run.duration" };
+	const char *const k5[] = { "zone.a.b=1" };
+	const char *const k6[] = { "workload.web.rate=fast" };
+	const char *const k7[] = { "at.10s.client.address=10.0.0.9" };
+
+	fails_ov(BASE, k1, 1, "--set host.client.maxtcpwt=5: unknown key "
+	    "'maxtcpwt' in [host client] (did you mean 'maxtcptw'?", NULL);
+	fails_ov(BASE, k2, 1, "--set host.nobody.maxtcptw=5:",
+	    "no [host nobody] section");
+	fails_ov(BASE, k3, 1, "--set duration=5s:", "SECTION.KEY");
+	fails_ov(BASE, k4, 1, "--set run.duration:", "KEY=VALUE");
+	fails_ov(BASE, k5, 1, "--set zone.a.b=1:", "unknown section kind");
+	fails_ov(BASE, k6, 1, "--set workload.web.rate=fast: bad value "
+	    "'fast' for rate", NULL);
+	fails_ov(BASE, k7, 1, "--set at.10s.client.address=10.0.0.9:",
+	    "cannot change");
+}
+END_TEST
+
+START_TEST(test_set_can_supply_a_required_key)
+{
+	const char *const ov[] = { "run.duration=${1s, 2s}" };
+	struct scenario *sc = load_ov("[run]\n", ov, 1, 0);
+
+	ck_assert_uint_eq(scenario_nruns(sc), 2);
+	ck_assert(scenario_run_at(sc, 1)->duration == 2 * SIM_SEC);
+	ck_assert_str_eq(scenario_run_at(sc, 1)->label, "duration=2s");
+	scenario_free(sc);
+}
+END_TEST
+
+/* ---- seeds --------------------------------------------------------------- */
+
+START_TEST(test_seed_same_across_points_differs_across_repetitions)
+{
+	struct scenario *sc = load("[run]\nduration = 10s\nrepeat = 3\n"
+	    "seed = 42\nsample = ${1s, 2s}\n");
+	const struct scenario_run *a, *b;
+	unsigned rep;
+	char name[32];
+
+	ck_assert_uint_eq(scenario_nruns(sc), 6);
+	for (rep = 0; rep < 3; rep++) {
+		a = scenario_run_at(sc, rep);
+		b = scenario_run_at(sc, 3 + rep);
+		ck_assert_uint_eq(a->repetition, rep);
+		ck_assert(a->seed == b->seed);
+		snprintf(name, sizeof(name), "repetition/%u", rep);
+		ck_assert(a->seed == rng_derive_seed(42, name));
+	}
+	ck_assert(scenario_run_at(sc, 0)->seed !=
+	    scenario_run_at(sc, 1)->seed);
+	ck_assert(scenario_run_at(sc, 1)->seed !=
+	    scenario_run_at(sc, 2)->seed);
+	scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_seed_override_changes_every_run)
+{
+	const char *text = "[run]\nduration = 10s\nrepeat = 2\nseed = 42\n";
+	struct scenario *a = load(text), *b = load_ov(text, NULL, 0, 43);
+	size_t i;
+
+	ck_assert(scenario_master_seed(b) == 43);
+	for (i = 0; i < 2; i++) {
+		ck_assert(scenario_run_at(a, i)->seed !=
+		    scenario_run_at(b, i)->seed);
+		ck_assert(scenario_run_at(b, i)->seed ==
+		    rng_derive_seed(43, i ? "repetition/1" : "repetition/0"));
+	}
+	scenario_free(a);
+	scenario_free(b);
+}
+END_TEST
+
+/* ---- files ----------------------------------------------------------------- */
+
+static void
+fixture(char *buf, size_t len, const char *rel)
+{
+	const char *srcdir = getenv("srcdir");
+
+	snprintf(buf, len, "%s/tests/scenarios/%s", srcdir ? srcdir : ".",
+	    rel);
+}
+
+START_TEST(test_load_fixture_file)
+{
+	struct scenario *sc = NULL;
+	char path[1024];
+	const struct scenario_run *r;
+
+	fixture(path, sizeof(path), "good/web.ini");
+	ck_assert_msg(scenario_load(path, NULL, 0, 0, &sc, err,
+	    sizeof(err)) == 0, "%s", err);
+	ck_assert_str_eq(scenario_name(sc), "client-exhaustion");
+	ck_assert_str_eq(scenario_path(sc), path);
+	ck_assert_uint_eq(scenario_nruns(sc), 9);
+	r = scenario_run_at(sc, 8);
+	ck_assert_str_eq(r->label, "rate=40/s");
+	ck_assert_int_eq(r->hosts[1].tun.portrange_last, 10999);
+	ck_assert_uint_eq(r->nchanges, 1);
+	scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_load_bad_fixture_names_file_and_line)
+{
+	struct scenario *sc = NULL;
+	char path[1024], want[1100];
+
+	fixture(path, sizeof(path), "bad/unknown-key.ini");
+	ck_assert_int_ne(scenario_load(path, NULL, 0, 0, &sc, err,
+	    sizeof(err)), 0);
+	snprintf(want, sizeof(want), "%s:7: unknown key 'maxtcpwt'", path);
+	ck_assert_msg(strncmp(err, want, strlen(want)) == 0, "%s", err);
+	ck_assert_int_ne(scenario_load("/nonexistent/x.ini", NULL, 0, 0, &sc,
+	    err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "/nonexistent/x.ini"));
+}
+END_TEST
+
+static Suite *
+scenario_suite(void)
+{
+	Suite *s = suite_create("scenario");
+	TCase *tc;
+
+	tc = tcase_create("model");
+	tcase_add_test(tc, test_minimal_scenario_takes_defaults_and_file_name);
+	tcase_add_test(tc, test_host_tunable_defaults_are_freebsd9);
+	tcase_add_test(tc, test_full_scenario_fills_every_struct);
+	tcase_add_test(tc, test_tunables_set_applies_a_change);
+	tcase_add_test(tc, test_unnamed_host_pairs_get_implicit_default_paths);
+	tcase_add_test(tc, test_comments_crlf_and_blanks_are_ignored);
+	tcase_add_test(tc, test_connections_auto_turns_off_at_a_million);
+	tcase_add_test(tc,
+	    test_resolved_params_list_every_key_in_canonical_text);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("errors");
+	tcase_add_test(tc,
+	    test_error_unknown_key_names_line_suggestion_and_choices);
+	tcase_add_test(tc, test_error_unknown_section);
+	tcase_add_test(tc, test_error_bad_values_and_units);
+	tcase_add_test(tc, test_error_syntax_lines);
+	tcase_add_test(tc, test_error_unknown_hosts);
+	tcase_add_test(tc, test_error_address_owned_by_two_hosts);
+	tcase_add_test(tc, test_error_missing_required);
+	tcase_add_test(tc, test_error_duplicates);
+	tcase_add_test(tc, test_error_server_port_not_listened);
+	tcase_add_test(tc, test_error_same_host_pair_twice);
+	tcase_add_test(tc, test_error_workload_times);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("sweeps");
+	tcase_add_test(tc,
+	    test_sweep_crosses_keys_in_file_order_repetition_innermost);
+	tcase_add_test(tc, test_sweep_ranges_with_step_and_units_inside);
+	tcase_add_test(tc, test_sweep_labels_use_full_keys_when_short_ones_clash);
+	tcase_add_test(tc, test_error_bad_sweep_syntax);
+	tcase_add_test(tc, test_error_too_many_runs);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("overrides");
+	tcase_add_test(tc, test_set_overrides_a_key_of_each_section_kind);
+	tcase_add_test(tc, test_set_with_a_sweep_keeps_file_order);
+	tcase_add_test(tc, test_set_of_unknown_key_or_section_is_an_error);
+	tcase_add_test(tc, test_set_can_supply_a_required_key);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("seeds");
+	tcase_add_test(tc,
+	    test_seed_same_across_points_differs_across_repetitions);
+	tcase_add_test(tc, test_seed_override_changes_every_run);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("files");
+	tcase_add_test(tc, test_load_fixture_file);
+	tcase_add_test(tc, test_load_bad_fixture_names_file_and_line);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(scenario_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
