@@ -52,4 +52,24 @@ int	tcp_usr_close(struct tcpcb *tp);
 /* Abortive close: RST; the application is detached. */
 int	tcp_usr_abort(struct tcpcb *tp);
 
+/* The listening tcpcb bound exactly to (laddr, lport), or NULL. */
+struct tcpcb *tcp_usr_listener(struct host *h, uint32_t laddr,
+	    uint16_t lport);
+
+/*
+ * Upcall rules.  Upcalls are made after the segment that caused them was
+ * processed; from inside connected, accepted, received and peer_closed the
+ * application may call tcp_usr_send() and tcp_usr_close() on the same
+ * connection (whatever it sends leaves with the pending ACK), but not
+ * tcp_usr_abort().  After `failed` returns, tp is gone.  Closing a
+ * listener (tcp_usr_close on it) closes connections that complete their
+ * handshake afterwards.
+ *
+ * Errors: tcp_usr_send returns EPIPE after close, ENOTCONN when the
+ * connection is closing; tcp_usr_connect and tcp_usr_listen ENOBUFS when
+ * out of memory, tcp_usr_listen EADDRINUSE for a taken port.  A connect
+ * failing with EADDRNOTAVAIL or EADDRINUSE counts conn_attempted and
+ * conn_failed_addrnotavail and sets first_addrnotavail (TCP-17).
+ */
+
 #endif /* TWSIM_TCP_USRREQ_H */

@@ -189,4 +189,51 @@ void		 tcp_subr_destroy(struct host *h);
 void		 tcp_input(struct host *h, const struct tcp_segment *seg);
 /* (further prototypes added here) */
 
+/*
+ * Segment size.  Payload is a byte count, so a segment of MSS bytes costs
+ * one event whatever its size; 1460 keeps segment counts realistic
+ * (TCP-6).
+ */
+#define TCP_MSS			1460
+#define TCP_MAXRXTSHIFT		12		/* retransmissions before drop */
+#define TCPTV_MIN		(30 * SIM_MSEC)	/* tcp_rexmit_min */
+#define TCPTV_REXMTMAX		(64 * SIM_SEC)	/* RTO ceiling */
+#define TCPTV_FINWAIT2_TIMEOUT	(60 * SIM_SEC)	/* tcp_finwait2_timeout */
+
+/* Backoff multipliers of the RTO (tcp_timer.c). */
+extern const int tcp_syn_backoff[TCP_MAXRXTSHIFT + 1];
+extern const int tcp_backoff[TCP_MAXRXTSHIFT + 1];
+
+/*
+ * tcp_output: send what tp's state and queue call for -- the SYN or
+ * SYN-ACK, data up to the peer's window in segments of at most TCP_MSS,
+ * the FIN once the queue is empty, or a pending ACK (TF_ACKNOW).
+ * Returns the number of segments sent.
+ */
+int		 tcp_output(struct tcpcb *tp);
+/*
+ * Answer a segment that no connection takes with a RST (tcp_input's
+ * dropwithreset): never to a RST; seq = its ack when it carries an ACK,
+ * else RST|ACK acknowledging it.  Counts rst_sent and segs_sent.
+ */
+void		 tcp_respond_rst(struct host *h, const struct tcp_segment *seg);
+/*
+ * A listener is closing: its half-open connections (SYN_RECEIVED, not
+ * yet accepted) forget it and are closed when their handshake completes.
+ */
+void		 tcp_listen_orphan(struct tcpcb *ltp);
+/* Move tp to state s, keeping the `established` gauge. */
+void		 tcp_state_change(struct tcpcb *tp, enum tcp_state s);
+
+/* tcp_timer.c: the three per-connection timers (sim events on tp). */
+void		 tcp_timer_rexmt_start(struct tcpcb *tp);	/* t_rxtcur */
+void		 tcp_timer_rexmt_stop(struct tcpcb *tp);
+void		 tcp_timer_keep_start(struct tcpcb *tp);	/* keepinit */
+void		 tcp_timer_keep_stop(struct tcpcb *tp);
+void		 tcp_timer_2msl_start(struct tcpcb *tp);	/* FIN_WAIT_2 */
+/* An RTT sample (Jacobson/Karels, RFC 6298): sets t_rxtcur. */
+void		 tcp_xmit_timer(struct tcpcb *tp, sim_time_t rtt);
+/* The current RTO before backoff: rto_initial until the first sample. */
+sim_time_t	 tcp_rexmtval(const struct tcpcb *tp);
+
 #endif /* TWSIM_TCP_VAR_H */

@@ -1,0 +1,538 @@
+/*
+ * tcp_input.c -- segment arrival: demultiplexing and the TCP state machine
+ * (FreeBSD's netinet/tcp_input.c of the tcp_timewait.c era, tcp_input()
+ * and tcp_do_segment(), reduced to what the model needs).
+ *
+ * The order of the checks is the kernel's, because it decides what an old
+ * duplicate can do to a connection: demultiplex (a TIME_WAIT pcb goes to
+ * tcp_twcheck); SYN_SENT; then RST, PAWS, trimming to the window, the
+ * timestamp update, an in-window SYN, the ACK, data and FIN.  Rules carry
+ * IDs TCP-n and HAZ-n (docs/RULES.md).
+ *
+ * Application upcalls (connected, accepted, received, peer_closed) are
+ * made once the segment has been processed, so the application always
+ * sees a consistent tcpcb; what it sends from the upcall goes out in the
+ * same segment as the ACK (TCP-5).  A failed upcall is made by tcp_drop()
+ * or, for a received RST, just before the connection closes.
+ *
+ * Hazards (HAZ-n): every segment carries the sending incarnation's
+ * conn_id, and a tcpcb records its peer's (peer_conn_id) from the SYN or
+ * SYN-ACK.  A segment from another incarnation that this code acts on
+ * is counted in h->stat.hazards.  Protocol decisions never read conn_id.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stddef.h>
+
+#include "models/host.h"
+#include "models/in_pcb.h"
+#include "models/segment.h"
+#include "models/tcp_timewait.h"
+#include "models/tcp_usrreq.h"
+#include "models/tcp_var.h"
+
+/* Received a FIN already: CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT. */
+#define TCPS_HAVERCVDFIN(s) \
+	((s) == TCPS_CLOSE_WAIT || (s) == TCPS_CLOSING || \
+	(s) == TCPS_LAST_ACK || (s) == TCPS_TIME_WAIT)
+
+/* HAZ-5: a segment from an incarnation other than the peer we know. */
+static int
+tcp_seg_is_old(const struct tcpcb *tp, const struct tcp_segment *seg)
+{
+
+	return (seg->conn_id != 0 && tp->peer_conn_id != 0 &&
+	    seg->conn_id != tp->peer_conn_id);
+}
+
+/*
+ * A RST closed the connection (or an old one did: HAZ-3): tell the
+ * application, then free everything.  No RST goes back.
+ */
+static void
+tcp_reset_close(struct tcpcb *tp, int error)
+{
+	const struct tcp_app_ops *app = tp->t_app;
+
+	if (app != NULL && (tp->t_flags & TF_APPCLOSED) == 0 && error != 0) {
+		tp->t_app = NULL;
+		if (app->failed != NULL)
+			app->failed(tp->t_app_arg, tp, error);
+	}
+	(void)tcp_close(tp);
+}
+
+/*
+ * TCP-11: a SYN for a listener opens a new connection in SYN_RECEIVED
+ * with the 4-tuple of the segment and answers with a SYN-ACK.  Until the
+ * handshake completes the connection has no application: t_app is NULL
+ * and t_app_arg points at the listener's tcpcb, whose application is told
+ * (accepted) on the ACK.
+ */
+static void
+tcp_input_listen(struct host *h, struct tcpcb *ltp,
+    const struct tcp_segment *seg)
+{
+	struct inpcbinfo *pi = &h->pcbinfo;
+	struct inpcb *inp;
+	struct tcpcb *tp;
+
+	if (seg->flags & TH_RST)
+		return;
+	if (seg->flags & TH_ACK) {
+		/* RFC 793: an ACK to a listener is answered with RST. */
+		tcp_respond_rst(h, seg);
+		return;
+	}
+	if ((seg->flags & TH_SYN) == 0)
+		return;
+	inp = in_pcballoc(pi);
+	if (inp == NULL)
+		return;
+	if (in_pcbconnect(pi, inp, seg->daddr, seg->dport, seg->saddr,
+	    seg->sport) != 0) {
+		in_pcbfree(pi, inp);
+		return;
+	}
+	tp = tcp_newtcpcb(h, inp);
+	if (tp == NULL) {
+		in_pcbfree(pi, inp);
+		return;
+	}
+	tp->t_app = NULL;
+	tp->t_app_arg = ltp;
+	tp->t_state = TCPS_SYN_RECEIVED;
+	tp->irs = seg->seq;
+	tp->rcv_nxt = seg->seq + 1;
+	tp->rcv_adv = tp->rcv_nxt + tp->rcv_wnd;
+	tp->peer_conn_id = seg->conn_id;
+	tp->iss = tcp_new_isn(h, seg->daddr, seg->dport, seg->saddr,
+	    seg->sport);
+	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
+	tp->snd_wnd = seg->win;
+	/* TCP-10: timestamps only when both sides ask (RFC 7323 3.2). */
+	if ((tp->t_flags & TF_REQ_TSTMP) && (seg->opt_flags & TOF_TS)) {
+		tp->t_flags |= TF_RCVD_TSTMP;
+		tp->ts_recent = seg->tsval;
+	} else
+		tp->t_flags &= ~TF_REQ_TSTMP;
+	tcp_timer_keep_start(tp);
+	(void)tcp_output(tp);
+}
+
+/* Listener close: its half-open children lose the back pointer. */
+struct orphan_arg {
+	struct tcpcb	*ltp;
+};
+
+static void
+tcp_orphan_one(struct inpcb *inp, void *arg)
+{
+	struct orphan_arg *oa = arg;
+	struct tcpcb *tp;
+
+	if (inp->inp_flags & INP_TIMEWAIT)
+		return;
+	tp = inp->inp_ppcb;
+	if (tp != NULL && tp->t_state == TCPS_SYN_RECEIVED &&
+	    tp->t_app == NULL && tp->t_app_arg == oa->ltp)
+		tp->t_app_arg = NULL;
+}
+
+void
+tcp_listen_orphan(struct tcpcb *ltp)
+{
+	struct orphan_arg oa;
+
+	oa.ltp = ltp;
+	in_pcb_foreach(&ltp->t_host->pcbinfo, tcp_orphan_one, &oa);
+}
+
+/* The RTT sample of an ACK that echoes one of our timestamps (TCP-9). */
+static void
+tcp_rtt_from_ts(struct tcpcb *tp, const struct tcp_segment *seg)
+{
+	struct host *h = tp->t_host;
+	uint32_t ticks;
+
+	if ((seg->opt_flags & TOF_TS) == 0 || seg->tsecr == 0 ||
+	    (tp->t_flags & TF_RCVD_TSTMP) == 0)
+		return;
+	ticks = tcp_ts_getticks(h) - (seg->tsecr - tp->ts_offset) + 1;
+	if ((int32_t)ticks <= 0)
+		return;
+	tcp_xmit_timer(tp, sim_time_from_ticks(ticks, h->tun.hz));
+}
+
+static void
+tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
+{
+	struct host *h = tp->t_host;
+	const struct tcp_app_ops *app;
+	struct tcpcb *ltp;
+	uint8_t thflags = seg->flags;
+	tcp_seq th_seq = seg->seq;
+	uint32_t tlen = seg->len, delivered = 0;
+	int32_t todrop;
+	int has_ts, old, hazard = 0, ourfinisacked;
+	int up_connected = 0, up_accepted = 0, up_peerclosed = 0;
+
+	old = tcp_seg_is_old(tp, seg);
+	has_ts = (seg->opt_flags & TOF_TS) &&
+	    (tp->t_flags & (TF_REQ_TSTMP | TF_RCVD_TSTMP)) ==
+	    (TF_REQ_TSTMP | TF_RCVD_TSTMP);
+
+	if (tp->t_state == TCPS_SYN_SENT) {
+		/* TCP-1: the ACK of a SYN-ACK must cover exactly our SYN. */
+		if ((thflags & TH_ACK) && (SEQ_LEQ(seg->ack, tp->iss) ||
+		    SEQ_GT(seg->ack, tp->snd_max))) {
+			tcp_respond_rst(h, seg);
+			return;
+		}
+		/* TCP-4: RST|ACK to our SYN: refused. */
+		if (thflags & TH_RST) {
+			if (thflags & TH_ACK) {
+				h->stat.conn_failed_reset++;
+				(void)tcp_drop(tp, ECONNREFUSED);
+			}
+			return;
+		}
+		if ((thflags & TH_SYN) == 0)
+			return;
+		tp->irs = th_seq;
+		tp->rcv_nxt = th_seq + 1;
+		tp->rcv_adv = tp->rcv_nxt + tp->rcv_wnd;
+		tp->peer_conn_id = seg->conn_id;
+		tp->snd_wnd = seg->win;
+		if ((tp->t_flags & TF_REQ_TSTMP) && (seg->opt_flags & TOF_TS)) {
+			tp->t_flags |= TF_RCVD_TSTMP;
+			tp->ts_recent = seg->tsval;
+		} else
+			tp->t_flags &= ~TF_REQ_TSTMP;
+		tp->t_flags |= TF_ACKNOW;
+		if (thflags & TH_ACK) {
+			tp->snd_una = seg->ack;
+			if (SEQ_LT(tp->snd_nxt, tp->snd_una))
+				tp->snd_nxt = tp->snd_una;
+			tcp_timer_rexmt_stop(tp);
+			tcp_timer_keep_stop(tp);
+			tp->t_rxtshift = 0;
+			tp->t_rxtcur = tcp_rexmtval(tp);
+			if ((seg->opt_flags & TOF_TS) &&
+			    (tp->t_flags & TF_RCVD_TSTMP))
+				tcp_rtt_from_ts(tp, seg);
+			tcp_state_change(tp, TCPS_ESTABLISHED);
+			h->stat.conn_established++;
+			up_connected = 1;
+		} else {
+			/* Simultaneous open (RFC 793): send SYN-ACK. */
+			tp->t_state = TCPS_SYN_RECEIVED;
+			tp->snd_nxt = tp->snd_una;
+			tcp_timer_rexmt_stop(tp);
+		}
+		goto upcalls;
+	}
+
+	/*
+	 * TCP-4: a RST in the window closes the connection (FreeBSD of this
+	 * era: rcv_nxt <= seq < rcv_nxt + rcv_wnd).  HAZ-3 when it is old.
+	 */
+	if (thflags & TH_RST) {
+		int error = 0;
+
+		if (!(SEQ_GEQ(th_seq, tp->rcv_nxt) &&
+		    SEQ_LT(th_seq, tp->rcv_nxt + tp->rcv_wnd)))
+			return;
+		if (old)
+			h->stat.hazards++;
+		switch (tp->t_state) {
+		case TCPS_SYN_RECEIVED:
+			error = ECONNREFUSED;
+			break;
+		case TCPS_ESTABLISHED:
+		case TCPS_FIN_WAIT_1:
+		case TCPS_FIN_WAIT_2:
+		case TCPS_CLOSE_WAIT:
+			error = ECONNRESET;
+			break;
+		default:	/* CLOSING, LAST_ACK: just close */
+			break;
+		}
+		if (error != 0)
+			h->stat.conn_failed_reset++;
+		tcp_reset_close(tp, error);
+		return;
+	}
+
+	/* TCP-10: PAWS (RFC 7323 5.3): an old timestamp is not accepted. */
+	if (has_ts && tp->ts_recent != 0 &&
+	    TSTMP_LT(seg->tsval, tp->ts_recent)) {
+		tp->t_flags |= TF_ACKNOW;
+		goto dropafterack;
+	}
+
+	/* The peer resends its SYN: our SYN-ACK was lost; send it again. */
+	if (tp->t_state == TCPS_SYN_RECEIVED && (thflags & TH_SYN) &&
+	    th_seq == tp->irs) {
+		tp->snd_nxt = tp->snd_una;
+		(void)tcp_output(tp);
+		return;
+	}
+
+	/* A segment before the SYN we answered is not for us. */
+	if (tp->t_state == TCPS_SYN_RECEIVED && SEQ_LT(th_seq, tp->irs)) {
+		tcp_respond_rst(h, seg);
+		return;
+	}
+
+	/* TCP-3: trim what was already received (duplicates are acked). */
+	todrop = (int32_t)(tp->rcv_nxt - th_seq);
+	if (todrop > 0) {
+		if (thflags & TH_SYN) {
+			thflags &= ~TH_SYN;
+			th_seq++;
+			todrop--;
+		}
+		if (todrop > (int32_t)tlen ||
+		    (todrop == (int32_t)tlen && (thflags & TH_FIN) == 0)) {
+			/* A complete duplicate: ack it, act on nothing. */
+			thflags &= ~TH_FIN;
+			tp->t_flags |= TF_ACKNOW;
+			todrop = (int32_t)tlen;
+		}
+		th_seq += (uint32_t)todrop;
+		tlen -= (uint32_t)todrop;
+	}
+
+	/*
+	 * TCP-13: new data after the application closed resets the peer
+	 * (tcps_rcvafterclose).  HAZ-1 when the data is old.
+	 */
+	if ((tp->t_flags & TF_APPCLOSED) && tp->t_state > TCPS_CLOSE_WAIT &&
+	    tlen > 0) {
+		if (old)
+			h->stat.hazards++;
+		(void)tcp_close(tp);
+		tcp_respond_rst(h, seg);
+		return;
+	}
+
+	/* Data beyond the window is dropped (and acked). */
+	todrop = (int32_t)((th_seq + tlen) - (tp->rcv_nxt + tp->rcv_wnd));
+	if (todrop > 0) {
+		if (todrop >= (int32_t)tlen) {
+			if (!(tp->rcv_wnd == 0 && th_seq == tp->rcv_nxt))
+				goto dropafterack;
+			tp->t_flags |= TF_ACKNOW;
+		}
+		tlen -= (uint32_t)todrop > tlen ? tlen : (uint32_t)todrop;
+		thflags &= ~(TH_PUSH | TH_FIN);
+	}
+
+	/* RFC 7323 4.3: remember the timestamp of the segment we ack. */
+	if (has_ts && SEQ_LEQ(th_seq, tp->rcv_nxt) &&
+	    SEQ_LEQ(tp->rcv_nxt, th_seq + tlen +
+	    ((thflags & (TH_SYN | TH_FIN)) != 0)))
+		tp->ts_recent = seg->tsval;
+
+	/*
+	 * TCP-12: a SYN in the window is an error: RST and drop (FreeBSD
+	 * before RFC 5961).  HAZ-4 when it is old.
+	 */
+	if (thflags & TH_SYN) {
+		if (old)
+			h->stat.hazards++;
+		h->stat.conn_failed_reset++;
+		(void)tcp_drop(tp, ECONNRESET);
+		return;
+	}
+
+	if ((thflags & TH_ACK) == 0) {
+		if (tp->t_flags & TF_ACKNOW)
+			goto dropafterack;
+		return;
+	}
+
+	/* ACK processing. */
+	if (tp->t_state == TCPS_SYN_RECEIVED) {
+		/* TCP-1: the third segment of the handshake. */
+		if (SEQ_LEQ(seg->ack, tp->snd_una) ||
+		    SEQ_GT(seg->ack, tp->snd_max)) {
+			tcp_respond_rst(h, seg);
+			return;
+		}
+		tcp_timer_keep_stop(tp);
+		if (tp->t_app == NULL) {
+			h->stat.accepts++;
+			up_accepted = 1;
+		} else {
+			h->stat.conn_established++;
+			up_connected = 1;
+		}
+		tcp_state_change(tp, TCPS_ESTABLISHED);
+	}
+	if (SEQ_GT(seg->ack, tp->snd_max)) {
+		tp->t_flags |= TF_ACKNOW;
+		goto dropafterack;
+	}
+	if (SEQ_GT(seg->ack, tp->snd_una)) {
+		/* TCP-2: new data acknowledged. */
+		tcp_rtt_from_ts(tp, seg);
+		tp->t_rxtshift = 0;
+		tp->t_rxtcur = tcp_rexmtval(tp);
+		ourfinisacked = (tp->t_flags & TF_SENTFIN) &&
+		    seg->ack == tp->snd_max;
+		tp->snd_una = seg->ack;
+		if (SEQ_LT(tp->snd_nxt, tp->snd_una))
+			tp->snd_nxt = tp->snd_una;
+		if (tp->snd_una == tp->snd_max)
+			tcp_timer_rexmt_stop(tp);
+		else
+			tcp_timer_rexmt_start(tp);
+		if (ourfinisacked) {
+			switch (tp->t_state) {
+			case TCPS_FIN_WAIT_1:
+				/* TCP-14: do not wait for ever for the FIN. */
+				tp->t_state = TCPS_FIN_WAIT_2;
+				tcp_timer_2msl_start(tp);
+				break;
+			case TCPS_CLOSING:
+				/* TCP-15: into TIME_WAIT (tcp_twstart). */
+				tp->t_state = TCPS_TIME_WAIT;
+				tcp_twstart(tp);
+				return;
+			case TCPS_LAST_ACK:
+				/* TCP-16: the passive closer is done. */
+				(void)tcp_close(tp);
+				return;
+			default:
+				break;
+			}
+		}
+	}
+	tp->snd_wnd = seg->win;
+
+	/* TCP-2: in-order data goes to the application. */
+	if (tlen > 0 && !TCPS_HAVERCVDFIN(tp->t_state)) {
+		if (th_seq == tp->rcv_nxt) {
+			tp->rcv_nxt += tlen;
+			delivered = tlen;
+			if (old)
+				hazard = 1;		/* HAZ-1 */
+		} else {
+			/* TCP-3: no reassembly queue; the peer resends. */
+			thflags &= ~TH_FIN;
+		}
+		tp->t_flags |= TF_ACKNOW;
+	}
+
+	/* TCP-15/16: the peer's FIN, once everything before it arrived. */
+	if ((thflags & TH_FIN) && th_seq + tlen != tp->rcv_nxt) {
+		thflags &= ~TH_FIN;		/* out of order */
+		tp->t_flags |= TF_ACKNOW;
+	}
+	if (thflags & TH_FIN) {
+		if (!TCPS_HAVERCVDFIN(tp->t_state)) {
+			tp->rcv_nxt++;
+			up_peerclosed = 1;
+			if (old)
+				hazard = 1;		/* HAZ-2 */
+		}
+		tp->t_flags |= TF_ACKNOW;
+		switch (tp->t_state) {
+		case TCPS_SYN_RECEIVED:
+		case TCPS_ESTABLISHED:
+			tcp_state_change(tp, TCPS_CLOSE_WAIT);
+			break;
+		case TCPS_FIN_WAIT_1:
+			tp->t_state = TCPS_CLOSING;
+			break;
+		case TCPS_FIN_WAIT_2:
+			/* TW-10: TF_ACKNOW is set, the entry sends the ACK. */
+			if (hazard)
+				h->stat.hazards++;
+			tp->t_state = TCPS_TIME_WAIT;
+			tcp_twstart(tp);
+			return;
+		default:
+			break;
+		}
+	}
+	if (hazard)
+		h->stat.hazards++;
+
+upcalls:
+	/* TCP-11: the listener's application takes the new connection. */
+	if (up_accepted) {
+		ltp = tp->t_app_arg;
+		tp->t_app_arg = NULL;
+		if (ltp != NULL && ltp->t_app != NULL &&
+		    ltp->t_app->accepted != NULL) {
+			tp->t_app = ltp->t_app;
+			ltp->t_app->accepted(ltp->t_app_arg, tp,
+			    &tp->t_app_arg);
+		} else {
+			/* Nobody to accept it: close at once. */
+			tp->t_app = NULL;
+			(void)tcp_usr_close(tp);
+			up_peerclosed = 0;
+			delivered = 0;
+		}
+	}
+	app = tp->t_app;
+	if (up_connected && app != NULL && app->connected != NULL)
+		app->connected(tp->t_app_arg, tp);
+	app = tp->t_app;
+	if (delivered > 0 && app != NULL && app->received != NULL)
+		app->received(tp->t_app_arg, tp, delivered);
+	app = tp->t_app;
+	if (up_peerclosed && app != NULL && app->peer_closed != NULL)
+		app->peer_closed(tp->t_app_arg, tp);
+	(void)tcp_output(tp);
+	return;
+
+dropafterack:
+	if (thflags & TH_RST)
+		return;
+	tp->t_flags |= TF_ACKNOW;
+	(void)tcp_output(tp);
+}
+
+void
+tcp_input(struct host *h, const struct tcp_segment *seg)
+{
+	struct inpcb *inp;
+	struct tcpcb *tp;
+	int again = 0;
+
+	h->stat.segs_rcvd++;
+findpcb:
+	inp = in_pcblookup(&h->pcbinfo, seg->saddr, seg->sport, seg->daddr,
+	    seg->dport, 1);
+	if (inp == NULL) {
+		/* TCP-4: nobody listens: RST (drops_noport for a SYN). */
+		if ((seg->flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN)
+			h->stat.drops_noport++;
+		tcp_respond_rst(h, seg);
+		return;
+	}
+	if (inp->inp_flags & INP_TIMEWAIT) {
+		/* TW-14..TW-19; TW-16: a reopening SYN finds the listener. */
+		if (tcp_twcheck(inp, seg) && !again) {
+			again = 1;
+			goto findpcb;
+		}
+		return;
+	}
+	tp = inp->inp_ppcb;
+	if (tp == NULL) {
+		tcp_respond_rst(h, seg);
+		return;
+	}
+	if (tp->t_state == TCPS_LISTEN) {
+		tcp_input_listen(h, tp, seg);
+		return;
+	}
+	tcp_do_segment(tp, seg);
+}

@@ -1,0 +1,180 @@
+/*
+ * tcp_timer.c -- the per-connection timers (FreeBSD's netinet/tcp_timer.c):
+ * retransmission, connection establishment (keepinit) and FIN_WAIT_2.
+ * TIME_WAIT has no per-connection timer: its entries wait on the 2MSL
+ * queue that the host's slow timer scans (tcp_timewait.c).
+ *
+ * Each timer is one simulator event whose handle lives in the tcpcb
+ * (t_rexmt, t_keep, t_2msl); tcp_discardcb() cancels them, so a timer
+ * never fires on a freed tcpcb.
+ *
+ * The RTO follows Jacobson/Karels as RFC 6298 states it, from timestamp
+ * RTT samples (TCP-9), floored at 30 ms (FreeBSD's tcp_rexmit_min) and
+ * capped at 64 s; FreeBSD's 200 ms tcp_rexmit_slop is not modelled.
+ */
+#include "config.h"
+
+#include <errno.h>
+
+#include "models/host.h"
+#include "models/tcp_var.h"
+
+/* tcp_timer.c's tables. */
+const int tcp_syn_backoff[TCP_MAXRXTSHIFT + 1] =
+    { 1, 1, 1, 1, 1, 2, 4, 8, 16, 32, 64, 64, 64 };
+const int tcp_backoff[TCP_MAXRXTSHIFT + 1] =
+    { 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 512, 512, 512 };
+
+static sim_time_t
+tcp_rangeset(sim_time_t v)
+{
+
+	if (v < TCPTV_MIN)
+		return (TCPTV_MIN);
+	if (v > TCPTV_REXMTMAX)
+		return (TCPTV_REXMTMAX);
+	return (v);
+}
+
+sim_time_t
+tcp_rexmtval(const struct tcpcb *tp)
+{
+
+	if (tp->t_srtt == 0)
+		return (tp->t_host->tun.rto_initial);
+	return (tcp_rangeset(tp->t_srtt + 4 * tp->t_rttvar));
+}
+
+void
+tcp_xmit_timer(struct tcpcb *tp, sim_time_t rtt)
+{
+	sim_time_t delta;
+
+	if (rtt <= 0)
+		rtt = 1;
+	if (tp->t_srtt == 0) {
+		/* RFC 6298 2.2: the first measurement. */
+		tp->t_srtt = rtt;
+		tp->t_rttvar = rtt / 2;
+	} else {
+		/* 2.3: beta 1/4, alpha 1/8. */
+		delta = rtt - tp->t_srtt;
+		tp->t_rttvar += ((delta < 0 ? -delta : delta) -
+		    tp->t_rttvar) / 4;
+		tp->t_srtt += delta / 8;
+		if (tp->t_srtt <= 0)
+			tp->t_srtt = 1;
+	}
+	tp->t_rxtshift = 0;
+	tp->t_rxtcur = tcp_rexmtval(tp);
+}
+
+/*
+ * TCP-7, TCP-8: the retransmit timer.  SYN and SYN-ACK back off by
+ * tcp_syn_backoff, anything else by tcp_backoff; after TCP_MAXRXTSHIFT
+ * retransmissions the connection is dropped with ETIMEDOUT.
+ */
+static void
+tcp_timer_rexmt(struct sim *sim, void *arg)
+{
+	struct tcpcb *tp = arg;
+	struct host *h = tp->t_host;
+	sim_time_t rexmt;
+
+	tp->t_rexmt = SIM_EVENT_NONE;
+	if (++tp->t_rxtshift > TCP_MAXRXTSHIFT) {
+		tp->t_rxtshift = TCP_MAXRXTSHIFT;
+		h->stat.conn_failed_timeout++;
+		(void)tcp_drop(tp, ETIMEDOUT);
+		return;
+	}
+	if (tp->t_state == TCPS_SYN_SENT || tp->t_state == TCPS_SYN_RECEIVED)
+		rexmt = tcp_rexmtval(tp) * tcp_syn_backoff[tp->t_rxtshift];
+	else
+		rexmt = tcp_rexmtval(tp) * tcp_backoff[tp->t_rxtshift];
+	tp->t_rxtcur = tcp_rangeset(rexmt);
+	/* Go back N: resend from the oldest unacknowledged byte. */
+	tp->snd_nxt = tp->snd_una;
+	(void)tcp_output(tp);
+	(void)sim;
+}
+
+void
+tcp_timer_rexmt_start(struct tcpcb *tp)
+{
+	struct sim *sim = tp->t_host->sim;
+
+	if (tp->t_rexmt != SIM_EVENT_NONE)
+		(void)sim_cancel(sim, tp->t_rexmt);
+	tp->t_rexmt = SIM_EVENT_NONE;
+	(void)sim_after(sim, tp->t_rxtcur, tcp_timer_rexmt, tp, &tp->t_rexmt);
+}
+
+void
+tcp_timer_rexmt_stop(struct tcpcb *tp)
+{
+
+	if (tp->t_rexmt != SIM_EVENT_NONE)
+		(void)sim_cancel(tp->t_host->sim, tp->t_rexmt);
+	tp->t_rexmt = SIM_EVENT_NONE;
+}
+
+/* TCP-7: net.inet.tcp.keepinit bounds the whole handshake. */
+static void
+tcp_timer_keep(struct sim *sim, void *arg)
+{
+	struct tcpcb *tp = arg;
+
+	tp->t_keep = SIM_EVENT_NONE;
+	if (tp->t_state < TCPS_ESTABLISHED) {
+		tp->t_host->stat.conn_failed_timeout++;
+		(void)tcp_drop(tp, ETIMEDOUT);
+	}
+	(void)sim;
+}
+
+void
+tcp_timer_keep_start(struct tcpcb *tp)
+{
+	struct sim *sim = tp->t_host->sim;
+
+	tcp_timer_keep_stop(tp);
+	(void)sim_after(sim, tp->t_host->tun.keepinit, tcp_timer_keep, tp,
+	    &tp->t_keep);
+}
+
+void
+tcp_timer_keep_stop(struct tcpcb *tp)
+{
+
+	if (tp->t_keep != SIM_EVENT_NONE)
+		(void)sim_cancel(tp->t_host->sim, tp->t_keep);
+	tp->t_keep = SIM_EVENT_NONE;
+}
+
+/*
+ * TCP-14: FIN_WAIT_2 after the application closed does not wait for ever
+ * for the peer's FIN (tcp_finwait2_timeout): the connection is closed.
+ */
+static void
+tcp_timer_2msl(struct sim *sim, void *arg)
+{
+	struct tcpcb *tp = arg;
+
+	tp->t_2msl = SIM_EVENT_NONE;
+	if (tp->t_state == TCPS_FIN_WAIT_2)
+		(void)tcp_close(tp);
+	(void)sim;
+}
+
+void
+tcp_timer_2msl_start(struct tcpcb *tp)
+{
+	struct sim *sim = tp->t_host->sim;
+
+	if (tp->t_2msl != SIM_EVENT_NONE)
+		(void)sim_cancel(sim, tp->t_2msl);
+	tp->t_2msl = SIM_EVENT_NONE;
+	(void)sim_after(sim, TCPTV_FINWAIT2_TIMEOUT, tcp_timer_2msl, tp,
+	    &tp->t_2msl);
+}

@@ -1,0 +1,177 @@
+/*
+ * tcp_usrreq.c -- the socket-level requests (FreeBSD's netinet/
+ * tcp_usrreq.c): connect, listen, send, close and abort, turned into pcb
+ * and tcpcb operations.  Applications (workload.c, tests) use only this
+ * interface and the upcalls of struct tcp_app_ops.
+ *
+ * Closing follows tcp_usrclosed(): the state moves at once (ESTABLISHED ->
+ * FIN_WAIT_1, CLOSE_WAIT -> LAST_ACK) and tcp_output() sends the FIN once
+ * the queued data is out.  The application is detached on close; the
+ * protocol finishes alone.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stddef.h>
+
+#include "models/host.h"
+#include "models/in_pcb.h"
+#include "models/tcp_usrreq.h"
+#include "models/tcp_var.h"
+
+int
+tcp_usr_connect(struct host *h, uint32_t laddr, uint16_t lport,
+    uint32_t faddr, uint16_t fport, const struct tcp_app_ops *ops,
+    void *arg, struct tcpcb **tpp)
+{
+	struct inpcbinfo *pi = &h->pcbinfo;
+	struct inpcb *inp;
+	struct tcpcb *tp;
+	int error;
+
+	*tpp = NULL;
+	h->stat.conn_attempted++;
+	if (laddr == INADDR_ANY_HOST && h->naddrs > 0)
+		laddr = h->addrs[0];
+	inp = in_pcballoc(pi);
+	if (inp == NULL)
+		return (ENOBUFS);
+	error = in_pcbconnect(pi, inp, laddr, lport, faddr, fport);
+	if (error != 0) {
+		in_pcbfree(pi, inp);
+		/* TCP-17: no port (or the fixed 4-tuple is busy). */
+		if (error == EADDRNOTAVAIL || error == EADDRINUSE) {
+			h->stat.conn_failed_addrnotavail++;
+			if (h->stat.first_addrnotavail < 0)
+				h->stat.first_addrnotavail = sim_now(h->sim);
+		}
+		return (error);
+	}
+	tp = tcp_newtcpcb(h, inp);
+	if (tp == NULL) {
+		in_pcbfree(pi, inp);
+		return (ENOBUFS);
+	}
+	tp->t_app = ops;
+	tp->t_app_arg = arg;
+	tp->t_connect_start = sim_now(h->sim);
+	tp->iss = tcp_new_isn(h, inp->inp_laddr, inp->inp_lport, faddr,
+	    fport);
+	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
+	tp->t_state = TCPS_SYN_SENT;
+	tcp_timer_keep_start(tp);
+	*tpp = tp;
+	(void)tcp_output(tp);
+	return (0);
+}
+
+int
+tcp_usr_listen(struct host *h, uint32_t laddr, uint16_t lport,
+    const struct tcp_app_ops *ops, void *arg)
+{
+	struct inpcbinfo *pi = &h->pcbinfo;
+	struct inpcb *inp;
+	struct tcpcb *tp;
+	int error;
+
+	inp = in_pcballoc(pi);
+	if (inp == NULL)
+		return (ENOBUFS);
+	error = in_pcbbind(pi, inp, laddr, lport);
+	if (error != 0) {
+		in_pcbfree(pi, inp);
+		return (error);
+	}
+	tp = tcp_newtcpcb(h, inp);
+	if (tp == NULL) {
+		in_pcbfree(pi, inp);
+		return (ENOBUFS);
+	}
+	inp->inp_flags |= INP_LISTEN;
+	tp->t_state = TCPS_LISTEN;
+	tp->t_app = ops;
+	tp->t_app_arg = arg;
+	return (0);
+}
+
+struct tcpcb *
+tcp_usr_listener(struct host *h, uint32_t laddr, uint16_t lport)
+{
+	struct inpcb *inp;
+	struct tcpcb *tp;
+
+	inp = in_pcblookup(&h->pcbinfo, 0, 0, laddr, lport, 0);
+	if (inp == NULL || (inp->inp_flags & INP_TIMEWAIT))
+		return (NULL);
+	tp = inp->inp_ppcb;
+	if (tp == NULL || tp->t_state != TCPS_LISTEN)
+		return (NULL);
+	return (tp);
+}
+
+int
+tcp_usr_send(struct tcpcb *tp, uint32_t bytes)
+{
+
+	if (tp->t_flags & TF_APPCLOSED)
+		return (EPIPE);
+	switch (tp->t_state) {
+	case TCPS_SYN_SENT:
+	case TCPS_SYN_RECEIVED:
+		/* Sent once the handshake completes. */
+		tp->snd_queued += bytes;
+		return (0);
+	case TCPS_ESTABLISHED:
+	case TCPS_CLOSE_WAIT:
+		tp->snd_queued += bytes;
+		(void)tcp_output(tp);
+		return (0);
+	default:
+		return (ENOTCONN);
+	}
+}
+
+int
+tcp_usr_close(struct tcpcb *tp)
+{
+
+	tp->t_app = NULL;
+	tp->t_app_arg = NULL;
+	tp->t_flags |= TF_APPCLOSED;
+	switch (tp->t_state) {
+	case TCPS_LISTEN:
+		tcp_listen_orphan(tp);
+		/* FALLTHROUGH */
+	case TCPS_CLOSED:
+	case TCPS_SYN_SENT:
+		(void)tcp_close(tp);
+		return (0);
+	case TCPS_SYN_RECEIVED:
+	case TCPS_ESTABLISHED:
+		tp->t_flags |= TF_NEEDFIN;
+		tcp_state_change(tp, TCPS_FIN_WAIT_1);
+		break;
+	case TCPS_CLOSE_WAIT:
+		tp->t_flags |= TF_NEEDFIN;
+		tp->t_state = TCPS_LAST_ACK;
+		break;
+	default:
+		/* Already closing. */
+		return (0);
+	}
+	(void)tcp_output(tp);
+	return (0);
+}
+
+int
+tcp_usr_abort(struct tcpcb *tp)
+{
+
+	tp->t_app = NULL;
+	tp->t_app_arg = NULL;
+	tp->t_flags |= TF_APPCLOSED;
+	if (tp->t_state == TCPS_LISTEN)
+		tcp_listen_orphan(tp);
+	(void)tcp_drop(tp, ECONNABORTED);
+	return (0);
+}
