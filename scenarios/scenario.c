@@ -585,10 +585,24 @@ parse_sweep(struct loader *ld, struct entry *e)
 			choices[i] = trim(p);
 		}
 	} else {
-		/* ${a, b, c} */
+		/*
+		 * ${a, b, c}: split at commas outside parentheses, so that
+		 * ${uniform(1ms, 2ms), constant(1ms)} has two elements.
+		 */
 		for (p = inner; ; p = q + 1) {
-			q = strchr(p, ',');
-			if (q != NULL)
+			int depth = 0;
+
+			for (q = p; *q != '\0'; q++) {
+				if (*q == '(')
+					depth++;
+				else if (*q == ')' && depth > 0)
+					depth--;
+				else if (*q == ',' && depth == 0)
+					break;
+			}
+			if (*q == '\0')
+				q = NULL;
+			else
 				*q = '\0';
 			if (n == MAX_CHOICES)
 				return efail(ld, e, "bad sweep '%s': more than "

@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
+#include "scenarios/commands.h"
 #include "scenarios/scenario.h"
 #include "sim/rng.h"
 
@@ -571,6 +574,15 @@ START_TEST(test_sweep_ranges_with_step_and_units_inside)
 	ck_assert_uint_eq(scenario_nruns(sc), 2);
 	ck_assert(scenario_run_at(sc, 1)->paths[0].latency.p[0] == 250e3);
 	scenario_free(sc);
+	/* Commas inside a distribution do not split the sweep. */
+	sc = load(BASE "[path client server]\n"
+	    "latency = ${uniform(1ms, 2ms), constant(1ms)}\n");
+	ck_assert_uint_eq(scenario_nruns(sc), 2);
+	ck_assert_str_eq(scenario_run_at(sc, 0)->label,
+	    "latency=uniform(1ms, 2ms)");
+	ck_assert_int_eq(scenario_run_at(sc, 1)->paths[0].latency.kind,
+	    DIST_CONSTANT);
+	scenario_free(sc);
 	sc = load(BASE "hold = ${1s..3s}\n");
 	ck_assert_uint_eq(scenario_nruns(sc), 3);
 	ck_assert(scenario_run_at(sc, 2)->workloads[0].hold == 3 * SIM_SEC);
@@ -800,6 +812,64 @@ START_TEST(test_load_bad_fixture_names_file_and_line)
 }
 END_TEST
 
+/* Run a command with stdout and stderr captured into out. */
+static int
+capture(int (*cmd)(int, char **), int argc, char **argv, char *out,
+    size_t len)
+{
+	FILE *tmp = tmpfile();
+	int so, se, rc;
+	size_t n;
+
+	ck_assert_ptr_nonnull(tmp);
+	fflush(stdout);
+	fflush(stderr);
+	so = dup(1);
+	se = dup(2);
+	dup2(fileno(tmp), 1);
+	dup2(fileno(tmp), 2);
+	rc = cmd(argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(so, 1);
+	dup2(se, 2);
+	close(so);
+	close(se);
+	rewind(tmp);
+	n = fread(out, 1, len - 1, tmp);
+	out[n] = '\0';
+	fclose(tmp);
+	return rc;
+}
+
+START_TEST(test_check_command_lists_runs_and_exits_2_on_errors)
+{
+	static char out[65536];
+	char good[1024], bad[1024];
+	char *a1[] = { "check", good, "--set", "run.repeat=2", "--seed", "7",
+	    NULL };
+	char *a2[] = { "check", bad, NULL };
+	char *a3[] = { "check", NULL };
+	char *a4[] = { "check", "--help", NULL };
+	char *a5[] = { "check", good, "--set", "host.client.nope=1", NULL };
+
+	fixture(good, sizeof(good), "good/web.ini");
+	fixture(bad, sizeof(bad), "bad/unknown-key.ini");
+	ck_assert_int_eq(capture(cmd_check, 6, a1, out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "6 runs = 3 sweep points x 2 repetitions, "
+	    "master seed 7") != NULL, "%s", out);
+	ck_assert_ptr_nonnull(strstr(out, "rate=40/s"));
+	ck_assert_ptr_nonnull(strstr(out, "300s"));
+	ck_assert_int_eq(capture(cmd_check, 2, a2, out, sizeof(out)), 2);
+	ck_assert_ptr_nonnull(strstr(out, "unknown-key.ini:7: unknown key"));
+	ck_assert_int_eq(capture(cmd_check, 1, a3, out, sizeof(out)), 2);
+	ck_assert_int_eq(capture(cmd_check, 2, a4, out, sizeof(out)), 0);
+	ck_assert_ptr_nonnull(strstr(out, "usage: twsim check"));
+	ck_assert_int_eq(capture(cmd_check, 4, a5, out, sizeof(out)), 2);
+	ck_assert_ptr_nonnull(strstr(out, "--set host.client.nope=1"));
+}
+END_TEST
+
 static Suite *
 scenario_suite(void)
 {
@@ -858,6 +928,7 @@ scenario_suite(void)
 	tc = tcase_create("files");
 	tcase_add_test(tc, test_load_fixture_file);
 	tcase_add_test(tc, test_load_bad_fixture_names_file_and_line);
+	tcase_add_test(tc, test_check_command_lists_runs_and_exits_2_on_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }
