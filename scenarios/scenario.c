@@ -833,6 +833,9 @@ split_lines(struct loader *ld, const char *text)
 	const char *p, *nl;
 	size_t n = 1, i = 0;
 
+	/* A UTF-8 byte order mark, as some editors write. */
+	if (strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+		text += 3;
 	for (p = text; *p; p++)
 		if (*p == '\n')
 			n++;

@@ -253,7 +253,7 @@ END_TEST
 START_TEST(test_comments_crlf_and_blanks_are_ignored)
 {
 	struct scenario *sc = load(
-	    "# a comment\r\n; another\r\n[run]  ; after a header\r\n"
+	    "\xEF\xBB\xBF# a comment\r\n; another\r\n[run]  ; after a header\r\n"
 	    "  duration = 20s ; inline\r\n\tseed = 4 # hash inline\r\n");
 	const struct scenario_run *r = scenario_run_at(sc, 0);
 
