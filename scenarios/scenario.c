@@ -74,9 +74,15 @@ struct scenario {
 	size_t			 npoints;
 	unsigned		 repeat;
 
-	/* every allocation, freed at once */
+	/*
+	 * Memory: small objects are carved from 64 KiB chunks (a sweep of
+	 * thousands of points makes hundreds of thousands of small strings),
+	 * large ones get their own block; all are freed at once.
+	 */
 	void			**allocs;
 	size_t			 nallocs, capallocs;
+	char			*chunk;
+	size_t			 chunk_left;
 };
 
 struct loader {
@@ -104,8 +110,11 @@ struct loader {
 
 /* ---- memory ---------------------------------------------------------- */
 
+#define SC_CHUNK	65536
+
+/* A zeroed block of its own, remembered for scenario_free. */
 static void *
-sc_alloc(struct scenario *sc, size_t n)
+sc_block(struct scenario *sc, size_t n)
 {
 	void *p;
 
@@ -118,9 +127,32 @@ sc_alloc(struct scenario *sc, size_t n)
 		sc->allocs = a;
 		sc->capallocs = cap;
 	}
-	p = calloc(1, n ? n : 1);
+	p = calloc(1, n);
 	if (p != NULL)
 		sc->allocs[sc->nallocs++] = p;
+	return p;
+}
+
+/* Zeroed memory that lives as long as the scenario (16-byte aligned). */
+static void *
+sc_alloc(struct scenario *sc, size_t n)
+{
+	void *p;
+
+	n = n == 0 ? 16 : (n + 15) & ~(size_t)15;
+	if (n > SC_CHUNK / 4)
+		return sc_block(sc, n);
+	if (n > sc->chunk_left) {
+		sc->chunk = sc_block(sc, SC_CHUNK);
+		if (sc->chunk == NULL) {
+			sc->chunk_left = 0;
+			return NULL;
+		}
+		sc->chunk_left = SC_CHUNK;
+	}
+	p = sc->chunk;
+	sc->chunk += n;
+	sc->chunk_left -= n;
 	return p;
 }
 
