@@ -43,11 +43,11 @@ enum scenario_tunable {
 	SCENARIO_TUN_MSL,		/* net.inet.tcp.msl [ns] */
 	SCENARIO_TUN_PORTRANGE_FIRST,	/* net.inet.ip.portrange.first */
 	SCENARIO_TUN_PORTRANGE_LAST,	/* net.inet.ip.portrange.last */
-	SCENARIO_TUN_RANDOMIZED,	/* net.inet.ip.portrange.randomized */
-	SCENARIO_TUN_RANDOMCPS,		/* net.inet.ip.portrange.randomcps */
-	SCENARIO_TUN_RANDOMTIME,	/* net.inet.ip.portrange.randomtime [ns] */
+	SCENARIO_TUN_RANDOMIZED,	/* ...portrange.randomized */
+	SCENARIO_TUN_RANDOMCPS,		/* ...portrange.randomcps */
+	SCENARIO_TUN_RANDOMTIME,	/* ...portrange.randomtime [ns] */
 	SCENARIO_TUN_MAXSOCKETS,	/* kern.ipc.maxsockets */
-	SCENARIO_TUN_MAXTCPTW,		/* net.inet.tcp.maxtcptw (0 = auto) */
+	SCENARIO_TUN_MAXTCPTW,		/* net.inet.tcp.maxtcptw */
 	SCENARIO_TUN_NOLOCALTIMEWAIT,	/* net.inet.tcp.nolocaltimewait */
 	SCENARIO_TUN_RFC1323,		/* net.inet.tcp.rfc1323 */
 	SCENARIO_TUN_RTO_INITIAL,	/* TCPTV_RTOBASE [ns] */
@@ -75,9 +75,9 @@ struct scenario_tunables {
 struct scenario_host {
 	const char		*name;
 	size_t			 naddrs;	/* >= 1 */
-	const uint32_t		*addrs;		/* host byte order */
+	const uint32_t		*addrs;	/* host byte order */
 	size_t			 nlisten;
-	const uint16_t		*listen;	/* ports with a server app */
+	const uint16_t		*listen;	/* server ports */
 	struct scenario_tunables tun;
 };
 
@@ -114,35 +114,35 @@ struct scenario_rate_step {
 };
 
 struct scenario_workload {
-	const char		*name;
-	size_t			 client_host;	/* index into run->hosts */
-	uint32_t		 client_addr;	/* resolved: the host's first
-						   address unless given */
-	size_t			 server_host;
-	uint32_t		 server_addr;	/* resolved likewise */
-	uint16_t		 server_port;	/* listened on by server_host */
-	enum scenario_arrival	 arrival;
-	size_t			 nsteps;	/* >= 1, increasing start */
+	const char	*name;
+	size_t		 client_host;	/* index into run->hosts */
+	/* resolved: the host's first address unless one is given */
+	uint32_t	 client_addr;
+	size_t		 server_host;
+	uint32_t	 server_addr;	/* resolved likewise */
+	uint16_t	 server_port;	/* in server_host's listen */
+	enum scenario_arrival arrival;
+	size_t		 nsteps;	/* >= 1, increasing start */
 	const struct scenario_rate_step *steps;
-	uint64_t		 request;	/* bytes */
-	uint64_t		 response;	/* bytes */
-	sim_time_t		 hold;
-	enum scenario_closer	 close_by;
-	uint16_t		 sport;		/* 0 = ephemeral */
-	sim_time_t		 start;		/* connections begin */
-	sim_time_t		 stop;		/* and end (<= duration) */
+	uint64_t	 request;	/* bytes */
+	uint64_t	 response;	/* bytes */
+	sim_time_t	 hold;
+	enum scenario_closer close_by;
+	uint16_t	 sport;		/* 0 = ephemeral */
+	sim_time_t	 start;		/* connections begin */
+	sim_time_t	 stop;		/* and end (<= duration) */
 };
 
 /* At time `at`, set tunable `tunable` of host `host` to `value`. */
 struct scenario_change {
-	sim_time_t		 at;
-	size_t			 host;		/* index into run->hosts */
-	enum scenario_tunable	 tunable;
-	const char		*key;		/* "maxtcptw" */
-	int64_t			 value;		/* base unit (ns for times) */
+	sim_time_t	 at;
+	size_t		 host;		/* index into run->hosts */
+	enum scenario_tunable tunable;
+	const char	*key;		/* "maxtcptw" */
+	int64_t		 value;		/* in base units (ns) */
 };
 
-/* One resolved key of a run, canonical text: ("host.client.msl", "30s"). */
+/* A resolved key of a run in canonical text: ("host.client.msl", "30s"). */
 struct scenario_param {
 	const char	*key;
 	const char	*value;
@@ -154,32 +154,38 @@ enum scenario_connections {
 	SCENARIO_CONN_NO
 };
 
+/*
+ * One run: a sweep point and a repetition.  The runs of one sweep point
+ * share their (immutable) arrays; only index, repetition and seed differ.
+ */
 struct scenario_run {
-	size_t				 index;		/* in the run list */
-	size_t				 point;		/* sweep point index */
-	unsigned			 repetition;	/* 0-based */
-	const char			*name;		/* [run] name */
-	const char			*label;		/* "rate=20/s, maxtcptw=5000"
-							   or "" without sweeps */
-	sim_time_t			 duration;
-	sim_time_t			 sample;
-	uint64_t			 master_seed;
-	uint64_t			 seed;		/* of this repetition */
-	enum scenario_connections	 connections;
-	double				 expected_connections;
-	int				 record_connections; /* resolved */
+	size_t		 index;		/* in the run list */
+	size_t		 point;		/* sweep point index */
+	unsigned	 repetition;	/* 0-based */
+	const char	*name;		/* [run] name */
+	/* "rate=20/s, maxtcptw=5000", or "" without sweeps */
+	const char	*label;
+	sim_time_t	 duration;
+	sim_time_t	 sample;
+	uint64_t	 master_seed;
+	uint64_t	 seed;		/* of this repetition */
+	enum scenario_connections connections;
+	/* sum over workloads of rate x active time */
+	double		 expected_connections;
+	int		 record_connections; /* resolved */
 
-	size_t				 nhosts;
-	const struct scenario_host	*hosts;
-	size_t				 npaths;
-	const struct scenario_path	*paths;
-	size_t				 nworkloads;
-	const struct scenario_workload	*workloads;
-	size_t				 nchanges;	/* sorted by time, then
-							   file order */
-	const struct scenario_change	*changes;
-	size_t				 nparams;	/* every key, defaults too */
-	const struct scenario_param	*params;
+	size_t		 nhosts;
+	const struct scenario_host *hosts;
+	size_t		 npaths;
+	const struct scenario_path *paths;
+	size_t		 nworkloads;
+	const struct scenario_workload *workloads;
+	/* sorted by time, then file order */
+	size_t		 nchanges;
+	const struct scenario_change *changes;
+	/* every key of the run, defaults too */
+	size_t		 nparams;
+	const struct scenario_param *params;
 };
 
 struct scenario;
@@ -201,15 +207,15 @@ int	scenario_load_string(const char *name, const char *text,
 	    size_t errlen);
 void	scenario_free(struct scenario *sc);
 
-const char			*scenario_name(const struct scenario *sc);
-const char			*scenario_path(const struct scenario *sc);
-size_t				 scenario_nruns(const struct scenario *sc);
-const struct scenario_run	*scenario_run_at(const struct scenario *sc,
-				    size_t i);
-size_t				 scenario_npoints(const struct scenario *sc);
-unsigned			 scenario_repeat(const struct scenario *sc);
+const char	*scenario_name(const struct scenario *sc);
+const char	*scenario_path(const struct scenario *sc);
+size_t		 scenario_nruns(const struct scenario *sc);
+const struct scenario_run *scenario_run_at(const struct scenario *sc,
+		    size_t i);
+size_t		 scenario_npoints(const struct scenario *sc);
+unsigned	 scenario_repeat(const struct scenario *sc);
 /* Master seed of sweep point 0 (the seed may itself be swept). */
-uint64_t			 scenario_master_seed(const struct scenario *sc);
+uint64_t	 scenario_master_seed(const struct scenario *sc);
 
 /* Canonical value of `key` in run r ("workload.web.rate"), or NULL. */
 const char	*scenario_run_param(const struct scenario_run *r,
