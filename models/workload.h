@@ -77,6 +77,25 @@ typedef void (*workload_record_fn)(void *ctx, const struct conn_record *r);
 /*
  * Create a workload (and, on first use of server:port, its server
  * application, which listens there).  NULL + err on error.
+ *
+ * Arrivals (WL-1..WL-4) come from the workload's own random stream
+ * "workload/<name>".  The rate in force at time t is that of the last step
+ * with start <= t (none yet: no arrivals); the process changes rate at
+ * each step start.  Constant arrivals fall at the start of each rate
+ * period (or at cfg->start) and every 1/rate after; Poisson arrivals are
+ * exponential gaps redrawn at each step start.  No arrival at or after
+ * cfg->stop (stop 0: never stops).
+ *
+ * The server application answers once it has `request` bytes, with
+ * `response` bytes, and closes first when close_by is server, else when
+ * the client's FIN arrives.  Workloads sharing a server:port must agree on
+ * request, response and close_by (WL-6); a listener made by
+ * workload_listen() takes the first workload's values.
+ *
+ * Each connection's outcome is reported once the client finished: closed
+ * (ok), or failed (timeout, reset), or could not get a port or 4-tuple
+ * (addrnotavail: EADDRNOTAVAIL, or EADDRINUSE for a fixed sport).
+ * Connect latency is t_established - t_start of the records.
  */
 struct workload	*workload_create(struct net *net,
 		    const struct workload_config *cfg,
@@ -87,5 +106,15 @@ void		 workload_destroy(struct workload *w);
 /* Connections started / in progress, for progress and tests. */
 uint64_t	 workload_started(const struct workload *w);
 uint64_t	 workload_active(const struct workload *w);
+
+/*
+ * A listener with no workload (a host's `listen` port): it accepts every
+ * connection, answers nothing and closes when the client closes.  Listens
+ * on addr (0: all the host's addresses).  Returns 0 (also when a workload
+ * already serves that port), or -1 + err.  It needs no destruction: it
+ * holds no memory beyond its pcb, freed with the host.
+ */
+int		 workload_listen(struct net *net, struct host *h,
+		    uint32_t addr, uint16_t port, char *err, size_t errlen);
 
 #endif /* TWSIM_WORKLOAD_H */
