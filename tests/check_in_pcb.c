@@ -1,0 +1,490 @@
+/*
+ * check_in_pcb.c -- the pcb table and ephemeral ports (PORT-n in
+ * docs/RULES.md): allocation at tiny and normal range sizes, exhaustion,
+ * release by TIME_WAIT expiry and by recycling, per-address independence,
+ * the randomization throttle, and lookups.
+ *
+ * tcp_input() here is a test double that only counts: segments are not
+ * the subject of this suite.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/host.h"
+#include "models/in_pcb.h"
+#include "models/net.h"
+#include "models/tcp_timewait.h"
+#include "models/tcp_var.h"
+#include "sim/sim.h"
+
+#define ADDR(a, b, c, d) \
+	(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
+#define CLIENT	ADDR(10, 0, 0, 1)
+#define CLIENT2	ADDR(10, 0, 0, 3)
+#define SERVER	ADDR(10, 0, 0, 2)
+#define SERVER2	ADDR(10, 0, 0, 4)
+
+static int nrec;
+
+void
+tcp_input(struct host *h, const struct tcp_segment *seg)
+{
+
+	(void)h;
+	(void)seg;
+	nrec++;
+}
+
+static struct sim *sim;
+static struct net *net;
+static struct host *cli, *srv;
+static struct inpcbinfo *pi;
+
+static void
+boot(int first, int last, int randomized, int maxtcptw, sim_time_t msl)
+{
+	struct host_tunables t;
+	char err[256];
+
+	host_tunables_init(&t);
+	t.portrange_first = first;
+	t.portrange_last = last;
+	t.randomized = randomized;
+	t.maxtcptw = maxtcptw;
+	if (msl > 0)
+		t.msl = msl;
+	nrec = 0;
+	sim = sim_create(11);
+	net = net_create(sim);
+	cli = net_add_host(net, "client", &t, err, sizeof(err));
+	ck_assert_msg(cli != NULL, "%s", err);
+	srv = net_add_host(net, "server", NULL, err, sizeof(err));
+	ck_assert_msg(srv != NULL, "%s", err);
+	ck_assert_int_eq(net_add_addr(net, cli, CLIENT, err, sizeof(err)), 0);
+	ck_assert_int_eq(net_add_addr(net, cli, CLIENT2, err, sizeof(err)), 0);
+	ck_assert_int_eq(net_add_addr(net, srv, SERVER, err, sizeof(err)), 0);
+	ck_assert_int_eq(net_add_addr(net, srv, SERVER2, err, sizeof(err)), 0);
+	pi = &cli->pcbinfo;
+}
+
+static void
+teardown(void)
+{
+	char err[256];
+
+	if (cli != NULL)
+		ck_assert_msg(host_check(cli, err, sizeof(err)) == 0, "%s",
+		    err);
+	net_destroy(net);
+	sim_destroy(sim);
+	net = NULL;
+	sim = NULL;
+	cli = srv = NULL;
+}
+
+/* Connect a new pcb; returns the error, the pcb in *inpp on success. */
+static int
+conn(uint32_t laddr, uint16_t lport, uint32_t faddr, uint16_t fport,
+    struct inpcb **inpp)
+{
+	struct inpcb *inp;
+	int error;
+
+	inp = in_pcballoc(pi);
+	ck_assert_ptr_nonnull(inp);
+	error = in_pcbconnect(pi, inp, laddr, lport, faddr, fport);
+	if (error != 0) {
+		in_pcbfree(pi, inp);
+		inp = NULL;
+	}
+	if (inpp != NULL)
+		*inpp = inp;
+	return (error);
+}
+
+/* A connection that enters TIME_WAIT; returns its local port. */
+static uint16_t
+tw_conn(uint32_t laddr, uint32_t faddr, uint16_t fport)
+{
+	struct inpcb *inp;
+	struct tcpcb *tp;
+
+	ck_assert_int_eq(conn(laddr, 0, faddr, fport, &inp), 0);
+	tp = tcp_newtcpcb(cli, inp);
+	tp->t_state = TCPS_TIME_WAIT;
+	tcp_twstart(tp);
+	ck_assert(inp->inp_flags & INP_TIMEWAIT);
+	return (inp->inp_lport);
+}
+
+START_TEST(test_port4_range_of_one)
+{
+	struct inpcb *a;
+
+	boot(10000, 10000, 1, 0, 0);
+	ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, &a), 0);
+	ck_assert_int_eq(a->inp_lport, 10000);
+	ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, NULL), EADDRNOTAVAIL);
+	ck_assert_int_eq(in_pcb_ports_in_use(pi, CLIENT), 1);
+	in_pcbfree(pi, a);
+	ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, NULL), 0);
+}
+END_TEST
+
+START_TEST(test_port4_range_of_two)
+{
+	struct inpcb *a, *b;
+
+	boot(10000, 10001, 1, 0, 0);
+	ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, &a), 0);
+	ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, &b), 0);
+	ck_assert_int_ne(a->inp_lport, b->inp_lport);
+	ck_assert(a->inp_lport >= 10000 && a->inp_lport <= 10001);
+	ck_assert(b->inp_lport >= 10000 && b->inp_lport <= 10001);
+	ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, NULL), EADDRNOTAVAIL);
+}
+END_TEST
+
+START_TEST(test_port4_range_of_100_exhausts)
+{
+	char seen[100];
+	struct inpcb *inp;
+	int i;
+
+	boot(20000, 20099, 1, 0, 0);
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < 100; i++) {
+		ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, &inp), 0);
+		ck_assert(inp->inp_lport >= 20000 && inp->inp_lport <= 20099);
+		ck_assert(!seen[inp->inp_lport - 20000]);
+		seen[inp->inp_lport - 20000] = 1;
+	}
+	ck_assert_int_eq(in_pcb_ports_in_use(pi, CLIENT), 100);
+	ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, NULL), EADDRNOTAVAIL);
+	ck_assert_int_eq(pi->ipport_tcpallocs, 101);
+}
+END_TEST
+
+START_TEST(test_port1_reversed_range)
+{
+	struct inpcb *inp;
+	int i;
+
+	boot(20099, 20000, 1, 0, 0);
+	for (i = 0; i < 100; i++) {
+		ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, &inp), 0);
+		ck_assert(inp->inp_lport >= 20000 && inp->inp_lport <= 20099);
+	}
+	ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, NULL), EADDRNOTAVAIL);
+}
+END_TEST
+
+START_TEST(test_port3_port_busy_whatever_the_destination)
+{
+	boot(10000, 10000, 1, 0, 0);
+	ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, NULL), 0);
+	ck_assert_int_eq(conn(CLIENT, 0, SERVER, 81, NULL), EADDRNOTAVAIL);
+	ck_assert_int_eq(conn(CLIENT, 0, SERVER2, 80, NULL), EADDRNOTAVAIL);
+}
+END_TEST
+
+START_TEST(test_port3_time_wait_holds_port_until_expiry)
+{
+	uint16_t p;
+
+	boot(10000, 10000, 1, 0, SIM_SEC);	/* msl 1 s */
+	p = tw_conn(CLIENT, SERVER, 80);
+	ck_assert_int_eq(p, 10000);
+	ck_assert_int_eq(conn(CLIENT, 0, SERVER, 81, NULL), EADDRNOTAVAIL);
+	sim_run(sim, 1500 * SIM_MSEC, 0);
+	ck_assert_int_eq(conn(CLIENT, 0, SERVER, 81, NULL), EADDRNOTAVAIL);
+	sim_run(sim, 2 * SIM_SEC, 0);		/* 2MSL over at the 2.0 s tick */
+	ck_assert_int_eq(host_tw_count(cli), 0);
+	ck_assert_int_eq(conn(CLIENT, 0, SERVER, 81, NULL), 0);
+}
+END_TEST
+
+START_TEST(test_port3_recycle_releases_port)
+{
+	uint16_t p1, p2;
+	struct inpcb *inp;
+
+	boot(10000, 10001, 0, 1, 0);	/* boot cap 1 applies (TW-2) */
+	ck_assert_int_eq(host_tw_cap(cli), 1);
+	p1 = tw_conn(CLIENT, SERVER, 80);
+	ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, &inp), 0);
+	p2 = inp->inp_lport;
+	ck_assert_int_ne(p1, p2);
+	ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, NULL), EADDRNOTAVAIL);
+	/* p2 enters TIME_WAIT: the zone is full, p1's entry is recycled. */
+	{
+		struct tcpcb *tp = tcp_newtcpcb(cli, inp);
+
+		tp->t_state = TCPS_TIME_WAIT;
+		tcp_twstart(tp);
+	}
+	ck_assert_int_eq(cli->stat.tw_recycled, 1);
+	ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, &inp), 0);
+	ck_assert_int_eq(inp->inp_lport, p1);
+}
+END_TEST
+
+START_TEST(test_port3_addresses_are_independent)
+{
+	struct inpcb *a, *b;
+
+	boot(10000, 10000, 1, 0, 0);
+	ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, &a), 0);
+	ck_assert_int_eq(conn(CLIENT2, 0, SERVER, 80, &b), 0);
+	ck_assert_int_eq(a->inp_lport, 10000);
+	ck_assert_int_eq(b->inp_lport, 10000);
+	ck_assert_int_eq(in_pcb_ports_in_use(pi, CLIENT), 1);
+	ck_assert_int_eq(in_pcb_ports_in_use(pi, CLIENT2), 1);
+	ck_assert_int_eq(in_pcb_ports_in_use_total(pi), 2);
+	/* laddr 0 means the first address. */
+	ck_assert_int_eq(conn(0, 0, SERVER, 80, NULL), EADDRNOTAVAIL);
+}
+END_TEST
+
+START_TEST(test_port2_sequential_when_not_randomized)
+{
+	uint16_t p;
+	int i;
+
+	boot(10000, 65535, 0, 0, 0);
+	for (i = 0; i < 5; i++) {
+		ck_assert_int_eq(in_pcb_lport(pi, CLIENT, &p), 0);
+		ck_assert_int_eq(p, 10000 + i);
+	}
+}
+END_TEST
+
+static int
+consecutive_run(int n)
+{
+	uint16_t p, prev = 0;
+	int i, seq = 1;
+
+	for (i = 0; i < n; i++) {
+		ck_assert_int_eq(in_pcb_lport(pi, CLIENT, &p), 0);
+		if (i > 0 && p != prev + 1)
+			seq = 0;
+		prev = p;
+	}
+	return (seq);
+}
+
+START_TEST(test_port5_throttle_suspends_randomization)
+{
+	boot(10000, 65535, 1, 0, 0);
+	/* Randomized: five allocations are not five consecutive ports. */
+	ck_assert(!consecutive_run(5));
+	/* 11 allocations in the first second > randomcps 10. */
+	ck_assert(!consecutive_run(6));
+	ck_assert_int_eq(pi->ipport_tcpallocs, 11);
+	sim_run(sim, SIM_SEC, 0);		/* ipport_tick */
+	ck_assert_int_eq(pi->ipport_stoprandom, 45);
+	ck_assert(consecutive_run(5));
+	/* Quiet seconds count it down; after randomtime it resumes. */
+	sim_run(sim, 2 * SIM_SEC, 0);
+	ck_assert_int_eq(pi->ipport_stoprandom, 44);
+	sim_run(sim, 46 * SIM_SEC, 0);
+	ck_assert_int_eq(pi->ipport_stoprandom, 0);
+	ck_assert(!consecutive_run(5));
+}
+END_TEST
+
+START_TEST(test_port5_randomcps_allocations_do_not_throttle)
+{
+	boot(10000, 65535, 1, 0, 0);
+	(void)consecutive_run(10);
+	sim_run(sim, SIM_SEC, 0);
+	ck_assert_int_eq(pi->ipport_stoprandom, 0);
+	(void)consecutive_run(11);
+	sim_run(sim, 2 * SIM_SEC, 0);
+	ck_assert_int_eq(pi->ipport_stoprandom, 45);
+}
+END_TEST
+
+START_TEST(test_port5_ipport_tick_rule)
+{
+	boot(10000, 65535, 1, 0, 0);
+	pi->ipport_tcpallocs = 20;
+	pi->ipport_tcplastcount = 10;
+	ipport_tick(pi, 10, 45);	/* 10 in a second: not more */
+	ck_assert_int_eq(pi->ipport_stoprandom, 0);
+	ck_assert_int_eq(pi->ipport_tcplastcount, 20);
+	pi->ipport_tcpallocs = 31;
+	ipport_tick(pi, 10, 45);	/* 11: throttle */
+	ck_assert_int_eq(pi->ipport_stoprandom, 45);
+	ipport_tick(pi, 10, 45);
+	ck_assert_int_eq(pi->ipport_stoprandom, 44);
+}
+END_TEST
+
+START_TEST(test_port2_random_start_stays_in_range)
+{
+	uint16_t p;
+	int i;
+
+	boot(30000, 30009, 1, 0, 0);
+	for (i = 0; i < 200; i++) {
+		ck_assert_int_eq(in_pcb_lport(pi, CLIENT, &p), 0);
+		ck_assert(p >= 30000 && p <= 30009);
+	}
+}
+END_TEST
+
+START_TEST(test_port6_fixed_port_shares_but_refuses_same_tuple)
+{
+	struct inpcb *a, *b;
+
+	boot(10000, 65535, 1, 0, 0);
+	ck_assert_int_eq(conn(CLIENT, 5000, SERVER, 80, &a), 0);
+	ck_assert_int_eq(conn(CLIENT, 5000, SERVER, 80, NULL), EADDRINUSE);
+	ck_assert_int_eq(conn(CLIENT, 5000, SERVER, 81, &b), 0);
+	ck_assert_int_eq(in_pcb_ports_in_use(pi, CLIENT), 1);
+	ck_assert_ptr_eq(in_pcblookup(pi, SERVER, 80, CLIENT, 5000, 0), a);
+	ck_assert_ptr_eq(in_pcblookup(pi, SERVER, 81, CLIENT, 5000, 0), b);
+	in_pcbfree(pi, a);
+	ck_assert_int_eq(in_pcb_ports_in_use(pi, CLIENT), 1);
+	in_pcbfree(pi, b);
+	ck_assert_int_eq(in_pcb_ports_in_use(pi, CLIENT), 0);
+}
+END_TEST
+
+START_TEST(test_port6_fixed_port_refused_by_time_wait_tuple)
+{
+	struct inpcb *inp;
+	struct tcpcb *tp;
+
+	boot(10000, 65535, 1, 0, 0);
+	ck_assert_int_eq(conn(CLIENT, 5000, SERVER, 80, &inp), 0);
+	tp = tcp_newtcpcb(cli, inp);
+	tp->t_state = TCPS_TIME_WAIT;
+	tcp_twstart(tp);
+	ck_assert_int_eq(conn(CLIENT, 5000, SERVER, 80, NULL), EADDRINUSE);
+}
+END_TEST
+
+START_TEST(test_lookup_exact_and_listener_wildcard)
+{
+	struct inpcb *any, *spec, *c;
+
+	boot(10000, 65535, 1, 0, 0);
+	pi = &srv->pcbinfo;
+	any = in_pcballoc(pi);
+	ck_assert_int_eq(in_pcbbind(pi, any, 0, 80), 0);
+	spec = in_pcballoc(pi);
+	/* Overlaps the wildcard listener on 80 (PORT-7). */
+	ck_assert_int_eq(in_pcbbind(pi, spec, SERVER2, 80), EADDRINUSE);
+	ck_assert_int_eq(in_pcbbind(pi, spec, SERVER2, 81), 0);
+	ck_assert_ptr_eq(in_pcblookup(pi, CLIENT, 10000, SERVER, 80, 1), any);
+	ck_assert_ptr_eq(in_pcblookup(pi, CLIENT, 10000, SERVER2, 80, 1),
+	    any);
+	ck_assert_ptr_eq(in_pcblookup(pi, CLIENT, 10000, SERVER2, 81, 1),
+	    spec);
+	ck_assert_ptr_null(in_pcblookup(pi, CLIENT, 10000, SERVER, 80, 0));
+	ck_assert_ptr_null(in_pcblookup(pi, CLIENT, 10000, SERVER, 81, 1));
+	/* An accepted connection is found exactly, before the listener. */
+	c = in_pcballoc(pi);
+	ck_assert_int_eq(in_pcbconnect(pi, c, SERVER, 80, CLIENT, 10000), 0);
+	ck_assert_ptr_eq(in_pcblookup(pi, CLIENT, 10000, SERVER, 80, 1), c);
+	ck_assert_ptr_eq(in_pcblookup(pi, CLIENT, 10001, SERVER, 80, 1), any);
+	/* The wildcard listener holds the port on every address. */
+	ck_assert_ptr_nonnull(in_pcblookup_local(pi, SERVER, 80));
+	ck_assert_ptr_nonnull(in_pcblookup_local(pi, SERVER2, 80));
+	ck_assert_ptr_null(in_pcblookup_local(pi, SERVER, 81));
+	ck_assert_ptr_null(in_pcblookup_local(pi, SERVER, 82));
+	in_pcbfree(pi, c);
+	in_pcbfree(pi, any);
+	in_pcbfree(pi, spec);
+	pi = &cli->pcbinfo;
+}
+END_TEST
+
+START_TEST(test_port7_listeners_do_not_overlap)
+{
+	struct inpcb *a, *b;
+
+	boot(10000, 65535, 1, 0, 0);
+	pi = &srv->pcbinfo;
+	a = in_pcballoc(pi);
+	ck_assert_int_eq(in_pcbbind(pi, a, SERVER, 80), 0);
+	b = in_pcballoc(pi);
+	ck_assert_int_eq(in_pcbbind(pi, b, SERVER, 80), EADDRINUSE);
+	ck_assert_int_eq(in_pcbbind(pi, b, 0, 80), EADDRINUSE);
+	ck_assert_int_eq(in_pcbbind(pi, b, SERVER2, 80), 0);
+	in_pcbfree(pi, a);
+	in_pcbfree(pi, b);
+	pi = &cli->pcbinfo;
+}
+END_TEST
+
+START_TEST(test_pcbs_come_from_a_free_list)
+{
+	struct inpcb *inp[300];
+	struct inpcb_slab *slabs;
+	int i, round;
+
+	boot(10000, 65535, 1, 0, 0);
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < 300; i++)
+			ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, &inp[i]),
+			    0);
+		if (round == 0)
+			slabs = pi->ipi_slabs;
+		/* No new slab once the working set is there. */
+		ck_assert_ptr_eq(pi->ipi_slabs, slabs);
+		for (i = 0; i < 300; i++)
+			in_pcbfree(pi, inp[i]);
+		ck_assert_int_eq(pi->ipi_count, 0);
+	}
+	ck_assert_int_eq(pi->ipi_nfree, 2 * INPCB_SLAB);
+}
+END_TEST
+
+static Suite *
+in_pcb_suite(void)
+{
+	Suite *s = suite_create("in_pcb");
+	TCase *tc = tcase_create("ports");
+
+	tcase_add_checked_fixture(tc, NULL, teardown);
+	tcase_add_test(tc, test_port4_range_of_one);
+	tcase_add_test(tc, test_port4_range_of_two);
+	tcase_add_test(tc, test_port4_range_of_100_exhausts);
+	tcase_add_test(tc, test_port1_reversed_range);
+	tcase_add_test(tc, test_port3_port_busy_whatever_the_destination);
+	tcase_add_test(tc, test_port3_time_wait_holds_port_until_expiry);
+	tcase_add_test(tc, test_port3_recycle_releases_port);
+	tcase_add_test(tc, test_port3_addresses_are_independent);
+	tcase_add_test(tc, test_port2_sequential_when_not_randomized);
+	tcase_add_test(tc, test_port2_random_start_stays_in_range);
+	tcase_add_test(tc, test_port5_throttle_suspends_randomization);
+	tcase_add_test(tc, test_port5_randomcps_allocations_do_not_throttle);
+	tcase_add_test(tc, test_port5_ipport_tick_rule);
+	tcase_add_test(tc, test_port6_fixed_port_shares_but_refuses_same_tuple);
+	tcase_add_test(tc, test_port6_fixed_port_refused_by_time_wait_tuple);
+	tcase_add_test(tc, test_port7_listeners_do_not_overlap);
+	tcase_add_test(tc, test_lookup_exact_and_listener_wildcard);
+	tcase_add_test(tc, test_pcbs_come_from_a_free_list);
+	suite_add_tcase(s, tc);
+	return (s);
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(in_pcb_suite());
+	int nfailed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	nfailed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return (nfailed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+}

@@ -1,0 +1,373 @@
+/*
+ * check_net.c -- the network (NET-n in docs/RULES.md): host and address
+ * registry, default and configured paths, latency, loss, duplication,
+ * unrouted segments, the deliver hook and the in-flight pool.
+ *
+ * tcp_input() is a test double recording each arrival and its time.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/host.h"
+#include "models/net.h"
+#include "models/tcp_var.h"
+#include "sim/dist.h"
+#include "sim/sim.h"
+
+#define ADDR(a, b, c, d) \
+	(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
+#define A1	ADDR(10, 0, 0, 1)
+#define A1B	ADDR(10, 0, 0, 3)
+#define A2	ADDR(10, 0, 0, 2)
+
+#define MAXREC	4096
+static struct {
+	struct host	*h;
+	sim_time_t	 t;
+	uint32_t	 seq;
+} rec[MAXREC];
+static int nrec, nhook;
+
+static struct sim *sim;
+static struct net *net;
+static struct host *h1, *h2;
+
+void
+tcp_input(struct host *h, const struct tcp_segment *seg)
+{
+
+	if (nrec < MAXREC) {
+		rec[nrec].h = h;
+		rec[nrec].t = sim_now(sim);
+		rec[nrec].seq = seg->seq;
+	}
+	nrec++;
+}
+
+static void
+setup(void)
+{
+	char err[256];
+
+	nrec = nhook = 0;
+	sim = sim_create(5);
+	net = net_create(sim);
+	h1 = net_add_host(net, "h1", NULL, err, sizeof(err));
+	h2 = net_add_host(net, "h2", NULL, err, sizeof(err));
+	ck_assert(h1 != NULL && h2 != NULL);
+	ck_assert_int_eq(net_add_addr(net, h1, A1, err, sizeof(err)), 0);
+	ck_assert_int_eq(net_add_addr(net, h1, A1B, err, sizeof(err)), 0);
+	ck_assert_int_eq(net_add_addr(net, h2, A2, err, sizeof(err)), 0);
+}
+
+static void
+teardown(void)
+{
+
+	net_destroy(net);
+	sim_destroy(sim);
+}
+
+static void
+xmit(struct host *from, uint32_t saddr, uint32_t daddr, uint32_t seq)
+{
+	struct tcp_segment s;
+
+	memset(&s, 0, sizeof(s));
+	s.saddr = saddr;
+	s.daddr = daddr;
+	s.sport = 1;
+	s.dport = 2;
+	s.seq = seq;
+	net_output(net, from, &s);
+}
+
+static struct net_path_config
+path_const(sim_time_t lat)
+{
+	struct net_path_config c;
+
+	memset(&c, 0, sizeof(c));
+	c.latency.kind = DIST_CONSTANT;
+	c.latency.p[0] = (double)lat;
+	c.duplicate_delay.kind = DIST_CONSTANT;
+	return (c);
+}
+
+START_TEST(test_net1_default_latencies)
+{
+	xmit(h1, A1, A2, 1);
+	xmit(h1, A1, A1B, 2);		/* to itself: loopback */
+	sim_run(sim, SIM_SEC, 0);
+	ck_assert_int_eq(nrec, 2);
+	ck_assert_ptr_eq(rec[0].h, h1);
+	ck_assert_int_eq(rec[0].t, 10 * SIM_USEC);
+	ck_assert_ptr_eq(rec[1].h, h2);
+	ck_assert_int_eq(rec[1].t, SIM_MSEC);
+	ck_assert_int_eq(net_stats(net)->delivered, 2);
+}
+END_TEST
+
+START_TEST(test_net2_constant_latency_respected)
+{
+	struct net_path_config c = path_const(7 * SIM_MSEC);
+	char err[256];
+	int i;
+
+	ck_assert_int_eq(net_set_path(net, h1, h2, &c, err, sizeof(err)), 0);
+	for (i = 0; i < 10; i++) {
+		sim_run(sim, i * SIM_MSEC, 0);
+		xmit(h1, A1, A2, (uint32_t)i);
+	}
+	/* The reverse path is still the default. */
+	xmit(h2, A2, A1, 100);
+	sim_run(sim, SIM_SEC, 0);
+	ck_assert_int_eq(nrec, 11);
+	for (i = 0; i < 11; i++) {
+		if (rec[i].seq == 100) {	/* h2 -> h1: default 1 ms */
+			ck_assert_ptr_eq(rec[i].h, h1);
+			ck_assert_int_eq(rec[i].t, 10 * SIM_MSEC);
+			continue;
+		}
+		ck_assert_ptr_eq(rec[i].h, h2);
+		ck_assert_int_eq(rec[i].t, rec[i].seq * SIM_MSEC +
+		    7 * SIM_MSEC);
+	}
+}
+END_TEST
+
+START_TEST(test_net2_uniform_latency_within_bounds)
+{
+	struct net_path_config c = path_const(0);
+	char err[256];
+	double sum = 0;
+	int i, n = 2000;
+
+	c.latency.kind = DIST_UNIFORM;
+	c.latency.p[0] = (double)SIM_MSEC;
+	c.latency.p[1] = (double)(3 * SIM_MSEC);
+	ck_assert_int_eq(net_set_path(net, h1, h2, &c, err, sizeof(err)), 0);
+	for (i = 0; i < n; i++)
+		xmit(h1, A1, A2, (uint32_t)i);
+	sim_run(sim, SIM_SEC, 0);
+	ck_assert_int_eq(nrec, n);
+	for (i = 0; i < n; i++) {
+		ck_assert_int_ge(rec[i].t, SIM_MSEC);
+		ck_assert_int_le(rec[i].t, 3 * SIM_MSEC);
+		sum += (double)rec[i].t;
+	}
+	ck_assert(fabs(sum / n - 2e6) < 0.05e6);
+}
+END_TEST
+
+START_TEST(test_net2_loss_one_drops_all)
+{
+	struct net_path_config c = path_const(SIM_MSEC);
+	char err[256];
+	int i;
+
+	c.loss = 1.0;
+	ck_assert_int_eq(net_set_path(net, h1, h2, &c, err, sizeof(err)), 0);
+	for (i = 0; i < 100; i++)
+		xmit(h1, A1, A2, (uint32_t)i);
+	sim_run(sim, SIM_SEC, 0);
+	ck_assert_int_eq(nrec, 0);
+	ck_assert_int_eq(net_stats(net)->lost, 100);
+	ck_assert_int_eq(net_stats(net)->delivered, 0);
+}
+END_TEST
+
+START_TEST(test_net2_half_loss_drops_about_half)
+{
+	struct net_path_config c = path_const(SIM_MSEC);
+	char err[256];
+	int i;
+
+	c.loss = 0.5;
+	ck_assert_int_eq(net_set_path(net, h1, h2, &c, err, sizeof(err)), 0);
+	for (i = 0; i < 2000; i++)
+		xmit(h1, A1, A2, (uint32_t)i);
+	sim_run(sim, SIM_SEC, 0);
+	ck_assert_int_gt(nrec, 850);
+	ck_assert_int_lt(nrec, 1150);
+	ck_assert_int_eq(net_stats(net)->lost + net_stats(net)->delivered,
+	    2000);
+}
+END_TEST
+
+START_TEST(test_net5_duplicate_one_delivers_twice_later)
+{
+	struct net_path_config c = path_const(2 * SIM_MSEC);
+	char err[256];
+
+	c.duplicate = 1.0;
+	c.duplicate_delay.p[0] = (double)(500 * SIM_MSEC);
+	ck_assert_int_eq(net_set_path(net, h1, h2, &c, err, sizeof(err)), 0);
+	xmit(h1, A1, A2, 42);
+	sim_run(sim, SIM_SEC, 0);
+	ck_assert_int_eq(nrec, 2);
+	ck_assert_int_eq(rec[0].t, 2 * SIM_MSEC);
+	ck_assert_int_eq(rec[1].t, 502 * SIM_MSEC);
+	ck_assert_int_eq(rec[0].seq, 42);
+	ck_assert_int_eq(rec[1].seq, 42);
+	ck_assert_int_eq(net_stats(net)->duplicated, 1);
+	ck_assert_int_eq(net_stats(net)->delivered, 2);
+}
+END_TEST
+
+START_TEST(test_net3_unowned_address_counted_no_route)
+{
+	xmit(h1, A1, ADDR(192, 168, 1, 1), 1);
+	sim_run(sim, SIM_SEC, 0);
+	ck_assert_int_eq(nrec, 0);
+	ck_assert_int_eq(net_stats(net)->no_route, 1);
+	ck_assert_int_eq(net_inflight(net), 0);
+}
+END_TEST
+
+START_TEST(test_net4_duplicate_address_refused)
+{
+	char err[256];
+	struct host *h3;
+
+	ck_assert_int_eq(net_add_addr(net, h2, A1, err, sizeof(err)), -1);
+	ck_assert(strstr(err, "h1") != NULL);
+	ck_assert_int_eq(net_add_addr(net, h1, A1, err, sizeof(err)), -1);
+	ck_assert_int_eq(net_add_addr(net, h2, 0, err, sizeof(err)), -1);
+	ck_assert_ptr_eq(net_host_by_addr(net, A1), h1);
+	ck_assert_int_eq(h2->naddrs, 1);
+	/* Duplicate host names too. */
+	ck_assert_ptr_null(net_add_host(net, "h1", NULL, err, sizeof(err)));
+	h3 = net_add_host(net, "h3", NULL, err, sizeof(err));
+	ck_assert_ptr_nonnull(h3);
+	ck_assert_ptr_eq(net_host_by_name(net, "h3"), h3);
+	ck_assert_ptr_eq(net_host(net, 2), h3);
+	ck_assert_int_eq(net_nhosts(net), 3);
+}
+END_TEST
+
+START_TEST(test_net4_many_addresses_lookup)
+{
+	char err[256];
+	struct host *h;
+	int i;
+
+	h = net_add_host(net, "", NULL, err, sizeof(err));
+	ck_assert_ptr_null(h);			/* empty name refused */
+	h = net_add_host(net, "a/b", NULL, err, sizeof(err));
+	ck_assert_ptr_null(h);			/* '/' would break stream names */
+	for (i = 0; i < 15; i++)
+		ck_assert_int_eq(net_add_addr(net, h2, ADDR(10, 1, 0, i + 1),
+		    err, sizeof(err)), 0);
+	ck_assert_int_eq(net_add_addr(net, h2, ADDR(10, 1, 0, 99), err,
+	    sizeof(err)), -1);		/* HOST_MAXADDRS */
+	for (i = 0; i < 15; i++)
+		ck_assert_ptr_eq(net_host_by_addr(net, ADDR(10, 1, 0, i + 1)),
+		    h2);
+	ck_assert_ptr_null(net_host_by_addr(net, ADDR(10, 1, 0, 99)));
+}
+END_TEST
+
+START_TEST(test_net2_invalid_path_refused)
+{
+	struct net_path_config c = path_const(SIM_MSEC);
+	char err[256];
+
+	c.loss = 1.5;
+	ck_assert_int_eq(net_set_path(net, h1, h2, &c, err, sizeof(err)), -1);
+	c = path_const(SIM_MSEC);
+	c.latency.kind = DIST_UNIFORM;
+	c.latency.p[0] = 5;
+	c.latency.p[1] = 1;
+	ck_assert_int_eq(net_set_path(net, h1, h2, &c, err, sizeof(err)), -1);
+}
+END_TEST
+
+static void
+hook(void *arg, struct host *h, const struct tcp_segment *seg)
+{
+
+	ck_assert_ptr_eq(arg, &nhook);
+	ck_assert_ptr_eq(h, h2);
+	ck_assert_int_eq(seg->seq, 9);
+	nhook++;
+}
+
+START_TEST(test_net_deliver_hook_replaces_tcp_input)
+{
+	net_set_deliver_hook(net, hook, &nhook);
+	xmit(h1, A1, A2, 9);
+	sim_run(sim, SIM_SEC, 0);
+	ck_assert_int_eq(nhook, 1);
+	ck_assert_int_eq(nrec, 0);
+	net_set_deliver_hook(net, NULL, NULL);
+	xmit(h1, A1, A2, 9);
+	sim_run(sim, 2 * SIM_SEC, 0);
+	ck_assert_int_eq(nhook, 1);
+	ck_assert_int_eq(nrec, 1);
+}
+END_TEST
+
+START_TEST(test_net_inflight_records_are_pooled)
+{
+	int i, round;
+
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < 300; i++)
+			xmit(h1, A1, A2, (uint32_t)i);
+		ck_assert_int_eq(net_inflight(net), 300);
+		sim_run(sim, (round + 1) * SIM_SEC, 0);
+		ck_assert_int_eq(net_inflight(net), 0);
+	}
+	ck_assert_int_eq(nrec, 900);
+}
+END_TEST
+
+START_TEST(test_net_conn_ids_increase)
+{
+	uint64_t a = net_new_conn_id(net), b = net_new_conn_id(net);
+
+	ck_assert(a != 0);
+	ck_assert(b > a);
+}
+END_TEST
+
+static Suite *
+net_suite(void)
+{
+	Suite *s = suite_create("net");
+	TCase *tc = tcase_create("net");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_net1_default_latencies);
+	tcase_add_test(tc, test_net2_constant_latency_respected);
+	tcase_add_test(tc, test_net2_uniform_latency_within_bounds);
+	tcase_add_test(tc, test_net2_loss_one_drops_all);
+	tcase_add_test(tc, test_net2_half_loss_drops_about_half);
+	tcase_add_test(tc, test_net5_duplicate_one_delivers_twice_later);
+	tcase_add_test(tc, test_net3_unowned_address_counted_no_route);
+	tcase_add_test(tc, test_net4_duplicate_address_refused);
+	tcase_add_test(tc, test_net4_many_addresses_lookup);
+	tcase_add_test(tc, test_net2_invalid_path_refused);
+	tcase_add_test(tc, test_net_deliver_hook_replaces_tcp_input);
+	tcase_add_test(tc, test_net_inflight_records_are_pooled);
+	tcase_add_test(tc, test_net_conn_ids_increase);
+	suite_add_tcase(s, tc);
+	return (s);
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(net_suite());
+	int nfailed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	nfailed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return (nfailed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+}
