@@ -31,7 +31,7 @@ enum param_section {
 /* How a value is written and what it becomes (base units in brackets). */
 enum param_type {
 	PARAM_T_NAME,		/* free text, no sweep */
-	PARAM_T_TIME,		/* 300s, 250ms, 1.5s, 2min [sim_time_t ns] */
+	PARAM_T_TIME,		/* 300s, 250ms, 1.5s, 2min [ns] */
 	PARAM_T_SIZE,		/* 16KiB, 1KB, 512B [bytes, uint64_t] */
 	PARAM_T_RATE,		/* 10/s, or steps 10/s, 50/s@60s [per s] */
 	PARAM_T_PROB,		/* 0.001, in [0, 1] [double] */
@@ -39,7 +39,7 @@ enum param_type {
 	PARAM_T_SEED,		/* unsigned 64-bit integer */
 	PARAM_T_PORTRANGE,	/* 10000-65535 */
 	PARAM_T_PORTS,		/* 80, 443 */
-	PARAM_T_ADDRS,		/* 10.0.0.1, 10.0.0.2 [uint32_t host order] */
+	PARAM_T_ADDRS,		/* 10.0.0.1, 10.0.0.2 [host order] */
 	PARAM_T_DIST,		/* exponential(2ms) [struct dist, ns] */
 	PARAM_T_ENUM,		/* one of `choices` */
 	PARAM_T_CLIENT,		/* HOST or HOST/ADDRESS */
@@ -90,23 +90,23 @@ enum param_id {
 	P_NPARAMS
 };
 
-#define PARAM_F_REQUIRED	0x01	/* no default: the file must set it */
-#define PARAM_F_TUNABLE		0x02	/* host tunable: allowed in [at TIME] */
+#define PARAM_F_REQUIRED	0x01	/* no default: must be set */
+#define PARAM_F_TUNABLE		0x02	/* tunable, also in [at] */
 #define PARAM_F_NOSWEEP		0x04	/* may not be swept */
-#define PARAM_F_COMPUTED	0x08	/* default computed (see `meaning`) */
+#define PARAM_F_COMPUTED	0x08	/* default computed (defdoc) */
 
 struct param {
 	enum param_id		 id;
 	enum param_section	 section;
 	const char		*key;		/* "maxtcptw" */
 	enum param_type		 type;
-	const char		*unit;		/* "s", "B", "/s" or "" */
+	const char		*unit;		/* "s", "B", "/s", "" */
 	const char		*defval;	/* default as written; NULL if
 						   required or computed */
 	const char		*defdoc;	/* default as documented */
-	double			 min, max;	/* bounds, base units (INT, TIME,
-						   SIZE, RATE, PROB) */
-	const char		*choices;	/* ENUM: "poisson|constant" */
+	/* bounds in base units (INT, TIME, SIZE, RATE, PROB) */
+	double			 min, max;
+	const char		*choices;	/* ENUM: "yes|no" */
 	const char		*sysctl;	/* FreeBSD sysctl, or NULL */
 	unsigned		 flags;		/* PARAM_F_* */
 	const char		*meaning;	/* one line */
@@ -116,7 +116,8 @@ struct param {
 const struct param	*params_table(size_t *n);
 const struct param	*params_by_id(enum param_id id);
 /* Key of a section kind; NULL if unknown. */
-const struct param	*params_lookup(enum param_section sec, const char *key);
+const struct param	*params_lookup(enum param_section sec,
+			    const char *key);
 /* "run", "host", "path", "workload", "at". */
 const char		*params_section_name(enum param_section sec);
 /* Section kind by its first word; -1 if unknown. */
@@ -125,7 +126,8 @@ int			 params_section_by_name(const char *word);
  * The valid key closest to `bad` in section kind `sec` (edit distance at
  * most 2, or a prefix), or NULL.  For "did you mean" messages.
  */
-const char		*params_suggest(enum param_section sec, const char *bad);
+const char		*params_suggest(enum param_section sec,
+			    const char *bad);
 /* "address, listen, hz, ..." into buf; returns buf. */
 char			*params_list_keys(enum param_section sec, char *buf,
 			    size_t len);

@@ -31,18 +31,21 @@ int	units_parse_time(const char *s, sim_time_t *out, char *err,
 	    size_t errlen);
 int	units_parse_size(const char *s, uint64_t *out, char *err,
 	    size_t errlen);
-int	units_parse_rate(const char *s, double *out, char *err, size_t errlen);
-int	units_parse_prob(const char *s, double *out, char *err, size_t errlen);
+int	units_parse_rate(const char *s, double *out, char *err,
+	    size_t errlen);
+int	units_parse_prob(const char *s, double *out, char *err,
+	    size_t errlen);
 /* A plain decimal integer (optional leading '-'), no unit. */
-int	units_parse_int(const char *s, int64_t *out, char *err, size_t errlen);
+int	units_parse_int(const char *s, int64_t *out, char *err,
+	    size_t errlen);
 int	units_parse_uint64(const char *s, uint64_t *out, char *err,
 	    size_t errlen);
 /* A port 1..65535, or 0..65535 when allow_zero. */
 int	units_parse_port(const char *s, int allow_zero, uint16_t *out,
 	    char *err, size_t errlen);
 /* FIRST-LAST, 1 <= FIRST <= LAST <= 65535. */
-int	units_parse_portrange(const char *s, int *first, int *last, char *err,
-	    size_t errlen);
+int	units_parse_portrange(const char *s, int *first, int *last,
+	    char *err, size_t errlen);
 /* Dotted quad; host byte order. */
 int	units_parse_ipv4(const char *s, uint32_t *out, char *err,
 	    size_t errlen);
@@ -50,8 +53,9 @@ int	units_parse_ipv4(const char *s, uint32_t *out, char *err,
 int	units_parse_dist(const char *s, struct dist *out, char *err,
 	    size_t errlen);
 /* Rate steps; *steps is malloc'd (caller frees), *nsteps >= 1. */
-int	units_parse_rate_steps(const char *s, struct scenario_rate_step **steps,
-	    size_t *nsteps, char *err, size_t errlen);
+int	units_parse_rate_steps(const char *s,
+	    struct scenario_rate_step **steps, size_t *nsteps, char *err,
+	    size_t errlen);
 
 /*
  * Canonical text.  Each returns buf.  Times use the largest of s, ms, us, ns
