@@ -45,7 +45,7 @@
 struct section {
 	enum param_section	 kind;
 	char			*title;		/* "host client" */
-	char			*name;		/* host / workload name */
+	char			*name;		/* host or workload */
 	char			*from, *to;	/* path */
 	int			 oneway;
 	sim_time_t		 at;		/* [at TIME] */
@@ -55,7 +55,7 @@ struct section {
 
 struct entry {
 	size_t			 section;
-	char			*key;		/* as written ("client.msl") */
+	char			*key;		/* "msl", "client.msl" */
 	char			*host;		/* [at]: host part */
 	const struct param	*param;
 	char			*value;
@@ -63,7 +63,7 @@ struct entry {
 	const char		*origin;	/* --set text */
 	size_t			 nchoices;	/* 0: not swept */
 	char			**choices;
-	int			 sweep;		/* index among swept, or -1 */
+	int			 sweep;		/* among swept, or -1 */
 };
 
 struct scenario {
@@ -90,7 +90,7 @@ struct loader {
 	const char		*file;		/* for messages */
 	char			**lines;
 	size_t			 nlines;
-	size_t			 curline;	/* lines handed to inih */
+	size_t			 curline;	/* lines read so far */
 	int			 cursec;	/* -1: none yet */
 
 	struct section		*secs;
@@ -651,7 +651,8 @@ parse_sweep(struct loader *ld, struct entry *e)
 		if (choices == NULL)
 			return oom(ld);
 		for (i = 0; i < n; i++) {
-			p = sc_alloc(ld->sc, plen + strlen(parts[i]) + slen + 1);
+			p = sc_alloc(ld->sc, plen + strlen(parts[i]) + slen +
+			    1);
 			if (p == NULL)
 				return oom(ld);
 			memcpy(p, v, plen);
@@ -1950,7 +1951,7 @@ tunable_of(enum param_id id)
 	switch (id) {
 	case P_HOST_HZ:			return SCENARIO_TUN_HZ;
 	case P_HOST_MSL:		return SCENARIO_TUN_MSL;
-	case P_HOST_PORTRANGE:		return SCENARIO_TUN_PORTRANGE_FIRST;
+	case P_HOST_PORTRANGE:	return SCENARIO_TUN_PORTRANGE_FIRST;
 	case P_HOST_RANDOMIZED:		return SCENARIO_TUN_RANDOMIZED;
 	case P_HOST_RANDOMCPS:		return SCENARIO_TUN_RANDOMCPS;
 	case P_HOST_RANDOMTIME:		return SCENARIO_TUN_RANDOMTIME;
