@@ -201,11 +201,11 @@ text_metric(FILE *f, const struct report_host *h, enum report_metric m)
 
 /*
  * The two limits, and the one that binds compared with what was measured:
- * connection rate against the port range, TIME_WAIT entry rate against
- * the zone cap.
+ * the connection attempt rate against the port range, the TIME_WAIT entry
+ * rate against the zone cap.
  */
 static void
-text_limits(FILE *f, const struct report_host *h)
+text_limits(FILE *f, const struct report_host *h, double duration)
 {
 	char a[32], b[32], c[32], d[32], e[32];
 	double meas, lim;
@@ -220,7 +220,7 @@ text_limits(FILE *f, const struct report_host *h)
 	fprintf(f, "    limits, L = 2*MSL + 0.25 s = %s s:",
 	    num(h->tw_lifetime_s, a, sizeof(a)));
 	if (ports)
-		fprintf(f, " port range %s ports / L = %s/s;",
+		fprintf(f, " port range %s ports per address / L = %s/s;",
 		    num(h->usable_ports, b, sizeof(b)),
 		    num(h->m[REPORT_LIMIT_PORTS].mean, c, sizeof(c)));
 	else
@@ -233,10 +233,11 @@ text_limits(FILE *f, const struct report_host *h)
 		return;
 	}
 	if (h->binding == REPORT_BINDS_PORTS) {
+		/* What is offered, not what got through, meets the limit. */
 		lim = h->m[REPORT_LIMIT_PORTS].mean;
-		meas = h->m[REPORT_CONN_RATE].mean;
+		meas = h->m[REPORT_CONN_ATTEMPTED].mean / duration;
 		fprintf(f, "    binding limit: PORT RANGE, %s/s; "
-		    "connections succeeded at %s/s",
+		    "connections attempted at %s/s",
 		    num(lim, a, sizeof(a)), num(meas, b, sizeof(b)));
 	} else {
 		lim = h->m[REPORT_LIMIT_CAP].mean;
@@ -284,7 +285,7 @@ print_text(FILE *f, const char *db, const struct report *r)
 			    "mean", "95% CI", "unit");
 			for (m = 0; m < REPORT_LIMIT_PORTS; m++)
 				text_metric(f, h, m);
-			text_limits(f, h);
+			text_limits(f, h, pt->duration_s);
 		}
 	}
 }

@@ -33,6 +33,7 @@ struct plot_point {
 
 struct plot_series {
 	char			*label;
+	int			 group;		/* -1: none */
 	struct plot_point	*pts;
 	size_t			 npts, cap;
 };
@@ -116,9 +117,20 @@ plot_add_series(struct plot *p, const char *label)
 	}
 	ns = &p->series[p->nseries];
 	memset(ns, 0, sizeof(*ns));
+	ns->group = -1;
 	if ((ns->label = xstrdup(label)) == NULL)
 		return (PLOT_ENOMEM);
 	p->nseries++;
+	return (PLOT_OK);
+}
+
+int
+plot_set_group(struct plot *p, int group)
+{
+
+	if (p->nseries == 0 || group < 0)
+		return (PLOT_EINVAL);
+	p->series[p->nseries - 1].group = group;
 	return (PLOT_OK);
 }
 
@@ -252,13 +264,45 @@ put_quoted(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
+/* Ten colours that stay apart on screen and in print (Tableau 10). */
+static const char *const palette[] = {
+	"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+	"#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"
+};
+#define NPALETTE	(sizeof(palette) / sizeof(palette[0]))
+#define NDASH		5	/* gnuplot dash types 1 (solid) to 5 */
+
+/*
+ * Colour and dash type of series i.  Grouped: the group picks the colour
+ * and the rank within the group the dash.  Ungrouped: colours in turn,
+ * and a new dash each time they wrap, so no two lines look the same.
+ */
+static void
+series_style(const struct plot *p, size_t i, size_t *color, int *dash)
+{
+	const struct plot_series *s = &p->series[i];
+	size_t j, rank;
+
+	if (s->group < 0) {
+		*color = i % NPALETTE;
+		*dash = (int)((i / NPALETTE) % NDASH) + 1;
+		return;
+	}
+	rank = 0;
+	for (j = 0; j < i; j++)
+		if (p->series[j].group == s->group)
+			rank++;
+	*color = (size_t)s->group % NPALETTE;
+	*dash = (int)(rank % NDASH) + 1;
+}
+
 int
 plot_write_script(const struct plot *p, enum plot_format fmt,
     const char *datapath, const char *outpath, FILE *f)
 {
 	const struct plot_series *s;
-	size_t i, block;
-	int first;
+	size_t i, block, color;
+	int first, dash;
 
 	block = 0;
 	for (i = 0; i < p->nseries; i++)
@@ -290,8 +334,8 @@ plot_write_script(const struct plot *p, enum plot_format fmt,
 	fputs("\nset grid\n"
 	    "set key outside right top vertical\n", f);
 	if (p->style == PLOT_ERRORBARS)
-		fputs("set offsets graph 0.05, graph 0.05, graph 0.05, "
-		    "graph 0.05\n", f);
+		/* Keep the end points' bars off the frame. */
+		fputs("set offsets graph 0.05, graph 0.05, 0, 0\n", f);
 	fputs("plot ", f);
 	block = 0;
 	first = 1;
@@ -299,6 +343,7 @@ plot_write_script(const struct plot *p, enum plot_format fmt,
 		s = &p->series[i];
 		if (!series_drawable(s))
 			continue;
+		series_style(p, i, &color, &dash);
 		if (!first)
 			fputs(", \\\n     ", f);
 		if (first)
@@ -308,11 +353,11 @@ plot_write_script(const struct plot *p, enum plot_format fmt,
 		first = 0;
 		if (p->style == PLOT_ERRORBARS)
 			fprintf(f, " index %zu using 1:2:3:4 with yerrorlines "
-			    "lw 1.5 pt 7 ps 0.8 title ", block);
+			    "lw 1.5 pt 7 ps 0.8", block);
 		else
-			fprintf(f, " index %zu using 1:2 with %s lw 1.5 "
-			    "title ", block,
+			fprintf(f, " index %zu using 1:2 with %s lw 1.5", block,
 			    s->npts > 50 ? "lines" : "linespoints pt 7 ps 0.6");
+		fprintf(f, " lc rgb '%s' dt %d title ", palette[color], dash);
 		put_quoted(f, s->label);
 		block++;
 	}

@@ -39,6 +39,12 @@ struct plot	*plot_create(enum plot_style style, const char *title,
 void		 plot_destroy(struct plot *p);	/* NULL is accepted */
 /* Starts a new series; later points go to it. */
 int		 plot_add_series(struct plot *p, const char *label);
+/*
+ * Puts the last series in colour group `group` (>= 0): series of one group
+ * share a colour and differ in dash pattern (e.g. the replications of one
+ * sweep point).  Without groups every series gets its own colour.
+ */
+int		 plot_set_group(struct plot *p, int group);
 /* Appends a point to the last series; ylow/yhigh only matter with
  * PLOT_ERRORBARS (NAN: no bar, written as y). */
 int		 plot_add_point(struct plot *p, double x, double y, double ylow,

@@ -1141,14 +1141,15 @@ plot_time_series(sqlite3 *db, const struct report_plot_opts *o,
     const struct pruns *p, struct plot **out, char *err, size_t errlen)
 {
 	struct plot *pl;
-	struct strv cols, hosts;
+	struct strv cols, hosts, groups;
 	sqlite3_stmt *st;
 	char list[1024], sql[256], title[2048], label[512];
-	size_t i, j, npoints, nlines;
+	size_t i, j, k, npoints, nlines;
 	int rc, multihost;
 
 	memset(&cols, 0, sizeof(cols));
 	memset(&hosts, 0, sizeof(hosts));
+	memset(&groups, 0, sizeof(groups));
 	st = NULL;
 	pl = NULL;
 	if ((rc = table_columns(db, "samples", &cols, err, errlen)) !=
@@ -1195,6 +1196,16 @@ plot_time_series(sqlite3 *db, const struct report_plot_opts *o,
 			    label, sizeof(label));
 			if (plot_add_series(pl, label) != PLOT_OK)
 				goto nomem;
+			/* Replications of one point and host: one colour. */
+			snprintf(label, sizeof(label), "%s\037%s\037%s",
+			    p->r[i].scenario, p->r[i].sweep, hosts.s[j]);
+			for (k = 0; k < groups.n; k++)
+				if (strcmp(groups.s[k], label) == 0)
+					break;
+			if (k == groups.n && strv_add(&groups, label) !=
+			    REPORT_OK)
+				goto nomem;
+			(void)plot_set_group(pl, (int)k);
 			sqlite3_reset(st);
 			sqlite3_bind_int64(st, 1, p->r[i].id);
 			sqlite3_bind_text(st, 2, hosts.s[j], -1,
@@ -1233,6 +1244,7 @@ out:
 	sqlite3_finalize(st);
 	strv_free(&cols);
 	strv_free(&hosts);
+	strv_free(&groups);
 	if (rc == REPORT_OK)
 		*out = pl;
 	else

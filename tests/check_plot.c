@@ -150,10 +150,63 @@ START_TEST(test_script_sets_terminal_labels_and_one_plot_per_series)
 	ck_assert_ptr_nonnull(strstr(s, "noenhanced"));
 	ck_assert_ptr_nonnull(strstr(s, "plot '/tmp/d/plot.dat' index 0 "
 	    "using 1:2 with linespoints"));
+	ck_assert_ptr_nonnull(strstr(s, "dt 1 title 'run 1 rate=20/s rep 0'"));
 	ck_assert_ptr_nonnull(strstr(s, "title 'run 1 rate=20/s rep 0'"));
 	ck_assert_ptr_nonnull(strstr(s, "'' index 1 using 1:2 with "));
 	ck_assert_ptr_nonnull(strstr(s, "title 'run 2 rate=20/s rep 1'"));
 	ck_assert_ptr_nonnull(strstr(s, "\nunset output\n"));
+	free(s);
+	plot_destroy(p);
+}
+END_TEST
+
+START_TEST(test_grouped_series_share_colour_and_differ_in_dash)
+{
+	struct plot *p;
+	char *s, *l0, *l1, *l2;
+	int rc;
+
+	p = plot_create(PLOT_LINES, "t", "x", "y");
+	plot_add_series(p, "a rep 0");
+	plot_set_group(p, 0);
+	plot_add_point(p, 0, 0, NAN, NAN);
+	plot_add_series(p, "b rep 0");
+	plot_set_group(p, 1);
+	plot_add_point(p, 0, 0, NAN, NAN);
+	plot_add_series(p, "a rep 1");
+	plot_set_group(p, 0);
+	plot_add_point(p, 0, 0, NAN, NAN);
+	s = script_text(p, PLOT_PNG, &rc);
+	ck_assert_int_eq(rc, PLOT_OK);
+	l0 = strstr(s, "lc rgb '#1f77b4' dt 1 title 'a rep 0'");
+	l1 = strstr(s, "lc rgb '#ff7f0e' dt 1 title 'b rep 0'");
+	l2 = strstr(s, "lc rgb '#1f77b4' dt 2 title 'a rep 1'");
+	ck_assert_ptr_nonnull(l0);
+	ck_assert_ptr_nonnull(l1);
+	ck_assert_ptr_nonnull(l2);
+	ck_assert_int_eq(plot_set_group(p, -1), PLOT_EINVAL);
+	free(s);
+	plot_destroy(p);
+}
+END_TEST
+
+START_TEST(test_ungrouped_series_never_repeat_a_style)
+{
+	struct plot *p;
+	char *s, label[16];
+	int i, rc;
+
+	p = plot_create(PLOT_LINES, "t", "x", "y");
+	for (i = 0; i < 11; i++) {
+		snprintf(label, sizeof(label), "s%d", i);
+		plot_add_series(p, label);
+		plot_add_point(p, 0, i, NAN, NAN);
+	}
+	s = script_text(p, PLOT_PNG, &rc);
+	ck_assert_int_eq(rc, PLOT_OK);
+	/* The eleventh wraps to the first colour with a new dash. */
+	ck_assert_ptr_nonnull(strstr(s, "lc rgb '#1f77b4' dt 1 title 's0'"));
+	ck_assert_ptr_nonnull(strstr(s, "lc rgb '#1f77b4' dt 2 title 's10'"));
 	free(s);
 	plot_destroy(p);
 }
@@ -275,6 +328,8 @@ plot_suite(void)
 	tcase_add_test(tc, test_errorbar_data_without_interval_has_zero_height_bar);
 	tcase_add_test(tc, test_series_without_finite_points_is_left_out);
 	tcase_add_test(tc, test_script_sets_terminal_labels_and_one_plot_per_series);
+	tcase_add_test(tc, test_grouped_series_share_colour_and_differ_in_dash);
+	tcase_add_test(tc, test_ungrouped_series_never_repeat_a_style);
 	tcase_add_test(tc, test_script_quotes_single_quotes);
 	tcase_add_test(tc, test_script_refuses_plot_without_data);
 	tcase_add_test(tc, test_format_follows_extension);
