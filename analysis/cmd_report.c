@@ -556,6 +556,7 @@ cmd_plot(int argc, char **argv)
 	struct plot *pl;
 	const char *db = NULL, *outpath = NULL, *v;
 	char err[2048];
+	size_t n;
 	int i, rc;
 
 	memset(&o, 0, sizeof(o));
@@ -619,9 +620,12 @@ cmd_plot(int argc, char **argv)
 		return (rc == REPORT_ENOMEM ? 1 : 2);
 	}
 	rc = plot_render(pl, outpath, NULL, err, sizeof(err));
+	for (n = 0, i = 0; (size_t)i < plot_nseries(pl); i++)
+		if (plot_npoints(pl, (size_t)i) > 0)
+			n++;
 	if (rc == PLOT_OK)
-		printf("twsim plot: wrote %s (%zu line%s)\n", outpath,
-		    plot_nseries(pl), plot_nseries(pl) == 1 ? "" : "s");
+		printf("twsim plot: wrote %s (%zu line%s)\n", outpath, n,
+		    n == 1 ? "" : "s");
 	plot_destroy(pl);
 	if (rc != PLOT_OK) {
 		fprintf(stderr, "twsim plot: %s\n", err);

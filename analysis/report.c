@@ -1176,15 +1176,26 @@ plot_time_series(sqlite3 *db, const struct report_plot_opts *o,
 		rc = sqlerr(db, err, errlen, "cannot read samples");
 		goto out;
 	}
+	/* Name the host in legends unless a single host is drawn. */
+	for (i = 0; i < p->n; i++)
+		if ((rc = run_hosts(db, p->r[i].id, o->host, &hosts, err,
+		    errlen)) != REPORT_OK)
+			goto out;
+	for (i = 0; i < hosts.n; i++)
+		if (strcmp(hosts.s[i], hosts.s[0]) != 0)
+			break;
+	multihost = i < hosts.n;
 	scenario_names(p, list, sizeof(list));
-	snprintf(title, sizeof(title), "%s over time, %s",
-	    report_column_label(o->metric), list);
+	snprintf(title, sizeof(title), "%s over time, %s%s%s",
+	    report_column_label(o->metric), !multihost && hosts.n > 0 ?
+	    "host " : "", !multihost && hosts.n > 0 ? hosts.s[0] : "",
+	    !multihost && hosts.n > 0 ? ", " : "");
+	snprintf(title + strlen(title), sizeof(title) - strlen(title), "%s",
+	    list);
 	pl = plot_create(PLOT_LINES, title, "simulated time (s)",
 	    report_column_label(o->metric));
 	if (pl == NULL)
 		goto nomem;
-	/* Name the host in legends unless a single host is drawn. */
-	multihost = o->host == NULL;
 	nlines = 0;
 	for (i = 0; i < p->n; i++) {
 		strv_free(&hosts);

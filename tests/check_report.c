@@ -608,6 +608,10 @@ START_TEST(test_time_series_one_line_per_run_and_host)
 	ck_assert_uint_eq(plot_nseries(p), 1);
 	d = plot_data(p);
 	ck_assert_ptr_nonnull(strstr(d, "# index 0: run 2 rate=20/s rep 1\n"));
+	s = plot_script(p);
+	ck_assert_ptr_nonnull(strstr(s, "set title 'ephemeral ports in use "
+	    "over time, host client, scenario web'"));
+	free(s);
 	free(d);
 	plot_destroy(p);
 }
