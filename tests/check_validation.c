@@ -1,0 +1,824 @@
+/*
+ * check_validation.c -- known-answer validation of the whole simulator.
+ *
+ * Each test runs a small scenario of tests/scenarios/validation/ through
+ * the REAL `twsim run` ($TWSIM, else the build tree's binary), reads the
+ * database back with SQLite and compares what the simulator measured with
+ * what arithmetic or the kernel's rules predict, with a stated tolerance:
+ *
+ *   Little's law        mean TIME_WAIT = rate x (2 MSL + 0.25 s), 3%
+ *   port exhaustion     EADDRNOTAVAIL above P / lifetime, not below; the
+ *                       first failure at P / rate; saturated rate P /
+ *                       lifetime within 5%
+ *   auto cap (TW-1,2,7) cap = min(max(range / 2, 32), maxsockets / 5)
+ *                       exactly; never exceeded; full zone recycles; the
+ *                       zone's books balance in every sample
+ *   nolocaltimewait     (TW-6) no entry for local peers, entries for others
+ *   retransmitted FIN   (TW-18) re-arms 2 MSL: the entry outlives 2 MSL +
+ *                       one slow-timer period (model level: the only way to
+ *                       lose exactly the last ACK is a delivery hook)
+ *   SYN in TIME_WAIT    (TW-16/17) reopens at once above rcv_nxt; below it
+ *                       is dropped and the connect takes seconds
+ *   sysctl at run time  (TW-4) a raise lets TIME_WAIT grow from then on; a
+ *                       write below 32 changes nothing
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <check.h>
+#include <sqlite3.h>
+
+#include "models/host.h"
+#include "models/net.h"
+#include "models/tcp_usrreq.h"
+#include "models/tcp_var.h"
+#include "sim/sim.h"
+
+#ifndef TWSIM_SRCDIR
+#define TWSIM_SRCDIR	"."
+#endif
+#ifndef TWSIM_BUILDDIR
+#define TWSIM_BUILDDIR	"."
+#endif
+
+extern char **environ;
+
+/* ---- running twsim and reading its database ----------------------------- */
+
+static char tmpdir[512];
+
+static void
+setup(void)
+{
+	const char *base = getenv("TMPDIR");
+
+	snprintf(tmpdir, sizeof(tmpdir), "%s/check_validation.XXXXXX",
+	    base != NULL && *base != '\0' ? base : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void
+teardown(void)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", tmpdir);
+}
+
+static const char *
+tpath(const char *name)
+{
+	static char buf[4][640];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", tmpdir, name);
+	return buf[k];
+}
+
+static void
+show_log(void)
+{
+	char line[512];
+	FILE *f = fopen(tpath("twsim.log"), "r");
+
+	if (f == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL)
+		fputs(line, stderr);
+	fclose(f);
+}
+
+/*
+ * twsim run tests/scenarios/validation/NAME.ini -o DB --quiet [--set
+ * KV]... (NULL-terminated overrides); asserts exit 0; returns the open
+ * database.
+ */
+static sqlite3 *
+run_scenario(const char *name, ...)
+{
+	posix_spawn_file_actions_t fa;
+	const char *argv[40], *s = getenv("srcdir"), *t = getenv("TWSIM");
+	char ini[1024];
+	const char *kv;
+	sqlite3 *db = NULL;
+	va_list ap;
+	pid_t pid;
+	int n = 0, status, rc;
+
+	snprintf(ini, sizeof(ini), "%s/tests/scenarios/validation/%s.ini",
+	    s != NULL && *s != '\0' ? s : TWSIM_SRCDIR, name);
+	argv[n++] = t != NULL && *t != '\0' ? t : TWSIM_BUILDDIR "/twsim";
+	argv[n++] = "run";
+	argv[n++] = ini;
+	argv[n++] = "-o";
+	argv[n++] = tpath("r.db");
+	argv[n++] = "--quiet";
+	va_start(ap, name);
+	while ((kv = va_arg(ap, const char *)) != NULL && n < 36) {
+		argv[n++] = "--set";
+		argv[n++] = kv;
+	}
+	va_end(ap);
+	argv[n] = NULL;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
+	    O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO,
+	    tpath("twsim.log"), O_WRONLY | O_CREAT | O_APPEND, 0644);
+	posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
+	rc = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv,
+	    environ);
+	posix_spawn_file_actions_destroy(&fa);
+	ck_assert_msg(rc == 0, "cannot start %s: %s", argv[0], strerror(rc));
+	while (waitpid(pid, &status, 0) < 0)
+		ck_assert_int_eq(errno, EINTR);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		show_log();
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "twsim run %s: status %d", name, status);
+	ck_assert_int_eq(sqlite3_open_v2(tpath("r.db"), &db,
+	    SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	return db;
+}
+
+static sqlite3_stmt *
+q_prepare(sqlite3 *db, const char *fmt, va_list ap)
+{
+	sqlite3_stmt *st = NULL;
+	char *sql = sqlite3_vmprintf(fmt, ap);
+
+	ck_assert_ptr_nonnull(sql);
+	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK,
+	    "%s: %s", sql, sqlite3_errmsg(db));
+	sqlite3_free(sql);
+	return st;
+}
+
+/* The single integer a query yields (NULL counts as -1). */
+static int64_t
+q_int(sqlite3 *db, const char *fmt, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	int64_t v;
+
+	va_start(ap, fmt);
+	st = q_prepare(db, fmt, ap);
+	va_end(ap);
+	ck_assert_msg(sqlite3_step(st) == SQLITE_ROW, "no row: %s",
+	    sqlite3_sql(st));
+	v = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* The single real a query yields (NULL is NAN). */
+static double
+q_dbl(sqlite3 *db, const char *fmt, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	double v;
+
+	va_start(ap, fmt);
+	st = q_prepare(db, fmt, ap);
+	va_end(ap);
+	ck_assert_msg(sqlite3_step(st) == SQLITE_ROW, "no row: %s",
+	    sqlite3_sql(st));
+	v = sqlite3_column_type(st, 0) == SQLITE_NULL ? NAN :
+	    sqlite3_column_double(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* run_id of the run whose parameter `key` has value `value`. */
+static int64_t
+run_with(sqlite3 *db, const char *key, const char *value)
+{
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM params WHERE key = "
+	    "%Q AND value = %Q", key, value), 1);
+	return q_int(db, "SELECT run_id FROM params WHERE key = %Q AND value "
+	    "= %Q", key, value);
+}
+
+/* Fails unless |got - want| <= tol * want. */
+#define ck_assert_rel(got, want, tol, what) do {			\
+	double g_ = (got), w_ = (want);					\
+	ck_assert_msg(fabs(g_ - w_) <= (tol) * fabs(w_),		\
+	    "%s: %g, expected %g within %g%%", (what), g_, w_,		\
+	    100.0 * (tol));						\
+} while (0)
+
+/* ---- Little's law ----------------------------------------------------------- */
+
+/*
+ * L = lambda W for the TIME_WAIT zone: 100/s x (2 x 5 s + 0.25 s) = 1025.
+ * Steady state begins once the first entries expire (2 MSL + the timer
+ * period, 10.5 s); the average is over the samples after 11 s.  With
+ * constant arrivals the only error is the sawtooth of the 500 ms scan,
+ * averaged out by a sample interval that drifts across its phases, so 3%
+ * is generous; a lifetime off by one slow-timer period (0.5 s, 5%) or an
+ * MSL applied once instead of twice fails.
+ */
+START_TEST(test_littles_law_mean_timewait_is_rate_times_lifetime)
+{
+	sqlite3 *db = run_scenario("littles-law", NULL);
+	double mean, want = 100.0 * (2 * 5.0 + 0.25);
+
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs WHERE status = "
+	    "'complete'"), 1);
+	ck_assert_int_gt(q_int(db, "SELECT count(*) FROM samples WHERE host = "
+	    "'client' AND t >= 11"), 250);
+	mean = q_dbl(db, "SELECT avg(tw_count) FROM samples WHERE host = "
+	    "'client' AND t >= 11");
+	ck_assert_rel(mean, want, 0.03, "mean TIME_WAIT entries");
+	/* The same from the entries' own books: everything that entered
+	   has left or is still there, nothing recycled. */
+	ck_assert_int_eq(q_int(db, "SELECT max(tw_recycled) FROM samples"), 0);
+	ck_assert_int_eq(q_int(db, "SELECT max(conn_failed_addrnotavail) FROM "
+	    "samples"), 0);
+	/* Only the side that closes first waits (client here). */
+	ck_assert_int_eq(q_int(db, "SELECT max(tw_count) FROM samples WHERE "
+	    "host = 'server'"), 0);
+	/* Before any entry can expire (2 MSL = 10 s), none has. */
+	ck_assert_int_eq(q_int(db, "SELECT max(tw_expired) FROM samples WHERE "
+	    "host = 'client' AND t < 9.9"), 0);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* ---- port exhaustion ---------------------------------------------------------- */
+
+/*
+ * P = 200 ports, MSL 5 s: lifetime 2 MSL + 0.25 s = 10.25 s on average,
+ * limit P / 10.25 = 19.5/s.  At 18/s nothing fails, at 21/s and 40/s
+ * connects fail.  The first failure is the (P+1)-th attempt, at P / rate
+ * (before 2 MSL no port comes free); with constant arrivals the only
+ * slack is where the arrival grid starts (0 or 1/rate), so the tolerance
+ * is one inter-arrival time plus 10 ms.  Once saturated, the client
+ * succeeds exactly as fast as ports come free, P / lifetime, within 5%:
+ * the ports freed at a scan are taken by the next arrivals, so their
+ * lifetime is nearer 2 MSL + 0.5 s than + 0.25 s (2.4% lower rate).
+ */
+START_TEST(test_port_exhaustion_at_p_over_lifetime)
+{
+	sqlite3 *db = run_scenario("port-exhaustion", NULL);
+	static const double rates[] = { 18, 21, 40 };
+	const double P = 200, life = 2 * 5.0 + 0.25;
+	int i;
+
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs WHERE status = "
+	    "'complete'"), 3);
+	for (i = 0; i < 3; i++) {
+		char rate[32];
+		int64_t id;
+		double first, e0, e1, succ;
+
+		snprintf(rate, sizeof(rate), "%g/s", rates[i]);
+		id = run_with(db, "workload.web.rate", rate);
+		first = q_dbl(db, "SELECT first_addrnotavail_s FROM host_stats "
+		    "WHERE run_id = %lld AND host = 'client'", (long long)id);
+		if (rates[i] * life < P) {
+			ck_assert_msg(isnan(first), "%s: EADDRNOTAVAIL at %g s "
+			    "below the limit", rate, first);
+			ck_assert_int_eq(q_int(db, "SELECT conn_failed_"
+			    "addrnotavail FROM host_stats WHERE run_id = %lld "
+			    "AND host = 'client'", (long long)id), 0);
+			ck_assert_int_le(q_int(db, "SELECT max(ports_in_use) "
+			    "FROM samples WHERE run_id = %lld AND host = "
+			    "'client'", (long long)id), 200);
+			continue;
+		}
+		ck_assert_msg(!isnan(first), "%s: no EADDRNOTAVAIL", rate);
+		ck_assert_msg(fabs(first - P / rates[i]) <= 1 / rates[i] + 0.01,
+		    "%s: first EADDRNOTAVAIL at %g s, predicted %g s", rate,
+		    first, P / rates[i]);
+		/* Saturated: successful connects per second from 25 s on. */
+		e0 = q_dbl(db, "SELECT conn_established FROM samples WHERE "
+		    "run_id = %lld AND host = 'client' AND t = 25",
+		    (long long)id);
+		e1 = q_dbl(db, "SELECT conn_established FROM samples WHERE "
+		    "run_id = %lld AND host = 'client' AND t = 60",
+		    (long long)id);
+		succ = (e1 - e0) / 35.0;
+		ck_assert_rel(succ, P / life, 0.05, "saturated connect rate");
+		/* Every port busy, none of them lost: at most P in use. */
+		ck_assert_int_eq(q_int(db, "SELECT max(ports_in_use) FROM "
+		    "samples WHERE run_id = %lld AND host = 'client'",
+		    (long long)id), 200);
+		ck_assert_int_eq(q_int(db, "SELECT tw_recycled FROM host_stats "
+		    "WHERE run_id = %lld AND host = 'client'", (long long)id),
+		    0);
+	}
+	sqlite3_close(db);
+}
+END_TEST
+
+/* ---- the auto cap --------------------------------------------------------------- */
+
+static int
+auto_cap(int first, int last, int maxsockets)
+{
+	int half = (last - first) / 2, cap = half > 32 ? half : 32;
+
+	return cap < maxsockets / 5 ? cap : maxsockets / 5;
+}
+
+/*
+ * TW-1/TW-2: with maxtcptw 0 the cap is the auto size, at every sample and
+ * in host_stats; TIME_WAIT reaches it and never exceeds it; from then on
+ * each new entry recycles the oldest (TW-7), so recycling, not ports,
+ * absorbs the load (no EADDRNOTAVAIL: cap < usable ports).  In every
+ * sample the zone's books balance: entries made = entries now + expired +
+ * recycled + reopened.
+ */
+START_TEST(test_autocap_is_min_of_half_range_floor_32_and_maxsockets_fifth)
+{
+	static const struct {
+		const char *range;
+		int first, last;
+	} ranges[] = {
+		{ "10000-10039", 10000, 10039 },
+		{ "10000-10999", 10000, 10999 },
+		{ "10000-65535", 10000, 65535 },
+	};
+	static const int maxsockets[] = { 1000, 25600 };
+	sqlite3 *db = run_scenario("autocap", NULL);
+	size_t i, j;
+
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs WHERE status = "
+	    "'complete'"), 6);
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < 2; j++) {
+			int cap = auto_cap(ranges[i].first, ranges[i].last,
+			    maxsockets[j]);
+			int64_t id = q_int(db, "SELECT a.run_id FROM params a "
+			    "JOIN params b USING (run_id) WHERE a.key = "
+			    "'host.client.portrange' AND a.value = %Q AND "
+			    "b.key = 'host.client.maxsockets' AND b.value = "
+			    "'%d'", ranges[i].range, maxsockets[j]);
+
+			ck_assert_msg(id > 0, "no run for %s, %d",
+			    ranges[i].range, maxsockets[j]);
+			ck_assert_int_eq(q_int(db, "SELECT count(*) FROM "
+			    "samples WHERE run_id = %lld AND host = 'client' "
+			    "AND tw_cap <> %d", (long long)id, cap), 0);
+			ck_assert_int_eq(q_int(db, "SELECT tw_cap FROM "
+			    "host_stats WHERE run_id = %lld AND host = "
+			    "'client'", (long long)id), cap);
+			ck_assert_int_eq(q_int(db, "SELECT tw_peak FROM "
+			    "host_stats WHERE run_id = %lld AND host = "
+			    "'client'", (long long)id), cap);
+			ck_assert_int_le(q_int(db, "SELECT max(tw_count) FROM "
+			    "samples WHERE run_id = %lld AND host = 'client'",
+			    (long long)id), cap);
+			ck_assert_int_gt(q_int(db, "SELECT tw_recycled FROM "
+			    "host_stats WHERE run_id = %lld AND host = "
+			    "'client'", (long long)id), 0);
+			ck_assert_int_eq(q_int(db, "SELECT conn_failed_"
+			    "addrnotavail + tw_skipped_nomem FROM host_stats "
+			    "WHERE run_id = %lld AND host = 'client'",
+			    (long long)id), 0);
+			ck_assert_int_eq(q_int(db, "SELECT count(*) FROM "
+			    "samples WHERE run_id = %lld AND tw_entered <> "
+			    "tw_count + tw_expired + tw_recycled + tw_reopened",
+			    (long long)id), 0);
+			/* At the cap, entries in = entries out, sample to
+			   sample: the count stays put at the cap. */
+			ck_assert_int_gt(q_int(db, "SELECT count(*) FROM "
+			    "samples WHERE run_id = %lld AND host = 'client' "
+			    "AND tw_count = %d", (long long)id, cap), 5);
+		}
+	sqlite3_close(db);
+}
+END_TEST
+
+/* ---- nolocaltimewait ------------------------------------------------------------- */
+
+/* TW-6: no entry when the foreign address is the host's own. */
+START_TEST(test_tw6_nolocaltimewait_skips_local_peers_only)
+{
+	sqlite3 *db = run_scenario("nolocaltimewait", NULL);
+	int64_t off = run_with(db, "host.box.nolocaltimewait", "0");
+	int64_t on = run_with(db, "host.box.nolocaltimewait", "1");
+
+	/* Off: every local connection the client closed waits. */
+	ck_assert_int_gt(q_int(db, "SELECT tw_entered FROM host_stats WHERE "
+	    "run_id = %lld AND host = 'box'", (long long)off), 400);
+	ck_assert_int_eq(q_int(db, "SELECT tw_skipped_local FROM host_stats "
+	    "WHERE run_id = %lld AND host = 'box'", (long long)off), 0);
+	/* On: none does, each is counted as skipped, and no sample ever
+	   shows an entry on box. */
+	ck_assert_int_eq(q_int(db, "SELECT tw_entered FROM host_stats WHERE "
+	    "run_id = %lld AND host = 'box'", (long long)on), 0);
+	ck_assert_int_gt(q_int(db, "SELECT tw_skipped_local FROM host_stats "
+	    "WHERE run_id = %lld AND host = 'box'", (long long)on), 400);
+	ck_assert_int_eq(q_int(db, "SELECT max(tw_count) FROM samples WHERE "
+	    "run_id = %lld AND host = 'box'", (long long)on), 0);
+	/* The same local connections either way. */
+	ck_assert_int_lt(llabs(q_int(db, "SELECT tw_skipped_local FROM "
+	    "host_stats WHERE run_id = %lld AND host = 'box'", (long long)on) -
+	    q_int(db, "SELECT tw_entered FROM host_stats WHERE run_id = %lld "
+	    "AND host = 'box'", (long long)off)), 5);
+	/* A remote peer: entries as usual although the tunable is set. */
+	ck_assert_int_gt(q_int(db, "SELECT tw_entered FROM host_stats WHERE "
+	    "run_id = %lld AND host = 'remote'", (long long)on), 150);
+	ck_assert_int_eq(q_int(db, "SELECT tw_skipped_local FROM host_stats "
+	    "WHERE run_id = %lld AND host = 'remote'", (long long)on), 0);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* ---- a retransmitted FIN re-arms 2 MSL (model level) ------------------------------- */
+
+/*
+ * A client and a server 300 ms apart (RTT 600 ms, so the server's RTO is
+ * well above the 500 ms slow-timer period); the client connects and
+ * closes at once, the server closes when it sees the FIN.  The delivery
+ * hook drops the client's ACK of the server's FIN -- the last ACK --
+ * once, so the server retransmits its FIN into the client's TIME_WAIT.
+ * TW-18: that FIN re-arms 2 MSL (tw_rearmed) and is answered (TW-19); the
+ * entry then lives 2 MSL from the re-arm, which is longer than 2 MSL plus
+ * one timer period from its start, the most an unrearmed entry can live.
+ */
+struct fin_ctx {
+	struct host	*client, *server;
+	int		 drop_last_ack;	/* drop it (once) */
+	int		 dropped;
+	sim_time_t	 t_rearm;	/* retransmitted FIN delivered */
+	int		 server_closed;
+};
+
+static void
+fin_deliver(void *arg, struct host *h, const struct tcp_segment *seg)
+{
+	struct fin_ctx *fc = arg;
+	struct sim *sim = h->sim;
+
+	if (h == fc->server && fc->drop_last_ack && !fc->dropped &&
+	    fc->client->stat.tw_entered == 1 && seg->flags == TH_ACK &&
+	    seg->len == 0) {
+		fc->dropped = 1;	/* the ACK of the server's FIN */
+		return;
+	}
+	if (h == fc->client && (seg->flags & TH_FIN) &&
+	    fc->client->stat.tw_entered == 1 && fc->t_rearm == 0)
+		fc->t_rearm = sim_now(sim);
+	tcp_input(h, seg);
+}
+
+static void
+cli_connected(void *arg, struct tcpcb *tp)
+{
+	(void)arg;
+	tcp_usr_close(tp);
+}
+
+static void
+srv_accepted(void *listen_arg, struct tcpcb *tp, void **conn_arg)
+{
+	(void)tp;
+	*conn_arg = listen_arg;
+}
+
+static void
+any_received(void *arg, struct tcpcb *tp, uint32_t bytes)
+{
+	(void)arg;
+	(void)tp;
+	(void)bytes;
+}
+
+static void
+srv_peer_closed(void *arg, struct tcpcb *tp)
+{
+	(void)arg;
+	tcp_usr_close(tp);
+}
+
+static void
+cli_peer_closed(void *arg, struct tcpcb *tp)
+{
+	(void)arg;
+	(void)tp;
+}
+
+static void
+any_failed(void *arg, struct tcpcb *tp, int error)
+{
+	(void)arg;
+	(void)tp;
+	ck_abort_msg("connection failed with error %d", error);
+}
+
+static const struct tcp_app_ops cli_ops = {
+	.connected = cli_connected,
+	.received = any_received,
+	.peer_closed = cli_peer_closed,
+	.failed = any_failed,
+};
+
+static const struct tcp_app_ops srv_ops = {
+	.accepted = srv_accepted,
+	.received = any_received,
+	.peer_closed = srv_peer_closed,
+	.failed = any_failed,
+};
+
+/*
+ * One connection, the last ACK dropped or not; returns the lifetime of the
+ * client's entry (entry to expiry) and fills *fc.
+ */
+static double
+fin_lifetime(int drop, struct fin_ctx *fc)
+{
+	struct host_tunables tun;
+	struct net_path_config pc;
+	struct sim *sim = sim_create(99);
+	struct net *net;
+	struct tcpcb *tp = NULL;
+	char err[256];
+	sim_time_t t, t_enter = -1, t_leave = -1;
+
+	ck_assert_ptr_nonnull(sim);
+	net = net_create(sim);
+	ck_assert_ptr_nonnull(net);
+	memset(fc, 0, sizeof(*fc));
+	fc->drop_last_ack = drop;
+	host_tunables_init(&tun);
+	tun.msl = 1 * SIM_SEC;
+	fc->server = net_add_host(net, "server", &tun, err, sizeof(err));
+	ck_assert_msg(fc->server != NULL, "%s", err);
+	fc->client = net_add_host(net, "client", &tun, err, sizeof(err));
+	ck_assert_msg(fc->client != NULL, "%s", err);
+	ck_assert_int_eq(net_add_addr(net, fc->server, 0x0a000001, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(net_add_addr(net, fc->client, 0x0a000002, err,
+	    sizeof(err)), 0);
+	memset(&pc, 0, sizeof(pc));
+	pc.latency.kind = DIST_CONSTANT;
+	pc.latency.p[0] = 300e6;	/* 300 ms */
+	pc.duplicate_delay.kind = DIST_CONSTANT;
+	pc.duplicate_delay.p[0] = 0;
+	ck_assert_int_eq(net_set_path(net, fc->client, fc->server, &pc, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(net_set_path(net, fc->server, fc->client, &pc, err,
+	    sizeof(err)), 0);
+	net_set_deliver_hook(net, fin_deliver, fc);
+	ck_assert_int_eq(tcp_usr_listen(fc->server, 0, 80, &srv_ops, fc), 0);
+	/* Start between two slow-timer ticks. */
+	sim_run(sim, 120 * SIM_MSEC, 0);
+	ck_assert_int_eq(tcp_usr_connect(fc->client, 0, 0, 0x0a000001, 80,
+	    &cli_ops, fc, &tp), 0);
+	for (t = sim_now(sim); t < 30 * SIM_SEC; t += SIM_MSEC) {
+		sim_run(sim, t, 0);
+		if (t_enter < 0 && host_tw_count(fc->client) == 1)
+			t_enter = t;
+		if (t_enter >= 0 && t_leave < 0 &&
+		    host_tw_count(fc->client) == 0) {
+			t_leave = t;
+			break;
+		}
+	}
+	ck_assert_msg(t_enter >= 0 && t_leave >= 0, "entry %lld .. %lld",
+	    (long long)t_enter, (long long)t_leave);
+	/* The server got its final ACK in the end. */
+	ck_assert_int_eq(fc->server->stat.tw_entered, 0);
+	ck_assert_int_eq(fc->client->stat.tw_expired, 1);
+	if (drop) {
+		ck_assert_int_eq(fc->dropped, 1);
+		ck_assert_int_gt(fc->t_rearm, t_enter - SIM_MSEC);
+	}
+	fc->t_rearm -= t_enter;
+	net_destroy(net);
+	sim_destroy(sim);
+	return sim_time_to_sec(t_leave - t_enter);
+}
+
+START_TEST(test_tw18_retransmitted_fin_rearms_2msl)
+{
+	struct fin_ctx fc;
+	double life, rearm_after;
+
+	/* Control: nothing lost, the entry lives 2 MSL + < 1 period. */
+	life = fin_lifetime(0, &fc);
+	ck_assert_msg(life >= 2.0 - 0.002 && life <= 2.5 + 0.002,
+	    "unrearmed lifetime %g s", life);
+	ck_assert_int_eq(fc.client->stat.tw_rearmed, 0);
+
+	/* The last ACK lost: the server's FIN comes again and re-arms. */
+	life = fin_lifetime(1, &fc);
+	rearm_after = sim_time_to_sec(fc.t_rearm);
+	ck_assert_msg(rearm_after > 0.5, "FIN came back after %g s",
+	    rearm_after);
+	ck_assert_msg(life > 2.5 + 0.002, "rearmed entry lived only %g s",
+	    life);
+	ck_assert_msg(life >= rearm_after + 2.0 - 0.002 &&
+	    life <= rearm_after + 2.5 + 0.002,
+	    "lifetime %g s, FIN re-armed it after %g s", life, rearm_after);
+}
+END_TEST
+
+/*
+ * The same connection's counters: the retransmitted FIN re-armed once and
+ * was answered with an ACK from the entry (TW-18, TW-19, TW-20).
+ */
+START_TEST(test_tw18_rearm_is_counted_and_answered)
+{
+	struct fin_ctx fc;
+	struct host_tunables tun;
+	struct net_path_config pc;
+	struct sim *sim = sim_create(7);
+	struct net *net = net_create(sim);
+	struct tcpcb *tp = NULL;
+	char err[256];
+
+	memset(&fc, 0, sizeof(fc));
+	fc.drop_last_ack = 1;
+	host_tunables_init(&tun);
+	tun.msl = 1 * SIM_SEC;
+	fc.server = net_add_host(net, "server", &tun, err, sizeof(err));
+	fc.client = net_add_host(net, "client", &tun, err, sizeof(err));
+	ck_assert_ptr_nonnull(fc.server);
+	ck_assert_ptr_nonnull(fc.client);
+	ck_assert_int_eq(net_add_addr(net, fc.server, 0x0a000001, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(net_add_addr(net, fc.client, 0x0a000002, err,
+	    sizeof(err)), 0);
+	memset(&pc, 0, sizeof(pc));
+	pc.latency.kind = DIST_CONSTANT;
+	pc.latency.p[0] = 300e6;
+	pc.duplicate_delay.kind = DIST_CONSTANT;
+	ck_assert_int_eq(net_set_path(net, fc.client, fc.server, &pc, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(net_set_path(net, fc.server, fc.client, &pc, err,
+	    sizeof(err)), 0);
+	net_set_deliver_hook(net, fin_deliver, &fc);
+	ck_assert_int_eq(tcp_usr_listen(fc.server, 0, 80, &srv_ops, &fc), 0);
+	ck_assert_int_eq(tcp_usr_connect(fc.client, 0, 0, 0x0a000001, 80,
+	    &cli_ops, &fc, &tp), 0);
+	sim_run(sim, 30 * SIM_SEC, 0);
+	ck_assert_int_eq(fc.dropped, 1);
+	ck_assert_int_eq(fc.client->stat.tw_entered, 1);
+	ck_assert_int_eq(fc.client->stat.tw_rearmed, 1);
+	ck_assert_int_ge(fc.client->stat.acks_sent_tw, 1);
+	ck_assert_int_eq(fc.client->stat.tw_expired, 1);
+	ck_assert_int_ge(fc.server->stat.rexmt_fin, 1);
+	ck_assert_int_eq(host_tw_count(fc.client), 0);
+	net_destroy(net);
+	sim_destroy(sim);
+}
+END_TEST
+
+/* ---- SYN reopen / drop --------------------------------------------------------------- */
+
+/*
+ * TW-16: a 1 KiB request leaves the old rcv_nxt far below the next ISN
+ * (20 s at >= 1 MiB/s later), so each SYN reopens the server's entry at
+ * once: connect latency is one RTT (2 ms), one SYN each.
+ */
+START_TEST(test_tw16_syn_above_rcv_nxt_reopens_at_once)
+{
+	sqlite3 *db = run_scenario("syn-reopen", "run.duration=45s", NULL);
+	int64_t id = run_with(db, "workload.rsh.request", "1KiB");
+
+	ck_assert_int_ge(q_int(db, "SELECT tw_reopened FROM host_stats WHERE "
+	    "run_id = %lld AND host = 'server'", (long long)id), 1);
+	ck_assert_int_eq(q_int(db, "SELECT syn_dropped_tw FROM host_stats "
+	    "WHERE run_id = %lld AND host = 'server'", (long long)id), 0);
+	ck_assert_int_ge(q_int(db, "SELECT count(*) FROM connections WHERE "
+	    "run_id = %lld AND outcome = 'ok'", (long long)id), 2);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM connections WHERE "
+	    "run_id = %lld AND (t_established IS NULL OR t_established - "
+	    "t_start > 0.01 OR syn_sent <> 1)", (long long)id), 0);
+	ck_assert_double_lt(q_dbl(db, "SELECT connect_max_s FROM host_stats "
+	    "WHERE run_id = %lld AND host = 'client'", (long long)id), 0.01);
+	sqlite3_close(db);
+}
+END_TEST
+
+/*
+ * TW-17: after a 32 MiB request the next ISN (about 20 MiB further) is
+ * below the old rcv_nxt: the SYN is dropped, and the connection is made
+ * only by a retransmitted SYN after the entry expired, seconds later.
+ */
+START_TEST(test_tw17_syn_below_rcv_nxt_waits_for_expiry)
+{
+	sqlite3 *db = run_scenario("syn-reopen", "run.duration=45s", NULL);
+	int64_t id = run_with(db, "workload.rsh.request", "32MiB");
+
+	ck_assert_int_gt(q_int(db, "SELECT syn_dropped_tw FROM host_stats "
+	    "WHERE run_id = %lld AND host = 'server'", (long long)id), 0);
+	ck_assert_int_eq(q_int(db, "SELECT tw_reopened FROM host_stats WHERE "
+	    "run_id = %lld AND host = 'server'", (long long)id), 0);
+	/* The second connection: retransmitted SYN, seconds to connect. */
+	ck_assert_int_ge(q_int(db, "SELECT count(*) FROM connections WHERE "
+	    "run_id = %lld AND outcome = 'ok' AND syn_sent >= 2 AND "
+	    "t_established - t_start >= 2.5", (long long)id), 1);
+	ck_assert_double_ge(q_dbl(db, "SELECT connect_max_s FROM host_stats "
+	    "WHERE run_id = %lld AND host = 'client'", (long long)id), 2.5);
+	/* ... and not before the previous incarnation's entry (2 MSL =
+	   21 s after that connection ended) could have expired. */
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM connections a JOIN "
+	    "connections b ON b.run_id = a.run_id AND b.conn_id = a.conn_id + "
+	    "1 WHERE a.run_id = %lld AND b.t_established IS NOT NULL AND "
+	    "b.t_established < a.t_end + 21.0", (long long)id), 0);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* ---- a tunable changed mid-run ------------------------------------------------------- */
+
+/*
+ * TW-4: maxtcptw raised from 100 to 300 at 20 s lets TIME_WAIT grow past
+ * 100 from then on (never before); the write of 10 at 35 s is below 32
+ * and changes nothing.
+ */
+START_TEST(test_tw4_maxtcptw_change_at_run_time)
+{
+	sqlite3 *db = run_scenario("tunable-change", NULL);
+
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs WHERE status = "
+	    "'complete'"), 1);
+	/* Before 20 s: at the boot cap, never above. */
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM samples WHERE host = "
+	    "'client' AND t < 20 AND (tw_cap <> 100 OR tw_count > 100)"), 0);
+	ck_assert_int_gt(q_int(db, "SELECT count(*) FROM samples WHERE host = "
+	    "'client' AND t < 20 AND tw_count = 100"), 10);
+	/* After: the new cap, reached and not exceeded. */
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM samples WHERE host = "
+	    "'client' AND t > 20 AND tw_cap <> 300"), 0);
+	ck_assert_int_gt(q_int(db, "SELECT count(*) FROM samples WHERE host = "
+	    "'client' AND t > 20 AND t <= 35 AND tw_count > 100"), 10);
+	ck_assert_int_eq(q_int(db, "SELECT max(tw_count) FROM samples WHERE "
+	    "host = 'client' AND t > 20 AND t <= 35"), 300);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM samples WHERE host = "
+	    "'client' AND tw_count > 300"), 0);
+	/* The ignored write: TIME_WAIT stays at 300 to the end. */
+	ck_assert_int_eq(q_int(db, "SELECT min(tw_count) FROM samples WHERE "
+	    "host = 'client' AND t > 35"), 300);
+	ck_assert_int_eq(q_int(db, "SELECT tw_cap FROM host_stats WHERE host "
+	    "= 'client'"), 300);
+	ck_assert_int_eq(q_int(db, "SELECT tw_peak FROM host_stats WHERE host "
+	    "= 'client'"), 300);
+	sqlite3_close(db);
+}
+END_TEST
+
+static Suite *
+validation_suite(void)
+{
+	Suite *s = suite_create("validation");
+	TCase *tc;
+
+	tc = tcase_create("scenarios");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_littles_law_mean_timewait_is_rate_times_lifetime);
+	tcase_add_test(tc, test_port_exhaustion_at_p_over_lifetime);
+	tcase_add_test(tc,
+	    test_autocap_is_min_of_half_range_floor_32_and_maxsockets_fifth);
+	tcase_add_test(tc, test_tw6_nolocaltimewait_skips_local_peers_only);
+	tcase_add_test(tc, test_tw16_syn_above_rcv_nxt_reopens_at_once);
+	tcase_add_test(tc, test_tw17_syn_below_rcv_nxt_waits_for_expiry);
+	tcase_add_test(tc, test_tw4_maxtcptw_change_at_run_time);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("model");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_tw18_retransmitted_fin_rearms_2msl);
+	tcase_add_test(tc, test_tw18_rearm_is_counted_and_answered);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(validation_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
