@@ -121,34 +121,6 @@ tcp_input_listen(struct host *h, struct tcpcb *ltp,
 	(void)tcp_output(tp);
 }
 
-/* Listener close: its half-open children lose the back pointer. */
-struct orphan_arg {
-	struct tcpcb	*ltp;
-};
-
-static void
-tcp_orphan_one(struct inpcb *inp, void *arg)
-{
-	struct orphan_arg *oa = arg;
-	struct tcpcb *tp;
-
-	if (inp->inp_flags & INP_TIMEWAIT)
-		return;
-	tp = inp->inp_ppcb;
-	if (tp != NULL && tp->t_state == TCPS_SYN_RECEIVED &&
-	    tp->t_app == NULL && tp->t_app_arg == oa->ltp)
-		tp->t_app_arg = NULL;
-}
-
-void
-tcp_listen_orphan(struct tcpcb *ltp)
-{
-	struct orphan_arg oa;
-
-	oa.ltp = ltp;
-	in_pcb_foreach(&ltp->t_host->pcbinfo, tcp_orphan_one, &oa);
-}
-
 /* The RTT sample of an ACK that echoes one of our timestamps (TCP-9). */
 static void
 tcp_rtt_from_ts(struct tcpcb *tp, const struct tcp_segment *seg)

@@ -19,6 +19,34 @@
 #include "models/tcp_usrreq.h"
 #include "models/tcp_var.h"
 
+/* Listener close: its half-open children lose the back pointer. */
+struct orphan_arg {
+	struct tcpcb	*ltp;
+};
+
+static void
+tcp_orphan_one(struct inpcb *inp, void *arg)
+{
+	struct orphan_arg *oa = arg;
+	struct tcpcb *tp;
+
+	if (inp->inp_flags & INP_TIMEWAIT)
+		return;
+	tp = inp->inp_ppcb;
+	if (tp != NULL && tp->t_state == TCPS_SYN_RECEIVED &&
+	    tp->t_app == NULL && tp->t_app_arg == oa->ltp)
+		tp->t_app_arg = NULL;
+}
+
+void
+tcp_listen_orphan(struct tcpcb *ltp)
+{
+	struct orphan_arg oa;
+
+	oa.ltp = ltp;
+	in_pcb_foreach(&ltp->t_host->pcbinfo, tcp_orphan_one, &oa);
+}
+
 int
 tcp_usr_connect(struct host *h, uint32_t laddr, uint16_t lport,
     uint32_t faddr, uint16_t fport, const struct tcp_app_ops *ops,
