@@ -264,6 +264,52 @@ START_TEST(test_host4_overcap_allowed_after_cap_reduction)
 }
 END_TEST
 
+START_TEST(test_host5_slow_timer_runs_the_scan_every_500ms)
+{
+	struct tcpcb *tp;
+	char err[128];
+
+	/* msl 100 ms: an entry made at 10 ms ends at 210 ms, but only the
+	 * 500 ms tick closes it; the next after 510 ms is at 1 s. */
+	ck_assert_int_eq(host_sysctl_set(cli, "msl", 100 * SIM_MSEC, err,
+	    sizeof(err)), 0);
+	sim_run(sim, 10 * SIM_MSEC, 0);
+	tp = mkconn(80);
+	tp->t_state = TCPS_TIME_WAIT;
+	tcp_twstart(tp);
+	sim_run(sim, 499 * SIM_MSEC, 0);
+	ck_assert_int_eq(host_tw_count(cli), 1);
+	sim_run(sim, 500 * SIM_MSEC, 0);
+	ck_assert_int_eq(host_tw_count(cli), 0);
+	sim_run(sim, 510 * SIM_MSEC, 0);
+	tp = mkconn(81);
+	tp->t_state = TCPS_TIME_WAIT;
+	tcp_twstart(tp);
+	sim_run(sim, 999 * SIM_MSEC, 0);
+	ck_assert_int_eq(host_tw_count(cli), 1);
+	sim_run(sim, SIM_SEC, 0);
+	ck_assert_int_eq(host_tw_count(cli), 0);
+}
+END_TEST
+
+START_TEST(test_host5_ipport_tick_every_second)
+{
+	uint16_t p;
+	int i;
+
+	for (i = 0; i < 11; i++)
+		ck_assert_int_eq(in_pcb_lport(&cli->pcbinfo, CLIENT, &p), 0);
+	sim_run(sim, SIM_SEC - 1, 0);
+	ck_assert_int_eq(cli->pcbinfo.ipport_stoprandom, 0);
+	sim_run(sim, SIM_SEC, 0);
+	ck_assert_int_eq(cli->pcbinfo.ipport_stoprandom, 45);
+	sim_run(sim, 2 * SIM_SEC - 1, 0);
+	ck_assert_int_eq(cli->pcbinfo.ipport_stoprandom, 45);
+	sim_run(sim, 2 * SIM_SEC, 0);
+	ck_assert_int_eq(cli->pcbinfo.ipport_stoprandom, 44);
+}
+END_TEST
+
 START_TEST(test_subr_tcpcbs_come_from_a_free_list)
 {
 	struct tcpcb *tp;
@@ -454,6 +500,8 @@ host_suite(void)
 	tcase_add_test(tc, test_host3_maxsockets_only_grows);
 	tcase_add_test(tc, test_host4_check_passes_then_catches_corruption);
 	tcase_add_test(tc, test_host4_overcap_allowed_after_cap_reduction);
+	tcase_add_test(tc, test_host5_slow_timer_runs_the_scan_every_500ms);
+	tcase_add_test(tc, test_host5_ipport_tick_every_second);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("tcp_subr");

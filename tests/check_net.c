@@ -297,7 +297,7 @@ hook(void *arg, struct host *h, const struct tcp_segment *seg)
 	nhook++;
 }
 
-START_TEST(test_net_deliver_hook_replaces_tcp_input)
+START_TEST(test_net6_deliver_hook_replaces_tcp_input)
 {
 	net_set_deliver_hook(net, hook, &nhook);
 	xmit(h1, A1, A2, 9);
@@ -312,7 +312,7 @@ START_TEST(test_net_deliver_hook_replaces_tcp_input)
 }
 END_TEST
 
-START_TEST(test_net_inflight_records_are_pooled)
+START_TEST(test_net6_inflight_records_are_pooled)
 {
 	int i, round;
 
@@ -353,8 +353,8 @@ net_suite(void)
 	tcase_add_test(tc, test_net4_duplicate_address_refused);
 	tcase_add_test(tc, test_net4_many_addresses_lookup);
 	tcase_add_test(tc, test_net2_invalid_path_refused);
-	tcase_add_test(tc, test_net_deliver_hook_replaces_tcp_input);
-	tcase_add_test(tc, test_net_inflight_records_are_pooled);
+	tcase_add_test(tc, test_net6_deliver_hook_replaces_tcp_input);
+	tcase_add_test(tc, test_net6_inflight_records_are_pooled);
 	tcase_add_test(tc, test_net_conn_ids_increase);
 	suite_add_tcase(s, tc);
 	return (s);
