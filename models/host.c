@@ -290,13 +290,17 @@ host_sysctl_set(struct host *h, const char *name, int64_t value, char *err,
 		t->randomized = value != 0;
 		return (0);
 	}
-	if (strcmp(name, "randomcps") == 0 || strcmp(name, "randomtime") == 0) {
+	if (strcmp(name, "randomcps") == 0) {
 		if (value < 0 || value > INT32_MAX)
 			goto range;
-		if (name[6] == 'c')
-			t->randomcps = (int)value;
-		else
-			t->randomtime = (int)value;
+		t->randomcps = (int)value;
+		return (0);
+	}
+	if (strcmp(name, "randomtime") == 0) {
+		/* A time like the others (ns); the kernel counts seconds. */
+		if (value < 0 || value / SIM_SEC > INT32_MAX)
+			goto range;
+		t->randomtime = (int)(value / SIM_SEC);
 		return (0);
 	}
 	if (strcmp(name, "nolocaltimewait") == 0) {
@@ -348,7 +352,7 @@ host_sysctl_get(const struct host *h, const char *name, int64_t *value)
 	else if (strcmp(name, "randomcps") == 0)
 		*value = t->randomcps;
 	else if (strcmp(name, "randomtime") == 0)
-		*value = t->randomtime;
+		*value = (int64_t)t->randomtime * SIM_SEC;
 	else if (strcmp(name, "maxsockets") == 0)
 		*value = t->maxsockets;
 	else if (strcmp(name, "nolocaltimewait") == 0)

@@ -98,7 +98,10 @@ int64_t		 host_ticks(const struct host *h);
  *
  * Names: hz (read-only at run time), msl, portrange_first, portrange_last,
  * randomized, randomcps, randomtime, maxsockets, maxtcptw,
- * nolocaltimewait, rfc1323, rto_initial, keepinit.
+ * nolocaltimewait, rfc1323, rto_initial, keepinit.  The times (msl,
+ * randomtime, rto_initial, keepinit) are in ns here, although
+ * host_tunables.randomtime counts whole seconds (a write is truncated to
+ * whole seconds).
  * Semantics (docs/RULES.md HOST-n, PORT-n, TW-n): a maxtcptw write below
  * 32 is ignored and still returns 0 (TW-4); reading maxtcptw while 0
  * gives the auto size (TW-3); maxsockets may only grow (kern.ipc.

@@ -135,7 +135,7 @@ START_TEST(test_host2_sysctl_roundtrip)
 	} kv[] = {
 		{ "msl", 5 * SIM_SEC }, { "portrange_first", 20000 },
 		{ "portrange_last", 30000 }, { "randomized", 0 },
-		{ "randomcps", 3 }, { "randomtime", 7 },
+		{ "randomcps", 3 }, { "randomtime", 7 * SIM_SEC },
 		{ "maxsockets", 50000 }, { "maxtcptw", 100 },
 		{ "nolocaltimewait", 1 }, { "rfc1323", 0 },
 		{ "rto_initial", SIM_SEC }, { "keepinit", 10 * SIM_SEC },
@@ -150,6 +150,7 @@ START_TEST(test_host2_sysctl_roundtrip)
 		ck_assert_int_eq(host_sysctl_get(cli, kv[i].name, &v), 0);
 		ck_assert_msg(v == kv[i].v, "%s", kv[i].name);
 	}
+	ck_assert_int_eq(cli->tun.randomtime, 7);	/* seconds inside */
 	ck_assert_int_eq(host_sysctl_get(cli, "hz", &v), 0);
 	ck_assert_int_eq(v, 1000);
 	ck_assert_int_eq(host_sysctl_set(cli, "hz", 100, err, sizeof(err)),
