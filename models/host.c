@@ -116,6 +116,8 @@ host_create(struct net *net, int index, const char *name,
 	size_t hashsize;
 	sim_time_t now;
 
+	if (boot != NULL && host_tunables_validate(boot, NULL, 0) != 0)
+		return (NULL);
 	h = calloc(1, sizeof(*h));
 	if (h == NULL)
 		return (NULL);
@@ -130,6 +132,7 @@ host_create(struct net *net, int index, const char *name,
 	else
 		host_tunables_init(&h->tun);
 	h->stat.first_addrnotavail = -1;
+	h->tick_ns = SIM_SEC / h->tun.hz;
 
 	h->rng = host_stream(h, "isn");
 	h->ts_rng = host_stream(h, "ts");
@@ -226,8 +229,11 @@ host_owns_addr(const struct host *h, uint32_t addr)
 int64_t
 host_ticks(const struct host *h)
 {
+	sim_time_t now = sim_now(h->sim);
 
-	return (sim_time_to_ticks(sim_now(h->sim), h->tun.hz));
+	/* Hot (every segment's timestamp): one division; time is >= 0. */
+	return (now >= 0 ? now / h->tick_ns :
+	    sim_time_to_ticks(now, h->tun.hz));
 }
 
 /* HOST-2: the kernel's RANGECHK on net.inet.ip.portrange.{first,last}. */

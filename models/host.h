@@ -69,6 +69,7 @@ struct host {
 	struct rng		*ts_rng;	/* per-connection ts_offset */
 	struct tcpcb_slab	*tcpcb_slabs;	/* backing memory of tcpcbs */
 	size_t			 tcpcb_nfree;	/* tcpcbs on the free list */
+	sim_time_t		 tick_ns;	/* 1/hz in ns (host_ticks) */
 };
 
 /* tcpcbs come from slabs of this many (no malloc per connection). */

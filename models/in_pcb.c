@@ -13,6 +13,7 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -384,6 +385,8 @@ void
 in_pcbfree(struct inpcbinfo *pi, struct inpcb *inp)
 {
 
+	assert(inp->inp_host == pi->ipi_host);	/* not already free */
+	assert(pi->ipi_count > 0);
 	in_pcbremhash(pi, inp);
 	memset(inp, 0, sizeof(*inp));
 	inp->inp_ppcb = pi->ipi_free;

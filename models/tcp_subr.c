@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,7 @@ tcp_discardcb(struct tcpcb *tp)
 {
 	struct host *h = tp->t_host;
 
+	assert(h != NULL && h->tcpcb_live > 0);
 	tcp_timer_stop(h->sim, &tp->t_rexmt);
 	tcp_timer_stop(h->sim, &tp->t_keep);
 	tcp_timer_stop(h->sim, &tp->t_2msl);

@@ -18,6 +18,7 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,8 @@ tcp_twstart(struct tcpcb *tp)
 	struct tcptw *tw;
 	int acknow;
 
+	assert(inp != NULL && inp->inp_ppcb == tp);
+	assert((inp->inp_flags & INP_TIMEWAIT) == 0);
 	/*
 	 * TW-6: nolocaltimewait.  A connection to one of this host's own
 	 * addresses closes at once: both ends are here, no old duplicate
@@ -331,6 +334,9 @@ tcp_twclose(struct tcptw *tw, int reuse)
 	struct inpcb *inp = tw->tw_inpcb;
 	struct host *h = inp->inp_host;
 
+	/* The kernel's KASSERTs: a TIME_WAIT pcb and its own entry. */
+	assert(inp->inp_flags & INP_TIMEWAIT);
+	assert(inp->inp_ppcb == tw);
 	tw->tw_inpcb = NULL;
 	TAILQ_REMOVE(&h->twzone.twq_2msl, tw, tw_2msl);	/* 2msl_stop */
 	inp->inp_ppcb = NULL;
@@ -385,8 +391,10 @@ tcp_twrespond(struct tcptw *tw, int flags)
 void
 tcp_tw_2msl_reset(struct tcptw *tw, int rearm)
 {
-	struct host *h = tw->tw_inpcb->inp_host;
+	struct host *h;
 
+	assert(tw->tw_inpcb != NULL);
+	h = tw->tw_inpcb->inp_host;
 	if (rearm)
 		TAILQ_REMOVE(&h->twzone.twq_2msl, tw, tw_2msl);
 	tw->tw_time = host_ticks(h) + 2 * sim_time_to_ticks(h->tun.msl,
