@@ -111,7 +111,11 @@ int		 in_pcbconnect(struct inpcbinfo *pi, struct inpcb *inp,
 struct inpcb	*in_pcblookup(struct inpcbinfo *pi, uint32_t faddr,
 		    uint16_t fport, uint32_t laddr, uint16_t lport,
 		    int wildcard);
-/* Any pcb holding local (laddr, lport). */
+/*
+ * Any pcb holding local (laddr, lport), or a listener bound to the wildcard
+ * address on lport (it holds the port on every address, PORT-3).  laddr 0
+ * asks about every address of the host.
+ */
 struct inpcb	*in_pcblookup_local(struct inpcbinfo *pi, uint32_t laddr,
 		    uint16_t lport);
 /* Leave the hashes (the port is free again); the pcb stays allocated. */
