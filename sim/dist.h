@@ -54,7 +54,11 @@ int			 dist_validate(const struct dist *d, char *err, size_t errlen);
 double			 dist_sample(const struct dist *d, struct rng *r);
 /* Expected value, for reports and predictions (INFINITY if undefined). */
 double			 dist_mean(const struct dist *d);
-/* Format as a scenario would write it, parameters in base units. */
+/*
+ * Format as a scenario would write it, parameters in base units, e.g.
+ * "uniform(1000000, 3000000)"; returns what snprintf would (>= len:
+ * truncated), or -1 for an unknown kind.
+ */
 int			 dist_format(const struct dist *d, char *buf, size_t len);
 
 #endif /* TWSIM_DIST_H */

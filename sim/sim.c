@@ -64,6 +64,7 @@ struct sim {
 	uint64_t	 events;	/* processed, over all runs */
 	struct evq	*q;
 	int		 stop;		/* sim_stop() requested */
+	int		 running;	/* inside sim_run() */
 	volatile sig_atomic_t *stop_flag;
 	struct periodic_list periodics;
 	struct sim_stream *streams;	/* named rng streams, linear table */
@@ -207,15 +208,21 @@ periodic_fire(struct sim *sim, void *arg)
 	p->firing = 1;
 	p->fn(sim, p->arg);
 	p->firing = 0;
-	if (p->cancelled || p->period > SIM_TIME_MAX - p->next ||
-	    sim_at(sim, p->next + p->period, periodic_fire, p, &p->ev) !=
-	    SIM_OK) {
-		/* Cancelled, or the next firing is beyond the clock's end. */
+	if (p->cancelled) {
 		TAILQ_REMOVE(&sim->periodics, p, link);
 		free(p);
 		return;
 	}
-	p->next += p->period;
+	/*
+	 * Re-arm at first + k period exactly (no drift).  Should the next
+	 * firing lie beyond the end of time, or memory run out, the timer
+	 * stays on the list, idle, so the owner's handle remains valid for
+	 * sim_periodic_cancel() and sim_destroy() frees it.
+	 */
+	if (p->period <= SIM_TIME_MAX - p->next &&
+	    sim_at(sim, p->next + p->period, periodic_fire, p, &p->ev) ==
+	    SIM_OK)
+		p->next += p->period;
 }
 
 struct sim_periodic *
@@ -281,20 +288,29 @@ sim_run(struct sim *sim, sim_time_t until, uint64_t max_events)
 	evq_fn fn;
 	void *arg;
 
+	enum sim_stop_reason why;
+
+	assert(!sim->running);		/* not re-entrant */
+	sim->running = 1;
 	for (;;) {
 		if (sim->stop || (sim->stop_flag != NULL && *sim->stop_flag)) {
 			sim->stop = 0;
-			return SIM_STOP_REQUEST;
+			why = SIM_STOP_REQUEST;
+			break;
 		}
-		if (max_events != 0 && done == max_events)
-			return SIM_STOP_BUDGET;
-		t = evq_peek_time(sim->q);
-		if (evq_size(sim->q) == 0)
-			return SIM_STOP_EMPTY;
-		if (t > until) {
+		if (max_events != 0 && done == max_events) {
+			why = SIM_STOP_BUDGET;
+			break;
+		}
+		if (evq_size(sim->q) == 0) {
+			why = SIM_STOP_EMPTY;
+			break;
+		}
+		if (evq_peek_time(sim->q) > until) {
 			if (until > sim->now)
 				sim->now = until;
-			return SIM_STOP_TIME;
+			why = SIM_STOP_TIME;
+			break;
 		}
 		(void)evq_pop(sim->q, &t, &fn, &arg);
 		assert(t >= sim->now);
@@ -303,6 +319,8 @@ sim_run(struct sim *sim, sim_time_t until, uint64_t max_events)
 		done++;
 		((sim_fn)fn)(sim, arg);
 	}
+	sim->running = 0;
+	return why;
 }
 
 void

@@ -63,8 +63,10 @@ int		 sim_pending(const struct sim *sim, sim_event_t h);
  * and for kernel-style timers (the 500 ms slow timer, ipport_tick).
  */
 struct sim_periodic;
+/* NULL + sim_errmsg() on first < now, period <= 0 or no memory. */
 struct sim_periodic *sim_every(struct sim *sim, sim_time_t first,
 		    sim_time_t period, sim_fn fn, void *arg);
+/* Frees p; safe from inside p's own callback (p goes once fn returns). */
 void		 sim_periodic_cancel(struct sim *sim, struct sim_periodic *p);
 
 /*
@@ -72,6 +74,13 @@ void		 sim_periodic_cancel(struct sim *sim, struct sim_periodic *p);
  * `until`), `max_events` more events have been processed (0: no budget),
  * sim_stop() is called, *stop_flag becomes non-zero (checked between
  * events; set it from a signal handler), or the queue empties.
+ *
+ * Details (sim.c's header has the full order of checks): an event at
+ * exactly `until` runs; the clock never moves backwards (until < now leaves
+ * it); on SIM_STOP_EMPTY the clock stays at the last event's time; a
+ * sim_stop() request is consumed by the run it stops, while the external
+ * flag is left for its owner to clear.  Not re-entrant: never call sim_run()
+ * from a callback.
  */
 enum sim_stop_reason sim_run(struct sim *sim, sim_time_t until,
 		    uint64_t max_events);

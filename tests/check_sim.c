@@ -377,6 +377,41 @@ START_TEST(test_periodic_cancel_of_another_timer_from_a_callback)
 }
 END_TEST
 
+START_TEST(test_periodic_past_end_of_time_goes_idle_but_stays_cancellable)
+{
+	struct sim *sim = sim_create(1);
+	struct log *l = log_new();
+	struct ev e = { l, 1, 0, NULL, NULL };
+	struct sim_periodic *p;
+
+	p = sim_every(sim, SIM_TIME_MAX - 5, 10, on_event, &e);
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sim_run(sim, SIM_TIME_MAX, 0), SIM_STOP_EMPTY);
+	ck_assert_int_eq(l->n, 1);
+	ck_assert_int_eq(sim_now(sim), SIM_TIME_MAX - 5);
+	sim_periodic_cancel(sim, p);	/* ASan/valgrind: no use after free */
+	sim_destroy(sim);
+	free(l);
+}
+END_TEST
+
+START_TEST(test_sim_stop_before_run_stops_it_before_any_event)
+{
+	struct sim *sim = sim_create(1);
+	struct log *l = log_new();
+	struct ev *evs = schedule_n(sim, l, 3);
+
+	sim_stop(sim);
+	ck_assert_int_eq(sim_run(sim, SIM_TIME_MAX, 0), SIM_STOP_REQUEST);
+	ck_assert_int_eq(l->n, 0);
+	ck_assert_int_eq(sim_run(sim, SIM_TIME_MAX, 0), SIM_STOP_EMPTY);
+	ck_assert_int_eq(l->n, 3);
+	sim_destroy(sim);
+	free(evs);
+	free(l);
+}
+END_TEST
+
 START_TEST(test_periodic_rejects_bad_arguments)
 {
 	struct sim *sim = sim_create(1);
@@ -573,6 +608,7 @@ sim_suite(void)
 	tcase_add_test(tc, test_run_stops_on_event_budget);
 	tcase_add_test(tc, test_sim_stop_from_callback_stops_after_that_event);
 	tcase_add_test(tc, test_stop_flag_is_checked_between_events);
+	tcase_add_test(tc, test_sim_stop_before_run_stops_it_before_any_event);
 	tcase_add_test(tc, test_run_on_empty_queue_stops_empty_and_keeps_clock);
 	suite_add_tcase(s, tc);
 
@@ -583,6 +619,8 @@ sim_suite(void)
 	tcase_add_test(tc,
 	    test_periodic_cancel_of_another_timer_from_a_callback);
 	tcase_add_test(tc, test_periodic_rejects_bad_arguments);
+	tcase_add_test(tc,
+	    test_periodic_past_end_of_time_goes_idle_but_stays_cancellable);
 	tcase_add_test(tc, test_destroy_frees_pending_events_and_timers);
 	suite_add_tcase(s, tc);
 
