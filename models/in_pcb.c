@@ -60,8 +60,11 @@ in_pcbinfo_init(struct inpcbinfo *pi, struct host *h, struct rng *r,
 	size_t n, i;
 
 	memset(pi, 0, sizeof(*pi));
-	/* Round up to a power of two so a mask selects the bucket. */
-	for (n = 16; n < hashsize && n < ((size_t)1 << 24); n <<= 1)
+	/*
+	 * Round up to a power of two so a mask selects the bucket; at most
+	 * 2^20 buckets (16 MB for both tables), whatever maxsockets says.
+	 */
+	for (n = 16; n < hashsize && n < ((size_t)1 << 20); n <<= 1)
 		;
 	pi->ipi_hashbase = malloc(n * sizeof(*pi->ipi_hashbase));
 	pi->ipi_porthashbase = malloc(n * sizeof(*pi->ipi_porthashbase));
