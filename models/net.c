@@ -31,6 +31,7 @@ struct net_path {
 	int		 to;		/* destination host index */
 	struct net_path_config cfg;
 	struct rng	*rng;		/* "path/<from>-><to>" */
+	sim_time_t	 last_arrival;	/* NET-7: paths keep order */
 };
 
 struct net_inflight {
@@ -441,7 +442,24 @@ net_output(struct net *net, struct host *from, const struct tcp_segment *seg)
 		return;
 	}
 	lat = net_draw_delay(&p->cfg.latency, p->rng);
-	net_schedule(net, dst, seg, lat);
+	/*
+	 * NET-7: a path does not reorder.  Latency varies from segment to
+	 * segment, but a segment cannot overtake the one sent before it on
+	 * the same path (a single route and FIFO queues), so it arrives no
+	 * earlier than its predecessor.  Without this, independent draws of
+	 * a jittery latency would reorder almost every burst, which real
+	 * paths rarely do and which TCP answers with spurious retransmits.
+	 * Duplicates (NET-5) are exempt: they are the stray copies that
+	 * arrive out of order.
+	 */
+	{
+		sim_time_t now = sim_now(net->sim), arrive = now + lat;
+
+		if (arrive < p->last_arrival)
+			arrive = p->last_arrival;
+		p->last_arrival = arrive;
+		net_schedule(net, dst, seg, arrive - now);
+	}
 	if (p->cfg.duplicate > 0.0 && rng_uniform(p->rng) < p->cfg.duplicate) {
 		/* NET-5: the copy arrives later: an old duplicate. */
 		net->stats.duplicated++;
