@@ -21,6 +21,9 @@
  *                       is dropped and the connect takes seconds
  *   sysctl at run time  (TW-4) a raise lets TIME_WAIT grow from then on; a
  *                       write below 32 changes nothing
+ *   old duplicates      (TW-7, RFC 1337) early recycling lets late copies
+ *                       of an old incarnation in (hazards); full TIME_WAIT
+ *                       does not
  */
 #include "config.h"
 
@@ -780,6 +783,42 @@ START_TEST(test_tw17_syn_below_rcv_nxt_waits_for_expiry)
 }
 END_TEST
 
+/* ---- old duplicates: what TIME_WAIT is for --------------------------------------- */
+
+/*
+ * RFC 1337 / TW-7: recycled early (cap 1), the 4-tuple is reused while
+ * late copies of the old incarnation's segments are still in flight, and
+ * some land in the new one's window (hazards); with every entry kept for
+ * 2 MSL (2 s, longer than any copy's 300 ms) none does, and the client
+ * gets EADDRNOTAVAIL instead.
+ */
+START_TEST(test_tw7_early_recycling_lets_old_duplicates_in)
+{
+	sqlite3 *db = run_scenario("hazards", NULL);
+	int64_t early = run_with(db, "host.client.maxtcptw", "1");
+	int64_t full = run_with(db, "host.client.maxtcptw", "100000");
+
+	ck_assert_int_gt(q_int(db, "SELECT tw_recycled FROM host_stats WHERE "
+	    "run_id = %lld AND host = 'client'", (long long)early), 100);
+	ck_assert_int_gt(q_int(db, "SELECT sum(hazards) FROM host_stats "
+	    "WHERE run_id = %lld", (long long)early), 0);
+	ck_assert_int_eq(q_int(db, "SELECT tw_recycled FROM host_stats WHERE "
+	    "run_id = %lld AND host = 'client'", (long long)full), 0);
+	ck_assert_int_eq(q_int(db, "SELECT sum(hazards) FROM host_stats "
+	    "WHERE run_id = %lld", (long long)full), 0);
+	ck_assert_int_gt(q_int(db, "SELECT conn_failed_addrnotavail FROM "
+	    "host_stats WHERE run_id = %lld AND host = 'client'",
+	    (long long)full), 400);
+	/* Two ports, each busy 2 MSL + up to 0.5 s per connection: at most
+	   2 x 30 / 2 = 30 connections in 30 s. */
+	ck_assert_int_le(q_int(db, "SELECT conn_established FROM host_stats "
+	    "WHERE run_id = %lld AND host = 'client'", (long long)full), 30);
+	ck_assert_int_ge(q_int(db, "SELECT conn_established FROM host_stats "
+	    "WHERE run_id = %lld AND host = 'client'", (long long)full), 2 * 11);
+	sqlite3_close(db);
+}
+END_TEST
+
 /* ---- a tunable changed mid-run ------------------------------------------------------- */
 
 /*
@@ -835,6 +874,7 @@ validation_suite(void)
 	tcase_add_test(tc, test_tw16_syn_above_rcv_nxt_reopens_at_once);
 	tcase_add_test(tc, test_tw17_syn_below_rcv_nxt_waits_for_expiry);
 	tcase_add_test(tc, test_tw4_maxtcptw_change_at_run_time);
+	tcase_add_test(tc, test_tw7_early_recycling_lets_old_duplicates_in);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("model");
