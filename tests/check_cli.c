@@ -1039,6 +1039,54 @@ START_TEST(test_interrupt_sigkill_leaves_no_partial_run)
 }
 END_TEST
 
+/*
+ * SIGINT to `twsim run -j 2`: the parent passes the stop on to its
+ * workers, both running runs end `interrupted` and are merged, the third
+ * never starts, no worker database is left behind, exit 1.
+ */
+START_TEST(test_interrupt_sigint_with_jobs_2)
+{
+	const char *args[] = {
+		"run", spath("tests/scenarios/e2e/steady.ini"), "-o",
+		tpath("r.db"), "--quiet", "-j", "2", "--set",
+		"run.duration=100000s", "--set", "run.repeat=3", NULL
+	};
+	struct timespec ts = { 1, 0 };
+	char *before, *after;
+	sqlite3 *db;
+	pid_t pid;
+	int rc;
+
+	free(make_db_with_one_run(tpath("r.db")));
+	before = db_dump_run1(tpath("r.db"));
+	pid = twsim_spawn(args);
+	nanosleep(&ts, NULL);
+	ck_assert_int_eq(kill(pid, SIGINT), 0);
+	rc = wait_timeout(pid, 30);
+	if (rc < 0) {
+		kill(pid, SIGKILL);
+		twsim_wait(pid);
+	}
+	ck_assert_exit(rc, 1);
+	after = db_dump_run1(tpath("r.db"));
+	assert_same_dump(before, after, "run 1 after SIGINT to -j 2");
+	db = db_open(tpath("r.db"));
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs WHERE status = "
+	    "'complete'"), 1);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs WHERE status = "
+	    "'interrupted'"), 2);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs"), 3);
+	/* Merged in run-list order: repetitions 0 and 1. */
+	ck_assert_int_eq(q_int(db, "SELECT group_concat(repetition) = '0,1' "
+	    "FROM (SELECT repetition FROM runs WHERE run_id > 1 ORDER BY "
+	    "run_id)"), 1);
+	sqlite3_close(db);
+	ck_assert_int_eq(count_files_with_prefix("r.db.part"), 0);
+	free(before);
+	free(after);
+}
+END_TEST
+
 /* ---- bad input ---------------------------------------------------------------- */
 
 static const char malformed[] =
@@ -1269,6 +1317,7 @@ cli_suite(void)
 	tcase_add_test(tc, test_interrupt_sigint_marks_run_interrupted);
 	tcase_add_test(tc, test_interrupt_sigint_keeps_earlier_run);
 	tcase_add_test(tc, test_interrupt_sigkill_leaves_no_partial_run);
+	tcase_add_test(tc, test_interrupt_sigint_with_jobs_2);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("bad_input");
