@@ -644,7 +644,8 @@ END_TEST
 /*
  * old-duplicates.ini: capped at 4 entries the client recycles and reuses
  * its 8 ports; with the cap at 100000 it cannot, and after 8 connections
- * every connect fails for the rest of the 20 s (entries live 60 s).
+ * every connect fails for the rest of the 20 s (entries live 60 s) --
+ * but for the few entries a SYN reopens.
  */
 START_TEST(test_example_old_duplicates)
 {
@@ -666,11 +667,22 @@ START_TEST(test_example_old_duplicates)
 	    "conn_established"), 200);
 	ck_assert_int_eq(summary_int(db, labels[1], "client", "tw_recycled"),
 	    0);
-	ck_assert_int_eq(summary_int(db, labels[1], "client",
+	/*
+	 * 8 ports held 60 s each: 8 connections, plus one per entry closed
+	 * early by a SYN above rcv_nxt (TW-16): a late copy of a client SYN
+	 * can open a phantom connection on the server, whose SYN-ACK (new
+	 * ISN) then kills the client's entry and frees its port.
+	 */
+	ck_assert_int_ge(summary_int(db, labels[1], "client",
 	    "conn_established"), 8);
+	ck_assert_int_le(summary_int(db, labels[1], "client",
+	    "conn_established"), 8 + summary_int(db, labels[1], "client",
+	    "tw_reopened"));
 	ck_assert_int_gt(summary_int(db, labels[1], "client",
 	    "conn_failed_addrnotavail"), 1000);
 	ck_assert_int_eq(summary_int(db, labels[1], "client", "tw_peak"), 8);
+	ck_assert_int_eq(summary_int(db, labels[1], "client",
+	    "tw_expired"), 0);
 	/* TIME_WAIT kept for the full 2MSL: no old duplicate acted on. */
 	ck_assert_int_eq(q_int(db, "SELECT sum(hazards) FROM run_summary "
 	    "WHERE sweep = %Q", labels[1]), 0);
@@ -847,17 +859,12 @@ END_TEST
 
 /* ---- interruption ------------------------------------------------------------ */
 
-static const char *const quick_args[] = {
-	"--quiet", "--set", "run.duration=3s", NULL
-};
-
 /* A database holding one complete run of the e2e "steady" scenario. */
-static char *
+static void
 make_db_with_one_run(const char *db)
 {
 	ck_assert_exit(twsim("run", spath("tests/scenarios/e2e/steady.ini"),
-	    "-o", db, quick_args[0], quick_args[1], quick_args[2], NULL), 0);
-	return db_dump(db);
+	    "-o", db, "--quiet", "--set", "run.duration=3s", NULL), 0);
 }
 
 /* Waits up to `secs` for the child; returns its exit code or -1. */
@@ -894,7 +901,7 @@ START_TEST(test_interrupt_sigint_marks_run_interrupted)
 	pid_t pid;
 	int rc;
 
-	free(make_db_with_one_run(tpath("r.db")));
+	make_db_with_one_run(tpath("r.db"));
 	pid = twsim_spawn(args);
 	nanosleep(&ts, NULL);
 	ck_assert_int_eq(kill(pid, SIGINT), 0);
@@ -973,7 +980,7 @@ START_TEST(test_interrupt_sigint_keeps_earlier_run)
 	pid_t pid;
 	int rc;
 
-	free(make_db_with_one_run(tpath("r.db")));
+	make_db_with_one_run(tpath("r.db"));
 	before = db_dump_run1(tpath("r.db"));
 	pid = twsim_spawn(args);
 	nanosleep(&ts, NULL);
@@ -1007,7 +1014,7 @@ START_TEST(test_interrupt_sigkill_leaves_no_partial_run)
 	sqlite3 *db;
 	pid_t pid;
 
-	free(make_db_with_one_run(tpath("r.db")));
+	make_db_with_one_run(tpath("r.db"));
 	before = db_dump_run1(tpath("r.db"));
 	pid = twsim_spawn(args);
 	nanosleep(&ts, NULL);
@@ -1057,7 +1064,7 @@ START_TEST(test_interrupt_sigint_with_jobs_2)
 	pid_t pid;
 	int rc;
 
-	free(make_db_with_one_run(tpath("r.db")));
+	make_db_with_one_run(tpath("r.db"));
 	before = db_dump_run1(tpath("r.db"));
 	pid = twsim_spawn(args);
 	nanosleep(&ts, NULL);
@@ -1126,7 +1133,7 @@ START_TEST(test_bad_scenario_leaves_database_unchanged)
 	char *a, *b;
 	size_t la, lb;
 
-	free(make_db_with_one_run(tpath("r.db")));
+	make_db_with_one_run(tpath("r.db"));
 	a = slurp(tpath("r.db"), &la);
 	write_file(tpath("bad.ini"), malformed);
 	ck_assert_exit(twsim("run", tpath("bad.ini"), "-o", tpath("r.db"),
@@ -1227,7 +1234,7 @@ END_TEST
 /* A database written by `twsim run` can be queried (the positive case). */
 START_TEST(test_query_reads_run_database)
 {
-	free(make_db_with_one_run(tpath("r.db")));
+	make_db_with_one_run(tpath("r.db"));
 	ck_assert_exit(twsim("query", tpath("r.db"), "SELECT count(*) FROM "
 	    "runs", NULL), 0);
 }
