@@ -444,6 +444,15 @@ START_TEST(test_autocap_is_min_of_half_range_floor_32_and_maxsockets_fifth)
 			    "samples WHERE run_id = %lld AND tw_entered <> "
 			    "tw_count + tw_expired + tw_recycled + tw_reopened",
 			    (long long)id), 0);
+			/*
+			 * Oldest first (TW-7): at 600/s even the largest
+			 * cap, 5120, turns over in 8.5 s, less than 2 MSL
+			 * (10 s), so no entry lives to expire.  Recycling
+			 * any other entry would leave old ones to expire.
+			 */
+			ck_assert_int_eq(q_int(db, "SELECT tw_expired FROM "
+			    "host_stats WHERE run_id = %lld AND host = "
+			    "'client'", (long long)id), 0);
 			/* At the cap, entries in = entries out, sample to
 			   sample: the count stays put at the cap. */
 			ck_assert_int_gt(q_int(db, "SELECT count(*) FROM "
