@@ -519,6 +519,15 @@ START_TEST(test_example_client_exhaustion)
 	    "--set", "host.client.msl=2s", NULL), 0);
 	db = db_open(tpath("r.db"));
 	check_common(db, labels, 3, 2, 30, "host.server.msl", "30s");
+	/* The parameters recorded are the resolved ones: overrides and the
+	   sweep point's value. */
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM params WHERE key = "
+	    "'host.client.portrange' AND value = '10000-10149'"), 3);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM params WHERE key = "
+	    "'host.client.msl' AND value = '2s'"), 3);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM params p JOIN runs r "
+	    "USING (run_id) WHERE p.key = 'workload.web.rate' AND "
+	    "'rate=' || p.value = r.sweep"), 3);
 	ck_assert_int_eq(summary_int(db, "rate=10/s", "client",
 	    "conn_failed_addrnotavail"), 0);
 	ck_assert_int_eq(summary_int(db, "rate=20/s", "client",
