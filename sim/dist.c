@@ -154,30 +154,41 @@ dist_validate(const struct dist *d, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Parameters are assumed valid (dist_validate() at load time); even so the
+ * result is clamped at 0, so "never negative" holds whatever the input.
+ */
 double
 dist_sample(const struct dist *d, struct rng *r)
 {
 	gsl_rng *g = rng_gsl(r);
-	double x;
+	double x = 0;
 
 	switch (d->kind) {
 	case DIST_CONSTANT:
-		return d->p[0];
+		x = d->p[0];
+		break;
 	case DIST_EXPONENTIAL:
-		return gsl_ran_exponential(g, d->p[0]);
+		x = gsl_ran_exponential(g, d->p[0]);
+		break;
 	case DIST_UNIFORM:
-		return gsl_ran_flat(g, d->p[0], d->p[1]);
+		x = gsl_ran_flat(g, d->p[0], d->p[1]);
+		break;
 	case DIST_NORMAL:
+		/* Clamped at 0: a negative duration or size means nothing. */
 		x = d->p[0] + gsl_ran_gaussian(g, d->p[1]);
-		return x > 0 ? x : 0;
+		break;
 	case DIST_LOGNORMAL:
-		return gsl_ran_lognormal(g, log(d->p[0]), d->p[1]);
+		x = gsl_ran_lognormal(g, log(d->p[0]), d->p[1]);
+		break;
 	case DIST_PARETO:
-		return gsl_ran_pareto(g, d->p[1], d->p[0]);
+		/* gsl_ran_pareto(r, a, b): a is the shape, b the scale. */
+		x = gsl_ran_pareto(g, d->p[1], d->p[0]);
+		break;
 	case DIST_NKINDS:
 		break;
 	}
-	return 0;
+	return x > 0 ? x : 0;		/* also maps NaN to 0 */
 }
 
 double

@@ -110,6 +110,11 @@ START_TEST(test_draws_are_never_negative_and_in_support)
 	}
 	/* Half of N(0, 1) is clamped to exactly 0. */
 	ck_assert(zeros > 4500 && zeros < 5500);
+	/* Even unvalidated parameters never give a negative draw. */
+	c.p[0] = -1;
+	ck_assert(dist_sample(&c, r) == 0);
+	c.p[0] = NAN;
+	ck_assert(dist_sample(&c, r) == 0);
 	rng_destroy(r);
 }
 END_TEST
