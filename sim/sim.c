@@ -24,8 +24,12 @@
  *     external flag is the caller's and is left as it is.
  *  2. the budget: when max_events != 0 events have run in this call,
  *     return SIM_STOP_BUDGET.
- *  3. an empty queue: return SIM_STOP_EMPTY; the clock stays at the time of
- *     the last event.
+ *  3. an empty queue: return SIM_STOP_EMPTY.  With a finite `until` the
+ *     clock moves on to `until`, exactly as for SIM_STOP_TIME: nothing is
+ *     left to happen up to then, so that much time has passed (a runner
+ *     stepping in slices then sees the clock at each slice's end).  With
+ *     until == SIM_TIME_MAX ("run until done") it stays at the last
+ *     event's time.
  *  4. the next event is later than `until`: set the clock to `until` and
  *     return SIM_STOP_TIME.  An event at exactly `until` runs.  The clock
  *     never goes backwards: with until < now it stays at now.
@@ -303,6 +307,8 @@ sim_run(struct sim *sim, sim_time_t until, uint64_t max_events)
 			break;
 		}
 		if (evq_size(sim->q) == 0) {
+			if (until != SIM_TIME_MAX && until > sim->now)
+				sim->now = until;
 			why = SIM_STOP_EMPTY;
 			break;
 		}

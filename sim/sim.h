@@ -76,11 +76,12 @@ void		 sim_periodic_cancel(struct sim *sim, struct sim_periodic *p);
  * events; set it from a signal handler), or the queue empties.
  *
  * Details (sim.c's header has the full order of checks): an event at
- * exactly `until` runs; the clock never moves backwards (until < now leaves
- * it); on SIM_STOP_EMPTY the clock stays at the last event's time; a
- * sim_stop() request is consumed by the run it stops, while the external
- * flag is left for its owner to clear.  Not re-entrant: never call sim_run()
- * from a callback.
+ * exactly `until` runs; on SIM_STOP_EMPTY the clock also moves to `until`,
+ * unless `until` is SIM_TIME_MAX (it then stays at the last event's time);
+ * the clock never moves backwards (until < now leaves it); a sim_stop()
+ * request is consumed by the run it stops, while the external flag is left
+ * for its owner to clear.  Not re-entrant: never call sim_run() from a
+ * callback.
  */
 enum sim_stop_reason sim_run(struct sim *sim, sim_time_t until,
 		    uint64_t max_events);

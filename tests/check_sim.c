@@ -213,6 +213,7 @@ START_TEST(test_run_stops_for_time_and_runs_event_exactly_at_until)
 	ck_assert_int_eq(sim_run(sim, 1000, 0), SIM_STOP_EMPTY);
 	ck_assert_int_eq(l->n, 3);
 	ck_assert_uint_eq(sim_events(sim), 3);
+	ck_assert_int_eq(sim_now(sim), 1000);
 	sim_destroy(sim);
 	free(evs);
 	free(l);
@@ -284,17 +285,34 @@ START_TEST(test_stop_flag_is_checked_between_events)
 }
 END_TEST
 
-START_TEST(test_run_on_empty_queue_stops_empty_and_keeps_clock)
+START_TEST(test_run_on_empty_queue_stops_empty_with_clock_at_until)
 {
 	struct sim *sim = sim_create(1);
 	struct log *l = log_new();
 	struct ev *evs;
 
 	ck_assert_int_eq(sim_run(sim, 1000, 0), SIM_STOP_EMPTY);
-	ck_assert_int_eq(sim_now(sim), 0);
+	ck_assert_int_eq(sim_now(sim), 1000);
+	ck_assert_int_eq(sim_run(sim, SIM_TIME_MAX, 0), SIM_STOP_EMPTY);
+	ck_assert_int_eq(sim_now(sim), 1000);
+	sim_destroy(sim);
+
+	/* Finite end: the clock moves on to it once nothing is left. */
+	sim = sim_create(1);
+	l->n = 0;
 	evs = schedule_n(sim, l, 2);
 	ck_assert_int_eq(sim_run(sim, 1000, 0), SIM_STOP_EMPTY);
-	ck_assert_int_eq(sim_now(sim), 20);	/* the last event's time */
+	ck_assert_int_eq(l->n, 2);
+	ck_assert_int_eq(sim_now(sim), 1000);
+	sim_destroy(sim);
+	free(evs);
+
+	/* "Until done": the clock stays at the last event's time. */
+	sim = sim_create(1);
+	l->n = 0;
+	evs = schedule_n(sim, l, 2);
+	ck_assert_int_eq(sim_run(sim, SIM_TIME_MAX, 0), SIM_STOP_EMPTY);
+	ck_assert_int_eq(sim_now(sim), 20);
 	sim_destroy(sim);
 	free(evs);
 	free(l);
@@ -347,7 +365,7 @@ START_TEST(test_periodic_cancel_from_inside_its_callback)
 
 	sc.p = sim_every(sim, 0, 10, on_tick_selfcancel, &sc);
 	ck_assert_ptr_nonnull(sc.p);
-	ck_assert_int_eq(sim_run(sim, 1000, 0), SIM_STOP_EMPTY);
+	ck_assert_int_eq(sim_run(sim, SIM_TIME_MAX, 0), SIM_STOP_EMPTY);
 	ck_assert_int_eq(sc.calls, 3);
 	ck_assert_int_eq(sim_now(sim), 20);
 	sim_destroy(sim);
@@ -609,7 +627,7 @@ sim_suite(void)
 	tcase_add_test(tc, test_sim_stop_from_callback_stops_after_that_event);
 	tcase_add_test(tc, test_stop_flag_is_checked_between_events);
 	tcase_add_test(tc, test_sim_stop_before_run_stops_it_before_any_event);
-	tcase_add_test(tc, test_run_on_empty_queue_stops_empty_and_keeps_clock);
+	tcase_add_test(tc, test_run_on_empty_queue_stops_empty_with_clock_at_until);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("periodic");
