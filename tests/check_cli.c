@@ -1249,6 +1249,39 @@ START_TEST(test_query_reads_run_database)
 }
 END_TEST
 
+/*
+ * The readers work on what `twsim run` wrote: report, named and SQL
+ * queries, and export, whose CSV has a header plus one line per row.
+ */
+START_TEST(test_readers_on_run_database)
+{
+	char *csv;
+	size_t len, i, lines = 0;
+	sqlite3 *db;
+	int64_t nsamples;
+
+	make_db_with_one_run(tpath("r.db"));
+	ck_assert_exit(twsim("report", tpath("r.db"), NULL), 0);
+	ck_assert_exit(twsim("report", tpath("r.db"), "--json", NULL), 0);
+	ck_assert_exit(twsim("query", tpath("r.db"), "summary", NULL), 0);
+	ck_assert_exit(twsim("export", tpath("r.db"), "samples", "-o",
+	    tpath("samples.csv"), NULL), 0);
+	csv = slurp(tpath("samples.csv"), &len);
+	for (i = 0; i < len; i++)
+		if (csv[i] == '\n')
+			lines++;
+	free(csv);
+	db = db_open(tpath("r.db"));
+	nsamples = q_int(db, "SELECT count(*) FROM samples");
+	sqlite3_close(db);
+	ck_assert_int_eq(nsamples, 2 * 3);
+	ck_assert_uint_eq(lines, (size_t)nsamples + 1);
+	/* A table that does not exist is bad input. */
+	ck_assert_exit(twsim("export", tpath("r.db"), "nosuch", "-o",
+	    tpath("x.csv"), NULL), 2);
+}
+END_TEST
+
 /* ---- usage -------------------------------------------------------------------- */
 
 START_TEST(test_help_of_every_command_exits_0)
@@ -1346,6 +1379,7 @@ cli_suite(void)
 	tcase_add_test(tc, test_refuses_non_database_file);
 	tcase_add_test(tc, test_query_refuses_non_database_file);
 	tcase_add_test(tc, test_query_reads_run_database);
+	tcase_add_test(tc, test_readers_on_run_database);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("usage");
