@@ -841,7 +841,8 @@ END_TEST
 /*
  * TW-4: maxtcptw raised from 100 to 300 at 20 s lets TIME_WAIT grow past
  * 100 from then on (never before); the write of 10 at 35 s is below 32
- * and changes nothing.
+ * and changes nothing; the write of 50 at 40 s re-caps the zone below its
+ * count, which then holds (TW-7 recycling) until the traffic stops.
  */
 START_TEST(test_tw4_maxtcptw_change_at_run_time)
 {
@@ -856,18 +857,30 @@ START_TEST(test_tw4_maxtcptw_change_at_run_time)
 	    "'client' AND t < 20 AND tw_count = 100"), 10);
 	/* After: the new cap, reached and not exceeded. */
 	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM samples WHERE host = "
-	    "'client' AND t > 20 AND tw_cap <> 300"), 0);
+	    "'client' AND t > 20 AND t < 40 AND tw_cap <> 300"), 0);
 	ck_assert_int_gt(q_int(db, "SELECT count(*) FROM samples WHERE host = "
 	    "'client' AND t > 20 AND t <= 35 AND tw_count > 100"), 10);
 	ck_assert_int_eq(q_int(db, "SELECT max(tw_count) FROM samples WHERE "
 	    "host = 'client' AND t > 20 AND t <= 35"), 300);
 	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM samples WHERE host = "
 	    "'client' AND tw_count > 300"), 0);
-	/* The ignored write: TIME_WAIT stays at 300 to the end. */
-	ck_assert_int_eq(q_int(db, "SELECT min(tw_count) FROM samples WHERE "
-	    "host = 'client' AND t > 35"), 300);
+	/* The ignored write: the cap and TIME_WAIT stay at 300. */
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM samples WHERE host = "
+	    "'client' AND t > 35 AND t < 40 AND (tw_cap <> 300 OR tw_count <> "
+	    "300)"), 0);
+	/* Lowered below the count: the cap is 50 from 40 s on, but the
+	   zone stays at 300 while traffic lasts (each new entry recycles
+	   the oldest), then drains by expiry once it stops at 60 s. */
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM samples WHERE host = "
+	    "'client' AND t > 40 AND tw_cap <> 50"), 0);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM samples WHERE host = "
+	    "'client' AND t > 40 AND t <= 60 AND tw_count <> 300"), 0);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM samples WHERE host = "
+	    "'client' AND t >= 71 AND tw_count <> 0"), 0);
+	ck_assert_int_eq(q_int(db, "SELECT tw_expired FROM host_stats WHERE "
+	    "host = 'client'"), 300);
 	ck_assert_int_eq(q_int(db, "SELECT tw_cap FROM host_stats WHERE host "
-	    "= 'client'"), 300);
+	    "= 'client'"), 50);
 	ck_assert_int_eq(q_int(db, "SELECT tw_peak FROM host_stats WHERE host "
 	    "= 'client'"), 300);
 	sqlite3_close(db);
