@@ -837,6 +837,43 @@ START_TEST(test_determinism_other_seed_other_rows)
 }
 END_TEST
 
+/*
+ * scenario.h: --seed N replaces [run] seed, the same as --set run.seed=N;
+ * repetition r runs with a seed derived from the master seed and the SAME
+ * at every sweep point (common random numbers), different across
+ * repetitions.
+ */
+START_TEST(test_seed_override_and_repetition_seeds)
+{
+	char *a, *b;
+	sqlite3 *db;
+
+	ck_assert_exit(twsim("run", spath("scenarios/nolocaltimewait.ini"),
+	    "-o", tpath("a.db"), "--quiet", "--seed", "77", "--set",
+	    "run.duration=3s", NULL), 0);
+	ck_assert_exit(twsim("run", spath("scenarios/nolocaltimewait.ini"),
+	    "-o", tpath("b.db"), "--quiet", "--set", "run.seed=77", "--set",
+	    "run.duration=3s", NULL), 0);
+	a = db_dump(tpath("a.db"));
+	b = db_dump(tpath("b.db"));
+	assert_same_dump(a, b, "--seed 77 vs --set run.seed=77");
+	free(a);
+	free(b);
+
+	db = db_open(tpath("a.db"));
+	/* 2 sweep points x 2 repetitions. */
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs"), 4);
+	ck_assert_int_eq(q_int(db, "SELECT count(DISTINCT seed) FROM runs"),
+	    2);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM (SELECT repetition "
+	    "FROM runs GROUP BY repetition HAVING count(DISTINCT seed) = 1 AND "
+	    "count(DISTINCT sweep) = 2)"), 2);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM params WHERE key = "
+	    "'run.seed' AND value = '77'"), 4);
+	sqlite3_close(db);
+}
+END_TEST
+
 /* cmd_run.c: with -j N the result tables are the same as with -j 1. */
 START_TEST(test_determinism_jobs_2_equals_jobs_1)
 {
@@ -1358,6 +1395,7 @@ cli_suite(void)
 	tcase_add_test(tc, test_determinism_same_seed_same_rows);
 	tcase_add_test(tc, test_determinism_other_seed_other_rows);
 	tcase_add_test(tc, test_determinism_jobs_2_equals_jobs_1);
+	tcase_add_test(tc, test_seed_override_and_repetition_seeds);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("interrupt");
