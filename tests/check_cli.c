@@ -782,8 +782,14 @@ assert_same_dump(const char *a, const char *b, const char *what)
 			line++;
 			start = i + 1;
 		}
-	ck_assert_msg(a[i] == b[i], "%s: differ at line %zu: '%.120s' vs "
-	    "'%.120s'", what, line, a + start, b + start);
+	if (a[i] != b[i]) {
+		int la = (int)strcspn(a + start, "\n");
+		int lb = (int)strcspn(b + start, "\n");
+
+		ck_abort_msg("%s: differ at line %zu: '%.*s' vs '%.*s'", what,
+		    line, la > 160 ? 160 : la, a + start, lb > 160 ? 160 : lb,
+		    b + start);
+	}
 }
 
 /*
