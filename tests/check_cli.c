@@ -735,6 +735,35 @@ START_TEST(test_example_syn_reopen)
 }
 END_TEST
 
+/*
+ * results.h: a connection still open when the run ends is recorded with
+ * t_end NULL -- one connections row per attempt, so that latency and
+ * outcome statistics do not silently drop the connections that were slow
+ * enough to outlast the run.
+ */
+START_TEST(test_connections_open_at_end_are_recorded)
+{
+	sqlite3 *db;
+	int64_t attempted;
+
+	ck_assert_exit(twsim("run", spath("tests/scenarios/e2e/open-at-end.ini"),
+	    "-o", tpath("r.db"), "--quiet", NULL), 0);
+	db = db_open(tpath("r.db"));
+	attempted = q_int(db, "SELECT conn_attempted FROM host_stats WHERE "
+	    "host = 'client'");
+	ck_assert_int_ge(attempted, 99);
+	ck_assert_int_le(attempted, 101);
+	/* Those that ended (held 5 s): about the first half. */
+	ck_assert_int_ge(q_int(db, "SELECT count(*) FROM connections WHERE "
+	    "t_end IS NOT NULL"), 45);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM connections"),
+	    attempted);
+	ck_assert_int_ge(q_int(db, "SELECT count(*) FROM connections WHERE "
+	    "t_end IS NULL AND t_established IS NOT NULL"), 45);
+	sqlite3_close(db);
+}
+END_TEST
+
 /* ---- determinism ------------------------------------------------------------ */
 
 /* Every result table of a database as text, wall-clock columns left out. */
@@ -1162,6 +1191,9 @@ START_TEST(test_bad_scenario_creates_no_database)
 	    "--quiet", NULL), 2);
 	ck_assert(!exists(tpath("r.db")));
 	ck_assert(!exists(tpath("r.db-wal")));
+	/* A directory is no database either. */
+	ck_assert_exit(twsim("run", spath("tests/scenarios/e2e/steady.ini"),
+	    "-o", tmpdir, "--quiet", "--set", "run.duration=1s", NULL), 2);
 	ck_assert(!exists(tpath("r.db-journal")));
 	/* A good scenario with a bad override is bad input too. */
 	ck_assert_exit(twsim("run", spath("tests/scenarios/e2e/steady.ini"),
@@ -1393,6 +1425,7 @@ cli_suite(void)
 	tcase_add_test(tc, test_example_nolocaltimewait);
 	tcase_add_test(tc, test_example_old_duplicates);
 	tcase_add_test(tc, test_example_syn_reopen);
+	tcase_add_test(tc, test_connections_open_at_end_are_recorded);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("determinism");
