@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "models/host.h"
 #include "models/in_pcb.h"
@@ -121,6 +122,70 @@ tcp_input_listen(struct host *h, struct tcpcb *ltp,
 	(void)tcp_output(tp);
 }
 
+/*
+ * TCP-3: keep out-of-order data [seq, seq + len) as a block, merged with
+ * its neighbours.  A full queue drops the segment (the peer resends).
+ */
+static void
+tcp_reass_insert(struct tcpcb *tp, tcp_seq seq, uint32_t len, int old)
+{
+	struct tcp_reass_blk *b = tp->t_reass;
+	tcp_seq end = seq + len;
+	int i, j, n = tp->t_nreass;
+
+	/* First block that ends at or after seq. */
+	for (i = 0; i < n && SEQ_LT(b[i].end, seq); i++)
+		;
+	if (i < n && SEQ_LEQ(b[i].start, end)) {
+		/* Overlaps or touches block i: grow it, swallow followers. */
+		if (SEQ_LT(seq, b[i].start))
+			b[i].start = seq;
+		if (SEQ_GT(end, b[i].end))
+			b[i].end = end;
+		b[i].old |= old;
+		for (j = i + 1; j < n && SEQ_LEQ(b[j].start, b[i].end); j++) {
+			if (SEQ_GT(b[j].end, b[i].end))
+				b[i].end = b[j].end;
+			b[i].old |= b[j].old;
+		}
+		if (j > i + 1) {
+			memmove(&b[i + 1], &b[j], (size_t)(n - j) * sizeof(*b));
+			tp->t_nreass = n - (j - i - 1);
+		}
+		return;
+	}
+	if (n == TCP_REASS_MAX)
+		return;
+	memmove(&b[i + 1], &b[i], (size_t)(n - i) * sizeof(*b));
+	b[i].start = seq;
+	b[i].end = end;
+	b[i].old = old;
+	tp->t_nreass = n + 1;
+}
+
+/* TCP-3: after rcv_nxt advanced, deliver the blocks it reached. */
+static uint32_t
+tcp_reass_pull(struct tcpcb *tp, int *hazard)
+{
+	struct tcp_reass_blk *b = tp->t_reass;
+	uint32_t got = 0;
+	int i, n = tp->t_nreass;
+
+	for (i = 0; i < n && SEQ_LEQ(b[i].start, tp->rcv_nxt); i++) {
+		if (SEQ_GT(b[i].end, tp->rcv_nxt)) {
+			got += b[i].end - tp->rcv_nxt;
+			tp->rcv_nxt = b[i].end;
+			if (b[i].old)
+				*hazard = 1;		/* HAZ-1 */
+		}
+	}
+	if (i > 0) {
+		memmove(&b[0], &b[i], (size_t)(n - i) * sizeof(*b));
+		tp->t_nreass = n - i;
+	}
+	return (got);
+}
+
 /* The RTT sample of an ACK that echoes one of our timestamps (TCP-9). */
 static void
 tcp_rtt_from_ts(struct tcpcb *tp, const struct tcp_segment *seg)
@@ -147,7 +212,7 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 	tcp_seq th_seq = seg->seq;
 	uint32_t tlen = seg->len, delivered = 0;
 	int32_t todrop;
-	int has_ts, old, hazard = 0, ourfinisacked;
+	int has_ts, old, fin_old, hazard = 0, ourfinisacked;
 	int up_connected = 0, up_accepted = 0, up_peerclosed = 0;
 
 	old = tcp_seg_is_old(tp, seg);
@@ -385,30 +450,47 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 	}
 	tp->snd_wnd = seg->win;
 
-	/* TCP-2: in-order data goes to the application. */
-	if (tlen > 0 && !TCPS_HAVERCVDFIN(tp->t_state)) {
+	/*
+	 * TCP-2: in-order data goes to the application, with whatever the
+	 * reassembly queue holds after it; TCP-3: out-of-order data (and an
+	 * early FIN) waits in the queue.
+	 */
+	fin_old = old;
+	if ((tlen > 0 || (thflags & TH_FIN)) &&
+	    !TCPS_HAVERCVDFIN(tp->t_state)) {
 		if (th_seq == tp->rcv_nxt) {
 			tp->rcv_nxt += tlen;
 			delivered = tlen;
-			if (old)
+			if (old && tlen > 0)
 				hazard = 1;		/* HAZ-1 */
+			if ((thflags & TH_FIN) == 0 && tp->t_nreass > 0)
+				delivered += tcp_reass_pull(tp, &hazard);
+			if ((thflags & TH_FIN) == 0 && tp->t_reass_fin &&
+			    tp->t_reass_finseq == tp->rcv_nxt) {
+				thflags |= TH_FIN;
+				fin_old = tp->t_reass_fin_old;
+			}
 		} else {
-			/* TCP-3: no reassembly queue; the peer resends. */
-			thflags &= ~TH_FIN;
+			if (tlen > 0)
+				tcp_reass_insert(tp, th_seq, tlen, old);
+			if (thflags & TH_FIN) {
+				tp->t_reass_fin = 1;
+				tp->t_reass_fin_old = old;
+				tp->t_reass_finseq = th_seq + tlen;
+				thflags &= ~TH_FIN;
+			}
 		}
 		tp->t_flags |= TF_ACKNOW;
 	}
 
 	/* TCP-15/16: the peer's FIN, once everything before it arrived. */
-	if ((thflags & TH_FIN) && th_seq + tlen != tp->rcv_nxt) {
-		thflags &= ~TH_FIN;		/* out of order */
-		tp->t_flags |= TF_ACKNOW;
-	}
 	if (thflags & TH_FIN) {
 		if (!TCPS_HAVERCVDFIN(tp->t_state)) {
 			tp->rcv_nxt++;
 			up_peerclosed = 1;
-			if (old)
+			tp->t_nreass = 0;
+			tp->t_reass_fin = 0;
+			if (fin_old)
 				hazard = 1;		/* HAZ-2 */
 		}
 		tp->t_flags |= TF_ACKNOW;

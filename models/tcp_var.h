@@ -90,6 +90,22 @@ struct tcpcb {
 	const struct tcp_app_ops *t_app;
 	void		*t_app_arg;
 
+	/*
+	 * Reassembly queue (tcp_input.c, TCP-3): out-of-order data as sorted,
+	 * disjoint blocks of sequence space -- payload is a byte count, so a
+	 * block is all there is to keep -- and a FIN that arrived early.
+	 * Added by the state-machine side; zero in a new tcpcb.
+	 */
+#define TCP_REASS_MAX	8
+	struct tcp_reass_blk {
+		tcp_seq		 start, end;	/* [start, end) */
+		int		 old;		/* from another incarnation */
+	}		 t_reass[TCP_REASS_MAX];
+	int		 t_nreass;
+	int		 t_reass_fin;		/* 1: FIN at t_reass_finseq */
+	int		 t_reass_fin_old;
+	tcp_seq		 t_reass_finseq;
+
 	/* Simulator bookkeeping, never read by protocol decisions. */
 	uint64_t	 conn_id;	/* this incarnation */
 	uint64_t	 peer_conn_id;	/* incarnation of the peer we talk to */
