@@ -439,15 +439,13 @@ conn_alloc(struct workload *w)
 	return (cn);
 }
 
-/* WL-5: the client is done; report the connection and recycle it. */
 static void
-conn_finish(struct wl_conn *cn, enum conn_outcome outcome, int syn_sent)
+conn_report(struct wl_conn *cn, enum conn_outcome outcome, int syn_sent,
+    sim_time_t t_end)
 {
 	struct workload *w = cn->w;
 	struct conn_record r;
 
-	if (cn->hold_ev != SIM_EVENT_NONE)
-		(void)sim_cancel(w->sim, cn->hold_ev);
 	memset(&r, 0, sizeof(r));
 	r.conn_id = cn->conn_id;
 	r.workload = w->name;
@@ -456,14 +454,26 @@ conn_finish(struct wl_conn *cn, enum conn_outcome outcome, int syn_sent)
 	r.server = w->server_str;
 	r.t_start = cn->t_start;
 	r.t_established = cn->t_established;
-	r.t_end = sim_now(w->sim);
+	r.t_end = t_end;
 	r.outcome = outcome;
 	r.syn_sent = syn_sent;
+	if (w->record != NULL)
+		w->record(w->record_ctx, &r);
+}
+
+/* WL-5: the client is done; report the connection and recycle it. */
+static void
+conn_finish(struct wl_conn *cn, enum conn_outcome outcome, int syn_sent)
+{
+	struct workload *w = cn->w;
+
+	if (cn->hold_ev != SIM_EVENT_NONE)
+		(void)sim_cancel(w->sim, cn->hold_ev);
+	cn->hold_ev = SIM_EVENT_NONE;
 	TAILQ_REMOVE(&w->live, cn, link);
 	TAILQ_INSERT_HEAD(&w->freeq, cn, link);
 	w->active--;
-	if (w->record != NULL)
-		w->record(w->record_ctx, &r);
+	conn_report(cn, outcome, syn_sent, sim_now(w->sim));
 }
 
 /*
@@ -791,13 +801,19 @@ workload_destroy(struct workload *w)
 		return;
 	if (w->arrival_ev != SIM_EVENT_NONE)
 		(void)sim_cancel(w->sim, w->arrival_ev);
-	/* Connections still open are closed without a record. */
+	/*
+	 * WL-5: connections still open are reported with t_end -1 (and
+	 * outcome ok, t_established -1 while still connecting), then closed.
+	 */
 	while ((cn = TAILQ_FIRST(&w->live)) != NULL) {
 		if (cn->hold_ev != SIM_EVENT_NONE)
 			(void)sim_cancel(w->sim, cn->hold_ev);
+		TAILQ_REMOVE(&w->live, cn, link);
+		w->active--;
+		conn_report(cn, CONN_OK, cn->tp != NULL ? cn->tp->t_syn_sent :
+		    0, -1);
 		if (cn->tp != NULL)
 			(void)tcp_usr_close(cn->tp);
-		TAILQ_REMOVE(&w->live, cn, link);
 	}
 	if (w->srv != NULL)
 		srv_release(w->srv);

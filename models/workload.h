@@ -67,7 +67,7 @@ struct conn_record {
 	const char	*server;	/* "host:port" */
 	sim_time_t	 t_start;
 	sim_time_t	 t_established;	/* -1: never */
-	sim_time_t	 t_end;
+	sim_time_t	 t_end;		/* -1: still open at destroy */
 	enum conn_outcome outcome;
 	int		 syn_sent;
 };
@@ -101,6 +101,11 @@ struct workload	*workload_create(struct net *net,
 		    const struct workload_config *cfg,
 		    workload_record_fn record, void *record_ctx,
 		    char *err, size_t errlen);
+/*
+ * Stops the arrivals, reports every client connection still open through
+ * the record callback (t_end -1, outcome ok; t_established -1 when still
+ * connecting), closes them and frees the workload.
+ */
 void		 workload_destroy(struct workload *w);
 
 /* Connections started / in progress, for progress and tests. */

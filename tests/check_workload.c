@@ -301,6 +301,32 @@ START_TEST(test_wl5_timeout_outcome)
 }
 END_TEST
 
+/* WL-5: connections open at destroy are reported with t_end -1. */
+START_TEST(test_wl5_open_at_destroy_reported)
+{
+	struct workload_config c;
+	struct workload *w;
+	int i, open = 0, ended = 0;
+
+	config(&c, "o", 10);
+	c.hold = 5 * SIM_SEC;
+	c.stop = 10 * SIM_SEC;
+	w = create(&c);
+	(void)sim_run(sim, 10 * SIM_SEC, 0);
+	ended = nrecs;
+	ck_assert_int_ge(ended, 45);
+	ck_assert_int_le(ended, 55);
+	workload_destroy(w);
+	ck_assert_int_eq(nrecs, 100);
+	for (i = ended; i < nrecs; i++) {
+		ck_assert_int_eq(recs[i].t_end, -1);
+		ck_assert_int_ge(recs[i].t_established, recs[i].t_start);
+		open++;
+	}
+	ck_assert_int_eq(open, 100 - ended);
+}
+END_TEST
+
 /* WL-6: close_by decides who holds TIME_WAIT. */
 START_TEST(test_wl6_close_by_server_puts_server_in_time_wait)
 {
@@ -489,6 +515,7 @@ workload_suite(void)
 	tcase_add_test(tc, test_wl5_records_ok_connections);
 	tcase_add_test(tc, test_wl5_addrnotavail_outcome);
 	tcase_add_test(tc, test_wl5_timeout_outcome);
+	tcase_add_test(tc, test_wl5_open_at_destroy_reported);
 	tcase_add_test(tc, test_wl6_close_by_server_puts_server_in_time_wait);
 	tcase_add_test(tc, test_wl6_close_by_client_puts_client_in_time_wait);
 	tcase_add_test(tc, test_wl6_shared_server_must_agree);
