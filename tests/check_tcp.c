@@ -830,6 +830,25 @@ START_TEST(test_tcp12_in_window_syn_resets)
 }
 END_TEST
 
+/* TCP-13: data after the application closed resets the peer. */
+START_TEST(test_tcp13_data_after_close_resets)
+{
+	struct tcpcb *ctp, *stp;
+
+	establish(&ctp, &stp);
+	ck_assert_int_eq(tcp_usr_close(ctp), 0);
+	run_for(10 * SIM_MSEC);
+	ck_assert_int_eq(stp->t_state, TCPS_CLOSE_WAIT);
+	ck_assert_int_eq(tcp_usr_send(stp, 100), 0);
+	run_for(10 * SIM_MSEC);
+	ck_assert_uint_eq(cli->tcpcb_live, 0);
+	ck_assert_uint_eq(cli->stat.rst_sent, 1);
+	ck_assert_int_eq(host_tw_count(cli), 0);
+	ck_assert_int_eq(sapp.failed, 1);
+	ck_assert_int_eq(sapp.error, ECONNRESET);
+}
+END_TEST
+
 /* TCP-3: an old duplicate is acked and not delivered again. */
 START_TEST(test_tcp3_duplicate_data_acked_not_delivered)
 {
@@ -849,6 +868,49 @@ START_TEST(test_tcp3_duplicate_data_acked_not_delivered)
 	ck_assert(!recs[nrec - 1].to_server);
 	ck_assert_uint_eq(recs[nrec - 1].seg.ack, stp->rcv_nxt);
 	ck_assert_uint_eq(srv->stat.hazards, 0);
+}
+END_TEST
+
+/* TCP-3: out-of-order data waits and is delivered when the gap fills. */
+START_TEST(test_tcp3_reassembly_delivers_after_gap)
+{
+	struct tcpcb *ctp, *stp;
+	struct tcp_segment d;
+	tcp_seq base;
+
+	establish(&ctp, &stp);
+	memset(&d, 0, sizeof(d));
+	d.saddr = CADDR;
+	d.daddr = SADDR;
+	d.sport = ctp->t_inpcb->inp_lport;
+	d.dport = PORT;
+	d.ack = stp->snd_nxt;
+	d.flags = TH_ACK;
+	d.conn_id = ctp->conn_id;
+	base = stp->rcv_nxt;
+	/* [200, 300) and [100, 200) first, then the FIN at 300. */
+	d.seq = base + 200;
+	d.len = 100;
+	tcp_input(srv, &d);
+	d.seq = base + 300;
+	d.len = 0;
+	d.flags = TH_ACK | TH_FIN;
+	tcp_input(srv, &d);
+	d.flags = TH_ACK;
+	d.seq = base + 100;
+	d.len = 100;
+	tcp_input(srv, &d);
+	ck_assert_uint_eq(sapp.rcvd, 0);
+	ck_assert_int_eq(stp->t_nreass, 1);
+	ck_assert_int_eq(stp->t_state, TCPS_ESTABLISHED);
+	/* The gap: everything, then the FIN. */
+	d.seq = base;
+	tcp_input(srv, &d);
+	ck_assert_uint_eq(sapp.rcvd, 300);
+	ck_assert_uint_eq(stp->rcv_nxt, base + 301);
+	ck_assert_int_eq(stp->t_state, TCPS_CLOSE_WAIT);
+	ck_assert_int_eq(sapp.peer_closed, 1);
+	ck_assert_int_eq(stp->t_nreass, 0);
 }
 END_TEST
 
@@ -987,6 +1049,8 @@ tcp_suite(void)
 	tcase_add_test(tc, test_tcp17_connect_addrnotavail_counted);
 	tcase_add_test(tc, test_tcp12_in_window_syn_resets);
 	tcase_add_test(tc, test_tcp3_duplicate_data_acked_not_delivered);
+	tcase_add_test(tc, test_tcp3_reassembly_delivers_after_gap);
+	tcase_add_test(tc, test_tcp13_data_after_close_resets);
 	tcase_add_test(tc, test_haz1_other_incarnation_data_counted);
 	tcase_add_test(tc, test_haz2_haz3_other_incarnation_fin_and_rst_counted);
 	tcase_add_test(tc, test_tcp11_half_open_times_out);
