@@ -517,6 +517,11 @@ struct fin_ctx {
 	int		 dropped;
 	sim_time_t	 t_rearm;	/* retransmitted FIN delivered */
 	uint64_t	 rearmed;	/* client's tw_rearmed at the end */
+	tcp_seq		 lost_seq, lost_ack;	/* the dropped last ACK */
+	tcp_seq		 fin_seq;		/* the retransmitted FIN */
+	int		 answered;		/* the entry's ACK seen */
+	tcp_seq		 ans_seq, ans_ack;
+	uint8_t		 ans_flags;
 };
 
 static void
@@ -529,11 +534,21 @@ fin_deliver(void *arg, struct host *h, const struct tcp_segment *seg)
 	    fc->client->stat.tw_entered == 1 && seg->flags == TH_ACK &&
 	    seg->len == 0) {
 		fc->dropped = 1;	/* the ACK of the server's FIN */
+		fc->lost_seq = seg->seq;
+		fc->lost_ack = seg->ack;
 		return;
 	}
 	if (h == fc->client && (seg->flags & TH_FIN) &&
-	    fc->client->stat.tw_entered == 1 && fc->t_rearm == 0)
+	    fc->client->stat.tw_entered == 1 && fc->t_rearm == 0) {
 		fc->t_rearm = sim_now(sim);
+		fc->fin_seq = seg->seq;
+	}
+	if (h == fc->server && fc->t_rearm != 0 && !fc->answered) {
+		fc->answered = 1;	/* what the entry sent back */
+		fc->ans_seq = seg->seq;
+		fc->ans_ack = seg->ack;
+		fc->ans_flags = seg->flags;
+	}
 	tcp_input(h, seg);
 }
 
@@ -694,7 +709,8 @@ END_TEST
 
 /*
  * The same connection's counters: the retransmitted FIN re-armed once and
- * was answered with an ACK from the entry (TW-18, TW-19, TW-20).
+ * was answered from the entry with the very ACK that was lost (TW-18,
+ * TW-19, TW-20).
  */
 START_TEST(test_tw18_rearm_is_counted_and_answered)
 {
@@ -735,6 +751,13 @@ START_TEST(test_tw18_rearm_is_counted_and_answered)
 	ck_assert_int_eq(fc.client->stat.tw_entered, 1);
 	ck_assert_int_eq(fc.client->stat.tw_rearmed, 1);
 	ck_assert_int_ge(fc.client->stat.acks_sent_tw, 1);
+	/* TW-20: the entry answers with the ACK that was lost: seq =
+	   snd_nxt, ack = rcv_nxt = the FIN's sequence number + 1. */
+	ck_assert_int_eq(fc.answered, 1);
+	ck_assert_uint_eq(fc.ans_flags, TH_ACK);
+	ck_assert_uint_eq(fc.ans_seq, fc.lost_seq);
+	ck_assert_uint_eq(fc.ans_ack, fc.lost_ack);
+	ck_assert_uint_eq(fc.ans_ack, fc.fin_seq + 1);
 	ck_assert_int_eq(fc.client->stat.tw_expired, 1);
 	ck_assert_int_ge(fc.server->stat.rexmt_fin, 1);
 	ck_assert_int_eq(host_tw_count(fc.client), 0);
