@@ -24,6 +24,9 @@
  *   old duplicates      (TW-7, RFC 1337) early recycling lets late copies
  *                       of an old incarnation in (hazards); full TIME_WAIT
  *                       does not
+ *   port randomization  (PORT-2, PORT-5) random ports, sequential while
+ *                       the allocation rate exceeds randomcps and
+ *                       randomtime seconds after, random again
  */
 #include "config.h"
 
@@ -859,6 +862,52 @@ START_TEST(test_tw7_early_recycling_lets_old_duplicates_in)
 }
 END_TEST
 
+/* ---- ephemeral port randomization ------------------------------------------------- */
+
+/*
+ * Consecutive connections (by start time) within [lo, hi] whose local port
+ * is the previous one plus one (wrapping from 65535 to 10000), and all
+ * such pairs.
+ */
+static void
+port_steps(sqlite3 *db, double lo, double hi, int64_t *plus1, int64_t *pairs)
+{
+	*pairs = q_int(db, "SELECT count(*) FROM (SELECT t_start, lport, "
+	    "lag(lport) OVER (ORDER BY t_start, conn_id) AS prev FROM "
+	    "connections WHERE lport <> 0 AND t_start BETWEEN %.17g AND "
+	    "%.17g) WHERE prev IS NOT NULL", lo, hi);
+	*plus1 = q_int(db, "SELECT count(*) FROM (SELECT t_start, lport, "
+	    "lag(lport) OVER (ORDER BY t_start, conn_id) AS prev FROM "
+	    "connections WHERE lport <> 0 AND t_start BETWEEN %.17g AND "
+	    "%.17g) WHERE prev IS NOT NULL AND (lport = prev + 1 OR "
+	    "(prev = 65535 AND lport = 10000))", lo, hi);
+}
+
+/*
+ * PORT-2, PORT-5: random ports at first; sequential from the first
+ * ipport_tick (1 s) that sees more than randomcps allocations, for as
+ * long as the rate stays above it and randomtime seconds after; random
+ * again from then on.  Boundaries are left 10 ms of slack (a tick and an
+ * arrival can fall at the same instant).
+ */
+START_TEST(test_port2_port5_randomization_throttle)
+{
+	sqlite3 *db = run_scenario("port-randomization", NULL);
+	int64_t plus1, pairs;
+
+	port_steps(db, 0.0, 0.99, &plus1, &pairs);
+	ck_assert_int_ge(pairs, 45);
+	ck_assert_int_le(plus1, 2);
+	port_steps(db, 1.01, 14.99, &plus1, &pairs);
+	ck_assert_int_ge(pairs, 450);
+	ck_assert_int_eq(plus1, pairs);
+	port_steps(db, 15.01, 30.0, &plus1, &pairs);
+	ck_assert_int_ge(pairs, 70);
+	ck_assert_int_le(plus1, 2);
+	sqlite3_close(db);
+}
+END_TEST
+
 /* ---- a tunable changed mid-run ------------------------------------------------------- */
 
 /*
@@ -928,6 +977,7 @@ validation_suite(void)
 	tcase_add_test(tc, test_tw17_syn_below_rcv_nxt_waits_for_expiry);
 	tcase_add_test(tc, test_tw4_maxtcptw_change_at_run_time);
 	tcase_add_test(tc, test_tw7_early_recycling_lets_old_duplicates_in);
+	tcase_add_test(tc, test_port2_port5_randomization_throttle);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("model");
