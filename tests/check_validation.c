@@ -24,6 +24,8 @@
  *   old duplicates      (TW-7, RFC 1337) early recycling lets late copies
  *                       of an old incarnation in (hazards); full TIME_WAIT
  *                       does not
+ *   one-way loss        (TCP-7) 9 SYNs and a timeout at keepinit when
+ *                       only the reverse path loses
  *   port randomization  (PORT-2, PORT-5) random ports, sequential while
  *                       the allocation rate exceeds randomcps and
  *                       randomtime seconds after, random again
@@ -908,6 +910,31 @@ START_TEST(test_port2_port5_randomization_throttle)
 }
 END_TEST
 
+/* ---- a one-way path --------------------------------------------------------------- */
+
+/*
+ * TCP-7 and one-way paths: with [path server -> client] losing all, each
+ * connect sends 9 SYNs (0, 3, 6, 9, 12, 15, 21, 33, 57 s) and times out at
+ * keepinit, 75 s after it began, never established.
+ */
+START_TEST(test_tcp7_syn_retransmission_and_keepinit_on_one_way_loss)
+{
+	sqlite3 *db = run_scenario("one-way-loss", NULL);
+
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM connections"), 2);
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM connections WHERE "
+	    "outcome = 'timeout' AND t_established IS NULL AND syn_sent = 9 "
+	    "AND abs(t_end - t_start - 75.0) < 1e-6"), 2);
+	ck_assert_int_eq(q_int(db, "SELECT conn_failed_timeout FROM host_stats "
+	    "WHERE host = 'client'"), 2);
+	ck_assert_int_eq(q_int(db, "SELECT conn_established FROM host_stats "
+	    "WHERE host = 'client'"), 0);
+	ck_assert(isnan(q_dbl(db, "SELECT connect_p50_s FROM host_stats WHERE "
+	    "host = 'client'")));
+	sqlite3_close(db);
+}
+END_TEST
+
 /* ---- a tunable changed mid-run ------------------------------------------------------- */
 
 /*
@@ -978,6 +1005,8 @@ validation_suite(void)
 	tcase_add_test(tc, test_tw4_maxtcptw_change_at_run_time);
 	tcase_add_test(tc, test_tw7_early_recycling_lets_old_duplicates_in);
 	tcase_add_test(tc, test_port2_port5_randomization_throttle);
+	tcase_add_test(tc,
+	    test_tcp7_syn_retransmission_and_keepinit_on_one_way_loss);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("model");
