@@ -69,7 +69,7 @@ tcp_output(struct tcpcb *tp)
 	tcp_seq data_end, datastart, old_max;
 	uint32_t avail, len, off, win, newdata;
 	uint8_t flags;
-	int sent = 0, sendalot;
+	int sent = 0, sendalot, use_ts;
 
 again:
 	flags = tcp_outflags[tp->t_state];
@@ -128,9 +128,12 @@ again:
 	 * SYN-ACK and every later segment carry them only when both sides
 	 * asked (TCP-10).
 	 */
-	if ((tp->t_flags & TF_REQ_TSTMP) && (tp->t_flags & TF_NOOPT) == 0 &&
-	    ((flags & TH_SYN) && (flags & TH_ACK) == 0 ?
-	    1 : (tp->t_flags & TF_RCVD_TSTMP) != 0)) {
+	if ((flags & (TH_SYN | TH_ACK)) == TH_SYN)
+		use_ts = (tp->t_flags & TF_REQ_TSTMP) != 0;
+	else
+		use_ts = (tp->t_flags & (TF_REQ_TSTMP | TF_RCVD_TSTMP)) ==
+		    (TF_REQ_TSTMP | TF_RCVD_TSTMP);
+	if (use_ts && (tp->t_flags & TF_NOOPT) == 0) {
 		seg.opt_flags |= TOF_TS;
 		seg.tsval = tcp_ts_getticks(h) + tp->ts_offset;
 		seg.tsecr = (flags & TH_ACK) ? tp->ts_recent : 0;
@@ -177,6 +180,14 @@ again:
 	h->stat.segs_sent++;
 	net_output(h->net, h, &seg);
 	sent++;
+	/*
+	 * After a timeout only the oldest segment goes again (FreeBSD's
+	 * cwnd of one segment); its ACK says what the peer still lacks.
+	 */
+	if (tp->t_flags & TF_RXTONE) {
+		tp->t_flags &= ~TF_RXTONE;
+		return (sent);
+	}
 	if (sendalot)
 		goto again;
 	return (sent);

@@ -95,7 +95,9 @@ tcp_timer_rexmt(struct sim *sim, void *arg)
 	tp->t_rxtcur = tcp_rangeset(rexmt);
 	/* Go back N: resend from the oldest unacknowledged byte. */
 	tp->snd_nxt = tp->snd_una;
+	tp->t_flags |= TF_RXTONE;
 	(void)tcp_output(tp);
+	tp->t_flags &= ~TF_RXTONE;
 	(void)sim;
 }
 

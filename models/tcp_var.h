@@ -210,6 +210,7 @@ void		 tcp_input(struct host *h, const struct tcp_segment *seg);
  * one event whatever its size; 1460 keeps segment counts realistic
  * (TCP-6).
  */
+#define TF_RXTONE		0x4000	/* after an RTO: one segment only */
 #define TCP_MSS			1460
 #define TCP_MAXRXTSHIFT		12		/* retransmissions before drop */
 #define TCPTV_MIN		(30 * SIM_MSEC)	/* tcp_rexmit_min */
