@@ -574,6 +574,33 @@ START_TEST(test_tcp8_lost_fin_is_retransmitted)
 }
 END_TEST
 
+/* TCP-8, TCP-3: one lost segment costs one retransmission. */
+static int
+drop_first_data(const struct tcp_segment *seg, int to_server)
+{
+
+	return (to_server && seg->len > 0);
+}
+
+START_TEST(test_tcp8_timeout_resends_only_the_oldest_segment)
+{
+	struct tcpcb *ctp, *stp;
+
+	establish(&ctp, &stp);
+	drop_fn = drop_first_data;
+	ndrop_left = 1;
+	ck_assert_int_eq(tcp_usr_send(ctp, 4 * TCP_MSS), 0);
+	run_for(10 * SIM_MSEC);
+	/* Three segments wait in the server's reassembly queue. */
+	ck_assert_uint_eq(sapp.rcvd, 0);
+	ck_assert_int_eq(stp->t_nreass, 1);
+	run_for(SIM_SEC);
+	ck_assert_uint_eq(sapp.rcvd, 4 * TCP_MSS);
+	ck_assert_uint_eq(cli->stat.rexmt_data, 1);
+	ck_assert_uint_eq(ctp->snd_una, ctp->snd_max);
+}
+END_TEST
+
 /* TCP-8: data retransmitted with backoff; dropped after 12. */
 START_TEST(test_tcp8_data_retransmitted_then_dropped_after_12)
 {
@@ -1038,6 +1065,7 @@ tcp_suite(void)
 	tcase_add_test(tc, test_tcp7_lost_syn_ack_recovers);
 	tcase_add_test(tc, test_tcp8_lost_fin_is_retransmitted);
 	tcase_add_test(tc, test_tcp8_data_retransmitted_then_dropped_after_12);
+	tcase_add_test(tc, test_tcp8_timeout_resends_only_the_oldest_segment);
 	tcase_add_test(tc, test_tcp9_rto_from_rtt_samples);
 	tcase_add_test(tc, test_tcp9_without_timestamps_rto_stays_initial);
 	tcase_add_test(tc, test_tcp10_timestamps_negotiated);
