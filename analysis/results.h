@@ -72,6 +72,8 @@
 #define RESULTS_OUTCOME_ADDRNOTAVAIL	"addrnotavail"
 #define RESULTS_OUTCOME_TIMEOUT		"timeout"
 #define RESULTS_OUTCOME_RESET		"reset"
+/* Still open when the run ended (t_end NULL): no outcome yet. */
+#define RESULTS_OUTCOME_OPEN		"open"
 
 struct results;		/* opaque: one open database */
 

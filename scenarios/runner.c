@@ -170,8 +170,15 @@ record_connection(void *arg, const struct conn_record *cr)
 	c.server = cr->server;
 	c.t_start = sim_time_to_sec(cr->t_start);
 	c.t_established = opt_seconds(cr->t_established);
-	c.t_end = sim_time_to_sec(cr->t_end);
-	c.outcome = conn_outcome_name(cr->outcome);
+	c.t_end = opt_seconds(cr->t_end);
+	/*
+	 * A connection still open when the run ends has no outcome yet: it
+	 * is recorded as 'open' with t_end NULL, so one row stands for every
+	 * attempt and the slowest connections do not vanish from latency
+	 * statistics.
+	 */
+	c.outcome = cr->t_end < 0 ? RESULTS_OUTCOME_OPEN :
+	    conn_outcome_name(cr->outcome);
 	c.syn_sent = cr->syn_sent;
 	if (results_connection(rc->db, rc->run_id, &c) != RESULTS_OK) {
 		snprintf(rc->errbuf, sizeof(rc->errbuf), "%s",

@@ -25,6 +25,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -2235,6 +2236,19 @@ load_text(const char *file, const char *text, const char *const *overrides,
 	for (i = 0; i < noverrides; i++)
 		if (apply_override(&ld, overrides[i]) != 0)
 			goto fail;
+	/*
+	 * --seed N is --set run.seed=N applied last: the params table then
+	 * records the seed the run really used, so a database made with
+	 * --seed can be reproduced from its own params.
+	 */
+	if (seed_override != 0) {
+		char seedset[64];
+
+		snprintf(seedset, sizeof(seedset), "run.seed=%" PRIu64,
+		    seed_override);
+		if (apply_override(&ld, seedset) != 0)
+			goto fail;
+	}
 	if (check_structure(&ld) != 0 || expand(&ld) != 0)
 		goto fail;
 	*out = sc;
