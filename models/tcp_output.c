@@ -55,9 +55,17 @@ static tcp_seq
 tcp_data_end(const struct tcpcb *tp)
 {
 
+	uint64_t q = tp->snd_queued;
+
 	if (tp->t_flags & TF_SENTFIN)
 		return (tp->snd_max - 1);
-	return (tp->snd_max + (uint32_t)tp->snd_queued);
+	/*
+	 * Sequence space is 32 bits: look at most 1 GiB ahead (the window
+	 * keeps far less in flight), so a multi-GiB queue never wraps.
+	 */
+	if (q > ((uint64_t)1 << 30))
+		q = (uint64_t)1 << 30;
+	return (tp->snd_max + (uint32_t)q);
 }
 
 int

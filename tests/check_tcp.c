@@ -308,6 +308,18 @@ START_TEST(test_tcp2_data_advances_seq_and_ack)
 }
 END_TEST
 
+/* TCP-6: a queue beyond the 32-bit sequence space still drains. */
+START_TEST(test_tcp6_huge_queue_does_not_wrap)
+{
+	struct tcpcb *ctp, *stp;
+
+	establish(&ctp, &stp);
+	ck_assert_int_eq(tcp_usr_send(ctp, 3000000000u), 0);
+	run_for(10 * SIM_MSEC);
+	ck_assert_uint_gt(sapp.rcvd, 0);
+}
+END_TEST
+
 START_TEST(test_tcp5_response_rides_on_the_ack)
 {
 	struct tcpcb *ctp, *stp;
@@ -1054,6 +1066,7 @@ tcp_suite(void)
 	tcase_add_test(tc, test_tcp1_three_way_handshake_sequence_numbers);
 	tcase_add_test(tc, test_tcp2_data_advances_seq_and_ack);
 	tcase_add_test(tc, test_tcp5_response_rides_on_the_ack);
+	tcase_add_test(tc, test_tcp6_huge_queue_does_not_wrap);
 	tcase_add_test(tc, test_tcp15_active_close_fin_wait_to_time_wait);
 	tcase_add_test(tc, test_tcp16_passive_close_close_wait_last_ack_closed);
 	tcase_add_test(tc, test_tcp16_simultaneous_close_via_closing);
