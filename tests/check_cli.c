@@ -764,6 +764,9 @@ START_TEST(test_connections_open_at_end_are_recorded)
 	    attempted);
 	ck_assert_int_ge(q_int(db, "SELECT count(*) FROM connections WHERE "
 	    "t_end IS NULL AND t_established IS NOT NULL"), 45);
+	/* ... with the outcome that says so, and only they. */
+	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM connections WHERE "
+	    "(t_end IS NULL) <> (outcome = 'open')"), 0);
 	sqlite3_close(db);
 }
 END_TEST
