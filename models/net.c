@@ -32,6 +32,8 @@ struct net_path {
 	struct net_path_config cfg;
 	struct rng	*rng;		/* "path/<from>-><to>" */
 	sim_time_t	 last_arrival;	/* NET-7: paths keep order */
+	int		 lat_fixed;	/* latency is constant(): lat_ns */
+	sim_time_t	 lat_ns;
 };
 
 struct net_inflight {
@@ -55,6 +57,15 @@ struct net {
 	struct sim	*sim;
 	struct host	**hosts;
 	struct net_path	**paths;	/* per source host index */
+	/*
+	 * paths as a dense matrix [from * pathmat_n + to], rebuilt from the
+	 * lists when the host count changed: the scenario loader gives every
+	 * ordered pair of hosts a path, so a server's list is as long as the
+	 * host count and walking it on every segment cost more than the rest
+	 * of net_output.
+	 */
+	struct net_path	**pathmat;
+	int		 pathmat_n;	/* hosts the matrix was built for */
 	int		 nhosts, hostcap;
 	struct net_addrent *addrtab;	/* open addressing, power of two */
 	size_t		 addrcap, naddrs;
@@ -77,6 +88,7 @@ net_create(struct sim *sim)
 		return (NULL);
 	net->sim = sim;
 	net->next_conn_id = 1;
+	net->pathmat_n = -1;
 	return (net);
 }
 
@@ -102,6 +114,7 @@ net_destroy(struct net *net)
 	}
 	free(net->hosts);
 	free(net->paths);
+	free(net->pathmat);
 	free(net->addrtab);
 	free(net);
 }
@@ -272,6 +285,8 @@ net_host_by_name(const struct net *net, const char *name)
 	return (NULL);
 }
 
+static sim_time_t	net_draw_delay(const struct dist *d, struct rng *r);
+
 static struct net_path *
 net_path_find(const struct net *net, int from, int to)
 {
@@ -281,6 +296,37 @@ net_path_find(const struct net *net, int from, int to)
 		if (p->to == to)
 			return (p);
 	return (NULL);
+}
+
+/* Rebuild the path matrix for the current hosts: 0, or -1 (no memory). */
+static int
+net_pathmat_build(struct net *net)
+{
+	struct net_path **m, *p;
+	size_t n = (size_t)net->nhosts;
+	int i;
+
+	m = calloc(n * n > 0 ? n * n : 1, sizeof(*m));
+	if (m == NULL)
+		return (-1);
+	for (i = 0; i < net->nhosts; i++)
+		for (p = net->paths[i]; p != NULL; p = p->next)
+			m[(size_t)i * n + (size_t)p->to] = p;
+	free(net->pathmat);
+	net->pathmat = m;
+	net->pathmat_n = net->nhosts;
+	return (0);
+}
+
+/* The configured path from -> to, or NULL (hot: every segment). */
+static struct net_path *
+net_path_get(struct net *net, int from, int to)
+{
+
+	if (net->pathmat_n != net->nhosts && net_pathmat_build(net) != 0)
+		return (net_path_find(net, from, to));
+	return (net->pathmat[(size_t)from * (size_t)net->pathmat_n +
+	    (size_t)to]);
 }
 
 int
@@ -330,8 +376,15 @@ net_set_path(struct net *net, const struct host *from, const struct host *to,
 		p->to = to->index;
 		p->next = net->paths[from->index];
 		net->paths[from->index] = p;
+		net->pathmat_n = -1;	/* rebuilt on the next segment */
 	}
 	p->cfg = *cfg;
+	/*
+	 * A constant latency draws nothing from the stream (dist_sample),
+	 * so it can be converted once here instead of for every segment.
+	 */
+	p->lat_fixed = cfg->latency.kind == DIST_CONSTANT;
+	p->lat_ns = p->lat_fixed ? net_draw_delay(&cfg->latency, p->rng) : 0;
 	return (0);
 }
 
@@ -429,7 +482,7 @@ net_output(struct net *net, struct host *from, const struct tcp_segment *seg)
 		net->stats.no_route++;
 		return;
 	}
-	p = net_path_find(net, from->index, dst->index);
+	p = net_path_get(net, from->index, dst->index);
 	if (p == NULL) {
 		/* NET-1: unconfigured paths: 1 ms, or 10 us to oneself. */
 		net_schedule(net, dst, seg, dst == from ?
@@ -441,7 +494,8 @@ net_output(struct net *net, struct host *from, const struct tcp_segment *seg)
 		net->stats.lost++;
 		return;
 	}
-	lat = net_draw_delay(&p->cfg.latency, p->rng);
+	lat = p->lat_fixed ? p->lat_ns :
+	    net_draw_delay(&p->cfg.latency, p->rng);
 	/*
 	 * NET-7: a path does not reorder.  Latency varies from segment to
 	 * segment, but a segment cannot overtake the one sent before it on
