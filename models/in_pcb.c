@@ -53,32 +53,81 @@ in_pcbporthash(const struct inpcbinfo *pi, uint32_t laddr, uint16_t lport)
 	return (h & pi->ipi_hashmask);
 }
 
+/*
+ * Both hashes start at this many buckets (or ipi_hashmax when smaller)
+ * and double as pcbs arrive.
+ */
+#define IN_PCBHASH_MIN	64
+
+/*
+ * Move every pcb of both hashes into tables of n buckets.  The order of
+ * pcbs on a chain changes, which no lookup can see: a 4-tuple is hashed
+ * at most once (in_pcbconnect refuses a second) and the port hash is
+ * only asked whether anybody holds (laddr, lport).  ENOMEM leaves the
+ * tables as they were (still correct, only fuller).
+ */
+static int
+in_pcbrehash(struct inpcbinfo *pi, size_t n)
+{
+	struct inpcbhead *hb, *pb;
+	struct inpcb *inp;
+	size_t i, omask = pi->ipi_hashmask;
+
+	hb = malloc(n * sizeof(*hb));
+	pb = malloc(n * sizeof(*pb));
+	if (hb == NULL || pb == NULL) {
+		free(hb);
+		free(pb);
+		return (ENOMEM);
+	}
+	for (i = 0; i < n; i++) {
+		LIST_INIT(&hb[i]);
+		LIST_INIT(&pb[i]);
+	}
+	pi->ipi_hashmask = n - 1;
+	if (pi->ipi_hashbase != NULL) {
+		for (i = 0; i <= omask; i++) {
+			while ((inp = LIST_FIRST(&pi->ipi_hashbase[i])) !=
+			    NULL) {
+				LIST_REMOVE(inp, inp_hash);
+				LIST_INSERT_HEAD(&hb[in_pcbhash(pi,
+				    inp->inp_faddr, inp->inp_fport,
+				    inp->inp_laddr, inp->inp_lport)], inp,
+				    inp_hash);
+			}
+			while ((inp = LIST_FIRST(&pi->ipi_porthashbase[i])) !=
+			    NULL) {
+				LIST_REMOVE(inp, inp_portlist);
+				LIST_INSERT_HEAD(&pb[in_pcbporthash(pi,
+				    inp->inp_laddr, inp->inp_lport)], inp,
+				    inp_portlist);
+			}
+		}
+	}
+	free(pi->ipi_hashbase);
+	free(pi->ipi_porthashbase);
+	pi->ipi_hashbase = hb;
+	pi->ipi_porthashbase = pb;
+	return (0);
+}
+
 int
 in_pcbinfo_init(struct inpcbinfo *pi, struct host *h, struct rng *r,
     size_t hashsize)
 {
-	size_t n, i;
+	size_t n;
 
 	memset(pi, 0, sizeof(*pi));
 	/*
 	 * Round up to a power of two so a mask selects the bucket; at most
 	 * 2^20 buckets (16 MB for both tables), whatever maxsockets says.
+	 * That is the most the tables grow to; they start small.
 	 */
 	for (n = 16; n < hashsize && n < ((size_t)1 << 20); n <<= 1)
 		;
-	pi->ipi_hashbase = malloc(n * sizeof(*pi->ipi_hashbase));
-	pi->ipi_porthashbase = malloc(n * sizeof(*pi->ipi_porthashbase));
-	if (pi->ipi_hashbase == NULL || pi->ipi_porthashbase == NULL) {
-		free(pi->ipi_hashbase);
-		free(pi->ipi_porthashbase);
-		pi->ipi_hashbase = pi->ipi_porthashbase = NULL;
+	pi->ipi_hashmax = n;
+	if (in_pcbrehash(pi, n < IN_PCBHASH_MIN ? n : IN_PCBHASH_MIN) != 0)
 		return (ENOMEM);
-	}
-	for (i = 0; i < n; i++) {
-		LIST_INIT(&pi->ipi_hashbase[i]);
-		LIST_INIT(&pi->ipi_porthashbase[i]);
-	}
-	pi->ipi_hashmask = n - 1;
 	pi->ipi_host = h;
 	pi->ipi_rng = r;
 	return (0);
@@ -187,6 +236,10 @@ in_pcbinshash(struct inpcbinfo *pi, struct inpcb *inp)
 {
 	int ai;
 
+	/* Load factor 1 at most, until the tables reach ipi_hashmax. */
+	if (pi->ipi_nhashed > pi->ipi_hashmask &&
+	    pi->ipi_hashmask + 1 < pi->ipi_hashmax)
+		(void)in_pcbrehash(pi, 2 * (pi->ipi_hashmask + 1));
 	ai = in_pcb_addr_index(pi, inp->inp_laddr);
 	if (ai >= 0 && in_pcb_port_holder(pi, inp->inp_laddr, inp->inp_lport,
 	    inp) == NULL)
@@ -197,6 +250,9 @@ in_pcbinshash(struct inpcbinfo *pi, struct inpcb *inp)
 	    inp->inp_laddr, inp->inp_lport)], inp, inp_portlist);
 	inp->inp_flags |= INP_INHASH;
 	inp->inp_flags &= ~INP_DROPPED;
+	pi->ipi_nhashed++;
+	if (inp->inp_laddr == INADDR_ANY_HOST)
+		pi->ipi_nwild++;
 }
 
 static void
@@ -209,6 +265,9 @@ in_pcbremhash(struct inpcbinfo *pi, struct inpcb *inp)
 	LIST_REMOVE(inp, inp_hash);
 	LIST_REMOVE(inp, inp_portlist);
 	inp->inp_flags &= ~INP_INHASH;
+	pi->ipi_nhashed--;
+	if (inp->inp_laddr == INADDR_ANY_HOST)
+		pi->ipi_nwild--;
 	ai = in_pcb_addr_index(pi, inp->inp_laddr);
 	if (ai >= 0 && in_pcb_port_holder(pi, inp->inp_laddr, inp->inp_lport,
 	    NULL) == NULL)
@@ -231,7 +290,12 @@ in_pcblookup_local(struct inpcbinfo *pi, uint32_t laddr, uint16_t lport)
 	}
 	if ((inp = in_pcb_port_holder(pi, laddr, lport, NULL)) != NULL)
 		return (inp);
-	/* A wildcard-bound listener holds the port on every address too. */
+	/*
+	 * A wildcard-bound listener holds the port on every address too;
+	 * with none hashed (a client) there is no bucket to look at.
+	 */
+	if (pi->ipi_nwild == 0)
+		return (NULL);
 	return (in_pcb_port_holder(pi, INADDR_ANY_HOST, lport, NULL));
 }
 
@@ -505,6 +569,11 @@ in_pcb_check(const struct inpcbinfo *pi, char *err, size_t errlen)
 	if (nhash != nport) {
 		snprintf(err, errlen, "4-tuple hash holds %zu pcbs, port hash "
 		    "%zu", nhash, nport);
+		goto fail;
+	}
+	if (nhash != pi->ipi_nhashed) {
+		snprintf(err, errlen, "4-tuple hash holds %zu pcbs, count says "
+		    "%zu", nhash, pi->ipi_nhashed);
 		goto fail;
 	}
 	if (nhash != pi->ipi_count) {

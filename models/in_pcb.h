@@ -72,6 +72,16 @@ struct inpcbinfo {
 	size_t		 ipi_count;		/* pcbs allocated and live */
 	struct inpcb_slab *ipi_slabs;		/* backing memory, freed at destroy */
 	size_t		 ipi_nfree;		/* pcbs on the free list */
+
+	/*
+	 * The hashes start small and double (rehash) whenever the hashed pcbs
+	 * outnumber the buckets, up to ipi_hashmax buckets (the size asked of
+	 * in_pcbinfo_init, from maxsockets).  Sized to the population they
+	 * stay in cache; sized to maxsockets, every lookup missed it.
+	 */
+	size_t		 ipi_hashmax;		/* most buckets, a power of two */
+	size_t		 ipi_nhashed;		/* pcbs in the hashes */
+	size_t		 ipi_nwild;		/* of those, bound to INADDR_ANY */
 };
 
 /* pcbs come from slabs of this many, never one malloc per connection. */

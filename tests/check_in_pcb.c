@@ -448,6 +448,85 @@ START_TEST(test_pcbs_come_from_a_free_list)
 }
 END_TEST
 
+/*
+ * The hashes start small and double with the population (load factor at
+ * most 1) up to the size maxsockets asks for; every pcb is still found,
+ * in the right bucket, after each rehash, and a wildcard listener bound
+ * after the growth still holds its port on every address.
+ */
+START_TEST(test_hash_grows_with_population_up_to_maxsockets)
+{
+	struct inpcb *inp[3000], *any;
+	size_t maxb, startb;
+	char err[256];
+	int i;
+
+	boot(10000, 65535, 1, 0, 0);
+	maxb = pi->ipi_hashmax;
+	startb = pi->ipi_hashmask + 1;
+	/* maxsockets 25600 rounds up to 32768 buckets, but not at first. */
+	ck_assert_uint_eq(maxb, 32768);
+	ck_assert_uint_lt(startb, 3000);
+	for (i = 0; i < 3000; i++) {
+		ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, &inp[i]), 0);
+		ck_assert_uint_ge(pi->ipi_hashmask + 1, (size_t)i + 1);
+		ck_assert_uint_le(pi->ipi_hashmask + 1, maxb);
+	}
+	ck_assert_uint_eq(pi->ipi_hashmask + 1, 4096);
+	ck_assert_msg(in_pcb_check(pi, err, sizeof(err)) == 0, "%s", err);
+	for (i = 0; i < 3000; i++) {
+		ck_assert_ptr_eq(in_pcblookup(pi, SERVER, 80, CLIENT,
+		    inp[i]->inp_lport, 0), inp[i]);
+		ck_assert_ptr_nonnull(in_pcblookup_local(pi, CLIENT,
+		    inp[i]->inp_lport));
+	}
+	ck_assert_int_eq(in_pcb_ports_in_use(pi, CLIENT), 3000);
+	/* A listener on the wildcard address: seen on CLIENT2 too. */
+	ck_assert_ptr_null(in_pcblookup_local(pi, CLIENT2, 7));
+	any = in_pcballoc(pi);
+	ck_assert_int_eq(in_pcbbind(pi, any, 0, 7), 0);
+	ck_assert_ptr_eq(in_pcblookup_local(pi, CLIENT2, 7), any);
+	in_pcbfree(pi, any);
+	ck_assert_ptr_null(in_pcblookup_local(pi, CLIENT2, 7));
+	for (i = 0; i < 3000; i++)
+		in_pcbfree(pi, inp[i]);
+	ck_assert_int_eq(in_pcb_ports_in_use(pi, CLIENT), 0);
+	ck_assert_msg(in_pcb_check(pi, err, sizeof(err)) == 0, "%s", err);
+}
+END_TEST
+
+/* The tables never grow past the size asked for (16 buckets here). */
+START_TEST(test_hash_stops_growing_at_its_maximum)
+{
+	struct inpcbinfo small;
+	struct inpcb *inp[100];
+	uint16_t port;
+	char err[256];
+	int i;
+
+	boot(10000, 65535, 1, 0, 0);
+	ck_assert_int_eq(in_pcbinfo_init(&small, cli, sim_rng(sim, "t"), 10),
+	    0);
+	ck_assert_int_eq(in_pcbinfo_add_addr(&small, CLIENT), 0);
+	ck_assert_uint_eq(small.ipi_hashmax, 16);
+	for (i = 0; i < 100; i++) {
+		inp[i] = in_pcballoc(&small);
+		ck_assert_int_eq(in_pcbconnect(&small, inp[i], CLIENT, 0,
+		    SERVER, 80), 0);
+	}
+	ck_assert_uint_eq(small.ipi_hashmask + 1, 16);
+	ck_assert_msg(in_pcb_check(&small, err, sizeof(err)) == 0, "%s", err);
+	for (i = 0; i < 100; i++) {
+		port = inp[i]->inp_lport;
+		ck_assert_ptr_eq(in_pcblookup(&small, SERVER, 80, CLIENT, port,
+		    0), inp[i]);
+	}
+	for (i = 0; i < 100; i++)
+		in_pcbfree(&small, inp[i]);
+	in_pcbinfo_destroy(&small);
+}
+END_TEST
+
 static Suite *
 in_pcb_suite(void)
 {
@@ -473,6 +552,8 @@ in_pcb_suite(void)
 	tcase_add_test(tc, test_port7_listeners_do_not_overlap);
 	tcase_add_test(tc, test_lookup_exact_and_listener_wildcard);
 	tcase_add_test(tc, test_pcbs_come_from_a_free_list);
+	tcase_add_test(tc, test_hash_grows_with_population_up_to_maxsockets);
+	tcase_add_test(tc, test_hash_stops_growing_at_its_maximum);
 	suite_add_tcase(s, tc);
 	return (s);
 }
