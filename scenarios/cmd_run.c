@@ -212,6 +212,25 @@ worker_main(const struct scenario_run *run, const char *path,
 	    res.status == RUNNER_FAILED ? WORKER_FAILED : WORKER_INTERRUPTED;
 }
 
+/* Events of the runs a merge just added (runs.events), for the summary. */
+static uint64_t
+merged_events(struct results *db, int64_t first, int64_t n)
+{
+	sqlite3_stmt *st = NULL;
+	uint64_t events = 0;
+
+	if (sqlite3_prepare_v2(results_sqlite(db), "SELECT total(events) "
+	    "FROM runs WHERE run_id BETWEEN ?1 AND ?2", -1, &st,
+	    NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_bind_int64(st, 1, first);
+	sqlite3_bind_int64(st, 2, first + n - 1);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		events = (uint64_t)sqlite3_column_double(st, 0);
+	sqlite3_finalize(st);
+	return events;
+}
+
 static void
 remove_db_files(const char *path)
 {
@@ -329,6 +348,7 @@ run_parallel(struct scenario *sc, struct results *db, const char *dbpath,
 				    code[merged] == WORKER_FAILED ?
 				    RUNNER_FAILED : RUNNER_INTERRUPTED;
 				res.sim_seconds = sim_time_to_sec(r->duration);
+				res.events = merged_events(db, first, nr);
 				tally_add(t, &res);
 				if (t->first_id == 0)
 					t->first_id = first;
@@ -336,7 +356,7 @@ run_parallel(struct scenario *sc, struct results *db, const char *dbpath,
 			}
 			remove_db_files(paths[merged]);
 			progress_finish_run(pg, sim_time_to_sec(r->duration),
-			    0);
+			    res.events);
 			merged++;
 		}
 		if (merged < n && state[merged] == 0 && running == 0 &&
