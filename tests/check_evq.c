@@ -436,6 +436,14 @@ ref_remove_id(struct ref *r, intptr_t id)
 	return 0;
 }
 
+/*
+ * When set, pushes draw their delay from these few values instead of
+ * 0..63: long runs of events pushed with one delay (evq.c's lanes) with
+ * cancels at their head, in their middle and at their tail.
+ */
+static const sim_time_t *ref_delays;
+static size_t ref_ndelays;
+
 static void
 randomized_against_reference(const struct evq_ops *ops, unsigned seed,
     long nops, size_t target)
@@ -465,7 +473,9 @@ randomized_against_reference(const struct evq_ops *ops, unsigned seed,
 		 * queue grows to it and then hovers around it. */
 		if (k % 100 < (r.n < target ? 55u : 30u)) {
 			/* Coarse times force plenty of ties. */
-			when = now + (sim_time_t)((k >> 8) % 64);
+			when = now + (ref_ndelays > 0 ?
+			    ref_delays[(k >> 8) % ref_ndelays] :
+			    (sim_time_t)((k >> 8) % 64));
 			if (nh == hcap) {
 				hcap = hcap ? 2 * hcap : 1024;
 				handles = realloc(handles,
@@ -539,6 +549,58 @@ START_TEST(test_randomized_ops_across_sequence_renumbering)
 	/* 60000 pushes+ of a 10-bit sequence: well over 50 renumberings. */
 	randomized_against_reference(&small_seq_ops, 7 + (unsigned)_i, 60000,
 	    300);
+}
+END_TEST
+
+/* Three delays, one of them 0 (ties with now): lanes long and busy. */
+static const sim_time_t few_delays[] = { 0, 7, 1000, 7, 1000, 7 };
+
+START_TEST(test_randomized_few_delays_match_sorted_reference)
+{
+	ref_delays = few_delays;
+	ref_ndelays = sizeof(few_delays) / sizeof(few_delays[0]);
+	randomized_against_reference(_i == 0 ? &real_ops : &small_seq_ops,
+	    11 + (unsigned)_i, 60000, _i == 0 ? 2000 : 300);
+	ref_delays = NULL;
+	ref_ndelays = 0;
+}
+END_TEST
+
+/*
+ * Events pushed with one delay after a pop share a lane (evq.c): a cancel
+ * of its head, of its middle and of its tail, and pushes with other delays
+ * and earlier times between them, leave (time, push order) intact.
+ */
+START_TEST(test_same_delay_events_cancel_anywhere_in_push_order)
+{
+	struct evq *q = evq_create();
+	evq_handle_t h[8];
+	intptr_t i;
+
+	push_id(q, 0, 100);
+	pop_expect(q, 0, 100);		/* now 0 */
+	for (i = 0; i < 8; i++) {
+		h[i] = push_id(q, 50, i);	/* all at now + 50 */
+		if (i == 3)
+			push_id(q, 10, 103);	/* earlier, another delay */
+	}
+	ck_assert_int_eq(evq_cancel(q, h[0]), EVQ_OK);	/* head */
+	ck_assert_int_eq(evq_cancel(q, h[4]), EVQ_OK);	/* middle */
+	ck_assert_int_eq(evq_cancel(q, h[7]), EVQ_OK);	/* tail */
+	ck_assert_uint_eq(evq_size(q), 6);
+	pop_expect(q, 10, 103);		/* now 10 */
+	push_id(q, 60, 8);		/* now + 50 again: after h[6] */
+	push_id(q, 50, 9);		/* a tie at 50, pushed last */
+	pop_expect(q, 50, 1);
+	pop_expect(q, 50, 2);
+	ck_assert_int_eq(evq_cancel(q, h[5]), EVQ_OK);
+	pop_expect(q, 50, 3);
+	pop_expect(q, 50, 6);
+	pop_expect(q, 50, 9);
+	pop_expect(q, 60, 8);
+	ck_assert_int_eq(evq_pop(q, NULL, NULL, NULL), EVQ_EMPTY);
+	ck_assert_int_eq(evq_cancel(q, h[6]), EVQ_ENOENT);
+	evq_destroy(q);
 }
 END_TEST
 
@@ -617,6 +679,7 @@ evq_suite(void)
 	tcase_add_test(tc, test_garbage_handles_are_ENOENT);
 	tcase_add_test(tc, test_forged_handle_of_free_record_is_ENOENT);
 	tcase_add_test(tc, test_pending_follows_event_life);
+	tcase_add_test(tc, test_same_delay_events_cancel_anywhere_in_push_order);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("randomized");
@@ -626,6 +689,8 @@ evq_suite(void)
 	tcase_add_loop_test(tc,
 	    test_randomized_ops_across_sequence_renumbering, 0, 2);
 	tcase_add_test(tc, test_renumbering_preserves_fifo_among_ties);
+	tcase_add_loop_test(tc,
+	    test_randomized_few_delays_match_sorted_reference, 0, 2);
 	tcase_add_test(tc, test_push_beyond_slot_limit_is_ENOMEM);
 	suite_add_tcase(s, tc);
 	return s;
