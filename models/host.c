@@ -231,7 +231,13 @@ host_ticks(const struct host *h)
 {
 	sim_time_t now = sim_now(h->sim);
 
-	/* Hot (every segment's timestamp): one division; time is >= 0. */
+	/*
+	 * Hot (every segment's timestamp): one division; time is >= 0.  At
+	 * the default hz the divisor is a constant the compiler turns into a
+	 * multiplication, five times cheaper than dividing by a variable.
+	 */
+	if (now >= 0 && h->tick_ns == SIM_MSEC)
+		return (now / SIM_MSEC);
 	return (now >= 0 ? now / h->tick_ns :
 	    sim_time_to_ticks(now, h->tun.hz));
 }
