@@ -28,18 +28,13 @@
  */
 #include "config.h"
 
-#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
 #include <signal.h>
-#include <spawn.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,303 +44,29 @@
 #include <check.h>
 #include <sqlite3.h>
 
-#ifndef TWSIM_SRCDIR
-#define TWSIM_SRCDIR	"."
-#endif
-#ifndef TWSIM_BUILDDIR
-#define TWSIM_BUILDDIR	"."
-#endif
+#include "tests/e2e.h"
 
-extern char **environ;
-
-/* ---- the test's directory and the binary -------------------------------- */
-
-static char tmpdir[512];
+/* ---- the test's directory ------------------------------------------------ */
 
 static void
 setup(void)
 {
-	const char *base = getenv("TMPDIR");
-
-	snprintf(tmpdir, sizeof(tmpdir), "%s/check_cli.XXXXXX",
-	    base != NULL && *base != '\0' ? base : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	e2e_tmpdir_create("check_cli");
 }
 
 static void
 teardown(void)
 {
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", tmpdir);
+	e2e_tmpdir_remove();
 }
-
-/* A path in this test's directory (rotating static buffers). */
-static const char *
-tpath(const char *name)
-{
-	static char buf[8][640];
-	static int k;
-
-	k = (k + 1) % 8;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", tmpdir, name);
-	return buf[k];
-}
-
-/* A path in the source tree. */
-static const char *
-spath(const char *rel)
-{
-	static char buf[8][1024];
-	static int k;
-	const char *s = getenv("srcdir");
-
-	k = (k + 1) % 8;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s",
-	    s != NULL && *s != '\0' ? s : TWSIM_SRCDIR, rel);
-	return buf[k];
-}
-
-static const char *
-twsim_binary(void)
-{
-	const char *t = getenv("TWSIM");
-
-	return t != NULL && *t != '\0' ? t : TWSIM_BUILDDIR "/twsim";
-}
-
-/*
- * Starts twsim with the NULL-terminated argument vector (argv[0] is
- * supplied here); stdout and stderr go to the test's log file.
- */
-static pid_t
-twsim_spawn(const char *const *args)
-{
-	posix_spawn_file_actions_t fa;
-	const char *argv[64];
-	const char *log = tpath("twsim.log");
-	pid_t pid;
-	int i, rc;
-
-	argv[0] = twsim_binary();
-	for (i = 0; args[i] != NULL; i++) {
-		ck_assert_int_lt(i, 62);
-		argv[i + 1] = args[i];
-	}
-	argv[i + 1] = NULL;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
-	    O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log,
-	    O_WRONLY | O_CREAT | O_APPEND, 0644);
-	posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
-	rc = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv,
-	    environ);
-	posix_spawn_file_actions_destroy(&fa);
-	ck_assert_msg(rc == 0, "cannot start %s: %s", argv[0], strerror(rc));
-	return pid;
-}
-
-/* Shows the log of the failed command on stderr (Check's messages are
-   short). */
-static void
-show_log(void)
-{
-	char line[512];
-	FILE *f = fopen(tpath("twsim.log"), "r");
-
-	if (f == NULL)
-		return;
-	fprintf(stderr, "---- twsim output ----\n");
-	while (fgets(line, sizeof(line), f) != NULL)
-		fputs(line, stderr);
-	fclose(f);
-}
-
-/* Exit code of a finished child; 128 + signal when killed. */
-static int
-twsim_wait(pid_t pid)
-{
-	int status;
-
-	while (waitpid(pid, &status, 0) < 0)
-		ck_assert_int_eq(errno, EINTR);
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
-}
-
-/* Runs twsim ARGS... (NULL-terminated) and returns its exit code. */
-static int
-twsim(const char *arg, ...)
-{
-	const char *args[64];
-	va_list ap;
-	int n = 0;
-
-	va_start(ap, arg);
-	for (; arg != NULL; arg = va_arg(ap, const char *)) {
-		ck_assert_int_lt(n, 63);
-		args[n++] = arg;
-	}
-	va_end(ap);
-	args[n] = NULL;
-	return twsim_wait(twsim_spawn(args));
-}
-
-#define ck_assert_exit(got, want) do {					\
-	int got_ = (got);						\
-	if (got_ != (want))						\
-		show_log();						\
-	ck_assert_msg(got_ == (want), "twsim exited %d, expected %d",	\
-	    got_, (want));						\
-} while (0)
 
 /* ---- reading the database ------------------------------------------------ */
-
-static sqlite3 *
-db_open(const char *path)
-{
-	sqlite3 *db = NULL;
-	struct stat sb;
-
-	ck_assert_msg(stat(path, &sb) == 0, "no database %s", path);
-	ck_assert_int_eq(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
-	    NULL), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	return db;
-}
-
-static sqlite3_stmt *
-q_prepare(sqlite3 *db, const char *fmt, va_list ap)
-{
-	sqlite3_stmt *st = NULL;
-	char *sql = sqlite3_vmprintf(fmt, ap);
-
-	ck_assert_ptr_nonnull(sql);
-	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK,
-	    "%s: %s", sql, sqlite3_errmsg(db));
-	sqlite3_free(sql);
-	return st;
-}
-
-/* The single integer a query yields (NULL counts as -1). */
-static int64_t
-q_int(sqlite3 *db, const char *fmt, ...)
-{
-	sqlite3_stmt *st;
-	va_list ap;
-	int64_t v;
-
-	va_start(ap, fmt);
-	st = q_prepare(db, fmt, ap);
-	va_end(ap);
-	ck_assert_msg(sqlite3_step(st) == SQLITE_ROW, "no row: %s",
-	    sqlite3_sql(st));
-	v = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 :
-	    sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
-/* The single real a query yields (NULL is NAN). */
-static double
-q_dbl(sqlite3 *db, const char *fmt, ...)
-{
-	sqlite3_stmt *st;
-	va_list ap;
-	double v;
-
-	va_start(ap, fmt);
-	st = q_prepare(db, fmt, ap);
-	va_end(ap);
-	ck_assert_msg(sqlite3_step(st) == SQLITE_ROW, "no row: %s",
-	    sqlite3_sql(st));
-	v = sqlite3_column_type(st, 0) == SQLITE_NULL ? NAN :
-	    sqlite3_column_double(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
-/* The single text a query yields, malloc'ed (NULL when SQL NULL). */
-static char *
-q_text(sqlite3 *db, const char *fmt, ...)
-{
-	sqlite3_stmt *st;
-	va_list ap;
-	char *v = NULL;
-
-	va_start(ap, fmt);
-	st = q_prepare(db, fmt, ap);
-	va_end(ap);
-	ck_assert_msg(sqlite3_step(st) == SQLITE_ROW, "no row: %s",
-	    sqlite3_sql(st));
-	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-		v = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return v;
-}
-
-/*
- * Every row of a query as text, exactly: reals in hexadecimal floating
- * point ("%a"), so that "the same rows" means the same bits.  Malloc'ed.
- */
-static char *
-q_rows(sqlite3 *db, const char *fmt, ...)
-{
-	sqlite3_stmt *st;
-	va_list ap;
-	char *out = NULL, cell[64];
-	size_t len = 0, cap = 0;
-	int i, n;
-
-	va_start(ap, fmt);
-	st = q_prepare(db, fmt, ap);
-	va_end(ap);
-	n = sqlite3_column_count(st);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		for (i = 0; i < n; i++) {
-			const char *s;
-			size_t sl;
-
-			switch (sqlite3_column_type(st, i)) {
-			case SQLITE_NULL:
-				s = "NULL";
-				break;
-			case SQLITE_FLOAT:
-				snprintf(cell, sizeof(cell), "%a",
-				    sqlite3_column_double(st, i));
-				s = cell;
-				break;
-			default:
-				s = (const char *)sqlite3_column_text(st, i);
-				break;
-			}
-			sl = strlen(s);
-			if (len + sl + 2 > cap) {
-				cap = (cap + sl + 2) * 2;
-				out = realloc(out, cap);
-				ck_assert_ptr_nonnull(out);
-			}
-			memcpy(out + len, s, sl);
-			len += sl;
-			out[len++] = i + 1 < n ? '|' : '\n';
-		}
-	}
-	sqlite3_finalize(st);
-	out = realloc(out, len + 1);
-	ck_assert_ptr_nonnull(out);
-	out[len] = '\0';
-	return out;
-}
 
 /* Asserts that a query yields the text `want`. */
 static void
 assert_text(sqlite3 *db, const char *want, const char *sql)
 {
-	char *got = q_text(db, "%s", sql);
+	char *got = e2e_q_text(db, "%s", sql);
 
 	ck_assert_msg(got != NULL && strcmp(got, want) == 0,
 	    "%s: got '%s', want '%s'", sql, got != NULL ? got : "NULL", want);
@@ -356,7 +77,7 @@ assert_text(sqlite3 *db, const char *want, const char *sql)
 static int
 count_files_with_prefix(const char *prefix)
 {
-	DIR *d = opendir(tmpdir);
+	DIR *d = opendir(e2e_tmpdir());
 	struct dirent *de;
 	int n = 0;
 
@@ -368,26 +89,6 @@ count_files_with_prefix(const char *prefix)
 	return n;
 }
 
-/* Whole file, malloc'ed. */
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 static void
 write_file(const char *path, const char *text)
 {
@@ -396,14 +97,6 @@ write_file(const char *path, const char *text)
 	ck_assert_ptr_nonnull(f);
 	fputs(text, f);
 	ck_assert_int_eq(fclose(f), 0);
-}
-
-static int
-exists(const char *path)
-{
-	struct stat sb;
-
-	return stat(path, &sb) == 0;
 }
 
 /* ---- checks shared by the example scenarios ------------------------------- */
@@ -422,62 +115,65 @@ check_common(sqlite3 *db, const char *const *labels, int nruns, int nhosts,
 	int64_t id;
 	int i;
 
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs"), nruns);
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs WHERE status "
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs"), nruns);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs WHERE status "
 	    "<> 'complete'"), 0);
 	for (i = 0; i < nruns; i++) {
 		char *label;
 
-		id = q_int(db, "SELECT run_id FROM runs ORDER BY run_id "
+		id = e2e_q_int(db, "SELECT run_id FROM runs ORDER BY run_id "
 		    "LIMIT 1 OFFSET %d", i);
-		label = q_text(db, "SELECT sweep FROM runs WHERE run_id = "
+		label = e2e_q_text(db, "SELECT sweep FROM runs WHERE run_id = "
 		    "%lld", (long long)id);
 		ck_assert_ptr_nonnull(label);
 		ck_assert_str_eq(label, labels[i]);
 		free(label);
-		ck_assert_int_eq(q_int(db, "SELECT repetition FROM runs WHERE "
-		    "run_id = %lld", (long long)id), 0);
-		ck_assert_double_eq_tol(q_dbl(db, "SELECT sim_seconds FROM "
+		ck_assert_int_eq(e2e_q_int(db, "SELECT repetition FROM runs "
+		    "WHERE run_id = %lld", (long long)id), 0);
+		ck_assert_double_eq_tol(e2e_q_dbl(db, "SELECT sim_seconds FROM "
 		    "runs WHERE run_id = %lld", (long long)id), duration, 1e-9);
-		ck_assert_int_gt(q_int(db, "SELECT events FROM runs WHERE "
+		ck_assert_int_gt(e2e_q_int(db, "SELECT events FROM runs WHERE "
 		    "run_id = %lld", (long long)id), 0);
 
 		/* Every key, defaults included. */
-		ck_assert_int_gt(q_int(db, "SELECT count(*) FROM params WHERE "
-		    "run_id = %lld", (long long)id), 20);
-		label = q_text(db, "SELECT value FROM params WHERE run_id = "
-		    "%lld AND key = %Q", (long long)id, default_key);
+		ck_assert_int_gt(e2e_q_int(db, "SELECT count(*) FROM params "
+		    "WHERE run_id = %lld", (long long)id), 20);
+		label = e2e_q_text(db, "SELECT value FROM params WHERE run_id "
+		    "= %lld AND key = %Q", (long long)id, default_key);
 		ck_assert_ptr_nonnull(label);
 		ck_assert_str_eq(label, default_value);
 		free(label);
-		ck_assert_int_eq(q_int(db, "SELECT count(*) FROM params WHERE "
-		    "run_id = %lld AND key = 'run.duration'", (long long)id), 1);
+		ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM params "
+		    "WHERE run_id = %lld AND key = 'run.duration'",
+		    (long long)id), 1);
 
 		/* One sample per host per interval: t = 1, 2, ..., duration. */
-		ck_assert_int_eq(q_int(db, "SELECT count(*) FROM samples WHERE "
-		    "run_id = %lld", (long long)id), (int64_t)nhosts * duration);
-		ck_assert_int_eq(q_int(db, "SELECT count(DISTINCT t) FROM "
+		ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM samples "
+		    "WHERE run_id = %lld", (long long)id),
+		    (int64_t)nhosts * duration);
+		ck_assert_int_eq(e2e_q_int(db, "SELECT count(DISTINCT t) FROM "
 		    "samples WHERE run_id = %lld", (long long)id), duration);
-		ck_assert_int_eq(q_int(db, "SELECT count(*) FROM (SELECT t FROM "
-		    "samples WHERE run_id = %lld GROUP BY t HAVING count(*) <> "
-		    "%d)", (long long)id, nhosts), 0);
-		ck_assert_double_eq_tol(q_dbl(db, "SELECT min(t) FROM samples "
-		    "WHERE run_id = %lld", (long long)id), 1.0, 1e-9);
-		ck_assert_double_eq_tol(q_dbl(db, "SELECT max(t) FROM samples "
-		    "WHERE run_id = %lld", (long long)id), duration, 1e-9);
+		ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM (SELECT t "
+		    "FROM samples WHERE run_id = %lld GROUP BY t HAVING "
+		    "count(*) <> %d)", (long long)id, nhosts), 0);
+		ck_assert_double_eq_tol(e2e_q_dbl(db, "SELECT min(t) FROM "
+		    "samples WHERE run_id = %lld", (long long)id), 1.0, 1e-9);
+		ck_assert_double_eq_tol(e2e_q_dbl(db, "SELECT max(t) FROM "
+		    "samples WHERE run_id = %lld", (long long)id), duration,
+		    1e-9);
 
-		ck_assert_int_eq(q_int(db, "SELECT count(*) FROM host_stats "
-		    "WHERE run_id = %lld", (long long)id), nhosts);
-		ck_assert_int_eq(q_int(db, "SELECT count(*) FROM run_summary "
-		    "WHERE run_id = %lld AND host IS NOT NULL", (long long)id),
-		    nhosts);
+		ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM "
+		    "host_stats WHERE run_id = %lld", (long long)id), nhosts);
+		ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM "
+		    "run_summary WHERE run_id = %lld AND host IS NOT NULL",
+		    (long long)id), nhosts);
 		/* The last sample's cumulative counters are the final ones. */
-		ck_assert_int_eq(q_int(db, "SELECT count(*) FROM host_stats h "
-		    "JOIN samples s ON s.run_id = h.run_id AND s.host = h.host "
-		    "AND s.t = %d WHERE h.run_id = %lld AND (h.tw_entered <> "
-		    "s.tw_entered OR h.conn_attempted <> s.conn_attempted OR "
-		    "h.tw_recycled <> s.tw_recycled)", duration, (long long)id),
-		    0);
+		ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM "
+		    "host_stats h JOIN samples s ON s.run_id = h.run_id AND "
+		    "s.host = h.host AND s.t = %d WHERE h.run_id = %lld AND "
+		    "(h.tw_entered <> s.tw_entered OR h.conn_attempted <> "
+		    "s.conn_attempted OR h.tw_recycled <> s.tw_recycled)",
+		    duration, (long long)id), 0);
 	}
 }
 
@@ -485,14 +181,14 @@ check_common(sqlite3 *db, const char *const *labels, int nruns, int nhosts,
 static int64_t
 summary_int(sqlite3 *db, const char *label, const char *host, const char *col)
 {
-	return q_int(db, "SELECT %s FROM run_summary WHERE sweep = %Q AND "
+	return e2e_q_int(db, "SELECT %s FROM run_summary WHERE sweep = %Q AND "
 	    "host = %Q", col, label, host);
 }
 
 static double
 summary_dbl(sqlite3 *db, const char *label, const char *host, const char *col)
 {
-	return q_dbl(db, "SELECT %s FROM run_summary WHERE sweep = %Q AND "
+	return e2e_q_dbl(db, "SELECT %s FROM run_summary WHERE sweep = %Q AND "
 	    "host = %Q", col, label, host);
 }
 
@@ -513,20 +209,21 @@ START_TEST(test_example_client_exhaustion)
 	sqlite3 *db;
 	double first;
 
-	ck_assert_exit(twsim("run", spath("scenarios/client-exhaustion.ini"),
-	    "-o", tpath("r.db"), "--quiet", "--set", "run.duration=30s",
-	    "--set", "run.repeat=1", "--set", "host.client.portrange=10000-10149",
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("scenarios/client-exhaustion.ini"), "-o",
+	    e2e_path("r.db"), "--quiet", "--set", "run.duration=30s", "--set",
+	    "run.repeat=1", "--set", "host.client.portrange=10000-10149",
 	    "--set", "host.client.msl=2s", NULL), 0);
-	db = db_open(tpath("r.db"));
+	db = e2e_db_open(e2e_path("r.db"));
 	check_common(db, labels, 3, 2, 30, "host.server.msl", "30s");
 	/* The parameters recorded are the resolved ones: overrides and the
 	   sweep point's value. */
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM params WHERE key = "
-	    "'host.client.portrange' AND value = '10000-10149'"), 3);
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM params WHERE key = "
-	    "'host.client.msl' AND value = '2s'"), 3);
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM params p JOIN runs r "
-	    "USING (run_id) WHERE p.key = 'workload.web.rate' AND "
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM params WHERE key "
+	    "= 'host.client.portrange' AND value = '10000-10149'"), 3);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM params WHERE key "
+	    "= 'host.client.msl' AND value = '2s'"), 3);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM params p JOIN "
+	    "runs r USING (run_id) WHERE p.key = 'workload.web.rate' AND "
 	    "'rate=' || p.value = r.sweep"), 3);
 	ck_assert_int_eq(summary_int(db, "rate=10/s", "client",
 	    "conn_failed_addrnotavail"), 0);
@@ -540,13 +237,13 @@ START_TEST(test_example_client_exhaustion)
 	ck_assert_msg(first > 2.5 && first < 4.3, "first EADDRNOTAVAIL at %g s",
 	    first);
 	/* Ports, not entries, are the limit: no recycling. */
-	ck_assert_int_eq(q_int(db, "SELECT sum(tw_recycled) FROM run_summary"),
-	    0);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT sum(tw_recycled) FROM "
+	    "run_summary"), 0);
 	/* ... and the failed connections are recorded as such. */
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM connections c JOIN "
-	    "runs r USING (run_id) WHERE r.sweep = 'rate=40/s' AND c.outcome = "
-	    "'addrnotavail'"), summary_int(db, "rate=40/s", "client",
-	    "conn_failed_addrnotavail"));
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM connections c "
+	    "JOIN runs r USING (run_id) WHERE r.sweep = 'rate=40/s' AND "
+	    "c.outcome = 'addrnotavail'"), summary_int(db, "rate=40/s",
+	    "client", "conn_failed_addrnotavail"));
 	sqlite3_close(db);
 }
 END_TEST
@@ -562,10 +259,11 @@ START_TEST(test_example_client_autocap)
 	sqlite3 *db;
 	int i;
 
-	ck_assert_exit(twsim("run", spath("scenarios/client-autocap.ini"),
-	    "-o", tpath("r.db"), "--quiet", "--set", "run.duration=40s",
-	    "--set", "run.repeat=1", NULL), 0);
-	db = db_open(tpath("r.db"));
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("scenarios/client-autocap.ini"), "-o", e2e_path("r.db"),
+	    "--quiet", "--set", "run.duration=40s", "--set", "run.repeat=1",
+	    NULL), 0);
+	db = e2e_db_open(e2e_path("r.db"));
 	check_common(db, labels, 2, 2, 40, "host.client.msl", "30s");
 	for (i = 0; i < 2; i++) {
 		ck_assert_int_eq(summary_int(db, labels[i], "client", "tw_cap"),
@@ -577,8 +275,8 @@ START_TEST(test_example_client_autocap)
 		ck_assert_int_eq(summary_int(db, labels[i], "client",
 		    "conn_failed_addrnotavail"), 0);
 	}
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM samples WHERE host = "
-	    "'client' AND (tw_cap <> 499 OR tw_count > 499)"), 0);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM samples WHERE "
+	    "host = 'client' AND (tw_cap <> 499 OR tw_count > 499)"), 0);
 	sqlite3_close(db);
 }
 END_TEST
@@ -595,10 +293,11 @@ START_TEST(test_example_http10_server)
 	static const char *const labels[] = { "" };
 	sqlite3 *db;
 
-	ck_assert_exit(twsim("run", spath("scenarios/http10-server.ini"),
-	    "-o", tpath("r.db"), "--quiet", "--set", "run.duration=160s",
-	    "--set", "run.repeat=1", "--set", "run.connections=no", NULL), 0);
-	db = db_open(tpath("r.db"));
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("scenarios/http10-server.ini"), "-o", e2e_path("r.db"),
+	    "--quiet", "--set", "run.duration=160s", "--set", "run.repeat=1",
+	    "--set", "run.connections=no", NULL), 0);
+	db = e2e_db_open(e2e_path("r.db"));
 	check_common(db, labels, 1, 2, 160, "host.clients.maxtcptw", "0");
 	ck_assert_int_gt(summary_int(db, "", "server", "tw_entered"), 14000);
 	ck_assert_int_eq(summary_int(db, "", "clients", "tw_entered"), 0);
@@ -608,17 +307,18 @@ START_TEST(test_example_http10_server)
 	    15000);
 	ck_assert_int_lt(summary_int(db, "", "clients", "conn_attempted"),
 	    17000);
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM samples WHERE host = "
-	    "'server' AND t < 150 AND (tw_cap <> 5120 OR tw_count > 5120)"), 0);
-	ck_assert_int_eq(q_int(db, "SELECT max(tw_count) FROM samples WHERE "
-	    "host = 'server' AND t < 150"), 5120);
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM samples WHERE host = "
-	    "'server' AND t > 150 AND tw_cap <> 13107"), 0);
-	ck_assert_int_gt(q_int(db, "SELECT max(tw_count) FROM samples WHERE "
-	    "host = 'server' AND t > 150"), 5120);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM samples WHERE "
+	    "host = 'server' AND t < 150 AND (tw_cap <> 5120 OR tw_count > "
+	    "5120)"), 0);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT max(tw_count) FROM samples "
+	    "WHERE host = 'server' AND t < 150"), 5120);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM samples WHERE "
+	    "host = 'server' AND t > 150 AND tw_cap <> 13107"), 0);
+	ck_assert_int_gt(e2e_q_int(db, "SELECT max(tw_count) FROM samples "
+	    "WHERE host = 'server' AND t > 150"), 5120);
 	ck_assert_int_eq(summary_int(db, "", "server", "tw_cap"), 13107);
 	/* connections = no: no connection rows. */
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM connections"), 0);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM connections"), 0);
 	sqlite3_close(db);
 }
 END_TEST
@@ -634,10 +334,11 @@ START_TEST(test_example_nolocaltimewait)
 	};
 	sqlite3 *db;
 
-	ck_assert_exit(twsim("run", spath("scenarios/nolocaltimewait.ini"),
-	    "-o", tpath("r.db"), "--quiet", "--set", "run.duration=10s",
-	    "--set", "run.repeat=1", NULL), 0);
-	db = db_open(tpath("r.db"));
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("scenarios/nolocaltimewait.ini"), "-o",
+	    e2e_path("r.db"), "--quiet", "--set", "run.duration=10s", "--set",
+	    "run.repeat=1", NULL), 0);
+	db = e2e_db_open(e2e_path("r.db"));
 	check_common(db, labels, 2, 1, 10, "host.box.msl", "30s");
 	ck_assert_int_gt(summary_int(db, labels[0], "box", "tw_entered"), 500);
 	ck_assert_int_eq(summary_int(db, labels[0], "box", "tw_skipped_local"),
@@ -664,10 +365,11 @@ START_TEST(test_example_old_duplicates)
 	};
 	sqlite3 *db;
 
-	ck_assert_exit(twsim("run", spath("scenarios/old-duplicates.ini"),
-	    "-o", tpath("r.db"), "--quiet", "--set", "run.duration=20s",
-	    "--set", "run.repeat=1", NULL), 0);
-	db = db_open(tpath("r.db"));
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("scenarios/old-duplicates.ini"), "-o", e2e_path("r.db"),
+	    "--quiet", "--set", "run.duration=20s", "--set", "run.repeat=1",
+	    NULL), 0);
+	db = e2e_db_open(e2e_path("r.db"));
 	check_common(db, labels, 2, 2, 20, "host.client.msl", "30s");
 	ck_assert_int_eq(summary_int(db, labels[0], "client", "tw_cap"), 1);
 	ck_assert_int_eq(summary_int(db, labels[0], "client", "tw_peak"), 1);
@@ -675,7 +377,7 @@ START_TEST(test_example_old_duplicates)
 	    150);
 	ck_assert_int_eq(summary_int(db, labels[0], "client",
 	    "conn_failed_addrnotavail"), 0);
-	ck_assert_int_gt(q_int(db, "SELECT sum(hazards) FROM run_summary "
+	ck_assert_int_gt(e2e_q_int(db, "SELECT sum(hazards) FROM run_summary "
 	    "WHERE sweep = %Q", labels[0]), 0);
 
 	ck_assert_int_eq(summary_int(db, labels[1], "client", "tw_recycled"),
@@ -697,7 +399,7 @@ START_TEST(test_example_old_duplicates)
 	    "conn_established"), 4 + summary_int(db, labels[1], "client",
 	    "tw_reopened"));
 	/* TIME_WAIT kept for the full 2MSL: no old duplicate acted on. */
-	ck_assert_int_eq(q_int(db, "SELECT sum(hazards) FROM run_summary "
+	ck_assert_int_eq(e2e_q_int(db, "SELECT sum(hazards) FROM run_summary "
 	    "WHERE sweep = %Q", labels[1]), 0);
 	sqlite3_close(db);
 }
@@ -715,10 +417,11 @@ START_TEST(test_example_syn_reopen)
 	};
 	sqlite3 *db;
 
-	ck_assert_exit(twsim("run", spath("scenarios/syn-reopen.ini"),
-	    "-o", tpath("r.db"), "--quiet", "--set", "run.duration=30s",
-	    "--set", "run.repeat=1", NULL), 0);
-	db = db_open(tpath("r.db"));
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("scenarios/syn-reopen.ini"), "-o", e2e_path("r.db"),
+	    "--quiet", "--set", "run.duration=30s", "--set", "run.repeat=1",
+	    NULL), 0);
+	db = e2e_db_open(e2e_path("r.db"));
 	check_common(db, labels, 2, 2, 30, "host.client.maxtcptw", "0");
 	ck_assert_int_gt(summary_int(db, labels[0], "server", "tw_reopened"),
 	    0);
@@ -728,13 +431,13 @@ START_TEST(test_example_syn_reopen)
 	    "syn_dropped_tw"), 0);
 	/* Every connection made from source port 1023 (a connect refused
 	   for the busy 4-tuple has none). */
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM connections WHERE "
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM connections WHERE "
 	    "outcome = 'ok' AND lport <> 1023"), 0);
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM connections WHERE "
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM connections WHERE "
 	    "lport NOT IN (0, 1023)"), 0);
-	ck_assert_int_ge(q_int(db, "SELECT count(*) FROM connections c JOIN "
-	    "runs r USING (run_id) WHERE r.sweep = %Q AND c.outcome = 'ok'",
-	    labels[0]), 5);
+	ck_assert_int_ge(e2e_q_int(db, "SELECT count(*) FROM connections c "
+	    "JOIN runs r USING (run_id) WHERE r.sweep = %Q AND c.outcome = "
+	    "'ok'", labels[0]), 5);
 	sqlite3_close(db);
 }
 END_TEST
@@ -750,22 +453,23 @@ START_TEST(test_connections_open_at_end_are_recorded)
 	sqlite3 *db;
 	int64_t attempted;
 
-	ck_assert_exit(twsim("run", spath("tests/scenarios/e2e/open-at-end.ini"),
-	    "-o", tpath("r.db"), "--quiet", NULL), 0);
-	db = db_open(tpath("r.db"));
-	attempted = q_int(db, "SELECT conn_attempted FROM host_stats WHERE "
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("tests/scenarios/e2e/open-at-end.ini"), "-o",
+	    e2e_path("r.db"), "--quiet", NULL), 0);
+	db = e2e_db_open(e2e_path("r.db"));
+	attempted = e2e_q_int(db, "SELECT conn_attempted FROM host_stats WHERE "
 	    "host = 'client'");
 	ck_assert_int_ge(attempted, 99);
 	ck_assert_int_le(attempted, 101);
 	/* Those that ended (held 5 s): about the first half. */
-	ck_assert_int_ge(q_int(db, "SELECT count(*) FROM connections WHERE "
+	ck_assert_int_ge(e2e_q_int(db, "SELECT count(*) FROM connections WHERE "
 	    "t_end IS NOT NULL"), 45);
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM connections"),
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM connections"),
 	    attempted);
-	ck_assert_int_ge(q_int(db, "SELECT count(*) FROM connections WHERE "
+	ck_assert_int_ge(e2e_q_int(db, "SELECT count(*) FROM connections WHERE "
 	    "t_end IS NULL AND t_established IS NOT NULL"), 45);
 	/* ... with the outcome that says so, and only they. */
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM connections WHERE "
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM connections WHERE "
 	    "(t_end IS NULL) <> (outcome = 'open')"), 0);
 	sqlite3_close(db);
 }
@@ -788,14 +492,14 @@ db_dump(const char *path)
 		"SELECT * FROM run_summary",
 		NULL
 	};
-	sqlite3 *db = db_open(path);
+	sqlite3 *db = e2e_db_open(path);
 	char *all = strdup(""), *part;
 	size_t i;
 
 	for (i = 0; queries[i] != NULL; i++) {
 		char *cat;
 
-		part = q_rows(db, "%s", queries[i]);
+		part = e2e_q_rows(db, "%s", queries[i]);
 		cat = malloc(strlen(all) + strlen(part) + 16);
 		ck_assert_ptr_nonnull(cat);
 		sprintf(cat, "%s== %zu\n%s", all, i, part);
@@ -839,20 +543,22 @@ START_TEST(test_determinism_same_seed_same_rows)
 {
 	char *a, *b;
 
-	ck_assert_exit(twsim("run", spath("scenarios/http10-server.ini"),
-	    "-o", tpath("a.db"), "--quiet", "--seed", "42", "--set",
-	    "run.duration=152s", "--set", "run.connections=no", NULL), 0);
-	ck_assert_exit(twsim("run", spath("scenarios/http10-server.ini"),
-	    "-o", tpath("b.db"), "--quiet", "--seed", "42", "--set",
-	    "run.duration=152s", "--set", "run.connections=no", NULL), 0);
-	ck_assert_exit(twsim("run", spath("scenarios/client-autocap.ini"),
-	    "-o", tpath("a.db"), "--quiet", "--seed", "42", "--set",
-	    "run.duration=20s", NULL), 0);
-	ck_assert_exit(twsim("run", spath("scenarios/client-autocap.ini"),
-	    "-o", tpath("b.db"), "--quiet", "--seed", "42", "--set",
-	    "run.duration=20s", NULL), 0);
-	a = db_dump(tpath("a.db"));
-	b = db_dump(tpath("b.db"));
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("scenarios/http10-server.ini"), "-o", e2e_path("a.db"),
+	    "--quiet", "--seed", "42", "--set", "run.duration=152s", "--set",
+	    "run.connections=no", NULL), 0);
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("scenarios/http10-server.ini"), "-o", e2e_path("b.db"),
+	    "--quiet", "--seed", "42", "--set", "run.duration=152s", "--set",
+	    "run.connections=no", NULL), 0);
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("scenarios/client-autocap.ini"), "-o", e2e_path("a.db"),
+	    "--quiet", "--seed", "42", "--set", "run.duration=20s", NULL), 0);
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("scenarios/client-autocap.ini"), "-o", e2e_path("b.db"),
+	    "--quiet", "--seed", "42", "--set", "run.duration=20s", NULL), 0);
+	a = db_dump(e2e_path("a.db"));
+	b = db_dump(e2e_path("b.db"));
 	ck_assert_int_gt((int)strlen(a), 10000);
 	assert_same_dump(a, b, "same seed twice");
 	free(a);
@@ -865,14 +571,16 @@ START_TEST(test_determinism_other_seed_other_rows)
 {
 	char *a, *b;
 
-	ck_assert_exit(twsim("run", spath("scenarios/client-autocap.ini"),
-	    "-o", tpath("a.db"), "--quiet", "--seed", "42", "--set",
-	    "run.duration=5s", "--set", "run.repeat=1", NULL), 0);
-	ck_assert_exit(twsim("run", spath("scenarios/client-autocap.ini"),
-	    "-o", tpath("b.db"), "--quiet", "--seed", "43", "--set",
-	    "run.duration=5s", "--set", "run.repeat=1", NULL), 0);
-	a = db_dump(tpath("a.db"));
-	b = db_dump(tpath("b.db"));
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("scenarios/client-autocap.ini"), "-o", e2e_path("a.db"),
+	    "--quiet", "--seed", "42", "--set", "run.duration=5s", "--set",
+	    "run.repeat=1", NULL), 0);
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("scenarios/client-autocap.ini"), "-o", e2e_path("b.db"),
+	    "--quiet", "--seed", "43", "--set", "run.duration=5s", "--set",
+	    "run.repeat=1", NULL), 0);
+	a = db_dump(e2e_path("a.db"));
+	b = db_dump(e2e_path("b.db"));
 	ck_assert_str_ne(a, b);
 	free(a);
 	free(b);
@@ -890,28 +598,30 @@ START_TEST(test_seed_override_and_repetition_seeds)
 	char *a, *b;
 	sqlite3 *db;
 
-	ck_assert_exit(twsim("run", spath("scenarios/nolocaltimewait.ini"),
-	    "-o", tpath("a.db"), "--quiet", "--seed", "77", "--set",
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("scenarios/nolocaltimewait.ini"), "-o",
+	    e2e_path("a.db"), "--quiet", "--seed", "77", "--set",
 	    "run.duration=3s", NULL), 0);
-	ck_assert_exit(twsim("run", spath("scenarios/nolocaltimewait.ini"),
-	    "-o", tpath("b.db"), "--quiet", "--set", "run.seed=77", "--set",
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("scenarios/nolocaltimewait.ini"), "-o",
+	    e2e_path("b.db"), "--quiet", "--set", "run.seed=77", "--set",
 	    "run.duration=3s", NULL), 0);
-	a = db_dump(tpath("a.db"));
-	b = db_dump(tpath("b.db"));
+	a = db_dump(e2e_path("a.db"));
+	b = db_dump(e2e_path("b.db"));
 	assert_same_dump(a, b, "--seed 77 vs --set run.seed=77");
 	free(a);
 	free(b);
 
-	db = db_open(tpath("a.db"));
+	db = e2e_db_open(e2e_path("a.db"));
 	/* 2 sweep points x 2 repetitions. */
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs"), 4);
-	ck_assert_int_eq(q_int(db, "SELECT count(DISTINCT seed) FROM runs"),
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs"), 4);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(DISTINCT seed) FROM runs"),
 	    2);
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM (SELECT repetition "
-	    "FROM runs GROUP BY repetition HAVING count(DISTINCT seed) = 1 AND "
-	    "count(DISTINCT sweep) = 2)"), 2);
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM params WHERE key = "
-	    "'run.seed' AND value = '77'"), 4);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM (SELECT "
+	    "repetition FROM runs GROUP BY repetition HAVING count(DISTINCT "
+	    "seed) = 1 AND count(DISTINCT sweep) = 2)"), 2);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM params WHERE key "
+	    "= 'run.seed' AND value = '77'"), 4);
 	sqlite3_close(db);
 }
 END_TEST
@@ -921,20 +631,20 @@ START_TEST(test_determinism_jobs_2_equals_jobs_1)
 {
 	char *a, *b;
 
-	ck_assert_exit(twsim("run", spath("scenarios/old-duplicates.ini"),
-	    "-o", tpath("a.db"), "--quiet", "-j", "1", "--set",
-	    "run.duration=8s", NULL), 0);
-	ck_assert_exit(twsim("run", spath("scenarios/old-duplicates.ini"),
-	    "-o", tpath("b.db"), "--quiet", "-j", "2", "--set",
-	    "run.duration=8s", NULL), 0);
-	a = db_dump(tpath("a.db"));
-	b = db_dump(tpath("b.db"));
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("scenarios/old-duplicates.ini"), "-o", e2e_path("a.db"),
+	    "--quiet", "-j", "1", "--set", "run.duration=8s", NULL), 0);
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("scenarios/old-duplicates.ini"), "-o", e2e_path("b.db"),
+	    "--quiet", "-j", "2", "--set", "run.duration=8s", NULL), 0);
+	a = db_dump(e2e_path("a.db"));
+	b = db_dump(e2e_path("b.db"));
 	/* 2 sweep points x repeat 2. */
 	{
-		sqlite3 *db = db_open(tpath("b.db"));
+		sqlite3 *db = e2e_db_open(e2e_path("b.db"));
 
-		ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs WHERE "
-		    "status = 'complete'"), 4);
+		ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs "
+		    "WHERE status = 'complete'"), 4);
 		sqlite3_close(db);
 	}
 	assert_same_dump(a, b, "-j 2 vs -j 1");
@@ -951,8 +661,9 @@ END_TEST
 static void
 make_db_with_one_run(const char *db)
 {
-	ck_assert_exit(twsim("run", spath("tests/scenarios/e2e/steady.ini"),
-	    "-o", db, "--quiet", "--set", "run.duration=3s", NULL), 0);
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("tests/scenarios/e2e/steady.ini"), "-o", db, "--quiet",
+	    "--set", "run.duration=3s", NULL), 0);
 }
 
 /* Waits up to `secs` for the child; returns its exit code or -1. */
@@ -980,8 +691,8 @@ wait_timeout(pid_t pid, double secs)
 START_TEST(test_interrupt_sigint_marks_run_interrupted)
 {
 	const char *args[] = {
-		"run", spath("tests/scenarios/e2e/steady.ini"), "-o",
-		tpath("r.db"), "--quiet", "--set", "run.duration=100000s",
+		"run", e2e_srcpath("tests/scenarios/e2e/steady.ini"), "-o",
+		e2e_path("r.db"), "--quiet", "--set", "run.duration=100000s",
 		"--set", "run.repeat=2", NULL
 	};
 	struct timespec ts = { 1, 0 };
@@ -989,33 +700,33 @@ START_TEST(test_interrupt_sigint_marks_run_interrupted)
 	pid_t pid;
 	int rc;
 
-	make_db_with_one_run(tpath("r.db"));
-	pid = twsim_spawn(args);
+	make_db_with_one_run(e2e_path("r.db"));
+	pid = e2e_spawn(args);
 	nanosleep(&ts, NULL);
 	ck_assert_int_eq(kill(pid, SIGINT), 0);
 	rc = wait_timeout(pid, 30);
 	if (rc < 0) {
 		kill(pid, SIGKILL);
-		twsim_wait(pid);
+		e2e_wait(pid);
 	}
-	ck_assert_exit(rc, 1);
+	e2e_assert_exit(rc, 1);
 
-	db = db_open(tpath("r.db"));
+	db = e2e_db_open(e2e_path("r.db"));
 	assert_text(db, "complete", "SELECT status FROM runs WHERE run_id = 1");
 	/* The new run: present and interrupted, and the second repetition
 	   never started. */
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs"), 2);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs"), 2);
 	assert_text(db, "interrupted", "SELECT status FROM runs WHERE "
 	    "run_id = 2");
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs WHERE status = "
-	    "'complete'"), 1);
-	ck_assert_double_gt(q_dbl(db, "SELECT sim_seconds FROM runs WHERE "
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs WHERE status "
+	    "= 'complete'"), 1);
+	ck_assert_double_gt(e2e_q_dbl(db, "SELECT sim_seconds FROM runs WHERE "
 	    "run_id = 2"), 0);
-	ck_assert_double_lt(q_dbl(db, "SELECT sim_seconds FROM runs WHERE "
+	ck_assert_double_lt(e2e_q_dbl(db, "SELECT sim_seconds FROM runs WHERE "
 	    "run_id = 2"), 100000);
 	/* Its rows were committed with it: its parameters are there. */
-	ck_assert_int_gt(q_int(db, "SELECT count(*) FROM params WHERE run_id "
-	    "= 2"), 20);
+	ck_assert_int_gt(e2e_q_int(db, "SELECT count(*) FROM params WHERE "
+	    "run_id = 2"), 20);
 	sqlite3_close(db);
 }
 END_TEST
@@ -1027,21 +738,22 @@ END_TEST
 static char *
 db_dump_run1(const char *path)
 {
-	sqlite3 *db = db_open(path);
+	sqlite3 *db = e2e_db_open(path);
 	char *s[5], *all;
 	size_t len = 0;
 	int i;
 
-	s[0] = q_rows(db, "SELECT run_id, scenario, sweep, repetition, seed, "
-	    "status, sim_seconds, events, version, error, wall_seconds, "
+	s[0] = e2e_q_rows(db, "SELECT run_id, scenario, sweep, repetition, "
+	    "seed, status, sim_seconds, events, version, error, wall_seconds, "
 	    "started_at FROM runs WHERE run_id = 1");
-	s[1] = q_rows(db, "SELECT * FROM params WHERE run_id = 1 ORDER BY key");
-	s[2] = q_rows(db, "SELECT * FROM samples WHERE run_id = 1 ORDER BY "
+	s[1] = e2e_q_rows(db, "SELECT * FROM params WHERE run_id = 1 ORDER BY "
+	    "key");
+	s[2] = e2e_q_rows(db, "SELECT * FROM samples WHERE run_id = 1 ORDER BY "
 	    "host, t");
-	s[3] = q_rows(db, "SELECT * FROM connections WHERE run_id = 1 ORDER "
-	    "BY conn_id");
-	s[4] = q_rows(db, "SELECT * FROM host_stats WHERE run_id = 1 ORDER BY "
-	    "host");
+	s[3] = e2e_q_rows(db, "SELECT * FROM connections WHERE run_id = 1 "
+	    "ORDER BY conn_id");
+	s[4] = e2e_q_rows(db, "SELECT * FROM host_stats WHERE run_id = 1 ORDER "
+	    "BY host");
 	for (i = 0; i < 5; i++)
 		len += strlen(s[i]) + 1;
 	all = malloc(len + 1);
@@ -1059,8 +771,8 @@ db_dump_run1(const char *path)
 START_TEST(test_interrupt_sigint_keeps_earlier_run)
 {
 	const char *args[] = {
-		"run", spath("tests/scenarios/e2e/steady.ini"), "-o",
-		tpath("r.db"), "--quiet", "--set", "run.duration=100000s",
+		"run", e2e_srcpath("tests/scenarios/e2e/steady.ini"), "-o",
+		e2e_path("r.db"), "--quiet", "--set", "run.duration=100000s",
 		NULL
 	};
 	struct timespec ts = { 1, 0 };
@@ -1068,18 +780,18 @@ START_TEST(test_interrupt_sigint_keeps_earlier_run)
 	pid_t pid;
 	int rc;
 
-	make_db_with_one_run(tpath("r.db"));
-	before = db_dump_run1(tpath("r.db"));
-	pid = twsim_spawn(args);
+	make_db_with_one_run(e2e_path("r.db"));
+	before = db_dump_run1(e2e_path("r.db"));
+	pid = e2e_spawn(args);
 	nanosleep(&ts, NULL);
 	kill(pid, SIGINT);
 	rc = wait_timeout(pid, 30);
 	if (rc < 0) {
 		kill(pid, SIGKILL);
-		twsim_wait(pid);
+		e2e_wait(pid);
 	}
-	ck_assert_exit(rc, 1);
-	after = db_dump_run1(tpath("r.db"));
+	e2e_assert_exit(rc, 1);
+	after = db_dump_run1(e2e_path("r.db"));
 	assert_same_dump(before, after, "run 1 after SIGINT");
 	free(before);
 	free(after);
@@ -1093,8 +805,8 @@ END_TEST
 START_TEST(test_interrupt_sigkill_leaves_no_partial_run)
 {
 	const char *args[] = {
-		"run", spath("tests/scenarios/e2e/steady.ini"), "-o",
-		tpath("r.db"), "--quiet", "--set", "run.duration=100000s",
+		"run", e2e_srcpath("tests/scenarios/e2e/steady.ini"), "-o",
+		e2e_path("r.db"), "--quiet", "--set", "run.duration=100000s",
 		NULL
 	};
 	struct timespec ts = { 1, 0 };
@@ -1102,32 +814,32 @@ START_TEST(test_interrupt_sigkill_leaves_no_partial_run)
 	sqlite3 *db;
 	pid_t pid;
 
-	make_db_with_one_run(tpath("r.db"));
-	before = db_dump_run1(tpath("r.db"));
-	pid = twsim_spawn(args);
+	make_db_with_one_run(e2e_path("r.db"));
+	before = db_dump_run1(e2e_path("r.db"));
+	pid = e2e_spawn(args);
 	nanosleep(&ts, NULL);
 	ck_assert_int_eq(kill(pid, SIGKILL), 0);
-	ck_assert_int_eq(twsim_wait(pid), 128 + SIGKILL);
+	ck_assert_int_eq(e2e_wait(pid), 128 + SIGKILL);
 
-	after = db_dump_run1(tpath("r.db"));
+	after = db_dump_run1(e2e_path("r.db"));
 	assert_same_dump(before, after, "run 1 after SIGKILL");
-	db = db_open(tpath("r.db"));
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs WHERE run_id "
+	db = e2e_db_open(e2e_path("r.db"));
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs WHERE run_id "
 	    "<> 1 AND status = 'complete'"), 0);
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs"), 1);
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM samples WHERE run_id "
-	    "<> 1"), 0);
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM connections WHERE "
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs"), 1);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM samples WHERE "
+	    "run_id <> 1"), 0);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM connections WHERE "
 	    "run_id <> 1"), 0);
 	assert_text(db, "ok", "PRAGMA integrity_check");
 	sqlite3_close(db);
 	/* The database still takes new runs. */
-	ck_assert_exit(twsim("run", spath("tests/scenarios/e2e/steady.ini"),
-	    "-o", tpath("r.db"), "--quiet", "--set", "run.duration=2s", NULL),
-	    0);
-	db = db_open(tpath("r.db"));
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs WHERE status = "
-	    "'complete'"), 2);
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("tests/scenarios/e2e/steady.ini"), "-o",
+	    e2e_path("r.db"), "--quiet", "--set", "run.duration=2s", NULL), 0);
+	db = e2e_db_open(e2e_path("r.db"));
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs WHERE status "
+	    "= 'complete'"), 2);
 	sqlite3_close(db);
 	free(before);
 	free(after);
@@ -1142,8 +854,8 @@ END_TEST
 START_TEST(test_interrupt_sigint_with_jobs_2)
 {
 	const char *args[] = {
-		"run", spath("tests/scenarios/e2e/steady.ini"), "-o",
-		tpath("r.db"), "--quiet", "-j", "2", "--set",
+		"run", e2e_srcpath("tests/scenarios/e2e/steady.ini"), "-o",
+		e2e_path("r.db"), "--quiet", "-j", "2", "--set",
 		"run.duration=100000s", "--set", "run.repeat=3", NULL
 	};
 	struct timespec ts = { 1, 0 };
@@ -1152,28 +864,28 @@ START_TEST(test_interrupt_sigint_with_jobs_2)
 	pid_t pid;
 	int rc;
 
-	make_db_with_one_run(tpath("r.db"));
-	before = db_dump_run1(tpath("r.db"));
-	pid = twsim_spawn(args);
+	make_db_with_one_run(e2e_path("r.db"));
+	before = db_dump_run1(e2e_path("r.db"));
+	pid = e2e_spawn(args);
 	nanosleep(&ts, NULL);
 	ck_assert_int_eq(kill(pid, SIGINT), 0);
 	rc = wait_timeout(pid, 30);
 	if (rc < 0) {
 		kill(pid, SIGKILL);
-		twsim_wait(pid);
+		e2e_wait(pid);
 	}
-	ck_assert_exit(rc, 1);
-	after = db_dump_run1(tpath("r.db"));
+	e2e_assert_exit(rc, 1);
+	after = db_dump_run1(e2e_path("r.db"));
 	assert_same_dump(before, after, "run 1 after SIGINT to -j 2");
-	db = db_open(tpath("r.db"));
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs WHERE status = "
-	    "'complete'"), 1);
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs WHERE status = "
-	    "'interrupted'"), 2);
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs"), 3);
+	db = e2e_db_open(e2e_path("r.db"));
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs WHERE status "
+	    "= 'complete'"), 1);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs WHERE status "
+	    "= 'interrupted'"), 2);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs"), 3);
 	/* Merged in run-list order: repetitions 0 and 1. */
-	ck_assert_int_eq(q_int(db, "SELECT group_concat(repetition) = '0,1' "
-	    "FROM (SELECT repetition FROM runs WHERE run_id > 1 ORDER BY "
+	ck_assert_int_eq(e2e_q_int(db, "SELECT group_concat(repetition) = "
+	    "'0,1' FROM (SELECT repetition FROM runs WHERE run_id > 1 ORDER BY "
 	    "run_id)"), 1);
 	sqlite3_close(db);
 	ck_assert_int_eq(count_files_with_prefix("r.db.part"), 0);
@@ -1193,28 +905,31 @@ static const char malformed[] =
 /* A malformed scenario: exit 2, and the database is not even created. */
 START_TEST(test_bad_scenario_creates_no_database)
 {
-	write_file(tpath("bad.ini"), malformed);
-	ck_assert_exit(twsim("run", tpath("bad.ini"), "-o", tpath("r.db"),
-	    "--quiet", NULL), 2);
-	ck_assert(!exists(tpath("r.db")));
-	ck_assert(!exists(tpath("r.db-wal")));
+	write_file(e2e_path("bad.ini"), malformed);
+	e2e_assert_exit(e2e_twsim("run", e2e_path("bad.ini"), "-o",
+	    e2e_path("r.db"), "--quiet", NULL), 2);
+	ck_assert(!e2e_exists(e2e_path("r.db")));
+	ck_assert(!e2e_exists(e2e_path("r.db-wal")));
 	/* A directory is no database either. */
-	ck_assert_exit(twsim("run", spath("tests/scenarios/e2e/steady.ini"),
-	    "-o", tmpdir, "--quiet", "--set", "run.duration=1s", NULL), 2);
-	ck_assert(!exists(tpath("r.db-journal")));
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("tests/scenarios/e2e/steady.ini"), "-o", e2e_tmpdir(),
+	    "--quiet", "--set", "run.duration=1s", NULL), 2);
+	ck_assert(!e2e_exists(e2e_path("r.db-journal")));
 	/* A good scenario with a bad override is bad input too. */
-	ck_assert_exit(twsim("run", spath("tests/scenarios/e2e/steady.ini"),
-	    "-o", tpath("r.db"), "--quiet", "--set", "host.nosuch.msl=1s",
-	    NULL), 2);
-	ck_assert(!exists(tpath("r.db")));
-	ck_assert_exit(twsim("run", spath("tests/scenarios/e2e/steady.ini"),
-	    "-o", tpath("r.db"), "--quiet", "--set", "host.client.msl=fast",
-	    NULL), 2);
-	ck_assert(!exists(tpath("r.db")));
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("tests/scenarios/e2e/steady.ini"), "-o",
+	    e2e_path("r.db"), "--quiet", "--set", "host.nosuch.msl=1s", NULL),
+	    2);
+	ck_assert(!e2e_exists(e2e_path("r.db")));
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("tests/scenarios/e2e/steady.ini"), "-o",
+	    e2e_path("r.db"), "--quiet", "--set", "host.client.msl=fast", NULL),
+	    2);
+	ck_assert(!e2e_exists(e2e_path("r.db")));
 	/* A missing scenario file. */
-	ck_assert_exit(twsim("run", tpath("nosuch.ini"), "-o", tpath("r.db"),
-	    "--quiet", NULL), 2);
-	ck_assert(!exists(tpath("r.db")));
+	e2e_assert_exit(e2e_twsim("run", e2e_path("nosuch.ini"), "-o",
+	    e2e_path("r.db"), "--quiet", NULL), 2);
+	ck_assert(!e2e_exists(e2e_path("r.db")));
 }
 END_TEST
 
@@ -1224,12 +939,12 @@ START_TEST(test_bad_scenario_leaves_database_unchanged)
 	char *a, *b;
 	size_t la, lb;
 
-	make_db_with_one_run(tpath("r.db"));
-	a = slurp(tpath("r.db"), &la);
-	write_file(tpath("bad.ini"), malformed);
-	ck_assert_exit(twsim("run", tpath("bad.ini"), "-o", tpath("r.db"),
-	    "--quiet", NULL), 2);
-	b = slurp(tpath("r.db"), &lb);
+	make_db_with_one_run(e2e_path("r.db"));
+	a = e2e_slurp(e2e_path("r.db"), &la);
+	write_file(e2e_path("bad.ini"), malformed);
+	e2e_assert_exit(e2e_twsim("run", e2e_path("bad.ini"), "-o",
+	    e2e_path("r.db"), "--quiet", NULL), 2);
+	b = e2e_slurp(e2e_path("r.db"), &lb);
 	ck_assert_uint_eq(la, lb);
 	ck_assert(memcmp(a, b, la) == 0);
 	free(a);
@@ -1256,23 +971,24 @@ assert_run_refuses(const char *path)
 	size_t la, lb;
 	char wal[700];
 
-	a = slurp(path, &la);
-	ck_assert_exit(twsim("run", spath("tests/scenarios/e2e/steady.ini"),
-	    "-o", path, "--quiet", "--set", "run.duration=2s", NULL), 2);
-	b = slurp(path, &lb);
+	a = e2e_slurp(path, &la);
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("tests/scenarios/e2e/steady.ini"), "-o", path,
+	    "--quiet", "--set", "run.duration=2s", NULL), 2);
+	b = e2e_slurp(path, &lb);
 	ck_assert_uint_eq(la, lb);
 	ck_assert_msg(memcmp(a, b, la) == 0, "%s was modified", path);
 	snprintf(wal, sizeof(wal), "%s-wal", path);
-	ck_assert(!exists(wal));
+	ck_assert(!e2e_exists(wal));
 	free(a);
 	free(b);
 }
 
 START_TEST(test_refuses_foreign_sqlite_database)
 {
-	sql_file(tpath("foreign.db"), "CREATE TABLE customers (id INTEGER, "
+	sql_file(e2e_path("foreign.db"), "CREATE TABLE customers (id INTEGER, "
 	    "name TEXT); INSERT INTO customers VALUES (1, 'x');");
-	assert_run_refuses(tpath("foreign.db"));
+	assert_run_refuses(e2e_path("foreign.db"));
 }
 END_TEST
 
@@ -1284,16 +1000,16 @@ START_TEST(test_refuses_future_schema_version)
 	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d; "
 	    "PRAGMA user_version = 99; CREATE TABLE runs (run_id INTEGER);",
 	    0x5457534d);
-	sql_file(tpath("future.db"), sql);
-	assert_run_refuses(tpath("future.db"));
+	sql_file(e2e_path("future.db"), sql);
+	assert_run_refuses(e2e_path("future.db"));
 }
 END_TEST
 
 START_TEST(test_refuses_non_database_file)
 {
-	write_file(tpath("notes.txt"), "these are my notes, not a database\n"
+	write_file(e2e_path("notes.txt"), "these are my notes, not a database\n"
 	    "second line\n");
-	assert_run_refuses(tpath("notes.txt"));
+	assert_run_refuses(e2e_path("notes.txt"));
 }
 END_TEST
 
@@ -1304,30 +1020,30 @@ START_TEST(test_query_refuses_non_database_file)
 	size_t la, lb;
 	int rc;
 
-	write_file(tpath("notes.txt"), "not a database at all\n");
-	a = slurp(tpath("notes.txt"), &la);
-	rc = twsim("query", tpath("notes.txt"), "summary", NULL);
+	write_file(e2e_path("notes.txt"), "not a database at all\n");
+	a = e2e_slurp(e2e_path("notes.txt"), &la);
+	rc = e2e_twsim("query", e2e_path("notes.txt"), "summary", NULL);
 	ck_assert_int_ne(rc, 0);
 	ck_assert_int_lt(rc, 128);	/* refused, not crashed */
-	b = slurp(tpath("notes.txt"), &lb);
+	b = e2e_slurp(e2e_path("notes.txt"), &lb);
 	ck_assert_uint_eq(la, lb);
 	ck_assert(memcmp(a, b, la) == 0);
 	free(a);
 	free(b);
 	/* A missing database is not created by a reader. */
-	rc = twsim("query", tpath("nosuch.db"), "summary", NULL);
+	rc = e2e_twsim("query", e2e_path("nosuch.db"), "summary", NULL);
 	ck_assert_int_ne(rc, 0);
 	ck_assert_int_lt(rc, 128);
-	ck_assert(!exists(tpath("nosuch.db")));
+	ck_assert(!e2e_exists(e2e_path("nosuch.db")));
 }
 END_TEST
 
 /* A database written by `twsim run` can be queried (the positive case). */
 START_TEST(test_query_reads_run_database)
 {
-	make_db_with_one_run(tpath("r.db"));
-	ck_assert_exit(twsim("query", tpath("r.db"), "SELECT count(*) FROM "
-	    "runs", NULL), 0);
+	make_db_with_one_run(e2e_path("r.db"));
+	e2e_assert_exit(e2e_twsim("query", e2e_path("r.db"), "SELECT count(*) "
+	    "FROM runs", NULL), 0);
 }
 END_TEST
 
@@ -1342,25 +1058,27 @@ START_TEST(test_readers_on_run_database)
 	sqlite3 *db;
 	int64_t nsamples;
 
-	make_db_with_one_run(tpath("r.db"));
-	ck_assert_exit(twsim("report", tpath("r.db"), NULL), 0);
-	ck_assert_exit(twsim("report", tpath("r.db"), "--json", NULL), 0);
-	ck_assert_exit(twsim("query", tpath("r.db"), "summary", NULL), 0);
-	ck_assert_exit(twsim("export", tpath("r.db"), "samples", "-o",
-	    tpath("samples.csv"), NULL), 0);
-	csv = slurp(tpath("samples.csv"), &len);
+	make_db_with_one_run(e2e_path("r.db"));
+	e2e_assert_exit(e2e_twsim("report", e2e_path("r.db"), NULL), 0);
+	e2e_assert_exit(e2e_twsim("report", e2e_path("r.db"), "--json", NULL),
+	    0);
+	e2e_assert_exit(e2e_twsim("query", e2e_path("r.db"), "summary", NULL),
+	    0);
+	e2e_assert_exit(e2e_twsim("export", e2e_path("r.db"), "samples", "-o",
+	    e2e_path("samples.csv"), NULL), 0);
+	csv = e2e_slurp(e2e_path("samples.csv"), &len);
 	for (i = 0; i < len; i++)
 		if (csv[i] == '\n')
 			lines++;
 	free(csv);
-	db = db_open(tpath("r.db"));
-	nsamples = q_int(db, "SELECT count(*) FROM samples");
+	db = e2e_db_open(e2e_path("r.db"));
+	nsamples = e2e_q_int(db, "SELECT count(*) FROM samples");
 	sqlite3_close(db);
 	ck_assert_int_eq(nsamples, 2 * 3);
 	ck_assert_uint_eq(lines, (size_t)nsamples + 1);
 	/* A table that does not exist is bad input. */
-	ck_assert_exit(twsim("export", tpath("r.db"), "nosuch", "-o",
-	    tpath("x.csv"), NULL), 2);
+	e2e_assert_exit(e2e_twsim("export", e2e_path("r.db"), "nosuch", "-o",
+	    e2e_path("x.csv"), NULL), 2);
 }
 END_TEST
 
@@ -1374,14 +1092,14 @@ START_TEST(test_help_of_every_command_exits_0)
 	};
 	int i;
 
-	ck_assert_exit(twsim("--help", NULL), 0);
-	ck_assert_exit(twsim("-h", NULL), 0);
-	ck_assert_exit(twsim("--version", NULL), 0);
+	e2e_assert_exit(e2e_twsim("--help", NULL), 0);
+	e2e_assert_exit(e2e_twsim("-h", NULL), 0);
+	e2e_assert_exit(e2e_twsim("--version", NULL), 0);
 	for (i = 0; cmds[i] != NULL; i++) {
-		int rc = twsim(cmds[i], "--help", NULL);
+		int rc = e2e_twsim(cmds[i], "--help", NULL);
 
 		if (rc != 0)
-			show_log();
+			e2e_show_log();
 		ck_assert_msg(rc == 0, "twsim %s --help exited %d", cmds[i],
 		    rc);
 	}
@@ -1390,11 +1108,11 @@ END_TEST
 
 START_TEST(test_unknown_command_exits_2)
 {
-	ck_assert_exit(twsim("frobnicate", NULL), 2);
-	ck_assert_exit(twsim(NULL), 2);
-	ck_assert_exit(twsim("run", "--no-such-option",
-	    spath("tests/scenarios/e2e/steady.ini"), NULL), 2);
-	ck_assert_exit(twsim("run", NULL), 2);
+	e2e_assert_exit(e2e_twsim("frobnicate", NULL), 2);
+	e2e_assert_exit(e2e_twsim(NULL), 2);
+	e2e_assert_exit(e2e_twsim("run", "--no-such-option",
+	    e2e_srcpath("tests/scenarios/e2e/steady.ini"), NULL), 2);
+	e2e_assert_exit(e2e_twsim("run", NULL), 2);
 }
 END_TEST
 
@@ -1410,10 +1128,10 @@ START_TEST(test_check_command)
 
 	for (i = 0; examples[i] != NULL; i++) {
 		snprintf(rel, sizeof(rel), "scenarios/%s.ini", examples[i]);
-		ck_assert_exit(twsim("check", spath(rel), NULL), 0);
+		e2e_assert_exit(e2e_twsim("check", e2e_srcpath(rel), NULL), 0);
 	}
-	write_file(tpath("bad.ini"), malformed);
-	ck_assert_exit(twsim("check", tpath("bad.ini"), NULL), 2);
+	write_file(e2e_path("bad.ini"), malformed);
+	e2e_assert_exit(e2e_twsim("check", e2e_path("bad.ini"), NULL), 2);
 }
 END_TEST
 

@@ -32,20 +32,14 @@
  */
 #include "config.h"
 
-#include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <check.h>
 #include <sqlite3.h>
@@ -55,62 +49,20 @@
 #include "models/tcp_usrreq.h"
 #include "models/tcp_var.h"
 #include "sim/sim.h"
-
-#ifndef TWSIM_SRCDIR
-#define TWSIM_SRCDIR	"."
-#endif
-#ifndef TWSIM_BUILDDIR
-#define TWSIM_BUILDDIR	"."
-#endif
-
-extern char **environ;
+#include "tests/e2e.h"
 
 /* ---- running twsim and reading its database ----------------------------- */
-
-static char tmpdir[512];
 
 static void
 setup(void)
 {
-	const char *base = getenv("TMPDIR");
-
-	snprintf(tmpdir, sizeof(tmpdir), "%s/check_validation.XXXXXX",
-	    base != NULL && *base != '\0' ? base : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	e2e_tmpdir_create("check_validation");
 }
 
 static void
 teardown(void)
 {
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", tmpdir);
-}
-
-static const char *
-tpath(const char *name)
-{
-	static char buf[4][640];
-	static int k;
-
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", tmpdir, name);
-	return buf[k];
-}
-
-static void
-show_log(void)
-{
-	char line[512];
-	FILE *f = fopen(tpath("twsim.log"), "r");
-
-	if (f == NULL)
-		return;
-	while (fgets(line, sizeof(line), f) != NULL)
-		fputs(line, stderr);
-	fclose(f);
+	e2e_tmpdir_remove();
 }
 
 /*
@@ -121,111 +73,44 @@ show_log(void)
 static sqlite3 *
 run_scenario(const char *name, ...)
 {
-	posix_spawn_file_actions_t fa;
-	const char *argv[40], *s = getenv("srcdir"), *t = getenv("TWSIM");
-	char ini[1024];
+	const char *args[40];
+	char ini[128];
 	const char *kv;
 	sqlite3 *db = NULL;
 	va_list ap;
-	pid_t pid;
-	int n = 0, status, rc;
+	int n = 0, rc;
 
-	snprintf(ini, sizeof(ini), "%s/tests/scenarios/validation/%s.ini",
-	    s != NULL && *s != '\0' ? s : TWSIM_SRCDIR, name);
-	argv[n++] = t != NULL && *t != '\0' ? t : TWSIM_BUILDDIR "/twsim";
-	argv[n++] = "run";
-	argv[n++] = ini;
-	argv[n++] = "-o";
-	argv[n++] = tpath("r.db");
-	argv[n++] = "--quiet";
+	snprintf(ini, sizeof(ini), "tests/scenarios/validation/%s.ini", name);
+	args[n++] = "run";
+	args[n++] = e2e_srcpath(ini);
+	args[n++] = "-o";
+	args[n++] = e2e_path("r.db");
+	args[n++] = "--quiet";
 	va_start(ap, name);
-	while ((kv = va_arg(ap, const char *)) != NULL && n < 36) {
-		argv[n++] = "--set";
-		argv[n++] = kv;
+	while ((kv = va_arg(ap, const char *)) != NULL && n < 35) {
+		args[n++] = "--set";
+		args[n++] = kv;
 	}
 	va_end(ap);
-	argv[n] = NULL;
+	args[n] = NULL;
 
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
-	    O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO,
-	    tpath("twsim.log"), O_WRONLY | O_CREAT | O_APPEND, 0644);
-	posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
-	rc = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv,
-	    environ);
-	posix_spawn_file_actions_destroy(&fa);
-	ck_assert_msg(rc == 0, "cannot start %s: %s", argv[0], strerror(rc));
-	while (waitpid(pid, &status, 0) < 0)
-		ck_assert_int_eq(errno, EINTR);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		show_log();
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	    "twsim run %s: status %d", name, status);
-	ck_assert_int_eq(sqlite3_open_v2(tpath("r.db"), &db,
+	rc = e2e_wait(e2e_spawn(args));
+	if (rc != 0)
+		e2e_show_log();
+	ck_assert_msg(rc == 0, "twsim run %s: exit %d", name, rc);
+	ck_assert_int_eq(sqlite3_open_v2(e2e_path("r.db"), &db,
 	    SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	return db;
-}
-
-static sqlite3_stmt *
-q_prepare(sqlite3 *db, const char *fmt, va_list ap)
-{
-	sqlite3_stmt *st = NULL;
-	char *sql = sqlite3_vmprintf(fmt, ap);
-
-	ck_assert_ptr_nonnull(sql);
-	ck_assert_msg(sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK,
-	    "%s: %s", sql, sqlite3_errmsg(db));
-	sqlite3_free(sql);
-	return st;
-}
-
-/* The single integer a query yields (NULL counts as -1). */
-static int64_t
-q_int(sqlite3 *db, const char *fmt, ...)
-{
-	sqlite3_stmt *st;
-	va_list ap;
-	int64_t v;
-
-	va_start(ap, fmt);
-	st = q_prepare(db, fmt, ap);
-	va_end(ap);
-	ck_assert_msg(sqlite3_step(st) == SQLITE_ROW, "no row: %s",
-	    sqlite3_sql(st));
-	v = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 :
-	    sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
-/* The single real a query yields (NULL is NAN). */
-static double
-q_dbl(sqlite3 *db, const char *fmt, ...)
-{
-	sqlite3_stmt *st;
-	va_list ap;
-	double v;
-
-	va_start(ap, fmt);
-	st = q_prepare(db, fmt, ap);
-	va_end(ap);
-	ck_assert_msg(sqlite3_step(st) == SQLITE_ROW, "no row: %s",
-	    sqlite3_sql(st));
-	v = sqlite3_column_type(st, 0) == SQLITE_NULL ? NAN :
-	    sqlite3_column_double(st, 0);
-	sqlite3_finalize(st);
-	return v;
 }
 
 /* run_id of the run whose parameter `key` has value `value`. */
 static int64_t
 run_with(sqlite3 *db, const char *key, const char *value)
 {
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM params WHERE key = "
-	    "%Q AND value = %Q", key, value), 1);
-	return q_int(db, "SELECT run_id FROM params WHERE key = %Q AND value "
-	    "= %Q", key, value);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM params WHERE key "
+	    "= %Q AND value = %Q", key, value), 1);
+	return e2e_q_int(db, "SELECT run_id FROM params WHERE key = %Q AND "
+	    "value = %Q", key, value);
 }
 
 /* Fails unless |got - want| <= tol * want. */
@@ -256,21 +141,21 @@ START_TEST(test_littles_law_mean_timewait_is_rate_times_lifetime)
 	double mean, want = 100.0 * (2 * 5.0 + 0.25);
 	int i, a;
 
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs WHERE status = "
-	    "'complete'"), 4);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs WHERE status "
+	    "= 'complete'"), 4);
 	for (a = 0; a < 2; a++)
 	for (i = 0; i < 2; i++) {
 		const char *waits = closer[i], *other = closer[1 - i];
-		int64_t id = q_int(db, "SELECT a.run_id FROM params a JOIN "
+		int64_t id = e2e_q_int(db, "SELECT a.run_id FROM params a JOIN "
 		    "params b USING (run_id) WHERE a.key = 'workload.web.close' "
 		    "AND a.value = %Q AND b.key = 'workload.web.arrival' AND "
 		    "b.value = %Q", closer[i], arrival[a]);
 
 		ck_assert_int_gt(id, 0);
-		ck_assert_int_gt(q_int(db, "SELECT count(*) FROM samples WHERE "
-		    "run_id = %lld AND host = %Q AND t >= 11", (long long)id,
-		    waits), 1500);
-		mean = q_dbl(db, "SELECT avg(tw_count) FROM samples WHERE "
+		ck_assert_int_gt(e2e_q_int(db, "SELECT count(*) FROM samples "
+		    "WHERE run_id = %lld AND host = %Q AND t >= 11",
+		    (long long)id, waits), 1500);
+		mean = e2e_q_dbl(db, "SELECT avg(tw_count) FROM samples WHERE "
 		    "run_id = %lld AND host = %Q AND t >= 11", (long long)id,
 		    waits);
 		ck_assert_rel(mean, want, 0.03, "mean TIME_WAIT entries");
@@ -284,15 +169,15 @@ START_TEST(test_littles_law_mean_timewait_is_rate_times_lifetime)
 			ck_assert_rel(mean, want, 0.01,
 			    "mean TIME_WAIT entries (constant arrivals)");
 		/* Below every limit: nothing recycled, no connect failed. */
-		ck_assert_int_eq(q_int(db, "SELECT max(tw_recycled + "
+		ck_assert_int_eq(e2e_q_int(db, "SELECT max(tw_recycled + "
 		    "conn_failed_addrnotavail) FROM samples WHERE run_id = "
 		    "%lld", (long long)id), 0);
 		/* Only the side that closes first waits. */
-		ck_assert_int_eq(q_int(db, "SELECT max(tw_count) FROM samples "
-		    "WHERE run_id = %lld AND host = %Q", (long long)id, other),
-		    0);
+		ck_assert_int_eq(e2e_q_int(db, "SELECT max(tw_count) FROM "
+		    "samples WHERE run_id = %lld AND host = %Q", (long long)id,
+		    other), 0);
 		/* Before any entry can expire (2 MSL = 10 s), none has. */
-		ck_assert_int_eq(q_int(db, "SELECT max(tw_expired) FROM "
+		ck_assert_int_eq(e2e_q_int(db, "SELECT max(tw_expired) FROM "
 		    "samples WHERE run_id = %lld AND host = %Q AND t < 9.9",
 		    (long long)id, waits), 0);
 	}
@@ -321,8 +206,8 @@ START_TEST(test_port_exhaustion_at_p_over_lifetime)
 	const double P = 200, life = 2 * 5.0 + 0.25;
 	int i;
 
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs WHERE status = "
-	    "'complete'"), 3);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs WHERE status "
+	    "= 'complete'"), 3);
 	for (i = 0; i < 3; i++) {
 		char rate[32];
 		int64_t id;
@@ -330,17 +215,18 @@ START_TEST(test_port_exhaustion_at_p_over_lifetime)
 
 		snprintf(rate, sizeof(rate), "%g/s", rates[i]);
 		id = run_with(db, "workload.web.rate", rate);
-		first = q_dbl(db, "SELECT first_addrnotavail_s FROM host_stats "
-		    "WHERE run_id = %lld AND host = 'client'", (long long)id);
+		first = e2e_q_dbl(db, "SELECT first_addrnotavail_s FROM "
+		    "host_stats WHERE run_id = %lld AND host = 'client'",
+		    (long long)id);
 		if (rates[i] * life < P) {
 			ck_assert_msg(isnan(first), "%s: EADDRNOTAVAIL at %g s "
 			    "below the limit", rate, first);
-			ck_assert_int_eq(q_int(db, "SELECT conn_failed_"
+			ck_assert_int_eq(e2e_q_int(db, "SELECT conn_failed_"
 			    "addrnotavail FROM host_stats WHERE run_id = %lld "
 			    "AND host = 'client'", (long long)id), 0);
-			ck_assert_int_le(q_int(db, "SELECT max(ports_in_use) "
-			    "FROM samples WHERE run_id = %lld AND host = "
-			    "'client'", (long long)id), 200);
+			ck_assert_int_le(e2e_q_int(db, "SELECT "
+			    "max(ports_in_use) FROM samples WHERE run_id = "
+			    "%lld AND host = 'client'", (long long)id), 200);
 			continue;
 		}
 		ck_assert_msg(!isnan(first), "%s: no EADDRNOTAVAIL", rate);
@@ -354,12 +240,12 @@ START_TEST(test_port_exhaustion_at_p_over_lifetime)
 		 * P successes.  So measure whole convoys: the time from the
 		 * (P+1)-th to the (4P+1)-th success is 3 lifetimes.
 		 */
-		t1 = q_dbl(db, "SELECT t_established FROM connections WHERE "
-		    "run_id = %lld AND outcome = 'ok' ORDER BY t_established "
-		    "LIMIT 1 OFFSET 200", (long long)id);
-		t2 = q_dbl(db, "SELECT t_established FROM connections WHERE "
-		    "run_id = %lld AND outcome = 'ok' ORDER BY t_established "
-		    "LIMIT 1 OFFSET 800", (long long)id);
+		t1 = e2e_q_dbl(db, "SELECT t_established FROM connections "
+		    "WHERE run_id = %lld AND outcome = 'ok' ORDER BY "
+		    "t_established LIMIT 1 OFFSET 200", (long long)id);
+		t2 = e2e_q_dbl(db, "SELECT t_established FROM connections "
+		    "WHERE run_id = %lld AND outcome = 'ok' ORDER BY "
+		    "t_established LIMIT 1 OFFSET 800", (long long)id);
 		ck_assert_msg(!isnan(t1) && !isnan(t2), "%s: fewer than 801 "
 		    "successes", rate);
 		succ = 600 / (t2 - t1);
@@ -369,12 +255,12 @@ START_TEST(test_port_exhaustion_at_p_over_lifetime)
 		ck_assert_msg((t2 - t1) / 3 >= 10.0 && (t2 - t1) / 3 <= 10.52,
 		    "%s: port cycle %g s", rate, (t2 - t1) / 3);
 		/* Every port busy, none of them lost: at most P in use. */
-		ck_assert_int_eq(q_int(db, "SELECT max(ports_in_use) FROM "
+		ck_assert_int_eq(e2e_q_int(db, "SELECT max(ports_in_use) FROM "
 		    "samples WHERE run_id = %lld AND host = 'client'",
 		    (long long)id), 200);
-		ck_assert_int_eq(q_int(db, "SELECT tw_recycled FROM host_stats "
-		    "WHERE run_id = %lld AND host = 'client'", (long long)id),
-		    0);
+		ck_assert_int_eq(e2e_q_int(db, "SELECT tw_recycled FROM "
+		    "host_stats WHERE run_id = %lld AND host = 'client'",
+		    (long long)id), 0);
 	}
 	sqlite3_close(db);
 }
@@ -412,40 +298,40 @@ START_TEST(test_autocap_is_min_of_half_range_floor_32_and_maxsockets_fifth)
 	sqlite3 *db = run_scenario("autocap", NULL);
 	size_t i, j;
 
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs WHERE status = "
-	    "'complete'"), 6);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs WHERE status "
+	    "= 'complete'"), 6);
 	for (i = 0; i < 3; i++)
 		for (j = 0; j < 2; j++) {
 			int cap = auto_cap(ranges[i].first, ranges[i].last,
 			    maxsockets[j]);
-			int64_t id = q_int(db, "SELECT a.run_id FROM params a "
-			    "JOIN params b USING (run_id) WHERE a.key = "
-			    "'host.client.portrange' AND a.value = %Q AND "
+			int64_t id = e2e_q_int(db, "SELECT a.run_id FROM "
+			    "params a JOIN params b USING (run_id) WHERE a.key "
+			    "= 'host.client.portrange' AND a.value = %Q AND "
 			    "b.key = 'host.client.maxsockets' AND b.value = "
 			    "'%d'", ranges[i].range, maxsockets[j]);
 
 			ck_assert_msg(id > 0, "no run for %s, %d",
 			    ranges[i].range, maxsockets[j]);
-			ck_assert_int_eq(q_int(db, "SELECT count(*) FROM "
+			ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM "
 			    "samples WHERE run_id = %lld AND host = 'client' "
 			    "AND tw_cap <> %d", (long long)id, cap), 0);
-			ck_assert_int_eq(q_int(db, "SELECT tw_cap FROM "
+			ck_assert_int_eq(e2e_q_int(db, "SELECT tw_cap FROM "
 			    "host_stats WHERE run_id = %lld AND host = "
 			    "'client'", (long long)id), cap);
-			ck_assert_int_eq(q_int(db, "SELECT tw_peak FROM "
+			ck_assert_int_eq(e2e_q_int(db, "SELECT tw_peak FROM "
 			    "host_stats WHERE run_id = %lld AND host = "
 			    "'client'", (long long)id), cap);
-			ck_assert_int_le(q_int(db, "SELECT max(tw_count) FROM "
-			    "samples WHERE run_id = %lld AND host = 'client'",
-			    (long long)id), cap);
-			ck_assert_int_gt(q_int(db, "SELECT tw_recycled FROM "
-			    "host_stats WHERE run_id = %lld AND host = "
+			ck_assert_int_le(e2e_q_int(db, "SELECT max(tw_count) "
+			    "FROM samples WHERE run_id = %lld AND host = "
+			    "'client'", (long long)id), cap);
+			ck_assert_int_gt(e2e_q_int(db, "SELECT tw_recycled "
+			    "FROM host_stats WHERE run_id = %lld AND host = "
 			    "'client'", (long long)id), 0);
-			ck_assert_int_eq(q_int(db, "SELECT conn_failed_"
+			ck_assert_int_eq(e2e_q_int(db, "SELECT conn_failed_"
 			    "addrnotavail + tw_skipped_nomem FROM host_stats "
 			    "WHERE run_id = %lld AND host = 'client'",
 			    (long long)id), 0);
-			ck_assert_int_eq(q_int(db, "SELECT count(*) FROM "
+			ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM "
 			    "samples WHERE run_id = %lld AND tw_entered <> "
 			    "tw_count + tw_expired + tw_recycled + tw_reopened",
 			    (long long)id), 0);
@@ -455,12 +341,12 @@ START_TEST(test_autocap_is_min_of_half_range_floor_32_and_maxsockets_fifth)
 			 * (10 s), so no entry lives to expire.  Recycling
 			 * any other entry would leave old ones to expire.
 			 */
-			ck_assert_int_eq(q_int(db, "SELECT tw_expired FROM "
+			ck_assert_int_eq(e2e_q_int(db, "SELECT tw_expired FROM "
 			    "host_stats WHERE run_id = %lld AND host = "
 			    "'client'", (long long)id), 0);
 			/* At the cap, entries in = entries out, sample to
 			   sample: the count stays put at the cap. */
-			ck_assert_int_gt(q_int(db, "SELECT count(*) FROM "
+			ck_assert_int_gt(e2e_q_int(db, "SELECT count(*) FROM "
 			    "samples WHERE run_id = %lld AND host = 'client' "
 			    "AND tw_count = %d", (long long)id, cap), 5);
 		}
@@ -478,28 +364,31 @@ START_TEST(test_tw6_nolocaltimewait_skips_local_peers_only)
 	int64_t on = run_with(db, "host.box.nolocaltimewait", "1");
 
 	/* Off: every local connection the client closed waits. */
-	ck_assert_int_gt(q_int(db, "SELECT tw_entered FROM host_stats WHERE "
-	    "run_id = %lld AND host = 'box'", (long long)off), 400);
-	ck_assert_int_eq(q_int(db, "SELECT tw_skipped_local FROM host_stats "
-	    "WHERE run_id = %lld AND host = 'box'", (long long)off), 0);
+	ck_assert_int_gt(e2e_q_int(db, "SELECT tw_entered FROM host_stats "
+	    "WHERE run_id = %lld AND host = 'box'", (long long)off), 400);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT tw_skipped_local FROM "
+	    "host_stats WHERE run_id = %lld AND host = 'box'", (long long)off),
+	    0);
 	/* On: none does, each is counted as skipped, and no sample ever
 	   shows an entry on box. */
-	ck_assert_int_eq(q_int(db, "SELECT tw_entered FROM host_stats WHERE "
-	    "run_id = %lld AND host = 'box'", (long long)on), 0);
-	ck_assert_int_gt(q_int(db, "SELECT tw_skipped_local FROM host_stats "
-	    "WHERE run_id = %lld AND host = 'box'", (long long)on), 400);
-	ck_assert_int_eq(q_int(db, "SELECT max(tw_count) FROM samples WHERE "
-	    "run_id = %lld AND host = 'box'", (long long)on), 0);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT tw_entered FROM host_stats "
+	    "WHERE run_id = %lld AND host = 'box'", (long long)on), 0);
+	ck_assert_int_gt(e2e_q_int(db, "SELECT tw_skipped_local FROM "
+	    "host_stats WHERE run_id = %lld AND host = 'box'", (long long)on),
+	    400);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT max(tw_count) FROM samples "
+	    "WHERE run_id = %lld AND host = 'box'", (long long)on), 0);
 	/* The same local connections either way. */
-	ck_assert_int_lt(llabs(q_int(db, "SELECT tw_skipped_local FROM "
+	ck_assert_int_lt(llabs(e2e_q_int(db, "SELECT tw_skipped_local FROM "
 	    "host_stats WHERE run_id = %lld AND host = 'box'", (long long)on) -
-	    q_int(db, "SELECT tw_entered FROM host_stats WHERE run_id = %lld "
-	    "AND host = 'box'", (long long)off)), 5);
+	    e2e_q_int(db, "SELECT tw_entered FROM host_stats WHERE run_id = "
+	    "%lld AND host = 'box'", (long long)off)), 5);
 	/* A remote peer: entries as usual although the tunable is set. */
-	ck_assert_int_gt(q_int(db, "SELECT tw_entered FROM host_stats WHERE "
-	    "run_id = %lld AND host = 'remote'", (long long)on), 150);
-	ck_assert_int_eq(q_int(db, "SELECT tw_skipped_local FROM host_stats "
-	    "WHERE run_id = %lld AND host = 'remote'", (long long)on), 0);
+	ck_assert_int_gt(e2e_q_int(db, "SELECT tw_entered FROM host_stats "
+	    "WHERE run_id = %lld AND host = 'remote'", (long long)on), 150);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT tw_skipped_local FROM "
+	    "host_stats WHERE run_id = %lld AND host = 'remote'",
+	    (long long)on), 0);
 	sqlite3_close(db);
 }
 END_TEST
@@ -783,17 +672,18 @@ START_TEST(test_tw16_syn_above_rcv_nxt_reopens_at_once)
 	sqlite3 *db = run_scenario("syn-reopen", "run.duration=45s", NULL);
 	int64_t id = run_with(db, "workload.rsh.request", "1KiB");
 
-	ck_assert_int_ge(q_int(db, "SELECT tw_reopened FROM host_stats WHERE "
-	    "run_id = %lld AND host = 'server'", (long long)id), 1);
-	ck_assert_int_eq(q_int(db, "SELECT syn_dropped_tw FROM host_stats "
+	ck_assert_int_ge(e2e_q_int(db, "SELECT tw_reopened FROM host_stats "
+	    "WHERE run_id = %lld AND host = 'server'", (long long)id), 1);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT syn_dropped_tw FROM host_stats "
 	    "WHERE run_id = %lld AND host = 'server'", (long long)id), 0);
-	ck_assert_int_ge(q_int(db, "SELECT count(*) FROM connections WHERE "
+	ck_assert_int_ge(e2e_q_int(db, "SELECT count(*) FROM connections WHERE "
 	    "run_id = %lld AND outcome = 'ok'", (long long)id), 2);
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM connections WHERE "
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM connections WHERE "
 	    "run_id = %lld AND (t_established IS NULL OR t_established - "
 	    "t_start > 0.01 OR syn_sent <> 1)", (long long)id), 0);
-	ck_assert_double_lt(q_dbl(db, "SELECT connect_max_s FROM host_stats "
-	    "WHERE run_id = %lld AND host = 'client'", (long long)id), 0.01);
+	ck_assert_double_lt(e2e_q_dbl(db, "SELECT connect_max_s FROM "
+	    "host_stats WHERE run_id = %lld AND host = 'client'",
+	    (long long)id), 0.01);
 	sqlite3_close(db);
 }
 END_TEST
@@ -808,22 +698,23 @@ START_TEST(test_tw17_syn_below_rcv_nxt_waits_for_expiry)
 	sqlite3 *db = run_scenario("syn-reopen", "run.duration=45s", NULL);
 	int64_t id = run_with(db, "workload.rsh.request", "32MiB");
 
-	ck_assert_int_gt(q_int(db, "SELECT syn_dropped_tw FROM host_stats "
+	ck_assert_int_gt(e2e_q_int(db, "SELECT syn_dropped_tw FROM host_stats "
 	    "WHERE run_id = %lld AND host = 'server'", (long long)id), 0);
-	ck_assert_int_eq(q_int(db, "SELECT tw_reopened FROM host_stats WHERE "
-	    "run_id = %lld AND host = 'server'", (long long)id), 0);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT tw_reopened FROM host_stats "
+	    "WHERE run_id = %lld AND host = 'server'", (long long)id), 0);
 	/* The second connection: retransmitted SYN, seconds to connect. */
-	ck_assert_int_ge(q_int(db, "SELECT count(*) FROM connections WHERE "
+	ck_assert_int_ge(e2e_q_int(db, "SELECT count(*) FROM connections WHERE "
 	    "run_id = %lld AND outcome = 'ok' AND syn_sent >= 2 AND "
 	    "t_established - t_start >= 2.5", (long long)id), 1);
-	ck_assert_double_ge(q_dbl(db, "SELECT connect_max_s FROM host_stats "
-	    "WHERE run_id = %lld AND host = 'client'", (long long)id), 2.5);
+	ck_assert_double_ge(e2e_q_dbl(db, "SELECT connect_max_s FROM "
+	    "host_stats WHERE run_id = %lld AND host = 'client'",
+	    (long long)id), 2.5);
 	/* ... and not before the previous incarnation's entry (2 MSL =
 	   21 s after that connection ended) could have expired. */
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM connections a JOIN "
-	    "connections b ON b.run_id = a.run_id AND b.conn_id = a.conn_id + "
-	    "1 WHERE a.run_id = %lld AND b.t_established IS NOT NULL AND "
-	    "b.t_established < a.t_end + 21.0", (long long)id), 0);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM connections a "
+	    "JOIN connections b ON b.run_id = a.run_id AND b.conn_id = "
+	    "a.conn_id + 1 WHERE a.run_id = %lld AND b.t_established IS NOT "
+	    "NULL AND b.t_established < a.t_end + 21.0", (long long)id), 0);
 	sqlite3_close(db);
 }
 END_TEST
@@ -843,23 +734,25 @@ START_TEST(test_tw7_early_recycling_lets_old_duplicates_in)
 	int64_t early = run_with(db, "host.client.maxtcptw", "1");
 	int64_t full = run_with(db, "host.client.maxtcptw", "100000");
 
-	ck_assert_int_gt(q_int(db, "SELECT tw_recycled FROM host_stats WHERE "
-	    "run_id = %lld AND host = 'client'", (long long)early), 100);
-	ck_assert_int_gt(q_int(db, "SELECT sum(hazards) FROM host_stats "
+	ck_assert_int_gt(e2e_q_int(db, "SELECT tw_recycled FROM host_stats "
+	    "WHERE run_id = %lld AND host = 'client'", (long long)early), 100);
+	ck_assert_int_gt(e2e_q_int(db, "SELECT sum(hazards) FROM host_stats "
 	    "WHERE run_id = %lld", (long long)early), 0);
-	ck_assert_int_eq(q_int(db, "SELECT tw_recycled FROM host_stats WHERE "
-	    "run_id = %lld AND host = 'client'", (long long)full), 0);
-	ck_assert_int_eq(q_int(db, "SELECT sum(hazards) FROM host_stats "
+	ck_assert_int_eq(e2e_q_int(db, "SELECT tw_recycled FROM host_stats "
+	    "WHERE run_id = %lld AND host = 'client'", (long long)full), 0);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT sum(hazards) FROM host_stats "
 	    "WHERE run_id = %lld", (long long)full), 0);
-	ck_assert_int_gt(q_int(db, "SELECT conn_failed_addrnotavail FROM "
+	ck_assert_int_gt(e2e_q_int(db, "SELECT conn_failed_addrnotavail FROM "
 	    "host_stats WHERE run_id = %lld AND host = 'client'",
 	    (long long)full), 400);
 	/* Two ports, each busy 2 MSL + up to 0.5 s per connection: at most
 	   2 x 30 / 2 = 30 connections in 30 s. */
-	ck_assert_int_le(q_int(db, "SELECT conn_established FROM host_stats "
-	    "WHERE run_id = %lld AND host = 'client'", (long long)full), 30);
-	ck_assert_int_ge(q_int(db, "SELECT conn_established FROM host_stats "
-	    "WHERE run_id = %lld AND host = 'client'", (long long)full), 2 * 11);
+	ck_assert_int_le(e2e_q_int(db, "SELECT conn_established FROM "
+	    "host_stats WHERE run_id = %lld AND host = 'client'",
+	    (long long)full), 30);
+	ck_assert_int_ge(e2e_q_int(db, "SELECT conn_established FROM "
+	    "host_stats WHERE run_id = %lld AND host = 'client'",
+	    (long long)full), 2 * 11);
 	sqlite3_close(db);
 }
 END_TEST
@@ -874,11 +767,11 @@ END_TEST
 static void
 port_steps(sqlite3 *db, double lo, double hi, int64_t *plus1, int64_t *pairs)
 {
-	*pairs = q_int(db, "SELECT count(*) FROM (SELECT t_start, lport, "
+	*pairs = e2e_q_int(db, "SELECT count(*) FROM (SELECT t_start, lport, "
 	    "lag(lport) OVER (ORDER BY t_start, conn_id) AS prev FROM "
 	    "connections WHERE lport <> 0 AND t_start BETWEEN %.17g AND "
 	    "%.17g) WHERE prev IS NOT NULL", lo, hi);
-	*plus1 = q_int(db, "SELECT count(*) FROM (SELECT t_start, lport, "
+	*plus1 = e2e_q_int(db, "SELECT count(*) FROM (SELECT t_start, lport, "
 	    "lag(lport) OVER (ORDER BY t_start, conn_id) AS prev FROM "
 	    "connections WHERE lport <> 0 AND t_start BETWEEN %.17g AND "
 	    "%.17g) WHERE prev IS NOT NULL AND (lport = prev + 1 OR "
@@ -921,16 +814,16 @@ START_TEST(test_tcp7_syn_retransmission_and_keepinit_on_one_way_loss)
 {
 	sqlite3 *db = run_scenario("one-way-loss", NULL);
 
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM connections"), 2);
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM connections WHERE "
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM connections"), 2);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM connections WHERE "
 	    "outcome = 'timeout' AND t_established IS NULL AND syn_sent = 9 "
 	    "AND abs(t_end - t_start - 75.0) < 1e-6"), 2);
-	ck_assert_int_eq(q_int(db, "SELECT conn_failed_timeout FROM host_stats "
-	    "WHERE host = 'client'"), 2);
-	ck_assert_int_eq(q_int(db, "SELECT conn_established FROM host_stats "
-	    "WHERE host = 'client'"), 0);
-	ck_assert(isnan(q_dbl(db, "SELECT connect_p50_s FROM host_stats WHERE "
-	    "host = 'client'")));
+	ck_assert_int_eq(e2e_q_int(db, "SELECT conn_failed_timeout FROM "
+	    "host_stats WHERE host = 'client'"), 2);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT conn_established FROM "
+	    "host_stats WHERE host = 'client'"), 0);
+	ck_assert(isnan(e2e_q_dbl(db, "SELECT connect_p50_s FROM host_stats "
+	    "WHERE host = 'client'")));
 	sqlite3_close(db);
 }
 END_TEST
@@ -947,41 +840,42 @@ START_TEST(test_tw4_maxtcptw_change_at_run_time)
 {
 	sqlite3 *db = run_scenario("tunable-change", NULL);
 
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM runs WHERE status = "
-	    "'complete'"), 1);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs WHERE status "
+	    "= 'complete'"), 1);
 	/* Before 20 s: at the boot cap, never above. */
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM samples WHERE host = "
-	    "'client' AND t < 20 AND (tw_cap <> 100 OR tw_count > 100)"), 0);
-	ck_assert_int_gt(q_int(db, "SELECT count(*) FROM samples WHERE host = "
-	    "'client' AND t < 20 AND tw_count = 100"), 10);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM samples WHERE "
+	    "host = 'client' AND t < 20 AND (tw_cap <> 100 OR tw_count > 100)"),
+	    0);
+	ck_assert_int_gt(e2e_q_int(db, "SELECT count(*) FROM samples WHERE "
+	    "host = 'client' AND t < 20 AND tw_count = 100"), 10);
 	/* After: the new cap, reached and not exceeded. */
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM samples WHERE host = "
-	    "'client' AND t > 20 AND t < 40 AND tw_cap <> 300"), 0);
-	ck_assert_int_gt(q_int(db, "SELECT count(*) FROM samples WHERE host = "
-	    "'client' AND t > 20 AND t <= 35 AND tw_count > 100"), 10);
-	ck_assert_int_eq(q_int(db, "SELECT max(tw_count) FROM samples WHERE "
-	    "host = 'client' AND t > 20 AND t <= 35"), 300);
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM samples WHERE host = "
-	    "'client' AND tw_count > 300"), 0);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM samples WHERE "
+	    "host = 'client' AND t > 20 AND t < 40 AND tw_cap <> 300"), 0);
+	ck_assert_int_gt(e2e_q_int(db, "SELECT count(*) FROM samples WHERE "
+	    "host = 'client' AND t > 20 AND t <= 35 AND tw_count > 100"), 10);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT max(tw_count) FROM samples "
+	    "WHERE host = 'client' AND t > 20 AND t <= 35"), 300);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM samples WHERE "
+	    "host = 'client' AND tw_count > 300"), 0);
 	/* The ignored write: the cap and TIME_WAIT stay at 300. */
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM samples WHERE host = "
-	    "'client' AND t > 35 AND t < 40 AND (tw_cap <> 300 OR tw_count <> "
-	    "300)"), 0);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM samples WHERE "
+	    "host = 'client' AND t > 35 AND t < 40 AND (tw_cap <> 300 OR "
+	    "tw_count <> 300)"), 0);
 	/* Lowered below the count: the cap is 50 from 40 s on, but the
 	   zone stays at 300 while traffic lasts (each new entry recycles
 	   the oldest), then drains by expiry once it stops at 60 s. */
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM samples WHERE host = "
-	    "'client' AND t > 40 AND tw_cap <> 50"), 0);
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM samples WHERE host = "
-	    "'client' AND t > 40 AND t <= 60 AND tw_count <> 300"), 0);
-	ck_assert_int_eq(q_int(db, "SELECT count(*) FROM samples WHERE host = "
-	    "'client' AND t >= 71 AND tw_count <> 0"), 0);
-	ck_assert_int_eq(q_int(db, "SELECT tw_expired FROM host_stats WHERE "
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM samples WHERE "
+	    "host = 'client' AND t > 40 AND tw_cap <> 50"), 0);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM samples WHERE "
+	    "host = 'client' AND t > 40 AND t <= 60 AND tw_count <> 300"), 0);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM samples WHERE "
+	    "host = 'client' AND t >= 71 AND tw_count <> 0"), 0);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT tw_expired FROM host_stats "
+	    "WHERE host = 'client'"), 300);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT tw_cap FROM host_stats WHERE "
+	    "host = 'client'"), 50);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT tw_peak FROM host_stats WHERE "
 	    "host = 'client'"), 300);
-	ck_assert_int_eq(q_int(db, "SELECT tw_cap FROM host_stats WHERE host "
-	    "= 'client'"), 50);
-	ck_assert_int_eq(q_int(db, "SELECT tw_peak FROM host_stats WHERE host "
-	    "= 'client'"), 300);
 	sqlite3_close(db);
 }
 END_TEST
