@@ -4,8 +4,8 @@
  * tcp_subr services it offers the state machine (tcpcb free list,
  * tcp_close, tcp_drop, ISNs).
  *
- * tcp_input() is a recording test double: tcp_drop's RST is observed on
- * arrival.
+ * tcp_input() is a recording test double (tests/tcp_input_double.c):
+ * tcp_drop's RST is observed on arrival.
  */
 #include "config.h"
 
@@ -21,25 +21,10 @@
 #include "models/tcp_usrreq.h"
 #include "models/tcp_var.h"
 #include "sim/sim.h"
+#include "tests/model_fixture.h"
 
-#define ADDR(a, b, c, d) \
-	(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
-#define CLIENT	ADDR(10, 0, 0, 1)
-#define SERVER	ADDR(10, 0, 0, 2)
-
-#define MAXREC	16
-static struct tcp_segment rec[MAXREC];
-static int nrec;
-
-void
-tcp_input(struct host *h, const struct tcp_segment *seg)
-{
-
-	(void)h;
-	if (nrec < MAXREC)
-		rec[nrec] = *seg;
-	nrec++;
-}
+#define CLIENT	FX_ADDR(10, 0, 0, 1)
+#define SERVER	FX_ADDR(10, 0, 0, 2)
 
 static struct sim *sim;
 static struct net *net;
@@ -48,25 +33,18 @@ static struct host *cli, *srv;
 static void
 setup(void)
 {
-	char err[256];
 
-	nrec = 0;
-	sim = sim_create(3);
-	net = net_create(sim);
-	cli = net_add_host(net, "client", NULL, err, sizeof(err));
-	ck_assert_msg(cli != NULL, "%s", err);
-	srv = net_add_host(net, "server", NULL, err, sizeof(err));
-	ck_assert_msg(srv != NULL, "%s", err);
-	ck_assert_int_eq(net_add_addr(net, cli, CLIENT, err, sizeof(err)), 0);
-	ck_assert_int_eq(net_add_addr(net, srv, SERVER, err, sizeof(err)), 0);
+	fx_rec_reset();
+	fx_world_create(3, &sim, &net);
+	cli = fx_host(net, "client", NULL, CLIENT);
+	srv = fx_host(net, "server", NULL, SERVER);
 }
 
 static void
 teardown(void)
 {
 
-	net_destroy(net);
-	sim_destroy(sim);
+	fx_world_destroy(&sim, &net);
 }
 
 static struct tcpcb *
@@ -398,11 +376,11 @@ START_TEST(test_subr_drop_synchronized_sends_rst_and_notifies)
 	ck_assert_int_eq(cli->tcpcb_live, 0);
 	ck_assert_int_eq(cli->pcbinfo.ipi_count, 0);
 	sim_run(sim, 10 * SIM_MSEC, 0);
-	ck_assert_int_eq(nrec, 1);
-	ck_assert_int_eq(rec[0].flags, TH_RST | TH_ACK);
-	ck_assert_uint_eq(rec[0].seq, 1234);
-	ck_assert_uint_eq(rec[0].ack, 5678);
-	ck_assert_int_eq(rec[0].dport, 80);
+	ck_assert_int_eq(fx_nrec(), 1);
+	ck_assert_int_eq(fx_rec(0)->seg.flags, TH_RST | TH_ACK);
+	ck_assert_uint_eq(fx_rec(0)->seg.seq, 1234);
+	ck_assert_uint_eq(fx_rec(0)->seg.ack, 5678);
+	ck_assert_int_eq(fx_rec(0)->seg.dport, 80);
 }
 END_TEST
 
@@ -425,7 +403,7 @@ START_TEST(test_subr_drop_unsynchronized_is_silent)
 	ck_assert_int_eq(failed_calls, 1);
 	ck_assert_int_eq(cli->stat.rst_sent, 1);
 	sim_run(sim, 10 * SIM_MSEC, 0);
-	ck_assert_int_eq(nrec, 1);
+	ck_assert_int_eq(fx_nrec(), 1);
 }
 END_TEST
 

@@ -4,8 +4,8 @@
  * release by TIME_WAIT expiry and by recycling, per-address independence,
  * the randomization throttle, and lookups.
  *
- * tcp_input() here is a test double that only counts: segments are not
- * the subject of this suite.
+ * tcp_input() is the recording test double of tests/tcp_input_double.c,
+ * unread here: segments are not the subject of this suite.
  */
 #include "config.h"
 
@@ -20,24 +20,12 @@
 #include "models/tcp_timewait.h"
 #include "models/tcp_var.h"
 #include "sim/sim.h"
+#include "tests/model_fixture.h"
 
-#define ADDR(a, b, c, d) \
-	(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
-#define CLIENT	ADDR(10, 0, 0, 1)
-#define CLIENT2	ADDR(10, 0, 0, 3)
-#define SERVER	ADDR(10, 0, 0, 2)
-#define SERVER2	ADDR(10, 0, 0, 4)
-
-static int nrec;
-
-void
-tcp_input(struct host *h, const struct tcp_segment *seg)
-{
-
-	(void)h;
-	(void)seg;
-	nrec++;
-}
+#define CLIENT	FX_ADDR(10, 0, 0, 1)
+#define CLIENT2	FX_ADDR(10, 0, 0, 3)
+#define SERVER	FX_ADDR(10, 0, 0, 2)
+#define SERVER2	FX_ADDR(10, 0, 0, 4)
 
 static struct sim *sim;
 static struct net *net;
@@ -48,7 +36,6 @@ static void
 boot(int first, int last, int randomized, int maxtcptw, sim_time_t msl)
 {
 	struct host_tunables t;
-	char err[256];
 
 	host_tunables_init(&t);
 	t.portrange_first = first;
@@ -57,32 +44,21 @@ boot(int first, int last, int randomized, int maxtcptw, sim_time_t msl)
 	t.maxtcptw = maxtcptw;
 	if (msl > 0)
 		t.msl = msl;
-	nrec = 0;
-	sim = sim_create(11);
-	net = net_create(sim);
-	cli = net_add_host(net, "client", &t, err, sizeof(err));
-	ck_assert_msg(cli != NULL, "%s", err);
-	srv = net_add_host(net, "server", NULL, err, sizeof(err));
-	ck_assert_msg(srv != NULL, "%s", err);
-	ck_assert_int_eq(net_add_addr(net, cli, CLIENT, err, sizeof(err)), 0);
-	ck_assert_int_eq(net_add_addr(net, cli, CLIENT2, err, sizeof(err)), 0);
-	ck_assert_int_eq(net_add_addr(net, srv, SERVER, err, sizeof(err)), 0);
-	ck_assert_int_eq(net_add_addr(net, srv, SERVER2, err, sizeof(err)), 0);
+	fx_rec_reset();
+	fx_world_create(11, &sim, &net);
+	cli = fx_host(net, "client", &t, CLIENT);
+	fx_addr(net, cli, CLIENT2);
+	srv = fx_host(net, "server", NULL, SERVER);
+	fx_addr(net, srv, SERVER2);
 	pi = &cli->pcbinfo;
 }
 
 static void
 teardown(void)
 {
-	char err[256];
 
-	if (cli != NULL)
-		ck_assert_msg(host_check(cli, err, sizeof(err)) == 0, "%s",
-		    err);
-	net_destroy(net);
-	sim_destroy(sim);
-	net = NULL;
-	sim = NULL;
+	fx_host_check(cli);
+	fx_world_destroy(&sim, &net);
 	cli = srv = NULL;
 }
 

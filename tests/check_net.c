@@ -3,7 +3,8 @@
  * registry, default and configured paths, latency, loss, duplication,
  * unrouted segments, the deliver hook and the in-flight pool.
  *
- * tcp_input() is a test double recording each arrival and its time.
+ * tcp_input() is a test double recording each arrival and its time
+ * (tests/tcp_input_double.c).
  */
 #include "config.h"
 
@@ -17,59 +18,35 @@
 #include "models/tcp_var.h"
 #include "sim/dist.h"
 #include "sim/sim.h"
+#include "tests/model_fixture.h"
 
-#define ADDR(a, b, c, d) \
-	(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
-#define A1	ADDR(10, 0, 0, 1)
-#define A1B	ADDR(10, 0, 0, 3)
-#define A2	ADDR(10, 0, 0, 2)
+#define A1	FX_ADDR(10, 0, 0, 1)
+#define A1B	FX_ADDR(10, 0, 0, 3)
+#define A2	FX_ADDR(10, 0, 0, 2)
 
-#define MAXREC	4096
-static struct {
-	struct host	*h;
-	sim_time_t	 t;
-	uint32_t	 seq;
-} rec[MAXREC];
-static int nrec, nhook;
+static int nhook;
 
 static struct sim *sim;
 static struct net *net;
 static struct host *h1, *h2;
 
-void
-tcp_input(struct host *h, const struct tcp_segment *seg)
-{
-
-	if (nrec < MAXREC) {
-		rec[nrec].h = h;
-		rec[nrec].t = sim_now(sim);
-		rec[nrec].seq = seg->seq;
-	}
-	nrec++;
-}
-
 static void
 setup(void)
 {
-	char err[256];
 
-	nrec = nhook = 0;
-	sim = sim_create(5);
-	net = net_create(sim);
-	h1 = net_add_host(net, "h1", NULL, err, sizeof(err));
-	h2 = net_add_host(net, "h2", NULL, err, sizeof(err));
-	ck_assert(h1 != NULL && h2 != NULL);
-	ck_assert_int_eq(net_add_addr(net, h1, A1, err, sizeof(err)), 0);
-	ck_assert_int_eq(net_add_addr(net, h1, A1B, err, sizeof(err)), 0);
-	ck_assert_int_eq(net_add_addr(net, h2, A2, err, sizeof(err)), 0);
+	fx_rec_reset();
+	nhook = 0;
+	fx_world_create(5, &sim, &net);
+	h1 = fx_host(net, "h1", NULL, A1);
+	fx_addr(net, h1, A1B);
+	h2 = fx_host(net, "h2", NULL, A2);
 }
 
 static void
 teardown(void)
 {
 
-	net_destroy(net);
-	sim_destroy(sim);
+	fx_world_destroy(&sim, &net);
 }
 
 static void
@@ -103,11 +80,11 @@ START_TEST(test_net1_default_latencies)
 	xmit(h1, A1, A2, 1);
 	xmit(h1, A1, A1B, 2);		/* to itself: loopback */
 	sim_run(sim, SIM_SEC, 0);
-	ck_assert_int_eq(nrec, 2);
-	ck_assert_ptr_eq(rec[0].h, h1);
-	ck_assert_int_eq(rec[0].t, 10 * SIM_USEC);
-	ck_assert_ptr_eq(rec[1].h, h2);
-	ck_assert_int_eq(rec[1].t, SIM_MSEC);
+	ck_assert_int_eq(fx_nrec(), 2);
+	ck_assert_ptr_eq(fx_rec(0)->h, h1);
+	ck_assert_int_eq(fx_rec(0)->t, 10 * SIM_USEC);
+	ck_assert_ptr_eq(fx_rec(1)->h, h2);
+	ck_assert_int_eq(fx_rec(1)->t, SIM_MSEC);
 	ck_assert_int_eq(net_stats(net)->delivered, 2);
 }
 END_TEST
@@ -126,15 +103,16 @@ START_TEST(test_net2_constant_latency_respected)
 	/* The reverse path is still the default. */
 	xmit(h2, A2, A1, 100);
 	sim_run(sim, SIM_SEC, 0);
-	ck_assert_int_eq(nrec, 11);
+	ck_assert_int_eq(fx_nrec(), 11);
 	for (i = 0; i < 11; i++) {
-		if (rec[i].seq == 100) {	/* h2 -> h1: default 1 ms */
-			ck_assert_ptr_eq(rec[i].h, h1);
-			ck_assert_int_eq(rec[i].t, 10 * SIM_MSEC);
+		/* h2 -> h1: default 1 ms */
+		if (fx_rec(i)->seg.seq == 100) {
+			ck_assert_ptr_eq(fx_rec(i)->h, h1);
+			ck_assert_int_eq(fx_rec(i)->t, 10 * SIM_MSEC);
 			continue;
 		}
-		ck_assert_ptr_eq(rec[i].h, h2);
-		ck_assert_int_eq(rec[i].t, rec[i].seq * SIM_MSEC +
+		ck_assert_ptr_eq(fx_rec(i)->h, h2);
+		ck_assert_int_eq(fx_rec(i)->t, fx_rec(i)->seg.seq * SIM_MSEC +
 		    7 * SIM_MSEC);
 	}
 }
@@ -157,9 +135,9 @@ START_TEST(test_net2_uniform_latency_within_bounds)
 		xmit(h1, A1, A2, (uint32_t)i);
 		sim_run(sim, (sim_time_t)(i + 1) * 10 * SIM_MSEC, 0);
 	}
-	ck_assert_int_eq(nrec, n);
+	ck_assert_int_eq(fx_nrec(), n);
 	for (i = 0; i < n; i++) {
-		sim_time_t lat = rec[i].t - (sim_time_t)i * 10 * SIM_MSEC;
+		sim_time_t lat = fx_rec(i)->t - (sim_time_t)i * 10 * SIM_MSEC;
 
 		ck_assert_int_ge(lat, SIM_MSEC);
 		ck_assert_int_le(lat, 3 * SIM_MSEC);
@@ -183,13 +161,14 @@ START_TEST(test_net7_path_does_not_reorder)
 	for (i = 0; i < n; i++)
 		xmit(h1, A1, A2, (uint32_t)i);
 	sim_run(sim, SIM_SEC, 0);
-	ck_assert_int_eq(nrec, n);
+	ck_assert_int_eq(fx_nrec(), n);
 	for (i = 0; i < n; i++) {
-		ck_assert_uint_eq(rec[i].seq, (uint32_t)i);	/* in order */
-		ck_assert_int_le(rec[i].t, 30 * SIM_MSEC);
+		/* In order. */
+		ck_assert_uint_eq(fx_rec(i)->seg.seq, (uint32_t)i);
+		ck_assert_int_le(fx_rec(i)->t, 30 * SIM_MSEC);
 		if (i > 0) {
-			ck_assert_int_ge(rec[i].t, rec[i - 1].t);
-			if (rec[i].t > rec[i - 1].t)
+			ck_assert_int_ge(fx_rec(i)->t, fx_rec(i - 1)->t);
+			if (fx_rec(i)->t > fx_rec(i - 1)->t)
 				later++;
 		}
 	}
@@ -209,7 +188,7 @@ START_TEST(test_net2_loss_one_drops_all)
 	for (i = 0; i < 100; i++)
 		xmit(h1, A1, A2, (uint32_t)i);
 	sim_run(sim, SIM_SEC, 0);
-	ck_assert_int_eq(nrec, 0);
+	ck_assert_int_eq(fx_nrec(), 0);
 	ck_assert_int_eq(net_stats(net)->lost, 100);
 	ck_assert_int_eq(net_stats(net)->delivered, 0);
 }
@@ -226,8 +205,8 @@ START_TEST(test_net2_half_loss_drops_about_half)
 	for (i = 0; i < 2000; i++)
 		xmit(h1, A1, A2, (uint32_t)i);
 	sim_run(sim, SIM_SEC, 0);
-	ck_assert_int_gt(nrec, 850);
-	ck_assert_int_lt(nrec, 1150);
+	ck_assert_int_gt(fx_nrec(), 850);
+	ck_assert_int_lt(fx_nrec(), 1150);
 	ck_assert_int_eq(net_stats(net)->lost + net_stats(net)->delivered,
 	    2000);
 }
@@ -243,11 +222,11 @@ START_TEST(test_net5_duplicate_one_delivers_twice_later)
 	ck_assert_int_eq(net_set_path(net, h1, h2, &c, err, sizeof(err)), 0);
 	xmit(h1, A1, A2, 42);
 	sim_run(sim, SIM_SEC, 0);
-	ck_assert_int_eq(nrec, 2);
-	ck_assert_int_eq(rec[0].t, 2 * SIM_MSEC);
-	ck_assert_int_eq(rec[1].t, 502 * SIM_MSEC);
-	ck_assert_int_eq(rec[0].seq, 42);
-	ck_assert_int_eq(rec[1].seq, 42);
+	ck_assert_int_eq(fx_nrec(), 2);
+	ck_assert_int_eq(fx_rec(0)->t, 2 * SIM_MSEC);
+	ck_assert_int_eq(fx_rec(1)->t, 502 * SIM_MSEC);
+	ck_assert_int_eq(fx_rec(0)->seg.seq, 42);
+	ck_assert_int_eq(fx_rec(1)->seg.seq, 42);
 	ck_assert_int_eq(net_stats(net)->duplicated, 1);
 	ck_assert_int_eq(net_stats(net)->delivered, 2);
 }
@@ -255,9 +234,9 @@ END_TEST
 
 START_TEST(test_net3_unowned_address_counted_no_route)
 {
-	xmit(h1, A1, ADDR(192, 168, 1, 1), 1);
+	xmit(h1, A1, FX_ADDR(192, 168, 1, 1), 1);
 	sim_run(sim, SIM_SEC, 0);
-	ck_assert_int_eq(nrec, 0);
+	ck_assert_int_eq(fx_nrec(), 0);
 	ck_assert_int_eq(net_stats(net)->no_route, 1);
 	ck_assert_int_eq(net_inflight(net), 0);
 }
@@ -295,14 +274,14 @@ START_TEST(test_net4_many_addresses_lookup)
 	h = net_add_host(net, "a/b", NULL, err, sizeof(err));
 	ck_assert_ptr_null(h);			/* '/' would break stream names */
 	for (i = 0; i < 15; i++)
-		ck_assert_int_eq(net_add_addr(net, h2, ADDR(10, 1, 0, i + 1),
+		ck_assert_int_eq(net_add_addr(net, h2, FX_ADDR(10, 1, 0, i + 1),
 		    err, sizeof(err)), 0);
-	ck_assert_int_eq(net_add_addr(net, h2, ADDR(10, 1, 0, 99), err,
+	ck_assert_int_eq(net_add_addr(net, h2, FX_ADDR(10, 1, 0, 99), err,
 	    sizeof(err)), -1);		/* HOST_MAXADDRS */
 	for (i = 0; i < 15; i++)
-		ck_assert_ptr_eq(net_host_by_addr(net, ADDR(10, 1, 0, i + 1)),
-		    h2);
-	ck_assert_ptr_null(net_host_by_addr(net, ADDR(10, 1, 0, 99)));
+		ck_assert_ptr_eq(net_host_by_addr(net,
+		    FX_ADDR(10, 1, 0, i + 1)), h2);
+	ck_assert_ptr_null(net_host_by_addr(net, FX_ADDR(10, 1, 0, 99)));
 }
 END_TEST
 
@@ -337,12 +316,12 @@ START_TEST(test_net6_deliver_hook_replaces_tcp_input)
 	xmit(h1, A1, A2, 9);
 	sim_run(sim, SIM_SEC, 0);
 	ck_assert_int_eq(nhook, 1);
-	ck_assert_int_eq(nrec, 0);
+	ck_assert_int_eq(fx_nrec(), 0);
 	net_set_deliver_hook(net, NULL, NULL);
 	xmit(h1, A1, A2, 9);
 	sim_run(sim, 2 * SIM_SEC, 0);
 	ck_assert_int_eq(nhook, 1);
-	ck_assert_int_eq(nrec, 1);
+	ck_assert_int_eq(fx_nrec(), 1);
 }
 END_TEST
 
@@ -357,7 +336,7 @@ START_TEST(test_net6_inflight_records_are_pooled)
 		sim_run(sim, (round + 1) * SIM_SEC, 0);
 		ck_assert_int_eq(net_inflight(net), 0);
 	}
-	ck_assert_int_eq(nrec, 900);
+	ck_assert_int_eq(fx_nrec(), 900);
 }
 END_TEST
 

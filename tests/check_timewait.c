@@ -4,9 +4,10 @@
  *
  * Connections are built directly: a pcb from the table, a tcpcb from
  * tcp_newtcpcb() with hand-set sequence state, then tcp_twstart().  What the
- * TIME_WAIT code sends is observed at the receiving end: this file's
- * tcp_input() is a recording test double (the state machine is not under
- * test here), so every segment on the wire is checked field by field.
+ * TIME_WAIT code sends is observed at the receiving end: tcp_input() is
+ * the recording test double of tests/tcp_input_double.c (the state machine
+ * is not under test here), so every segment on the wire is checked field
+ * by field.
  */
 #include "config.h"
 
@@ -20,28 +21,11 @@
 #include "models/tcp_timewait.h"
 #include "models/tcp_var.h"
 #include "sim/sim.h"
+#include "tests/model_fixture.h"
 
-#define ADDR(a, b, c, d) \
-	(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
-#define CLIENT	ADDR(10, 0, 0, 1)
-#define CLIENT2	ADDR(10, 0, 0, 3)
-#define SERVER	ADDR(10, 0, 0, 2)
-
-#define MAXREC	64
-
-/* Test double: what reached a host, in order. */
-static struct tcp_segment rec[MAXREC];
-static int nrec;
-
-void
-tcp_input(struct host *h, const struct tcp_segment *seg)
-{
-
-	(void)h;
-	if (nrec < MAXREC)
-		rec[nrec] = *seg;
-	nrec++;
-}
+#define CLIENT	FX_ADDR(10, 0, 0, 1)
+#define CLIENT2	FX_ADDR(10, 0, 0, 3)
+#define SERVER	FX_ADDR(10, 0, 0, 2)
 
 static struct sim *sim;
 static struct net *net;
@@ -50,20 +34,12 @@ static struct host *cli, *srv;
 static void
 setup_with(const struct host_tunables *t)
 {
-	char err[256];
 
-	nrec = 0;
-	sim = sim_create(7);
-	ck_assert_ptr_nonnull(sim);
-	net = net_create(sim);
-	ck_assert_ptr_nonnull(net);
-	cli = net_add_host(net, "client", t, err, sizeof(err));
-	ck_assert_msg(cli != NULL, "%s", err);
-	srv = net_add_host(net, "server", NULL, err, sizeof(err));
-	ck_assert_msg(srv != NULL, "%s", err);
-	ck_assert_int_eq(net_add_addr(net, cli, CLIENT, err, sizeof(err)), 0);
-	ck_assert_int_eq(net_add_addr(net, cli, CLIENT2, err, sizeof(err)), 0);
-	ck_assert_int_eq(net_add_addr(net, srv, SERVER, err, sizeof(err)), 0);
+	fx_rec_reset();
+	fx_world_create(7, &sim, &net);
+	cli = fx_host(net, "client", t, CLIENT);
+	fx_addr(net, cli, CLIENT2);
+	srv = fx_host(net, "server", NULL, SERVER);
 }
 
 static void
@@ -87,15 +63,9 @@ setup_msl1(void)
 static void
 teardown(void)
 {
-	char err[256];
 
-	if (cli != NULL)
-		ck_assert_msg(host_check(cli, err, sizeof(err)) == 0, "%s",
-		    err);
-	net_destroy(net);
-	sim_destroy(sim);
-	net = NULL;
-	sim = NULL;
+	fx_host_check(cli);
+	fx_world_destroy(&sim, &net);
 	cli = srv = NULL;
 }
 
@@ -505,18 +475,18 @@ START_TEST(test_tw10_pending_ack_is_sent_from_the_entry)
 	tp = mkconn(80);
 	tcp_twstart(tp);		/* no TF_ACKNOW: silent */
 	flush();
-	ck_assert_int_eq(nrec, 0);
+	ck_assert_int_eq(fx_nrec(), 0);
 	ck_assert_int_eq(cli->stat.acks_sent_tw, 0);
 
 	tp = mkconn(81);
 	tp->t_flags |= TF_ACKNOW;
 	tcp_twstart(tp);
 	flush();
-	ck_assert_int_eq(nrec, 1);
-	ck_assert_int_eq(rec[0].flags, TH_ACK);
-	ck_assert_uint_eq(rec[0].seq, 1001);
-	ck_assert_uint_eq(rec[0].ack, 6001);
-	ck_assert_int_eq(rec[0].dport, 81);
+	ck_assert_int_eq(fx_nrec(), 1);
+	ck_assert_int_eq(fx_rec(0)->seg.flags, TH_ACK);
+	ck_assert_uint_eq(fx_rec(0)->seg.seq, 1001);
+	ck_assert_uint_eq(fx_rec(0)->seg.ack, 6001);
+	ck_assert_int_eq(fx_rec(0)->seg.dport, 81);
 	ck_assert_int_eq(cli->stat.acks_sent_tw, 1);
 }
 END_TEST
@@ -657,7 +627,7 @@ START_TEST(test_tw14_recycled_pcb_drops_segments)
 	s.len = 10;
 	ck_assert_int_eq(tcp_twcheck(inp, &s), 0);
 	flush();
-	ck_assert_int_eq(nrec, 0);
+	ck_assert_int_eq(fx_nrec(), 0);
 	ck_assert_int_eq(cli->stat.tw_dropped_recycled, 1);
 	in_pcbfree(&cli->pcbinfo, inp);
 }
@@ -673,7 +643,7 @@ START_TEST(test_tw15_rst_is_dropped)
 	s = seg_to(tw, TH_RST | TH_ACK, 6001, 1001, 0);
 	ck_assert_int_eq(tcp_twcheck(tw->tw_inpcb, &s), 0);
 	flush();
-	ck_assert_int_eq(nrec, 0);
+	ck_assert_int_eq(fx_nrec(), 0);
 	ck_assert_int_eq(cli->stat.rst_ignored_tw, 2);
 	ck_assert_int_eq(host_tw_count(cli), 1);
 	ck_assert_int_eq(cli->stat.acks_sent_tw, 0);
@@ -693,7 +663,7 @@ START_TEST(test_tw16_syn_above_rcv_nxt_reopens)
 	ck_assert_int_eq(cli->twzone.tw_used, 0);
 	ck_assert_ptr_null(in_pcblookup_local(&cli->pcbinfo, CLIENT, lport));
 	flush();
-	ck_assert_int_eq(nrec, 0);
+	ck_assert_int_eq(fx_nrec(), 0);
 }
 END_TEST
 
@@ -710,7 +680,7 @@ START_TEST(test_tw17_syn_not_above_rcv_nxt_is_dropped)
 	ck_assert_int_eq(cli->stat.tw_reopened, 0);
 	ck_assert_int_eq(host_tw_count(cli), 1);
 	flush();
-	ck_assert_int_eq(nrec, 0);
+	ck_assert_int_eq(fx_nrec(), 0);
 }
 END_TEST
 
@@ -724,7 +694,7 @@ START_TEST(test_tw17_segment_without_ack_is_dropped)
 	s = seg_to(tw, TH_PUSH, 6001, 0, 100);
 	ck_assert_int_eq(tcp_twcheck(tw->tw_inpcb, &s), 0);
 	flush();
-	ck_assert_int_eq(nrec, 0);
+	ck_assert_int_eq(fx_nrec(), 0);
 	ck_assert_int_eq(cli->stat.syn_dropped_tw, 0);
 	ck_assert_int_eq(cli->stat.tw_rearmed, 0);
 }
@@ -747,8 +717,8 @@ START_TEST(test_tw18_duplicate_fin_rearms)
 	ck_assert_int_eq(queue_pos(cli, a), 1);
 	ck_assert_int_eq(queue_pos(cli, b), 0);
 	flush();
-	ck_assert_int_eq(nrec, 1);	/* and it is acknowledged */
-	ck_assert_int_eq(rec[0].flags, TH_ACK);
+	ck_assert_int_eq(fx_nrec(), 1);	/* and it is acknowledged */
+	ck_assert_int_eq(fx_rec(0)->seg.flags, TH_ACK);
 	/* A FIN that is not the retransmitted one does not re-arm. */
 	s = seg_to(b, TH_FIN | TH_ACK, 6001, 1001, 0);
 	ck_assert_int_eq(tcp_twcheck(b->tw_inpcb, &s), 0);
@@ -769,7 +739,7 @@ START_TEST(test_tw19_pure_duplicate_ack_not_answered)
 	s = seg_to(tw, TH_ACK, 6001, 1001, 0);
 	ck_assert_int_eq(tcp_twcheck(tw->tw_inpcb, &s), 0);
 	flush();
-	ck_assert_int_eq(nrec, 0);
+	ck_assert_int_eq(fx_nrec(), 0);
 	ck_assert_int_eq(cli->stat.acks_sent_tw, 0);
 }
 END_TEST
@@ -785,10 +755,10 @@ START_TEST(test_tw19_other_acks_are_answered)
 	s[2] = seg_to(tw, TH_ACK, 6001, 1000, 0);	/* other ack */
 	s[3] = seg_to(tw, TH_ACK | TH_PUSH, 6001, 1001, 0); /* flags */
 	for (i = 0; i < 4; i++) {
-		nrec = 0;
+		fx_rec_reset();
 		ck_assert_int_eq(tcp_twcheck(tw->tw_inpcb, &s[i]), 0);
 		flush();
-		ck_assert_msg(nrec == 1, "segment %d not answered", i);
+		ck_assert_msg(fx_nrec() == 1, "segment %d not answered", i);
 	}
 	ck_assert_int_eq(cli->stat.acks_sent_tw, 4);
 }
@@ -813,20 +783,20 @@ START_TEST(test_tw20_answer_fields)
 	ck_assert_int_eq(tcp_twcheck(inp, &s), 0);
 	/* Arrives 1 ms later; tsval is taken at sending. */
 	flush();
-	ck_assert_int_eq(nrec, 1);
-	ck_assert_uint_eq(rec[0].saddr, CLIENT);
-	ck_assert_uint_eq(rec[0].daddr, SERVER);
-	ck_assert_int_eq(rec[0].sport, inp->inp_lport);
-	ck_assert_int_eq(rec[0].dport, 80);
-	ck_assert_int_eq(rec[0].flags, TH_ACK);
-	ck_assert_uint_eq(rec[0].seq, 1001);
-	ck_assert_uint_eq(rec[0].ack, 6001);
-	ck_assert_int_eq(rec[0].win, 4096 >> 1);
-	ck_assert_int_eq(rec[0].len, 0);
-	ck_assert(rec[0].opt_flags & TOF_TS);
-	ck_assert_uint_eq(rec[0].tsval, 250 + 100000);
-	ck_assert_uint_eq(rec[0].tsecr, 777);
-	ck_assert_uint_eq(rec[0].conn_id, tw->conn_id);
+	ck_assert_int_eq(fx_nrec(), 1);
+	ck_assert_uint_eq(fx_rec(0)->seg.saddr, CLIENT);
+	ck_assert_uint_eq(fx_rec(0)->seg.daddr, SERVER);
+	ck_assert_int_eq(fx_rec(0)->seg.sport, inp->inp_lport);
+	ck_assert_int_eq(fx_rec(0)->seg.dport, 80);
+	ck_assert_int_eq(fx_rec(0)->seg.flags, TH_ACK);
+	ck_assert_uint_eq(fx_rec(0)->seg.seq, 1001);
+	ck_assert_uint_eq(fx_rec(0)->seg.ack, 6001);
+	ck_assert_int_eq(fx_rec(0)->seg.win, 4096 >> 1);
+	ck_assert_int_eq(fx_rec(0)->seg.len, 0);
+	ck_assert(fx_rec(0)->seg.opt_flags & TOF_TS);
+	ck_assert_uint_eq(fx_rec(0)->seg.tsval, 250 + 100000);
+	ck_assert_uint_eq(fx_rec(0)->seg.tsecr, 777);
+	ck_assert_uint_eq(fx_rec(0)->seg.conn_id, tw->conn_id);
 	ck_assert_int_eq(cli->stat.acks_sent_tw, 1);
 	ck_assert_int_eq(cli->stat.segs_sent, segs + 1);
 }
@@ -843,10 +813,10 @@ START_TEST(test_tw20_no_timestamps_without_them)
 	s = seg_to(inp->inp_ppcb, TH_ACK, 6001, 1001, 5);
 	ck_assert_int_eq(tcp_twcheck(inp, &s), 0);
 	flush();
-	ck_assert_int_eq(nrec, 1);
-	ck_assert_int_eq(rec[0].opt_flags & TOF_TS, 0);
-	ck_assert_uint_eq(rec[0].tsval, 0);
-	ck_assert_uint_eq(rec[0].tsecr, 0);
+	ck_assert_int_eq(fx_nrec(), 1);
+	ck_assert_int_eq(fx_rec(0)->seg.opt_flags & TOF_TS, 0);
+	ck_assert_uint_eq(fx_rec(0)->seg.tsval, 0);
+	ck_assert_uint_eq(fx_rec(0)->seg.tsecr, 0);
 }
 END_TEST
 
