@@ -26,9 +26,7 @@
 #include "models/tcp_var.h"
 #include "models/workload.h"
 #include "sim/sim.h"
-
-#define ADDR(a, b, c, d) \
-	(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
+#include "tests/model_fixture.h"
 
 #define NCLIENTS	3
 #define MAXWL		8
@@ -104,32 +102,25 @@ static void
 world(uint64_t seed, int client_maxtcptw, int first, int last)
 {
 	struct host_tunables t;
-	char err[256], name[32];
+	char name[32];
 	int i;
 
 	nwl = 0;
 	nrecords = 0;
 	memset(outcomes, 0, sizeof(outcomes));
-	sim = sim_create(seed);
-	net = net_create(sim);
+	fx_world_create(seed, &sim, &net);
 	host_tunables_init(&t);
 	t.msl = 2 * SIM_SEC;
 	t.maxtcptw = 16;
 	/* Small hash tables: host_check walks them after every event. */
 	t.maxsockets = 512;
-	server = net_add_host(net, "server", &t, err, sizeof(err));
-	ck_assert_msg(server != NULL, "%s", err);
-	ck_assert_int_eq(net_add_addr(net, server, ADDR(10, 0, 0, 1), err,
-	    sizeof(err)), 0);
+	server = fx_host(net, "server", &t, FX_ADDR(10, 0, 0, 1));
 	t.maxtcptw = client_maxtcptw;
 	t.portrange_first = first;
 	t.portrange_last = last;
 	for (i = 0; i < NCLIENTS; i++) {
 		snprintf(name, sizeof(name), "client%d", i);
-		clients[i] = net_add_host(net, name, &t, err, sizeof(err));
-		ck_assert_msg(clients[i] != NULL, "%s", err);
-		ck_assert_int_eq(net_add_addr(net, clients[i],
-		    ADDR(10, 0, 1, i + 1), err, sizeof(err)), 0);
+		clients[i] = fx_host(net, name, &t, FX_ADDR(10, 0, 1, i + 1));
 	}
 }
 
@@ -168,8 +159,7 @@ teardown_world(void)
 
 	for (i = 0; i < nwl; i++)
 		workload_destroy(wls[i]);
-	net_destroy(net);
-	sim_destroy(sim);
+	fx_world_destroy(&sim, &net);
 }
 
 /* The randomized invariant test (all rules at once). */

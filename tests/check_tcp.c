@@ -22,12 +22,11 @@
 #include "models/tcp_usrreq.h"
 #include "models/tcp_var.h"
 #include "sim/sim.h"
+#include "tests/model_fixture.h"
 
-#define ADDR(a, b, c, d) \
-	(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
-#define CADDR	ADDR(10, 0, 0, 2)
-#define SADDR	ADDR(10, 0, 0, 1)
-#define NOADDR	ADDR(10, 9, 9, 9)
+#define CADDR	FX_ADDR(10, 0, 0, 2)
+#define SADDR	FX_ADDR(10, 0, 0, 1)
+#define NOADDR	FX_ADDR(10, 9, 9, 9)
 #define PORT	80
 
 /* The wire. */
@@ -148,23 +147,15 @@ wire(void *arg, struct host *h, const struct tcp_segment *seg)
 static void
 setup_with(const struct host_tunables *ct, const struct host_tunables *st)
 {
-	char err[256];
 
 	nrec = 0;
 	drop_fn = NULL;
 	ndrop_left = 0;
 	memset(&capp, 0, sizeof(capp));
 	memset(&sapp, 0, sizeof(sapp));
-	sim = sim_create(11);
-	ck_assert_ptr_nonnull(sim);
-	net = net_create(sim);
-	ck_assert_ptr_nonnull(net);
-	cli = net_add_host(net, "client", ct, err, sizeof(err));
-	ck_assert_msg(cli != NULL, "%s", err);
-	srv = net_add_host(net, "server", st, err, sizeof(err));
-	ck_assert_msg(srv != NULL, "%s", err);
-	ck_assert_int_eq(net_add_addr(net, cli, CADDR, err, sizeof(err)), 0);
-	ck_assert_int_eq(net_add_addr(net, srv, SADDR, err, sizeof(err)), 0);
+	fx_world_create(11, &sim, &net);
+	cli = fx_host(net, "client", ct, CADDR);
+	srv = fx_host(net, "server", st, SADDR);
 	net_set_deliver_hook(net, wire, NULL);
 	ck_assert_int_eq(tcp_usr_listen(srv, 0, PORT, &app_ops, &sapp), 0);
 }
@@ -179,12 +170,10 @@ setup(void)
 static void
 teardown(void)
 {
-	char err[256];
 
-	ck_assert_msg(host_check(cli, err, sizeof(err)) == 0, "%s", err);
-	ck_assert_msg(host_check(srv, err, sizeof(err)) == 0, "%s", err);
-	net_destroy(net);
-	sim_destroy(sim);
+	fx_host_check(cli);
+	fx_host_check(srv);
+	fx_world_destroy(&sim, &net);
 }
 
 static void

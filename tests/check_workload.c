@@ -16,11 +16,10 @@
 #include "models/tcp_var.h"
 #include "models/workload.h"
 #include "sim/sim.h"
+#include "tests/model_fixture.h"
 
-#define ADDR(a, b, c, d) \
-	(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
-#define CADDR	ADDR(10, 0, 0, 2)
-#define SADDR	ADDR(10, 0, 0, 1)
+#define CADDR	FX_ADDR(10, 0, 0, 2)
+#define SADDR	FX_ADDR(10, 0, 0, 1)
 
 #define MAXR	40000
 static struct conn_record recs[MAXR];
@@ -45,18 +44,12 @@ record(void *ctx, const struct conn_record *r)
 static void
 setup_with(const struct host_tunables *ct)
 {
-	char err[256];
 
 	nrecs = 0;
 	memset(outcomes, 0, sizeof(outcomes));
-	sim = sim_create(3);
-	net = net_create(sim);
-	cli = net_add_host(net, "client", ct, err, sizeof(err));
-	ck_assert_msg(cli != NULL, "%s", err);
-	srv = net_add_host(net, "server", NULL, err, sizeof(err));
-	ck_assert_msg(srv != NULL, "%s", err);
-	ck_assert_int_eq(net_add_addr(net, cli, CADDR, err, sizeof(err)), 0);
-	ck_assert_int_eq(net_add_addr(net, srv, SADDR, err, sizeof(err)), 0);
+	fx_world_create(3, &sim, &net);
+	cli = fx_host(net, "client", ct, CADDR);
+	srv = fx_host(net, "server", NULL, SADDR);
 }
 
 static void
@@ -70,8 +63,7 @@ static void
 teardown(void)
 {
 
-	net_destroy(net);
-	sim_destroy(sim);
+	fx_world_destroy(&sim, &net);
 }
 
 static void
