@@ -22,60 +22,18 @@
 #include <sqlite3.h>
 
 #include "analysis/results.h"
-
-static char tmpdir[256];
+#include "tests/e2e.h"
 
 static void
 setup(void)
 {
-	const char *base = getenv("TMPDIR");
-
-	snprintf(tmpdir, sizeof(tmpdir), "%s/check_results.XXXXXX",
-	    base != NULL && *base != '\0' ? base : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	e2e_tmpdir_create("check_results");
 }
 
 static void
 teardown(void)
 {
-	char cmd[300];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", tmpdir);
-}
-
-/* A path in this test's directory (static buffers, rotating). */
-static const char *
-tpath(const char *name)
-{
-	static char buf[4][320];
-	static int k;
-
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", tmpdir, name);
-	return buf[k];
-}
-
-/* Whole file contents, malloc'ed; *len gets its size. */
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *f;
-	char *buf;
-	long n;
-
-	f = fopen(path, "rb");
-	ck_assert_ptr_nonnull(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
+	e2e_tmpdir_remove();
 }
 
 static void
@@ -86,14 +44,6 @@ write_file(const char *path, const void *data, size_t n)
 	ck_assert_ptr_nonnull(f);
 	ck_assert_uint_eq(fwrite(data, 1, n, f), n);
 	fclose(f);
-}
-
-static int
-exists(const char *path)
-{
-	struct stat sb;
-
-	return stat(path, &sb) == 0;
 }
 
 static struct results *
@@ -202,7 +152,7 @@ write_run(struct results *r, int k, const char *status)
 
 START_TEST(test_new_file_gets_schema_and_marks)
 {
-	const char *p = tpath("new.db");
+	const char *p = e2e_path("new.db");
 	struct results *r = open_rw(p);
 	sqlite3_stmt *st;
 
@@ -229,14 +179,14 @@ START_TEST(test_new_file_gets_schema_and_marks)
 	 * -shm files behind. */
 	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM pragma_journal_mode"
 	    " WHERE journal_mode = 'delete'"), 1);
-	ck_assert(!exists(tpath("new.db-wal")));
-	ck_assert(!exists(tpath("new.db-shm")));
+	ck_assert(!e2e_exists(e2e_path("new.db-wal")));
+	ck_assert(!e2e_exists(e2e_path("new.db-shm")));
 }
 END_TEST
 
 START_TEST(test_empty_file_gets_schema)
 {
-	const char *p = tpath("empty.db");
+	const char *p = e2e_path("empty.db");
 	struct results *r;
 	char err[512];
 
@@ -245,11 +195,11 @@ START_TEST(test_empty_file_gets_schema)
 	ck_assert_int_eq(results_open(p, RESULTS_READONLY, &r, err,
 	    sizeof(err)), RESULTS_EFOREIGN);
 	ck_assert_ptr_nonnull(strstr(err, "empty"));
-	ck_assert(!exists(tpath("empty.db-wal")));
+	ck_assert(!e2e_exists(e2e_path("empty.db-wal")));
 	{
 		size_t n;
 
-		free(slurp(p, &n));
+		free(e2e_slurp(p, &n));
 		ck_assert_uint_eq(n, 0);
 	}
 	r = open_rw(p);
@@ -261,7 +211,7 @@ END_TEST
 
 START_TEST(test_append_across_opens_continues_run_ids)
 {
-	const char *p = tpath("a.db");
+	const char *p = e2e_path("a.db");
 	struct results *r;
 
 	r = open_rw(p);
@@ -282,7 +232,7 @@ END_TEST
 
 START_TEST(test_run_summary_joins_runs_and_hosts)
 {
-	const char *p = tpath("s.db");
+	const char *p = e2e_path("s.db");
 	struct results *r = open_rw(p);
 
 	write_run(r, 0, RESULTS_STATUS_COMPLETE);
@@ -315,7 +265,7 @@ END_TEST
 
 START_TEST(test_nan_is_stored_as_null)
 {
-	const char *p = tpath("n.db");
+	const char *p = e2e_path("n.db");
 	struct results *r = open_rw(p);
 
 	write_run(r, 0, RESULTS_STATUS_COMPLETE);
@@ -336,7 +286,7 @@ END_TEST
 
 START_TEST(test_aborted_run_leaves_earlier_runs_intact)
 {
-	const char *p = tpath("ab.db");
+	const char *p = e2e_path("ab.db");
 	struct results *r = open_rw(p);
 	struct results_run run = { "web", "", 0, 7, "0.1.0" };
 	struct results_sample s;
@@ -366,7 +316,7 @@ END_TEST
 
 START_TEST(test_sigkill_mid_run_leaves_nothing_of_that_run)
 {
-	const char *p = tpath("kill.db");
+	const char *p = e2e_path("kill.db");
 	struct results_run run = { "web", "rate=1/s", 0, 9, "0.1.0" };
 	struct results_sample s;
 	struct results *r;
@@ -422,7 +372,7 @@ END_TEST
 
 START_TEST(test_interrupted_and_failed_status_are_committed)
 {
-	const char *p = tpath("st.db");
+	const char *p = e2e_path("st.db");
 	struct results_run run = { "web", NULL, 0, 1, "0.1.0" };
 	struct results *r = open_rw(p);
 	int64_t id;
@@ -450,7 +400,7 @@ END_TEST
 
 START_TEST(test_writes_outside_a_run_are_refused)
 {
-	struct results *r = open_rw(tpath("o.db"));
+	struct results *r = open_rw(e2e_path("o.db"));
 	struct results_run run = { "web", "", 0, 1, "0.1.0" };
 	int64_t id, id2;
 
@@ -470,7 +420,7 @@ END_TEST
 
 START_TEST(test_run_rolled_back_by_sqlite_writes_no_stray_rows)
 {
-	const char *p = tpath("full.db");
+	const char *p = e2e_path("full.db");
 	struct results_run run = { "web", "", 0, 1, "0.1.0" };
 	struct results_sample s;
 	struct results *r = open_rw(p);
@@ -504,7 +454,7 @@ END_TEST
 
 START_TEST(test_reader_during_write_sees_committed_runs_only)
 {
-	const char *p = tpath("live.db");
+	const char *p = e2e_path("live.db");
 	struct results_run run = { "web", "", 0, 1, "0.1.0" };
 	struct results *w, *ro;
 	sqlite3_stmt *st;
@@ -538,7 +488,7 @@ END_TEST
 
 START_TEST(test_concurrent_writers_of_a_new_file_all_append)
 {
-	const char *p = tpath("race.db");
+	const char *p = e2e_path("race.db");
 	pid_t pid[4];
 	int i, status;
 
@@ -578,7 +528,7 @@ assert_refused_untouched(const char *p, int code, const char *reason)
 	size_t n0, n1;
 	int mode;
 
-	before = slurp(p, &n0);
+	before = e2e_slurp(p, &n0);
 	for (mode = RESULTS_RW_CREATE; mode <= RESULTS_READONLY; mode++) {
 		err[0] = '\0';
 		ck_assert_int_eq(results_open(p, mode, &r, err, sizeof(err)),
@@ -588,18 +538,18 @@ assert_refused_untouched(const char *p, int code, const char *reason)
 		ck_assert_msg(strstr(err, reason) != NULL, "no reason '%s': %s",
 		    reason, err);
 	}
-	after = slurp(p, &n1);
+	after = e2e_slurp(p, &n1);
 	ck_assert_uint_eq(n0, n1);
 	ck_assert(memcmp(before, after, n0) == 0);
 	snprintf(wal, sizeof(wal), "%s-wal", p);
-	ck_assert(!exists(wal));
+	ck_assert(!e2e_exists(wal));
 	free(before);
 	free(after);
 }
 
 START_TEST(test_refuses_non_sqlite_file_untouched)
 {
-	const char *p = tpath("notes.txt");
+	const char *p = e2e_path("notes.txt");
 	char text[8192];
 	size_t i;
 
@@ -612,7 +562,7 @@ END_TEST
 
 START_TEST(test_refuses_foreign_sqlite_db_untouched)
 {
-	const char *p = tpath("other.db");
+	const char *p = e2e_path("other.db");
 	sqlite3 *db;
 
 	ck_assert_int_eq(sqlite3_open(p, &db), SQLITE_OK);
@@ -625,7 +575,7 @@ END_TEST
 
 START_TEST(test_refuses_foreign_wal_mode_db_untouched)
 {
-	const char *p = tpath("otherwal.db");
+	const char *p = e2e_path("otherwal.db");
 	sqlite3 *db;
 
 	ck_assert_int_eq(sqlite3_open(p, &db), SQLITE_OK);
@@ -639,7 +589,7 @@ END_TEST
 
 START_TEST(test_refuses_future_schema_version_untouched)
 {
-	const char *p = tpath("future.db");
+	const char *p = e2e_path("future.db");
 	struct results *r;
 	sqlite3 *db;
 	char sql[64];
@@ -658,7 +608,7 @@ END_TEST
 
 START_TEST(test_readonly_refuses_missing_file_and_writes)
 {
-	const char *p = tpath("missing.db");
+	const char *p = e2e_path("missing.db");
 	struct results_run run = { "web", "", 0, 1, "0.1.0" };
 	struct results *r;
 	char err[512];
@@ -667,7 +617,7 @@ START_TEST(test_readonly_refuses_missing_file_and_writes)
 	ck_assert_int_eq(results_open(p, RESULTS_READONLY, &r, err,
 	    sizeof(err)), RESULTS_ENOENT);
 	ck_assert_ptr_nonnull(strstr(err, p));
-	ck_assert(!exists(p));
+	ck_assert(!e2e_exists(p));
 	results_close(open_rw(p));
 	ck_assert_int_eq(results_open(p, RESULTS_READONLY, &r, err,
 	    sizeof(err)), RESULTS_OK);
@@ -678,7 +628,7 @@ END_TEST
 
 START_TEST(test_refuses_unreadable_file)
 {
-	const char *p = tpath("secret.db");
+	const char *p = e2e_path("secret.db");
 	struct results *r;
 	char err[512];
 
@@ -700,9 +650,9 @@ START_TEST(test_refuses_directory)
 	struct results *r;
 	char err[512];
 
-	ck_assert_int_eq(results_open(tmpdir, RESULTS_RW_CREATE, &r, err,
+	ck_assert_int_eq(results_open(e2e_tmpdir(), RESULTS_RW_CREATE, &r, err,
 	    sizeof(err)), RESULTS_EACCES);
-	ck_assert_ptr_nonnull(strstr(err, tmpdir));
+	ck_assert_ptr_nonnull(strstr(err, e2e_tmpdir()));
 }
 END_TEST
 
@@ -756,8 +706,8 @@ dump_tables(const char *path)
 
 START_TEST(test_merge_equals_direct_writes)
 {
-	const char *pa = tpath("direct.db"), *pc = tpath("merged.db");
-	const char *pb1 = tpath("worker1.db"), *pb2 = tpath("worker2.db");
+	const char *pa = e2e_path("direct.db"), *pc = e2e_path("merged.db");
+	const char *pb1 = e2e_path("worker1.db"), *pb2 = e2e_path("worker2.db");
 	struct results *a, *b1, *b2, *c;
 	char err[512], *da, *dc;
 	int64_t first, n;
@@ -809,7 +759,7 @@ END_TEST
 
 START_TEST(test_merge_appends_after_existing_runs_and_keeps_writing)
 {
-	const char *pb = tpath("w.db"), *pc = tpath("m.db");
+	const char *pb = e2e_path("w.db"), *pc = e2e_path("m.db");
 	struct results *b, *c;
 	char err[512];
 	int64_t first, n;
@@ -836,7 +786,7 @@ END_TEST
 
 START_TEST(test_merge_refuses_foreign_source_and_changes_nothing)
 {
-	const char *pt = tpath("junk.txt"), *pc = tpath("m2.db");
+	const char *pt = e2e_path("junk.txt"), *pc = e2e_path("m2.db");
 	struct results *c;
 	char err[512];
 	int64_t first, n;
@@ -849,9 +799,9 @@ START_TEST(test_merge_refuses_foreign_source_and_changes_nothing)
 	ck_assert_ptr_nonnull(strstr(err, pt));
 	ck_assert_int_eq(results_merge(c, pc, &first, &n, err, sizeof(err)),
 	    RESULTS_EINVAL);
-	ck_assert_int_eq(results_merge(c, tpath("none.db"), &first, &n, err,
+	ck_assert_int_eq(results_merge(c, e2e_path("none.db"), &first, &n, err,
 	    sizeof(err)), RESULTS_ENOENT);
-	ck_assert(!exists(tpath("none.db")));
+	ck_assert(!e2e_exists(e2e_path("none.db")));
 	results_close(c);
 	ck_assert_int_eq(sql_int(pc, "SELECT count(*) FROM runs"), 1);
 }
