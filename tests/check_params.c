@@ -11,12 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <unistd.h>
-
 #include "scenarios/commands.h"
 #include "scenarios/params.h"
 #include "scenarios/scenario.h"
 #include "scenarios/units.h"
+#include "tests/capture.h"
 
 START_TEST(test_every_entry_is_complete_and_indexed_by_its_id)
 {
@@ -175,35 +174,6 @@ START_TEST(test_committed_docs_equal_generated_markdown)
 }
 END_TEST
 
-/* Run cmd_params with stdout and stderr captured into out. */
-static int
-capture(int argc, char **argv, char *out, size_t len)
-{
-	FILE *tmp = tmpfile();
-	int so, se, rc;
-	size_t n;
-
-	ck_assert_ptr_nonnull(tmp);
-	fflush(stdout);
-	fflush(stderr);
-	so = dup(1);
-	se = dup(2);
-	dup2(fileno(tmp), 1);
-	dup2(fileno(tmp), 2);
-	rc = cmd_params(argc, argv);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(so, 1);
-	dup2(se, 2);
-	close(so);
-	close(se);
-	rewind(tmp);
-	n = fread(out, 1, len - 1, tmp);
-	out[n] = '\0';
-	fclose(tmp);
-	return rc;
-}
-
 START_TEST(test_params_command_text_markdown_and_bad_argument)
 {
 	static char out[65536];
@@ -212,13 +182,13 @@ START_TEST(test_params_command_text_markdown_and_bad_argument)
 	char *a3[] = { "params", "--bogus", NULL };
 	char *a4[] = { "params", "--help", NULL };
 
-	ck_assert_int_eq(capture(1, a1, out, sizeof(out)), 0);
+	ck_assert_int_eq(capture_cmd(cmd_params, 1, a1, out, sizeof(out)), 0);
 	ck_assert_ptr_nonnull(strstr(out, "[host NAME] maxtcptw"));
-	ck_assert_int_eq(capture(2, a2, out, sizeof(out)), 0);
+	ck_assert_int_eq(capture_cmd(cmd_params, 2, a2, out, sizeof(out)), 0);
 	ck_assert_ptr_nonnull(strstr(out, "# Scenario keys"));
-	ck_assert_int_eq(capture(2, a3, out, sizeof(out)), 2);
+	ck_assert_int_eq(capture_cmd(cmd_params, 2, a3, out, sizeof(out)), 2);
 	ck_assert_ptr_nonnull(strstr(out, "--bogus"));
-	ck_assert_int_eq(capture(2, a4, out, sizeof(out)), 0);
+	ck_assert_int_eq(capture_cmd(cmd_params, 2, a4, out, sizeof(out)), 0);
 	ck_assert_ptr_nonnull(strstr(out, "usage: twsim params"));
 }
 END_TEST

@@ -13,11 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <unistd.h>
-
 #include "scenarios/commands.h"
 #include "scenarios/scenario.h"
 #include "sim/rng.h"
+#include "tests/capture.h"
 
 static char err[4096];
 
@@ -812,36 +811,6 @@ START_TEST(test_load_bad_fixture_names_file_and_line)
 }
 END_TEST
 
-/* Run a command with stdout and stderr captured into out. */
-static int
-capture(int (*cmd)(int, char **), int argc, char **argv, char *out,
-    size_t len)
-{
-	FILE *tmp = tmpfile();
-	int so, se, rc;
-	size_t n;
-
-	ck_assert_ptr_nonnull(tmp);
-	fflush(stdout);
-	fflush(stderr);
-	so = dup(1);
-	se = dup(2);
-	dup2(fileno(tmp), 1);
-	dup2(fileno(tmp), 2);
-	rc = cmd(argc, argv);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(so, 1);
-	dup2(se, 2);
-	close(so);
-	close(se);
-	rewind(tmp);
-	n = fread(out, 1, len - 1, tmp);
-	out[n] = '\0';
-	fclose(tmp);
-	return rc;
-}
-
 START_TEST(test_check_command_lists_runs_and_exits_2_on_errors)
 {
 	static char out[65536];
@@ -855,17 +824,17 @@ START_TEST(test_check_command_lists_runs_and_exits_2_on_errors)
 
 	fixture(good, sizeof(good), "good/web.ini");
 	fixture(bad, sizeof(bad), "bad/unknown-key.ini");
-	ck_assert_int_eq(capture(cmd_check, 6, a1, out, sizeof(out)), 0);
+	ck_assert_int_eq(capture_cmd(cmd_check, 6, a1, out, sizeof(out)), 0);
 	ck_assert_msg(strstr(out, "6 runs = 3 sweep points x 2 repetitions, "
 	    "master seed 7") != NULL, "%s", out);
 	ck_assert_ptr_nonnull(strstr(out, "rate=40/s"));
 	ck_assert_ptr_nonnull(strstr(out, "300s"));
-	ck_assert_int_eq(capture(cmd_check, 2, a2, out, sizeof(out)), 2);
+	ck_assert_int_eq(capture_cmd(cmd_check, 2, a2, out, sizeof(out)), 2);
 	ck_assert_ptr_nonnull(strstr(out, "unknown-key.ini:7: unknown key"));
-	ck_assert_int_eq(capture(cmd_check, 1, a3, out, sizeof(out)), 2);
-	ck_assert_int_eq(capture(cmd_check, 2, a4, out, sizeof(out)), 0);
+	ck_assert_int_eq(capture_cmd(cmd_check, 1, a3, out, sizeof(out)), 2);
+	ck_assert_int_eq(capture_cmd(cmd_check, 2, a4, out, sizeof(out)), 0);
 	ck_assert_ptr_nonnull(strstr(out, "usage: twsim check"));
-	ck_assert_int_eq(capture(cmd_check, 4, a5, out, sizeof(out)), 2);
+	ck_assert_int_eq(capture_cmd(cmd_check, 4, a5, out, sizeof(out)), 2);
 	ck_assert_ptr_nonnull(strstr(out, "--set host.client.nope=1"));
 }
 END_TEST
