@@ -121,7 +121,7 @@ e2e_exists(const char *path)
 	return stat(path, &sb) == 0;
 }
 
-/* ---- the twsim binary ----------------------------------------------------- */
+/* ---- the twsim binary --------------------------------------------------- */
 
 const char *
 e2e_twsim_binary(void)
@@ -202,7 +202,7 @@ e2e_show_log(void)
 	fclose(f);
 }
 
-/* ---- reading a database ---------------------------------------------------- */
+/* ---- reading a database ------------------------------------------------- */
 
 sqlite3 *
 e2e_db_open(const char *path)

@@ -36,7 +36,7 @@ const char	*e2e_srcpath(const char *rel);
 char		*e2e_slurp(const char *path, size_t *len);
 int		 e2e_exists(const char *path);
 
-/* ---- the twsim binary ----------------------------------------------------- */
+/* ---- the twsim binary --------------------------------------------------- */
 
 /* $TWSIM, else the build tree's twsim (TWSIM_BUILDDIR). */
 const char	*e2e_twsim_binary(void);
@@ -62,7 +62,7 @@ void		 e2e_show_log(void);
 	    got_, (want));						\
 } while (0)
 
-/* ---- reading a database ---------------------------------------------------- */
+/* ---- reading a database ------------------------------------------------- */
 
 /* Opens an existing database read-write (busy timeout 5 s). */
 sqlite3		*e2e_db_open(const char *path);

@@ -16,7 +16,7 @@
 #include "sim/sim.h"
 #include "tests/model_fixture.h"
 
-/* ---- a simulator and its network ------------------------------------------ */
+/* ---- a simulator and its network ---------------------------------------- */
 
 void
 fx_world_create(uint64_t seed, struct sim **simp, struct net **netp)
@@ -71,7 +71,7 @@ fx_host_check(const struct host *h)
 		    err);
 }
 
-/* ---- what a recording tcp_input() double saw -------------------------------- */
+/* ---- what a recording tcp_input() double saw ---------------------------- */
 
 /* The recorder (model_fixture.h: tcp_input() takes no context). */
 static struct fx_arrival rec[FX_MAXREC];

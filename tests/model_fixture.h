@@ -30,7 +30,7 @@ struct net;
 #define FX_ADDR(a, b, c, d) \
 	(((uint32_t)(a) << 24) | ((b) << 16) | ((c) << 8) | (d))
 
-/* ---- a simulator and its network ------------------------------------------ */
+/* ---- a simulator and its network ---------------------------------------- */
 
 /* A simulator seeded with `seed` and an empty network on it. */
 void		 fx_world_create(uint64_t seed, struct sim **simp,
@@ -46,9 +46,10 @@ void		 fx_addr(struct net *net, struct host *h, uint32_t addr);
    NULL passes. */
 void		 fx_host_check(const struct host *h);
 
-/* ---- what a recording tcp_input() double saw -------------------------------- */
+/* ---- what a recording tcp_input() double saw ---------------------------- */
 
-#define FX_MAXREC	4096	/* arrivals kept; fx_nrec() counts them all */
+/* Arrivals kept; fx_nrec() counts them all. */
+#define FX_MAXREC	4096
 
 struct fx_arrival {
 	struct host		*h;	/* where it arrived */
