@@ -199,7 +199,8 @@ tcp_rtt_from_ts(struct tcpcb *tp, const struct tcp_segment *seg)
 	ticks = tcp_ts_getticks(h) - (seg->tsecr - tp->ts_offset) + 1;
 	if ((int32_t)ticks <= 0)
 		return;
-	tcp_xmit_timer(tp, sim_time_from_ticks(ticks, h->tun.hz));
+	/* sim_time_from_ticks without its division: tick_ns is 1e9 / hz. */
+	tcp_xmit_timer(tp, (sim_time_t)ticks * h->tick_ns);
 }
 
 static void
