@@ -340,6 +340,44 @@ START_TEST(test_net6_inflight_records_are_pooled)
 }
 END_TEST
 
+/*
+ * NET-2: a path is found whatever the order of the set-up: configured
+ * before a host is added, on a host added after segments already flowed,
+ * and reconfigured (net.c keeps the paths in a matrix rebuilt when the
+ * host count changes).
+ */
+START_TEST(test_net2_paths_found_across_host_additions)
+{
+	struct net_path_config c7 = path_const(7 * SIM_MSEC);
+	struct net_path_config c5 = path_const(5 * SIM_MSEC);
+	struct host *h3;
+	char err[256];
+
+	ck_assert_int_eq(net_set_path(net, h1, h2, &c7, err, sizeof(err)), 0);
+	xmit(h1, A1, A2, 1);			/* 7 ms */
+	sim_run(sim, 100 * SIM_MSEC, 0);
+	h3 = fx_host(net, "h3", NULL, FX_ADDR(10, 0, 0, 9));
+	xmit(h1, A1, A2, 2);			/* still 7 ms */
+	xmit(h3, FX_ADDR(10, 0, 0, 9), A1, 3);	/* default 1 ms */
+	sim_run(sim, 200 * SIM_MSEC, 0);
+	ck_assert_int_eq(net_set_path(net, h3, h1, &c5, err, sizeof(err)), 0);
+	ck_assert_int_eq(net_set_path(net, h1, h2, &c5, err, sizeof(err)), 0);
+	xmit(h3, FX_ADDR(10, 0, 0, 9), A1, 4);	/* 5 ms */
+	xmit(h1, A1, A2, 5);			/* reconfigured: 5 ms */
+	sim_run(sim, SIM_SEC, 0);
+	ck_assert_int_eq(fx_nrec(), 5);
+	ck_assert_int_eq(fx_rec(0)->t, 7 * SIM_MSEC);
+	ck_assert_int_eq(fx_rec(1)->t, 101 * SIM_MSEC);
+	ck_assert_uint_eq(fx_rec(1)->seg.seq, 3);
+	ck_assert_int_eq(fx_rec(2)->t, 107 * SIM_MSEC);
+	ck_assert_uint_eq(fx_rec(2)->seg.seq, 2);
+	ck_assert_int_eq(fx_rec(3)->t, 205 * SIM_MSEC);
+	ck_assert_int_eq(fx_rec(4)->t, 205 * SIM_MSEC);
+	ck_assert_uint_eq(fx_rec(3)->seg.seq, 4);
+	ck_assert_uint_eq(fx_rec(4)->seg.seq, 5);
+}
+END_TEST
+
 START_TEST(test_net_conn_ids_increase)
 {
 	uint64_t a = net_new_conn_id(net), b = net_new_conn_id(net);
@@ -370,6 +408,7 @@ net_suite(void)
 	tcase_add_test(tc, test_net6_deliver_hook_replaces_tcp_input);
 	tcase_add_test(tc, test_net6_inflight_records_are_pooled);
 	tcase_add_test(tc, test_net_conn_ids_increase);
+	tcase_add_test(tc, test_net2_paths_found_across_host_additions);
 	suite_add_tcase(s, tc);
 	return (s);
 }
