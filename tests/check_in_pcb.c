@@ -11,6 +11,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -471,6 +472,36 @@ START_TEST(test_hash_grows_with_population_up_to_maxsockets)
 }
 END_TEST
 
+/*
+ * A rehash links only hashed pcbs, whatever the memory of the pcbs never
+ * allocated yet held: with glibc's M_PERTURB, fresh malloc memory is
+ * filled with a pattern that has INP_INHASH set.
+ */
+START_TEST(test_hash_rehash_ignores_never_used_pcbs)
+{
+	struct inpcb *inp[600];
+	char err[256];
+	int i;
+
+#ifdef M_PERTURB
+	ck_assert_int_eq(mallopt(M_PERTURB, 0x55), 1);
+#endif
+	boot(10000, 65535, 1, 0, 0);
+	for (i = 0; i < 600; i++)
+		ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, &inp[i]), 0);
+	ck_assert_uint_eq(pi->ipi_hashmask + 1, 1024);
+	ck_assert_msg(in_pcb_check(pi, err, sizeof(err)) == 0, "%s", err);
+	for (i = 0; i < 600; i++)
+		ck_assert_ptr_eq(in_pcblookup(pi, SERVER, 80, CLIENT,
+		    inp[i]->inp_lport, 0), inp[i]);
+	for (i = 0; i < 600; i++)
+		in_pcbfree(pi, inp[i]);
+#ifdef M_PERTURB
+	(void)mallopt(M_PERTURB, 0);
+#endif
+}
+END_TEST
+
 /* The tables never grow past the size asked for (16 buckets here). */
 START_TEST(test_hash_stops_growing_at_its_maximum)
 {
@@ -530,6 +561,7 @@ in_pcb_suite(void)
 	tcase_add_test(tc, test_pcbs_come_from_a_free_list);
 	tcase_add_test(tc, test_hash_grows_with_population_up_to_maxsockets);
 	tcase_add_test(tc, test_hash_stops_growing_at_its_maximum);
+	tcase_add_test(tc, test_hash_rehash_ignores_never_used_pcbs);
 	suite_add_tcase(s, tc);
 	return (s);
 }
