@@ -484,7 +484,8 @@ START_TEST(test_hash_rehash_ignores_never_used_pcbs)
 	int i;
 
 #ifdef M_PERTURB
-	ck_assert_int_eq(mallopt(M_PERTURB, 0x55), 1);
+	/* 0 under ASan and valgrind, whose allocators fill memory their way. */
+	(void)mallopt(M_PERTURB, 0x55);
 #endif
 	boot(10000, 65535, 1, 0, 0);
 	for (i = 0; i < 600; i++)
