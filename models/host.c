@@ -144,7 +144,7 @@ host_create(struct net *net, int index, const char *name,
 	now = sim_now(h->sim);
 	h->isn_offset_time = now;
 
-	/* Hash buckets: maxsockets rounded up to a power of two. */
+	/* Hash buckets: at most maxsockets rounded up to a power of two. */
 	hashsize = h->tun.maxsockets > 0 ? (size_t)h->tun.maxsockets : 16;
 	if (in_pcbinfo_init(&h->pcbinfo, h, host_stream(h, "ports"),
 	    hashsize) != 0)
