@@ -156,7 +156,15 @@ record_connection(void *arg, const struct conn_record *cr)
 	struct results_conn c;
 	int hi;
 
-	hi = scenario_run_host(rc->run, cr->client);
+	/*
+	 * cr->client is the model host's name: find its index by pointer
+	 * (one compare per host) rather than by string, once per connection.
+	 */
+	for (hi = 0; hi < (int)rc->run->nhosts; hi++)
+		if (rc->hosts[hi]->name == cr->client)
+			break;
+	if (hi == (int)rc->run->nhosts)
+		hi = scenario_run_host(rc->run, cr->client);
 	if (hi >= 0 && cr->t_established >= 0)
 		lat_add(&rc->lat[hi],
 		    sim_time_to_sec(cr->t_established - cr->t_start));
