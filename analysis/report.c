@@ -22,6 +22,7 @@
 #include "analysis/report.h"
 #include "analysis/results.h"
 #include "analysis/stats.h"
+#include "scenarios/units.h"
 
 static const struct report_metric_desc metric_descs[REPORT_NMETRICS] = {
 	[REPORT_CONN_ATTEMPTED] = { "conn_attempted",
@@ -123,53 +124,27 @@ col_strdup(sqlite3_stmt *st, int i)
 /* ---- parameter values ---------------------------------------------------- */
 
 /*
- * Reading the canonical text units.c writes ("30s", "250ms", "20/s",
- * "10000-65535").  Only the number is needed here, so analysis/ does not
- * link the scenario loader.
+ * The canonical text of a parameter ("30s", "20/s", "10000-65535") is read
+ * back with the scenario format's own parsers (scenarios/units.c), so a
+ * value means the same to the report as it did to the run.
  */
 double
 report_parse_seconds(const char *value)
 {
-	static const struct {
-		const char	*suffix;
-		double		 scale;
-	} units[] = {
-		{ "ns", 1e-9 }, { "us", 1e-6 }, { "ms", 1e-3 }, { "s", 1.0 },
-		{ "min", 60.0 }, { "h", 3600.0 },
-	};
-	char *end;
-	double v;
-	size_t i;
+	sim_time_t t;
 
-	if (value == NULL)
+	if (value == NULL || units_parse_time(value, &t, NULL, 0) != 0)
 		return (NAN);
-	v = strtod(value, &end);
-	if (end == value)
-		return (NAN);
-	while (isspace((unsigned char)*end))
-		end++;
-	if (*end == '\0')
-		return (v == 0.0 ? 0.0 : NAN);
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-		if (strcmp(end, units[i].suffix) == 0)
-			return (v * units[i].scale);
-	return (NAN);
+	return (sim_time_to_sec(t));
 }
 
 double
 report_portrange_size(const char *value)
 {
-	long first, last;
-	char *end;
+	int first, last;
 
-	if (value == NULL)
-		return (NAN);
-	first = strtol(value, &end, 10);
-	if (end == value || *end != '-')
-		return (NAN);
-	value = end + 1;
-	last = strtol(value, &end, 10);
-	if (end == value || *end != '\0' || last < first)
+	if (value == NULL ||
+	    units_parse_portrange(value, &first, &last, NULL, 0) != 0)
 		return (NAN);
 	return ((double)(last - first + 1));
 }
