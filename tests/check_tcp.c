@@ -209,6 +209,27 @@ establish(struct tcpcb **ctp, struct tcpcb **stp)
 	ck_assert_int_eq((*stp)->t_state, TCPS_ESTABLISHED);
 }
 
+/*
+ * A segment from the client's endpoint to the server, at the server's
+ * rcv_nxt and acknowledging its snd_nxt: flags ACK, no payload, sent by
+ * the client's incarnation.  Tests change what they probe.
+ */
+static void
+client_segment(const struct tcpcb *ctp, const struct tcpcb *stp,
+    struct tcp_segment *d)
+{
+
+	memset(d, 0, sizeof(*d));
+	d->saddr = CADDR;
+	d->daddr = SADDR;
+	d->sport = ctp->t_inpcb->inp_lport;
+	d->dport = PORT;
+	d->seq = stp->rcv_nxt;
+	d->ack = stp->snd_nxt;
+	d->flags = TH_ACK;
+	d->conn_id = ctp->conn_id;
+}
+
 static int
 count_flags(int to_server, uint8_t mask, uint8_t want)
 {
@@ -711,18 +732,10 @@ START_TEST(test_tcp10_paws_drops_old_timestamp)
 	struct tcp_segment d;
 
 	establish(&ctp, &stp);
-	memset(&d, 0, sizeof(d));
-	d.saddr = CADDR;
-	d.daddr = SADDR;
-	d.sport = ctp->t_inpcb->inp_lport;
-	d.dport = PORT;
-	d.seq = stp->rcv_nxt;
-	d.ack = stp->snd_nxt;
-	d.flags = TH_ACK;
+	client_segment(ctp, stp, &d);
 	d.len = 10;
 	d.opt_flags = TOF_TS;
 	d.tsval = stp->ts_recent - 5;
-	d.conn_id = ctp->conn_id;
 	tcp_input(srv, &d);
 	ck_assert_uint_eq(sapp.rcvd, 0);
 	d.tsval = stp->ts_recent + 5;
@@ -907,14 +920,7 @@ START_TEST(test_tcp3_reassembly_delivers_after_gap)
 	tcp_seq base;
 
 	establish(&ctp, &stp);
-	memset(&d, 0, sizeof(d));
-	d.saddr = CADDR;
-	d.daddr = SADDR;
-	d.sport = ctp->t_inpcb->inp_lport;
-	d.dport = PORT;
-	d.ack = stp->snd_nxt;
-	d.flags = TH_ACK;
-	d.conn_id = ctp->conn_id;
+	client_segment(ctp, stp, &d);
 	base = stp->rcv_nxt;
 	/* [200, 300) and [100, 200) first, then the FIN at 300. */
 	d.seq = base + 200;
@@ -949,14 +955,7 @@ START_TEST(test_haz1_other_incarnation_data_counted)
 	struct tcp_segment d;
 
 	establish(&ctp, &stp);
-	memset(&d, 0, sizeof(d));
-	d.saddr = CADDR;
-	d.daddr = SADDR;
-	d.sport = ctp->t_inpcb->inp_lport;
-	d.dport = PORT;
-	d.seq = stp->rcv_nxt;
-	d.ack = stp->snd_nxt;
-	d.flags = TH_ACK;
+	client_segment(ctp, stp, &d);
 	d.len = 10;
 	d.conn_id = ctp->conn_id + 1000;
 	tcp_input(srv, &d);
@@ -977,13 +976,7 @@ START_TEST(test_haz2_haz3_other_incarnation_fin_and_rst_counted)
 	struct tcp_segment d;
 
 	establish(&ctp, &stp);
-	memset(&d, 0, sizeof(d));
-	d.saddr = CADDR;
-	d.daddr = SADDR;
-	d.sport = ctp->t_inpcb->inp_lport;
-	d.dport = PORT;
-	d.seq = stp->rcv_nxt;
-	d.ack = stp->snd_nxt;
+	client_segment(ctp, stp, &d);
 	d.flags = TH_ACK | TH_FIN;
 	d.conn_id = 999999;
 	tcp_input(srv, &d);
