@@ -1,6 +1,6 @@
 /*
- * host.c -- a virtual FreeBSD 9 host: boot tunables and their run-time
- * sysctl semantics, the pcb table, the TIME_WAIT zone, the tcpcb free list,
+ * host.c -- a virtual FreeBSD 9 host: run-time sysctl writes and reads
+ * through the table of tunables (models/tunable.c), the pcb table, the TIME_WAIT zone, the tcpcb free list,
  * the host's random streams and its two kernel timers (the 500 ms slow
  * timer that runs the 2MSL scan, and the 1 s ipport_tick).
  *
@@ -20,65 +20,11 @@
 #include "models/net.h"
 #include "models/tcp_timewait.h"
 #include "models/tcp_var.h"
+#include "models/tunable.h"
 #include "sim/rng.h"
 
 #define SLOWTIMO_PERIOD	(500 * SIM_MSEC)	/* PR_SLOWHZ = 2 */
 #define PORTTICK_PERIOD	SIM_SEC
-
-void
-host_tunables_init(struct host_tunables *t)
-{
-
-	memset(t, 0, sizeof(*t));
-	t->hz = 1000;
-	t->msl = 30 * SIM_SEC;
-	t->portrange_first = 10000;
-	t->portrange_last = 65535;
-	t->randomized = 1;
-	t->randomcps = 10;
-	t->randomtime = 45;
-	t->maxsockets = 25600;
-	t->maxtcptw = 0;
-	t->nolocaltimewait = 0;
-	t->rfc1323 = 1;
-	t->rto_initial = 3 * SIM_SEC;
-	t->keepinit = 75 * SIM_SEC;
-}
-
-int
-host_tunables_validate(const struct host_tunables *t, char *err,
-    size_t errlen)
-{
-
-	if (t->hz <= 0 || t->hz > 1000000 || SIM_SEC % t->hz != 0) {
-		snprintf(err, errlen, "hz %d: must divide 1000000000", t->hz);
-		return (-1);
-	}
-	if (t->msl <= 0) {
-		snprintf(err, errlen, "msl must be positive");
-		return (-1);
-	}
-	if (t->portrange_first < 1 || t->portrange_first > 65535 ||
-	    t->portrange_last < 1 || t->portrange_last > 65535) {
-		snprintf(err, errlen, "portrange %d-%d: ports are 1..65535",
-		    t->portrange_first, t->portrange_last);
-		return (-1);
-	}
-	if (t->randomcps < 0 || t->randomtime < 0) {
-		snprintf(err, errlen, "randomcps and randomtime must be >= 0");
-		return (-1);
-	}
-	if (t->maxsockets < 0 || t->maxtcptw < 0) {
-		snprintf(err, errlen, "maxsockets and maxtcptw must be >= 0");
-		return (-1);
-	}
-	if (t->rto_initial <= 0 || t->keepinit <= 0) {
-		snprintf(err, errlen, "rto_initial and keepinit must be "
-		    "positive");
-		return (-1);
-	}
-	return (0);
-}
 
 /* tcp_slowtimo of this era: the 2MSL scan runs from the slow timer. */
 static void
@@ -242,141 +188,60 @@ host_ticks(const struct host *h)
 	    sim_time_to_ticks(now, h->tun.hz));
 }
 
-/* HOST-2: the kernel's RANGECHK on net.inet.ip.portrange.{first,last}. */
-static int
-host_port_clamp(int64_t v)
+int
+host_tunable_set(struct host *h, const struct tunable *t, int i,
+    int64_t value, char *err, size_t errlen)
 {
 
-	if (v < 1024)
-		return (1024);
-	if (v > 65535)
-		return (65535);
-	return ((int)v);
+	if (!(t->flags & TUNABLE_F_RUNTIME)) {
+		snprintf(err, errlen, "%s is a boot-time tunable (read-only)",
+		    t->key);
+		return (-1);
+	}
+	if (t->set != NULL)
+		return (t->set(h, t, i, value, err, errlen));
+	if ((double)value < t->min || (double)value > t->max) {
+		snprintf(err, errlen, "%s: value %jd out of range",
+		    tunable_nvalues(t) > 1 ? t->names[i] : t->key,
+		    (intmax_t)value);
+		return (-1);
+	}
+	tunable_store(&h->tun, t, i, value);
+	return (0);
+}
+
+int64_t
+host_tunable_get(const struct host *h, const struct tunable *t, int i)
+{
+
+	if (t->get != NULL)
+		return (t->get(h, t, i));
+	return (tunable_value(&h->tun, t, i));
 }
 
 int
 host_sysctl_set(struct host *h, const char *name, int64_t value, char *err,
     size_t errlen)
 {
-	struct host_tunables *t = &h->tun;
+	const struct tunable *t;
+	int i;
 
-	if (strcmp(name, "maxtcptw") == 0) {
-		if (value < 0 || value > INT32_MAX)
-			goto range;
-		/* TW-4: below 32 is ignored, and that is not an error. */
-		(void)sysctl_maxtcptw_set(h, (int)value);
-		return (0);
-	}
-	if (strcmp(name, "maxsockets") == 0) {
-		if (value > INT32_MAX)
-			goto range;
-		/* HOST-3: kern.ipc.maxsockets may only grow. */
-		if (value <= t->maxsockets) {
-			snprintf(err, errlen, "maxsockets: %jd is not above "
-			    "%d (it can only grow)", (intmax_t)value,
-			    t->maxsockets);
-			return (-1);
-		}
-		t->maxsockets = (int)value;
-		tcp_tw_zone_change(h);		/* TW-5 */
-		return (0);
-	}
-	if (strcmp(name, "portrange_first") == 0 ||
-	    strcmp(name, "portrange_last") == 0) {
-		if (value < 0 || value > 65535)
-			goto range;
-		/* PORT-8: used by the next allocation; the cap stays. */
-		if (name[10] == 'f')
-			t->portrange_first = host_port_clamp(value);
-		else
-			t->portrange_last = host_port_clamp(value);
-		return (0);
-	}
-	if (strcmp(name, "msl") == 0) {
-		if (value <= 0)
-			goto range;
-		t->msl = value;		/* TW-11: entries created from now on */
-		return (0);
-	}
-	if (strcmp(name, "randomized") == 0) {
-		t->randomized = value != 0;
-		return (0);
-	}
-	if (strcmp(name, "randomcps") == 0) {
-		if (value < 0 || value > INT32_MAX)
-			goto range;
-		t->randomcps = (int)value;
-		return (0);
-	}
-	if (strcmp(name, "randomtime") == 0) {
-		/* A time like the others (ns); the kernel counts seconds. */
-		if (value < 0 || value / SIM_SEC > INT32_MAX)
-			goto range;
-		t->randomtime = (int)(value / SIM_SEC);
-		return (0);
-	}
-	if (strcmp(name, "nolocaltimewait") == 0) {
-		t->nolocaltimewait = value != 0;
-		return (0);
-	}
-	if (strcmp(name, "rfc1323") == 0) {
-		t->rfc1323 = value != 0;
-		return (0);
-	}
-	if (strcmp(name, "rto_initial") == 0 || strcmp(name, "keepinit") == 0) {
-		if (value <= 0)
-			goto range;
-		if (name[0] == 'r')
-			t->rto_initial = value;
-		else
-			t->keepinit = value;
-		return (0);
-	}
-	if (strcmp(name, "hz") == 0) {
-		snprintf(err, errlen, "hz is a boot-time tunable (read-only)");
+	if ((t = tunable_lookup_name(name, &i)) == NULL) {
+		snprintf(err, errlen, "unknown sysctl \"%s\"", name);
 		return (-1);
 	}
-	snprintf(err, errlen, "unknown sysctl \"%s\"", name);
-	return (-1);
-range:
-	snprintf(err, errlen, "%s: value %jd out of range", name,
-	    (intmax_t)value);
-	return (-1);
+	return (host_tunable_set(h, t, i, value, err, errlen));
 }
 
 int
 host_sysctl_get(const struct host *h, const char *name, int64_t *value)
 {
-	const struct host_tunables *t = &h->tun;
+	const struct tunable *t;
+	int i;
 
-	if (strcmp(name, "maxtcptw") == 0)
-		*value = sysctl_maxtcptw_get(h);	/* TW-3 */
-	else if (strcmp(name, "hz") == 0)
-		*value = t->hz;
-	else if (strcmp(name, "msl") == 0)
-		*value = t->msl;
-	else if (strcmp(name, "portrange_first") == 0)
-		*value = t->portrange_first;
-	else if (strcmp(name, "portrange_last") == 0)
-		*value = t->portrange_last;
-	else if (strcmp(name, "randomized") == 0)
-		*value = t->randomized;
-	else if (strcmp(name, "randomcps") == 0)
-		*value = t->randomcps;
-	else if (strcmp(name, "randomtime") == 0)
-		*value = (int64_t)t->randomtime * SIM_SEC;
-	else if (strcmp(name, "maxsockets") == 0)
-		*value = t->maxsockets;
-	else if (strcmp(name, "nolocaltimewait") == 0)
-		*value = t->nolocaltimewait;
-	else if (strcmp(name, "rfc1323") == 0)
-		*value = t->rfc1323;
-	else if (strcmp(name, "rto_initial") == 0)
-		*value = t->rto_initial;
-	else if (strcmp(name, "keepinit") == 0)
-		*value = t->keepinit;
-	else
+	if ((t = tunable_lookup_name(name, &i)) == NULL)
 		return (-1);
+	*value = host_tunable_get(h, t, i);
 	return (0);
 }
 

@@ -2,10 +2,11 @@
  * host.h -- a virtual FreeBSD host: its addresses, tunables (sysctls), TCP
  * statistics, pcb table, TIME_WAIT zone and kernel timers.
  *
- * Tunables have the defaults of a FreeBSD 9 host.  A value given at
- * creation is the boot-time (loader) tunable and applies as given; a change
- * at run time goes through host_sysctl_set() and behaves as the sysctl
- * would (e.g. a maxtcptw write below 32 is ignored, tcp_timewait.c).
+ * Tunables (struct host_tunables, models/tunable.h) have the defaults of a
+ * FreeBSD 9 host.  A value given at creation is the boot-time (loader)
+ * tunable and applies as given; a change at run time goes through
+ * host_tunable_set() and behaves as the sysctl would (e.g. a maxtcptw
+ * write below 32 is ignored, tcp_timewait.c).
  *
  * Kernel timers: the 500 ms slow timer (tcp_slowtimo, which runs the 2MSL
  * scan in this era) and the 1 s ipport_tick.
@@ -19,30 +20,10 @@
 #include "models/in_pcb.h"
 #include "models/tcp_timewait.h"
 #include "models/tcp_var.h"
+#include "models/tunable.h"
 #include "sim/sim.h"
 
 struct net;
-
-struct host_tunables {
-	int		hz;		/* kern.hz: 1000 */
-	sim_time_t	msl;		/* net.inet.tcp.msl: 30 s */
-	int		portrange_first;/* net.inet.ip.portrange.first: 10000 */
-	int		portrange_last;	/* net.inet.ip.portrange.last: 65535 */
-	int		randomized;	/* net.inet.ip.portrange.randomized: 1 */
-	int		randomcps;	/* ...randomcps: 10 */
-	int		randomtime;	/* ...randomtime: 45 (seconds) */
-	int		maxsockets;	/* kern.ipc.maxsockets: 25600 */
-	int		maxtcptw;	/* net.inet.tcp.maxtcptw: 0 = auto */
-	int		nolocaltimewait;/* net.inet.tcp.nolocaltimewait: 0 */
-	int		rfc1323;	/* net.inet.tcp.rfc1323: 1 */
-	sim_time_t	rto_initial;	/* initial RTO: 3 s */
-	sim_time_t	keepinit;	/* net.inet.tcp.keepinit: 75 s */
-};
-
-void	host_tunables_init(struct host_tunables *t);
-/* Boot values sane (hz divides 1e9, ports 0..65535, ...): 0, or -1 + err. */
-int	host_tunables_validate(const struct host_tunables *t, char *err,
-	    size_t errlen);
 
 #define HOST_MAXADDRS	16
 
@@ -92,24 +73,25 @@ int		 host_owns_addr(const struct host *h, uint32_t addr);
 int64_t		 host_ticks(const struct host *h);
 
 /*
- * Run-time sysctl writes and reads by name: "maxtcptw", "maxsockets",
- * "nolocaltimewait", "msl", "portrange_first", ... (the scenario's host
- * keys).  Values in base units (ns for times).  Returns 0, or -1 with a
- * message for an unknown name or a value out of range.
- *
- * Names: hz (read-only at run time), msl, portrange_first, portrange_last,
- * randomized, randomcps, randomtime, maxsockets, maxtcptw,
- * nolocaltimewait, rfc1323, rto_initial, keepinit.  The times (msl,
- * randomtime, rto_initial, keepinit) are in ns here, although
- * host_tunables.randomtime counts whole seconds (a write is truncated to
- * whole seconds).
- * Semantics (docs/RULES.md HOST-n, PORT-n, TW-n): a maxtcptw write below
- * 32 is ignored and still returns 0 (TW-4); reading maxtcptw while 0
- * gives the auto size (TW-3); maxsockets may only grow (kern.ipc.
- * maxsockets refuses a decrease: -1) and re-caps an auto-sized zone
- * (TW-5); portrange values are clamped to 1024..65535 as the kernel does
- * and apply from the next allocation (they do not re-cap the zone); msl
- * applies to entries created afterwards.
+ * Run-time sysctl writes and reads of value i of tunable t (a row of
+ * models/tunable.c; i is 1 only for the last port of a PORTRANGE), in base
+ * units (ns for times).  A write goes through the row's hook, with the
+ * kernel's semantics (docs/RULES.md HOST-n, PORT-n, TW-n): a maxtcptw
+ * write below 32 is ignored and still returns 0 (TW-4); reading maxtcptw
+ * while 0 gives the auto size (TW-3); maxsockets may only grow (-1 for a
+ * decrease) and re-caps an auto-sized zone (TW-5); portrange values are
+ * clamped to 1024..65535 and apply from the next allocation (they do not
+ * re-cap the zone); msl applies to entries created afterwards.  A
+ * tunable without TUNABLE_F_RUNTIME (hz) refuses a write; a row without
+ * a hook checks the bounds and stores.  Returns 0, or -1 with a message.
+ */
+int		 host_tunable_set(struct host *h, const struct tunable *t,
+		    int i, int64_t value, char *err, size_t errlen);
+int64_t		 host_tunable_get(const struct host *h,
+		    const struct tunable *t, int i);
+/*
+ * The same by value name: "maxtcptw", "msl", "portrange_first", ...
+ * (tunable_lookup_name).  -1 with a message for an unknown name.
  */
 int		 host_sysctl_set(struct host *h, const char *name,
 		    int64_t value, char *err, size_t errlen);

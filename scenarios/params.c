@@ -6,18 +6,18 @@
  * `twsim params` prints them and docs/scenario-keys.md is generated from
  * them (a test keeps the committed file equal to the output).
  *
- * Host defaults are FreeBSD 9's: kern.hz 1000, net.inet.tcp.msl 30 s,
- * net.inet.ip.portrange.first/last 10000-65535, randomized 1, randomcps 10,
- * randomtime 45 s, net.inet.tcp.maxtcptw 0 (auto-sized from maxsockets, see
- * tcptw_auto_size), nolocaltimewait 0, rfc1323 1, initial RTO 3 s
- * (TCPTV_RTOBASE), keepinit 75 s (TCPTV_KEEP_INIT).
+ * The host tunables are not written here: the keys of [host NAME] after
+ * address and listen are the rows of models/tunable.c, turned into keys by
+ * params_of_tunable() (their FreeBSD 9 defaults included).
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "models/tunable.h"
 #include "scenarios/params.h"
+#include "scenarios/units.h"
 #include "sim/dist.h"
 
 #define SEC	1e9
@@ -83,99 +83,7 @@ static const struct param table[P_NPARAMS] = {
 		.defval = "", .defdoc = "(none)",
 		.meaning = "ports with a server application, comma-separated",
 	},
-	[P_HOST_HZ] = {
-		.id = P_HOST_HZ, .section = PARAM_SEC_HOST, .key = "hz",
-		.type = PARAM_T_INT, .unit = "", .defval = "1000",
-		.min = 1, .max = 1000000, .sysctl = "kern.hz",
-		.flags = PARAM_F_TUNABLE,
-		.meaning = "clock ticks per second (must divide 1e9)",
-	},
-	[P_HOST_MSL] = {
-		.id = P_HOST_MSL, .section = PARAM_SEC_HOST, .key = "msl",
-		.type = PARAM_T_TIME, .unit = "s", .defval = "30s",
-		.min = 1 * MS, .max = 3600 * SEC,
-		.sysctl = "net.inet.tcp.msl", .flags = PARAM_F_TUNABLE,
-		.meaning = "maximum segment lifetime; TIME_WAIT lasts 2 x msl",
-	},
-	[P_HOST_PORTRANGE] = {
-		.id = P_HOST_PORTRANGE, .section = PARAM_SEC_HOST,
-		.key = "portrange", .type = PARAM_T_PORTRANGE, .unit = "",
-		.defval = "10000-65535",
-		.sysctl = "net.inet.ip.portrange.first, .last",
-		.flags = PARAM_F_TUNABLE,
-		.meaning = "ephemeral port range FIRST-LAST",
-	},
-	[P_HOST_RANDOMIZED] = {
-		.id = P_HOST_RANDOMIZED, .section = PARAM_SEC_HOST,
-		.key = "randomized", .type = PARAM_T_INT, .unit = "",
-		.defval = "1", .min = 0, .max = 1,
-		.sysctl = "net.inet.ip.portrange.randomized",
-		.flags = PARAM_F_TUNABLE,
-		.meaning = "1: random ephemeral ports, 0: sequential",
-	},
-	[P_HOST_RANDOMCPS] = {
-		.id = P_HOST_RANDOMCPS, .section = PARAM_SEC_HOST,
-		.key = "randomcps", .type = PARAM_T_INT, .unit = "",
-		.defval = "10", .min = 0, .max = 1000000,
-		.sysctl = "net.inet.ip.portrange.randomcps",
-		.flags = PARAM_F_TUNABLE,
-		.meaning = "above this many connections per second, allocate "
-		    "sequentially",
-	},
-	[P_HOST_RANDOMTIME] = {
-		.id = P_HOST_RANDOMTIME, .section = PARAM_SEC_HOST,
-		.key = "randomtime", .type = PARAM_T_TIME, .unit = "s",
-		.defval = "45s", .min = 0, .max = 86400 * SEC,
-		.sysctl = "net.inet.ip.portrange.randomtime",
-		.flags = PARAM_F_TUNABLE,
-		.meaning = "how long sequential allocation lasts once randomcps "
-		    "is exceeded",
-	},
-	[P_HOST_MAXSOCKETS] = {
-		.id = P_HOST_MAXSOCKETS, .section = PARAM_SEC_HOST,
-		.key = "maxsockets", .type = PARAM_T_INT, .unit = "",
-		.defval = "25600", .min = 1, .max = 2147483647.0,
-		.sysctl = "kern.ipc.maxsockets", .flags = PARAM_F_TUNABLE,
-		.meaning = "socket limit; sizes maxtcptw when that is 0",
-	},
-	[P_HOST_MAXTCPTW] = {
-		.id = P_HOST_MAXTCPTW, .section = PARAM_SEC_HOST,
-		.key = "maxtcptw", .type = PARAM_T_INT, .unit = "",
-		.defval = "0", .min = 0, .max = 2147483647.0,
-		.sysctl = "net.inet.tcp.maxtcptw", .flags = PARAM_F_TUNABLE,
-		.meaning = "cap of the compressed TIME_WAIT zone; 0 = auto "
-		    "(tcptw_auto_size)",
-	},
-	[P_HOST_NOLOCALTIMEWAIT] = {
-		.id = P_HOST_NOLOCALTIMEWAIT, .section = PARAM_SEC_HOST,
-		.key = "nolocaltimewait", .type = PARAM_T_INT, .unit = "",
-		.defval = "0", .min = 0, .max = 1,
-		.sysctl = "net.inet.tcp.nolocaltimewait",
-		.flags = PARAM_F_TUNABLE,
-		.meaning = "1: no TIME_WAIT for connections between local "
-		    "addresses",
-	},
-	[P_HOST_RFC1323] = {
-		.id = P_HOST_RFC1323, .section = PARAM_SEC_HOST,
-		.key = "rfc1323", .type = PARAM_T_INT, .unit = "",
-		.defval = "1", .min = 0, .max = 1,
-		.sysctl = "net.inet.tcp.rfc1323", .flags = PARAM_F_TUNABLE,
-		.meaning = "1: window scaling and timestamps (RFC 1323)",
-	},
-	[P_HOST_RTO_INITIAL] = {
-		.id = P_HOST_RTO_INITIAL, .section = PARAM_SEC_HOST,
-		.key = "rto_initial", .type = PARAM_T_TIME, .unit = "s",
-		.defval = "3s", .min = 1 * MS, .max = 3600 * SEC,
-		.sysctl = "TCPTV_RTOBASE", .flags = PARAM_F_TUNABLE,
-		.meaning = "initial retransmission timeout",
-	},
-	[P_HOST_KEEPINIT] = {
-		.id = P_HOST_KEEPINIT, .section = PARAM_SEC_HOST,
-		.key = "keepinit", .type = PARAM_T_TIME, .unit = "s",
-		.defval = "75s", .min = 1 * MS, .max = 86400 * SEC,
-		.sysctl = "net.inet.tcp.keepinit", .flags = PARAM_F_TUNABLE,
-		.meaning = "time allowed for connection establishment",
-	},
+	/* the host tunables follow: models/tunable.c */
 
 	/* [path A B] or [path A -> B] */
 	[P_PATH_LATENCY] = {
@@ -293,11 +201,84 @@ static const char *const section_forms[PARAM_NSECTIONS] = {
 	[PARAM_SEC_AT] = "[at TIME]",
 };
 
-const struct param *
-params_table(size_t *n)
+/* The host tunables come after the last key before [path]. */
+#define TUNABLES_AT	P_PATH_LATENCY
+
+static size_t
+ntunables(void)
 {
-	*n = P_NPARAMS;
-	return table;
+	size_t n;
+
+	(void)tunable_table(&n);
+	return n;
+}
+
+const struct param *
+params_of_tunable(const struct tunable *t, struct param *buf)
+{
+	char tb[32];
+
+	memset(buf, 0, sizeof(*buf));
+	buf->id = P_TUNABLE;
+	buf->section = PARAM_SEC_HOST;
+	buf->key = t->key;
+	buf->unit = t->unit;
+	buf->min = t->min;
+	buf->max = t->max;
+	buf->sysctl = t->sysctl;
+	buf->meaning = t->meaning;
+	buf->tun = t;
+	if (t->flags & TUNABLE_F_RUNTIME)
+		buf->flags |= PARAM_F_TUNABLE;
+	/* The default as a user would write it; the loader parses it. */
+	switch (t->type) {
+	case TUNABLE_T_TIME:
+		buf->type = PARAM_T_TIME;
+		snprintf(buf->deftext, sizeof(buf->deftext), "%s",
+		    units_format_time(t->def[TUNABLE_STACK_FREEBSD9][0], tb,
+		    sizeof(tb)));
+		break;
+	case TUNABLE_T_PORTRANGE:
+		buf->type = PARAM_T_PORTRANGE;
+		snprintf(buf->deftext, sizeof(buf->deftext), "%jd-%jd",
+		    (intmax_t)t->def[TUNABLE_STACK_FREEBSD9][0],
+		    (intmax_t)t->def[TUNABLE_STACK_FREEBSD9][1]);
+		break;
+	default:
+		buf->type = PARAM_T_INT;
+		snprintf(buf->deftext, sizeof(buf->deftext), "%jd",
+		    (intmax_t)t->def[TUNABLE_STACK_FREEBSD9][0]);
+		break;
+	}
+	return buf;
+}
+
+const char *
+params_default(const struct param *p)
+{
+	return p->tun != NULL ? p->deftext : p->defval;
+}
+
+size_t
+params_count(void)
+{
+	return P_NPARAMS + ntunables();
+}
+
+const struct param *
+params_at(size_t i, struct param *buf)
+{
+	const struct tunable *t;
+	size_t n;
+
+	t = tunable_table(&n);
+	if (i < TUNABLES_AT)
+		return &table[i];
+	if (i < TUNABLES_AT + n)
+		return params_of_tunable(&t[i - TUNABLES_AT], buf);
+	if (i < P_NPARAMS + n)
+		return &table[i - n];
+	return NULL;
 }
 
 const struct param *
@@ -309,8 +290,9 @@ params_by_id(enum param_id id)
 }
 
 const struct param *
-params_lookup(enum param_section sec, const char *key)
+params_lookup(enum param_section sec, const char *key, struct param *buf)
 {
+	const struct tunable *t;
 	size_t i;
 
 	if (sec == PARAM_SEC_AT)
@@ -318,6 +300,8 @@ params_lookup(enum param_section sec, const char *key)
 	for (i = 0; i < P_NPARAMS; i++)
 		if (table[i].section == sec && strcmp(table[i].key, key) == 0)
 			return &table[i];
+	if (sec == PARAM_SEC_HOST && (t = tunable_lookup(key)) != NULL)
+		return params_of_tunable(t, buf);
 	return NULL;
 }
 
@@ -370,43 +354,50 @@ edit_distance(const char *a, const char *b)
 const char *
 params_suggest(enum param_section sec, const char *bad)
 {
+	const struct param *p;
+	struct param buf;
 	const char *best = NULL;
 	size_t i, d, bestd = 3;
 
 	if (sec == PARAM_SEC_AT)
 		sec = PARAM_SEC_HOST;
-	for (i = 0; i < P_NPARAMS; i++) {
-		if (table[i].section != sec)
+	for (i = 0; i < params_count(); i++) {
+		p = params_at(i, &buf);
+		if (p->section != sec)
 			continue;
-		d = edit_distance(bad, table[i].key);
+		d = edit_distance(bad, p->key);
 		if (d < bestd) {
 			bestd = d;
-			best = table[i].key;
+			best = p->key;
 		}
 	}
 	if (best == NULL && strlen(bad) >= 3)
-		for (i = 0; i < P_NPARAMS; i++)
-			if (table[i].section == sec &&
-			    strncmp(table[i].key, bad, strlen(bad)) == 0)
-				return table[i].key;
+		for (i = 0; i < params_count(); i++) {
+			p = params_at(i, &buf);
+			if (p->section == sec &&
+			    strncmp(p->key, bad, strlen(bad)) == 0)
+				return p->key;
+		}
 	return best;
 }
 
 char *
 params_list_keys(enum param_section sec, char *buf, size_t len)
 {
+	const struct param *p;
+	struct param pb;
 	size_t i, off = 0;
 	int at = sec == PARAM_SEC_AT;
 
 	if (at)
 		sec = PARAM_SEC_HOST;
 	buf[0] = '\0';
-	for (i = 0; i < P_NPARAMS && off < len; i++) {
-		if (table[i].section != sec ||
-		    (at && !(table[i].flags & PARAM_F_TUNABLE)))
+	for (i = 0; i < params_count() && off < len; i++) {
+		p = params_at(i, &pb);
+		if (p->section != sec || (at && !(p->flags & PARAM_F_TUNABLE)))
 			continue;
 		off += (size_t)snprintf(buf + off, len - off, "%s%s",
-		    off ? ", " : "", table[i].key);
+		    off ? ", " : "", p->key);
 	}
 	return buf;
 }
@@ -414,11 +405,20 @@ params_list_keys(enum param_section sec, char *buf, size_t len)
 static const char *
 default_text(const struct param *p)
 {
+	if (p->tun != NULL)
+		return p->deftext;
 	if (p->defdoc != NULL)
 		return p->defdoc;
 	if (p->defval != NULL && p->defval[0] != '\0')
 		return p->defval;
 	return "";
+}
+
+/* A default written as a value (not a description) is shown as code. */
+static int
+quoted_default(const struct param *p)
+{
+	return p->tun != NULL || (p->defval != NULL && p->defdoc == NULL);
 }
 
 static const char *
@@ -450,27 +450,30 @@ unit_text(const struct param *p)
 int
 params_write_text(FILE *out)
 {
+	const struct param *p;
+	struct param pb;
 	size_t i;
 	int w_key = 0, w_unit = 0, w_def = 0, n;
 
-	for (i = 0; i < P_NPARAMS; i++) {
-		n = (int)(strlen(section_forms[table[i].section]) + 1 +
-		    strlen(table[i].key));
+	for (i = 0; i < params_count(); i++) {
+		p = params_at(i, &pb);
+		n = (int)(strlen(section_forms[p->section]) + 1 +
+		    strlen(p->key));
 		if (n > w_key)
 			w_key = n;
-		n = (int)strlen(unit_text(&table[i]));
+		n = (int)strlen(unit_text(p));
 		if (n > w_unit)
 			w_unit = n;
-		n = (int)strlen(default_text(&table[i]));
+		n = (int)strlen(default_text(p));
 		if (n > w_def)
 			w_def = n;
 	}
 	fprintf(out, "%-*s  %-*s  %-*s  %s\n", w_key, "SECTION KEY", w_unit,
 	    "UNIT", w_def, "DEFAULT", "MEANING");
-	for (i = 0; i < P_NPARAMS; i++) {
-		const struct param *p = &table[i];
+	for (i = 0; i < params_count(); i++) {
 		char key[64];
 
+		p = params_at(i, &pb);
 		snprintf(key, sizeof(key), "%s %s", section_forms[p->section],
 		    p->key);
 		fprintf(out, "%-*s  %-*s  %-*s  %s%s%s%s\n", w_key, key,
@@ -502,6 +505,8 @@ int
 params_write_markdown(FILE *out)
 {
 	char ubuf[64], mbuf[256];
+	const struct param *p;
+	struct param pb;
 	const struct dist_info *di;
 	size_t i;
 	int k, j;
@@ -537,15 +542,13 @@ params_write_markdown(FILE *out)
 	    "\n"
 	    "| section | key | unit | default | sysctl | meaning |\n"
 	    "| --- | --- | --- | --- | --- | --- |\n");
-	for (i = 0; i < P_NPARAMS; i++) {
-		const struct param *p = &table[i];
-
+	for (i = 0; i < params_count(); i++) {
+		p = params_at(i, &pb);
 		fprintf(out, "| `%s` | `%s` | %s | %s%s%s | %s%s%s | %s |\n",
 		    section_forms[p->section], p->key,
 		    md_escape(unit_text(p), ubuf, sizeof(ubuf)),
-		    p->defval != NULL && p->defdoc == NULL ? "`" : "",
-		    default_text(p),
-		    p->defval != NULL && p->defdoc == NULL ? "`" : "",
+		    quoted_default(p) ? "`" : "", default_text(p),
+		    quoted_default(p) ? "`" : "",
 		    p->sysctl ? "`" : "", p->sysctl ? p->sysctl : "",
 		    p->sysctl ? "`" : "",
 		    md_escape(p->meaning, mbuf, sizeof(mbuf)));

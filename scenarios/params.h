@@ -6,17 +6,21 @@
  * bounds, the FreeBSD sysctl it mirrors and a one-line meaning.  The loader
  * (scenarios/scenario.c) validates and fills defaults from it, `twsim params`
  * prints it and docs/scenario-keys.md is generated from it, so nothing about
- * a parameter is written twice (DESIGN.md, "One source of truth").
+ * a parameter is written twice.
  *
- * Host tunables (the keys of [host NAME] other than address and listen) may
- * also be changed at a simulated time in an [at TIME] section, as
- * HOST.KEY = VALUE; such entries carry PARAM_F_TUNABLE.
+ * The keys of [host NAME] other than address and listen are the host
+ * tunables: they are not written here but taken from the one table of
+ * tunables (models/tunable.c).  Those the table lets change at run time may
+ * also be set at a simulated time in an [at TIME] section, as
+ * HOST.KEY = VALUE; their keys carry PARAM_F_TUNABLE.
  */
 #ifndef TWSIM_PARAMS_H
 #define TWSIM_PARAMS_H
 
 #include <stddef.h>
 #include <stdio.h>
+
+struct tunable;
 
 /* The kind of section a key belongs to. */
 enum param_section {
@@ -57,18 +61,7 @@ enum param_id {
 
 	P_HOST_ADDRESS,
 	P_HOST_LISTEN,
-	P_HOST_HZ,
-	P_HOST_MSL,
-	P_HOST_PORTRANGE,
-	P_HOST_RANDOMIZED,
-	P_HOST_RANDOMCPS,
-	P_HOST_RANDOMTIME,
-	P_HOST_MAXSOCKETS,
-	P_HOST_MAXTCPTW,
-	P_HOST_NOLOCALTIMEWAIT,
-	P_HOST_RFC1323,
-	P_HOST_RTO_INITIAL,
-	P_HOST_KEEPINIT,
+	/* then the host tunables (models/tunable.c), id P_TUNABLE */
 
 	P_PATH_LATENCY,
 	P_PATH_LOSS,
@@ -87,11 +80,12 @@ enum param_id {
 	P_WL_START,
 	P_WL_STOP,
 
-	P_NPARAMS
+	P_NPARAMS,		/* keys of this table */
+	P_TUNABLE = P_NPARAMS	/* a host tunable: param->tun says which */
 };
 
 #define PARAM_F_REQUIRED	0x01	/* no default: must be set */
-#define PARAM_F_TUNABLE		0x02	/* tunable, also in [at] */
+#define PARAM_F_TUNABLE		0x02	/* may change in [at] */
 #define PARAM_F_NOSWEEP		0x04	/* may not be swept */
 #define PARAM_F_COMPUTED	0x08	/* default computed (defdoc) */
 
@@ -110,14 +104,28 @@ struct param {
 	const char		*sysctl;	/* FreeBSD sysctl, or NULL */
 	unsigned		 flags;		/* PARAM_F_* */
 	const char		*meaning;	/* one line */
+	/* a host tunable: its row, and its default as written ("30s") */
+	const struct tunable	*tun;
+	char			 deftext[32];
 };
 
-/* The whole table, in documentation order. */
-const struct param	*params_table(size_t *n);
+/*
+ * Every key, in documentation order: params_count() of them, the host
+ * tunables after `listen`.  params_at() returns a key of this table, or
+ * fills `buf` for a host tunable (the key of tunable row t is
+ * params_of_tunable(t, buf)) and returns buf.
+ */
+size_t			 params_count(void);
+const struct param	*params_at(size_t i, struct param *buf);
+const struct param	*params_of_tunable(const struct tunable *t,
+			    struct param *buf);
+/* The default as written ("30s"), or NULL if required or computed. */
+const char		*params_default(const struct param *p);
+/* A key of this table by id (not P_TUNABLE). */
 const struct param	*params_by_id(enum param_id id);
-/* Key of a section kind; NULL if unknown. */
+/* Key of a section kind (the same way); NULL if unknown. */
 const struct param	*params_lookup(enum param_section sec,
-			    const char *key);
+			    const char *key, struct param *buf);
 /* "run", "host", "path", "workload", "at". */
 const char		*params_section_name(enum param_section sec);
 /* Section kind by its first word; -1 if unknown. */

@@ -107,42 +107,6 @@ struct run_ctx {
 	char			 errbuf[512];
 };
 
-/* Host sysctl names of the scenario's tunables (host_sysctl_set). */
-static const char *const tunable_sysctl[SCENARIO_NTUNABLES] = {
-	[SCENARIO_TUN_HZ] = "hz",
-	[SCENARIO_TUN_MSL] = "msl",
-	[SCENARIO_TUN_PORTRANGE_FIRST] = "portrange_first",
-	[SCENARIO_TUN_PORTRANGE_LAST] = "portrange_last",
-	[SCENARIO_TUN_RANDOMIZED] = "randomized",
-	[SCENARIO_TUN_RANDOMCPS] = "randomcps",
-	[SCENARIO_TUN_RANDOMTIME] = "randomtime",
-	[SCENARIO_TUN_MAXSOCKETS] = "maxsockets",
-	[SCENARIO_TUN_MAXTCPTW] = "maxtcptw",
-	[SCENARIO_TUN_NOLOCALTIMEWAIT] = "nolocaltimewait",
-	[SCENARIO_TUN_RFC1323] = "rfc1323",
-	[SCENARIO_TUN_RTO_INITIAL] = "rto_initial",
-	[SCENARIO_TUN_KEEPINIT] = "keepinit",
-};
-
-static void
-boot_tunables(const struct scenario_tunables *st, struct host_tunables *ht)
-{
-	host_tunables_init(ht);
-	ht->hz = st->hz;
-	ht->msl = st->msl;
-	ht->portrange_first = st->portrange_first;
-	ht->portrange_last = st->portrange_last;
-	ht->randomized = st->randomized;
-	ht->randomcps = st->randomcps;
-	ht->randomtime = (int)(st->randomtime / SIM_SEC);
-	ht->maxsockets = st->maxsockets;
-	ht->maxtcptw = st->maxtcptw;
-	ht->nolocaltimewait = st->nolocaltimewait;
-	ht->rfc1323 = st->rfc1323;
-	ht->rto_initial = st->rto_initial;
-	ht->keepinit = st->keepinit;
-}
-
 static double
 opt_seconds(sim_time_t t)
 {
@@ -260,8 +224,7 @@ apply_change(struct sim *sim, void *arg)
 	 * own semantics (a maxtcptw write below 32 is ignored, TW-4).  A
 	 * value the sysctl refuses is not an error of the run.
 	 */
-	(void)host_sysctl_set(h, tunable_sysctl[ch->tunable], ch->value,
-	    NULL, 0);
+	(void)host_tunable_set(h, ch->tunable, ch->index, ch->value, NULL, 0);
 }
 
 static int
@@ -281,10 +244,9 @@ build_world(struct run_ctx *rc, char *err, size_t errlen)
 	}
 	for (i = 0; i < run->nhosts; i++) {
 		const struct scenario_host *sh = &run->hosts[i];
-		struct host_tunables ht;
 
-		boot_tunables(&sh->tun, &ht);
-		rc->hosts[i] = net_add_host(rc->net, sh->name, &ht, err, errlen);
+		rc->hosts[i] = net_add_host(rc->net, sh->name, &sh->tun, err,
+		    errlen);
 		if (rc->hosts[i] == NULL)
 			return -1;
 		for (j = 0; j < sh->naddrs; j++)

@@ -34,6 +34,7 @@
 
 #include <ini.h>
 
+#include "models/tunable.h"
 #include "scenarios/params.h"
 #include "scenarios/scenario.h"
 #include "scenarios/units.h"
@@ -713,6 +714,7 @@ resolve_key(struct loader *ld, size_t sec, const char *key, int line,
 {
 	const struct section *s = &ld->secs[sec];
 	const struct param *p;
+	struct param buf, *copy;
 	const char *k = key, *dot, *sug;
 	char keys[512], where[300];
 	struct entry tmp;
@@ -731,7 +733,15 @@ resolve_key(struct loader *ld, size_t sec, const char *key, int line,
 		if (*hostp == NULL)
 			return oom(ld);
 	}
-	p = params_lookup(s->kind, k);
+	p = params_lookup(s->kind, k, &buf);
+	if (p == &buf) {
+		/* A host tunable's key: kept as long as the entry. */
+		copy = sc_alloc(ld->sc, sizeof(*copy));
+		if (copy == NULL)
+			return oom(ld);
+		*copy = buf;
+		p = copy;
+	}
 	if (p != NULL && s->kind == PARAM_SEC_AT &&
 	    !(p->flags & PARAM_F_TUNABLE))
 		return efail(ld, &tmp, "'%s' in [%s] cannot change at a "
@@ -1436,8 +1446,8 @@ get_value(struct builder *b, size_t si, const struct param *p,
 	*ep = e;
 	if (e != NULL)
 		text = entry_text(e, b->pt);
-	else if (p->defval != NULL)
-		text = p->defval;
+	else if (params_default(p) != NULL)
+		text = params_default(p);
 	else
 		return 1;
 	if (parse_value(ld->sc, p, text, pv, msg, sizeof(msg)) != 0) {
@@ -1521,51 +1531,31 @@ build_run_section(struct builder *b, size_t si)
 	return 0;
 }
 
-static void
-set_tunable(struct scenario_tunables *t, enum param_id id,
-    const struct pval *pv)
+/*
+ * Store a parsed tunable value as its boot value, after the row's own check
+ * (hz must divide 1e9); e is the entry that set it (NULL: the default).
+ */
+static int
+set_tunable(struct builder *b, struct host_tunables *tun,
+    const struct tunable *t, const struct pval *pv, const struct entry *e,
+    const struct section *s)
 {
-	switch (id) {
-	case P_HOST_HZ:
-		t->hz = (int)pv->i;
-		break;
-	case P_HOST_MSL:
-		t->msl = pv->i;
-		break;
-	case P_HOST_PORTRANGE:
-		t->portrange_first = pv->first;
-		t->portrange_last = pv->last;
-		break;
-	case P_HOST_RANDOMIZED:
-		t->randomized = (int)pv->i;
-		break;
-	case P_HOST_RANDOMCPS:
-		t->randomcps = (int)pv->i;
-		break;
-	case P_HOST_RANDOMTIME:
-		t->randomtime = pv->i;
-		break;
-	case P_HOST_MAXSOCKETS:
-		t->maxsockets = (int)pv->i;
-		break;
-	case P_HOST_MAXTCPTW:
-		t->maxtcptw = (int)pv->i;
-		break;
-	case P_HOST_NOLOCALTIMEWAIT:
-		t->nolocaltimewait = (int)pv->i;
-		break;
-	case P_HOST_RFC1323:
-		t->rfc1323 = (int)pv->i;
-		break;
-	case P_HOST_RTO_INITIAL:
-		t->rto_initial = pv->i;
-		break;
-	case P_HOST_KEEPINIT:
-		t->keepinit = pv->i;
-		break;
-	default:
-		break;
+	char msg[256];
+
+	if (t->type == TUNABLE_T_PORTRANGE) {
+		tunable_store(tun, t, 0, pv->first);
+		tunable_store(tun, t, 1, pv->last);
+		return 0;
 	}
+	if (t->check != NULL && t->check(t, pv->i, msg, sizeof(msg)) != 0) {
+		if (e == NULL)
+			return lfail(b->ld, s->line, "internal: bad default "
+			    "for %s: %s", t->key, msg);
+		return efail(b->ld, e, "bad value '%s' for %s in [%s]: %s",
+		    entry_text(e, b->pt), t->key, s->title, msg);
+	}
+	tunable_store(tun, t, 0, pv->i);
+	return 0;
 }
 
 static int
@@ -1576,8 +1566,10 @@ build_hosts(struct builder *b)
 	struct scenario_host *hosts;
 	const struct entry *e;
 	const struct entry **addr_entries;
+	const struct tunable *tt;
+	struct param tp;
 	struct pval pv;
-	size_t i, j, k, n = 0, h, h2;
+	size_t i, j, k, n = 0, h, h2, ntt;
 	char a[32];
 
 	for (i = 0; i < ld->nsecs; i++)
@@ -1609,14 +1601,17 @@ build_hosts(struct builder *b)
 			} else if (p->id == P_HOST_LISTEN) {
 				hosts[h].listen = pv.ports;
 				hosts[h].nlisten = pv.n;
-			} else
-				set_tunable(&hosts[h].tun, p->id, &pv);
+			}
 		}
-		if (SIM_SEC % hosts[h].tun.hz != 0) {
-			e = &ld->ents[find_entry(ld, i, "hz")];
-			return efail(ld, e, "bad value '%s' for hz in [%s]: "
-			    "must divide 1000000000 (ticks of whole ns)",
-			    entry_text(e, b->pt), s->title);
+		/* The tunables, as boot values (the loader's path). */
+		tt = tunable_table(&ntt);
+		for (j = 0; j < ntt; j++) {
+			if (get_value(b, i, params_of_tunable(&tt[j], &tp), &pv,
+			    &e) < 0)
+				return -1;
+			if (set_tunable(b, &hosts[h].tun, &tt[j], &pv, e,
+			    s) != 0)
+				return -1;
 		}
 		/* An address belongs to one host only. */
 		for (h2 = 0; h2 < h; h2++)
@@ -1946,26 +1941,6 @@ build_workloads(struct builder *b)
 	return 0;
 }
 
-static enum scenario_tunable
-tunable_of(enum param_id id)
-{
-	switch (id) {
-	case P_HOST_HZ:			return SCENARIO_TUN_HZ;
-	case P_HOST_MSL:		return SCENARIO_TUN_MSL;
-	case P_HOST_PORTRANGE:	return SCENARIO_TUN_PORTRANGE_FIRST;
-	case P_HOST_RANDOMIZED:		return SCENARIO_TUN_RANDOMIZED;
-	case P_HOST_RANDOMCPS:		return SCENARIO_TUN_RANDOMCPS;
-	case P_HOST_RANDOMTIME:		return SCENARIO_TUN_RANDOMTIME;
-	case P_HOST_MAXSOCKETS:		return SCENARIO_TUN_MAXSOCKETS;
-	case P_HOST_MAXTCPTW:		return SCENARIO_TUN_MAXTCPTW;
-	case P_HOST_NOLOCALTIMEWAIT:	return SCENARIO_TUN_NOLOCALTIMEWAIT;
-	case P_HOST_RFC1323:		return SCENARIO_TUN_RFC1323;
-	case P_HOST_RTO_INITIAL:	return SCENARIO_TUN_RTO_INITIAL;
-	case P_HOST_KEEPINIT:		return SCENARIO_TUN_KEEPINIT;
-	default:			return SCENARIO_NTUNABLES;
-	}
-}
-
 static int
 build_changes(struct builder *b)
 {
@@ -1980,7 +1955,7 @@ build_changes(struct builder *b)
 
 	for (i = 0; i < ld->nents; i++)
 		if (ld->secs[ld->ents[i].section].kind == PARAM_SEC_AT)
-			n += ld->ents[i].param->id == P_HOST_PORTRANGE ? 2 : 1;
+			n += (size_t)tunable_nvalues(ld->ents[i].param->tun);
 	ch = sc_alloc(ld->sc, n * sizeof(*ch));
 	if (ch == NULL)
 		return oom(ld);
@@ -1994,10 +1969,6 @@ build_changes(struct builder *b)
 		    msg, sizeof(msg)) != 0)
 			return efail(ld, e, "bad value '%s' for %s in [%s]: %s",
 			    entry_text(e, b->pt), e->key, s->title, msg);
-		if (e->param->id == P_HOST_HZ && SIM_SEC % pv.i != 0)
-			return efail(ld, e, "bad value '%s' for %s in [%s]: "
-			    "must divide 1000000000", entry_text(e, b->pt),
-			    e->key, s->title);
 		if (s->at >= r->duration)
 			return efail(ld, e, "[%s] is not before the end of the "
 			    "run (duration = %s)", s->title, units_format_time(
@@ -2010,12 +1981,12 @@ build_changes(struct builder *b)
 		tmp.at = s->at;
 		tmp.host = (size_t)host_index(ld, e->host);
 		tmp.key = e->param->key;
-		tmp.tunable = tunable_of(e->param->id);
+		tmp.tunable = e->param->tun;
 		tmp.value = pv.i;
-		if (e->param->id == P_HOST_PORTRANGE) {
+		if (tmp.tunable->type == TUNABLE_T_PORTRANGE) {
 			tmp.value = pv.first;
 			ch[n++] = tmp;
-			tmp.tunable = SCENARIO_TUN_PORTRANGE_LAST;
+			tmp.index = 1;
 			tmp.value = pv.last;
 		}
 		ch[n++] = tmp;
@@ -2388,53 +2359,4 @@ scenario_run_host(const struct scenario_run *r, const char *name)
 		if (strcmp(r->hosts[i].name, name) == 0)
 			return (int)i;
 	return -1;
-}
-
-void
-scenario_tunables_set(struct scenario_tunables *t,
-    enum scenario_tunable which, int64_t v)
-{
-	switch (which) {
-	case SCENARIO_TUN_HZ:
-		t->hz = (int)v;
-		break;
-	case SCENARIO_TUN_MSL:
-		t->msl = v;
-		break;
-	case SCENARIO_TUN_PORTRANGE_FIRST:
-		t->portrange_first = (int)v;
-		break;
-	case SCENARIO_TUN_PORTRANGE_LAST:
-		t->portrange_last = (int)v;
-		break;
-	case SCENARIO_TUN_RANDOMIZED:
-		t->randomized = (int)v;
-		break;
-	case SCENARIO_TUN_RANDOMCPS:
-		t->randomcps = (int)v;
-		break;
-	case SCENARIO_TUN_RANDOMTIME:
-		t->randomtime = v;
-		break;
-	case SCENARIO_TUN_MAXSOCKETS:
-		t->maxsockets = (int)v;
-		break;
-	case SCENARIO_TUN_MAXTCPTW:
-		t->maxtcptw = (int)v;
-		break;
-	case SCENARIO_TUN_NOLOCALTIMEWAIT:
-		t->nolocaltimewait = (int)v;
-		break;
-	case SCENARIO_TUN_RFC1323:
-		t->rfc1323 = (int)v;
-		break;
-	case SCENARIO_TUN_RTO_INITIAL:
-		t->rto_initial = v;
-		break;
-	case SCENARIO_TUN_KEEPINIT:
-		t->keepinit = v;
-		break;
-	default:
-		break;
-	}
 }

@@ -34,43 +34,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "models/tunable.h"
 #include "sim/dist.h"
 #include "sim/simtime.h"
-
-/* Host tunables that an [at TIME] section may change. */
-enum scenario_tunable {
-	SCENARIO_TUN_HZ,		/* kern.hz */
-	SCENARIO_TUN_MSL,		/* net.inet.tcp.msl [ns] */
-	SCENARIO_TUN_PORTRANGE_FIRST,	/* net.inet.ip.portrange.first */
-	SCENARIO_TUN_PORTRANGE_LAST,	/* net.inet.ip.portrange.last */
-	SCENARIO_TUN_RANDOMIZED,	/* ...portrange.randomized */
-	SCENARIO_TUN_RANDOMCPS,		/* ...portrange.randomcps */
-	SCENARIO_TUN_RANDOMTIME,	/* ...portrange.randomtime [ns] */
-	SCENARIO_TUN_MAXSOCKETS,	/* kern.ipc.maxsockets */
-	SCENARIO_TUN_MAXTCPTW,		/* net.inet.tcp.maxtcptw */
-	SCENARIO_TUN_NOLOCALTIMEWAIT,	/* net.inet.tcp.nolocaltimewait */
-	SCENARIO_TUN_RFC1323,		/* net.inet.tcp.rfc1323 */
-	SCENARIO_TUN_RTO_INITIAL,	/* TCPTV_RTOBASE [ns] */
-	SCENARIO_TUN_KEEPINIT,		/* net.inet.tcp.keepinit [ns] */
-	SCENARIO_NTUNABLES
-};
-
-/* Defaults are FreeBSD 9's (see twsim params). */
-struct scenario_tunables {
-	int		hz;
-	sim_time_t	msl;
-	int		portrange_first;
-	int		portrange_last;
-	int		randomized;
-	int		randomcps;
-	sim_time_t	randomtime;
-	int		maxsockets;
-	int		maxtcptw;
-	int		nolocaltimewait;
-	int		rfc1323;
-	sim_time_t	rto_initial;
-	sim_time_t	keepinit;
-};
 
 struct scenario_host {
 	const char		*name;
@@ -78,7 +44,7 @@ struct scenario_host {
 	const uint32_t		*addrs;	/* host byte order */
 	size_t			 nlisten;
 	const uint16_t		*listen;	/* server ports */
-	struct scenario_tunables tun;
+	struct host_tunables	 tun;		/* boot values */
 };
 
 /*
@@ -133,11 +99,16 @@ struct scenario_workload {
 	sim_time_t	 stop;		/* and end (<= duration) */
 };
 
-/* At time `at`, set tunable `tunable` of host `host` to `value`. */
+/*
+ * At time `at`, set value `index` of tunable `tunable` of host `host` to
+ * `value` (host_tunable_set).  A portrange is two changes: index 0 (first)
+ * and 1 (last).
+ */
 struct scenario_change {
 	sim_time_t	 at;
 	size_t		 host;		/* index into run->hosts */
-	enum scenario_tunable tunable;
+	const struct tunable *tunable;	/* row of models/tunable.c */
+	int		 index;
 	const char	*key;		/* "maxtcptw" */
 	int64_t		 value;		/* in base units (ns) */
 };
@@ -223,8 +194,5 @@ const char	*scenario_run_param(const struct scenario_run *r,
 /* Index of host `name` in r->hosts, or -1. */
 int		 scenario_run_host(const struct scenario_run *r,
 		    const char *name);
-/* Set one tunable (used to apply a scenario_change). */
-void		 scenario_tunables_set(struct scenario_tunables *t,
-		    enum scenario_tunable which, int64_t value);
 
 #endif /* TWSIM_SCENARIO_H */

@@ -19,47 +19,65 @@
 
 START_TEST(test_every_entry_is_complete_and_indexed_by_its_id)
 {
-	const struct param *t;
-	size_t n, i, j;
+	const struct param *p, *q, *l;
+	struct param pb, qb, lb;
+	size_t n, i, j, ntun = 0;
 
-	t = params_table(&n);
-	ck_assert_uint_eq(n, P_NPARAMS);
+	n = params_count();
 	for (i = 0; i < n; i++) {
-		ck_assert_msg(t[i].key != NULL, "entry %zu has no key", i);
-		ck_assert_int_eq(t[i].id, (int)i);
-		ck_assert_ptr_eq(params_by_id(t[i].id), &t[i]);
-		ck_assert_msg(t[i].meaning != NULL && t[i].meaning[0],
-		    "%s has no meaning", t[i].key);
+		p = params_at(i, &pb);
+		ck_assert_msg(p->key != NULL, "entry %zu has no key", i);
+		if (p->tun != NULL) {
+			/* A host tunable: a row of models/tunable.c. */
+			ck_assert_ptr_eq(p, &pb);
+			ck_assert_int_eq(p->id, P_TUNABLE);
+			ck_assert_int_eq(p->section, PARAM_SEC_HOST);
+			ntun++;
+		} else {
+			ck_assert_int_eq(p->id, (int)(i - ntun));
+			ck_assert_ptr_eq(params_by_id(p->id), p);
+		}
+		ck_assert_msg(p->meaning != NULL && p->meaning[0],
+		    "%s has no meaning", p->key);
 		/* A default, or marked required / computed: never both. */
-		if (t[i].flags & (PARAM_F_REQUIRED | PARAM_F_COMPUTED))
-			ck_assert_msg(t[i].defval == NULL, "%s", t[i].key);
+		if (p->flags & (PARAM_F_REQUIRED | PARAM_F_COMPUTED))
+			ck_assert_msg(params_default(p) == NULL, "%s", p->key);
 		else
-			ck_assert_msg(t[i].defval != NULL, "%s has no default",
-			    t[i].key);
-		ck_assert_ptr_eq(params_lookup(t[i].section, t[i].key), &t[i]);
-		for (j = 0; j < i; j++)
-			ck_assert_msg(t[j].section != t[i].section ||
-			    strcmp(t[j].key, t[i].key) != 0, "%s twice",
-			    t[i].key);
+			ck_assert_msg(params_default(p) != NULL,
+			    "%s has no default", p->key);
+		l = params_lookup(p->section, p->key, &lb);
+		ck_assert_ptr_nonnull(l);
+		if (p->tun != NULL)
+			ck_assert_ptr_eq(l->tun, p->tun);
+		else
+			ck_assert_ptr_eq(l, p);
+		for (j = 0; j < i; j++) {
+			q = params_at(j, &qb);
+			ck_assert_msg(q->section != p->section ||
+			    strcmp(q->key, p->key) != 0, "%s twice", p->key);
+		}
 	}
+	ck_assert_uint_eq(n, P_NPARAMS + ntun);
+	ck_assert_uint_gt(ntun, 10);
 }
 END_TEST
 
 START_TEST(test_time_defaults_parse_and_lie_within_bounds)
 {
-	const struct param *t;
-	size_t n, i;
+	const struct param *p;
+	struct param pb;
+	size_t i;
 	sim_time_t v;
 	char err[256];
 
-	t = params_table(&n);
-	for (i = 0; i < n; i++) {
-		if (t[i].type != PARAM_T_TIME || t[i].defval == NULL)
+	for (i = 0; i < params_count(); i++) {
+		p = params_at(i, &pb);
+		if (p->type != PARAM_T_TIME || params_default(p) == NULL)
 			continue;
-		ck_assert_msg(units_parse_time(t[i].defval, &v, err,
-		    sizeof(err)) == 0, "%s: %s", t[i].key, err);
-		ck_assert_msg((double)v >= t[i].min && (double)v <= t[i].max,
-		    "%s default out of bounds", t[i].key);
+		ck_assert_msg(units_parse_time(params_default(p), &v, err,
+		    sizeof(err)) == 0, "%s: %s", p->key, err);
+		ck_assert_msg((double)v >= p->min && (double)v <= p->max,
+		    "%s default out of bounds", p->key);
 	}
 }
 END_TEST
@@ -67,14 +85,17 @@ END_TEST
 static const char *
 def(const char *key)
 {
-	const struct param *p = params_lookup(PARAM_SEC_HOST, key);
+	static struct param pb;		/* the test's own, one at a time */
+	const struct param *p = params_lookup(PARAM_SEC_HOST, key, &pb);
 
 	ck_assert_msg(p != NULL, "no host key %s", key);
-	return p->defval;
+	return params_default(p);
 }
 
 START_TEST(test_host_defaults_are_freebsd9)
 {
+	struct param pb;
+
 	ck_assert_str_eq(def("hz"), "1000");
 	ck_assert_str_eq(def("msl"), "30s");
 	ck_assert_str_eq(def("portrange"), "10000-65535");
@@ -87,17 +108,18 @@ START_TEST(test_host_defaults_are_freebsd9)
 	ck_assert_str_eq(def("rfc1323"), "1");
 	ck_assert_str_eq(def("rto_initial"), "3s");
 	ck_assert_str_eq(def("keepinit"), "75s");
-	ck_assert_str_eq(params_lookup(PARAM_SEC_HOST, "maxtcptw")->sysctl,
+	ck_assert_str_eq(params_lookup(PARAM_SEC_HOST, "maxtcptw", &pb)->sysctl,
 	    "net.inet.tcp.maxtcptw");
 }
 END_TEST
 
 START_TEST(test_lookup_and_did_you_mean)
 {
+	struct param pb;
 	char buf[512];
 
-	ck_assert_ptr_null(params_lookup(PARAM_SEC_HOST, "maxtcpwt"));
-	ck_assert_ptr_null(params_lookup(PARAM_SEC_RUN, "maxtcptw"));
+	ck_assert_ptr_null(params_lookup(PARAM_SEC_HOST, "maxtcpwt", &pb));
+	ck_assert_ptr_null(params_lookup(PARAM_SEC_RUN, "maxtcptw", &pb));
 	ck_assert_str_eq(params_suggest(PARAM_SEC_HOST, "maxtcpwt"),
 	    "maxtcptw");
 	ck_assert_str_eq(params_suggest(PARAM_SEC_RUN, "duraton"),
@@ -106,10 +128,12 @@ START_TEST(test_lookup_and_did_you_mean)
 	    "response");
 	ck_assert_ptr_null(params_suggest(PARAM_SEC_HOST, "zzzzzzzz"));
 	/* [at] keys are host tunables; address is not one. */
-	ck_assert_ptr_nonnull(params_lookup(PARAM_SEC_AT, "maxtcptw"));
+	ck_assert_ptr_nonnull(params_lookup(PARAM_SEC_AT, "maxtcptw", &pb));
 	params_list_keys(PARAM_SEC_AT, buf, sizeof(buf));
 	ck_assert_ptr_null(strstr(buf, "address"));
 	ck_assert_ptr_nonnull(strstr(buf, "maxtcptw"));
+	/* hz is a boot-time tunable: the table says it cannot change. */
+	ck_assert(strncmp(buf, "msl, ", 5) == 0);
 	params_list_keys(PARAM_SEC_HOST, buf, sizeof(buf));
 	ck_assert(strncmp(buf, "address, listen, hz", 19) == 0);
 	ck_assert_int_eq(params_section_by_name("workload"),
@@ -132,19 +156,19 @@ render(int (*fn)(FILE *), size_t *len)
 
 START_TEST(test_text_lists_every_key_with_its_default)
 {
-	const struct param *t;
-	size_t n, i, len;
+	const struct param *p;
+	struct param pb;
+	size_t i, len;
 	char *out, line[128];
 
 	out = render(params_write_text, &len);
-	t = params_table(&n);
-	for (i = 0; i < n; i++) {
-		snprintf(line, sizeof(line), " %s ", t[i].key);
-		ck_assert_msg(strstr(out, line) != NULL, "%s missing",
-		    t[i].key);
-		if (t[i].defval != NULL && t[i].defval[0])
-			ck_assert_msg(strstr(out, t[i].defval) != NULL,
-			    "default of %s missing", t[i].key);
+	for (i = 0; i < params_count(); i++) {
+		p = params_at(i, &pb);
+		snprintf(line, sizeof(line), " %s ", p->key);
+		ck_assert_msg(strstr(out, line) != NULL, "%s missing", p->key);
+		if (params_default(p) != NULL && params_default(p)[0])
+			ck_assert_msg(strstr(out, params_default(p)) != NULL,
+			    "default of %s missing", p->key);
 	}
 	free(out);
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/tunable.h"
 #include "scenarios/commands.h"
 #include "scenarios/scenario.h"
 #include "sim/rng.h"
@@ -109,7 +110,7 @@ START_TEST(test_host_tunable_defaults_are_freebsd9)
 {
 	struct scenario *sc = load(BASE);
 	const struct scenario_run *r = scenario_run_at(sc, 0);
-	const struct scenario_tunables *t;
+	const struct host_tunables *t;
 
 	ck_assert_uint_eq(r->nhosts, 2);
 	t = &r->hosts[1].tun;
@@ -119,7 +120,7 @@ START_TEST(test_host_tunable_defaults_are_freebsd9)
 	ck_assert_int_eq(t->portrange_last, 65535);
 	ck_assert_int_eq(t->randomized, 1);
 	ck_assert_int_eq(t->randomcps, 10);
-	ck_assert(t->randomtime == 45 * SIM_SEC);
+	ck_assert_int_eq(t->randomtime, 45);	/* whole seconds */
 	ck_assert_int_eq(t->maxsockets, 25600);
 	ck_assert_int_eq(t->maxtcptw, 0);
 	ck_assert_int_eq(t->nolocaltimewait, 0);
@@ -199,27 +200,31 @@ START_TEST(test_full_scenario_fills_every_struct)
 	ck_assert_uint_eq(r->nchanges, 4);
 	ck_assert(r->changes[0].at == 60 * SIM_SEC);
 	ck_assert_uint_eq(r->changes[0].host, 0);
-	ck_assert_int_eq(r->changes[0].tunable, SCENARIO_TUN_MSL);
+	ck_assert_ptr_eq(r->changes[0].tunable, tunable_lookup("msl"));
 	ck_assert(r->changes[0].value == SIM_SEC);
-	ck_assert_int_eq(r->changes[1].tunable, SCENARIO_TUN_MAXTCPTW);
+	ck_assert_ptr_eq(r->changes[1].tunable, tunable_lookup("maxtcptw"));
 	ck_assert_str_eq(r->changes[1].key, "maxtcptw");
 	ck_assert(r->changes[1].value == 5000);
-	ck_assert_int_eq(r->changes[2].tunable, SCENARIO_TUN_PORTRANGE_FIRST);
+	ck_assert_ptr_eq(r->changes[2].tunable, tunable_lookup("portrange"));
+	ck_assert_int_eq(r->changes[2].index, 0);
 	ck_assert(r->changes[2].value == 20000);
-	ck_assert_int_eq(r->changes[3].tunable, SCENARIO_TUN_PORTRANGE_LAST);
+	ck_assert_ptr_eq(r->changes[3].tunable, tunable_lookup("portrange"));
+	ck_assert_int_eq(r->changes[3].index, 1);
 	ck_assert(r->changes[3].value == 20099);
 	scenario_free(sc);
 }
 END_TEST
 
-START_TEST(test_tunables_set_applies_a_change)
+START_TEST(test_change_names_its_table_row)
 {
 	struct scenario *sc = load(BASE "[at 100s]\nclient.maxtcptw = 42\n");
 	const struct scenario_run *r = scenario_run_at(sc, 0);
-	struct scenario_tunables t = r->hosts[r->changes[0].host].tun;
+	struct host_tunables t = r->hosts[r->changes[0].host].tun;
 
 	ck_assert_int_eq(t.maxtcptw, 0);
-	scenario_tunables_set(&t, r->changes[0].tunable, r->changes[0].value);
+	/* The row says where the value lives. */
+	tunable_store(&t, r->changes[0].tunable, r->changes[0].index,
+	    r->changes[0].value);
 	ck_assert_int_eq(t.maxtcptw, 42);
 	ck_assert_int_eq(scenario_run_host(r, "client"),
 	    (int)r->changes[0].host);
@@ -374,6 +379,10 @@ START_TEST(test_error_bad_values_and_units)
 	    "portrange = 2000-1000\n", "t.ini:5:", "empty");
 	fails("[run]\nduration = 1s\n[host a]\naddress = 10.0.0.1\n"
 	    "hz = 300\n", "t.ini:5:", "must divide");
+	/* hz is a boot-time tunable (its table row lacks TUNABLE_F_RUNTIME). */
+	fails("[run]\nduration = 10s\n[host a]\naddress = 10.0.0.1\n"
+	    "[at 5s]\na.hz = 100\n", "t.ini:6:",
+	    "cannot change at a simulated time");
 	fails("[run]\nduration = 1s\n[host a]\naddress = 10.0.0.1\n"
 	    "listen = 80, 80\n", "t.ini:5:", "twice");
 }
@@ -849,7 +858,7 @@ scenario_suite(void)
 	tcase_add_test(tc, test_minimal_scenario_takes_defaults_and_file_name);
 	tcase_add_test(tc, test_host_tunable_defaults_are_freebsd9);
 	tcase_add_test(tc, test_full_scenario_fills_every_struct);
-	tcase_add_test(tc, test_tunables_set_applies_a_change);
+	tcase_add_test(tc, test_change_names_its_table_row);
 	tcase_add_test(tc, test_unnamed_host_pairs_get_implicit_default_paths);
 	tcase_add_test(tc, test_comments_crlf_and_blanks_are_ignored);
 	tcase_add_test(tc, test_connections_auto_turns_off_at_a_million);

@@ -41,8 +41,8 @@ for ini in "$srcdir"/scenarios/*.ini; do
 	name=$(basename "$ini" .ini)
 	db="$tmp/$name.db"
 	if ! "$TWSIM" run "$ini" -o "$db" -j 1 --quiet >"$tmp/$name.out" 2>&1; then
-		echo "FAIL: twsim run $ini:"
-		cat "$tmp/$name.out"
+		echo "FAIL: twsim run $ini:" >&2
+		cat "$tmp/$name.out" >&2
 		exit 1
 	fi
 	echo "$tables" | while IFS=: read -r table order; do
@@ -51,7 +51,7 @@ for ini in "$srcdir"/scenarios/*.ini; do
 		    cut -d' ' -f1)
 		echo "$name $table $sum"
 	done
-done >"$tmp/actual.txt"
+done >"$tmp/actual.txt" || exit 1
 
 if [ "$update" = 1 ]; then
 	cp "$tmp/actual.txt" "$expected"

@@ -1,0 +1,130 @@
+/*
+ * tunable.h -- the one table of host tunables (sysctls and loader
+ * tunables) and the one struct that holds their values.
+ *
+ * A tunable is one row of the table in models/tunable.c: its scenario key
+ * and the kernel's sysctl name, type, unit and bounds, its boot default per
+ * stack, whether it may change at run time (an [at TIME] section), the hook
+ * that gives a run-time write the kernel's semantics, and where its value
+ * lives in struct host_tunables.  Everything else reads the table: the
+ * host's boot defaults and validation, run-time sysctl writes and reads
+ * (host_tunable_set/get in host.h), `twsim params`, the scenario loader,
+ * `--set`, `[at TIME]` and the runner.  Code outside the table names a
+ * tunable only where it uses the value (h->tun.maxtcptw in the model).
+ *
+ * Adding a tunable: a field in struct host_tunables, a row in the table
+ * (docs/HACKING.md shows one), and its use in the model.
+ */
+#ifndef TWSIM_TUNABLE_H
+#define TWSIM_TUNABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/simtime.h"
+
+struct host;
+
+/*
+ * The values, in the units the kernel keeps them.  Field comments give the
+ * sysctl; defaults and bounds are in the table only.
+ */
+struct host_tunables {
+	int		hz;		/* kern.hz */
+	sim_time_t	msl;		/* net.inet.tcp.msl [ns] */
+	int		portrange_first;/* net.inet.ip.portrange.first */
+	int		portrange_last;	/* net.inet.ip.portrange.last */
+	int		randomized;	/* net.inet.ip.portrange.randomized */
+	int		randomcps;	/* ...portrange.randomcps */
+	int		randomtime;	/* ...portrange.randomtime [s] */
+	int		maxsockets;	/* kern.ipc.maxsockets */
+	int		maxtcptw;	/* net.inet.tcp.maxtcptw; 0 = auto */
+	int		nolocaltimewait;/* net.inet.tcp.nolocaltimewait */
+	int		rfc1323;	/* net.inet.tcp.rfc1323 */
+	sim_time_t	rto_initial;	/* TCPTV_RTOBASE [ns] */
+	sim_time_t	keepinit;	/* net.inet.tcp.keepinit [ns] */
+};
+
+/*
+ * The TCP stacks a host may run.  A row's default is per stack: a new
+ * stack is one more enumerator here and one more entry in each row's
+ * `def` (tunable.c).
+ */
+enum tunable_stack {
+	TUNABLE_STACK_FREEBSD9,		/* FreeBSD 9 (the model's reference) */
+	TUNABLE_NSTACKS
+};
+
+/* How a value is written in a scenario; every value is in base units. */
+enum tunable_type {
+	TUNABLE_T_INT,			/* an integer */
+	TUNABLE_T_TIME,			/* a time [ns] */
+	TUNABLE_T_PORTRANGE		/* two ports FIRST-LAST: two values */
+};
+
+#define TUNABLE_F_RUNTIME	0x01	/* may change at run time ([at]) */
+
+struct tunable {
+	const char	*key;		/* scenario key: "maxtcptw" */
+	const char	*sysctl;	/* kernel name: "net.inet.tcp.maxtcptw" */
+	enum tunable_type type;
+	const char	*unit;		/* "s" for times, else "" */
+	double		 min, max;	/* bounds of each value, base units */
+	/* boot default per stack, base units; [1]: last of a PORTRANGE */
+	int64_t		 def[TUNABLE_NSTACKS][2];
+	unsigned	 flags;		/* TUNABLE_F_* */
+	const char	*meaning;	/* one line, for `twsim params` */
+	/* a PORTRANGE's two values by name (host_sysctl_set) */
+	const char	*names[2];
+	/* where each value lives in struct host_tunables, and its size (an
+	   int or a sim_time_t) */
+	size_t		 off[2];
+	size_t		 size;
+	/* base units per stored unit: SIM_SEC for a time kept in seconds */
+	int64_t		 scale;
+	/*
+	 * Boot-time check beyond the bounds (hz must divide 1e9): 0, or -1
+	 * with a message.  NULL: none.
+	 */
+	int		(*check)(const struct tunable *t, int64_t v, char *err,
+			    size_t errlen);
+	/*
+	 * A run-time write of value `i` with the sysctl's semantics (TW-4:
+	 * a maxtcptw write below 32 is ignored): 0, or -1 with a message.
+	 * NULL: checked against the bounds and stored.
+	 */
+	int		(*set)(struct host *h, const struct tunable *t, int i,
+			    int64_t v, char *err, size_t errlen);
+	/* A run-time read (TW-3: maxtcptw 0 reads as the auto size).  NULL:
+	   the stored value. */
+	int64_t		(*get)(const struct host *h, const struct tunable *t,
+			    int i);
+};
+
+/* The whole table, in documentation order. */
+const struct tunable	*tunable_table(size_t *n);
+/* By scenario key ("portrange"); NULL if none. */
+const struct tunable	*tunable_lookup(const char *key);
+/* By value name ("msl", "portrange_last"): the row, *i the value; or
+   NULL. */
+const struct tunable	*tunable_lookup_name(const char *name, int *i);
+
+/* 2 for a PORTRANGE, else 1. */
+int	tunable_nvalues(const struct tunable *t);
+/* Value i of t as stored in tun, in base units (ns for times). */
+int64_t	tunable_value(const struct host_tunables *tun,
+	    const struct tunable *t, int i);
+/* Store value i (base units) as given: the boot-time (loader) path. */
+void	tunable_store(struct host_tunables *tun, const struct tunable *t,
+	    int i, int64_t v);
+
+/* Every tunable at its default for `stack`. */
+void	host_tunables_init_stack(struct host_tunables *tun,
+	    enum tunable_stack stack);
+/* FreeBSD 9's defaults. */
+void	host_tunables_init(struct host_tunables *tun);
+/* Boot values within the table's bounds and checks: 0, or -1 + err. */
+int	host_tunables_validate(const struct host_tunables *tun, char *err,
+	    size_t errlen);
+
+#endif /* TWSIM_TUNABLE_H */

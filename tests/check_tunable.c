@@ -1,0 +1,192 @@
+/*
+ * check_tunable.c -- the one table of host tunables (models/tunable.c):
+ * every row complete and consistent with struct host_tunables, defaults
+ * (HOST-1) stored where the row says, values kept in the kernel's unit,
+ * boot validation from the bounds, and the run-time write path through a
+ * host (HOST-2, HOST-3, TW-4) driven by the rows rather than by name.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/host.h"
+#include "models/net.h"
+#include "models/tunable.h"
+#include "sim/sim.h"
+#include "tests/model_fixture.h"
+
+START_TEST(test_host1_every_row_is_complete)
+{
+	const struct tunable *t;
+	size_t n, k, j;
+	int i, s;
+
+	t = tunable_table(&n);
+	ck_assert_uint_ge(n, 12);
+	for (k = 0; k < n; k++) {
+		ck_assert_msg(t[k].key != NULL && t[k].sysctl != NULL &&
+		    t[k].meaning != NULL && t[k].unit != NULL, "row %zu", k);
+		ck_assert_msg(t[k].min <= t[k].max, "%s bounds", t[k].key);
+		ck_assert_msg(t[k].size == sizeof(int) ||
+		    t[k].size == sizeof(sim_time_t), "%s size", t[k].key);
+		ck_assert_msg(strcmp(t[k].unit, t[k].type == TUNABLE_T_TIME ?
+		    "s" : "") == 0, "%s unit", t[k].key);
+		for (i = 0; i < tunable_nvalues(&t[k]); i++) {
+			ck_assert_msg(t[k].off[i] + t[k].size <=
+			    sizeof(struct host_tunables), "%s", t[k].key);
+			if (tunable_nvalues(&t[k]) > 1)
+				ck_assert_ptr_nonnull(t[k].names[i]);
+			for (s = 0; s < TUNABLE_NSTACKS; s++)
+				ck_assert_msg((double)t[k].def[s][i] >=
+				    t[k].min && (double)t[k].def[s][i] <=
+				    t[k].max, "%s default of stack %d",
+				    t[k].key, s);
+		}
+		ck_assert_ptr_eq(tunable_lookup(t[k].key), &t[k]);
+		for (j = 0; j < k; j++) {
+			ck_assert_msg(strcmp(t[j].key, t[k].key) != 0,
+			    "%s twice", t[k].key);
+			ck_assert_msg(t[j].off[0] != t[k].off[0],
+			    "%s and %s share a field", t[j].key, t[k].key);
+		}
+	}
+	ck_assert_ptr_null(tunable_lookup("nosuch"));
+}
+END_TEST
+
+START_TEST(test_host1_defaults_stored_where_the_row_says)
+{
+	struct host_tunables tun;
+	const struct tunable *t;
+	size_t n, k;
+	int i;
+
+	memset(&tun, 0xa5, sizeof(tun));
+	host_tunables_init(&tun);
+	t = tunable_table(&n);
+	for (k = 0; k < n; k++)
+		for (i = 0; i < tunable_nvalues(&t[k]); i++)
+			ck_assert_msg(tunable_value(&tun, &t[k], i) ==
+			    t[k].def[TUNABLE_STACK_FREEBSD9][i], "%s",
+			    t[k].key);
+	/* The struct the model reads, named field by field. */
+	ck_assert_int_eq(tun.portrange_first, 10000);
+	ck_assert_int_eq(tun.portrange_last, 65535);
+	ck_assert(tun.keepinit == 75 * SIM_SEC);
+	ck_assert_int_eq(host_tunables_validate(&tun, NULL, 0), 0);
+}
+END_TEST
+
+START_TEST(test_host1_value_kept_in_the_kernels_unit)
+{
+	struct host_tunables tun;
+	const struct tunable *t = tunable_lookup("randomtime");
+
+	host_tunables_init(&tun);
+	/* net.inet.ip.portrange.randomtime counts whole seconds. */
+	tunable_store(&tun, t, 0, 1500 * SIM_MSEC);
+	ck_assert_int_eq(tun.randomtime, 1);
+	ck_assert(tunable_value(&tun, t, 0) == SIM_SEC);
+	tunable_store(&tun, tunable_lookup("msl"), 0, 1500 * SIM_MSEC);
+	ck_assert(tun.msl == 1500 * SIM_MSEC);
+}
+END_TEST
+
+START_TEST(test_host1_validate_refuses_a_value_out_of_bounds)
+{
+	struct host_tunables tun;
+	const struct tunable *t;
+	char err[256];
+	size_t n, k;
+	int i;
+
+	t = tunable_table(&n);
+	for (k = 0; k < n; k++)
+		for (i = 0; i < tunable_nvalues(&t[k]); i++) {
+			if (t[k].min <= -1e18)
+				continue;
+			host_tunables_init(&tun);
+			tunable_store(&tun, &t[k], i, (int64_t)t[k].min -
+			    (t[k].scale > 1 ? t[k].scale : 1));
+			ck_assert_msg(host_tunables_validate(&tun, err,
+			    sizeof(err)) == -1, "%s below min", t[k].key);
+			ck_assert_msg(strstr(err, t[k].key) != NULL, "%s: %s",
+			    t[k].key, err);
+		}
+	host_tunables_init(&tun);
+	tun.hz = 300;			/* in bounds, but the row's check */
+	ck_assert_int_eq(host_tunables_validate(&tun, err, sizeof(err)), -1);
+	ck_assert(strstr(err, "must divide") != NULL);
+}
+END_TEST
+
+START_TEST(test_host2_runtime_writes_follow_the_rows)
+{
+	struct sim *sim;
+	struct net *net;
+	struct host *h;
+	const struct tunable *t;
+	char err[256];
+	size_t n, k;
+	int64_t v;
+
+	fx_world_create(3, &sim, &net);
+	h = fx_host(net, "h", NULL, FX_ADDR(10, 0, 0, 1));
+	t = tunable_table(&n);
+	for (k = 0; k < n; k++) {
+		if (!(t[k].flags & TUNABLE_F_RUNTIME)) {
+			/* HOST-2: hz is a boot-time tunable. */
+			ck_assert_int_eq(host_tunable_set(h, &t[k], 0,
+			    t[k].def[0][0], err, sizeof(err)), -1);
+			ck_assert(strstr(err, "boot-time") != NULL);
+			continue;
+		}
+		if (t[k].set != NULL)
+			continue;	/* hooks: check_host, check_timewait */
+		/* A plain row: the bounds, then the value as written. */
+		v = (int64_t)t[k].max;
+		ck_assert_msg(host_tunable_set(h, &t[k], 0, v, err,
+		    sizeof(err)) == 0, "%s: %s", t[k].key, err);
+		ck_assert_msg(host_tunable_get(h, &t[k], 0) == v, "%s",
+		    t[k].key);
+		ck_assert_int_eq(host_tunable_set(h, &t[k], 0, v + (t[k].scale
+		    > 1 ? t[k].scale : 1), err, sizeof(err)), -1);
+		ck_assert_msg(host_tunable_get(h, &t[k], 0) == v, "%s",
+		    t[k].key);
+	}
+	/* TW-4 through the row's hook: below 32 is ignored, not an error. */
+	t = tunable_lookup("maxtcptw");
+	ck_assert_int_eq(host_tunable_set(h, t, 0, 31, err, sizeof(err)), 0);
+	ck_assert_int_eq(h->tun.maxtcptw, 0);
+	fx_world_destroy(&sim, &net);
+}
+END_TEST
+
+static Suite *
+tunable_suite(void)
+{
+	Suite *s = suite_create("tunable");
+	TCase *tc = tcase_create("table");
+
+	tcase_add_test(tc, test_host1_every_row_is_complete);
+	tcase_add_test(tc, test_host1_defaults_stored_where_the_row_says);
+	tcase_add_test(tc, test_host1_value_kept_in_the_kernels_unit);
+	tcase_add_test(tc, test_host1_validate_refuses_a_value_out_of_bounds);
+	tcase_add_test(tc, test_host2_runtime_writes_follow_the_rows);
+	suite_add_tcase(s, tc);
+	return (s);
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(tunable_suite());
+	int nfailed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	nfailed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return (nfailed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+}
