@@ -1,0 +1,678 @@
+/*
+ * reader.c -- stage 1 of loading: the INI text and the --set overrides
+ * into sections and entries that carry file:line.
+ *
+ * inih splits KEY = VALUE lines; our own line reader in front of it counts
+ * lines (the Debian build of inih has no INI_HANDLER_LINENO), strips
+ * comments (`;` and `#`, also after a value), strips leading blanks (so
+ * inih's multi-line continuation never applies) and takes section headers
+ * itself, so that empty and duplicate sections are seen.  Keys are checked
+ * against the parameter table (scenarios/params.c, whose host keys come
+ * from models/tunable.c); a swept value is expanded by sweep_parse.
+ * `--set KEY=VALUE` then replaces or adds an entry, and required keys and
+ * references between sections are checked.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ini.h>
+
+#include "models/tunable.h"
+#include "scenarios/loader.h"
+#include "scenarios/params.h"
+#include "scenarios/scenario.h"
+#include "scenarios/units.h"
+
+static const char *const section_forms =
+    "[run], [host NAME], [path A B], [path A -> B], [workload NAME], "
+    "[at TIME]";
+
+/* Names of hosts and workloads: letters, digits, '_' and '-', no "->". */
+static int
+valid_name(const char *s)
+{
+	const char *p;
+
+	if (*s == '\0' || strstr(s, "->") != NULL)
+		return 0;
+	for (p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+			return 0;
+	return 1;
+}
+
+/* ---- sections ------------------------------------------------------ */
+
+static struct section *
+add_section(struct loader *ld)
+{
+	struct section *s;
+
+	if (ld->nsecs == ld->capsecs) {
+		size_t cap = ld->capsecs ? ld->capsecs * 2 : 16;
+		struct section *n = sc_alloc(ld->sc, cap * sizeof(*n));
+
+		if (n == NULL)
+			return NULL;
+		if (ld->nsecs)
+			memcpy(n, ld->secs, ld->nsecs * sizeof(*n));
+		ld->secs = n;
+		ld->capsecs = cap;
+	}
+	s = &ld->secs[ld->nsecs++];
+	memset(s, 0, sizeof(*s));
+	s->hostidx = -1;
+	return s;
+}
+
+/* Does path section a cover a direction that b covers too? */
+static int
+paths_overlap(const struct section *a, const struct section *b)
+{
+	if (strcmp(a->from, b->from) == 0 && strcmp(a->to, b->to) == 0)
+		return 1;
+	if (strcmp(a->from, b->to) == 0 && strcmp(a->to, b->from) == 0)
+		return !a->oneway || !b->oneway;
+	return 0;
+}
+
+/*
+ * Parse a section title ("host client", "path a -> b", "at 120s") into a
+ * new section; `line` 0 for sections made by --set.
+ */
+static int
+new_section(struct loader *ld, const char *title, int line, int *idx)
+{
+	char buf[256], norm[512], *word, *rest, *tok[4], *save;
+	struct section *s;
+	int kind, ntok = 0, i;
+	size_t j, o = 0;
+	sim_time_t at;
+	char msg[256];
+
+	if (strlen(title) >= sizeof(buf))
+		return lfail(ld, line, "section title too long");
+	strcpy(buf, title);
+	word = ld_trim(buf);
+	rest = word;
+	while (*rest && !isspace((unsigned char)*rest))
+		rest++;
+	if (*rest)
+		*rest++ = '\0';
+	rest = ld_trim(rest);
+	kind = params_section_by_name(word);
+	if (kind < 0)
+		return lfail(ld, line, "unknown section [%s] (valid sections: "
+		    "%s)", title, section_forms);
+
+	switch (kind) {
+	case PARAM_SEC_RUN:
+		if (*rest)
+			return lfail(ld, line, "section [%s]: [run] takes no "
+			    "name", title);
+		i = ld_find_section(ld, PARAM_SEC_RUN, NULL);
+		if (i >= 0)
+			return lfail(ld, line, "duplicate section [run] (first "
+			    "at line %d)", ld->secs[i].line);
+		break;
+	case PARAM_SEC_HOST:
+	case PARAM_SEC_WORKLOAD:
+		if (!valid_name(rest))
+			return lfail(ld, line, "section [%s]: '%s' is not a "
+			    "valid %s name (letters, digits, '_', '-')", title,
+			    rest, word);
+		i = ld_find_section(ld, kind, rest);
+		if (i >= 0)
+			return lfail(ld, line, "duplicate section [%s %s] "
+			    "(first at line %d)", word, rest,
+			    ld->secs[i].line);
+		break;
+	case PARAM_SEC_PATH:
+		/* Put blanks around "->" so "a->b" splits like "a -> b". */
+		for (j = 0; rest[j] && o + 4 < sizeof(norm); j++) {
+			if (rest[j] == '-' && rest[j + 1] == '>') {
+				norm[o++] = ' ';
+				norm[o++] = '-';
+				norm[o++] = '>';
+				norm[o++] = ' ';
+				j++;
+			} else
+				norm[o++] = rest[j];
+		}
+		norm[o] = '\0';
+		for (word = strtok_r(norm, " \t", &save); word != NULL;
+		    word = strtok_r(NULL, " \t", &save)) {
+			if (ntok == 3) {
+				ntok = 4;
+				break;
+			}
+			tok[ntok++] = word;
+		}
+		if (!(ntok == 2 || (ntok == 3 && strcmp(tok[1], "->") == 0)) ||
+		    !valid_name(tok[0]) || !valid_name(tok[ntok - 1]))
+			return lfail(ld, line, "section [%s]: expected [path A "
+			    "B] (both directions) or [path A -> B]", title);
+		if (strcmp(tok[0], tok[ntok - 1]) == 0)
+			return lfail(ld, line, "section [%s]: a path joins two "
+			    "different hosts", title);
+		break;
+	case PARAM_SEC_AT:
+		if (units_parse_time(rest, &at, msg, sizeof(msg)) != 0)
+			return lfail(ld, line, "section [%s]: bad time: %s",
+			    title, msg);
+		for (j = 0; j < ld->nsecs; j++)
+			if (ld->secs[j].kind == PARAM_SEC_AT &&
+			    ld->secs[j].at == at)
+				return lfail(ld, line, "duplicate section "
+				    "[%s] (same time as [%s] at line %d)",
+				    title, ld->secs[j].title,
+				    ld->secs[j].line);
+		break;
+	}
+
+	s = add_section(ld);
+	if (s == NULL)
+		return ld_oom(ld);
+	s->kind = (enum param_section)kind;
+	s->line = line;
+	switch (kind) {
+	case PARAM_SEC_RUN:
+		s->title = sc_strdup(ld->sc, "run");
+		break;
+	case PARAM_SEC_HOST:
+	case PARAM_SEC_WORKLOAD:
+		s->name = sc_strdup(ld->sc, rest);
+		snprintf(buf, sizeof(buf), "%s %s",
+		    params_section_name(s->kind), rest);
+		s->title = sc_strdup(ld->sc, buf);
+		break;
+	case PARAM_SEC_PATH:
+		s->from = sc_strdup(ld->sc, tok[0]);
+		s->to = sc_strdup(ld->sc, tok[ntok - 1]);
+		s->oneway = ntok == 3;
+		snprintf(buf, sizeof(buf), "path %s%s%s", s->from,
+		    s->oneway ? " -> " : " ", s->to);
+		s->title = sc_strdup(ld->sc, buf);
+		for (j = 0; j + 1 < ld->nsecs; j++)
+			if (ld->secs[j].kind == PARAM_SEC_PATH &&
+			    paths_overlap(&ld->secs[j], s)) {
+				ld->nsecs--;
+				return lfail(ld, line, "section [%s] describes "
+				    "the path between %s and %s again "
+				    "(already in [%s] at line %d)", title,
+				    tok[0], tok[ntok - 1], ld->secs[j].title,
+				    ld->secs[j].line);
+			}
+		break;
+	case PARAM_SEC_AT:
+		s->at = at;
+		s->title = sc_strdup(ld->sc, title);
+		break;
+	}
+	if (s->title == NULL)
+		return ld_oom(ld);
+	*idx = (int)(s - ld->secs);
+	return 0;
+}
+
+/* ---- entries ------------------------------------------------------- */
+
+static struct entry *
+add_entry(struct loader *ld)
+{
+	struct entry *e;
+
+	if (ld->nents == ld->capents) {
+		size_t cap = ld->capents ? ld->capents * 2 : 32;
+		struct entry *n = sc_alloc(ld->sc, cap * sizeof(*n));
+
+		if (n == NULL)
+			return NULL;
+		if (ld->nents)
+			memcpy(n, ld->ents, ld->nents * sizeof(*n));
+		ld->ents = n;
+		ld->capents = cap;
+	}
+	e = &ld->ents[ld->nents++];
+	memset(e, 0, sizeof(*e));
+	e->sweep = -1;
+	return e;
+}
+
+/*
+ * Look a key up for section sec: the param, and for [at] the host part.
+ * `line`/`origin` locate the message.
+ */
+static int
+resolve_key(struct loader *ld, size_t sec, const char *key, int line,
+    const char *origin, const struct param **pp, char **hostp)
+{
+	const struct section *s = &ld->secs[sec];
+	const struct param *p;
+	struct param buf, *copy;
+	const char *k = key, *dot, *sug;
+	char keys[512], where[300];
+	struct entry tmp;
+
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.line = line;
+	tmp.origin = origin;
+	*hostp = NULL;
+	if (s->kind == PARAM_SEC_AT) {
+		dot = strrchr(key, '.');
+		if (dot == NULL || dot == key)
+			return efail(ld, &tmp, "key '%s' in [%s] must be "
+			    "HOST.KEY (e.g. client.maxtcptw)", key, s->title);
+		k = dot + 1;
+		*hostp = sc_strndup(ld->sc, key, (size_t)(dot - key));
+		if (*hostp == NULL)
+			return ld_oom(ld);
+	}
+	p = params_lookup(s->kind, k, &buf);
+	if (p == &buf) {
+		/* A host tunable's key: kept as long as the entry. */
+		copy = sc_alloc(ld->sc, sizeof(*copy));
+		if (copy == NULL)
+			return ld_oom(ld);
+		*copy = buf;
+		p = copy;
+	}
+	if (p != NULL && s->kind == PARAM_SEC_AT &&
+	    !(p->flags & PARAM_F_TUNABLE))
+		return efail(ld, &tmp, "'%s' in [%s] cannot change at a "
+		    "simulated time (valid keys: %s)", k, s->title,
+		    params_list_keys(PARAM_SEC_AT, keys, sizeof(keys)));
+	if (p == NULL) {
+		sug = params_suggest(s->kind, k);
+		snprintf(where, sizeof(where), "%s", s->title);
+		if (sug != NULL)
+			return efail(ld, &tmp, "unknown key '%s' in [%s] (did "
+			    "you mean '%s'? valid keys: %s)", k, where, sug,
+			    params_list_keys(s->kind, keys, sizeof(keys)));
+		return efail(ld, &tmp, "unknown key '%s' in [%s] (valid "
+		    "keys: %s)", k, where,
+		    params_list_keys(s->kind, keys, sizeof(keys)));
+	}
+	*pp = p;
+	return 0;
+}
+
+/* inih's callback: one KEY = VALUE of the current section. */
+static int
+on_key(void *user, const char *section, const char *name, const char *value)
+{
+	struct loader *ld = user;
+	struct entry *e;
+	const struct param *p;
+	char *host;
+	int line = (int)ld->curline, prev;
+
+	(void)section;
+	if (ld->failed)
+		return 0;
+	if (ld->cursec < 0) {
+		lfail(ld, line, "key '%s' outside any section (start with "
+		    "[run])", name);
+		return 0;
+	}
+	if (resolve_key(ld, (size_t)ld->cursec, name, line, NULL, &p,
+	    &host) != 0)
+		return 0;
+	if (value == NULL || value[0] == '\0') {
+		lfail(ld, line, "empty value for '%s' in [%s]", name,
+		    ld_sec_title(ld, (size_t)ld->cursec));
+		return 0;
+	}
+	prev = ld_find_entry(ld, (size_t)ld->cursec, name);
+	if (prev >= 0) {
+		lfail(ld, line, "duplicate key '%s' in [%s] (first set at "
+		    "line %d)", name, ld_sec_title(ld, (size_t)ld->cursec),
+		    ld->ents[prev].line);
+		return 0;
+	}
+	e = add_entry(ld);
+	if (e == NULL) {
+		ld_oom(ld);
+		return 0;
+	}
+	e->section = (size_t)ld->cursec;
+	e->key = sc_strdup(ld->sc, name);
+	e->value = sc_strdup(ld->sc, value);
+	e->host = host;
+	e->param = p;
+	e->line = line;
+	if (e->key == NULL || e->value == NULL) {
+		ld_oom(ld);
+		return 0;
+	}
+	return sweep_parse(ld, e) == 0;
+}
+
+/*
+ * inih's line reader.  Counts lines; strips comments and leading blanks;
+ * handles section headers itself (handing inih a blank line instead) and
+ * refuses lines that are neither a header nor KEY = VALUE.
+ */
+static char *
+read_line(char *str, int num, void *stream)
+{
+	struct loader *ld = stream;
+	char buf[1024], *s, *c, *close;
+	int line, idx;
+
+	if (ld->failed || ld->curline >= ld->nlines)
+		return NULL;
+	line = (int)++ld->curline;
+	if (strlen(ld->lines[line - 1]) >= sizeof(buf) ||
+	    strlen(ld->lines[line - 1]) + 3 > (size_t)num) {
+		lfail(ld, line, "line too long (at most %d characters)",
+		    num - 3);
+		return NULL;
+	}
+	strcpy(buf, ld->lines[line - 1]);
+	s = ld_trim(buf);
+	/* Comments: a line starting with ';' or '#', or one after a blank. */
+	for (c = s; *c; c++)
+		if ((*c == ';' || *c == '#') && (c == s ||
+		    isspace((unsigned char)c[-1]))) {
+			*c = '\0';
+			break;
+		}
+	s = ld_trim(s);
+	if (*s == '[') {
+		close = strchr(s, ']');
+		if (close == NULL) {
+			lfail(ld, line, "section header '%s' lacks ']'", s);
+			return NULL;
+		}
+		if (close[1] != '\0') {
+			lfail(ld, line, "text '%s' after section header", close
+			    + 1);
+			return NULL;
+		}
+		*close = '\0';
+		if (new_section(ld, s + 1, line, &idx) != 0)
+			return NULL;
+		ld->cursec = idx;
+		s = close;
+		*s = '\0';
+	} else if (*s != '\0' && strchr(s, '=') == NULL) {
+		lfail(ld, line, "expected KEY = VALUE or [SECTION], not '%s'",
+		    s);
+		return NULL;
+	}
+	snprintf(str, (size_t)num, "%s\n", s);
+	return str;
+}
+
+/* Split text into lines (the reader hands them to inih one by one). */
+static int
+split_lines(struct loader *ld, const char *text)
+{
+	const char *p, *nl;
+	size_t n = 1, i = 0;
+
+	/* A UTF-8 byte order mark, as some editors write. */
+	if (strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+		text += 3;
+	for (p = text; *p; p++)
+		if (*p == '\n')
+			n++;
+	ld->lines = sc_alloc(ld->sc, n * sizeof(*ld->lines));
+	if (ld->lines == NULL)
+		return ld_oom(ld);
+	for (p = text; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		ld->lines[i] = sc_strndup(ld->sc, p, (size_t)(nl - p));
+		if (ld->lines[i] == NULL)
+			return ld_oom(ld);
+		/* CRLF files. */
+		if (nl > p && nl[-1] == '\r')
+			ld->lines[i][nl - p - 1] = '\0';
+		i++;
+		if (*nl == '\0')
+			break;
+	}
+	ld->nlines = i;
+	return 0;
+}
+
+/* ---- overrides and references -------------------------------------- */
+
+/* Apply one "KEY=VALUE". */
+static int
+apply_override(struct loader *ld, const char *ov)
+{
+	char buf[512], *eq, *key, *value, *kind, *mid, *k, *dot;
+	const struct param *p;
+	struct entry tmp, *e;
+	char *host;
+	int sec = -1, idx;
+	size_t i;
+	sim_time_t at;
+	const char *origin;
+	char secname[300];
+
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.origin = ov;
+	if (strlen(ov) >= sizeof(buf))
+		return efail(ld, &tmp, "too long");
+	strcpy(buf, ov);
+	eq = strchr(buf, '=');
+	if (eq == NULL)
+		return efail(ld, &tmp, "expected KEY=VALUE");
+	*eq = '\0';
+	key = ld_trim(buf);
+	value = ld_trim(eq + 1);
+	if (*value == '\0')
+		return efail(ld, &tmp, "empty value");
+	kind = key;
+	dot = strchr(key, '.');
+	if (dot == NULL)
+		return efail(ld, &tmp, "key '%s' must be SECTION.KEY (run.KEY, "
+		    "host.NAME.KEY, path.A.B.KEY, path.A->B.KEY, "
+		    "workload.NAME.KEY, at.TIME.HOST.KEY)", key);
+	*dot = '\0';
+	mid = dot + 1;
+	k = strrchr(mid, '.');
+	if (strcmp(kind, "run") == 0) {
+		if (k != NULL)
+			return efail(ld, &tmp, "key '%s.%s' must be run.KEY",
+			    kind, mid);
+		sec = ld_find_section(ld, PARAM_SEC_RUN, NULL);
+		if (sec < 0)
+			return efail(ld, &tmp, "%s has no [run] section",
+			    ld->file);
+		k = mid;
+	} else if (k == NULL) {
+		return efail(ld, &tmp, "key '%s.%s' lacks a section name",
+		    kind, mid);
+	} else {
+		*k++ = '\0';
+		if (strcmp(kind, "host") == 0 ||
+		    strcmp(kind, "workload") == 0) {
+			sec = ld_find_section(ld, (enum param_section)
+			    params_section_by_name(kind), mid);
+			if (sec < 0)
+				return efail(ld, &tmp, "%s has no [%s %s] "
+				    "section", ld->file, kind, mid);
+		} else if (strcmp(kind, "path") == 0) {
+			char *arrow = strstr(mid, "->"), *a = mid, *b;
+			int oneway = arrow != NULL;
+
+			if (arrow != NULL) {
+				*arrow = '\0';
+				b = arrow + 2;
+			} else if ((b = strchr(mid, '.')) != NULL)
+				*b++ = '\0';
+			else
+				return efail(ld, &tmp, "path key must be "
+				    "path.A.B.KEY or path.A->B.KEY");
+			for (i = 0; i < ld->nsecs; i++)
+				if (ld->secs[i].kind == PARAM_SEC_PATH &&
+				    ld->secs[i].oneway == oneway &&
+				    strcmp(ld->secs[i].from, a) == 0 &&
+				    strcmp(ld->secs[i].to, b) == 0)
+					sec = (int)i;
+			if (sec < 0)
+				return efail(ld, &tmp, "%s has no [path %s%s%s] "
+				    "section", ld->file, a, oneway ? " -> " :
+				    " ", b);
+		} else if (strcmp(kind, "at") == 0) {
+			/* at.TIME.HOST.KEY: TIME may hold a dot (1.5s). */
+			char *h = strrchr(mid, '.');
+			char title[128];
+
+			if (h == NULL)
+				return efail(ld, &tmp, "key must be "
+				    "at.TIME.HOST.KEY");
+			*h++ = '\0';
+			if (units_parse_time(mid, &at, secname,
+			    sizeof(secname)) != 0)
+				return efail(ld, &tmp, "bad time in key: %s",
+				    secname);
+			for (i = 0; i < ld->nsecs; i++)
+				if (ld->secs[i].kind == PARAM_SEC_AT &&
+				    ld->secs[i].at == at)
+					sec = (int)i;
+			if (sec < 0) {
+				snprintf(title, sizeof(title), "at %s", mid);
+				if (new_section(ld, title, 0, &idx) != 0)
+					return -1;
+				sec = idx;
+			}
+			/* Rebuild "HOST.KEY" for the [at] section. */
+			snprintf(secname, sizeof(secname), "%s.%s", h, k);
+			k = secname;
+		} else
+			return efail(ld, &tmp, "unknown section kind '%s' "
+			    "(valid: run, host, path, workload, at)", kind);
+	}
+	origin = sc_strdup(ld->sc, ov);
+	if (origin == NULL)
+		return ld_oom(ld);
+	if (resolve_key(ld, (size_t)sec, k, 0, origin, &p, &host) != 0)
+		return -1;
+	idx = ld_find_entry(ld, (size_t)sec, k);
+	if (idx >= 0) {
+		e = &ld->ents[idx];
+	} else {
+		e = add_entry(ld);
+		if (e == NULL)
+			return ld_oom(ld);
+		e->section = (size_t)sec;
+		e->key = sc_strdup(ld->sc, k);
+		if (e->key == NULL)
+			return ld_oom(ld);
+	}
+	e->param = p;
+	e->host = host;
+	e->line = 0;
+	e->origin = origin;
+	e->value = sc_strdup(ld->sc, value);
+	e->choices = NULL;
+	e->nchoices = 0;
+	if (e->value == NULL)
+		return ld_oom(ld);
+	return sweep_parse(ld, e);
+}
+
+/* Required keys present; [at] and [path] name defined hosts. */
+static int
+check_structure(struct loader *ld)
+{
+	char hosts[512];
+	size_t i, j;
+	int h;
+	const struct section *s;
+
+	if (ld_find_section(ld, PARAM_SEC_RUN, NULL) < 0)
+		return lfail(ld, 0, "missing [run] section (it needs at least "
+		    "duration = TIME)");
+	for (i = 0; i < ld->nsecs; i++) {
+		s = &ld->secs[i];
+		for (j = 0; j < P_NPARAMS; j++) {
+			const struct param *p = params_by_id((enum param_id)j);
+
+			if (p->section != s->kind ||
+			    !(p->flags & PARAM_F_REQUIRED))
+				continue;
+			if (ld_find_entry(ld, i, p->key) < 0)
+				return lfail(ld, s->line, "[%s] is missing "
+				    "required key '%s' (%s)", s->title, p->key,
+				    p->meaning);
+		}
+		if (s->kind == PARAM_SEC_PATH) {
+			if (ld_find_section(ld, PARAM_SEC_HOST, s->from) < 0)
+				return lfail(ld, s->line, "unknown host '%s' in "
+				    "[%s] (hosts: %s)", s->from, s->title,
+				    ld_host_names(ld, hosts, sizeof(hosts)));
+			if (ld_find_section(ld, PARAM_SEC_HOST, s->to) < 0)
+				return lfail(ld, s->line, "unknown host '%s' in "
+				    "[%s] (hosts: %s)", s->to, s->title,
+				    ld_host_names(ld, hosts, sizeof(hosts)));
+		}
+	}
+	for (i = 0; i < ld->nents; i++) {
+		const struct entry *e = &ld->ents[i];
+
+		if (e->host == NULL)
+			continue;
+		h = ld_find_section(ld, PARAM_SEC_HOST, e->host);
+		if (h < 0)
+			return efail(ld, e, "unknown host '%s' in '%s' in [%s] "
+			    "(hosts: %s)", e->host, e->key,
+			    ld_sec_title(ld, e->section),
+			    ld_host_names(ld, hosts, sizeof(hosts)));
+	}
+	return 0;
+}
+
+/* ---- the stage: text, overrides, checks ---------------------------- */
+
+int
+reader_read(struct loader *ld, const char *text,
+    const char *const *overrides, int noverrides)
+{
+	int rc, i;
+
+	if (split_lines(ld, text) != 0)
+		return -1;
+	rc = ini_parse_stream(read_line, ld, on_key, ld);
+	if (ld->failed)
+		return -1;
+	if (rc != 0) {
+		/* A syntax error inih found and our reader did not. */
+		lfail(ld, rc > 0 ? rc : 0, "syntax error: '%s'",
+		    rc > 0 && (size_t)rc <= ld->nlines ? ld->lines[rc - 1] :
+		    "");
+		return -1;
+	}
+	for (i = 0; i < noverrides; i++)
+		if (apply_override(ld, overrides[i]) != 0)
+			return -1;
+	/*
+	 * --seed N is --set run.seed=N applied last: the params table then
+	 * records the seed the run really used, so a database made with
+	 * --seed can be reproduced from its own params.
+	 */
+	if (ld->seed_override != 0) {
+		char seedset[64];
+
+		snprintf(seedset, sizeof(seedset), "run.seed=%" PRIu64,
+		    ld->seed_override);
+		if (apply_override(ld, seedset) != 0)
+			return -1;
+	}
+	return check_structure(ld);
+}

@@ -1,0 +1,318 @@
+/*
+ * sweep.c -- stage 2 of loading: sweeps.  A value `${a, b, c}` or
+ * `${from..to step s}` becomes the entry's list of choices (sweep_parse,
+ * as the entry is read); the swept entries are then crossed into sweep
+ * points in file order, the first one varying slowest, each point is built
+ * once (build_run) and copied into its repetitions, whose seeds are
+ * derived from the master seed and the repetition only: common random
+ * numbers across sweep points.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenarios/loader.h"
+#include "scenarios/params.h"
+#include "scenarios/scenario.h"
+#include "scenarios/units.h"
+#include "sim/rng.h"
+
+#define MAX_RUNS	100000
+#define MAX_CHOICES	10000
+
+/* ---- a swept value into choices ------------------------------------ */
+
+/* "12.5ms" -> number 12.5 and unit "ms"; -1 if no number. */
+static int
+split_number(const char *s, double *v, const char **unit)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (!isdigit((unsigned char)*s) && *s != '-' && *s != '.')
+		return -1;
+	errno = 0;
+	*v = strtod(s, &end);
+	if (end == s || errno == ERANGE || !isfinite(*v))
+		return -1;
+	while (isspace((unsigned char)*end))
+		end++;
+	*unit = end;
+	return 0;
+}
+
+/*
+ * Expand the sweep in e->value, if any, into e->choices: "${10, 20}/s" ->
+ * "10/s", "20/s"; "${1..3 step 1}ms" -> "1ms", "2ms", "3ms".
+ */
+int
+sweep_parse(struct loader *ld, struct entry *e)
+{
+	const char *v = e->value, *open, *close, *prefix_end;
+	char inner[512], *parts[MAX_CHOICES], *p, *q, *dots, *stepw;
+	char elems[64];
+	size_t n = 0, i, plen, slen;
+	double from, to, step = 1, x;
+	const char *ufrom, *uto, *ustep = "";
+	char numbuf[64], ubuf[32];
+	char **choices;
+
+	open = strstr(v, "${");
+	if (open == NULL)
+		return 0;
+	if (e->param->flags & PARAM_F_NOSWEEP)
+		return efail(ld, e, "%s may not be swept: '%s'", e->key, v);
+	close = strchr(open, '}');
+	if (close == NULL)
+		return efail(ld, e, "bad sweep '%s': '${' without closing '}'",
+		    v);
+	if (strstr(close, "${") != NULL)
+		return efail(ld, e, "bad sweep '%s': only one ${...} per value",
+		    v);
+	if ((size_t)(close - open - 2) >= sizeof(inner))
+		return efail(ld, e, "bad sweep '%s': too long", v);
+	memcpy(inner, open + 2, (size_t)(close - open - 2));
+	inner[close - open - 2] = '\0';
+	prefix_end = open;
+	plen = (size_t)(prefix_end - v);
+	slen = strlen(close + 1);
+
+	dots = strstr(inner, "..");
+	if (dots != NULL) {
+		/* ${FROM..TO [step S]}: units, if any, must agree. */
+		*dots = '\0';
+		p = dots + 2;
+		stepw = strstr(p, "step");
+		if (stepw != NULL) {
+			*stepw = '\0';
+			if (split_number(stepw + 4, &step, &ustep) != 0)
+				return efail(ld, e, "bad sweep '%s': step is "
+				    "not a number", v);
+		}
+		if (split_number(inner, &from, &ufrom) != 0 ||
+		    split_number(p, &to, &uto) != 0)
+			return efail(ld, e, "bad sweep '%s': expected "
+			    "${FROM..TO} or ${FROM..TO step S}", v);
+		snprintf(ubuf, sizeof(ubuf), "%s", ufrom);
+		ld_trim(ubuf);
+		{
+			char u2[32], u3[32];
+
+			snprintf(u2, sizeof(u2), "%s", uto);
+			snprintf(u3, sizeof(u3), "%s", ustep);
+			ld_trim(u2);
+			ld_trim(u3);
+			if ((u2[0] && strcmp(u2, ubuf) != 0) ||
+			    (u3[0] && strcmp(u3, ubuf) != 0) ||
+			    (!ubuf[0] && u2[0]))
+				return efail(ld, e, "bad sweep '%s': FROM, TO "
+				    "and step must have the same unit", v);
+		}
+		if (!(step > 0))
+			return efail(ld, e, "bad sweep '%s': step must be "
+			    "positive", v);
+		if (to < from)
+			return efail(ld, e, "bad sweep '%s': TO is below FROM",
+			    v);
+		if ((to - from) / step + 1 > MAX_CHOICES)
+			return efail(ld, e, "bad sweep '%s': more than %d "
+			    "values", v, MAX_CHOICES);
+		n = (size_t)floor((to - from) / step + 1e-9) + 1;
+		choices = sc_alloc(ld->sc, n * sizeof(*choices));
+		if (choices == NULL)
+			return ld_oom(ld);
+		for (i = 0; i < n; i++) {
+			x = from + (double)i * step;
+			snprintf(numbuf, sizeof(numbuf), "%.12g%s", x, ubuf);
+			snprintf(elems, sizeof(elems), "%s", numbuf);
+			p = sc_alloc(ld->sc, plen + strlen(elems) + slen + 1);
+			if (p == NULL)
+				return ld_oom(ld);
+			memcpy(p, v, plen);
+			strcpy(p + plen, elems);
+			strcat(p, close + 1);
+			choices[i] = ld_trim(p);
+		}
+	} else {
+		/*
+		 * ${a, b, c}: split at commas outside parentheses, so that
+		 * ${uniform(1ms, 2ms), constant(1ms)} has two elements.
+		 */
+		for (p = inner; ; p = q + 1) {
+			int depth = 0;
+
+			for (q = p; *q != '\0'; q++) {
+				if (*q == '(')
+					depth++;
+				else if (*q == ')' && depth > 0)
+					depth--;
+				else if (*q == ',' && depth == 0)
+					break;
+			}
+			if (*q == '\0')
+				q = NULL;
+			else
+				*q = '\0';
+			if (n == MAX_CHOICES)
+				return efail(ld, e, "bad sweep '%s': more than "
+				    "%d values", v, MAX_CHOICES);
+			parts[n] = ld_trim(p);
+			if (parts[n][0] == '\0')
+				return efail(ld, e, "bad sweep '%s': empty "
+				    "value in ${...}", v);
+			n++;
+			if (q == NULL)
+				break;
+		}
+		choices = sc_alloc(ld->sc, n * sizeof(*choices));
+		if (choices == NULL)
+			return ld_oom(ld);
+		for (i = 0; i < n; i++) {
+			p = sc_alloc(ld->sc, plen + strlen(parts[i]) + slen +
+			    1);
+			if (p == NULL)
+				return ld_oom(ld);
+			memcpy(p, v, plen);
+			strcpy(p + plen, parts[i]);
+			strcat(p, close + 1);
+			choices[i] = ld_trim(p);
+		}
+	}
+	e->choices = choices;
+	e->nchoices = n;
+	return 0;
+}
+
+/* "rate=20/s, maxtcptw=5000": short keys unless two swept keys share one. */
+static char *
+make_label(struct loader *ld, const size_t *choice)
+{
+	char buf[1024], prefix[256], full[320];
+	size_t i, j, off = 0;
+	const struct entry *e, *f;
+	const char *k;
+	int clash;
+
+	buf[0] = '\0';
+	for (i = 0; i < ld->nswept; i++) {
+		e = &ld->ents[ld->swept[i]];
+		k = e->key;
+		clash = 0;
+		for (j = 0; j < ld->nswept; j++) {
+			f = &ld->ents[ld->swept[j]];
+			if (j != i && strcmp(f->key, e->key) == 0)
+				clash = 1;
+		}
+		if (clash) {
+			ld_key_prefix(&ld->secs[e->section], prefix,
+			    sizeof(prefix));
+			snprintf(full, sizeof(full), "%s.%s", prefix, e->key);
+			k = full;
+		}
+		if (off < sizeof(buf))
+			off += (size_t)snprintf(buf + off, sizeof(buf) - off,
+			    "%s%s=%s", i ? ", " : "", k,
+			    e->choices[choice[i]]);
+	}
+	return sc_strdup(ld->sc, buf);
+}
+
+/* ---- sweep points and repetitions ---------------------------------- */
+
+int
+sweep_expand(struct loader *ld)
+{
+	struct scenario *sc = ld->sc;
+	size_t i, npoints = 1, p, d, nruns;
+	size_t *choice;
+	struct point pt;
+	struct scenario_run proto;
+	const struct entry *re;
+	struct pval pv;
+	char msg[256], name[64];
+	unsigned rep, repeat = 1;
+	int idx, s;
+
+	/* repeat: never swept, the same for every point. */
+	s = ld_find_section(ld, PARAM_SEC_RUN, NULL);
+	idx = ld_find_entry(ld, (size_t)s, "repeat");
+	if (idx >= 0) {
+		re = &ld->ents[idx];
+		if (value_parse(sc, params_by_id(P_RUN_REPEAT), re->value, &pv,
+		    msg, sizeof(msg)) != 0)
+			return efail(ld, re, "bad value '%s' for repeat in "
+			    "[run]: %s", re->value, msg);
+		repeat = (unsigned)pv.i;
+	}
+
+	ld->swept = sc_alloc(sc, (ld->nents + 1) * sizeof(*ld->swept));
+	if (ld->swept == NULL)
+		return ld_oom(ld);
+	for (i = 0; i < ld->nents; i++)
+		if (ld->ents[i].nchoices > 0) {
+			ld->ents[i].sweep = (int)ld->nswept;
+			ld->swept[ld->nswept++] = i;
+			if (npoints * ld->ents[i].nchoices > MAX_RUNS)
+				return efail(ld, &ld->ents[i], "the sweeps "
+				    "expand to more than %d runs", MAX_RUNS);
+			npoints *= ld->ents[i].nchoices;
+		}
+	nruns = npoints * repeat;
+	if (nruns > MAX_RUNS)
+		return lfail(ld, 0, "%zu sweep points x %u repetitions = %zu "
+		    "runs (at most %d)", npoints, repeat, nruns, MAX_RUNS);
+	sc->runs = sc_alloc(sc, nruns * sizeof(*sc->runs));
+	choice = sc_alloc(sc, (ld->nswept + 1) * sizeof(*choice));
+	if (sc->runs == NULL || choice == NULL)
+		return ld_oom(ld);
+
+	for (p = 0; p < npoints; p++) {
+		/* Mixed radix: the last swept key varies fastest. */
+		d = p;
+		for (i = ld->nswept; i-- > 0; ) {
+			size_t nc = ld->ents[ld->swept[i]].nchoices;
+
+			choice[i] = d % nc;
+			d /= nc;
+		}
+		pt.choice = choice;
+		pt.label = make_label(ld, choice);
+		if (pt.label == NULL)
+			return ld_oom(ld);
+		ld->pointlabel = ld->nswept ? pt.label : NULL;
+		memset(&proto, 0, sizeof(proto));
+		if (build_run(ld, &pt, &proto) != 0)
+			return -1;
+		for (rep = 0; rep < repeat; rep++) {
+			struct scenario_run *r = &sc->runs[p * repeat + rep];
+
+			/*
+			 * The runs of one point share their (immutable)
+			 * arrays; only the seed differs.  The same name, so
+			 * the same seed, at every point: common random
+			 * numbers across sweep points.
+			 */
+			*r = proto;
+			r->index = p * repeat + rep;
+			r->point = p;
+			r->repetition = rep;
+			snprintf(name, sizeof(name), "repetition/%u", rep);
+			r->seed = rng_derive_seed(r->master_seed, name);
+		}
+	}
+	ld->pointlabel = NULL;
+	sc->nruns = nruns;
+	sc->npoints = npoints;
+	sc->repeat = repeat;
+	sc->name = (char *)sc->runs[0].name;
+	return 0;
+}
+
