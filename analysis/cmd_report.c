@@ -1,6 +1,7 @@
 /*
  * cmd_report.c -- `twsim report` and `twsim plot`: the printing side of
- * analysis/report.c and analysis/plot.c.
+ * analysis/report.c (the summary), analysis/report_plot.c (the chart's
+ * data) and analysis/plot.c (drawing it).
  *
  * Both open the database read-only through results_open(), so a file that
  * is not a twsim database, or is of another schema version, is refused

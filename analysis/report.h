@@ -23,8 +23,8 @@
  * A host that opens no connections (a server) uses no ephemeral ports, so
  * only its zone cap can bind.
  *
- * report_plot() builds the chart `twsim plot` draws, as a struct plot
- * (analysis/plot.h): a time series of a samples column, or a summary
+ * report_plot() (report_plot.c) builds the chart `twsim plot` draws, as a
+ * struct plot (analysis/plot.h): a time series of a samples column, or a summary
  * metric against a swept parameter with confidence-interval bars.
  */
 #ifndef TWSIM_REPORT_H
