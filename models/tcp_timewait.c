@@ -2,8 +2,8 @@
  * tcp_timewait.c -- compressed TIME_WAIT: the capped zone of struct tcptw,
  * the 2MSL FIFO queue, and what a segment does to a connection in
  * TIME_WAIT.  The model's twin of FreeBSD's sys/netinet/tcp_timewait.c
- * (the revision in shared/reference), function for function and under the
- * kernel's names; each rule carries its ID from docs/RULES.md (TW-1 ..
+ * (git revision c243e4902be8df1e643c76b5f18b68bb77cc5268), function for
+ * function and under the kernel's names; each rule carries its ID from docs/RULES.md (TW-1 ..
  * TW-21), which its test in tests/check_timewait.c names as well.
  *
  * The zone (uma_zone_set_max in the kernel) is a free cache of entries

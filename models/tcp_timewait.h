@@ -1,8 +1,8 @@
 /*
  * tcp_timewait.h -- compressed TIME_WAIT state: the zone, the 2MSL queue and
- * the segment rules, mirroring FreeBSD's sys/netinet/tcp_timewait.c (the
- * revision in shared/reference).  Function names are the kernel's, so the
- * two files can be read side by side; rule IDs (TW-n) are in docs/RULES.md.
+ * the segment rules, mirroring FreeBSD's sys/netinet/tcp_timewait.c (git
+ * revision c243e4902be8df1e643c76b5f18b68bb77cc5268).  Function names are
+ * the kernel's, so the two files can be read side by side; rule IDs (TW-n) are in docs/RULES.md.
  *
  * When a connection enters TIME_WAIT its tcpcb is discarded and replaced by
  * a small struct tcptw from a capped zone (net.inet.tcp.maxtcptw).  Entries

@@ -1,7 +1,7 @@
 /*
  * runner.h -- executes one run of a scenario and records it.
  *
- * The runner is the glue of the data flow in DESIGN.md: it turns one
+ * The runner is the glue of the data flow in docs/DESIGN.md: it turns one
  * struct scenario_run (plain data) into model objects (a net of hosts,
  * paths and workloads over one struct sim), schedules the [at] tunable
  * changes and the sampling clock, runs the simulation, and hands every

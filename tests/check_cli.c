@@ -12,7 +12,7 @@
  *     and run_summary rows it should, plus the one property the scenario
  *     exists to show (EADDRNOTAVAIL, recycling at the auto cap, TIME_WAIT on
  *     the server side, nolocaltimewait, hazards, SYN reopen/drop);
- *   - determinism (DESIGN.md): the same scenario and seed give the same
+ *   - determinism (docs/DESIGN.md): the same scenario and seed give the same
  *     rows in every result table, twice in a row and with -j 2 as with -j 1;
  *   - interruption: SIGINT ends the current run as `interrupted` (exit 1)
  *     and SIGKILL leaves nothing of it, earlier runs intact either way
@@ -533,9 +533,10 @@ assert_same_dump(const char *a, const char *b, const char *what)
 }
 
 /*
- * DESIGN.md: the same scenario and seed give the same database contents in
- * every result table, run after run.  http10-server draws latencies, loss
- * and Poisson arrivals from several streams, so a missed seed shows (its
+ * docs/DESIGN.md: the same scenario and seed give the same database
+ * contents in every result table, run after run.  http10-server draws
+ * latencies, loss and Poisson arrivals from several streams, so a missed
+ * seed shows (its
  * [at 150s] needs a run longer than 150 s: 152 s, without connection rows
  * at first, then 20 s of client-autocap with them).
  */
