@@ -26,15 +26,22 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <assert.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/digest.h"
 #include "analysis/results.h"
 
 /*
@@ -57,8 +64,14 @@ static const char SCHEMA[] =
     "  version       TEXT NOT NULL,\n"
     "  started_at    TEXT NOT NULL\n"
     "                DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),\n"
-    "  error         TEXT\n"
+    "  error         TEXT,\n"
+    /* Version 2: the run's identity (results.h). */
+    "  identity      TEXT NOT NULL,\n"
+    "  param_digest  TEXT NOT NULL,\n"
+    "  run_index     INTEGER NOT NULL DEFAULT 0\n"
     ");\n"
+    "CREATE UNIQUE INDEX runs_by_identity ON runs (identity);\n"
+    "CREATE INDEX runs_by_param_digest ON runs (param_digest, repetition);\n"
     "CREATE TABLE params (\n"
     "  run_id  INTEGER NOT NULL REFERENCES runs(run_id),\n"
     "  key     TEXT NOT NULL,\n"
@@ -142,13 +155,16 @@ static const char SCHEMA[] =
     "  FROM runs AS r LEFT JOIN host_stats AS h ON h.run_id = r.run_id\n"
     "  ORDER BY r.run_id, h.host;\n";
 
-/* How long a writer waits for another to release the file. */
-#define BUSY_TIMEOUT_MS	5000
 
 /* Tables holding a run's rows, in the order merge copies them. */
 static const char *const RUN_TABLES[] = {
 	"runs", "params", "samples", "connections", "host_stats", NULL
 };
+
+struct results_merge_stats;
+struct results;
+static int	merge_schema(struct results *r, const char *src, int flags,
+		    struct results_merge_stats *ms);
 
 /* The prepared writer statements, one per kind of row. */
 enum {
@@ -162,30 +178,36 @@ enum {
 	ST_COUNT
 };
 
+/*
+ * They write the staging database (see results.h), which has the tables of
+ * SCHEMA without constraints; "stage" is its schema name on the handle.
+ */
 static const char *const STMT_SQL[ST_COUNT] = {
 	[ST_RUN_INSERT] =
-	    "INSERT INTO runs (scenario, sweep, repetition, seed, status,"
-	    " version) VALUES (?1, ?2, ?3, ?4, 'interrupted', ?5)",
+	    "INSERT INTO stage.runs (run_id, scenario, sweep, repetition, seed,"
+	    " status, version, started_at, identity, param_digest, run_index)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, 'interrupted', ?6,"
+	    " strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?7, ?8, ?9)",
 	[ST_RUN_END] =
-	    "UPDATE runs SET status = ?2, sim_seconds = ?3, wall_seconds = ?4,"
+	    "UPDATE stage.runs SET status = ?2, sim_seconds = ?3, wall_seconds = ?4,"
 	    " events = ?5 WHERE run_id = ?1",
 	[ST_RUN_ERROR] =
-	    "UPDATE runs SET error = ?2 WHERE run_id = ?1",
+	    "UPDATE stage.runs SET error = ?2 WHERE run_id = ?1",
 	[ST_PARAM] =
-	    "INSERT INTO params (run_id, key, value) VALUES (?1, ?2, ?3)",
+	    "INSERT INTO stage.params (run_id, key, value) VALUES (?1, ?2, ?3)",
 	[ST_SAMPLE] =
-	    "INSERT INTO samples (run_id, t, host, tw_count, tw_cap,"
+	    "INSERT INTO stage.samples (run_id, t, host, tw_count, tw_cap,"
 	    " ports_in_use, established, conn_attempted, conn_established,"
 	    " conn_failed_addrnotavail, tw_entered, tw_expired, tw_recycled,"
 	    " conn_failed_timeout, conn_failed_reset, tw_reopened,"
 	    " syn_dropped_tw, hazards) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
 	    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
 	[ST_CONN] =
-	    "INSERT INTO connections (run_id, conn_id, workload, client, lport,"
+	    "INSERT INTO stage.connections (run_id, conn_id, workload, client, lport,"
 	    " server, t_start, t_established, t_end, outcome, syn_sent)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[ST_HOST] =
-	    "INSERT INTO host_stats (run_id, host, conn_attempted,"
+	    "INSERT INTO stage.host_stats (run_id, host, conn_attempted,"
 	    " conn_established, conn_failed_addrnotavail, conn_failed_timeout,"
 	    " conn_failed_reset, tw_entered, tw_expired, tw_recycled,"
 	    " tw_reopened, tw_skipped_local, tw_skipped_nomem, tw_peak, tw_cap,"
@@ -199,7 +221,8 @@ struct results {
 	sqlite3		*db;
 	char		*path;
 	int		 mode;
-	int64_t		 cur_run;	/* run whose transaction is open, or 0 */
+	int64_t		 cur_run;	/* run being staged, or 0 */
+	int64_t		 stage_seq;	/* ids of staged runs */
 	sqlite3_stmt	*st[ST_COUNT];
 	char		 errmsg[512];
 };
@@ -228,6 +251,15 @@ copyerr(char *err, size_t errlen, const char *msg)
 {
 	if (err != NULL && errlen > 0)
 		snprintf(err, errlen, "%s", msg);
+}
+
+/* The one message for a damaged file, from every opener and reader. */
+static int
+damaged(struct results *r, const char *why)
+{
+	return seterr(r, RESULTS_EDAMAGED, "results database %s: the file is "
+	    "damaged (%s); it was left as it is: restore it from a copy, or "
+	    "recover what is readable with sqlite3's .recover", r->path, why);
 }
 
 static int
@@ -290,6 +322,12 @@ judge(struct results *r, uint32_t appid, int64_t version, int empty,
 		    "results database %s: written by a newer twsim (schema "
 		    "version %lld; this twsim knows version %d)", r->path,
 		    (long long)version, RESULTS_SCHEMA_VERSION);
+	if (version == 1)
+		return seterr(r, RESULTS_EVERSION,
+		    "results database %s: schema version 1, written by an "
+		    "older twsim that did not record run identities (this "
+		    "twsim knows version %d): run the scenarios again into a "
+		    "new database", r->path, RESULTS_SCHEMA_VERSION);
 	if (version != RESULTS_SCHEMA_VERSION)
 		return seterr(r, RESULTS_EVERSION,
 		    "results database %s: unknown twsim schema version %lld "
@@ -382,10 +420,16 @@ classify(struct results *r, int *is_new)
 		return seterr(r, RESULTS_EFOREIGN,
 		    "results database %s: not a twsim database (not an SQLite "
 		    "file)", r->path);
+	if (rc == SQLITE_CORRUPT)
+		return damaged(r, sqlite3_errmsg(r->db));
 	if (rc == SQLITE_CANTOPEN || rc == SQLITE_PERM || rc == SQLITE_IOERR)
 		return seterr(r, RESULTS_EACCES,
 		    "results database %s: cannot read: %s", r->path,
 		    sqlite3_errmsg(r->db));
+	if (rc == SQLITE_BUSY)
+		return seterr(r, RESULTS_EBUSY, "results database %s: locked "
+		    "by another process for more than %d s", r->path,
+		    RESULTS_BUSY_LIMIT_MS / 1000);
 	if (rc != SQLITE_OK)
 		return sqlerr(r, "cannot read the header");
 	return judge(r, (uint32_t)appid, version, nobj == 0, is_new);
@@ -432,6 +476,118 @@ fail:
 	return rc;
 }
 
+/* ---- leftovers of killed -j parents ----------------------------------- */
+
+struct part_file {
+	long	 pid;
+	long	 index;
+	int	 finished;	/* FILE.part-PID-I exactly: a recorded run */
+	char	*path;
+};
+
+static int
+part_cmp(const void *a, const void *b)
+{
+	const struct part_file *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->index != y->index)
+		return x->index < y->index ? -1 : 1;
+	return y->finished - x->finished;
+}
+
+/* Is process pid still there (so its part files are still being made)? */
+static int
+process_exists(long pid)
+{
+	return kill((pid_t)pid, 0) == 0 || errno == EPERM;
+}
+
+/*
+ * A `twsim run -j` parent killed before it merged its workers' part files
+ * (results.h) leaves them beside the file; its workers die with it
+ * (cmd_run.c).  The next writer to open the file merges the finished ones
+ * (their runs are recorded and complete as files), in the parent's run
+ * order and by the identity rule, and removes everything else of theirs:
+ * unfinished .tmp files and SQLite's -journal/-wal/-shm files.  Part files
+ * of a parent that still runs are left alone.  Failures are not errors of
+ * the open: what cannot be merged now stays for a later open.
+ */
+static void
+recover_parts(struct results *r)
+{
+	struct part_file *pf = NULL, *np;
+	struct dirent *de;
+	DIR *d;
+	char *slash, *dir, prefix[1024], err[512], *end;
+	const char *base, *rest;
+	size_t n = 0, i, plen;
+	long pid, index;
+	int rc;
+
+	if ((dir = strdup(r->path)) == NULL)
+		return;
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		base = r->path + (slash - dir) + 1;
+		if (dir[0] == '\0')
+			strcpy(dir, "/");
+	} else {
+		strcpy(dir, ".");
+		base = r->path;
+	}
+	snprintf(prefix, sizeof(prefix), "%s.part-", base);
+	plen = strlen(prefix);
+	if ((d = opendir(dir)) == NULL) {
+		free(dir);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, prefix, plen) != 0)
+			continue;
+		errno = 0;
+		pid = strtol(de->d_name + plen, &end, 10);
+		if (errno != 0 || pid <= 0 || *end != '-')
+			continue;
+		index = strtol(end + 1, &end, 10);
+		if (errno != 0 || index < 0)
+			continue;
+		rest = end;
+		if (pid == (long)getpid() || process_exists(pid))
+			continue;
+		if ((np = realloc(pf, (n + 1) * sizeof(*pf))) == NULL)
+			break;
+		pf = np;
+		pf[n].pid = pid;
+		pf[n].index = index;
+		pf[n].finished = *rest == '\0';
+		pf[n].path = sqlite3_mprintf("%s/%s", dir, de->d_name);
+		if (pf[n].path == NULL)
+			break;
+		n++;
+	}
+	closedir(d);
+	qsort(pf, n, sizeof(*pf), part_cmp);
+	for (i = 0; i < n; i++) {
+		if (!pf[i].finished)
+			continue;
+		rc = results_merge(r, pf[i].path, 0, NULL, err, sizeof(err));
+		/* Busy or out of space: keep it for the next open. */
+		if (rc != RESULTS_OK && rc != RESULTS_EFOREIGN &&
+		    rc != RESULTS_EVERSION && rc != RESULTS_EDAMAGED)
+			pf[i].finished = -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (pf[i].finished >= 0)
+			unlink(pf[i].path);
+		sqlite3_free(pf[i].path);
+	}
+	free(pf);
+	free(dir);
+	r->errmsg[0] = '\0';
+}
+
 static int
 prepare_writer(struct results *r)
 {
@@ -445,26 +601,105 @@ prepare_writer(struct results *r)
 }
 
 /*
+ * The staging database: a private temporary file (SQLite deletes it on
+ * close, and the system reclaims it when the process dies) holding the
+ * rows of the run being simulated, with the columns of the run tables of
+ * the file itself, in the same order.  Rows are kept out of the file until
+ * the run ends so that no lock is held on the file while simulating.
+ */
+static int
+attach_stage(struct results *r)
+{
+	char sql[256];
+	int i, rc;
+
+	if ((rc = exec(r, "ATTACH DATABASE '' AS stage; "
+	    "PRAGMA stage.journal_mode = MEMORY; "
+	    "PRAGMA stage.synchronous = OFF",
+	    "cannot create the staging database")) != RESULTS_OK)
+		return rc;
+	for (i = 0; RUN_TABLES[i] != NULL; i++) {
+		snprintf(sql, sizeof(sql), "CREATE TABLE stage.\"%s\" AS "
+		    "SELECT * FROM main.\"%s\" WHERE 0", RUN_TABLES[i],
+		    RUN_TABLES[i]);
+		if ((rc = exec(r, sql, "cannot create the staging database")) !=
+		    RESULTS_OK)
+			return rc;
+	}
+	return RESULTS_OK;
+}
+
+/*
+ * Writers wait for each other: sleep 1, 2, 4 ... 64 ms, then 100 ms at a
+ * time, up to RESULTS_BUSY_LIMIT_MS in all.  A run's write transaction
+ * is short (its rows are staged), so the limit is only reached when
+ * another process keeps the file locked for minutes.
+ */
+static int
+busy_backoff(void *arg, int count)
+{
+	long waited;
+	int ms;
+
+	(void)arg;
+	waited = count < 7 ? (1L << count) - 1 : 127L + (count - 7) * 100L;
+	if (waited >= RESULTS_BUSY_LIMIT_MS)
+		return 0;
+	ms = count < 7 ? 1 << count : 100;
+	sqlite3_sleep(ms);
+	return 1;
+}
+
+/*
  * Switching a file into WAL needs it to itself for a moment, and SQLite
- * does not wait on the busy handler for that: retry for as long as the
- * busy timeout would, so a writer that opens while another is running or
- * closing (two `twsim run` on one file) waits instead of failing.
+ * does not wait on the busy handler for that: retry with the same backoff,
+ * so a writer that opens while another is running or closing (two
+ * `twsim run` on one file) waits instead of failing.
  */
 static int
 set_wal(struct results *r)
 {
-	int ms, rc;
+	int count, rc;
 
-	for (ms = 0;; ms += 10) {
+	for (count = 0;; count++) {
 		rc = sqlite3_exec(r->db, "PRAGMA journal_mode = WAL", NULL,
 		    NULL, NULL);
 		if (rc == SQLITE_OK)
 			return RESULTS_OK;
 		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) ||
-		    ms >= BUSY_TIMEOUT_MS)
+		    !busy_backoff(NULL, count))
 			return sqlerr(r, "cannot set the journal mode");
-		sqlite3_sleep(10);
 	}
+}
+
+/*
+ * PRAGMA quick_check: the b-tree structure of every page, without the
+ * index-to-table cross checks of integrity_check (so it costs one read of
+ * the file).  Reading only, so a damaged file is left as it is.
+ */
+static int
+check_intact(struct results *r)
+{
+	sqlite3_stmt *st = NULL;
+	const char *res;
+	int rc;
+
+	rc = sqlite3_prepare_v2(r->db, "PRAGMA quick_check(1)", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		res = (const char *)sqlite3_column_text(st, 0);
+		if (res != NULL && strcmp(res, "ok") == 0)
+			rc = RESULTS_OK;
+		else
+			rc = damaged(r, res != NULL ? res : "quick_check failed");
+		sqlite3_finalize(st);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB)
+		return damaged(r, sqlite3_errmsg(r->db));
+	return sqlerr(r, "cannot check the file");
 }
 
 static int
@@ -498,24 +733,26 @@ open_handle(struct results *r)
 		    sqlite3_errmsg(r->db));
 	}
 	sqlite3_extended_result_codes(r->db, 0);
-	sqlite3_busy_timeout(r->db, BUSY_TIMEOUT_MS);
+	sqlite3_busy_handler(r->db, busy_backoff, NULL);
 	/* SQLite silently falls back to read-only on an unwritable file. */
-	if (r->mode == RESULTS_RW_CREATE &&
+	if (r->mode != RESULTS_READONLY &&
 	    sqlite3_db_readonly(r->db, "main") == 1)
 		return seterr(r, RESULTS_EACCES,
 		    "results database %s: file is not writable", r->path);
 
 	if ((rc = classify(r, &is_new)) != RESULTS_OK)
 		return rc;
+	if (!is_new && (rc = check_intact(r)) != RESULTS_OK)
+		return rc;
 	if (r->mode == RESULTS_READONLY)
 		return RESULTS_OK;
 
 	/*
-	 * Ours or empty: only now may anything be written.  WAL lets readers
-	 * (twsim report on a running sweep) see every committed run while the
-	 * writer goes on; synchronous=NORMAL drops the fsync per commit, which
-	 * in WAL mode can lose the last commits on power loss but never
-	 * corrupts the file.
+	 * Ours or empty, and intact: only now may anything be written.  WAL
+	 * lets readers (twsim report on a running sweep) see every committed
+	 * run while the writer goes on; synchronous=NORMAL drops the fsync
+	 * per commit, which in WAL mode can lose the last commits on power
+	 * loss but never corrupts the file.
 	 */
 	if ((rc = set_wal(r)) != RESULTS_OK)
 		return rc;
@@ -524,7 +761,13 @@ open_handle(struct results *r)
 		return rc;
 	if (is_new && (rc = create_schema(r)) != RESULTS_OK)
 		return rc;
-	return prepare_writer(r);
+	if ((rc = attach_stage(r)) != RESULTS_OK)
+		return rc;
+	if ((rc = prepare_writer(r)) != RESULTS_OK)
+		return rc;
+	if (r->mode == RESULTS_RW_CREATE)
+		recover_parts(r);
+	return RESULTS_OK;
 }
 
 int
@@ -536,7 +779,8 @@ results_open(const char *path, int mode, struct results **out, char *err,
 
 	*out = NULL;
 	if (path == NULL || *path == '\0' ||
-	    (mode != RESULTS_RW_CREATE && mode != RESULTS_READONLY)) {
+	    (mode != RESULTS_RW_CREATE && mode != RESULTS_READONLY &&
+	    mode != RESULTS_RW_PART)) {
 		copyerr(err, errlen, "results database: bad path or mode");
 		return RESULTS_EINVAL;
 	}
@@ -573,10 +817,10 @@ results_close(struct results *r)
 	 * (and cannot create at all in a read-only directory).  This fails
 	 * harmlessly, staying WAL, while another connection has it open.
 	 */
-	if (r->mode == RESULTS_RW_CREATE && r->db != NULL &&
+	if (r->mode != RESULTS_READONLY && r->db != NULL &&
 	    r->st[0] != NULL) {
 		sqlite3_busy_timeout(r->db, 0);	/* never wait for a reader */
-		sqlite3_exec(r->db, "PRAGMA journal_mode = DELETE", NULL, NULL,
+		sqlite3_exec(r->db, "PRAGMA main.journal_mode = DELETE", NULL, NULL,
 		    NULL);
 	}
 	sqlite3_close(r->db);
@@ -636,11 +880,166 @@ step_once(struct results *r, sqlite3_stmt *st, const char *what)
 	return RESULTS_OK;
 }
 
-/* A write must belong to the run whose transaction is open. */
+/* ---- identity ---------------------------------------------------------- */
+
+/* Parameters that define no run (results.h): how many repetitions the
+ * command asked for. */
+#define KEY_REPEAT	"run.repeat"
+/* ... and, for the parameter digest only, the master seed. */
+#define KEY_SEED	"run.seed"
+
+static int
+kv_cmp(const void *a, const void *b)
+{
+	const struct results_kv *const *x = a, *const *y = b;
+
+	return strcmp((*x)->key, (*y)->key);
+}
+
+/* One field of a digest: NUL-terminated name and value, so no two
+ * different lists of fields give the same bytes. */
+static void
+digest_field(struct digest_sha256 *d, const char *name, const char *value)
+{
+	digest_sha256_update(d, name, strlen(name) + 1);
+	digest_sha256_update(d, value, strlen(value) + 1);
+}
+
+static void
+digest_hex(struct digest_sha256 *d, char out[RESULTS_DIGEST_HEX + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[DIGEST_SHA256_LEN];
+	int i;
+
+	digest_sha256_final(d, md);
+	for (i = 0; i < RESULTS_DIGEST_HEX / 2; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[RESULTS_DIGEST_HEX] = '\0';
+}
+
+int
+results_identity(const struct results_run *run, struct results_identity *id)
+{
+	const struct results_kv **kv;
+	struct digest_sha256 di, dp;
+	char num[32];
+	size_t i;
+
+	memset(id, 0, sizeof(*id));
+	if (run->scenario == NULL || (run->nparams > 0 && run->params == NULL))
+		return RESULTS_EINVAL;
+	if ((kv = calloc(run->nparams + 1, sizeof(*kv))) == NULL)
+		return RESULTS_ENOMEM;
+	for (i = 0; i < run->nparams; i++) {
+		if (run->params[i].key == NULL ||
+		    run->params[i].value == NULL) {
+			free(kv);
+			return RESULTS_EINVAL;
+		}
+		kv[i] = &run->params[i];
+	}
+	qsort(kv, run->nparams, sizeof(*kv), kv_cmp);
+	digest_sha256_init(&di);
+	digest_sha256_init(&dp);
+	digest_field(&di, "twsim run identity", "1");
+	digest_field(&dp, "twsim parameter digest", "1");
+	digest_field(&di, "scenario", run->scenario);
+	digest_field(&dp, "scenario", run->scenario);
+	for (i = 0; i < run->nparams; i++) {
+		if (strcmp(kv[i]->key, KEY_REPEAT) == 0)
+			continue;
+		digest_field(&di, kv[i]->key, kv[i]->value);
+		if (strcmp(kv[i]->key, KEY_SEED) != 0)
+			digest_field(&dp, kv[i]->key, kv[i]->value);
+	}
+	snprintf(num, sizeof(num), "%" PRIu64, run->seed & INT64_MAX);
+	digest_field(&di, "seed", num);
+	snprintf(num, sizeof(num), "%d", run->repetition);
+	digest_field(&di, "repetition", num);
+	digest_hex(&di, id->identity);
+	digest_hex(&dp, id->param_digest);
+	free(kv);
+	return RESULTS_OK;
+}
+
+int
+results_find(struct results *r, const char *identity, int64_t *run_id,
+    char *status, size_t statuslen)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*run_id = 0;
+	if (status != NULL && statuslen > 0)
+		status[0] = '\0';
+	if (sqlite3_prepare_v2(r->db, "SELECT run_id, status FROM main.runs"
+	    " WHERE identity = ?1", -1, &st, NULL) != SQLITE_OK)
+		return sqlerr(r, "cannot look up a run");
+	sqlite3_bind_text(st, 1, identity, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*run_id = sqlite3_column_int64(st, 0);
+		if (status != NULL && statuslen > 0)
+			snprintf(status, statuslen, "%s",
+			    (const char *)sqlite3_column_text(st, 1));
+		rc = SQLITE_DONE;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sqlerr(r, "cannot look up a run");
+	return RESULTS_OK;
+}
+
+int
+results_max_repetition(struct results *r, const char *param_digest,
+    int64_t *max)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*max = -1;
+	if (sqlite3_prepare_v2(r->db, "SELECT max(repetition) FROM main.runs"
+	    " WHERE param_digest = ?1", -1, &st, NULL) != SQLITE_OK)
+		return sqlerr(r, "cannot look up repetitions");
+	sqlite3_bind_text(st, 1, param_digest, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+			*max = sqlite3_column_int64(st, 0);
+		rc = SQLITE_DONE;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sqlerr(r, "cannot look up repetitions");
+	return RESULTS_OK;
+}
+
+/* ---- writer ------------------------------------------------------------ */
+
+/* Empties the staging database (after its run went into the file, or not). */
+static void
+clear_stage(struct results *r)
+{
+	char sql[128];
+	int i;
+
+	if (!sqlite3_get_autocommit(r->db))
+		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+	for (i = 0; RUN_TABLES[i] != NULL; i++) {
+		snprintf(sql, sizeof(sql), "DELETE FROM stage.\"%s\"",
+		    RUN_TABLES[i]);
+		sqlite3_exec(r->db, sql, NULL, NULL, NULL);
+	}
+}
+
+/* A write must belong to the run being staged. */
 static int
 check_run(struct results *r, int64_t run_id, const char *what)
 {
-	if (r->mode != RESULTS_RW_CREATE)
+	if (r->mode == RESULTS_READONLY)
 		return seterr(r, RESULTS_EINVAL,
 		    "results database %s: %s: opened read-only", r->path, what);
 	if (r->cur_run == 0 || r->cur_run != run_id)
@@ -664,11 +1063,13 @@ int
 results_run_begin(struct results *r, const struct results_run *run,
     int64_t *run_id)
 {
+	struct results_identity id;
 	sqlite3_stmt *st = r->st[ST_RUN_INSERT];
+	size_t i;
 	int rc;
 
 	*run_id = 0;
-	if (r->mode != RESULTS_RW_CREATE)
+	if (r->mode == RESULTS_READONLY)
 		return seterr(r, RESULTS_EINVAL,
 		    "results database %s: opened read-only", r->path);
 	if (r->cur_run != 0)
@@ -679,36 +1080,42 @@ results_run_begin(struct results *r, const struct results_run *run,
 		return seterr(r, RESULTS_EINVAL,
 		    "results database %s: run without scenario or version",
 		    r->path);
-	/* IMMEDIATE: take the write lock now, not at the first insert. */
-	if ((rc = exec(r, "BEGIN IMMEDIATE", "cannot begin run")) != RESULTS_OK)
+	if ((rc = results_identity(run, &id)) != RESULTS_OK)
+		return seterr(r, rc, "results database %s: run with a "
+		    "parameter without key or value", r->path);
+	/*
+	 * A deferred transaction that writes only the staging database:
+	 * it takes no lock on the file itself.
+	 */
+	if ((rc = exec(r, "BEGIN", "cannot begin run")) != RESULTS_OK)
 		return rc;
-	bind_text(st, 1, run->scenario);
-	bind_text(st, 2, run->sweep != NULL ? run->sweep : "");
-	sqlite3_bind_int(st, 3, run->repetition);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)run->seed);
-	bind_text(st, 5, run->version);
-	if ((rc = step_once(r, st, "cannot insert run")) != RESULTS_OK) {
-		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
-		return rc;
+	r->cur_run = ++r->stage_seq;
+	sqlite3_bind_int64(st, 1, r->cur_run);
+	bind_text(st, 2, run->scenario);
+	bind_text(st, 3, run->sweep != NULL ? run->sweep : "");
+	sqlite3_bind_int(st, 4, run->repetition);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)(run->seed & INT64_MAX));
+	bind_text(st, 6, run->version);
+	bind_text(st, 7, id.identity);
+	bind_text(st, 8, id.param_digest);
+	sqlite3_bind_int64(st, 9, run->run_index);
+	if ((rc = step_once(r, st, "cannot insert run")) != RESULTS_OK)
+		goto fail;
+	st = r->st[ST_PARAM];
+	for (i = 0; i < run->nparams; i++) {
+		sqlite3_bind_int64(st, 1, r->cur_run);
+		bind_text(st, 2, run->params[i].key);
+		bind_text(st, 3, run->params[i].value);
+		if ((rc = step_once(r, st, "cannot insert param")) !=
+		    RESULTS_OK)
+			goto fail;
 	}
-	r->cur_run = sqlite3_last_insert_rowid(r->db);
 	*run_id = r->cur_run;
 	return RESULTS_OK;
-}
-
-int
-results_param(struct results *r, int64_t run_id, const char *key,
-    const char *value)
-{
-	sqlite3_stmt *st = r->st[ST_PARAM];
-	int rc;
-
-	if ((rc = check_run(r, run_id, "param")) != RESULTS_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, run_id);
-	bind_text(st, 2, key);
-	bind_text(st, 3, value);
-	return step_once(r, st, "cannot insert param");
+fail:
+	r->cur_run = 0;
+	clear_stage(r);
+	return rc;
 }
 
 int
@@ -814,14 +1221,22 @@ results_run_error(struct results *r, int64_t run_id, const char *message)
 
 int
 results_run_end(struct results *r, int64_t run_id, const char *status,
-    double sim_seconds, double wall_seconds, uint64_t events)
+    double sim_seconds, double wall_seconds, uint64_t events, int flags,
+    enum results_action *action, int64_t *file_run_id)
 {
+	struct results_merge_stats ms;
 	sqlite3_stmt *st = r->st[ST_RUN_END];
 	int rc;
 
+	if (action != NULL)
+		*action = RESULTS_SKIPPED;
+	if (file_run_id != NULL)
+		*file_run_id = 0;
 	if ((rc = check_run(r, run_id, "run end")) != RESULTS_OK) {
-		if (rc == RESULTS_ESQL)
+		if (rc == RESULTS_ESQL) {
 			r->cur_run = 0;	/* already rolled back */
+			clear_stage(r);
+		}
 		return rc;
 	}
 	if (status == NULL || (strcmp(status, RESULTS_STATUS_COMPLETE) != 0 &&
@@ -835,32 +1250,33 @@ results_run_end(struct results *r, int64_t run_id, const char *status,
 	bind_real_or_null(st, 3, sim_seconds);
 	bind_real_or_null(st, 4, wall_seconds);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)events);
-	if ((rc = step_once(r, st, "cannot end run")) != RESULTS_OK)
-		return rc;
-	if (sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		rc = sqlerr(r, "cannot commit run");
-		/* A failed COMMIT may leave the transaction open. */
-		if (!sqlite3_get_autocommit(r->db))
-			sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
-		r->cur_run = 0;
-		return rc;
-	}
+	rc = step_once(r, st, "cannot end run");
+	if (rc == RESULTS_OK)
+		rc = exec(r, "COMMIT", "cannot stage run");
 	r->cur_run = 0;
+	if (rc == RESULTS_OK)
+		rc = merge_schema(r, "stage", flags, &ms);
+	clear_stage(r);
+	if (rc != RESULTS_OK)
+		return rc;
+	if (action != NULL)
+		*action = ms.added ? RESULTS_ADDED : ms.replaced ?
+		    RESULTS_REPLACED : RESULTS_SKIPPED;
+	if (file_run_id != NULL)
+		*file_run_id = ms.last_run_id;
 	return RESULTS_OK;
 }
 
 int
 results_run_abort(struct results *r, int64_t run_id)
 {
-	if (r->mode != RESULTS_RW_CREATE || r->cur_run == 0 ||
+	if (r->mode == RESULTS_READONLY || r->cur_run == 0 ||
 	    r->cur_run != run_id)
 		return seterr(r, RESULTS_EINVAL,
 		    "results database %s: run abort: run %lld is not open",
 		    r->path, (long long)run_id);
 	r->cur_run = 0;
-	if (!sqlite3_get_autocommit(r->db) &&
-	    sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL) != SQLITE_OK)
-		return sqlerr(r, "cannot roll back run");
+	clear_stage(r);
 	return RESULTS_OK;
 }
 
@@ -868,12 +1284,13 @@ results_run_abort(struct results *r, int64_t run_id)
 
 /*
  * Builds "INSERT INTO main.T (run_id, c2, ...) SELECT ?1, c2, ... FROM
- * merge_src.T WHERE run_id = ?2 ORDER BY rowid" from the table's own
- * column list, so merge follows every column added to SCHEMA by itself.
- * Copying in rowid order keeps rows in the order they were written.
+ * SRC.T WHERE run_id = ?2 ORDER BY rowid" from the table's own column
+ * list, so merge follows every column added to SCHEMA by itself.  Copying
+ * in rowid order keeps rows in the order they were written.
  */
 static int
-build_copy_sql(struct results *r, const char *table, char **out)
+build_copy_sql(struct results *r, const char *src, const char *table,
+    char **out)
 {
 	sqlite3_stmt *st;
 	sqlite3_str *ins, *sel;
@@ -903,7 +1320,7 @@ build_copy_sql(struct results *r, const char *table, char **out)
 	}
 	sqlite3_finalize(st);
 	sqlite3_str_appendf(sel,
-	    " FROM merge_src.\"%w\" WHERE run_id = ?2 ORDER BY rowid", table);
+	    " FROM \"%w\".\"%w\" WHERE run_id = ?2 ORDER BY rowid", src, table);
 	sqlite3_str_appendall(ins, sqlite3_str_value(sel));
 	sqlite3_free(sqlite3_str_finish(sel));
 	sql = sqlite3_str_finish(ins);
@@ -915,86 +1332,164 @@ build_copy_sql(struct results *r, const char *table, char **out)
 	return RESULTS_OK;
 }
 
-/* Copies every run of the attached merge_src into main, in one transaction. */
+/*
+ * The identity rule (results.h) for a run of status `status` whose
+ * identity dst holds with status `old_status`: does the new one replace
+ * it?  A complete run is never replaced by one that is not.
+ */
 static int
-merge_attached(struct results *r, int64_t *first, int64_t *count)
+replaces(const char *old_status, const char *status, int flags)
 {
-	sqlite3_stmt *copy[sizeof(RUN_TABLES) / sizeof(RUN_TABLES[0])];
-	sqlite3_stmt *ids = NULL;
-	char *sql;
-	int64_t base, next, old;
-	int i, n, rc;
+	if (strcmp(old_status, RESULTS_STATUS_COMPLETE) != 0)
+		return 1;
+	return (flags & RESULTS_REPLACE) &&
+	    strcmp(status, RESULTS_STATUS_COMPLETE) == 0;
+}
 
+#define NRUN_TABLES	(sizeof(RUN_TABLES) / sizeof(RUN_TABLES[0]) - 1)
+
+/*
+ * Copies every run of the attached schema `src` (a merge source, or the
+ * staging database) into main, in one write transaction, in src's run_id
+ * order, by the identity rule.  The one code path of results_run_end(),
+ * results_merge() and so of `twsim run -j`.
+ */
+static int
+merge_schema(struct results *r, const char *src, int flags,
+    struct results_merge_stats *ms)
+{
+	sqlite3_stmt *copy[NRUN_TABLES], *del[NRUN_TABLES];
+	sqlite3_stmt *ids = NULL, *find = NULL;
+	char *sql;
+	const char *status, *old_status;
+	int64_t next, old, target;
+	size_t i;
+	int rc;
+
+	memset(ms, 0, sizeof(*ms));
 	memset(copy, 0, sizeof(copy));
-	if ((rc = exec(r, "BEGIN IMMEDIATE", "cannot begin merge")) !=
-	    RESULTS_OK)
+	memset(del, 0, sizeof(del));
+	if ((rc = exec(r, "BEGIN IMMEDIATE", "cannot begin writing")) !=
+	    RESULTS_OK) {
+		if (sqlite3_errcode(r->db) == SQLITE_BUSY)
+			rc = seterr(r, RESULTS_EBUSY, "results database %s: "
+			    "locked by another process for more than %d s",
+			    r->path, RESULTS_BUSY_LIMIT_MS / 1000);
 		return rc;
+	}
 	if ((rc = query_int(r, "SELECT coalesce(max(run_id), 0) FROM main.runs",
-	    &base, NULL)) != RESULTS_OK) {
+	    &next, NULL)) != RESULTS_OK) {
 		rc = sqlerr(r, "cannot read run ids");
 		goto out;
 	}
-	for (n = 0; RUN_TABLES[n] != NULL; n++) {
-		if ((rc = build_copy_sql(r, RUN_TABLES[n], &sql)) != RESULTS_OK)
+	for (i = 0; i < NRUN_TABLES; i++) {
+		if ((rc = build_copy_sql(r, src, RUN_TABLES[i], &sql)) !=
+		    RESULTS_OK)
 			goto out;
-		i = sqlite3_prepare_v2(r->db, sql, -1, &copy[n], NULL);
+		rc = sqlite3_prepare_v2(r->db, sql, -1, &copy[i], NULL);
 		sqlite3_free(sql);
-		if (i != SQLITE_OK) {
+		sql = sqlite3_mprintf("DELETE FROM main.\"%w\" WHERE run_id = "
+		    "?1", RUN_TABLES[i]);
+		if (rc != SQLITE_OK || sql == NULL ||
+		    sqlite3_prepare_v2(r->db, sql, -1, &del[i], NULL) !=
+		    SQLITE_OK) {
+			sqlite3_free(sql);
 			rc = sqlerr(r, "cannot prepare merge");
 			goto out;
 		}
+		sqlite3_free(sql);
 	}
-	if (sqlite3_prepare_v2(r->db,
-	    "SELECT run_id FROM merge_src.runs ORDER BY run_id", -1, &ids,
-	    NULL) != SQLITE_OK) {
+	sql = sqlite3_mprintf("SELECT run_id, identity, status FROM \"%w\".runs"
+	    " ORDER BY run_id", src);
+	if (sql == NULL || sqlite3_prepare_v2(r->db, sql, -1, &ids, NULL) !=
+	    SQLITE_OK || sqlite3_prepare_v2(r->db, "SELECT run_id, status FROM"
+	    " main.runs WHERE identity = ?1", -1, &find, NULL) != SQLITE_OK) {
+		sqlite3_free(sql);
 		rc = sqlerr(r, "cannot read source runs");
 		goto out;
 	}
-	next = base;
+	sqlite3_free(sql);
 	while ((rc = sqlite3_step(ids)) == SQLITE_ROW) {
 		old = sqlite3_column_int64(ids, 0);
-		next++;
-		for (i = 0; i < n; i++) {
-			sqlite3_bind_int64(copy[i], 1, next);
+		status = (const char *)sqlite3_column_text(ids, 2);
+		if (sqlite3_column_type(ids, 1) != SQLITE_TEXT || status ==
+		    NULL) {
+			rc = seterr(r, RESULTS_EFOREIGN, "results database %s: "
+			    "merge source run %lld has no identity", r->path,
+			    (long long)old);
+			goto out;
+		}
+		sqlite3_reset(find);
+		sqlite3_bind_value(find, 1, sqlite3_column_value(ids, 1));
+		if ((rc = sqlite3_step(find)) == SQLITE_ROW) {
+			target = sqlite3_column_int64(find, 0);
+			old_status = (const char *)sqlite3_column_text(find, 1);
+			if (!replaces(old_status != NULL ? old_status : "",
+			    status, flags)) {
+				ms->skipped++;
+				/* For results_run_end(): the run kept. */
+				if (ms->added + ms->replaced == 0)
+					ms->last_run_id = target;
+				continue;
+			}
+			for (i = 0; i < NRUN_TABLES; i++) {
+				sqlite3_bind_int64(del[i], 1, target);
+				if ((rc = step_once(r, del[i],
+				    "cannot replace a run")) != RESULTS_OK)
+					goto out;
+			}
+			ms->replaced++;
+		} else if (rc == SQLITE_DONE) {
+			target = ++next;
+			ms->added++;
+		} else {
+			rc = sqlerr(r, "cannot look up a run");
+			goto out;
+		}
+		for (i = 0; i < NRUN_TABLES; i++) {
+			sqlite3_bind_int64(copy[i], 1, target);
 			sqlite3_bind_int64(copy[i], 2, old);
 			if ((rc = step_once(r, copy[i], "cannot copy rows")) !=
 			    RESULTS_OK)
 				goto out;
 		}
+		if (ms->first_run_id == 0)
+			ms->first_run_id = target;
+		ms->last_run_id = target;
 	}
 	if (rc != SQLITE_DONE) {
 		rc = sqlerr(r, "cannot read source runs");
 		goto out;
 	}
-	rc = exec(r, "COMMIT", "cannot commit merge");
-	if (rc == RESULTS_OK) {
-		*first = base + 1;
-		*count = next - base;
-	}
+	rc = exec(r, "COMMIT", "cannot commit");
 out:
 	sqlite3_finalize(ids);
-	for (i = 0; i < (int)(sizeof(copy) / sizeof(copy[0])); i++)
+	sqlite3_finalize(find);
+	for (i = 0; i < NRUN_TABLES; i++) {
 		sqlite3_finalize(copy[i]);
+		sqlite3_finalize(del[i]);
+	}
 	if (!sqlite3_get_autocommit(r->db))
 		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+	if (rc != RESULTS_OK)
+		memset(ms, 0, sizeof(*ms));
 	return rc;
 }
 
 int
-results_merge(struct results *dst, const char *src_path,
-    int64_t *first_run_id, int64_t *nruns, char *err, size_t errlen)
+results_merge(struct results *dst, const char *src_path, int flags,
+    struct results_merge_stats *ms, char *err, size_t errlen)
 {
+	struct results_merge_stats dummy;
 	struct results *src;
 	struct stat sa, sb;
 	sqlite3_stmt *st;
-	int64_t first = 0, count = 0;
 	int rc;
 
-	if (first_run_id != NULL)
-		*first_run_id = 0;
-	if (nruns != NULL)
-		*nruns = 0;
-	if (dst->mode != RESULTS_RW_CREATE)
+	if (ms == NULL)
+		ms = &dummy;
+	memset(ms, 0, sizeof(*ms));
+	if (dst->mode == RESULTS_READONLY)
 		rc = seterr(dst, RESULTS_EINVAL,
 		    "results database %s: merge: opened read-only", dst->path);
 	else if (dst->cur_run != 0)
@@ -1037,15 +1532,11 @@ results_merge(struct results *dst, const char *src_path,
 		copyerr(err, errlen, dst->errmsg);
 		return rc;
 	}
-	rc = merge_attached(dst, &first, &count);
+	rc = merge_schema(dst, "merge_src", flags, ms);
 	sqlite3_exec(dst->db, "DETACH DATABASE merge_src", NULL, NULL, NULL);
 	if (rc != RESULTS_OK) {
 		copyerr(err, errlen, dst->errmsg);
 		return rc;
 	}
-	if (first_run_id != NULL)
-		*first_run_id = first;
-	if (nruns != NULL)
-		*nruns = count;
 	return RESULTS_OK;
 }

@@ -1,5 +1,5 @@
 /*
- * results.h -- the results database: schema, writer and opener.
+ * results.h -- the results database: schema, writer, opener and merger.
  *
  * Every run of twsim is recorded in one SQLite file.  This module owns that
  * file's schema (the table and view names below are a public contract that
@@ -8,7 +8,8 @@
  *
  * Tables (times are seconds, REAL):
  *   runs(run_id, scenario, sweep, repetition, seed, status, sim_seconds,
- *        wall_seconds, events, version, started_at, error)
+ *        wall_seconds, events, version, started_at, error, identity,
+ *        param_digest, run_index)
  *   params(run_id, key, value)                every resolved key of the run
  *   samples(run_id, t, host, tw_count, ...)   one row per host per interval
  *   connections(run_id, conn_id, workload, client, lport, server, t_start,
@@ -17,21 +18,45 @@
  * View:
  *   run_summary   runs joined with host_stats, one row per (run, host).
  *
- * A run is written inside ONE transaction: results_run_begin() opens it and
- * inserts the runs row, results_run_end() records status and times and
- * commits.  A process killed mid-run therefore leaves nothing of that run
- * and every earlier run intact.  results_run_abort() rolls the run back.
+ * Identity.  A run is defined by its scenario name, its resolved
+ * parameters and its seed (and repetition number): runs.identity is the
+ * SHA-256 (first 128 bits, hex) of exactly those, runs.param_digest the
+ * same without the seed, the repetition and the key run.seed.  The key
+ * run.repeat counts in neither (how many repetitions a command asked for
+ * defines none of them).  A database holds at most one run of an identity
+ * (a UNIQUE index).  A run written or merged whose identity is present
+ * replaces the present one (keeping its run_id) if that one is not
+ * complete, or if RESULTS_REPLACE is given and the new one is complete;
+ * otherwise the new run is dropped (RESULTS_SKIPPED).  Runs with equal
+ * param_digest are replications of one configuration: the only runs a
+ * report pools.  runs.run_index is the run's position in the run list of
+ * the command that made it, so a merge of slices can restore that order.
+ *
+ * Writing.  While a run simulates, its rows are staged in a private
+ * temporary database attached to the handle, so no lock on the file is
+ * held; results_run_end() copies them into the file in one short write
+ * transaction (the code path of results_merge()).  A writer that finds
+ * the file locked backs off and retries for up to RESULTS_BUSY_LIMIT_MS.
+ * A process killed mid-run leaves nothing of that run and every earlier
+ * run intact, and several processes can write one file at once.
  *
  * Files are marked with PRAGMA application_id RESULTS_APPLICATION_ID and
- * versioned with PRAGMA user_version RESULTS_SCHEMA_VERSION.  Opening a file
- * that is not a twsim database, or is of another version, fails with a
- * message naming the file and the reason, and leaves the file untouched.
- * While a writer has the file open it is in WAL mode (readers see every
- * committed run meanwhile); closing returns it to a plain rollback-journal
- * file, so read-only readers leave no -wal/-shm files behind.
+ * versioned with PRAGMA user_version RESULTS_SCHEMA_VERSION.  Opening a
+ * file that is not a twsim database, is of another version, or is damaged
+ * (PRAGMA quick_check) fails with a message naming the file and the reason,
+ * and leaves the file untouched.  While a writer has the file open it is in
+ * WAL mode (readers see every committed run meanwhile); closing returns it
+ * to a plain rollback-journal file, so read-only readers leave no -wal/-shm
+ * files behind.
  *
- * Run ids are max(run_id) + 1, so a run rolled back leaves no gap and
- * results_merge() of worker databases numbers runs as direct writes would.
+ * Worker part files.  A `twsim run -j N` worker writes FILE.part-PID-I.tmp
+ * (PID the parent's, I the run's index) and renames it FILE.part-PID-I once
+ * its run is recorded.  Opening FILE for writing merges the finished part
+ * files of parents that no longer exist, in order, and removes every other
+ * leftover of theirs.
+ *
+ * Run ids are max(run_id) + 1 for a new run, so a run rolled back leaves no
+ * gap and merged runs are numbered as direct writes would be.
  *
  * Errors are values: functions return RESULTS_OK or a negative RESULTS_E*
  * code; the message is kept on the handle (results_errmsg()), or written to
@@ -46,7 +71,7 @@
 #include <sqlite3.h>
 
 #define RESULTS_APPLICATION_ID	0x5457534d	/* "TWSM" */
-#define RESULTS_SCHEMA_VERSION	1
+#define RESULTS_SCHEMA_VERSION	2
 
 /* Return codes. */
 #define RESULTS_OK		0
@@ -57,10 +82,18 @@
 #define RESULTS_EINVAL		(-5)	/* bad argument or call out of order */
 #define RESULTS_ENOMEM		(-6)
 #define RESULTS_EACCES		(-7)	/* file cannot be read or written */
+#define RESULTS_EDAMAGED	(-8)	/* damaged file (PRAGMA quick_check) */
+#define RESULTS_EBUSY		(-9)	/* another writer held the file too long */
+
+/* How long a writer waits for another, backing off, before giving up. */
+#define RESULTS_BUSY_LIMIT_MS	(10 * 60 * 1000)
 
 /* Open modes. */
 #define RESULTS_RW_CREATE	1	/* create if new/empty, else append */
 #define RESULTS_READONLY	2	/* analysis readers; file must exist */
+#define RESULTS_RW_PART		3	/* a -j worker's private part file:
+					   RW_CREATE without the recovery
+					   of leftover part files */
 
 /* Run status values (runs.status). */
 #define RESULTS_STATUS_COMPLETE		"complete"
@@ -92,22 +125,52 @@ sqlite3		*results_sqlite(struct results *r);
 
 /* ---- writing one run --------------------------------------------------- */
 
+/* One resolved parameter, value in canonical text. */
+struct results_kv {
+	const char	*key;
+	const char	*value;
+};
+
 struct results_run {
 	const char	*scenario;	/* scenario name (or file) */
 	const char	*sweep;		/* "rate=20/s,..."; NULL or "" if none */
 	int		 repetition;	/* 0-based */
 	uint64_t	 seed;		/* stored as INTEGER: keep it < 2^63 */
 	const char	*version;	/* twsim version string */
+	int64_t		 run_index;	/* in the command's run list */
+	size_t		 nparams;	/* every resolved key of the run */
+	const struct results_kv *params;
 };
 
-/* Starts the run's transaction and inserts its runs row (status
- * "interrupted" until results_run_end()).  *run_id gets the new id. */
+/* Hex digests: RESULTS_DIGEST_HEX characters and a NUL. */
+#define RESULTS_DIGEST_HEX	32
+struct results_identity {
+	char	identity[RESULTS_DIGEST_HEX + 1];
+	char	param_digest[RESULTS_DIGEST_HEX + 1];
+};
+
+/* The identity and parameter digest of `run` (top of this file); keys
+ * count in byte order whatever the order given. */
+int		 results_identity(const struct results_run *run,
+		    struct results_identity *id);
+
+/*
+ * The run of `identity` in r: *run_id (0 when there is none) and its
+ * status, copied into status (may be NULL).
+ */
+int		 results_find(struct results *r, const char *identity,
+		    int64_t *run_id, char *status, size_t statuslen);
+/* The highest repetition among runs with this parameter digest (-1: none). */
+int		 results_max_repetition(struct results *r,
+		    const char *param_digest, int64_t *max);
+
+/*
+ * Starts staging a run with its parameters (run->params).  *run_id gets
+ * the handle's id of the run being written, for the row writers below;
+ * its id in the file is known at results_run_end().
+ */
 int		 results_run_begin(struct results *r,
 		    const struct results_run *run, int64_t *run_id);
-
-/* One resolved parameter, value in canonical text. */
-int		 results_param(struct results *r, int64_t run_id,
-		    const char *key, const char *value);
 
 /* One row per host per sample interval; conn_* and tw_entered/expired/
  * recycled/reopened, syn_dropped_tw and hazards are cumulative. */
@@ -182,24 +245,51 @@ int		 results_host_stats(struct results *r, int64_t run_id,
 int		 results_run_error(struct results *r, int64_t run_id,
 		    const char *message);
 
-/* Sets status (RESULTS_STATUS_*), times and event count, and commits. */
+/* What became of a run given to results_run_end() or results_merge(). */
+enum results_action {
+	RESULTS_ADDED,		/* a new identity: appended */
+	RESULTS_REPLACED,	/* took the place and run_id of the earlier run
+				   of its identity */
+	RESULTS_SKIPPED		/* its identity is present: dropped */
+};
+
+/* Flags of results_run_end() and results_merge(). */
+#define RESULTS_REPLACE	0x1	/* a complete run replaces a complete one */
+
+/*
+ * Sets status (RESULTS_STATUS_*), times and event count, and copies the
+ * run into the file in one transaction, by the identity rule.  *action
+ * (may be NULL) gets what happened, *file_run_id (may be NULL) the run's
+ * id in the file (when skipped, that of the run kept).
+ */
 int		 results_run_end(struct results *r, int64_t run_id,
 		    const char *status, double sim_seconds, double wall_seconds,
-		    uint64_t events);
+		    uint64_t events, int flags, enum results_action *action,
+		    int64_t *file_run_id);
 /* Rolls the whole run back: nothing of it remains. */
 int		 results_run_abort(struct results *r, int64_t run_id);
 
-/* ---- merging worker databases ----------------------------------------- */
+/* ---- merging databases ------------------------------------------------- */
+
+struct results_merge_stats {
+	int64_t		added;		/* runs appended */
+	int64_t		replaced;	/* runs that replaced one of dst's */
+	int64_t		skipped;	/* runs dropped: identity present */
+	int64_t		first_run_id;	/* in dst, of the first run added or
+					   replaced (0: none) */
+	int64_t		last_run_id;	/* ... and of the last */
+};
 
 /*
  * Copies every run of the twsim database at src_path into dst, in one
- * transaction, in src's run_id order, renumbering them to follow dst's
- * last run.  The new ids are consecutive: *first_run_id (may be NULL) gets
- * the first, *nruns (may be NULL) how many.  No run may be open on dst.
- * The resulting rows equal those of writing the runs into dst directly.
+ * transaction, in src's run_id order, by the identity rule (flags:
+ * RESULTS_REPLACE).  Added runs are numbered after dst's last run, in
+ * order; a replacing run takes the id of the run it replaces.  No run may
+ * be open on dst.  The resulting rows equal those of writing the runs into
+ * dst directly.  st (may be NULL) gets the counts.
  */
 int		 results_merge(struct results *dst, const char *src_path,
-		    int64_t *first_run_id, int64_t *nruns, char *err,
+		    int flags, struct results_merge_stats *st, char *err,
 		    size_t errlen);
 
 #endif /* TWSIM_RESULTS_H */

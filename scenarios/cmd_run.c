@@ -25,6 +25,9 @@
 #include <string.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 
@@ -35,15 +38,26 @@
 
 /*
  * The one piece of process-wide state: a signal handler can reach nothing
- * else.  It is only ever set, by the handler, and read by the run loop.
+ * else.  The stop flag is only ever set, by the handler, and read by the
+ * run loop.  The workers' process group (-j N; 0 while none runs) is where
+ * the handler passes the stop on at once, whatever the parent is doing --
+ * merging a large run, say -- so the runs in flight end `interrupted`
+ * promptly.  Workers have a group of their own so that a terminal's SIGINT
+ * reaches only the parent, and a pipeline's other processes never see the
+ * SIGTERM passed on.
  */
 static volatile sig_atomic_t run_stop_requested;
+static volatile sig_atomic_t run_worker_pgid;
 
 static void
 on_stop_signal(int sig)
 {
+	pid_t pgid = (pid_t)run_worker_pgid;
+
 	(void)sig;
 	run_stop_requested = 1;
+	if (pgid > 0)
+		(void)kill(-pgid, SIGTERM);
 }
 
 static void
@@ -158,6 +172,9 @@ progress_finish_run(struct progress *pg, double duration, uint64_t events)
 
 struct tally {
 	size_t		complete, failed, interrupted;
+	size_t		present;	/* skipped: identity already recorded */
+	size_t		raced;		/* ... by another writer meanwhile */
+	size_t		replaced;
 	int64_t		first_id, last_id;
 	uint64_t	events, connections;
 	double		sim_seconds;
@@ -175,6 +192,29 @@ tally_add(struct tally *t, const struct runner_result *r)
 	t->events += r->events;
 	t->connections += r->connections;
 	t->sim_seconds += r->sim_seconds;
+	/*
+	 * Another process recorded the same run while this one simulated
+	 * it (two `twsim run` of one scenario on one file): the record kept
+	 * is that one, as for a run found present before it started.
+	 */
+	if (r->action == RESULTS_SKIPPED) {
+		t->raced++;
+		return;
+	}
+	if (r->action == RESULTS_REPLACED)
+		t->replaced++;
+	if (t->first_id == 0 || r->run_id < t->first_id)
+		t->first_id = r->run_id;
+	if (r->run_id > t->last_id)
+		t->last_id = r->run_id;
+}
+
+/* "run 3 (rate=20/s, repetition 1)": how messages name a run. */
+static void
+run_name(const struct scenario_run *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "run %zu (%s%srepetition %u)", r->index, r->label,
+	    r->label[0] != '\0' ? ", " : "", r->repetition);
 }
 
 /* ---- -j N: worker processes ------------------------------------------------ */
@@ -185,48 +225,83 @@ tally_add(struct tally *t, const struct runner_result *r)
 #define WORKER_INTERRUPTED	3
 #define WORKER_ERROR		4	/* could not even record the run */
 
+struct worker_watch {
+	pid_t			 parent;
+	volatile sig_atomic_t	*stop;
+};
+
+/*
+ * Between slices of the simulation: a worker whose parent is gone stops
+ * (its run could never be merged).  PR_SET_PDEATHSIG normally kills it
+ * first; this covers systems without it.
+ */
+static void
+worker_progress(void *ctx, const struct runner_progress *p)
+{
+	struct worker_watch *w = ctx;
+
+	(void)p;
+	if (getppid() != w->parent)
+		*w->stop = 1;
+}
+
 static int
-worker_main(const struct scenario_run *run, const char *path,
-    const struct runner_opts *base)
+worker_main(const struct scenario_run *run, const char *tmp_path,
+    const char *path, const struct runner_opts *base, pid_t parent)
 {
 	struct results *db;
 	struct runner_result res;
 	struct runner_opts o = *base;
-	char err[1024];
+	struct worker_watch watch;
+	char err[1024], name[512];
 
-	o.progress = NULL;
-	if (results_open(path, RESULTS_RW_CREATE, &db, err, sizeof(err)) != 0) {
+#ifdef __linux__
+	/* End with the parent: a part file nobody merges is of no use. */
+	(void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+	/* The parent may have died before that took effect. */
+	if (getppid() != parent)
+		return WORKER_ERROR;
+	watch.parent = parent;
+	watch.stop = base->stop_flag;
+	o.progress = worker_progress;
+	o.progress_ctx = &watch;
+	run_name(run, name, sizeof(name));
+	if (results_open(tmp_path, RESULTS_RW_PART, &db, err,
+	    sizeof(err)) != 0) {
 		fprintf(stderr, "twsim run: %s\n", err);
 		return WORKER_ERROR;
 	}
 	if (runner_run(run, db, &o, &res, err, sizeof(err)) != 0) {
-		fprintf(stderr, "twsim run: run %zu: %s\n", run->index, err);
+		fprintf(stderr, "twsim run: %s: %s\n", name, err);
 		results_close(db);
 		return WORKER_ERROR;
 	}
 	results_close(db);
+	/* Only a part file with its run recorded bears the final name. */
+	if (rename(tmp_path, path) != 0) {
+		fprintf(stderr, "twsim run: %s: %s\n", path, strerror(errno));
+		return WORKER_ERROR;
+	}
 	if (res.status == RUNNER_FAILED)
-		fprintf(stderr, "twsim run: run %zu failed: %s\n", run->index,
-		    err);
+		fprintf(stderr, "twsim run: %s failed: %s\n", name, err);
 	return res.status == RUNNER_COMPLETE ? WORKER_COMPLETE :
 	    res.status == RUNNER_FAILED ? WORKER_FAILED : WORKER_INTERRUPTED;
 }
 
-/* Events of the runs a merge just added (runs.events), for the summary. */
+/* Events of the run a merge just added (runs.events), for the summary. */
 static uint64_t
-merged_events(struct results *db, int64_t first, int64_t n)
+run_events(struct results *db, int64_t id)
 {
 	sqlite3_stmt *st = NULL;
 	uint64_t events = 0;
 
-	if (sqlite3_prepare_v2(results_sqlite(db), "SELECT total(events) "
-	    "FROM runs WHERE run_id BETWEEN ?1 AND ?2", -1, &st,
-	    NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(results_sqlite(db), "SELECT events FROM runs "
+	    "WHERE run_id = ?1", -1, &st, NULL) != SQLITE_OK)
 		return 0;
-	sqlite3_bind_int64(st, 1, first);
-	sqlite3_bind_int64(st, 2, first + n - 1);
+	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		events = (uint64_t)sqlite3_column_double(st, 0);
+		events = (uint64_t)sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return events;
 }
@@ -245,19 +320,40 @@ remove_db_files(const char *path)
 	unlink(buf);
 }
 
-static int
-run_parallel(struct scenario *sc, struct results *db, const char *dbpath,
-    int jobs, const struct runner_opts *opts, struct progress *pg,
-    struct tally *t)
+/*
+ * Puts worker `pid` (0: the calling worker itself) into the workers'
+ * process group, or makes it the leader of a new one when there is none.
+ * Parent and child both call it, so the group is set before either goes
+ * on, whichever runs first.
+ */
+static void
+join_worker_group(pid_t pid, int in_parent)
 {
-	size_t n = scenario_nruns(sc), next = 0, merged = 0, i;
+	pid_t pgid = (pid_t)run_worker_pgid;
+
+	if (pgid > 0 && setpgid(pid, pgid) == 0)
+		return;
+	(void)setpgid(pid, pid);
+	if (in_parent)
+		run_worker_pgid = pid;
+}
+
+static int
+run_parallel(const struct scenario_run *const *runs, size_t n,
+    struct results *db, const char *dbpath, int jobs,
+    const struct runner_opts *opts, struct progress *pg, struct tally *t)
+{
+	size_t next = 0, merged = 0, i;
 	pid_t *pids = calloc(n, sizeof(*pids));
 	int *state = calloc(n, sizeof(*state));	/* 0 todo, 1 running, 2 done */
 	int *code = calloc(n, sizeof(*code));
 	char **paths = calloc(n, sizeof(*paths));
-	int running = 0, rc = 0, forwarded = 0;
+	char **tmps = calloc(n, sizeof(*tmps));
+	pid_t parent = getpid();
+	int running = 0, rc = 0;
 
-	if (pids == NULL || state == NULL || code == NULL || paths == NULL) {
+	if (pids == NULL || state == NULL || code == NULL || paths == NULL ||
+	    tmps == NULL) {
 		fprintf(stderr, "twsim run: out of memory\n");
 		rc = -1;
 		goto out;
@@ -266,12 +362,15 @@ run_parallel(struct scenario *sc, struct results *db, const char *dbpath,
 		size_t len = strlen(dbpath) + 64;
 
 		paths[i] = malloc(len);
-		if (paths[i] == NULL) {
+		tmps[i] = malloc(len);
+		if (paths[i] == NULL || tmps[i] == NULL) {
 			rc = -1;
 			goto out;
 		}
+		/* results.h: FILE.part-PID-I, FILE.part-PID-I.tmp. */
 		snprintf(paths[i], len, "%s.part-%ld-%zu", dbpath,
-		    (long)getpid(), i);
+		    (long)parent, runs[i]->index);
+		snprintf(tmps[i], len, "%s.tmp", paths[i]);
 	}
 	while (merged < n) {
 		/* Start runs while there is room (and no stop request). */
@@ -279,6 +378,7 @@ run_parallel(struct scenario *sc, struct results *db, const char *dbpath,
 			pid_t pid;
 
 			remove_db_files(paths[next]);
+			remove_db_files(tmps[next]);
 			fflush(NULL);
 			pid = fork();
 			if (pid < 0) {
@@ -286,9 +386,14 @@ run_parallel(struct scenario *sc, struct results *db, const char *dbpath,
 				    strerror(errno));
 				break;
 			}
-			if (pid == 0)
-				_exit(worker_main(scenario_run_at(sc, next),
-				    paths[next], opts));
+			if (pid == 0) {
+				join_worker_group(0, 0);
+				/* The handler is the parent's business. */
+				run_worker_pgid = 0;
+				_exit(worker_main(runs[next], tmps[next],
+				    paths[next], opts, parent));
+			}
+			join_worker_group(pid, 1);
 			pids[next] = pid;
 			state[next] = 1;
 			running++;
@@ -302,19 +407,8 @@ run_parallel(struct scenario *sc, struct results *db, const char *dbpath,
 			pid_t pid = waitpid(-1, &status, 0);
 
 			if (pid < 0) {
-				if (errno == EINTR) {
-					/* Pass a SIGTERM on to the workers
-					 * (SIGINT from a terminal reaches them
-					 * already). */
-					if (run_stop_requested && !forwarded) {
-						for (i = 0; i < n; i++)
-							if (state[i] == 1)
-								kill(pids[i],
-								    SIGTERM);
-						forwarded = 1;
-					}
+				if (errno == EINTR)
 					continue;
-				}
 				break;
 			}
 			for (i = 0; i < n; i++)
@@ -323,23 +417,24 @@ run_parallel(struct scenario *sc, struct results *db, const char *dbpath,
 			if (i == n)
 				continue;
 			state[i] = 2;
-			running--;
+			if (--running == 0)
+				run_worker_pgid = 0;	/* the group is gone */
 			code[i] = WIFEXITED(status) ? WEXITSTATUS(status) :
 			    WORKER_ERROR;
 		}
 		/* Merge finished runs in run-list order. */
 		while (merged < n && state[merged] == 2) {
-			const struct scenario_run *r =
-			    scenario_run_at(sc, merged);
+			const struct scenario_run *r = runs[merged];
+			struct results_merge_stats ms;
 			struct runner_result res;
 			char err[1024];
-			int64_t first = 0, nr = 0;
 
 			memset(&res, 0, sizeof(res));
 			if (code[merged] == WORKER_ERROR) {
 				rc = -1;
-			} else if (results_merge(db, paths[merged], &first,
-			    &nr, err, sizeof(err)) != 0) {
+			} else if (results_merge(db, paths[merged],
+			    opts->replace ? RESULTS_REPLACE : 0, &ms, err,
+			    sizeof(err)) != 0) {
 				fprintf(stderr, "twsim run: %s\n", err);
 				rc = -1;
 			} else {
@@ -348,13 +443,15 @@ run_parallel(struct scenario *sc, struct results *db, const char *dbpath,
 				    code[merged] == WORKER_FAILED ?
 				    RUNNER_FAILED : RUNNER_INTERRUPTED;
 				res.sim_seconds = sim_time_to_sec(r->duration);
-				res.events = merged_events(db, first, nr);
+				res.action = ms.added ? RESULTS_ADDED :
+				    ms.replaced ? RESULTS_REPLACED :
+				    RESULTS_SKIPPED;
+				res.run_id = ms.last_run_id;
+				res.events = run_events(db, res.run_id);
 				tally_add(t, &res);
-				if (t->first_id == 0)
-					t->first_id = first;
-				t->last_id = first + nr - 1;
 			}
 			remove_db_files(paths[merged]);
+			remove_db_files(tmps[merged]);
 			progress_finish_run(pg, sim_time_to_sec(r->duration),
 			    res.events);
 			merged++;
@@ -364,18 +461,78 @@ run_parallel(struct scenario *sc, struct results *db, const char *dbpath,
 			break;
 	}
 out:
-	if (paths != NULL)
-		for (i = 0; i < n; i++)
-			if (paths[i] != NULL) {
-				if (state != NULL && state[i] != 0)
-					remove_db_files(paths[i]);
-				free(paths[i]);
-			}
+	for (i = 0; i < n; i++) {
+		if (paths != NULL && paths[i] != NULL) {
+			if (state != NULL && state[i] != 0)
+				remove_db_files(paths[i]);
+			free(paths[i]);
+		}
+		if (tmps != NULL && tmps[i] != NULL) {
+			if (state != NULL && state[i] != 0)
+				remove_db_files(tmps[i]);
+			free(tmps[i]);
+		}
+	}
 	free(paths);
+	free(tmps);
 	free(pids);
 	free(state);
 	free(code);
 	return rc;
+}
+
+/* ---- which runs to do ------------------------------------------------------ */
+
+/*
+ * --repeat-more N: at every sweep point, N repetitions after the highest
+ * one the database holds for that point's parameters (results.h: the
+ * parameter digest), with their own derived seeds.  The runs copy the
+ * point's first run (whose arrays they share) with a new repetition,
+ * seed and index.
+ */
+static struct scenario_run *
+more_repetitions(struct scenario *sc, struct results *db,
+    const struct runner_opts *opts, unsigned more, size_t *nout, char *err,
+    size_t errlen)
+{
+	size_t npoints = scenario_npoints(sc), repeat = scenario_repeat(sc);
+	struct scenario_run *runs;
+	struct results_identity id;
+	int64_t maxrep;
+	size_t p, k, n = 0;
+
+	*nout = 0;
+	if ((runs = calloc(npoints * more + 1, sizeof(*runs))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	for (p = 0; p < npoints; p++) {
+		const struct scenario_run *proto = scenario_run_at(sc,
+		    p * repeat);
+
+		if (runner_identity(proto, opts, &id) != 0) {
+			snprintf(err, errlen, "out of memory");
+			free(runs);
+			return NULL;
+		}
+		if (results_max_repetition(db, id.param_digest, &maxrep) !=
+		    RESULTS_OK) {
+			snprintf(err, errlen, "%s", results_errmsg(db));
+			free(runs);
+			return NULL;
+		}
+		for (k = 0; k < more; k++) {
+			runs[n] = *proto;
+			runs[n].index = n;
+			runs[n].repetition = (unsigned)(maxrep + 1 +
+			    (int64_t)k);
+			runs[n].seed = scenario_repetition_seed(
+			    proto->master_seed, runs[n].repetition);
+			n++;
+		}
+	}
+	*nout = n;
+	return runs;
 }
 
 /* ---- the command ------------------------------------------------------------ */
@@ -388,23 +545,30 @@ cmd_run(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "set", required_argument, NULL, 'S' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "replace", no_argument, NULL, 'R' },
+		{ "repeat-more", required_argument, NULL, 'M' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *dbpath = "results.db";
 	const char **sets = NULL;
-	int nsets = 0, jobs = 1, quiet = 0, ch, exitcode = 0;
+	int nsets = 0, jobs = 1, quiet = 0, replace = 0, ch, exitcode = 0;
+	unsigned long more = 0;
 	uint64_t seed = 0;
 	struct scenario *sc = NULL;
+	struct scenario_run *extra = NULL;
+	const struct scenario_run **todo = NULL;
 	struct results *db = NULL;
 	struct runner_opts opts;
+	struct results_identity id;
 	struct progress pg;
 	struct tally t;
 	struct sigaction sa, old_int, old_term;
-	char err[2048], *end;
+	char err[2048], name[512], status[32], *end;
 	double t0;
-	size_t i, n;
+	size_t i, n, nlist;
+	int64_t present_id;
 
 	optind = 1;
 	opterr = 0;
@@ -446,6 +610,20 @@ cmd_run(int argc, char **argv)
 				goto usage_error;
 			}
 			break;
+		case 'R':
+			replace = 1;
+			break;
+		case 'M':
+			errno = 0;
+			more = strtoul(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || optarg[0] == '-' ||
+			    more < 1 || more > 100000) {
+				fprintf(stderr, "twsim run: --repeat-more "
+				    "wants a number from 1 to 100000, not "
+				    "'%s'\n", optarg);
+				goto usage_error;
+			}
+			break;
 		case 'q':
 			quiet = 1;
 			break;
@@ -469,6 +647,12 @@ cmd_run(int argc, char **argv)
 		    "twsim run: one scenario at a time\n");
 		goto usage_error;
 	}
+	if (replace && more > 0) {
+		fprintf(stderr, "twsim run: --replace and --repeat-more do not "
+		    "go together (the repetitions --repeat-more adds are "
+		    "new)\n");
+		goto usage_error;
+	}
 
 	/* Load and validate everything before touching the database. */
 	if (scenario_load(argv[optind], sets, nsets, seed, &sc, err,
@@ -485,40 +669,93 @@ cmd_run(int argc, char **argv)
 		return 2;
 	}
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	run_stop_requested = 0;
-
-	n = scenario_nruns(sc);
 	memset(&opts, 0, sizeof(opts));
 	opts.scenario = scenario_name(sc);
 	opts.version = PACKAGE_VERSION;
 	opts.stop_flag = &run_stop_requested;
+	opts.replace = replace;
+	memset(&t, 0, sizeof(t));
+
+	/*
+	 * The run list: the scenario's, or the further repetitions; minus
+	 * the runs whose identity the database holds complete (results.h),
+	 * unless --replace.  Runs present but failed or interrupted are
+	 * done again.
+	 */
+	if (more > 0) {
+		extra = more_repetitions(sc, db, &opts, (unsigned)more, &nlist,
+		    err, sizeof(err));
+		if (extra == NULL) {
+			fprintf(stderr, "twsim run: %s\n", err);
+			exitcode = 2;
+			goto done;
+		}
+	} else
+		nlist = scenario_nruns(sc);
+	if ((todo = calloc(nlist + 1, sizeof(*todo))) == NULL) {
+		fprintf(stderr, "twsim run: out of memory\n");
+		exitcode = 2;
+		goto done;
+	}
+	for (i = n = 0; i < nlist; i++) {
+		const struct scenario_run *r = extra != NULL ? &extra[i] :
+		    scenario_run_at(sc, i);
+
+		if (runner_identity(r, &opts, &id) != 0) {
+			fprintf(stderr, "twsim run: out of memory\n");
+			exitcode = 2;
+			goto done;
+		}
+		if (results_find(db, id.identity, &present_id, status,
+		    sizeof(status)) != RESULTS_OK) {
+			fprintf(stderr, "twsim run: %s\n", results_errmsg(db));
+			exitcode = 2;
+			goto done;
+		}
+		if (present_id != 0 && !replace &&
+		    strcmp(status, RESULTS_STATUS_COMPLETE) == 0) {
+			t.present++;
+			continue;
+		}
+		todo[n++] = r;
+	}
+	if (!quiet && t.present > 0)
+		printf("%zu of %zu runs already in %s (same scenario, "
+		    "parameters and seed): not run again (--replace reruns "
+		    "them, --repeat-more N adds repetitions)\n", t.present,
+		    nlist, dbpath);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	run_stop_requested = 0;
+	run_worker_pgid = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+
 	memset(&pg, 0, sizeof(pg));
-	pg.enabled = !quiet && isatty(STDERR_FILENO);
+	pg.enabled = !quiet && isatty(STDERR_FILENO) && n > 0;
 	pg.nruns = n;
 	pg.t0 = t0 = mono_now();
 	for (i = 0; i < n; i++)
-		pg.total_sim += sim_time_to_sec(scenario_run_at(sc, i)->duration);
+		pg.total_sim += sim_time_to_sec(todo[i]->duration);
 	opts.progress = pg.enabled ? progress_run : NULL;
 	opts.progress_ctx = &pg;
-	memset(&t, 0, sizeof(t));
 
 	if (jobs > 1 && n > 1) {
-		if (run_parallel(sc, db, dbpath, jobs, &opts, &pg, &t) != 0)
+		if (run_parallel(todo, n, db, dbpath, jobs, &opts, &pg,
+		    &t) != 0)
 			exitcode = 1;
 	} else {
 		for (i = 0; i < n && !run_stop_requested; i++) {
 			struct runner_result res;
 
-			if (runner_run(scenario_run_at(sc, i), db, &opts, &res,
-			    err, sizeof(err)) != 0) {
+			run_name(todo[i], name, sizeof(name));
+			if (runner_run(todo[i], db, &opts, &res, err,
+			    sizeof(err)) != 0) {
 				if (pg.enabled)
 					fputc('\n', stderr);
-				fprintf(stderr, "twsim run: run %zu: %s\n", i,
+				fprintf(stderr, "twsim run: %s: %s\n", name,
 				    err);
 				exitcode = 1;
 				break;
@@ -526,14 +763,10 @@ cmd_run(int argc, char **argv)
 			if (res.status == RUNNER_FAILED) {
 				if (pg.enabled)
 					fputc('\n', stderr);
-				fprintf(stderr, "twsim run: run %zu (%s) "
-				    "failed: %s\n", i,
-				    scenario_run_at(sc, i)->label, err);
+				fprintf(stderr, "twsim run: %s failed: %s\n",
+				    name, err);
 			}
 			tally_add(&t, &res);
-			if (t.first_id == 0)
-				t.first_id = res.run_id;
-			t.last_id = res.run_id;
 			progress_finish_run(&pg, res.sim_seconds, res.events);
 		}
 	}
@@ -544,21 +777,32 @@ cmd_run(int argc, char **argv)
 		exitcode = 1;
 	if (!quiet) {
 		double wall = mono_now() - t0;
+		size_t done = t.complete + t.failed + t.interrupted;
 
-		printf("%zu of %zu runs complete", t.complete, n);
-		if (t.failed)
-			printf(", %zu failed", t.failed);
-		if (t.interrupted)
-			printf(", %zu interrupted", t.interrupted);
-		if (t.complete + t.failed + t.interrupted < n)
-			printf(", %zu not started",
-			    n - t.complete - t.failed - t.interrupted);
-		printf(" in %.1f s wall (%.0f simulated s", wall,
-		    t.sim_seconds);
-		if (t.events > 0 && wall > 0)
-			printf(", %.2fM events/s", (double)t.events / wall /
-			    1e6);
-		printf(")\n");
+		if (n == 0)
+			printf("nothing to run: all %zu runs are in %s\n",
+			    nlist, dbpath);
+		else {
+			printf("%zu of %zu runs complete", t.complete, n);
+			if (t.failed)
+				printf(", %zu failed", t.failed);
+			if (t.interrupted)
+				printf(", %zu interrupted", t.interrupted);
+			if (done < n)
+				printf(", %zu not started", n - done);
+			printf(" in %.1f s wall (%.0f simulated s", wall,
+			    t.sim_seconds);
+			if (t.events > 0 && wall > 0)
+				printf(", %.2fM events/s", (double)t.events /
+				    wall / 1e6);
+			printf(")\n");
+		}
+		if (t.replaced > 0)
+			printf("%zu runs replaced their earlier records\n",
+			    t.replaced);
+		if (t.raced > 0)
+			printf("%zu runs were recorded by another process "
+			    "meanwhile: its records are kept\n", t.raced);
 		if (t.first_id > 0)
 			printf("results: %s (run_id %" PRId64 "..%" PRId64
 			    ")\n", dbpath, t.first_id, t.last_id);
@@ -568,7 +812,10 @@ cmd_run(int argc, char **argv)
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+done:
 	results_close(db);
+	free(todo);
+	free(extra);
 	scenario_free(sc);
 	free(sets);
 	return exitcode;

@@ -392,6 +392,52 @@ connections_started(const struct run_ctx *rc)
 	return n;
 }
 
+/*
+ * The results row of a run: what defines it (scenario, parameters, seed,
+ * repetition) and where it stands in the command's run list.  Returns the
+ * parameter array rr points into (free it after use), NULL when out of
+ * memory.
+ */
+static struct results_kv *
+results_run_of(const struct scenario_run *run, const struct runner_opts *opts,
+    struct results_run *rr)
+{
+	struct results_kv *kv;
+	size_t i;
+
+	if ((kv = calloc(run->nparams + 1, sizeof(*kv))) == NULL)
+		return NULL;
+	for (i = 0; i < run->nparams; i++) {
+		kv[i].key = run->params[i].key;
+		kv[i].value = run->params[i].value;
+	}
+	memset(rr, 0, sizeof(*rr));
+	rr->scenario = opts->scenario != NULL ? opts->scenario : run->name;
+	rr->sweep = run->label;
+	rr->repetition = (int)run->repetition;
+	rr->seed = run->seed & INT64_MAX;
+	rr->version = opts->version;
+	rr->run_index = (int64_t)run->index;
+	rr->nparams = run->nparams;
+	rr->params = kv;
+	return kv;
+}
+
+int
+runner_identity(const struct scenario_run *run,
+    const struct runner_opts *opts, struct results_identity *id)
+{
+	struct results_run rr;
+	struct results_kv *kv;
+	int rc;
+
+	if ((kv = results_run_of(run, opts, &rr)) == NULL)
+		return -1;
+	rc = results_identity(&rr, id);
+	free(kv);
+	return rc == RESULTS_OK ? 0 : -1;
+}
+
 int
 runner_run(const struct scenario_run *run, struct results *db,
     const struct runner_opts *opts, struct runner_result *res, char *err,
@@ -400,6 +446,7 @@ runner_run(const struct scenario_run *run, struct results *db,
 	struct run_ctx rc;
 	struct results_run rr;
 	struct change_ev *changes = NULL;
+	struct results_kv *kv;
 	enum sim_stop_reason why = SIM_STOP_TIME;
 	const char *status;
 	double t0 = wall_now();
@@ -412,23 +459,16 @@ runner_run(const struct scenario_run *run, struct results *db,
 	rc.db = db;
 	rc.check_invariants = opts->check_invariants;
 
-	rr.scenario = opts->scenario != NULL ? opts->scenario : run->name;
-	rr.sweep = run->label;
-	rr.repetition = (int)run->repetition;
-	rr.seed = run->seed & INT64_MAX;
-	rr.version = opts->version;
-	if (results_run_begin(db, &rr, &rc.run_id) != RESULTS_OK) {
+	if ((kv = results_run_of(run, opts, &rr)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	i = results_run_begin(db, &rr, &rc.run_id) != RESULTS_OK;
+	free(kv);
+	if (i) {
 		snprintf(err, errlen, "%s", results_errmsg(db));
 		return -1;
 	}
-	res->run_id = rc.run_id;
-	for (i = 0; i < run->nparams; i++)
-		if (results_param(db, rc.run_id, run->params[i].key,
-		    run->params[i].value) != RESULTS_OK) {
-			snprintf(err, errlen, "%s", results_errmsg(db));
-			results_run_abort(db, rc.run_id);
-			return -1;
-		}
 
 	rc.sim = sim_create(run->seed);
 	if (rc.sim == NULL) {
@@ -526,7 +566,8 @@ record:
 		sim_destroy(rc.sim);
 
 	if (results_run_end(db, rc.run_id, status, res->sim_seconds,
-	    res->wall_seconds, res->events) != RESULTS_OK) {
+	    res->wall_seconds, res->events, opts->replace ? RESULTS_REPLACE :
+	    0, &res->action, &res->run_id) != RESULTS_OK) {
 		snprintf(err, errlen, "%s", results_errmsg(db));
 		return -1;
 	}

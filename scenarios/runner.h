@@ -10,7 +10,8 @@
  *
  * A run is one results transaction: a run that cannot finish is recorded as
  * `failed` (with its error) or `interrupted` (stop flag), never as rows
- * that look complete.
+ * that look complete.  What is recorded follows the identity rule of
+ * results.h: a run already present is kept unless opts->replace.
  */
 #ifndef TWSIM_RUNNER_H
 #define TWSIM_RUNNER_H
@@ -19,7 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct results;
+#include "analysis/results.h"
+
 struct scenario_run;
 
 struct runner_progress {
@@ -39,6 +41,8 @@ struct runner_opts {
 	void			*progress_ctx;
 	int			 check_invariants; /* host_check after each
 						      sample (tests) */
+	int			 replace;	/* --replace: a complete run
+						   replaces one of its identity */
 };
 
 enum runner_status {
@@ -49,12 +53,22 @@ enum runner_status {
 
 struct runner_result {
 	enum runner_status	status;
-	int64_t			run_id;		/* in the database */
+	int64_t			run_id;		/* in the database: the run
+						   recorded, or the one kept */
+	enum results_action	action;		/* added, replaced, or skipped
+						   (identity present) */
 	uint64_t		events;
 	uint64_t		connections;
 	double			sim_seconds;
 	double			wall_seconds;
 };
+
+/*
+ * The identity `run` has in a results database (results.h), as
+ * runner_run() would record it.  0, or -1 when out of memory.
+ */
+int	runner_identity(const struct scenario_run *run,
+	    const struct runner_opts *opts, struct results_identity *id);
 
 /*
  * Runs `run` and writes it into `db`.  Returns 0 when the run was recorded

@@ -185,6 +185,10 @@ const struct scenario_run *scenario_run_at(const struct scenario *sc,
 		    size_t i);
 size_t		 scenario_npoints(const struct scenario *sc);
 unsigned	 scenario_repeat(const struct scenario *sc);
+/* The seed of repetition r under master seed m (see the top of this file);
+ * `twsim run --repeat-more` derives further repetitions with it. */
+uint64_t	 scenario_repetition_seed(uint64_t master_seed,
+		    unsigned repetition);
 /* Master seed of sweep point 0 (the seed may itself be swept). */
 uint64_t	 scenario_master_seed(const struct scenario *sc);
 

@@ -225,6 +225,16 @@ make_label(struct loader *ld, const size_t *choice)
 	return sc_strdup(ld->sc, buf);
 }
 
+/* The seed of repetition r (scenario.h): the same at every sweep point. */
+uint64_t
+scenario_repetition_seed(uint64_t master_seed, unsigned repetition)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "repetition/%u", repetition);
+	return rng_derive_seed(master_seed, name);
+}
+
 /* ---- sweep points and repetitions ---------------------------------- */
 
 int
@@ -237,7 +247,7 @@ sweep_expand(struct loader *ld)
 	struct scenario_run proto;
 	const struct entry *re;
 	struct pval pv;
-	char msg[256], name[64];
+	char msg[256];
 	unsigned rep, repeat = 1;
 	int idx, s;
 
@@ -304,8 +314,8 @@ sweep_expand(struct loader *ld)
 			r->index = p * repeat + rep;
 			r->point = p;
 			r->repetition = rep;
-			snprintf(name, sizeof(name), "repetition/%u", rep);
-			r->seed = rng_derive_seed(r->master_seed, name);
+			r->seed = scenario_repetition_seed(r->master_seed,
+			    rep);
 		}
 	}
 	ld->pointlabel = NULL;
