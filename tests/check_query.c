@@ -207,7 +207,8 @@ static char dbpath[320];
 static void
 db_setup(void)
 {
-	struct results_run run = { "web", "rate=20/s", 0, 42, "0.1.0" };
+	struct results_run run = { "web", "rate=20/s", 0, 42, "0.1.0", 0, 0,
+	    NULL };
 	struct results_host h;
 	struct results_sample s;
 	struct results_conn c;
@@ -252,7 +253,7 @@ db_setup(void)
 	h.first_addrnotavail_s = NAN;
 	ck_assert_int_eq(results_host_stats(r, id, &h), RESULTS_OK);
 	ck_assert_int_eq(results_run_end(r, id, RESULTS_STATUS_COMPLETE, 60, 1,
-	    123), RESULTS_OK);
+	    123, 0, NULL, NULL), RESULTS_OK);
 	results_close(r);
 }
 

@@ -52,7 +52,22 @@ write_run(struct results *r, const char *scenario, const char *sweep,
     int rep, const char *rate, const struct client_vals *cv,
     const int64_t tw[4], const char *status, int connections)
 {
-	struct results_run run = { scenario, sweep, rep, 1000 + rep, "test" };
+	struct results_kv kv[] = {
+		{ "run.duration", "10s" },
+		{ "run.sample", "1s" },
+		{ "host.client.portrange", "10000-10999" },
+		{ "host.client.msl", "30s" },
+		{ "host.client.maxtcptw", "0" },
+		{ "host.server.portrange", "10000-65535" },
+		{ "host.server.msl", "30s" },
+		{ "host.idle.msl", "30s" },
+		{ "workload.web.rate", rate },
+	};
+	/* A failed or interrupted run is one of its own (another seed), not
+	 * an earlier attempt of a complete one, which it would replace. */
+	struct results_run run = { scenario, sweep, rep, 1000 + (uint64_t)rep +
+	    (strcmp(status, RESULTS_STATUS_COMPLETE) != 0 ? 100 : 0), "test",
+	    0, sizeof(kv) / sizeof(kv[0]), kv };
 	struct results_sample s;
 	struct results_host h;
 	struct results_conn c;
@@ -60,15 +75,6 @@ write_run(struct results *r, const char *scenario, const char *sweep,
 	int i;
 
 	ok(results_run_begin(r, &run, &id), r);
-	ok(results_param(r, id, "run.duration", "10s"), r);
-	ok(results_param(r, id, "run.sample", "1s"), r);
-	ok(results_param(r, id, "host.client.portrange", "10000-10999"), r);
-	ok(results_param(r, id, "host.client.msl", "30s"), r);
-	ok(results_param(r, id, "host.client.maxtcptw", "0"), r);
-	ok(results_param(r, id, "host.server.portrange", "10000-65535"), r);
-	ok(results_param(r, id, "host.server.msl", "30s"), r);
-	ok(results_param(r, id, "host.idle.msl", "30s"), r);
-	ok(results_param(r, id, "workload.web.rate", rate), r);
 
 	for (i = 0; i < 4; i++) {
 		memset(&s, 0, sizeof(s));
@@ -148,7 +154,7 @@ write_run(struct results *r, const char *scenario, const char *sweep,
 	h.first_addrnotavail_s = NAN;
 	h.connect_p50_s = h.connect_p99_s = h.connect_max_s = NAN;
 	ok(results_host_stats(r, id, &h), r);
-	ok(results_run_end(r, id, status, 10.0, 0.1, 1000), r);
+	ok(results_run_end(r, id, status, 10.0, 0.1, 1000, 0, NULL, &id), r);
 	return (id);
 }
 

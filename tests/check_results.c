@@ -88,9 +88,10 @@ write_run(struct results *r, int k, const char *status)
 	struct results_sample s;
 	struct results_conn c;
 	struct results_host h;
+	struct results_kv kv[2];
 	char sweep[32], val[32];
 	const char *hosts[] = { "client", "server" };
-	int64_t id;
+	int64_t id, file_id;
 	int i, j;
 
 	snprintf(sweep, sizeof(sweep), "rate=%d/s", 10 * (k + 1));
@@ -100,12 +101,15 @@ write_run(struct results *r, int k, const char *status)
 	run.repetition = k % 2;
 	run.seed = 1000 + (uint64_t)k;
 	run.version = "0.1.0";
-	ck_assert_int_eq(results_run_begin(r, &run, &id), RESULTS_OK);
+	run.run_index = k;
 	snprintf(val, sizeof(val), "%d", 10 * (k + 1));
-	ck_assert_int_eq(results_param(r, id, "workload.web.rate", val),
-	    RESULTS_OK);
-	ck_assert_int_eq(results_param(r, id, "run.duration", "60s"),
-	    RESULTS_OK);
+	kv[0].key = "workload.web.rate";
+	kv[0].value = val;
+	kv[1].key = "run.duration";
+	kv[1].value = "60s";
+	run.nparams = 2;
+	run.params = kv;
+	ck_assert_int_eq(results_run_begin(r, &run, &id), RESULTS_OK);
 	for (i = 0; i < 2; i++)
 		for (j = 0; j < 5; j++) {
 			memset(&s, 0, sizeof(s));
@@ -146,8 +150,8 @@ write_run(struct results *r, int k, const char *status)
 		ck_assert_int_eq(results_host_stats(r, id, &h), RESULTS_OK);
 	}
 	ck_assert_int_eq(results_run_end(r, id, status, 60.0, 0.5,
-	    (uint64_t)(1000 + k)), RESULTS_OK);
-	return id;
+	    (uint64_t)(1000 + k), 0, NULL, &file_id), RESULTS_OK);
+	return file_id;
 }
 
 START_TEST(test_new_file_gets_schema_and_marks)
@@ -288,18 +292,16 @@ START_TEST(test_aborted_run_leaves_earlier_runs_intact)
 {
 	const char *p = e2e_path("ab.db");
 	struct results *r = open_rw(p);
-	struct results_run run = { "web", "", 0, 7, "0.1.0" };
+	struct results_kv kv[1] = { { "run.duration", "1s" } };
+	struct results_run run = { "web", "", 0, 7, "0.1.0", 0, 1, kv };
 	struct results_sample s;
 	int64_t id;
 
 	write_run(r, 0, RESULTS_STATUS_COMPLETE);
 	ck_assert_int_eq(results_run_begin(r, &run, &id), RESULTS_OK);
-	ck_assert_int_eq(id, 2);
 	memset(&s, 0, sizeof(s));
 	s.host = "client";
 	ck_assert_int_eq(results_sample(r, id, &s), RESULTS_OK);
-	ck_assert_int_eq(results_param(r, id, "run.duration", "1s"),
-	    RESULTS_OK);
 	ck_assert_int_eq(results_run_abort(r, id), RESULTS_OK);
 	/* Writing to the aborted run is refused. */
 	ck_assert_int_eq(results_sample(r, id, &s), RESULTS_EINVAL);
@@ -317,7 +319,7 @@ END_TEST
 START_TEST(test_sigkill_mid_run_leaves_nothing_of_that_run)
 {
 	const char *p = e2e_path("kill.db");
-	struct results_run run = { "web", "rate=1/s", 0, 9, "0.1.0" };
+	struct results_run run = { "web", "rate=1/s", 0, 9, "0.1.0", 0, 0, NULL };
 	struct results_sample s;
 	struct results *r;
 	int64_t id;
@@ -373,7 +375,7 @@ END_TEST
 START_TEST(test_interrupted_and_failed_status_are_committed)
 {
 	const char *p = e2e_path("st.db");
-	struct results_run run = { "web", NULL, 0, 1, "0.1.0" };
+	struct results_run run = { "web", NULL, 0, 1, "0.1.0", 0, 0, NULL };
 	struct results *r = open_rw(p);
 	int64_t id;
 
@@ -382,10 +384,10 @@ START_TEST(test_interrupted_and_failed_status_are_committed)
 	ck_assert_int_eq(results_run_error(r, id, "scenario: bad host"),
 	    RESULTS_OK);
 	/* Not a status of the contract: refused, the run stays open. */
-	ck_assert_int_eq(results_run_end(r, id, "done", 0, 0, 0),
+	ck_assert_int_eq(results_run_end(r, id, "done", 0, 0, 0, 0, NULL, NULL),
 	    RESULTS_EINVAL);
 	ck_assert_int_eq(results_run_end(r, id, RESULTS_STATUS_FAILED, 0.0,
-	    0.1, 0), RESULTS_OK);
+	    0.1, 0, 0, NULL, NULL), RESULTS_OK);
 	results_close(r);
 	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs WHERE"
 	    " run_id = 1 AND status = 'interrupted'"), 1);
@@ -400,28 +402,39 @@ END_TEST
 
 START_TEST(test_writes_outside_a_run_are_refused)
 {
-	struct results *r = open_rw(e2e_path("o.db"));
-	struct results_run run = { "web", "", 0, 1, "0.1.0" };
+	const char *p = e2e_path("o.db");
+	struct results *r = open_rw(p);
+	struct results_kv kv[2] = { { "k", "v" }, { "k", "w" } };
+	struct results_run run = { "web", "", 0, 1, "0.1.0", 0, 1, kv };
+	struct results_sample s;
 	int64_t id, id2;
 
-	ck_assert_int_eq(results_param(r, 1, "k", "v"), RESULTS_EINVAL);
+	memset(&s, 0, sizeof(s));
+	s.host = "client";
+	ck_assert_int_eq(results_sample(r, 1, &s), RESULTS_EINVAL);
 	ck_assert_ptr_nonnull(strstr(results_errmsg(r), "not open"));
 	ck_assert_int_eq(results_run_begin(r, &run, &id), RESULTS_OK);
 	ck_assert_int_eq(results_run_begin(r, &run, &id2), RESULTS_EINVAL);
-	ck_assert_int_eq(results_param(r, id + 1, "k", "v"), RESULTS_EINVAL);
-	ck_assert_int_eq(results_param(r, id, "k", "v"), RESULTS_OK);
-	/* Every key once per run. */
-	ck_assert_int_eq(results_param(r, id, "k", "w"), RESULTS_ESQL);
+	ck_assert_int_eq(results_sample(r, id + 1, &s), RESULTS_EINVAL);
+	ck_assert_int_eq(results_sample(r, id, &s), RESULTS_OK);
 	ck_assert_int_eq(results_run_end(r, id, RESULTS_STATUS_COMPLETE, 1, 1,
-	    1), RESULTS_OK);
+	    1, 0, NULL, NULL), RESULTS_OK);
+	/* Every key once per run: a run with a key twice is refused whole. */
+	run.seed = 2;
+	run.nparams = 2;
+	ck_assert_int_eq(results_run_begin(r, &run, &id), RESULTS_OK);
+	ck_assert_int_eq(results_run_end(r, id, RESULTS_STATUS_COMPLETE, 1, 1,
+	    1, 0, NULL, NULL), RESULTS_ESQL);
 	results_close(r);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs"), 1);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM params"), 1);
 }
 END_TEST
 
 START_TEST(test_run_rolled_back_by_sqlite_writes_no_stray_rows)
 {
 	const char *p = e2e_path("full.db");
-	struct results_run run = { "web", "", 0, 1, "0.1.0" };
+	struct results_run run = { "web", "", 0, 1, "0.1.0", 0, 0, NULL };
 	struct results_sample s;
 	struct results *r = open_rw(p);
 	int64_t id, pages;
@@ -438,14 +451,15 @@ START_TEST(test_run_rolled_back_by_sqlite_writes_no_stray_rows)
 	ck_assert_int_eq(results_run_begin(r, &run, &id), RESULTS_OK);
 	memset(&s, 0, sizeof(s));
 	s.host = "a-host-name-long-enough-to-fill-pages-quickly-------------";
-	for (i = 0; i < 100000 && rc == RESULTS_OK; i++)
+	/* The rows are staged: the full file does not stop the run... */
+	for (i = 0; i < 20000 && rc == RESULTS_OK; i++)
 		rc = results_sample(r, id, &s);
-	ck_assert_int_eq(rc, RESULTS_ESQL);
-	/* Whatever SQLite did with the transaction, nothing of run 2
-	 * reaches the file, neither now nor when the caller ends it. */
-	(void)results_sample(r, id, &s);
-	(void)results_run_end(r, id, RESULTS_STATUS_FAILED, 0, 0, 0);
-	(void)results_run_abort(r, id);
+	ck_assert_int_eq(rc, RESULTS_OK);
+	/* ... but recording it fails, and nothing of run 2 reaches the
+	 * file, neither now nor later. */
+	ck_assert_int_eq(results_run_end(r, id, RESULTS_STATUS_COMPLETE, 0, 0,
+	    0, 0, NULL, NULL), RESULTS_ESQL);
+	ck_assert_int_eq(results_run_abort(r, id), RESULTS_EINVAL);
 	results_close(r);
 	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs"), 1);
 	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM samples"), 10);
@@ -455,7 +469,7 @@ END_TEST
 START_TEST(test_reader_during_write_sees_committed_runs_only)
 {
 	const char *p = e2e_path("live.db");
-	struct results_run run = { "web", "", 0, 1, "0.1.0" };
+	struct results_run run = { "web", "", 0, 1, "0.1.0", 0, 0, NULL };
 	struct results *w, *ro;
 	sqlite3_stmt *st;
 	char err[512];
@@ -476,7 +490,7 @@ START_TEST(test_reader_during_write_sees_committed_runs_only)
 	/* Closing the writer while the reader holds its snapshot neither
 	 * waits for it nor loses the committed run. */
 	ck_assert_int_eq(results_run_end(w, id, RESULTS_STATUS_COMPLETE, 1, 1,
-	    1), RESULTS_OK);
+	    1, 0, NULL, NULL), RESULTS_OK);
 	t0 = time(NULL);
 	results_close(w);
 	ck_assert_int_le(time(NULL) - t0, 1);
@@ -609,7 +623,7 @@ END_TEST
 START_TEST(test_readonly_refuses_missing_file_and_writes)
 {
 	const char *p = e2e_path("missing.db");
-	struct results_run run = { "web", "", 0, 1, "0.1.0" };
+	struct results_run run = { "web", "", 0, 1, "0.1.0", 0, 0, NULL };
 	struct results *r;
 	char err[512];
 	int64_t id;
@@ -709,8 +723,8 @@ START_TEST(test_merge_equals_direct_writes)
 	const char *pa = e2e_path("direct.db"), *pc = e2e_path("merged.db");
 	const char *pb1 = e2e_path("worker1.db"), *pb2 = e2e_path("worker2.db");
 	struct results *a, *b1, *b2, *c;
+	struct results_merge_stats ms;
 	char err[512], *da, *dc;
-	int64_t first, n;
 	int k;
 
 	a = open_rw(pa);
@@ -728,14 +742,15 @@ START_TEST(test_merge_equals_direct_writes)
 	results_close(b2);
 
 	c = open_rw(pc);
-	ck_assert_int_eq(results_merge(c, pb1, &first, &n, err, sizeof(err)),
+	ck_assert_int_eq(results_merge(c, pb1, 0, &ms, err, sizeof(err)),
 	    RESULTS_OK);
-	ck_assert_int_eq(first, 1);
-	ck_assert_int_eq(n, 2);
-	ck_assert_int_eq(results_merge(c, pb2, &first, &n, err, sizeof(err)),
+	ck_assert_int_eq(ms.first_run_id, 1);
+	ck_assert_int_eq(ms.added, 2);
+	ck_assert_int_eq(results_merge(c, pb2, 0, &ms, err, sizeof(err)),
 	    RESULTS_OK);
-	ck_assert_int_eq(first, 3);
-	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(ms.first_run_id, 3);
+	ck_assert_int_eq(ms.last_run_id, 5);
+	ck_assert_int_eq(ms.added, 3);
 	results_close(c);
 
 	da = dump_tables(pa);
@@ -761,18 +776,18 @@ START_TEST(test_merge_appends_after_existing_runs_and_keeps_writing)
 {
 	const char *pb = e2e_path("w.db"), *pc = e2e_path("m.db");
 	struct results *b, *c;
+	struct results_merge_stats ms;
 	char err[512];
-	int64_t first, n;
 
 	b = open_rw(pb);
 	write_run(b, 0, RESULTS_STATUS_COMPLETE);
 	results_close(b);
 	c = open_rw(pc);
 	write_run(c, 1, RESULTS_STATUS_COMPLETE);
-	ck_assert_int_eq(results_merge(c, pb, &first, &n, err, sizeof(err)),
+	ck_assert_int_eq(results_merge(c, pb, 0, &ms, err, sizeof(err)),
 	    RESULTS_OK);
-	ck_assert_int_eq(first, 2);
-	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(ms.first_run_id, 2);
+	ck_assert_int_eq(ms.added, 1);
 	/* The writer's prepared statements still work after a merge. */
 	ck_assert_int_eq(write_run(c, 2, RESULTS_STATUS_COMPLETE), 3);
 	results_close(c);
@@ -789,21 +804,230 @@ START_TEST(test_merge_refuses_foreign_source_and_changes_nothing)
 	const char *pt = e2e_path("junk.txt"), *pc = e2e_path("m2.db");
 	struct results *c;
 	char err[512];
-	int64_t first, n;
 
 	write_file(pt, "hello, not a database\n", 22);
 	c = open_rw(pc);
 	write_run(c, 0, RESULTS_STATUS_COMPLETE);
-	ck_assert_int_eq(results_merge(c, pt, &first, &n, err, sizeof(err)),
+	ck_assert_int_eq(results_merge(c, pt, 0, NULL, err, sizeof(err)),
 	    RESULTS_EFOREIGN);
 	ck_assert_ptr_nonnull(strstr(err, pt));
-	ck_assert_int_eq(results_merge(c, pc, &first, &n, err, sizeof(err)),
+	ck_assert_int_eq(results_merge(c, pc, 0, NULL, err, sizeof(err)),
 	    RESULTS_EINVAL);
-	ck_assert_int_eq(results_merge(c, e2e_path("none.db"), &first, &n, err,
+	ck_assert_int_eq(results_merge(c, e2e_path("none.db"), 0, NULL, err,
 	    sizeof(err)), RESULTS_ENOENT);
 	ck_assert(!e2e_exists(e2e_path("none.db")));
 	results_close(c);
 	ck_assert_int_eq(sql_int(pc, "SELECT count(*) FROM runs"), 1);
+}
+END_TEST
+
+/* ---- identity ------------------------------------------------------------ */
+
+/*
+ * results.h: the identity is scenario, parameters (in any order, run.repeat
+ * aside), seed and repetition; the parameter digest leaves out seed,
+ * repetition and run.seed.
+ */
+START_TEST(test_identity_is_scenario_params_seed_repetition)
+{
+	struct results_kv a[3] = { { "run.seed", "1" }, { "k", "v" },
+	    { "run.repeat", "3" } };
+	struct results_kv b[3] = { { "run.repeat", "5" }, { "k", "v" },
+	    { "run.seed", "1" } };
+	struct results_run ra = { "web", "", 0, 42, "0.1.0", 0, 3, a };
+	struct results_run rb = { "web", "x=1", 0, 42, "0.2.0", 7, 3, b };
+	struct results_identity ia, ib;
+
+	ck_assert_int_eq(results_identity(&ra, &ia), RESULTS_OK);
+	ck_assert_int_eq(results_identity(&rb, &ib), RESULTS_OK);
+	ck_assert_uint_eq(strlen(ia.identity), RESULTS_DIGEST_HEX);
+	/* Order, run.repeat, label, version and index define nothing. */
+	ck_assert_str_eq(ia.identity, ib.identity);
+	ck_assert_str_eq(ia.param_digest, ib.param_digest);
+	/* Another seed: another run of the same configuration. */
+	rb.seed = 43;
+	ck_assert_int_eq(results_identity(&rb, &ib), RESULTS_OK);
+	ck_assert_str_ne(ia.identity, ib.identity);
+	ck_assert_str_eq(ia.param_digest, ib.param_digest);
+	rb.seed = 42;
+	rb.repetition = 1;
+	ck_assert_int_eq(results_identity(&rb, &ib), RESULTS_OK);
+	ck_assert_str_ne(ia.identity, ib.identity);
+	/* A master seed that differs: same configuration, other run. */
+	rb.repetition = 0;
+	b[2].value = "2";
+	ck_assert_int_eq(results_identity(&rb, &ib), RESULTS_OK);
+	ck_assert_str_ne(ia.identity, ib.identity);
+	ck_assert_str_eq(ia.param_digest, ib.param_digest);
+	/* A parameter that differs: another configuration. */
+	b[1].value = "w";
+	ck_assert_int_eq(results_identity(&rb, &ib), RESULTS_OK);
+	ck_assert_str_ne(ia.param_digest, ib.param_digest);
+	b[1].value = "v";
+	rb.scenario = "web2";
+	ck_assert_int_eq(results_identity(&rb, &ib), RESULTS_OK);
+	ck_assert_str_ne(ia.param_digest, ib.param_digest);
+	/* No field runs into the next: ("k", "v") is not ("kv", ""). */
+	a[1].key = "kv";
+	a[1].value = "";
+	ck_assert_int_eq(results_identity(&ra, &ib), RESULTS_OK);
+	ck_assert_str_ne(ia.identity, ib.identity);
+}
+END_TEST
+
+/*
+ * The identity rule of writing and merging: a run present complete is
+ * kept (skipped), one present failed or interrupted is replaced in place,
+ * RESULTS_REPLACE lets a complete run replace a complete one, and nothing
+ * ever replaces a complete run by one that is not.
+ */
+START_TEST(test_identity_rule_skip_replace_keep_complete)
+{
+	const char *pa = e2e_path("a.db"), *pb = e2e_path("b.db");
+	struct results_merge_stats ms;
+	struct results *a, *b;
+	char err[512];
+
+	a = open_rw(pa);
+	ck_assert_int_eq(write_run(a, 0, RESULTS_STATUS_COMPLETE), 1);
+	ck_assert_int_eq(write_run(a, 1, RESULTS_STATUS_INTERRUPTED), 2);
+	ck_assert_int_eq(write_run(a, 2, RESULTS_STATUS_COMPLETE), 3);
+	/* Writing run 0 again: skipped, the record kept is run 1. */
+	ck_assert_int_eq(write_run(a, 0, RESULTS_STATUS_COMPLETE), 1);
+	ck_assert_int_eq(sql_int(pa, "SELECT count(*) FROM runs"), 3);
+	ck_assert_int_eq(sql_int(pa, "SELECT count(*) FROM samples"), 30);
+	results_close(a);
+
+	b = open_rw(pb);
+	write_run(b, 0, RESULTS_STATUS_COMPLETE);
+	write_run(b, 1, RESULTS_STATUS_COMPLETE);
+	write_run(b, 2, RESULTS_STATUS_INTERRUPTED);
+	write_run(b, 3, RESULTS_STATUS_COMPLETE);
+	results_close(b);
+
+	a = open_rw(pa);
+	ck_assert_int_eq(results_merge(a, pb, 0, &ms, err, sizeof(err)),
+	    RESULTS_OK);
+	/* 0 kept; 1 (interrupted) replaced in place; 2 (complete) kept
+	 * against an interrupted one; 3 added. */
+	ck_assert_int_eq(ms.skipped, 2);
+	ck_assert_int_eq(ms.replaced, 1);
+	ck_assert_int_eq(ms.added, 1);
+	ck_assert_int_eq(ms.first_run_id, 2);
+	ck_assert_int_eq(ms.last_run_id, 4);
+	ck_assert_int_eq(sql_int(pa, "SELECT count(*) FROM runs"), 4);
+	ck_assert_int_eq(sql_int(pa, "SELECT count(*) FROM runs WHERE"
+	    " status = 'complete'"), 4);
+	ck_assert_int_eq(sql_int(pa, "SELECT seed FROM runs WHERE"
+	    " run_id = 2"), 1001);
+	/* One set of rows per run: the replaced run's are gone. */
+	ck_assert_int_eq(sql_int(pa, "SELECT count(*) FROM samples"), 40);
+	ck_assert_int_eq(sql_int(pa, "SELECT count(*) FROM params"), 8);
+	ck_assert_int_eq(sql_int(pa, "SELECT count(*) FROM host_stats"), 8);
+
+	/* --replace: complete replaces complete, keeping the run id ... */
+	ck_assert_int_eq(results_merge(a, pb, RESULTS_REPLACE, &ms, err,
+	    sizeof(err)), RESULTS_OK);
+	ck_assert_int_eq(ms.replaced, 3);
+	ck_assert_int_eq(ms.skipped, 1);
+	ck_assert_int_eq(ms.added, 0);
+	ck_assert_int_eq(sql_int(pa, "SELECT count(*) FROM runs"), 4);
+	ck_assert_int_eq(sql_int(pa, "SELECT count(*) FROM samples"), 40);
+	/* ... but an interrupted run never replaces a complete one. */
+	ck_assert_int_eq(sql_int(pa, "SELECT count(*) FROM runs WHERE"
+	    " status = 'complete'"), 4);
+	results_close(a);
+}
+END_TEST
+
+/*
+ * results.h: a writer's open merges the finished part files of a dead
+ * -j parent in run order, removes its unfinished ones, and leaves alone
+ * those of a parent that still runs.
+ */
+START_TEST(test_open_recovers_part_files_of_a_dead_parent)
+{
+	const char *p = e2e_path("main.db");
+	char part0[600], part1[600], tmp2[600], live[600], buf[64];
+	struct results *r;
+	pid_t dead;
+	int status;
+
+	dead = fork();
+	ck_assert_int_ne(dead, -1);
+	if (dead == 0)
+		_exit(0);
+	ck_assert_int_eq(waitpid(dead, &status, 0), dead);
+	snprintf(buf, sizeof(buf), "main.db.part-%ld-", (long)dead);
+	snprintf(part0, sizeof(part0), "%s0", e2e_path(buf));
+	snprintf(part1, sizeof(part1), "%s1", e2e_path(buf));
+	snprintf(tmp2, sizeof(tmp2), "%s2.tmp", e2e_path(buf));
+	snprintf(buf, sizeof(buf), "main.db.part-%ld-0", (long)getppid());
+	snprintf(live, sizeof(live), "%s", e2e_path(buf));
+	/* Written out of order: index 1 first. */
+	r = open_rw(part1);
+	write_run(r, 1, RESULTS_STATUS_COMPLETE);
+	results_close(r);
+	r = open_rw(part0);
+	write_run(r, 0, RESULTS_STATUS_COMPLETE);
+	results_close(r);
+	write_file(tmp2, "half a database", 15);
+	r = open_rw(live);
+	write_run(r, 2, RESULTS_STATUS_COMPLETE);
+	results_close(r);
+
+	results_close(open_rw(p));
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs"), 2);
+	ck_assert_int_eq(sql_int(p, "SELECT seed FROM runs WHERE run_id = 1"),
+	    1000);
+	ck_assert_int_eq(sql_int(p, "SELECT seed FROM runs WHERE run_id = 2"),
+	    1001);
+	ck_assert(!e2e_exists(part0));
+	ck_assert(!e2e_exists(part1));
+	ck_assert(!e2e_exists(tmp2));
+	ck_assert(e2e_exists(live));
+}
+END_TEST
+
+/* A file with damaged pages is refused by every opener, left as it is. */
+START_TEST(test_refuses_damaged_file_untouched)
+{
+	const char *p = e2e_path("damaged.db");
+	struct results *r;
+	char err[512], *before, *after;
+	size_t n0, n1;
+	int64_t pages, psize;
+	FILE *f;
+	int k, mode;
+
+	r = open_rw(p);
+	for (k = 0; k < 6; k++)
+		write_run(r, k, RESULTS_STATUS_COMPLETE);
+	results_close(r);
+	pages = sql_int(p, "PRAGMA page_count");
+	psize = sql_int(p, "PRAGMA page_size");
+	ck_assert_int_gt(pages, 8);
+	/* Garbage over the b-tree pages past the schema page. */
+	f = fopen(p, "r+b");
+	ck_assert_ptr_nonnull(f);
+	for (k = 2; k < pages; k += 2) {
+		ck_assert_int_eq(fseek(f, (long)(k * psize), SEEK_SET), 0);
+		ck_assert_int_eq(fwrite("\x0d\xff\xff\xff\xff\xff\xff\xff", 1,
+		    8, f), 8);
+	}
+	fclose(f);
+	before = e2e_slurp(p, &n0);
+	for (mode = RESULTS_RW_CREATE; mode <= RESULTS_READONLY; mode++) {
+		ck_assert_int_eq(results_open(p, mode, &r, err, sizeof(err)),
+		    RESULTS_EDAMAGED);
+		ck_assert_ptr_nonnull(strstr(err, p));
+		ck_assert_ptr_nonnull(strstr(err, "damaged"));
+	}
+	after = e2e_slurp(p, &n1);
+	ck_assert_uint_eq(n0, n1);
+	ck_assert(memcmp(before, after, n0) == 0);
+	free(before);
+	free(after);
 }
 END_TEST
 
@@ -839,6 +1063,10 @@ results_suite(void)
 	tcase_add_test(tc, test_merge_equals_direct_writes);
 	tcase_add_test(tc, test_merge_appends_after_existing_runs_and_keeps_writing);
 	tcase_add_test(tc, test_merge_refuses_foreign_source_and_changes_nothing);
+	tcase_add_test(tc, test_identity_is_scenario_params_seed_repetition);
+	tcase_add_test(tc, test_identity_rule_skip_replace_keep_complete);
+	tcase_add_test(tc, test_open_recovers_part_files_of_a_dead_parent);
+	tcase_add_test(tc, test_refuses_damaged_file_untouched);
 	suite_add_tcase(s, tc);
 	return s;
 }

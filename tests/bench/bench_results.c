@@ -28,7 +28,8 @@ now(void)
 int
 main(int argc, char **argv)
 {
-	struct results_run run = { "bench", "rate=300/s", 0, 1, "bench" };
+	struct results_run run = { "bench", "rate=300/s", 0, 1, "bench", 0, 0,
+	    NULL };
 	struct results_sample s;
 	struct results_conn c;
 	struct results *r;
@@ -75,7 +76,8 @@ main(int argc, char **argv)
 		if (results_connection(r, id, &c) != 0)
 			goto fail;
 	}
-	if (results_run_end(r, id, RESULTS_STATUS_COMPLETE, 3600, 0, 0) != 0)
+	if (results_run_end(r, id, RESULTS_STATUS_COMPLETE, 3600, 0, 0,
+	    RESULTS_REPLACE, NULL, NULL) != 0)
 		goto fail;
 	t1 = now();
 	printf("bench_results: %lld connections + 7200 samples in %.2f s "
