@@ -281,11 +281,12 @@ latency_quantiles(struct rstmts *s, int64_t run_id, const char *host,
 		}
 		x[n++] = sqlite3_column_double(s->latency, 0);
 	}
-	sqlite3_reset(s->latency);
 	if (rc != SQLITE_DONE) {
+		/* The caller reads the error first, then resets. */
 		free(x);
 		return (REPORT_ESQL);
 	}
+	sqlite3_reset(s->latency);
 	if (n == 0)
 		return (0);
 	/* Sorted by the query (ORDER BY 1). */
@@ -346,7 +347,14 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 		sqlite3_reset(s->samples);
 		sqlite3_bind_int64(s->samples, 1, run_id);
 		sqlite3_bind_text(s->samples, 2, host, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(s->samples) == SQLITE_ROW &&
+		rc = sqlite3_step(s->samples);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+			rc = rdb_sqlerr(db, err, errlen, "cannot read samples");
+			sqlite3_reset(s->samples);
+			sqlite3_reset(h);
+			return (rc);
+		}
+		if (rc == SQLITE_ROW &&
 		    sqlite3_column_int64(s->samples, 2) > 0) {
 			acc_add(a, REPORT_TW_MEAN,
 			    rdb_col_double(s->samples, 0));
@@ -357,13 +365,16 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 
 		lat = latency_quantiles(s, run_id, host, q);
 		if (lat < 0) {
-			sqlite3_reset(h);
 			if (lat == REPORT_ENOMEM) {
+				sqlite3_reset(h);
 				rdb_seterr(err, errlen, "out of memory");
 				return (REPORT_ENOMEM);
 			}
-			return (rdb_sqlerr(db, err, errlen,
-			    "cannot read connections"));
+			rc = rdb_sqlerr(db, err, errlen,
+			    "cannot read connections");
+			sqlite3_reset(s->latency);
+			sqlite3_reset(h);
+			return (rc);
 		}
 		if (lat == 0) {
 			q[0] = rdb_col_double(h, H_P50);
@@ -501,8 +512,9 @@ report_build(sqlite3 *db, const struct report_filter *f,
 	sqlite3_stmt *st;
 	const char *status;
 	double duration, *durs;
-	size_t cap, i, nruns;
-	int64_t id, *ids;
+	size_t cap, i, nruns, nall = 0, runcap = 0;
+	int64_t id, *ids, *rids = NULL;
+	char **rscen = NULL, **rlabel = NULL, **rstatus = NULL, **strs;
 	int rc;
 
 	*out = NULL;
@@ -518,18 +530,61 @@ report_build(sqlite3 *db, const struct report_filter *f,
 	memset(&s, 0, sizeof(s));
 	st = NULL;
 
-	/* Pass 1: the points and their complete runs, in run order. */
+	/*
+	 * Pass 1: the runs, their pools (rdb_pool_labels()), then the points
+	 * and their complete runs, in run order.
+	 */
 	if ((rc = rdb_filter_runs(db, f, &st,
 	    "run_id, scenario, sweep, status", err, errlen)) != REPORT_OK)
 		goto out;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		nruns++;
-		pt = point_get(r, &cap,
-		    (const char *)sqlite3_column_text(st, 1),
-		    (const char *)sqlite3_column_text(st, 2));
+		if (nall == runcap) {
+			size_t nc = runcap != 0 ? runcap * 2 : 64;
+
+			if ((ids = realloc(rids, nc * sizeof(*ids))) == NULL)
+				goto nomem;
+			rids = ids;
+			if ((strs = realloc(rscen, nc * sizeof(*strs))) ==
+			    NULL)
+				goto nomem;
+			rscen = strs;
+			if ((strs = realloc(rlabel, nc * sizeof(*strs))) ==
+			    NULL)
+				goto nomem;
+			rlabel = strs;
+			if ((strs = realloc(rstatus, nc * sizeof(*strs))) ==
+			    NULL)
+				goto nomem;
+			rstatus = strs;
+			runcap = nc;
+		}
+		rids[nall] = sqlite3_column_int64(st, 0);
+		rscen[nall] = rdb_col_strdup(st, 1);
+		rlabel[nall] = rdb_col_strdup(st, 2);
+		rstatus[nall] = rdb_col_strdup(st, 3);
+		nall++;
+		if (rscen[nall - 1] == NULL || rlabel[nall - 1] == NULL ||
+		    rstatus[nall - 1] == NULL)
+			goto nomem;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = rdb_sqlerr(db, err, errlen, "cannot read runs");
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (nall == 0) {
+		rc = rdb_no_match(db, f, err, errlen);
+		goto out;
+	}
+	if ((rc = rdb_pool_labels(db, nall, rids, rscen, rlabel, err,
+	    errlen)) != REPORT_OK)
+		goto out;
+	for (i = 0; i < nall; i++) {
+		pt = point_get(r, &cap, rscen[i], rlabel[i]);
 		if (pt == NULL)
 			goto nomem;
-		status = (const char *)sqlite3_column_text(st, 3);
+		status = rstatus[i];
 		if (strcmp(status, RESULTS_STATUS_COMPLETE) != 0) {
 			if (strcmp(status, RESULTS_STATUS_FAILED) == 0) {
 				pt->nfailed++;
@@ -544,17 +599,7 @@ report_build(sqlite3 *db, const struct report_filter *f,
 		if (ids == NULL)
 			goto nomem;
 		pt->run_ids = ids;
-		pt->run_ids[pt->nruns++] = sqlite3_column_int64(st, 0);
-	}
-	if (rc != SQLITE_DONE) {
-		rc = rdb_sqlerr(db, err, errlen, "cannot read runs");
-		goto out;
-	}
-	sqlite3_finalize(st);
-	st = NULL;
-	if (nruns == 0) {
-		rc = rdb_no_match(db, f, err, errlen);
-		goto out;
+		pt->run_ids[pt->nruns++] = rids[i];
 	}
 
 	/* Pass 2: per point, every run's host rows, then the summaries. */
@@ -610,6 +655,15 @@ out:
 	sqlite3_finalize(st);
 	rstmts_finalize(&s);
 	accs_free(&as);
+	for (i = 0; i < nall; i++) {
+		free(rscen[i]);
+		free(rlabel[i]);
+		free(rstatus[i]);
+	}
+	free(rids);
+	free(rscen);
+	free(rlabel);
+	free(rstatus);
 	if (rc != REPORT_OK)
 		report_free(r);
 	else

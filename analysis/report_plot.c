@@ -68,75 +68,12 @@ report_column_label(const char *column)
 	return (column);
 }
 
-/* A growable list of strings. */
-struct strv {
-	char	**s;
-	size_t	  n, cap;
-};
-
-static void
-strv_free(struct strv *v)
-{
-	size_t i;
-
-	for (i = 0; i < v->n; i++)
-		free(v->s[i]);
-	free(v->s);
-	memset(v, 0, sizeof(*v));
-}
-
-static int
-strv_has(const struct strv *v, const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < v->n; i++)
-		if (strcmp(v->s[i], s) == 0)
-			return (1);
-	return (0);
-}
-
-static int
-strv_add(struct strv *v, const char *s)
-{
-	char **ns;
-
-	if (v->n == v->cap) {
-		size_t ncap = v->cap != 0 ? v->cap * 2 : 16;
-
-		if ((ns = realloc(v->s, ncap * sizeof(*ns))) == NULL)
-			return (REPORT_ENOMEM);
-		v->s = ns;
-		v->cap = ncap;
-	}
-	if ((v->s[v->n] = strdup(s)) == NULL)
-		return (REPORT_ENOMEM);
-	v->n++;
-	return (REPORT_OK);
-}
-
-/* "a, b, c" into buf (truncated to fit). */
-static const char *
-strv_join(const struct strv *v, char *buf, size_t len)
-{
-	size_t i, used;
-
-	buf[0] = '\0';
-	used = 0;
-	for (i = 0; i < v->n && used + 1 < len; i++) {
-		snprintf(buf + used, len - used, "%s%s", i == 0 ? "" : ", ",
-		    v->s[i]);
-		used = strlen(buf);
-	}
-	return (buf);
-}
-
 /*
  * The plottable columns of a table or view, from the schema itself (so a
  * column results.c adds is plottable at once), minus identifying ones.
  */
 static int
-table_columns(sqlite3 *db, const char *table, struct strv *out, char *err,
+table_columns(sqlite3 *db, const char *table, struct rdb_strv *out, char *err,
     size_t errlen)
 {
 	static const char *const skip[] = {
@@ -157,7 +94,7 @@ table_columns(sqlite3 *db, const char *table, struct strv *out, char *err,
 		for (i = 0; skip[i] != NULL; i++)
 			if (strcmp(skip[i], name) == 0)
 				break;
-		if (skip[i] == NULL && strv_add(out, name) != REPORT_OK) {
+		if (skip[i] == NULL && rdb_strv_add(out, name) != REPORT_OK) {
 			sqlite3_finalize(st);
 			rdb_seterr(err, errlen, "out of memory");
 			return (REPORT_ENOMEM);
@@ -193,6 +130,38 @@ pruns_free(struct pruns *p)
 	}
 	free(p->r);
 	memset(p, 0, sizeof(*p));
+}
+
+/* Each run's sweep label becomes its pool's (rdb_pool_labels()). */
+static int
+prun_pool_labels(sqlite3 *db, struct pruns *p, char *err, size_t errlen)
+{
+	int64_t *ids = calloc(p->n + 1, sizeof(*ids));
+	char **scen = calloc(p->n + 1, sizeof(*scen));
+	char **lab = calloc(p->n + 1, sizeof(*lab));
+	size_t i;
+	int rc;
+
+	if (ids == NULL || scen == NULL || lab == NULL) {
+		free(ids);
+		free(scen);
+		free(lab);
+		rdb_seterr(err, errlen, "out of memory");
+		return (REPORT_ENOMEM);
+	}
+	for (i = 0; i < p->n; i++) {
+		ids[i] = p->r[i].id;
+		scen[i] = p->r[i].scenario;
+		lab[i] = p->r[i].sweep;
+	}
+	rc = rdb_pool_labels(db, p->n, ids, scen, lab, err, errlen);
+	/* rdb_pool_labels() freed or kept each label: take what it left. */
+	for (i = 0; i < p->n; i++)
+		p->r[i].sweep = lab[i];
+	free(ids);
+	free(scen);
+	free(lab);
+	return (rc);
 }
 
 static int
@@ -245,24 +214,24 @@ select_runs(sqlite3 *db, const struct report_plot_opts *o, struct pruns *p,
 		    "or interrupted)", seen);
 		return (REPORT_ENOMATCH);
 	}
-	return (REPORT_OK);
+	return (prun_pool_labels(db, p, err, errlen));
 }
 
 /* "scenario web" or "scenarios web, db" for titles. */
 static void
 scenario_names(const struct pruns *p, char *buf, size_t len)
 {
-	struct strv v;
+	struct rdb_strv v;
 	char list[256];
 	size_t i;
 
 	memset(&v, 0, sizeof(v));
 	for (i = 0; i < p->n; i++)
-		if (!strv_has(&v, p->r[i].scenario))
-			(void)strv_add(&v, p->r[i].scenario);
+		if (!rdb_strv_has(&v, p->r[i].scenario))
+			(void)rdb_strv_add(&v, p->r[i].scenario);
 	snprintf(buf, len, "scenario%s %s", v.n > 1 ? "s" : "",
-	    strv_join(&v, list, sizeof(list)));
-	strv_free(&v);
+	    rdb_strv_join(&v, list, sizeof(list)));
+	rdb_strv_free(&v);
 }
 
 /*
@@ -270,7 +239,7 @@ scenario_names(const struct pruns *p, char *buf, size_t len)
  * counters moved (the same test as the report's).
  */
 static int
-run_hosts(sqlite3 *db, int64_t id, const char *only, struct strv *out,
+run_hosts(sqlite3 *db, int64_t id, const char *only, struct rdb_strv *out,
     char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
@@ -290,7 +259,7 @@ run_hosts(sqlite3 *db, int64_t id, const char *only, struct strv *out,
 	if (only != NULL)
 		sqlite3_bind_text(st, 2, only, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (strv_add(out, (const char *)sqlite3_column_text(st, 0)) !=
+		if (rdb_strv_add(out, (const char *)sqlite3_column_text(st, 0)) !=
 		    REPORT_OK) {
 			sqlite3_finalize(st);
 			rdb_seterr(err, errlen, "out of memory");
@@ -308,7 +277,7 @@ unknown_host(sqlite3 *db, const struct pruns *p, const char *host, char *err,
     size_t errlen)
 {
 	sqlite3_stmt *st;
-	struct strv v;
+	struct rdb_strv v;
 	char list[512];
 	size_t i;
 
@@ -320,16 +289,16 @@ unknown_host(sqlite3 *db, const struct pruns *p, const char *host, char *err,
 			sqlite3_reset(st);
 			sqlite3_bind_int64(st, 1, p->r[i].id);
 			while (sqlite3_step(st) == SQLITE_ROW)
-				if (!strv_has(&v, (const char *)
+				if (!rdb_strv_has(&v, (const char *)
 				    sqlite3_column_text(st, 0)))
-					(void)strv_add(&v, (const char *)
+					(void)rdb_strv_add(&v, (const char *)
 					    sqlite3_column_text(st, 0));
 		}
 	}
 	sqlite3_finalize(st);
 	rdb_seterr(err, errlen, "no host '%s' in the selected runs (hosts: %s)",
-	    host, v.n > 0 ? strv_join(&v, list, sizeof(list)) : "none");
-	strv_free(&v);
+	    host, v.n > 0 ? rdb_strv_join(&v, list, sizeof(list)) : "none");
+	rdb_strv_free(&v);
 	return (REPORT_EINVAL);
 }
 
@@ -348,7 +317,7 @@ plot_time_series(sqlite3 *db, const struct report_plot_opts *o,
     const struct pruns *p, struct plot **out, char *err, size_t errlen)
 {
 	struct plot *pl;
-	struct strv cols, hosts, groups;
+	struct rdb_strv cols, hosts, groups;
 	sqlite3_stmt *st;
 	char list[1024], sql[256], title[2048], label[512];
 	size_t i, j, k, npoints, nlines;
@@ -362,17 +331,17 @@ plot_time_series(sqlite3 *db, const struct report_plot_opts *o,
 	if ((rc = table_columns(db, "samples", &cols, err, errlen)) !=
 	    REPORT_OK)
 		goto out;
-	if (!strv_has(&cols, o->metric)) {
-		struct strv sum;
+	if (!rdb_strv_has(&cols, o->metric)) {
+		struct rdb_strv sum;
 
 		memset(&sum, 0, sizeof(sum));
 		(void)table_columns(db, "run_summary", &sum, NULL, 0);
 		rdb_seterr(err, errlen, "unknown metric '%s' for a time series "
 		    "(samples columns: %s)%s", o->metric,
-		    strv_join(&cols, list, sizeof(list)),
-		    strv_has(&sum, o->metric) ? "; it is a per-run total: "
+		    rdb_strv_join(&cols, list, sizeof(list)),
+		    rdb_strv_has(&sum, o->metric) ? "; it is a per-run total: "
 		    "plot it against a parameter with --by PARAM" : "");
-		strv_free(&sum);
+		rdb_strv_free(&sum);
 		rc = REPORT_EINVAL;
 		goto out;
 	}
@@ -405,7 +374,7 @@ plot_time_series(sqlite3 *db, const struct report_plot_opts *o,
 		goto nomem;
 	nlines = 0;
 	for (i = 0; i < p->n; i++) {
-		strv_free(&hosts);
+		rdb_strv_free(&hosts);
 		if ((rc = run_hosts(db, p->r[i].id, o->host, &hosts, err,
 		    errlen)) != REPORT_OK)
 			goto out;
@@ -420,7 +389,7 @@ plot_time_series(sqlite3 *db, const struct report_plot_opts *o,
 			for (k = 0; k < groups.n; k++)
 				if (strcmp(groups.s[k], label) == 0)
 					break;
-			if (k == groups.n && strv_add(&groups, label) !=
+			if (k == groups.n && rdb_strv_add(&groups, label) !=
 			    REPORT_OK)
 				goto nomem;
 			(void)plot_set_group(pl, (int)k);
@@ -461,9 +430,9 @@ nomem:
 	rc = REPORT_ENOMEM;
 out:
 	sqlite3_finalize(st);
-	strv_free(&cols);
-	strv_free(&hosts);
-	strv_free(&groups);
+	rdb_strv_free(&cols);
+	rdb_strv_free(&hosts);
+	rdb_strv_free(&groups);
 	if (rc == REPORT_OK)
 		*out = pl;
 	else
@@ -480,7 +449,7 @@ resolve_param(sqlite3 *db, const struct report_plot_opts *o, const char *by,
     char **key, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	struct strv keys, match, swept;
+	struct rdb_strv keys, match, swept;
 	const char *k, *dot;
 	char list[1024];
 	size_t i;
@@ -503,21 +472,21 @@ resolve_param(sqlite3 *db, const struct report_plot_opts *o, const char *by,
 	rc = REPORT_OK;
 	while (rc == REPORT_OK && sqlite3_step(st) == SQLITE_ROW) {
 		k = (const char *)sqlite3_column_text(st, 0);
-		if (strv_add(&keys, k) != REPORT_OK ||
+		if (rdb_strv_add(&keys, k) != REPORT_OK ||
 		    (sqlite3_column_int(st, 1) > 1 &&
-		    strv_add(&swept, k) != REPORT_OK))
+		    rdb_strv_add(&swept, k) != REPORT_OK))
 			rc = REPORT_ENOMEM;
 		dot = strrchr(k, '.');
 		if (rc == REPORT_OK && (strcmp(k, by) == 0 ||
 		    (dot != NULL && strcmp(dot + 1, by) == 0)))
-			rc = strv_add(&match, k);
+			rc = rdb_strv_add(&match, k);
 	}
 	sqlite3_finalize(st);
 	if (rc != REPORT_OK) {
 		rdb_seterr(err, errlen, "out of memory");
 		goto out;
 	}
-	if (strv_has(&match, by)) {
+	if (rdb_strv_has(&match, by)) {
 		*key = strdup(by);
 	} else if (match.n == 1) {
 		*key = strdup(match.s[0]);
@@ -525,14 +494,14 @@ resolve_param(sqlite3 *db, const struct report_plot_opts *o, const char *by,
 		/* Prefer the one swept key among several of that name. */
 		k = NULL;
 		for (i = 0; i < match.n; i++)
-			if (strv_has(&swept, match.s[i]))
+			if (rdb_strv_has(&swept, match.s[i]))
 				k = k == NULL ? match.s[i] : "";
 		if (k != NULL && k[0] != '\0')
 			*key = strdup(k);
 		else {
 			rdb_seterr(err, errlen, "parameter '%s' is ambiguous "
 			    "(%s): give the full key", by,
-			    strv_join(&match, list, sizeof(list)));
+			    rdb_strv_join(&match, list, sizeof(list)));
 			rc = REPORT_EINVAL;
 			goto out;
 		}
@@ -540,10 +509,10 @@ resolve_param(sqlite3 *db, const struct report_plot_opts *o, const char *by,
 		if (swept.n > 0)
 			rdb_seterr(err, errlen, "unknown parameter '%s' (swept "
 			    "keys: %s; or any params key)", by,
-			    strv_join(&swept, list, sizeof(list)));
+			    rdb_strv_join(&swept, list, sizeof(list)));
 		else
 			rdb_seterr(err, errlen, "unknown parameter '%s' (keys: "
-			    "%s)", by, strv_join(&keys, list, sizeof(list)));
+			    "%s)", by, rdb_strv_join(&keys, list, sizeof(list)));
 		rc = REPORT_EINVAL;
 		goto out;
 	}
@@ -552,9 +521,9 @@ resolve_param(sqlite3 *db, const struct report_plot_opts *o, const char *by,
 		rc = REPORT_ENOMEM;
 	}
 out:
-	strv_free(&keys);
-	strv_free(&match);
-	strv_free(&swept);
+	rdb_strv_free(&keys);
+	rdb_strv_free(&match);
+	rdb_strv_free(&swept);
 	return (rc);
 }
 
@@ -583,7 +552,7 @@ plot_sweep(sqlite3 *db, const struct report_plot_opts *o,
     const struct pruns *p, struct plot **out, char *err, size_t errlen)
 {
 	struct plot *pl;
-	struct strv sum, smp, hosts, scen;
+	struct rdb_strv sum, smp, hosts, scen;
 	struct xpoint *xp, *nxp;
 	struct stats_ci ci;
 	sqlite3_stmt *st, *pst;
@@ -611,15 +580,15 @@ plot_sweep(sqlite3 *db, const struct report_plot_opts *o,
 	    REPORT_OK)
 		goto out;
 	from_samples = 0;
-	if (!strv_has(&sum, o->metric)) {
-		if (!strv_has(&smp, o->metric)) {
+	if (!rdb_strv_has(&sum, o->metric)) {
+		if (!rdb_strv_has(&smp, o->metric)) {
 			char list2[1024];
 
 			rdb_seterr(err, errlen, "unknown metric '%s' "
 			    "(run_summary columns: %s; or the time-mean of a "
 			    "samples column: %s)", o->metric,
-			    strv_join(&sum, list, sizeof(list)),
-			    strv_join(&smp, list2, sizeof(list2)));
+			    rdb_strv_join(&sum, list, sizeof(list)),
+			    rdb_strv_join(&smp, list2, sizeof(list2)));
 			rc = REPORT_EINVAL;
 			goto out;
 		}
@@ -663,8 +632,8 @@ plot_sweep(sqlite3 *db, const struct report_plot_opts *o,
 			if (unit == NULL)
 				unit = strdup(rdb_param_unit(val));
 			free(val);
-			if (!strv_has(&scen, p->r[i].scenario) &&
-			    strv_add(&scen, p->r[i].scenario) != REPORT_OK)
+			if (!rdb_strv_has(&scen, p->r[i].scenario) &&
+			    rdb_strv_add(&scen, p->r[i].scenario) != REPORT_OK)
 				goto nomem;
 		}
 		if ((xp[j].ids = realloc(xp[j].ids, (xp[j].nids + 1) *
@@ -715,7 +684,7 @@ plot_sweep(sqlite3 *db, const struct report_plot_opts *o,
 	snprintf(ylabel, sizeof(ylabel), "%s", report_column_label(o->metric));
 	if (!from_samples && (val = strstr(ylabel, " (cumulative)")) != NULL)
 		memmove(val, val + 13, strlen(val + 13) + 1);
-	strv_join(&scen, list, sizeof(list));
+	rdb_strv_join(&scen, list, sizeof(list));
 	snprintf(title, sizeof(title), "%s%s vs %s, scenario%s %s",
 	    from_samples ? "time-mean of " : "", ylabel, key,
 	    scen.n > 1 ? "s" : "", list);
@@ -804,10 +773,10 @@ out:
 	free(y);
 	free(key);
 	free(unit);
-	strv_free(&sum);
-	strv_free(&smp);
-	strv_free(&hosts);
-	strv_free(&scen);
+	rdb_strv_free(&sum);
+	rdb_strv_free(&smp);
+	rdb_strv_free(&hosts);
+	rdb_strv_free(&scen);
 	if (rc == REPORT_OK)
 		*out = pl;
 	else
