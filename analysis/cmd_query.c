@@ -7,13 +7,17 @@
  * if SQLite says the statement does not write (query_run()).  Export checks
  * the table name against sqlite_master before it goes into any SQL.
  *
- * Exit codes: 0 ok, 1 failure (I/O), 2 bad usage or bad input (unknown
- * query or table, SQL error, refused database).
+ * Exit codes: 0 ok, 1 failure (I/O, query stopped at --timeout), 2 bad
+ * usage or bad input (unknown query or table, SQL error, refused or
+ * unreadable database).
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analysis/commands.h"
@@ -24,7 +28,7 @@ static void
 query_usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: twsim query DB [NAME | SQL] [--csv | --json]\n"
+	    "usage: twsim query DB [NAME | SQL] [--csv | --json] [--timeout SECONDS]\n"
 	    "       twsim query --list\n"
 	    "\n"
 	    "Print the rows of a named query, or of one read-only SQL statement,\n"
@@ -35,12 +39,15 @@ query_usage(FILE *out)
 	    "  --csv       comma-separated values (RFC 4180), header line first\n"
 	    "  --json      a JSON array of objects (NULL as null)\n"
 	    "  --list      list the named queries\n"
+	    "  --timeout SECONDS\n"
+	    "              stop a query that runs longer (default %d; 0: no\n"
+	    "              limit); exit status 1\n"
 	    "  -h, --help  show this help\n"
 	    "\n"
 	    "Tables: runs, params, samples, connections, host_stats; view\n"
 	    "run_summary.  Example:\n"
 	    "  twsim query results.db \"SELECT sweep, avg(tw_peak) FROM "
-	    "run_summary GROUP BY sweep\"\n");
+	    "run_summary GROUP BY sweep\"\n", QUERY_TIMEOUT_DEFAULT);
 }
 
 static void
@@ -69,7 +76,8 @@ cmd_query(int argc, char **argv)
 	enum query_format fmt = QUERY_TEXT;
 	struct results *r;
 	const char *db = NULL, *what = NULL, *sql;
-	char err[1024];
+	char err[1024], *end;
+	double timeout = QUERY_TIMEOUT_DEFAULT;
 	int i, list = 0, rc;
 
 	for (i = 1; i < argc; i++) {
@@ -83,7 +91,22 @@ cmd_query(int argc, char **argv)
 			fmt = QUERY_JSON;
 		else if (strcmp(argv[i], "--list") == 0)
 			list = 1;
-		else if (argv[i][0] == '-' && argv[i][1] != '\0' &&
+		else if (strcmp(argv[i], "--timeout") == 0) {
+			if (++i >= argc) {
+				fprintf(stderr, "twsim query: --timeout needs "
+				    "a number of seconds\n");
+				return 2;
+			}
+			errno = 0;
+			timeout = strtod(argv[i], &end);
+			if (errno != 0 || end == argv[i] || *end != '\0' ||
+			    !(timeout >= 0) || timeout > 1e9) {
+				fprintf(stderr, "twsim query: --timeout wants "
+				    "seconds (0 for no limit), not '%s'\n",
+				    argv[i]);
+				return 2;
+			}
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0' &&
 		    strpbrk(argv[i], " \t\n") == NULL) {
 			/* An option, not SQL (which would hold a space). */
 			fprintf(stderr, "twsim query: unknown option '%s' "
@@ -132,12 +155,12 @@ cmd_query(int argc, char **argv)
 		fprintf(stderr, "twsim query: %s\n", err);
 		return 2;
 	}
-	rc = query_run(results_sqlite(r), db, sql, fmt, stdout, err,
-	    sizeof(err));
+	rc = query_run_timeout(results_sqlite(r), db, sql, fmt, timeout,
+	    stdout, err, sizeof(err));
 	results_close(r);
 	if (rc != QUERY_OK) {
 		fprintf(stderr, "twsim query: %s\n", err);
-		return rc == QUERY_EIO ? 1 : 2;
+		return rc == QUERY_EIO || rc == QUERY_ETIMEOUT ? 1 : 2;
 	}
 	return 0;
 }
@@ -249,10 +272,15 @@ cmd_export(int argc, char **argv)
 		rc = QUERY_EIO;
 	}
 	if (rc != QUERY_OK) {
+		struct stat sb;
+
 		fprintf(stderr, "twsim export: %s\n", err);
-		if (out != stdout)
+		/* Never remove what is not a plain file (-o /dev/null). */
+		if (out != stdout && stat(outpath, &sb) == 0 &&
+		    S_ISREG(sb.st_mode))
 			remove(outpath);
-		return 1;
+		/* A database that cannot be read through is unusable: 2. */
+		return rc == QUERY_EIO ? 1 : 2;
 	}
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "analysis/query.h"
 
@@ -415,13 +416,62 @@ deny_attach(void *arg, int action, const char *a, const char *b,
 	return SQLITE_OK;
 }
 
+/* The end of a query's time: progress_deadline() stops it from then on. */
+struct deadline {
+	struct timespec	at;		/* CLOCK_MONOTONIC */
+	int		expired;
+};
+
+/*
+ * SQLite's progress handler, called every PROGRESS_STEPS virtual-machine
+ * instructions: a non-zero return interrupts the statement
+ * (SQLITE_INTERRUPT), however much work its plan still has to do.
+ */
+#define PROGRESS_STEPS	10000
+
+static int
+progress_deadline(void *arg)
+{
+	struct deadline *d = arg;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec > d->at.tv_sec || (now.tv_sec == d->at.tv_sec &&
+	    now.tv_nsec >= d->at.tv_nsec))
+		d->expired = 1;
+	return d->expired;
+}
+
 int
 query_run(sqlite3 *db, const char *label, const char *sql,
     enum query_format fmt, FILE *out, char *err, size_t errlen)
 {
+	return query_run_timeout(db, label, sql, fmt, 0, out, err, errlen);
+}
+
+int
+query_run_timeout(sqlite3 *db, const char *label, const char *sql,
+    enum query_format fmt, double timeout_s, FILE *out, char *err,
+    size_t errlen)
+{
 	sqlite3_stmt *st = NULL, *more = NULL;
 	const char *tail = NULL;
+	struct deadline dl;
 	int rc;
+
+	memset(&dl, 0, sizeof(dl));
+	if (timeout_s > 0) {
+		clock_gettime(CLOCK_MONOTONIC, &dl.at);
+		dl.at.tv_sec += (time_t)timeout_s;
+		dl.at.tv_nsec += (long)((timeout_s - (double)(time_t)timeout_s) *
+		    1e9);
+		if (dl.at.tv_nsec >= 1000000000L) {
+			dl.at.tv_sec++;
+			dl.at.tv_nsec -= 1000000000L;
+		}
+		sqlite3_progress_handler(db, PROGRESS_STEPS, progress_deadline,
+		    &dl);
+	}
 
 	sqlite3_set_authorizer(db, deny_attach, NULL);
 	rc = sqlite3_prepare_v2(db, sql, -1, &st, &tail);
@@ -455,7 +505,12 @@ query_run(sqlite3 *db, const char *label, const char *sql,
 	if (sqlite3_get_autocommit(db))
 		sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 	rc = query_print(st, fmt, out, err, errlen);
-	if (rc == QUERY_ESQL) {
+	if (rc == QUERY_ESQL && dl.expired) {
+		seterr(err, errlen, "%s: the query ran longer than %g s and "
+		    "was stopped (--timeout SECONDS; 0 for no limit)", label,
+		    timeout_s);
+		rc = QUERY_ETIMEOUT;
+	} else if (rc == QUERY_ESQL) {
 		/* Prefix the label: the printer only knows SQLite's text. */
 		char msg[512];
 
@@ -467,5 +522,6 @@ query_run(sqlite3 *db, const char *label, const char *sql,
 out:
 	sqlite3_finalize(more);
 	sqlite3_finalize(st);
+	sqlite3_progress_handler(db, 0, NULL, NULL);
 	return rc;
 }

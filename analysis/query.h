@@ -21,6 +21,10 @@
 #define QUERY_ESQL	(-1)	/* the statement is invalid or failed */
 #define QUERY_EWRITE	(-2)	/* the statement would write */
 #define QUERY_EIO	(-3)	/* writing the output failed */
+#define QUERY_ETIMEOUT	(-4)	/* stopped at its time limit */
+
+/* twsim query's default time limit, seconds. */
+#define QUERY_TIMEOUT_DEFAULT	60
 
 enum query_format {
 	QUERY_TEXT,		/* aligned columns under a header line */
@@ -45,6 +49,12 @@ const struct query_named *query_named_find(const char *name);
  */
 int	query_run(sqlite3 *db, const char *label, const char *sql,
 	    enum query_format fmt, FILE *out, char *err, size_t errlen);
+
+/* The same, stopped after timeout_s seconds (0: no limit) through
+ * SQLite's progress handler: QUERY_ETIMEOUT. */
+int	query_run_timeout(sqlite3 *db, const char *label, const char *sql,
+	    enum query_format fmt, double timeout_s, FILE *out, char *err,
+	    size_t errlen);
 
 /* Prints the rows of a prepared statement (already bound, not stepped). */
 int	query_print(sqlite3_stmt *st, enum query_format fmt, FILE *out,
