@@ -6,10 +6,18 @@
  * (struct results_sample, results_conn, results_host) and never sees SQL.
  *
  * Why it is built this way:
- *  - One transaction per run.  results_run_begin() BEGINs and inserts the
- *    runs row, results_run_end() COMMITs.  A process killed mid-run leaves
- *    nothing of that run and every earlier run intact; there is no
- *    half-written run for readers to trip over.
+ *  - One short transaction per run.  results_run_begin() stages the run
+ *    in a private temporary database ("stage"), results_run_end() copies
+ *    it into the file in one write transaction, by the identity rule of
+ *    results.h (merge_schema(): the code path of results_merge() too).  No
+ *    lock on the file is held while a run simulates, so concurrent writers
+ *    both land; a process killed mid-run leaves nothing of that run and
+ *    every earlier run intact; there is no half-written run for readers
+ *    to trip over.
+ *  - Identity.  runs.identity is UNIQUE: a run is in a file at most once
+ *    however it got there (written, merged from a part file, recovered).
+ *  - Safety of damaged files.  PRAGMA quick_check at every open of an
+ *    existing file, before anything is written.
  *  - Speed.  A run may record ~1e6 connection rows and a sample per host
  *    per second.  Every insert is a statement prepared once per handle and
  *    bound by index; the journal is WAL with synchronous=NORMAL (a commit

@@ -2,16 +2,25 @@
  * cmd_run.c -- `twsim run`: every sweep point x repetition of a scenario,
  * into a results database.
  *
- * With -j 1 the runs execute in this process, one after the other, each
- * written straight into the database in its own transaction.  With -j N up
- * to N runs execute at once, each in a child process writing a private
- * temporary database beside the output; the parent merges the finished
- * runs in run-list order (results_merge), so the result tables are the same
- * as with -j 1 whatever order the children finish in.
+ * The run list is the scenario's (or, with --repeat-more N, N further
+ * repetitions of every sweep point), less the runs whose identity the
+ * database already holds complete (results.h), unless --replace.
  *
- * SIGINT/SIGTERM set a flag the simulation checks between events: the
- * current runs end with status `interrupted`, every run finished before is
- * kept, nothing new starts, and the exit status is 1.
+ * With -j 1 the runs execute in this process, one after the other, each
+ * recorded at its end in one short transaction (results_run_end).  With -j
+ * N up to N runs execute at once, each in a child process writing a part
+ * file beside the output (FILE.part-PID-I.tmp, renamed FILE.part-PID-I
+ * once recorded); the parent merges the finished runs in run-list order
+ * (results_merge, the same code path), so the result tables are the same
+ * as with -j 1 whatever order the children finish in.  Workers die with
+ * the parent (PR_SET_PDEATHSIG; a getppid() check between slices where
+ * that does not exist); the next writer of the file cleans up after a
+ * parent killed with -9 (results.c: recover_parts).
+ *
+ * SIGINT/SIGTERM set a flag the simulation checks between events and are
+ * passed on to the workers at once: the current runs end with status
+ * `interrupted`, every run finished before is kept, nothing new starts,
+ * and the exit status is 1.
  */
 #include "config.h"
 
@@ -64,10 +73,14 @@ static void
 run_usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: twsim run SCENARIO [-o DB] [--seed N] [--set KEY=VALUE]... [-j N] [--quiet]\n"
+	    "usage: twsim run SCENARIO [-o DB] [--seed N] [--set KEY=VALUE]... [-j N]\n"
+	    "                 [--replace | --repeat-more N] [--quiet]\n"
 	    "\n"
 	    "Run every sweep point x repetition of SCENARIO and record the results in an\n"
-	    "SQLite database (appended to when it exists).\n"
+	    "SQLite database (appended to when it exists).  A run is identified by its\n"
+	    "scenario, resolved parameters and seed: a run the database already holds\n"
+	    "complete is not run again (a failed or interrupted one is, replacing it),\n"
+	    "so running a command twice changes nothing.\n"
 	    "\n"
 	    "Options:\n"
 	    "  -o, --output DB      results database (default: results.db)\n"
@@ -77,11 +90,16 @@ run_usage(FILE *out)
 	    "                       allowed: workload.web.rate=${10,20}/s); repeatable\n"
 	    "  -j, --jobs N         run N simulations at once in separate processes\n"
 	    "                       (default 1; the result tables are the same for any N)\n"
+	    "      --replace        run again the runs the database holds, replacing\n"
+	    "                       their rows (same run_id)\n"
+	    "      --repeat-more N  add N repetitions to every sweep point, numbered on\n"
+	    "                       from the highest the database holds, with new seeds\n"
 	    "  -q, --quiet          no progress bar and no summary\n"
 	    "  -h, --help           show this help\n"
 	    "\n"
-	    "Exit status: 0 all runs complete, 1 a run failed or was interrupted,\n"
-	    "2 bad usage, a bad scenario or an unusable database.\n");
+	    "Exit status: 0 all runs complete (or already in the database), 1 a run\n"
+	    "failed or was interrupted, 2 bad usage, a bad scenario or an unusable\n"
+	    "(foreign, other version, damaged) database.\n");
 }
 
 /* ---- progress ------------------------------------------------------------ */

@@ -483,8 +483,8 @@ db_dump(const char *path)
 {
 	static const char *const queries[] = {
 		"SELECT run_id, scenario, sweep, repetition, seed, status, "
-		    "sim_seconds, events, version, error FROM runs "
-		    "ORDER BY run_id",
+		    "sim_seconds, events, version, error, identity, "
+		    "param_digest, run_index FROM runs ORDER BY run_id",
 		"SELECT * FROM params ORDER BY run_id, key",
 		"SELECT * FROM samples ORDER BY run_id, host, t",
 		"SELECT * FROM connections ORDER BY run_id, conn_id",
@@ -1136,6 +1136,386 @@ START_TEST(test_check_command)
 }
 END_TEST
 
+/* ---- run identity (results.h) ---------------------------------------------- */
+
+/* The runs table without the wall-clock columns, identity included. */
+static char *
+runs_rows(const char *path)
+{
+	sqlite3 *db = e2e_db_open(path);
+	char *s = e2e_q_rows(db, "SELECT run_id, sweep, repetition, seed, "
+	    "status, identity, param_digest, run_index FROM runs ORDER BY "
+	    "run_id");
+
+	sqlite3_close(db);
+	return s;
+}
+
+/* Every row, the wall-clock columns included: a rewrite would show. */
+static char *
+full_dump(const char *path)
+{
+	sqlite3 *db = e2e_db_open(path);
+	char *a = e2e_q_rows(db, "SELECT * FROM runs ORDER BY run_id");
+	char *b = db_dump(path);
+	char *all = malloc(strlen(a) + strlen(b) + 2);
+
+	ck_assert_ptr_nonnull(all);
+	sprintf(all, "%s#%s", a, b);
+	free(a);
+	free(b);
+	sqlite3_close(db);
+	return all;
+}
+
+/*
+ * Running a command again does not run again what the database holds
+ * (exit 0, file unchanged); --replace reruns it in place, keeping run ids;
+ * --repeat-more N adds N repetitions with new seeds, numbered on.
+ */
+START_TEST(test_rerun_skips_present_runs_replace_and_repeat_more)
+{
+	char scen[1024], p[700];
+	char *before, *after, *rows0, *rows1;
+	sqlite3 *db;
+	snprintf(scen, sizeof(scen), "%s",
+	    e2e_srcpath("tests/scenarios/e2e/steady.ini"));
+	snprintf(p, sizeof(p), "%s", e2e_path("r.db"));
+
+	e2e_assert_exit(e2e_twsim("run", scen, "-o", p, "--quiet", "--set",
+	    "run.duration=2s", "--set", "run.repeat=2", NULL), 0);
+	rows0 = runs_rows(p);
+	before = full_dump(p);
+	/* Idempotent, like make: nothing run, nothing written. */
+	e2e_assert_exit(e2e_twsim("run", scen, "-o", p, "--quiet", "--set",
+	    "run.duration=2s", "--set", "run.repeat=2", NULL), 0);
+	after = full_dump(p);
+	assert_same_dump(before, after, "a rerun");
+	free(after);
+	/* The same with -j 2, and with the repetitions asked for in another
+	 * order of keys (--set before the file's own): still nothing. */
+	e2e_assert_exit(e2e_twsim("run", scen, "-o", p, "--quiet", "-j", "2",
+	    "--set", "run.repeat=2", "--set", "run.duration=2s", NULL), 0);
+	after = full_dump(p);
+	assert_same_dump(before, after, "a rerun with -j 2");
+	free(after);
+	free(before);
+
+	/* --replace: run again, same ids, same rows. */
+	e2e_assert_exit(e2e_twsim("run", scen, "-o", p, "--quiet", "--replace",
+	    "--set", "run.duration=2s", "--set", "run.repeat=2", NULL), 0);
+	rows1 = runs_rows(p);
+	ck_assert_str_eq(rows0, rows1);
+	free(rows1);
+	db = e2e_db_open(p);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM samples"),
+	    2 * 2 * 2);
+
+	/* --repeat-more 2: repetitions 2 and 3, fresh seeds, after 1 and 2. */
+	sqlite3_close(db);
+	e2e_assert_exit(e2e_twsim("run", scen, "-o", p, "--quiet",
+	    "--repeat-more", "2", "--set", "run.duration=2s", "--set",
+	    "run.repeat=2", NULL), 0);
+	db = e2e_db_open(p);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs WHERE status "
+	    "= 'complete'"), 4);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT group_concat(repetition) = "
+	    "'0,1,2,3' FROM (SELECT repetition FROM runs ORDER BY run_id)"), 1);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(DISTINCT seed) FROM runs"),
+	    4);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(DISTINCT param_digest) "
+	    "FROM runs"), 1);
+	sqlite3_close(db);
+	/* ... and once more: numbered on from 4, -j 2 alike. */
+	e2e_assert_exit(e2e_twsim("run", scen, "-o", p, "--quiet", "-j", "2",
+	    "--repeat-more", "2", "--set", "run.duration=2s", NULL), 0);
+	db = e2e_db_open(p);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT max(repetition) FROM runs"), 5);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(DISTINCT seed) FROM runs"),
+	    6);
+	sqlite3_close(db);
+	/* The runs the default command would make are all there: no-op. */
+	before = full_dump(p);
+	e2e_assert_exit(e2e_twsim("run", scen, "-o", p, "--quiet", "--set",
+	    "run.duration=2s", "--set", "run.repeat=6", NULL), 0);
+	after = full_dump(p);
+	assert_same_dump(before, after, "repeat 6 after --repeat-more");
+	free(before);
+	free(after);
+	/* Bad use of the options is refused up front. */
+	e2e_assert_exit(e2e_twsim("run", scen, "-o", p, "--quiet",
+	    "--repeat-more", "0", NULL), 2);
+	e2e_assert_exit(e2e_twsim("run", scen, "-o", p, "--quiet",
+	    "--repeat-more", "1", "--replace", NULL), 2);
+	free(rows0);
+}
+END_TEST
+
+/*
+ * A run that differs in a key nobody swept is another configuration: the
+ * report does not pool it with the others, and names the key (report.h).
+ */
+START_TEST(test_report_does_not_pool_an_unswept_difference)
+{
+	char scen[1024], p[700];
+	const char *args[] = { "report", p, "--csv", NULL };
+	char *text;
+	size_t len;
+	pid_t pid;
+	snprintf(scen, sizeof(scen), "%s",
+	    e2e_srcpath("tests/scenarios/e2e/steady.ini"));
+	snprintf(p, sizeof(p), "%s", e2e_path("r.db"));
+
+	e2e_assert_exit(e2e_twsim("run", scen, "-o", p, "--quiet", "--set",
+	    "run.duration=2s", "--set", "run.repeat=2", NULL), 0);
+	e2e_assert_exit(e2e_twsim("run", scen, "-o", p, "--quiet", "--set",
+	    "run.duration=2s", "--set", "run.repeat=2", "--set",
+	    "host.client.portrange=10000-11999", NULL), 0);
+	/* The report's CSV: e2e_spawn sends stdout to the log file. */
+	unlink(e2e_path("twsim.log"));
+	pid = e2e_spawn(args);
+	e2e_assert_exit(e2e_wait(pid), 0);
+	text = e2e_slurp(e2e_path("twsim.log"), &len);
+	ck_assert_msg(strstr(text, "steady,host.client.portrange=10000-11999,,"
+	    "runs_complete,runs,2,2,") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "steady,host.client.portrange=10000-65535,,"
+	    "runs_complete,runs,2,2,") != NULL, "%s", text);
+	free(text);
+}
+END_TEST
+
+/* ---- concurrent writers and crashes ---------------------------------------- */
+
+/*
+ * Two `twsim run` on one database at once both record every run: the
+ * runs simulate outside any write transaction.  Two runs of the very same
+ * command record each run once.
+ */
+START_TEST(test_two_concurrent_writers_both_land)
+{
+	char scen[1024], p[700];
+	const char *a1[] = { "run", scen, "-o", p, "--quiet", "--seed", "1",
+	    "--set", "run.duration=60s", "--set", "run.repeat=4", NULL };
+	const char *a2[] = { "run", scen, "-o", p, "--quiet", "--seed", "2",
+	    "--set", "run.duration=60s", "--set", "run.repeat=4", NULL };
+	const char *a3[] = { "run", scen, "-o", p, "--quiet", "--seed", "3",
+	    "--set", "run.duration=60s", "--set", "run.repeat=3", NULL };
+	pid_t x, y;
+	sqlite3 *db;
+	snprintf(scen, sizeof(scen), "%s",
+	    e2e_srcpath("tests/scenarios/e2e/steady.ini"));
+	snprintf(p, sizeof(p), "%s", e2e_path("r.db"));
+
+	x = e2e_spawn(a1);
+	y = e2e_spawn(a2);
+	e2e_assert_exit(e2e_wait(x), 0);
+	e2e_assert_exit(e2e_wait(y), 0);
+	db = e2e_db_open(p);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs WHERE status "
+	    "= 'complete'"), 8);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(DISTINCT identity) FROM "
+	    "runs"), 8);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs r WHERE "
+	    "(SELECT count(*) FROM host_stats h WHERE h.run_id = r.run_id) "
+	    "<> 2"), 0);
+	sqlite3_close(db);
+
+	/* The same command twice at once: each run recorded once. */
+	x = e2e_spawn(a3);
+	y = e2e_spawn(a3);
+	e2e_assert_exit(e2e_wait(x), 0);
+	e2e_assert_exit(e2e_wait(y), 0);
+	db = e2e_db_open(p);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs"), 11);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM samples"),
+	    11 * 2 * 60);
+	assert_text(db, "ok", "PRAGMA integrity_check");
+	sqlite3_close(db);
+}
+END_TEST
+
+/* twsim processes still running with `path` in their command line. */
+static int
+processes_with_arg(const char *path)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	char fn[300], buf[4096];
+	size_t n, i;
+	FILE *f;
+	int count = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(fn, sizeof(fn), "/proc/%s/cmdline", de->d_name);
+		if ((f = fopen(fn, "r")) == NULL)
+			continue;
+		n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		for (i = 0; i < n; i++)
+			if (buf[i] == '\0')
+				buf[i] = ' ';
+		buf[n] = '\0';
+		if (strstr(buf, path) != NULL)
+			count++;
+	}
+	closedir(d);
+	return count;
+}
+
+/*
+ * kill -9 of the parent under -j 2: its workers end with it, and the next
+ * run on the database is clean: it removes what they left and leaves no
+ * part file behind.
+ */
+START_TEST(test_kill9_parent_under_jobs_2_then_clean_run)
+{
+	char scen[1024], p[700];
+	const char *args[] = { "run", scen, "-o", p, "--quiet", "-j", "2",
+	    "--set", "run.duration=100000s", "--set", "run.repeat=3", NULL };
+	struct timespec ts = { 1, 0 }, tick = { 0, 50 * 1000 * 1000 };
+	sqlite3 *db;
+	pid_t pid;
+	int i;
+	snprintf(scen, sizeof(scen), "%s",
+	    e2e_srcpath("tests/scenarios/e2e/steady.ini"));
+	snprintf(p, sizeof(p), "%s", e2e_path("r.db"));
+
+	make_db_with_one_run(p);
+	pid = e2e_spawn(args);
+	nanosleep(&ts, NULL);
+	ck_assert_int_gt(count_files_with_prefix("r.db.part"), 0);
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	ck_assert_int_eq(e2e_wait(pid), 128 + SIGKILL);
+	/* The workers die with their parent (PR_SET_PDEATHSIG). */
+	for (i = 0; i < 100 && processes_with_arg(p) > 0; i++)
+		nanosleep(&tick, NULL);
+	ck_assert_int_eq(processes_with_arg(p), 0);
+
+	e2e_assert_exit(e2e_twsim("run", scen, "-o", p, "--quiet", "-j", "2",
+	    "--set", "run.duration=2s", "--set", "run.repeat=2", NULL), 0);
+	ck_assert_int_eq(count_files_with_prefix("r.db.part"), 0);
+	ck_assert_int_eq(count_files_with_prefix("r.db-"), 0);
+	db = e2e_db_open(p);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs"), 3);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs WHERE status "
+	    "= 'complete'"), 3);
+	assert_text(db, "ok", "PRAGMA integrity_check");
+	sqlite3_close(db);
+}
+END_TEST
+
+/*
+ * SIGTERM to a -j 2 parent reaches the workers at once through its
+ * handler, whatever the parent is doing: the runs in flight end
+ * `interrupted` within seconds, not at the end of their 100000 s.
+ */
+START_TEST(test_sigterm_under_jobs_2_interrupts_promptly)
+{
+	char scen[1024], p[700];
+	const char *args[] = { "run", scen, "-o", p, "--quiet", "-j", "2",
+	    "--set", "run.duration=100000s", "--set", "run.repeat=2", NULL };
+	struct timespec ts = { 1, 0 };
+	sqlite3 *db;
+	pid_t pid;
+	int rc;
+	snprintf(scen, sizeof(scen), "%s",
+	    e2e_srcpath("tests/scenarios/e2e/steady.ini"));
+	snprintf(p, sizeof(p), "%s", e2e_path("r.db"));
+
+	pid = e2e_spawn(args);
+	nanosleep(&ts, NULL);
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	rc = wait_timeout(pid, 10);
+	if (rc < 0) {
+		kill(pid, SIGKILL);
+		e2e_wait(pid);
+	}
+	e2e_assert_exit(rc, 1);
+	db = e2e_db_open(p);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs WHERE status "
+	    "= 'interrupted'"), 2);
+	sqlite3_close(db);
+	ck_assert_int_eq(count_files_with_prefix("r.db.part"), 0);
+}
+END_TEST
+
+/* ---- damaged databases and query limits ------------------------------------ */
+
+/*
+ * A database with damaged pages: every command refuses it with exit 2 and
+ * the file stays byte for byte as it was (PRAGMA quick_check at open).
+ */
+START_TEST(test_damaged_database_refused_by_every_command)
+{
+	char scen[1024], p[700];
+	char *a, *b;
+	size_t la, lb, off;
+	FILE *f;
+	snprintf(scen, sizeof(scen), "%s",
+	    e2e_srcpath("tests/scenarios/e2e/steady.ini"));
+	snprintf(p, sizeof(p), "%s", e2e_path("r.db"));
+
+	e2e_assert_exit(e2e_twsim("run", scen, "-o", p, "--quiet", "--set",
+	    "run.duration=5s", "--set", "run.repeat=3", NULL), 0);
+	a = e2e_slurp(p, &la);
+	ck_assert_uint_gt(la, 8 * 4096);
+	/* Garbage over the page headers of every other b-tree page. */
+	f = fopen(p, "r+b");
+	ck_assert_ptr_nonnull(f);
+	for (off = 2 * 4096; off < la; off += 2 * 4096) {
+		ck_assert_int_eq(fseek(f, (long)off, SEEK_SET), 0);
+		ck_assert_uint_eq(fwrite("\x0d\xff\xff\xff\xff\xff\xff\xff", 1,
+		    8, f), 8);
+	}
+	fclose(f);
+	free(a);
+	a = e2e_slurp(p, &la);
+
+	e2e_assert_exit(e2e_twsim("run", scen, "-o", p, "--quiet", "--set",
+	    "run.duration=1s", NULL), 2);
+	e2e_assert_exit(e2e_twsim("report", p, NULL), 2);
+	e2e_assert_exit(e2e_twsim("query", p, "summary", NULL), 2);
+	e2e_assert_exit(e2e_twsim("query", p, "SELECT * FROM samples", NULL),
+	    2);
+	e2e_assert_exit(e2e_twsim("export", p, "samples", "-o",
+	    e2e_path("s.csv"), NULL), 2);
+	e2e_assert_exit(e2e_twsim("plot", p, "tw_count", "-o",
+	    e2e_path("s.png"), NULL), 2);
+	b = e2e_slurp(p, &lb);
+	ck_assert_uint_eq(la, lb);
+	ck_assert_msg(memcmp(a, b, la) == 0, "the damaged file was modified");
+	ck_assert(!e2e_exists(e2e_path("r.db-wal")));
+	ck_assert(!e2e_exists(e2e_path("r.db-journal")));
+	free(a);
+	free(b);
+}
+END_TEST
+
+/* query --timeout: a cross join that would run for hours stops (exit 1). */
+START_TEST(test_query_timeout_stops_a_cross_join)
+{
+	char p[700];
+	time_t t0;
+
+	snprintf(p, sizeof(p), "%s", e2e_path("r.db"));
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("tests/scenarios/e2e/steady.ini"), "-o", p, "--quiet",
+	    "--set", "run.duration=100s", NULL), 0);
+	t0 = time(NULL);
+	e2e_assert_exit(e2e_twsim("query", p, "SELECT count(*) FROM samples a, "
+	    "samples b, samples c, samples d", "--timeout", "0.5", NULL), 1);
+	ck_assert_int_le(time(NULL) - t0, 10);
+	e2e_assert_exit(e2e_twsim("query", p, "SELECT count(*) FROM samples",
+	    "--timeout", "5", NULL), 0);
+	e2e_assert_exit(e2e_twsim("query", p, "summary", "--timeout", "soon",
+	    NULL), 2);
+}
+END_TEST
+
 static Suite *
 cli_suite(void)
 {
@@ -1183,6 +1563,18 @@ cli_suite(void)
 	tcase_add_test(tc, test_query_refuses_non_database_file);
 	tcase_add_test(tc, test_query_reads_run_database);
 	tcase_add_test(tc, test_readers_on_run_database);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("identity");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_rerun_skips_present_runs_replace_and_repeat_more);
+	tcase_add_test(tc, test_report_does_not_pool_an_unswept_difference);
+	tcase_add_test(tc, test_two_concurrent_writers_both_land);
+	tcase_add_test(tc, test_kill9_parent_under_jobs_2_then_clean_run);
+	tcase_add_test(tc, test_sigterm_under_jobs_2_interrupts_promptly);
+	tcase_add_test(tc, test_damaged_database_refused_by_every_command);
+	tcase_add_test(tc, test_query_timeout_stops_a_cross_join);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("usage");
