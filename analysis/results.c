@@ -599,12 +599,28 @@ recover_parts(struct results *r)
 static int
 prepare_writer(struct results *r)
 {
-	int i;
+	int i, rc;
 
-	for (i = 0; i < ST_COUNT; i++)
-		if (sqlite3_prepare_v3(r->db, STMT_SQL[i], -1,
-		    SQLITE_PREPARE_PERSISTENT, &r->st[i], NULL) != SQLITE_OK)
+	char *sql, *at;
+
+	/*
+	 * A part file is private to its worker: its runs go straight into
+	 * it, one transaction each, without the copy through a staging
+	 * database (which only spares other writers a long lock).
+	 */
+	for (i = 0; i < ST_COUNT; i++) {
+		if ((sql = strdup(STMT_SQL[i])) == NULL)
+			return seterr(r, RESULTS_ENOMEM,
+			    "results database %s: out of memory", r->path);
+		if (r->mode == RESULTS_RW_PART &&
+		    (at = strstr(sql, "stage.")) != NULL)
+			memcpy(at, "main. ", 6);
+		rc = sqlite3_prepare_v3(r->db, sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &r->st[i], NULL);
+		free(sql);
+		if (rc != SQLITE_OK)
 			return sqlerr(r, "cannot prepare writer");
+	}
 	return RESULTS_OK;
 }
 
@@ -623,7 +639,8 @@ attach_stage(struct results *r)
 
 	if ((rc = exec(r, "ATTACH DATABASE '' AS stage; "
 	    "PRAGMA stage.journal_mode = MEMORY; "
-	    "PRAGMA stage.synchronous = OFF",
+	    "PRAGMA stage.synchronous = OFF; "
+	    "PRAGMA stage.cache_size = -65536",
 	    "cannot create the staging database")) != RESULTS_OK)
 		return rc;
 	for (i = 0; RUN_TABLES[i] != NULL; i++) {
@@ -769,7 +786,8 @@ open_handle(struct results *r)
 		return rc;
 	if (is_new && (rc = create_schema(r)) != RESULTS_OK)
 		return rc;
-	if ((rc = attach_stage(r)) != RESULTS_OK)
+	if (r->mode == RESULTS_RW_CREATE &&
+	    (rc = attach_stage(r)) != RESULTS_OK)
 		return rc;
 	if ((rc = prepare_writer(r)) != RESULTS_OK)
 		return rc;
@@ -1036,6 +1054,8 @@ clear_stage(struct results *r)
 
 	if (!sqlite3_get_autocommit(r->db))
 		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+	if (r->mode != RESULTS_RW_CREATE)
+		return;		/* no staging database */
 	for (i = 0; RUN_TABLES[i] != NULL; i++) {
 		snprintf(sql, sizeof(sql), "DELETE FROM stage.\"%s\"",
 		    RUN_TABLES[i]);
@@ -1097,7 +1117,15 @@ results_run_begin(struct results *r, const struct results_run *run,
 	 */
 	if ((rc = exec(r, "BEGIN", "cannot begin run")) != RESULTS_OK)
 		return rc;
-	r->cur_run = ++r->stage_seq;
+	if (r->mode == RESULTS_RW_PART) {
+		/* Written in place (prepare_writer()): the file's own id. */
+		if ((rc = query_int(r, "SELECT coalesce(max(run_id), 0) + 1 "
+		    "FROM main.runs", &r->cur_run, NULL)) != RESULTS_OK) {
+			rc = sqlerr(r, "cannot read run ids");
+			goto fail;
+		}
+	} else
+		r->cur_run = ++r->stage_seq;
 	sqlite3_bind_int64(st, 1, r->cur_run);
 	bind_text(st, 2, run->scenario);
 	bind_text(st, 3, run->sweep != NULL ? run->sweep : "");
@@ -1259,6 +1287,20 @@ results_run_end(struct results *r, int64_t run_id, const char *status,
 	bind_real_or_null(st, 4, wall_seconds);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)events);
 	rc = step_once(r, st, "cannot end run");
+	if (r->mode == RESULTS_RW_PART) {
+		/* Written in place: committing is recording. */
+		if (rc == RESULTS_OK)
+			rc = exec(r, "COMMIT", "cannot commit run");
+		if (rc == RESULTS_OK) {
+			if (action != NULL)
+				*action = RESULTS_ADDED;
+			if (file_run_id != NULL)
+				*file_run_id = run_id;
+		}
+		r->cur_run = 0;
+		clear_stage(r);
+		return rc;
+	}
 	if (rc == RESULTS_OK)
 		rc = exec(r, "COMMIT", "cannot stage run");
 	r->cur_run = 0;
