@@ -629,7 +629,8 @@ prepare_writer(struct results *r)
  * close, and the system reclaims it when the process dies) holding the
  * rows of the run being simulated, with the columns of the run tables of
  * the file itself, in the same order.  Rows are kept out of the file until
- * the run ends so that no lock is held on the file while simulating.
+ * the run ends so that no lock is held on the file while simulating.  It
+ * needs no journal: it is never rolled back, only dropped (clear_stage()).
  */
 static int
 attach_stage(struct results *r)
@@ -638,9 +639,9 @@ attach_stage(struct results *r)
 	int i, rc;
 
 	if ((rc = exec(r, "ATTACH DATABASE '' AS stage; "
-	    "PRAGMA stage.journal_mode = MEMORY; "
+	    "PRAGMA stage.journal_mode = OFF; "
 	    "PRAGMA stage.synchronous = OFF; "
-	    "PRAGMA stage.cache_size = -65536",
+	    "PRAGMA stage.cache_size = -16384",
 	    "cannot create the staging database")) != RESULTS_OK)
 		return rc;
 	for (i = 0; RUN_TABLES[i] != NULL; i++) {
@@ -1049,18 +1050,23 @@ results_max_repetition(struct results *r, const char *param_digest,
 static void
 clear_stage(struct results *r)
 {
-	char sql[128];
-	int i;
-
-	if (!sqlite3_get_autocommit(r->db))
-		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
-	if (r->mode != RESULTS_RW_CREATE)
-		return;		/* no staging database */
-	for (i = 0; RUN_TABLES[i] != NULL; i++) {
-		snprintf(sql, sizeof(sql), "DELETE FROM stage.\"%s\"",
-		    RUN_TABLES[i]);
-		sqlite3_exec(r->db, sql, NULL, NULL, NULL);
+	if (r->mode != RESULTS_RW_CREATE) {
+		/* A part file, written in place: undo the open run. */
+		if (!sqlite3_get_autocommit(r->db))
+			sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+		return;
 	}
+	/*
+	 * The staging database has no journal (attach_stage()), so it is
+	 * never rolled back: its transaction is ended as it stands and the
+	 * whole database dropped for a fresh one, which also returns its
+	 * memory and disk at once (deleting millions of rows would not).
+	 */
+	if (!sqlite3_get_autocommit(r->db) &&
+	    sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(r->db, "DETACH DATABASE stage", NULL, NULL, NULL);
+	(void)attach_stage(r);
 }
 
 /* A write must belong to the run being staged. */
