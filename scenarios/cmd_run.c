@@ -211,12 +211,15 @@ tally_add(struct tally *t, const struct runner_result *r)
 	t->connections += r->connections;
 	t->sim_seconds += r->sim_seconds;
 	/*
-	 * Another process recorded the same run while this one simulated
-	 * it (two `twsim run` of one scenario on one file): the record kept
-	 * is that one, as for a run found present before it started.
+	 * Not recorded: another process recorded the same run while this
+	 * one simulated it (two `twsim run` of one scenario on one file),
+	 * and the record kept is that one, as for a run found present
+	 * before it started; or an interrupted --replace kept the complete
+	 * record it did not replace (counted as interrupted above).
 	 */
 	if (r->action == RESULTS_SKIPPED) {
-		t->raced++;
+		if (r->status == RUNNER_COMPLETE)
+			t->raced++;
 		return;
 	}
 	if (r->action == RESULTS_REPLACED)

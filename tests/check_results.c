@@ -989,6 +989,57 @@ START_TEST(test_open_recovers_part_files_of_a_dead_parent)
 }
 END_TEST
 
+/*
+ * Two writers simulating the same run at once (results.h): the one that
+ * ends first records it; the other's run is dropped, and it learns the
+ * id of the record kept.
+ */
+START_TEST(test_identity_second_writer_of_a_run_is_dropped)
+{
+	const char *p = e2e_path("race.db");
+	struct results_kv kv[1] = { { "run.duration", "1s" } };
+	struct results_run run = { "web", "", 0, 5, "0.1.0", 0, 1, kv };
+	struct results *a, *b;
+	enum results_action act;
+	int64_t ida, idb, fa, fb;
+
+	a = open_rw(p);
+	b = open_rw(p);
+	write_run(a, 0, RESULTS_STATUS_COMPLETE);
+	ck_assert_int_eq(results_run_begin(a, &run, &ida), RESULTS_OK);
+	ck_assert_int_eq(results_run_begin(b, &run, &idb), RESULTS_OK);
+	ck_assert_int_eq(results_run_end(b, idb, RESULTS_STATUS_COMPLETE, 1, 1,
+	    1, 0, &act, &fb), RESULTS_OK);
+	ck_assert_int_eq(act, RESULTS_ADDED);
+	ck_assert_int_eq(fb, 2);
+	ck_assert_int_eq(results_run_end(a, ida, RESULTS_STATUS_COMPLETE, 1, 1,
+	    1, 0, &act, &fa), RESULTS_OK);
+	ck_assert_int_eq(act, RESULTS_SKIPPED);
+	ck_assert_int_eq(fa, 2);
+	results_close(a);
+	results_close(b);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs"), 2);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM params"), 3);
+}
+END_TEST
+
+/* A version 1 file (before identities) is refused, with the reason. */
+START_TEST(test_refuses_version_1_untouched)
+{
+	const char *p = e2e_path("v1.db");
+	sqlite3 *db;
+	char sql[256];
+
+	ck_assert_int_eq(sqlite3_open(p, &db), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d; PRAGMA "
+	    "user_version = 1; CREATE TABLE runs (run_id INTEGER PRIMARY KEY);",
+	    RESULTS_APPLICATION_ID);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_refused_untouched(p, RESULTS_EVERSION, "schema version 1");
+}
+END_TEST
+
 /* A file with damaged pages is refused by every opener, left as it is. */
 START_TEST(test_refuses_damaged_file_untouched)
 {
@@ -1067,6 +1118,8 @@ results_suite(void)
 	tcase_add_test(tc, test_identity_rule_skip_replace_keep_complete);
 	tcase_add_test(tc, test_open_recovers_part_files_of_a_dead_parent);
 	tcase_add_test(tc, test_refuses_damaged_file_untouched);
+	tcase_add_test(tc, test_identity_second_writer_of_a_run_is_dropped);
+	tcase_add_test(tc, test_refuses_version_1_untouched);
 	suite_add_tcase(s, tc);
 	return s;
 }
