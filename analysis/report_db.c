@@ -399,7 +399,8 @@ pool_make_labels(struct pool *pools, size_t npools, struct rdb_strv *named)
 	char *text;
 	size_t i, k, slen;
 
-	qsort(named->s, named->n, sizeof(*named->s), str_cmp);
+	if (named->n > 1)
+		qsort(named->s, named->n, sizeof(*named->s), str_cmp);
 	for (i = 0; i < npools; i++) {
 		slen = strlen(pools[i].scenario);
 		s = sqlite3_str_new(NULL);

@@ -576,7 +576,8 @@ recover_parts(struct results *r)
 		n++;
 	}
 	closedir(d);
-	qsort(pf, n, sizeof(*pf), part_cmp);
+	if (n > 1)
+		qsort(pf, n, sizeof(*pf), part_cmp);
 	for (i = 0; i < n; i++) {
 		if (!pf[i].finished)
 			continue;
@@ -968,7 +969,8 @@ results_identity(const struct results_run *run, struct results_identity *id)
 		}
 		kv[i] = &run->params[i];
 	}
-	qsort(kv, run->nparams, sizeof(*kv), kv_cmp);
+	if (run->nparams > 1)
+		qsort(kv, run->nparams, sizeof(*kv), kv_cmp);
 	digest_sha256_init(&di);
 	digest_sha256_init(&dp);
 	digest_field(&di, "twsim run identity", "1");
