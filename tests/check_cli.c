@@ -1138,6 +1138,18 @@ END_TEST
 
 /* ---- run identity (results.h) ---------------------------------------------- */
 
+/*
+ * The e2e steady scenario and r.db in the test's directory, copied out of
+ * e2e_srcpath()'s and e2e_path()'s rotating buffers.
+ */
+static void
+steady_paths(char scen[1024], char p[700])
+{
+	snprintf(scen, 1024, "%s",
+	    e2e_srcpath("tests/scenarios/e2e/steady.ini"));
+	snprintf(p, 700, "%s", e2e_path("r.db"));
+}
+
 /* The runs table without the wall-clock columns, identity included. */
 static char *
 runs_rows(const char *path)
@@ -1178,9 +1190,7 @@ START_TEST(test_rerun_skips_present_runs_replace_and_repeat_more)
 	char scen[1024], p[700];
 	char *before, *after, *rows0, *rows1;
 	sqlite3 *db;
-	snprintf(scen, sizeof(scen), "%s",
-	    e2e_srcpath("tests/scenarios/e2e/steady.ini"));
-	snprintf(p, sizeof(p), "%s", e2e_path("r.db"));
+	steady_paths(scen, p);
 
 	e2e_assert_exit(e2e_twsim("run", scen, "-o", p, "--quiet", "--set",
 	    "run.duration=2s", "--set", "run.repeat=2", NULL), 0);
@@ -1262,9 +1272,7 @@ START_TEST(test_report_does_not_pool_an_unswept_difference)
 	char *text;
 	size_t len;
 	pid_t pid;
-	snprintf(scen, sizeof(scen), "%s",
-	    e2e_srcpath("tests/scenarios/e2e/steady.ini"));
-	snprintf(p, sizeof(p), "%s", e2e_path("r.db"));
+	steady_paths(scen, p);
 
 	e2e_assert_exit(e2e_twsim("run", scen, "-o", p, "--quiet", "--set",
 	    "run.duration=2s", "--set", "run.repeat=2", NULL), 0);
@@ -1302,9 +1310,7 @@ START_TEST(test_two_concurrent_writers_both_land)
 	    "--set", "run.duration=60s", "--set", "run.repeat=3", NULL };
 	pid_t x, y;
 	sqlite3 *db;
-	snprintf(scen, sizeof(scen), "%s",
-	    e2e_srcpath("tests/scenarios/e2e/steady.ini"));
-	snprintf(p, sizeof(p), "%s", e2e_path("r.db"));
+	steady_paths(scen, p);
 
 	x = e2e_spawn(a1);
 	y = e2e_spawn(a2);
@@ -1380,9 +1386,7 @@ START_TEST(test_kill9_parent_under_jobs_2_then_clean_run)
 	sqlite3 *db;
 	pid_t pid;
 	int i;
-	snprintf(scen, sizeof(scen), "%s",
-	    e2e_srcpath("tests/scenarios/e2e/steady.ini"));
-	snprintf(p, sizeof(p), "%s", e2e_path("r.db"));
+	steady_paths(scen, p);
 
 	make_db_with_one_run(p);
 	pid = e2e_spawn(args);
@@ -1422,9 +1426,7 @@ START_TEST(test_sigterm_under_jobs_2_interrupts_promptly)
 	sqlite3 *db;
 	pid_t pid;
 	int rc;
-	snprintf(scen, sizeof(scen), "%s",
-	    e2e_srcpath("tests/scenarios/e2e/steady.ini"));
-	snprintf(p, sizeof(p), "%s", e2e_path("r.db"));
+	steady_paths(scen, p);
 
 	pid = e2e_spawn(args);
 	nanosleep(&ts, NULL);
@@ -1455,9 +1457,7 @@ START_TEST(test_damaged_database_refused_by_every_command)
 	char *a, *b;
 	size_t la, lb, off;
 	FILE *f;
-	snprintf(scen, sizeof(scen), "%s",
-	    e2e_srcpath("tests/scenarios/e2e/steady.ini"));
-	snprintf(p, sizeof(p), "%s", e2e_path("r.db"));
+	steady_paths(scen, p);
 
 	e2e_assert_exit(e2e_twsim("run", scen, "-o", p, "--quiet", "--set",
 	    "run.duration=5s", "--set", "run.repeat=3", NULL), 0);
