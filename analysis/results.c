@@ -172,6 +172,7 @@ static const char *const RUN_TABLES[] = {
 struct results_merge_stats;
 struct results;
 static int	merge_schema(struct results *r, const char *src, int flags,
+		    const int64_t *only, size_t nonly,
 		    struct results_merge_stats *ms);
 
 /* The prepared writer statements, one per kind of row. */
@@ -1313,7 +1314,7 @@ results_run_end(struct results *r, int64_t run_id, const char *status,
 		rc = exec(r, "COMMIT", "cannot stage run");
 	r->cur_run = 0;
 	if (rc == RESULTS_OK)
-		rc = merge_schema(r, "stage", flags, &ms);
+		rc = merge_schema(r, "stage", flags, NULL, 0, &ms);
 	clear_stage(r);
 	if (rc != RESULTS_OK)
 		return rc;
@@ -1407,21 +1408,22 @@ replaces(const char *old_status, const char *status, int flags)
 #define NRUN_TABLES	(sizeof(RUN_TABLES) / sizeof(RUN_TABLES[0]) - 1)
 
 /*
- * Copies every run of the attached schema `src` (a merge source, or the
- * staging database) into main, in one write transaction, in src's run_id
- * order, by the identity rule.  The one code path of results_run_end(),
+ * Copies the runs of the attached schema `src` (a merge source, or the
+ * staging database) into main, in one write transaction, by the identity
+ * rule: every run in src's run_id order, or (only != NULL) the nonly runs
+ * only[] in that order.  The one code path of results_run_end(),
  * results_merge() and so of `twsim run -j`.
  */
 static int
 merge_schema(struct results *r, const char *src, int flags,
-    struct results_merge_stats *ms)
+    const int64_t *only, size_t nonly, struct results_merge_stats *ms)
 {
 	sqlite3_stmt *copy[NRUN_TABLES], *del[NRUN_TABLES];
 	sqlite3_stmt *ids = NULL, *find = NULL;
 	char *sql;
 	const char *status, *old_status;
 	int64_t next, old, target;
-	size_t i;
+	size_t i, k;
 	int rc;
 
 	memset(ms, 0, sizeof(*ms));
@@ -1458,7 +1460,7 @@ merge_schema(struct results *r, const char *src, int flags,
 		sqlite3_free(sql);
 	}
 	sql = sqlite3_mprintf("SELECT run_id, identity, status FROM \"%w\".runs"
-	    " ORDER BY run_id", src);
+	    " %s ORDER BY run_id", src, only != NULL ? "WHERE run_id = ?1" : "");
 	if (sql == NULL || sqlite3_prepare_v2(r->db, sql, -1, &ids, NULL) !=
 	    SQLITE_OK || sqlite3_prepare_v2(r->db, "SELECT run_id, status FROM"
 	    " main.runs WHERE identity = ?1", -1, &find, NULL) != SQLITE_OK) {
@@ -1467,7 +1469,24 @@ merge_schema(struct results *r, const char *src, int flags,
 		goto out;
 	}
 	sqlite3_free(sql);
-	while ((rc = sqlite3_step(ids)) == SQLITE_ROW) {
+	for (k = 0;; k++) {
+		if (only != NULL) {
+			if (k == nonly) {
+				rc = SQLITE_DONE;
+				break;
+			}
+			sqlite3_reset(ids);
+			sqlite3_bind_int64(ids, 1, only[k]);
+		}
+		if ((rc = sqlite3_step(ids)) != SQLITE_ROW) {
+			if (rc == SQLITE_DONE && only != NULL) {
+				rc = seterr(r, RESULTS_EINVAL, "results "
+				    "database %s: merge: the source has no run "
+				    "%lld", r->path, (long long)only[k]);
+				goto out;
+			}
+			break;
+		}
 		old = sqlite3_column_int64(ids, 0);
 		status = (const char *)sqlite3_column_text(ids, 2);
 		if (sqlite3_column_type(ids, 1) != SQLITE_TEXT || status ==
@@ -1538,6 +1557,15 @@ int
 results_merge(struct results *dst, const char *src_path, int flags,
     struct results_merge_stats *ms, char *err, size_t errlen)
 {
+	return results_merge_runs(dst, src_path, NULL, 0, flags, ms, err,
+	    errlen);
+}
+
+int
+results_merge_runs(struct results *dst, const char *src_path,
+    const int64_t *only, size_t nonly, int flags,
+    struct results_merge_stats *ms, char *err, size_t errlen)
+{
 	struct results_merge_stats dummy;
 	struct results *src;
 	struct stat sa, sb;
@@ -1590,7 +1618,7 @@ results_merge(struct results *dst, const char *src_path, int flags,
 		copyerr(err, errlen, dst->errmsg);
 		return rc;
 	}
-	rc = merge_schema(dst, "merge_src", flags, ms);
+	rc = merge_schema(dst, "merge_src", flags, only, nonly, ms);
 	sqlite3_exec(dst->db, "DETACH DATABASE merge_src", NULL, NULL, NULL);
 	if (rc != RESULTS_OK) {
 		copyerr(err, errlen, dst->errmsg);

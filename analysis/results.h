@@ -277,7 +277,9 @@ struct results_merge_stats {
 	int64_t		skipped;	/* runs dropped: identity present */
 	int64_t		first_run_id;	/* in dst, of the first run added or
 					   replaced (0: none) */
-	int64_t		last_run_id;	/* ... and of the last */
+	int64_t		last_run_id;	/* ... and of the last; when all
+					   were skipped, of the run kept for
+					   the last one */
 };
 
 /*
@@ -291,5 +293,16 @@ struct results_merge_stats {
 int		 results_merge(struct results *dst, const char *src_path,
 		    int flags, struct results_merge_stats *st, char *err,
 		    size_t errlen);
+
+/*
+ * The same for the runs src_run_ids[0..n) of src only, copied in that
+ * order (a run id src lacks: RESULTS_EINVAL, nothing copied).  A merge of
+ * several sources in one order of their own -- run_index, to rebuild one
+ * command's run list from slices -- is a sequence of these calls, one per
+ * stretch of runs from one source.
+ */
+int		 results_merge_runs(struct results *dst, const char *src_path,
+		    const int64_t *src_run_ids, size_t n, int flags,
+		    struct results_merge_stats *st, char *err, size_t errlen);
 
 #endif /* TWSIM_RESULTS_H */

@@ -679,7 +679,8 @@ dump_tables(const char *path)
 {
 	static const char *const q[] = {
 		"SELECT run_id, scenario, sweep, repetition, seed, status,"
-		" sim_seconds, events, version, error FROM runs ORDER BY rowid",
+		" sim_seconds, events, version, error, identity, param_digest,"
+		" run_index FROM runs ORDER BY rowid",
 		"SELECT * FROM params ORDER BY rowid",
 		"SELECT * FROM samples ORDER BY rowid",
 		"SELECT * FROM connections ORDER BY rowid",
@@ -1040,6 +1041,54 @@ START_TEST(test_refuses_version_1_untouched)
 }
 END_TEST
 
+/*
+ * Slices merged back in run_index order (results_merge_runs(), what
+ * `twsim merge` of `--runs` slices needs): the rows equal those of one
+ * process writing every run in order.  A run id the source lacks is
+ * refused and copies nothing.
+ */
+START_TEST(test_merge_runs_interleaved_slices_in_run_index_order)
+{
+	const char *pa = e2e_path("all.db"), *pc = e2e_path("out.db");
+	const char *ps1 = e2e_path("even.db"), *ps2 = e2e_path("odd.db");
+	struct results_merge_stats ms;
+	struct results *a, *s1, *s2, *c;
+	char err[512], *da, *dc;
+	int64_t id1[3], id2[2], missing = 99;
+	int k;
+
+	a = open_rw(pa);
+	for (k = 0; k < 5; k++)
+		write_run(a, k, RESULTS_STATUS_COMPLETE);
+	results_close(a);
+	s1 = open_rw(ps1);
+	s2 = open_rw(ps2);
+	/* Each slice written in its own order: odd ones backwards. */
+	for (k = 0; k < 5; k += 2)
+		id1[k / 2] = write_run(s1, k, RESULTS_STATUS_COMPLETE);
+	id2[1] = write_run(s2, 3, RESULTS_STATUS_COMPLETE);
+	id2[0] = write_run(s2, 1, RESULTS_STATUS_COMPLETE);
+	results_close(s1);
+	results_close(s2);
+
+	c = open_rw(pc);
+	ck_assert_int_eq(results_merge_runs(c, ps2, &missing, 1, 0, &ms, err,
+	    sizeof(err)), RESULTS_EINVAL);
+	for (k = 0; k < 5; k++)
+		ck_assert_int_eq(results_merge_runs(c, k % 2 ? ps2 : ps1,
+		    k % 2 ? &id2[k / 2] : &id1[k / 2], 1, 0, &ms, err,
+		    sizeof(err)), RESULTS_OK);
+	results_close(c);
+	da = dump_tables(pa);
+	dc = dump_tables(pc);
+	ck_assert_str_eq(da, dc);
+	ck_assert_int_eq(sql_int(pc, "SELECT group_concat(run_index) = "
+	    "'0,1,2,3,4' FROM (SELECT run_index FROM runs ORDER BY run_id)"), 1);
+	free(da);
+	free(dc);
+}
+END_TEST
+
 /* A file with damaged pages is refused by every opener, left as it is. */
 START_TEST(test_refuses_damaged_file_untouched)
 {
@@ -1120,6 +1169,7 @@ results_suite(void)
 	tcase_add_test(tc, test_refuses_damaged_file_untouched);
 	tcase_add_test(tc, test_identity_second_writer_of_a_run_is_dropped);
 	tcase_add_test(tc, test_refuses_version_1_untouched);
+	tcase_add_test(tc, test_merge_runs_interleaved_slices_in_run_index_order);
 	suite_add_tcase(s, tc);
 	return s;
 }
