@@ -232,6 +232,7 @@ struct results {
 	int		 mode;
 	int64_t		 cur_run;	/* run being staged, or 0 */
 	int64_t		 stage_seq;	/* ids of staged runs */
+	volatile sig_atomic_t *stop;	/* results_set_stop_flag() */
 	sqlite3_stmt	*st[ST_COUNT];
 	char		 errmsg[512];
 };
@@ -666,12 +667,16 @@ attach_stage(struct results *r)
 static int
 busy_backoff(void *arg, int count)
 {
+	const struct results *r = arg;
 	long waited;
 	int ms;
 
-	(void)arg;
 	waited = count < 7 ? (1L << count) - 1 : 127L + (count - 7) * 100L;
 	if (waited >= RESULTS_BUSY_LIMIT_MS)
+		return 0;
+	/* Asked to stop (SIGINT): a few seconds more, not minutes. */
+	if (r != NULL && r->stop != NULL && *r->stop &&
+	    waited >= RESULTS_BUSY_STOPPING_MS)
 		return 0;
 	ms = count < 7 ? 1 << count : 100;
 	sqlite3_sleep(ms);
@@ -695,7 +700,7 @@ set_wal(struct results *r)
 		if (rc == SQLITE_OK)
 			return RESULTS_OK;
 		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) ||
-		    !busy_backoff(NULL, count))
+		    !busy_backoff(r, count))
 			return sqlerr(r, "cannot set the journal mode");
 	}
 }
@@ -761,7 +766,7 @@ open_handle(struct results *r)
 		    sqlite3_errmsg(r->db));
 	}
 	sqlite3_extended_result_codes(r->db, 0);
-	sqlite3_busy_handler(r->db, busy_backoff, NULL);
+	sqlite3_busy_handler(r->db, busy_backoff, r);
 	/* SQLite silently falls back to read-only on an unwritable file. */
 	if (r->mode != RESULTS_READONLY &&
 	    sqlite3_db_readonly(r->db, "main") == 1)
@@ -855,6 +860,12 @@ results_close(struct results *r)
 	sqlite3_close(r->db);
 	free(r->path);
 	free(r);
+}
+
+void
+results_set_stop_flag(struct results *r, volatile sig_atomic_t *stop)
+{
+	r->stop = stop;
 }
 
 const char *

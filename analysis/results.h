@@ -65,6 +65,7 @@
 #ifndef TWSIM_RESULTS_H
 #define TWSIM_RESULTS_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -87,6 +88,8 @@
 
 /* How long a writer waits for another, backing off, before giving up. */
 #define RESULTS_BUSY_LIMIT_MS	(10 * 60 * 1000)
+/* ... and once asked to stop (results_set_stop_flag()). */
+#define RESULTS_BUSY_STOPPING_MS	5000
 
 /* Open modes. */
 #define RESULTS_RW_CREATE	1	/* create if new/empty, else append */
@@ -120,6 +123,13 @@ int		 results_open(const char *path, int mode, struct results **out,
 void		 results_close(struct results *r);
 const char	*results_errmsg(const struct results *r);
 const char	*results_path(const struct results *r);
+/*
+ * A flag (set by a SIGINT handler) that cuts any wait for another writer
+ * to RESULTS_BUSY_STOPPING_MS: the write that waited longer fails.  NULL:
+ * wait up to RESULTS_BUSY_LIMIT_MS.
+ */
+void		 results_set_stop_flag(struct results *r,
+		    volatile sig_atomic_t *stop);
 /* The raw handle, for analysis readers (report, plot, query). */
 sqlite3		*results_sqlite(struct results *r);
 

@@ -695,6 +695,11 @@ cmd_run(int argc, char **argv)
 	opts.version = PACKAGE_VERSION;
 	opts.stop_flag = &run_stop_requested;
 	opts.replace = replace;
+	/*
+	 * A stop request ends a wait for another writer too; the run whose
+	 * recording waited is then lost (the runs recorded before are kept).
+	 */
+	results_set_stop_flag(db, &run_stop_requested);
 	memset(&t, 0, sizeof(t));
 
 	/*

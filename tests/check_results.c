@@ -1089,6 +1089,53 @@ START_TEST(test_merge_runs_interleaved_slices_in_run_index_order)
 }
 END_TEST
 
+/*
+ * A writer that finds the file locked by another for longer than SQLite's
+ * usual few seconds backs off and waits (RESULTS_BUSY_LIMIT_MS), then
+ * records its run.
+ */
+START_TEST(test_writer_waits_out_a_long_lock)
+{
+	const char *p = e2e_path("busy.db");
+	struct results *r;
+	struct timespec t0, t1;
+	int fds[2], status;
+	pid_t pid;
+	char c;
+
+	/* Open (in WAL mode) before the lock: the wait is at run end. */
+	r = open_rw(p);
+	ck_assert_int_eq(pipe(fds), 0);
+	pid = fork();
+	ck_assert_int_ne(pid, -1);
+	if (pid == 0) {
+		sqlite3 *db;
+
+		close(fds[0]);
+		if (sqlite3_open(p, &db) != SQLITE_OK ||
+		    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
+		    SQLITE_OK)
+			_exit(1);
+		(void)write(fds[1], "x", 1);
+		sleep(6);
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+		sqlite3_close(db);
+		_exit(0);
+	}
+	close(fds[1]);
+	ck_assert_int_eq(read(fds[0], &c, 1), 1);
+	close(fds[0]);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ck_assert_int_eq(write_run(r, 0, RESULTS_STATUS_COMPLETE), 1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	results_close(r);
+	ck_assert_int_ge(t1.tv_sec - t0.tv_sec, 4);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs"), 1);
+}
+END_TEST
+
 /* A file with damaged pages is refused by every opener, left as it is. */
 START_TEST(test_refuses_damaged_file_untouched)
 {
@@ -1170,6 +1217,7 @@ results_suite(void)
 	tcase_add_test(tc, test_identity_second_writer_of_a_run_is_dropped);
 	tcase_add_test(tc, test_refuses_version_1_untouched);
 	tcase_add_test(tc, test_merge_runs_interleaved_slices_in_run_index_order);
+	tcase_add_test(tc, test_writer_waits_out_a_long_lock);
 	suite_add_tcase(s, tc);
 	return s;
 }
