@@ -2,8 +2,11 @@
  * report.h -- what `twsim report` and `twsim plot` compute from a results
  * database, as plain structs (printing is cmd_report.c's business).
  *
- * A report groups the complete runs of a database by sweep point (scenario
- * and sweep label); failed and interrupted runs are counted and left out.
+ * A report groups the complete runs of a database by sweep point: the runs
+ * of one scenario with one parameter digest (results.h; the same resolved
+ * parameters apart from seed and repetition), labelled by their sweep
+ * label plus any unswept key in which points differ (report_db.h:
+ * rdb_pool_labels()); failed and interrupted runs are counted and left out.
  * For every host that did anything, each metric is summarised over the
  * point's replications as a mean and a Student-t 95% confidence interval
  * (analysis/stats.h).  Beside the measured connection rate it states the
@@ -98,7 +101,8 @@ struct report_host {
 
 struct report_point {
 	char		*scenario;
-	char		*sweep;		/* "" without sweeps */
+	char		*sweep;		/* the point's label (rdb_pool_labels());
+					   "" without sweeps */
 	size_t		 nruns;		/* complete runs summarised */
 	int64_t		*run_ids;	/* nruns of them, ascending */
 	size_t		 nfailed;	/* skipped */
