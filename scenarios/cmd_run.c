@@ -366,12 +366,13 @@ run_parallel(const struct scenario_run *const *runs, size_t n,
 {
 	size_t next = 0, merged = 0, i;
 	pid_t *pids = calloc(n, sizeof(*pids));
-	int *state = calloc(n, sizeof(*state));	/* 0 todo, 1 running, 2 done */
+	/* 0 todo, 1 running, 2 done, 3 done and its part file kept */
+	int *state = calloc(n, sizeof(*state));
 	int *code = calloc(n, sizeof(*code));
 	char **paths = calloc(n, sizeof(*paths));
 	char **tmps = calloc(n, sizeof(*tmps));
 	pid_t parent = getpid();
-	int running = 0, rc = 0;
+	int running = 0, rc = 0, mrc;
 
 	if (pids == NULL || state == NULL || code == NULL || paths == NULL ||
 	    tmps == NULL) {
@@ -453,11 +454,26 @@ run_parallel(const struct scenario_run *const *runs, size_t n,
 			memset(&res, 0, sizeof(res));
 			if (code[merged] == WORKER_ERROR) {
 				rc = -1;
-			} else if (results_merge(db, paths[merged],
+			} else if ((mrc = results_merge(db, paths[merged],
 			    opts->replace ? RESULTS_REPLACE : 0, &ms, err,
-			    sizeof(err)) != 0) {
+			    sizeof(err))) != 0) {
 				fprintf(stderr, "twsim run: %s\n", err);
 				rc = -1;
+				/*
+				 * A recorded run that could not be merged now
+				 * (the file stayed locked): its part file is
+				 * kept for the next writer to merge
+				 * (results.h).
+				 */
+				if (mrc != RESULTS_EFOREIGN &&
+				    mrc != RESULTS_EVERSION &&
+				    mrc != RESULTS_EDAMAGED &&
+				    mrc != RESULTS_ENOENT) {
+					state[merged] = 3;
+					fprintf(stderr, "twsim run: kept %s: the "
+					    "next twsim run on %s merges it\n",
+					    paths[merged], dbpath);
+				}
 			} else {
 				res.status = code[merged] == WORKER_COMPLETE ?
 				    RUNNER_COMPLETE :
@@ -471,7 +487,8 @@ run_parallel(const struct scenario_run *const *runs, size_t n,
 				res.events = run_events(db, res.run_id);
 				tally_add(t, &res);
 			}
-			remove_db_files(paths[merged]);
+			if (state[merged] != 3)
+				remove_db_files(paths[merged]);
 			remove_db_files(tmps[merged]);
 			progress_finish_run(pg, sim_time_to_sec(r->duration),
 			    res.events);
@@ -484,7 +501,7 @@ run_parallel(const struct scenario_run *const *runs, size_t n,
 out:
 	for (i = 0; i < n; i++) {
 		if (paths != NULL && paths[i] != NULL) {
-			if (state != NULL && state[i] != 0)
+			if (state != NULL && state[i] != 0 && state[i] != 3)
 				remove_db_files(paths[i]);
 			free(paths[i]);
 		}

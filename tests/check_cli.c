@@ -1445,6 +1445,86 @@ START_TEST(test_sigterm_under_jobs_2_interrupts_promptly)
 }
 END_TEST
 
+/*
+ * A signal while the -j parent is busy merging -- here, waiting for a lock
+ * another process holds on the database -- still reaches the workers at
+ * once: the long run in flight ends `interrupted` within a second or two.
+ * The parent gives up waiting a few seconds after the signal and keeps the
+ * part files it could not merge; the next `twsim run` merges them.
+ */
+START_TEST(test_signal_during_merge_interrupts_workers_promptly)
+{
+	char scen[1024], p[700], part1[800], ok[4];
+	const char *args[] = { "run", scen, "-o", p, "--quiet", "-j", "2",
+	    "--set", "run.duration=${2s,100000s}", NULL };
+	struct timespec tick = { 0, 50 * 1000 * 1000 }, t0, t1;
+	int go[2], locked[2], i, rc;
+	pid_t holder, pid;
+	sqlite3 *db;
+
+	steady_paths(scen, p);
+	make_db_with_one_run(p);
+	ck_assert_int_eq(pipe(go), 0);
+	ck_assert_int_eq(pipe(locked), 0);
+	holder = fork();
+	ck_assert_int_ne(holder, -1);
+	if (holder == 0) {
+		/* Another writer: holds the write lock for 12 s. */
+		close(go[1]);
+		close(locked[0]);
+		rc = 1;
+		if (sqlite3_open(p, &db) == SQLITE_OK &&
+		    sqlite3_exec(db, "PRAGMA journal_mode = WAL; BEGIN "
+		    "IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
+		    write(locked[1], "x", 1) == 1) {
+			sleep(12);
+			rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) !=
+			    SQLITE_OK;
+		}
+		sqlite3_close(db);
+		_exit(rc);
+	}
+	close(go[0]);
+	close(go[1]);
+	close(locked[1]);
+	ck_assert_int_eq(read(locked[0], ok, 1), 1);
+	close(locked[0]);
+
+	/* Run 0 (2 s) ends at once and its merge waits for the lock. */
+	pid = e2e_spawn(args);
+	nanosleep(&(struct timespec){ 1, 0 }, NULL);
+	ck_assert_int_eq(kill(pid, SIGTERM), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	snprintf(part1, sizeof(part1), "r.db.part-%ld-1", (long)pid);
+	/* Run 1's worker records it interrupted and leaves: promptly. */
+	for (i = 0; i < 60 && !e2e_exists(e2e_path(part1)); i++)
+		nanosleep(&tick, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ck_assert_msg(e2e_exists(e2e_path(part1)), "the worker of the long "
+	    "run did not stop within 3 s of SIGTERM");
+	ck_assert_int_le(t1.tv_sec - t0.tv_sec, 3);
+	rc = wait_timeout(pid, 30);
+	if (rc < 0) {
+		kill(pid, SIGKILL);
+		e2e_wait(pid);
+	}
+	e2e_assert_exit(rc, 1);
+	ck_assert_int_eq(e2e_wait(holder), 0);
+
+	/* The next run merges what the interrupted one kept. */
+	e2e_assert_exit(e2e_twsim("run", scen, "-o", p, "--quiet", "--set",
+	    "run.duration=1s", NULL), 0);
+	ck_assert_int_eq(count_files_with_prefix("r.db.part"), 0);
+	db = e2e_db_open(p);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs"), 4);
+	assert_text(db, "complete", "SELECT status FROM runs WHERE sweep = "
+	    "'duration=2s'");
+	assert_text(db, "interrupted", "SELECT status FROM runs WHERE sweep = "
+	    "'duration=100000s'");
+	sqlite3_close(db);
+}
+END_TEST
+
 /* ---- damaged databases and query limits ------------------------------------ */
 
 /*
@@ -1573,6 +1653,7 @@ cli_suite(void)
 	tcase_add_test(tc, test_two_concurrent_writers_both_land);
 	tcase_add_test(tc, test_kill9_parent_under_jobs_2_then_clean_run);
 	tcase_add_test(tc, test_sigterm_under_jobs_2_interrupts_promptly);
+	tcase_add_test(tc, test_signal_during_merge_interrupts_workers_promptly);
 	tcase_add_test(tc, test_damaged_database_refused_by_every_command);
 	tcase_add_test(tc, test_query_timeout_stops_a_cross_join);
 	suite_add_tcase(s, tc);
