@@ -95,8 +95,9 @@
 #define RESULTS_RW_CREATE	1	/* create if new/empty, else append */
 #define RESULTS_READONLY	2	/* analysis readers; file must exist */
 #define RESULTS_RW_PART		3	/* a -j worker's private part file:
-					   RW_CREATE without the recovery
-					   of leftover part files */
+					   runs written in place (no
+					   staging), no recovery of
+					   leftover part files */
 
 /* Run status values (runs.status). */
 #define RESULTS_STATUS_COMPLETE		"complete"
