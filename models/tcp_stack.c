@@ -1,0 +1,181 @@
+/*
+ * tcp_stack.c -- the per-stack tables of operations (tcp_stack.h), and the
+ * Linux timer policies too small for a file of their own: the SYN's
+ * backoff (Linux net/ipv4/tcp_timer.c tcp_retransmit_timer,
+ * tcp_write_timeout) and the orphaned FIN_WAIT_2 (net/ipv4/tcp.c
+ * tcp_fin_time).  Rule IDs: TCP-7, TCP-14 (FreeBSD 9), LNX-18, LNX-19
+ * (Linux), in docs/RULES.md.
+ */
+#include "config.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "models/host.h"
+#include "models/in_pcb.h"
+#include "models/linux.h"
+#include "models/tcp_stack.h"
+#include "models/tcp_timewait.h"
+#include "models/tcp_var.h"
+
+/* FreeBSD 9 ************************************************************/
+
+static int
+bsd_pcbconnect(struct host *h, struct inpcb *inp, uint32_t laddr,
+    uint16_t lport, uint32_t faddr, uint16_t fport, struct tcp_takeover *tk)
+{
+
+	tk->taken = 0;		/* FreeBSD never takes a TIME_WAIT over */
+	return (in_pcbconnect(&h->pcbinfo, inp, laddr, lport, faddr, fport));
+}
+
+static int
+bsd_twcheck(struct inpcb *inp, const struct tcp_segment *seg, tcp_seq *isn)
+{
+
+	*isn = 0;		/* TW-16: the listener picks a fresh ISN */
+	return (tcp_twcheck(inp, seg));
+}
+
+static uint32_t
+bsd_ts_offset(struct host *h, uint32_t laddr, uint32_t faddr)
+{
+
+	(void)laddr;
+	(void)faddr;
+	return (tcp_new_ts_offset(h));	/* TCP-10: one per connection */
+}
+
+static sim_time_t
+bsd_keepinit(const struct tcpcb *tp)
+{
+
+	return (tp->t_host->tun.keepinit);	/* TCP-7 */
+}
+
+static sim_time_t
+bsd_finwait2_timeout(const struct tcpcb *tp)
+{
+
+	(void)tp;
+	return (TCPTV_FINWAIT2_TIMEOUT);	/* TCP-14 */
+}
+
+static int
+bsd_tw_cap(const struct host *h)
+{
+
+	return (h->twzone.tw_max);
+}
+
+const struct tcp_stack_ops tcp_stack_freebsd9 = {
+	.name = "freebsd9",
+	.pcbconnect = bsd_pcbconnect,
+	.twstart = tcp_twstart,
+	.twcheck = bsd_twcheck,
+	.twdestroy = tcp_tw_destroy,
+	.new_isn = tcp_new_isn,
+	.ts_offset = bsd_ts_offset,
+	.syn_rexmt = tcp_timer_syn_backoff,
+	.keepinit = bsd_keepinit,
+	.finwait2_timeout = bsd_finwait2_timeout,
+	.tw_cap = bsd_tw_cap,
+	.boot = host_boot_slowtimo,
+};
+
+/* Linux ***************************************************************/
+
+static tcp_seq
+lnx_new_isn(struct host *h, uint32_t laddr, uint16_t lport, uint32_t faddr,
+    uint16_t fport)
+{
+
+	return (secure_tcp_seq(h, laddr, lport, faddr, fport));	/* LNX-20 */
+}
+
+/*
+ * LNX-18: SYN_SENT backs off linearly (the RTO stays 1 s) for the first
+ * tcp_syn_linear_timeouts timeouts, then doubles up to TCP_RTO_MAX, and
+ * gives up once tcp_syn_retries + tcp_syn_linear_timeouts retransmissions
+ * are out.  SYN_RECEIVED (the request sock's SYN-ACK) doubles from 1 s and
+ * gives up after TCP_SYNACK_RETRIES (5, tcp_synack_retries' default).
+ */
+static sim_time_t
+lnx_syn_rexmt(struct tcpcb *tp)
+{
+	const struct host_tunables *t = &tp->t_host->tun;
+	int timeouts = tp->t_rxtshift, max, shift;
+	sim_time_t rto;
+
+	if (tp->t_state == TCPS_SYN_SENT) {
+		max = t->tcp_syn_retries + t->tcp_syn_linear_timeouts;
+		shift = timeouts - t->tcp_syn_linear_timeouts;
+	} else {
+		max = 5;
+		shift = timeouts;
+	}
+	/* tcp_write_timeout: the retransmissions so far are timeouts - 1. */
+	if (timeouts - 1 >= max)
+		return (0);
+	if (shift < 0)
+		shift = 0;
+	if (shift > 7)			/* 1 s << 7 > TCP_RTO_MAX */
+		return (LINUX_RTO_MAX);
+	rto = LINUX_TIMEOUT_INIT << shift;
+	return (rto < LINUX_RTO_MAX ? rto : LINUX_RTO_MAX);
+}
+
+static sim_time_t
+lnx_keepinit(const struct tcpcb *tp)
+{
+
+	(void)tp;
+	return (0);	/* no such timer: the SYN's retries bound the connect */
+}
+
+/* LNX-19: tcp_fin_time: tcp_fin_timeout, at least 3.5 RTO. */
+static sim_time_t
+lnx_finwait2_timeout(const struct tcpcb *tp)
+{
+	sim_time_t rto = tp->t_rxtcur, tmo = tp->t_host->tun.tcp_fin_timeout;
+
+	if (tmo < (rto << 2) - (rto >> 1))
+		tmo = (rto << 2) - (rto >> 1);
+	return (tmo);
+}
+
+static int
+lnx_tw_cap(const struct host *h)
+{
+
+	return (h->tun.tcp_max_tw_buckets);	/* LNX-9 */
+}
+
+/*
+ * Boot: the keys of secure_seq.c; no slow timer, no ipport_tick.  The
+ * zone only allocates entries: tcp_max_tw_buckets bounds them (LNX-9).
+ */
+static int
+lnx_boot(struct host *h)
+{
+
+	if (inet_hashinfo_init(h) != 0)
+		return (-1);
+	h->twzone.tw_max = INT32_MAX;
+	return (0);
+}
+
+const struct tcp_stack_ops tcp_stack_linux = {
+	.name = "linux",
+	.pcbconnect = inet_hash_connect,
+	.twstart = tcp_time_wait,
+	.twcheck = tcp_timewait_state_process,
+	.twdestroy = inet_twsk_purge,
+	.new_isn = lnx_new_isn,
+	.ts_offset = secure_tcp_ts_off,
+	.syn_rexmt = lnx_syn_rexmt,
+	.keepinit = lnx_keepinit,
+	.finwait2_timeout = lnx_finwait2_timeout,
+	.tw_cap = lnx_tw_cap,
+	.boot = lnx_boot,
+};

@@ -1,0 +1,90 @@
+/*
+ * tcp_stack.h -- the table of operations that makes a host run one kernel's
+ * TCP policy (FreeBSD's struct pr_usrreqs, Linux's struct proto).
+ *
+ * Kernels differ in policy, not in the TCP engine: how connect() picks a
+ * local port and whether it may take over a TIME_WAIT 4-tuple, what
+ * entering TIME_WAIT means (a capped zone that recycles, or a bucket count
+ * past which there is no TIME_WAIT at all), how a segment to a TIME_WAIT
+ * connection is judged, how SYNs back off, how long an orphaned FIN_WAIT_2
+ * lasts, ISNs and timestamp offsets.  The engine (tcp_input.c, tcp_usrreq.c,
+ * tcp_timer.c, tcp_subr.c) calls these through h->stack; each stack's
+ * functions live in files named after the kernel files they mirror:
+ *
+ *   freebsd9: in_pcb.c, tcp_timewait.c, tcp_timer.c, tcp_subr.c
+ *   linux:    inet_hashtables.c, tcp_minisocks.c, inet_timewait_sock.c
+ *
+ * Rule IDs are in docs/RULES.md (PORT-n, TW-n, TCP-n for FreeBSD 9; LNX-n
+ * for Linux).
+ */
+#ifndef TWSIM_TCP_STACK_H
+#define TWSIM_TCP_STACK_H
+
+#include <stdint.h>
+
+#include "models/segment.h"
+#include "models/tcp_seq.h"
+#include "sim/simtime.h"
+
+struct host;
+struct inpcb;
+struct tcpcb;
+
+/*
+ * What a connect() inherits when it took over a TIME_WAIT 4-tuple
+ * (Linux tcp_twsk_unique, LNX-8): its first sequence number and the
+ * peer's last timestamp.
+ */
+struct tcp_takeover {
+	int		 taken;		/* 1: a TIME_WAIT entry was taken over */
+	tcp_seq		 iss;
+	uint32_t	 ts_recent;
+};
+
+struct tcp_stack_ops {
+	const char	*name;		/* the scenario's `stack` value */
+	/*
+	 * Enter inp in the pcb table for a connect from laddr (the host's
+	 * first address when 0) to faddr:fport, choosing the local port when
+	 * lport is 0.  0, or EADDRNOTAVAIL / EADDRINUSE.  *tk says whether a
+	 * TIME_WAIT 4-tuple was taken over.
+	 */
+	int		(*pcbconnect)(struct host *h, struct inpcb *inp,
+			    uint32_t laddr, uint16_t lport, uint32_t faddr,
+			    uint16_t fport, struct tcp_takeover *tk);
+	/* tp (in TCPS_TIME_WAIT) becomes a TIME_WAIT entry, or closes. */
+	void		(*twstart)(struct tcpcb *tp);
+	/*
+	 * A segment for a TIME_WAIT pcb.  1: the entry is gone and the
+	 * segment must be looked up again for a listener, the new
+	 * connection's ISN in *isn when non-zero; 0: consumed.
+	 */
+	int		(*twcheck)(struct inpcb *inp,
+			    const struct tcp_segment *seg, tcp_seq *isn);
+	/* Close every TIME_WAIT entry (host teardown). */
+	void		(*twdestroy)(struct host *h);
+	/* The ISN of a connection, and the timestamp offset of a pair. */
+	tcp_seq		(*new_isn)(struct host *h, uint32_t laddr,
+			    uint16_t lport, uint32_t faddr, uint16_t fport);
+	uint32_t	(*ts_offset)(struct host *h, uint32_t laddr,
+			    uint32_t faddr);
+	/*
+	 * After the tp->t_rxtshift-th timeout of a SYN (SYN_SENT) or SYN-ACK:
+	 * the next RTO, or 0 to give up (ETIMEDOUT).
+	 */
+	sim_time_t	(*syn_rexmt)(struct tcpcb *tp);
+	/* The connection-establishment timer (0: none). */
+	sim_time_t	(*keepinit)(const struct tcpcb *tp);
+	/* How long an orphaned FIN_WAIT_2 lasts. */
+	sim_time_t	(*finwait2_timeout)(const struct tcpcb *tp);
+	/* Boot: the stack's own kernel timers; 0, or -1 (no memory). */
+	int		(*boot)(struct host *h);
+};
+
+/* The stacks, by scenario name ("freebsd9", "linux"); NULL if unknown. */
+const struct tcp_stack_ops	*tcp_stack_lookup(const char *name);
+
+extern const struct tcp_stack_ops tcp_stack_freebsd9;
+extern const struct tcp_stack_ops tcp_stack_linux;
+
+#endif /* TWSIM_TCP_STACK_H */
