@@ -18,6 +18,8 @@
 #include "models/host.h"
 #include "models/in_pcb.h"
 #include "models/net.h"
+#include "models/linux.h"
+#include "models/tcp_stack.h"
 #include "models/tcp_timewait.h"
 #include "models/tcp_var.h"
 #include "models/tunable.h"
@@ -43,6 +45,18 @@ host_porttick(struct sim *sim, void *arg)
 
 	(void)sim;
 	ipport_tick(&h->pcbinfo, h->tun.randomcps, h->tun.randomtime);
+}
+
+int
+host_boot_slowtimo(struct host *h)
+{
+	sim_time_t now = sim_now(h->sim);
+
+	h->slowtimo = sim_every(h->sim, now + SLOWTIMO_PERIOD,
+	    SLOWTIMO_PERIOD, host_slowtimo, h);
+	h->porttick = sim_every(h->sim, now + PORTTICK_PERIOD,
+	    PORTTICK_PERIOD, host_porttick, h);
+	return (h->slowtimo == NULL || h->porttick == NULL ? -1 : 0);
 }
 
 static struct rng *
@@ -79,6 +93,9 @@ host_create(struct net *net, int index, const char *name,
 		host_tunables_init(&h->tun);
 	h->stat.first_addrnotavail = -1;
 	h->tick_ns = SIM_SEC / h->tun.hz;
+	h->stack = tcp_stack_of(h->tun.stack);
+	if (h->stack == NULL)
+		goto fail;
 
 	h->rng = host_stream(h, "isn");
 	h->ts_rng = host_stream(h, "ts");
@@ -96,12 +113,8 @@ host_create(struct net *net, int index, const char *name,
 	    hashsize) != 0)
 		goto fail;
 	tcp_tw_init(h);				/* TW-2 */
-
-	h->slowtimo = sim_every(h->sim, now + SLOWTIMO_PERIOD,
-	    SLOWTIMO_PERIOD, host_slowtimo, h);
-	h->porttick = sim_every(h->sim, now + PORTTICK_PERIOD,
-	    PORTTICK_PERIOD, host_porttick, h);
-	if (h->slowtimo == NULL || h->porttick == NULL)
+	/* The stack's own state and kernel timers. */
+	if (h->stack->boot(h) != 0)
 		goto fail;
 	return (h);
 fail:
@@ -134,12 +147,16 @@ host_destroy(struct host *h)
 	if (h->porttick != NULL)
 		sim_periodic_cancel(h->sim, h->porttick);
 	if (h->pcbinfo.ipi_hashbase != NULL) {
-		tcp_tw_destroy(h);
+		if (h->stack != NULL)
+			h->stack->twdestroy(h);
+		else
+			tcp_tw_destroy(h);
 		/* Live connections: cancel their timers, free their pcbs. */
 		in_pcb_foreach(&h->pcbinfo, host_free_pcb, h);
 		in_pcbinfo_destroy(&h->pcbinfo);
 	}
 	tcp_subr_destroy(h);
+	inet_hashinfo_destroy(h);
 	free(h->name);
 	free(h);
 }
@@ -193,6 +210,12 @@ host_tunable_set(struct host *h, const struct tunable *t, int i,
     int64_t value, char *err, size_t errlen)
 {
 
+	if (!tunable_has(t, (enum tunable_stack)h->tun.stack)) {
+		snprintf(err, errlen, "%s is not a tunable of a %s host",
+		    t->key, tunable_stack_name((enum tunable_stack)
+		    h->tun.stack));
+		return (-1);
+	}
 	if (!(t->flags & TUNABLE_F_RUNTIME)) {
 		snprintf(err, errlen, "%s is a boot-time tunable (read-only)",
 		    t->key);
@@ -256,7 +279,7 @@ int
 host_tw_cap(const struct host *h)
 {
 
-	return (h->twzone.tw_max);
+	return (h->stack->tw_cap(h));
 }
 
 int

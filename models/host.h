@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "models/in_pcb.h"
+#include "models/tcp_stack.h"
 #include "models/tcp_timewait.h"
 #include "models/tcp_var.h"
 #include "models/tunable.h"
@@ -51,6 +52,9 @@ struct host {
 	struct tcpcb_slab	*tcpcb_slabs;	/* backing memory of tcpcbs */
 	size_t			 tcpcb_nfree;	/* tcpcbs on the free list */
 	sim_time_t		 tick_ns;	/* 1/hz in ns (host_ticks) */
+	/* The kernel's policy (tun.stack): ports, TIME_WAIT, timers. */
+	const struct tcp_stack_ops *stack;
+	struct inet_hashinfo	*hashinfo;	/* linux: models/linux.h */
 };
 
 /* tcpcbs come from slabs of this many (no malloc per connection). */
@@ -68,6 +72,12 @@ struct host	*host_create(struct net *net, int index, const char *name,
 void		 host_destroy(struct host *h);
 int		 host_add_addr(struct host *h, uint32_t addr);
 int		 host_owns_addr(const struct host *h, uint32_t addr);
+
+/*
+ * FreeBSD 9's boot (tcp_stack_freebsd9.boot): the 500 ms slow timer that
+ * runs the 2MSL scan and the 1 s ipport_tick.  0, or -1.
+ */
+int		 host_boot_slowtimo(struct host *h);
 
 /* Current kernel `ticks` of this host. */
 int64_t		 host_ticks(const struct host *h);

@@ -73,7 +73,7 @@ tcp_reset_close(struct tcpcb *tp, int error)
  */
 static void
 tcp_input_listen(struct host *h, struct tcpcb *ltp,
-    const struct tcp_segment *seg)
+    const struct tcp_segment *seg, tcp_seq tw_isn)
 {
 	struct inpcbinfo *pi = &h->pcbinfo;
 	struct inpcb *inp;
@@ -108,8 +108,9 @@ tcp_input_listen(struct host *h, struct tcpcb *ltp,
 	tp->rcv_nxt = seg->seq + 1;
 	tp->rcv_adv = tp->rcv_nxt + tp->rcv_wnd;
 	tp->peer_conn_id = seg->conn_id;
-	tp->iss = tcp_new_isn(h, seg->daddr, seg->dport, seg->saddr,
-	    seg->sport);
+	/* LNX-15: a SYN that ended a TIME_WAIT gets the ISN it derived. */
+	tp->iss = tw_isn != 0 ? tw_isn : h->stack->new_isn(h, seg->daddr,
+	    seg->dport, seg->saddr, seg->sport);
 	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
 	tp->snd_wnd = seg->win;
 	/* TCP-10: timestamps only when both sides ask (RFC 7323 3.2). */
@@ -438,7 +439,7 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 			case TCPS_CLOSING:
 				/* TCP-15: into TIME_WAIT (tcp_twstart). */
 				tp->t_state = TCPS_TIME_WAIT;
-				tcp_twstart(tp);
+				h->stack->twstart(tp);
 				return;
 			case TCPS_LAST_ACK:
 				/* TCP-16: the passive closer is done. */
@@ -508,7 +509,7 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 			if (hazard)
 				h->stat.hazards++;
 			tp->t_state = TCPS_TIME_WAIT;
-			tcp_twstart(tp);
+			tp->t_host->stack->twstart(tp);
 			return;
 		default:
 			break;
@@ -559,6 +560,7 @@ tcp_input(struct host *h, const struct tcp_segment *seg)
 {
 	struct inpcb *inp;
 	struct tcpcb *tp;
+	tcp_seq tw_isn = 0;
 	int again = 0;
 
 	h->stat.segs_rcvd++;
@@ -574,7 +576,7 @@ findpcb:
 	}
 	if (inp->inp_flags & INP_TIMEWAIT) {
 		/* TW-14..TW-19; TW-16: a reopening SYN finds the listener. */
-		if (tcp_twcheck(inp, seg) && !again) {
+		if (h->stack->twcheck(inp, seg, &tw_isn) && !again) {
 			again = 1;
 			goto findpcb;
 		}
@@ -586,7 +588,7 @@ findpcb:
 		return;
 	}
 	if (tp->t_state == TCPS_LISTEN) {
-		tcp_input_listen(h, tp, seg);
+		tcp_input_listen(h, tp, seg, tw_isn);
 		return;
 	}
 	tcp_do_segment(tp, seg);

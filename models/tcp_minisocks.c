@@ -72,7 +72,9 @@ tcp_time_wait(struct tcpcb *tp)
 	tcp_discardcb(tp);
 	inp->inp_ppcb = tw;
 	inp->inp_flags |= INP_TIMEWAIT;
-	tcptw_queue_insert(h, tw);
+	/* On the zone's queue too, in arming order, for its invariants
+	   (tcp_tw_check); nothing scans it on a Linux host. */
+	TAILQ_INSERT_TAIL(&h->twzone.twq_2msl, tw, tw_2msl);
 	/* The ACK of the FIN goes out first (tcp_fin sends it). */
 	if (acknow)
 		(void)tcp_twrespond(tw, TH_ACK);

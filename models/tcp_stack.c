@@ -17,6 +17,7 @@
 #include "models/tcp_stack.h"
 #include "models/tcp_timewait.h"
 #include "models/tcp_var.h"
+#include "models/tunable.h"
 
 /* FreeBSD 9 ************************************************************/
 
@@ -179,3 +180,17 @@ const struct tcp_stack_ops tcp_stack_linux = {
 	.tw_cap = lnx_tw_cap,
 	.boot = lnx_boot,
 };
+
+const struct tcp_stack_ops *
+tcp_stack_of(int s)
+{
+
+	switch (s) {
+	case TUNABLE_STACK_FREEBSD9:
+		return (&tcp_stack_freebsd9);
+	case TUNABLE_STACK_LINUX:
+		return (&tcp_stack_linux);
+	default:
+		return (NULL);
+	}
+}

@@ -77,12 +77,14 @@ struct tcp_stack_ops {
 	sim_time_t	(*keepinit)(const struct tcpcb *tp);
 	/* How long an orphaned FIN_WAIT_2 lasts. */
 	sim_time_t	(*finwait2_timeout)(const struct tcpcb *tp);
+	/* The TIME_WAIT cap the sampler reports (tw_cap). */
+	int		(*tw_cap)(const struct host *h);
 	/* Boot: the stack's own kernel timers; 0, or -1 (no memory). */
 	int		(*boot)(struct host *h);
 };
 
-/* The stacks, by scenario name ("freebsd9", "linux"); NULL if unknown. */
-const struct tcp_stack_ops	*tcp_stack_lookup(const char *name);
+/* The operations of stack s (enum tunable_stack); NULL if unknown. */
+const struct tcp_stack_ops	*tcp_stack_of(int s);
 
 extern const struct tcp_stack_ops tcp_stack_freebsd9;
 extern const struct tcp_stack_ops tcp_stack_linux;

@@ -81,7 +81,9 @@ tcp_newtcpcb(struct host *h, struct inpcb *inp)
 	tp->t_rxtcur = h->tun.rto_initial;
 	tp->t_rexmt = tp->t_keep = tp->t_2msl = SIM_EVENT_NONE;
 	tp->t_starttime = host_ticks(h);
-	tp->ts_offset = tcp_new_ts_offset(h);
+	/* FreeBSD: random per connection; Linux: per address pair. */
+	tp->ts_offset = h->stack->ts_offset(h, inp != NULL ? inp->inp_laddr :
+	    0, inp != NULL ? inp->inp_faddr : 0);
 	tp->conn_id = net_new_conn_id(h->net);
 	tp->t_connect_start = sim_now(h->sim);
 	if (inp != NULL)

@@ -69,10 +69,21 @@ tcp_xmit_timer(struct tcpcb *tp, sim_time_t rtt)
 	tp->t_rxtcur = tcp_rexmtval(tp);
 }
 
+sim_time_t
+tcp_timer_syn_backoff(struct tcpcb *tp)
+{
+
+	if (tp->t_rxtshift > TCP_MAXRXTSHIFT)
+		return (0);
+	return (tcp_rangeset(tcp_rexmtval(tp) *
+	    tcp_syn_backoff[tp->t_rxtshift]));
+}
+
 /*
- * TCP-7, TCP-8: the retransmit timer.  SYN and SYN-ACK back off by
- * tcp_syn_backoff, anything else by tcp_backoff; after TCP_MAXRXTSHIFT
- * retransmissions the connection is dropped with ETIMEDOUT.
+ * TCP-7, TCP-8: the retransmit timer.  SYN and SYN-ACK back off as the
+ * host's stack says (FreeBSD: tcp_syn_backoff; Linux: LNX-18), anything
+ * else by tcp_backoff; after TCP_MAXRXTSHIFT retransmissions (or when the
+ * stack gives a SYN up) the connection is dropped with ETIMEDOUT.
  */
 static void
 tcp_timer_rexmt(struct sim *sim, void *arg)
@@ -82,17 +93,20 @@ tcp_timer_rexmt(struct sim *sim, void *arg)
 	sim_time_t rexmt;
 
 	tp->t_rexmt = SIM_EVENT_NONE;
-	if (++tp->t_rxtshift > TCP_MAXRXTSHIFT) {
-		tp->t_rxtshift = TCP_MAXRXTSHIFT;
+	++tp->t_rxtshift;
+	if (tp->t_state == TCPS_SYN_SENT || tp->t_state == TCPS_SYN_RECEIVED)
+		rexmt = h->stack->syn_rexmt(tp);
+	else if (tp->t_rxtshift > TCP_MAXRXTSHIFT)
+		rexmt = 0;
+	else
+		rexmt = tcp_rangeset(tcp_rexmtval(tp) *
+		    tcp_backoff[tp->t_rxtshift]);
+	if (rexmt == 0) {
 		h->stat.conn_failed_timeout++;
 		(void)tcp_drop(tp, ETIMEDOUT);
 		return;
 	}
-	if (tp->t_state == TCPS_SYN_SENT || tp->t_state == TCPS_SYN_RECEIVED)
-		rexmt = tcp_rexmtval(tp) * tcp_syn_backoff[tp->t_rxtshift];
-	else
-		rexmt = tcp_rexmtval(tp) * tcp_backoff[tp->t_rxtshift];
-	tp->t_rxtcur = tcp_rangeset(rexmt);
+	tp->t_rxtcur = rexmt;
 	/* Go back N: resend from the oldest unacknowledged byte. */
 	tp->snd_nxt = tp->snd_una;
 	tp->t_flags |= TF_RXTONE;
@@ -121,7 +135,10 @@ tcp_timer_rexmt_stop(struct tcpcb *tp)
 	tp->t_rexmt = SIM_EVENT_NONE;
 }
 
-/* TCP-7: net.inet.tcp.keepinit bounds the whole handshake. */
+/*
+ * TCP-7: net.inet.tcp.keepinit bounds the whole handshake (FreeBSD); a
+ * stack without such a timer (Linux: the SYN's retries do) starts none.
+ */
 static void
 tcp_timer_keep(struct sim *sim, void *arg)
 {
@@ -139,10 +156,12 @@ void
 tcp_timer_keep_start(struct tcpcb *tp)
 {
 	struct sim *sim = tp->t_host->sim;
+	sim_time_t k = tp->t_host->stack->keepinit(tp);
 
 	tcp_timer_keep_stop(tp);
-	(void)sim_after(sim, tp->t_host->tun.keepinit, tcp_timer_keep, tp,
-	    &tp->t_keep);
+	if (k <= 0)
+		return;
+	(void)sim_after(sim, k, tcp_timer_keep, tp, &tp->t_keep);
 }
 
 void
@@ -156,7 +175,8 @@ tcp_timer_keep_stop(struct tcpcb *tp)
 
 /*
  * TCP-14: FIN_WAIT_2 after the application closed does not wait for ever
- * for the peer's FIN (tcp_finwait2_timeout): the connection is closed.
+ * for the peer's FIN (tcp_finwait2_timeout; Linux tcp_fin_time, LNX-19):
+ * the connection is closed.
  */
 static void
 tcp_timer_2msl(struct sim *sim, void *arg)
@@ -177,6 +197,6 @@ tcp_timer_2msl_start(struct tcpcb *tp)
 	if (tp->t_2msl != SIM_EVENT_NONE)
 		(void)sim_cancel(sim, tp->t_2msl);
 	tp->t_2msl = SIM_EVENT_NONE;
-	(void)sim_after(sim, TCPTV_FINWAIT2_TIMEOUT, tcp_timer_2msl, tp,
-	    &tp->t_2msl);
+	(void)sim_after(sim, tp->t_host->stack->finwait2_timeout(tp),
+	    tcp_timer_2msl, tp, &tp->t_2msl);
 }

@@ -44,7 +44,7 @@ tcptw_zone_set_max(struct tcptw_zone *z, int max)
 }
 
 /* uma_zalloc(M_NOWAIT) on a capped zone: NULL when at the cap. */
-static struct tcptw *
+struct tcptw *
 tcptw_zone_alloc(struct tcptw_zone *z)
 {
 	struct tcptw_slab *s;

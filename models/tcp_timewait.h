@@ -18,6 +18,7 @@
 
 #include "models/segment.h"
 #include "models/tcp_seq.h"
+#include "sim/sim.h"
 
 struct host;
 struct inpcb;
@@ -36,6 +37,11 @@ struct tcptw {
 	int64_t		 tw_time;	/* ticks at which 2MSL ends */
 	uint64_t	 conn_id;	/* simulator oracle (segment.h) */
 	TAILQ_ENTRY(tcptw) tw_2msl;	/* the 2MSL queue, or the free list */
+	/* Linux (models/tcp_minisocks.c, inet_timewait_sock.c) */
+	sim_event_t	 tw_timer;	/* the entry's own timer (LNX-11) */
+	int64_t		 tw_entry_ms;	/* tw_entry_stamp: start, in ms */
+	int64_t		 tw_last_oow_ms; /* last rate-limited ACK; -1 none */
+	int32_t		 ts_recent_stamp; /* s of t_recent; -1 no timestamps */
 };
 
 TAILQ_HEAD(tcptw_queue, tcptw);
@@ -70,6 +76,12 @@ struct tcptw_zone {
  */
 
 void	tcp_tw_init(struct host *h);		/* boot: cap from tunables */
+/*
+ * An entry from the zone (uma_zalloc): NULL at the cap.  tcp_twstart's
+ * own allocator, shared with Linux's tcp_time_wait, which bounds entries
+ * by tcp_max_tw_buckets instead (its zone is uncapped).
+ */
+struct tcptw *tcptw_zone_alloc(struct tcptw_zone *z);
 void	tcp_tw_destroy(struct host *h);		/* close every entry */
 int	tcptw_auto_size(const struct host *h);
 void	tcp_tw_zone_change(struct host *h);	/* maxsockets changed */

@@ -53,6 +53,7 @@ tcp_usr_connect(struct host *h, uint32_t laddr, uint16_t lport,
     void *arg, struct tcpcb **tpp)
 {
 	struct inpcbinfo *pi = &h->pcbinfo;
+	struct tcp_takeover tk;
 	struct inpcb *inp;
 	struct tcpcb *tp;
 	int error;
@@ -64,7 +65,8 @@ tcp_usr_connect(struct host *h, uint32_t laddr, uint16_t lport,
 	inp = in_pcballoc(pi);
 	if (inp == NULL)
 		return (ENOBUFS);
-	error = in_pcbconnect(pi, inp, laddr, lport, faddr, fport);
+	/* The stack's port choice (PORT-n; Linux LNX-1..8). */
+	error = h->stack->pcbconnect(h, inp, laddr, lport, faddr, fport, &tk);
 	if (error != 0) {
 		in_pcbfree(pi, inp);
 		/* TCP-17: no port (or the fixed 4-tuple is busy). */
@@ -83,8 +85,13 @@ tcp_usr_connect(struct host *h, uint32_t laddr, uint16_t lport,
 	tp->t_app = ops;
 	tp->t_app_arg = arg;
 	tp->t_connect_start = sim_now(h->sim);
-	tp->iss = tcp_new_isn(h, inp->inp_laddr, inp->inp_lport, faddr,
+	tp->iss = h->stack->new_isn(h, inp->inp_laddr, inp->inp_lport, faddr,
 	    fport);
+	if (tk.taken) {
+		/* LNX-8: a TIME_WAIT 4-tuple taken over sets seq and PAWS. */
+		tp->iss = tk.iss;
+		tp->ts_recent = tk.ts_recent;
+	}
 	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
 	tp->t_state = TCPS_SYN_SENT;
 	tcp_timer_keep_start(tp);

@@ -139,6 +139,11 @@ struct tcpstat {
 	uint64_t	syn_dropped_tw;		/* SYN not above rcv_nxt */
 	uint64_t	tw_dropped_recycled;	/* segment to a tw-less pcb */
 	uint64_t	tw_rearmed;		/* 2MSL restarted by a FIN */
+	uint64_t	tw_reused;		/* connect took a TIME_WAIT
+						   4-tuple over (Linux
+						   TWRecycled, LNX-4) */
+	uint64_t	tw_killed_rst;		/* RST ended TIME_WAIT (LNX-14) */
+	uint64_t	paws_rejected_tw;	/* PAWS in TIME_WAIT (LNX-13) */
 
 	/* Segments. */
 	uint64_t	segs_sent;
@@ -219,6 +224,12 @@ void		 tcp_input(struct host *h, const struct tcp_segment *seg);
 
 /* Backoff multipliers of the RTO (tcp_timer.c). */
 extern const int tcp_syn_backoff[TCP_MAXRXTSHIFT + 1];
+/*
+ * TCP-7: FreeBSD's RTO for a SYN or SYN-ACK after its t_rxtshift-th
+ * timeout, or 0 once TCP_MAXRXTSHIFT is passed (tcp_stack_freebsd9's
+ * syn_rexmt).
+ */
+sim_time_t	 tcp_timer_syn_backoff(struct tcpcb *tp);
 extern const int tcp_backoff[TCP_MAXRXTSHIFT + 1];
 
 /*

@@ -9,6 +9,14 @@
  * it to), net.inet.tcp.maxtcptw 0 (auto-sized, TW-3), nolocaltimewait 0,
  * rfc1323 1, the initial RTO TCPTV_RTOBASE 3 s and TCPTV_KEEP_INIT 75 s.
  * Rule IDs (HOST-n, PORT-n, TW-n) are in docs/RULES.md.
+ *
+ * Linux's (stack = linux, LNX-21): CONFIG_HZ 250 (Debian's kernels),
+ * ip_local_port_range 32768-60999, tcp_timestamps 1, tcp_tw_reuse 2,
+ * tcp_tw_reuse_delay 1000 ms, tcp_max_tw_buckets 131072 (half the
+ * established hash of a 24 GiB machine), tcp_rfc1337 0, tcp_fin_timeout
+ * 60 s, tcp_syn_retries 6, tcp_syn_linear_timeouts 4 (Linux 6.18
+ * tcp_sk_init).  A row a stack lacks keeps the constant that kernel uses
+ * (Linux: TCP_TIMEOUT_INIT 1 s for rto_initial) and cannot be set.
  */
 #include "config.h"
 
@@ -43,28 +51,30 @@ static int64_t	get_maxtcptw(const struct host *, const struct tunable *,
 
 static const struct tunable table[] = {
 	{
-		.key = "hz", .sysctl = "kern.hz", .type = TUNABLE_T_INT,
+		.key = "hz", .type = TUNABLE_T_INT,
+		.sysctl = { [TUNABLE_STACK_FREEBSD9] = "kern.hz", [TUNABLE_STACK_LINUX] = "CONFIG_HZ" },
 		.unit = "", .min = 1, .max = 1000000,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 1000 } },
+		.def = { [TUNABLE_STACK_FREEBSD9] = { 1000 }, [TUNABLE_STACK_LINUX] = { 250 } },
 		FIELD(hz), .check = check_hz,
 		/* a boot-time tunable: no TUNABLE_F_RUNTIME */
 		.meaning = "clock ticks per second (must divide 1e9)",
 	},
 	{
-		.key = "msl", .sysctl = "net.inet.tcp.msl",
+		.key = "msl", .sysctl = { [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.msl" },
 		.type = TUNABLE_T_TIME, .unit = "s",
 		.min = 1 * MS, .max = 3600 * SEC,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 30 * SEC } },
+		.def = { [TUNABLE_STACK_FREEBSD9] = { 30 * SEC }, [TUNABLE_STACK_LINUX] = { 30 * SEC } },
 		/* TW-11: applies to entries created from then on */
 		FIELD(msl), .flags = TUNABLE_F_RUNTIME,
 		.meaning = "maximum segment lifetime; TIME_WAIT lasts 2 x msl",
 	},
 	{
 		.key = "portrange",
-		.sysctl = "net.inet.ip.portrange.first, .last",
+		.sysctl = { [TUNABLE_STACK_FREEBSD9] = "net.inet.ip.portrange.first, .last",
+		    [TUNABLE_STACK_LINUX] = "net.ipv4.ip_local_port_range" },
 		.type = TUNABLE_T_PORTRANGE, .unit = "", .min = 1,
 		.max = 65535,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 10000, 65535 } },
+		.def = { [TUNABLE_STACK_FREEBSD9] = { 10000, 65535 }, [TUNABLE_STACK_LINUX] = { 32768, 60999 } },
 		.names = { "portrange_first", "portrange_last" },
 		FIELDS(portrange_first, portrange_last),
 		.flags = TUNABLE_F_RUNTIME, .set = set_portrange,
@@ -72,44 +82,44 @@ static const struct tunable table[] = {
 	},
 	{
 		.key = "randomized",
-		.sysctl = "net.inet.ip.portrange.randomized",
+		.sysctl = { [TUNABLE_STACK_FREEBSD9] = "net.inet.ip.portrange.randomized" },
 		.type = TUNABLE_T_INT, .unit = "", .min = 0, .max = 1,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 1 } },
+		.def = { [TUNABLE_STACK_FREEBSD9] = { 1 }, [TUNABLE_STACK_LINUX] = { 1 } },
 		FIELD(randomized), .flags = TUNABLE_F_RUNTIME,
 		.meaning = "1: random ephemeral ports, 0: sequential",
 	},
 	{
 		.key = "randomcps",
-		.sysctl = "net.inet.ip.portrange.randomcps",
+		.sysctl = { [TUNABLE_STACK_FREEBSD9] = "net.inet.ip.portrange.randomcps" },
 		.type = TUNABLE_T_INT, .unit = "", .min = 0, .max = 1000000,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 10 } },
+		.def = { [TUNABLE_STACK_FREEBSD9] = { 10 }, [TUNABLE_STACK_LINUX] = { 10 } },
 		FIELD(randomcps), .flags = TUNABLE_F_RUNTIME,
 		.meaning = "above this many connections per second, allocate "
 		    "sequentially",
 	},
 	{
 		.key = "randomtime",
-		.sysctl = "net.inet.ip.portrange.randomtime",
+		.sysctl = { [TUNABLE_STACK_FREEBSD9] = "net.inet.ip.portrange.randomtime" },
 		.type = TUNABLE_T_TIME, .unit = "s",
 		.min = 0, .max = 86400 * SEC,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 45 * SEC } },
+		.def = { [TUNABLE_STACK_FREEBSD9] = { 45 * SEC }, [TUNABLE_STACK_LINUX] = { 45 * SEC } },
 		/* the kernel counts whole seconds */
 		FIELD(randomtime), .scale = SEC, .flags = TUNABLE_F_RUNTIME,
 		.meaning = "how long sequential allocation lasts once randomcps "
 		    "is exceeded",
 	},
 	{
-		.key = "maxsockets", .sysctl = "kern.ipc.maxsockets",
+		.key = "maxsockets", .sysctl = { [TUNABLE_STACK_FREEBSD9] = "kern.ipc.maxsockets" },
 		.type = TUNABLE_T_INT, .unit = "", .min = 1, .max = INTMAX,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 25600 } },
+		.def = { [TUNABLE_STACK_FREEBSD9] = { 25600 }, [TUNABLE_STACK_LINUX] = { 25600 } },
 		FIELD(maxsockets), .flags = TUNABLE_F_RUNTIME,
 		.set = set_maxsockets,
 		.meaning = "socket limit; sizes maxtcptw when that is 0",
 	},
 	{
-		.key = "maxtcptw", .sysctl = "net.inet.tcp.maxtcptw",
+		.key = "maxtcptw", .sysctl = { [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.maxtcptw" },
 		.type = TUNABLE_T_INT, .unit = "", .min = 0, .max = INTMAX,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 0 } },
+		.def = { [TUNABLE_STACK_FREEBSD9] = { 0 }, [TUNABLE_STACK_LINUX] = { 0 } },
 		FIELD(maxtcptw), .flags = TUNABLE_F_RUNTIME,
 		.set = set_maxtcptw, .get = get_maxtcptw,
 		.meaning = "cap of the compressed TIME_WAIT zone; 0 = auto "
@@ -117,39 +127,147 @@ static const struct tunable table[] = {
 	},
 	{
 		.key = "nolocaltimewait",
-		.sysctl = "net.inet.tcp.nolocaltimewait",
+		.sysctl = { [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.nolocaltimewait" },
 		.type = TUNABLE_T_INT, .unit = "", .min = 0, .max = 1,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 0 } },
+		.def = { [TUNABLE_STACK_FREEBSD9] = { 0 }, [TUNABLE_STACK_LINUX] = { 0 } },
 		FIELD(nolocaltimewait), .flags = TUNABLE_F_RUNTIME,
 		.meaning = "1: no TIME_WAIT for connections between local "
 		    "addresses",
 	},
 	{
-		.key = "rfc1323", .sysctl = "net.inet.tcp.rfc1323",
+		.key = "rfc1323", .sysctl = { [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.rfc1323" },
 		.type = TUNABLE_T_INT, .unit = "", .min = 0, .max = 1,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 1 } },
+		.def = { [TUNABLE_STACK_FREEBSD9] = { 1 }, [TUNABLE_STACK_LINUX] = { 1 } },
 		FIELD(rfc1323), .flags = TUNABLE_F_RUNTIME,
 		.meaning = "1: window scaling and timestamps (RFC 1323)",
 	},
 	{
-		.key = "rto_initial", .sysctl = "TCPTV_RTOBASE",
+		.key = "rto_initial", .sysctl = { [TUNABLE_STACK_FREEBSD9] = "TCPTV_RTOBASE" },
 		.type = TUNABLE_T_TIME, .unit = "s",
 		.min = 1 * MS, .max = 3600 * SEC,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 3 * SEC } },
+		/* Linux: TCP_TIMEOUT_INIT, a constant */
+		.def = { [TUNABLE_STACK_FREEBSD9] = { 3 * SEC }, [TUNABLE_STACK_LINUX] = { 1 * SEC } },
 		FIELD(rto_initial), .flags = TUNABLE_F_RUNTIME,
 		.meaning = "initial retransmission timeout",
 	},
 	{
-		.key = "keepinit", .sysctl = "net.inet.tcp.keepinit",
+		.key = "keepinit", .sysctl = { [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.keepinit" },
 		.type = TUNABLE_T_TIME, .unit = "s",
 		.min = 1 * MS, .max = 86400 * SEC,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 75 * SEC } },
+		.def = { [TUNABLE_STACK_FREEBSD9] = { 75 * SEC }, [TUNABLE_STACK_LINUX] = { 75 * SEC } },
 		FIELD(keepinit), .flags = TUNABLE_F_RUNTIME,
 		.meaning = "time allowed for connection establishment",
+	},
+	/* Linux (LNX-n; defaults LNX-21: tcp_sk_init, Linux 6.18) */
+	{
+		.key = "tcp_timestamps",
+		.sysctl = { [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_timestamps" },
+		.type = TUNABLE_T_INT, .unit = "", .min = 0, .max = 2,
+		.def = { [TUNABLE_STACK_FREEBSD9] = { 1 }, [TUNABLE_STACK_LINUX] = { 1 } },
+		/* the same knob as FreeBSD's rfc1323, under Linux's name */
+		FIELD(rfc1323), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "1: RFC 7323 timestamps, offset per address pair; "
+		    "2: without offset; 0: off",
+	},
+	{
+		.key = "tcp_tw_reuse",
+		.sysctl = { [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_tw_reuse" },
+		.type = TUNABLE_T_INT, .unit = "", .min = 0, .max = 2,
+		.def = { [TUNABLE_STACK_FREEBSD9] = { 0 }, [TUNABLE_STACK_LINUX] = { 2 } },
+		FIELD(tcp_tw_reuse), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "connect() may take over a TIME_WAIT 4-tuple: 1 "
+		    "always, 2 loopback only, 0 never (LNX-7)",
+	},
+	{
+		.key = "tcp_tw_reuse_delay",
+		.sysctl = { [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_tw_reuse_delay" },
+		.type = TUNABLE_T_TIME, .unit = "s",
+		.min = 1 * MS, .max = 3600 * SEC,
+		.def = { [TUNABLE_STACK_FREEBSD9] = { 1 * SEC }, [TUNABLE_STACK_LINUX] = { 1 * SEC } },
+		FIELD(tcp_tw_reuse_delay), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "age a TIME_WAIT entry must exceed before "
+		    "tcp_tw_reuse takes it over (the sysctl counts ms)",
+	},
+	{
+		.key = "tcp_max_tw_buckets",
+		.sysctl = { [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_max_tw_buckets" },
+		.type = TUNABLE_T_INT, .unit = "", .min = 0, .max = INTMAX,
+		.def = { [TUNABLE_STACK_FREEBSD9] = { 131072 }, [TUNABLE_STACK_LINUX] = { 131072 } },
+		FIELD(tcp_max_tw_buckets), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "TIME_WAIT entries at most; past it a closing "
+		    "connection gets none (LNX-9)",
+	},
+	{
+		.key = "tcp_rfc1337",
+		.sysctl = { [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_rfc1337" },
+		.type = TUNABLE_T_INT, .unit = "", .min = 0, .max = 1,
+		.def = { [TUNABLE_STACK_FREEBSD9] = { 0 }, [TUNABLE_STACK_LINUX] = { 0 } },
+		FIELD(tcp_rfc1337), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "1: a RST does not end TIME_WAIT (RFC 1337)",
+	},
+	{
+		.key = "tcp_fin_timeout",
+		.sysctl = { [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_fin_timeout" },
+		.type = TUNABLE_T_TIME, .unit = "s",
+		.min = 1 * SEC, .max = 86400 * SEC,
+		.def = { [TUNABLE_STACK_FREEBSD9] = { 60 * SEC }, [TUNABLE_STACK_LINUX] = { 60 * SEC } },
+		FIELD(tcp_fin_timeout), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "how long an orphaned FIN_WAIT_2 lasts (not "
+		    "TIME_WAIT: that is 60 s)",
+	},
+	{
+		.key = "tcp_syn_retries",
+		.sysctl = { [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_syn_retries" },
+		.type = TUNABLE_T_INT, .unit = "", .min = 1, .max = 127,
+		.def = { [TUNABLE_STACK_FREEBSD9] = { 6 }, [TUNABLE_STACK_LINUX] = { 6 } },
+		FIELD(tcp_syn_retries), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "SYN retransmissions with backoff before connect() "
+		    "fails (LNX-18)",
+	},
+	{
+		.key = "tcp_syn_linear_timeouts",
+		.sysctl = { [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_syn_linear_timeouts" },
+		.type = TUNABLE_T_INT, .unit = "", .min = 0, .max = 10,
+		.def = { [TUNABLE_STACK_FREEBSD9] = { 4 }, [TUNABLE_STACK_LINUX] = { 4 } },
+		FIELD(tcp_syn_linear_timeouts), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "SYN timeouts before the RTO starts doubling; extra "
+		    "retransmissions (LNX-18)",
 	},
 };
 
 #define NTUNABLES	(sizeof(table) / sizeof(table[0]))
+
+static const char *const stack_names[TUNABLE_NSTACKS] = {
+	[TUNABLE_STACK_FREEBSD9] = "freebsd9",
+	[TUNABLE_STACK_LINUX] = "linux",
+};
+
+const char *
+tunable_stack_name(enum tunable_stack s)
+{
+
+	if ((int)s < 0 || s >= TUNABLE_NSTACKS)
+		return (NULL);
+	return (stack_names[s]);
+}
+
+int
+tunable_stack_by_name(const char *name)
+{
+	int s;
+
+	for (s = 0; s < TUNABLE_NSTACKS; s++)
+		if (strcmp(stack_names[s], name) == 0)
+			return (s);
+	return (-1);
+}
+
+int
+tunable_has(const struct tunable *t, enum tunable_stack s)
+{
+
+	return ((int)s >= 0 && s < TUNABLE_NSTACKS && t->sysctl[s] != NULL);
+}
 
 const struct tunable *
 tunable_table(size_t *n)
@@ -243,6 +361,7 @@ host_tunables_init_stack(struct host_tunables *tun, enum tunable_stack stack)
 	for (k = 0; k < NTUNABLES; k++)
 		for (i = 0; i < tunable_nvalues(&table[k]); i++)
 			tunable_store(tun, &table[k], i, table[k].def[stack][i]);
+	tun->stack = (int)stack;
 }
 
 void
@@ -262,8 +381,15 @@ host_tunables_validate(const struct host_tunables *tun, char *err,
 	int64_t v;
 	int i;
 
+	if (tunable_stack_name((enum tunable_stack)tun->stack) == NULL) {
+		snprintf(err, errlen, "stack %d: no such stack", tun->stack);
+		return (-1);
+	}
 	for (k = 0; k < NTUNABLES; k++) {
 		t = &table[k];
+		/* A tunable the stack lacks holds that kernel's constant. */
+		if (!tunable_has(t, (enum tunable_stack)tun->stack))
+			continue;
 		for (i = 0; i < tunable_nvalues(t); i++) {
 			v = tunable_value(tun, t, i);
 			if ((double)v < t->min || (double)v > t->max) {
@@ -313,7 +439,8 @@ range_error(const struct tunable *t, int i, int64_t v, char *err,
 /*
  * HOST-2: the kernel's RANGECHK on net.inet.ip.portrange.{first,last}
  * clamps to 1024..65535; PORT-8: the next allocation uses the new range,
- * and the TIME_WAIT cap stays as it was.
+ * and the TIME_WAIT cap stays as it was.  Linux's ip_local_port_range
+ * takes 1..65535 as written (LNX-1).
  */
 static int
 set_portrange(struct host *h, const struct tunable *t, int i, int64_t v,
@@ -322,7 +449,10 @@ set_portrange(struct host *h, const struct tunable *t, int i, int64_t v,
 
 	if (v < 0 || v > 65535)
 		return (range_error(t, i, v, err, errlen));
-	if (v < 1024)
+	if (h->tun.stack == TUNABLE_STACK_LINUX) {
+		if (v < 1)
+			return (range_error(t, i, v, err, errlen));
+	} else if (v < 1024)
 		v = 1024;
 	tunable_store(&h->tun, t, i, v);
 	return (0);

@@ -40,20 +40,41 @@ struct host_tunables {
 	int		maxsockets;	/* kern.ipc.maxsockets */
 	int		maxtcptw;	/* net.inet.tcp.maxtcptw; 0 = auto */
 	int		nolocaltimewait;/* net.inet.tcp.nolocaltimewait */
-	int		rfc1323;	/* net.inet.tcp.rfc1323 */
+	int		rfc1323;	/* net.inet.tcp.rfc1323,
+					   net.ipv4.tcp_timestamps (0, 1, 2) */
 	sim_time_t	rto_initial;	/* TCPTV_RTOBASE [ns] */
 	sim_time_t	keepinit;	/* net.inet.tcp.keepinit [ns] */
+	/* Linux (stack = linux) */
+	int		tcp_tw_reuse;	/* net.ipv4.tcp_tw_reuse: 0, 1, 2 */
+	sim_time_t	tcp_tw_reuse_delay; /* ...tcp_tw_reuse_delay [ns] */
+	int		tcp_max_tw_buckets; /* ...tcp_max_tw_buckets */
+	int		tcp_rfc1337;	/* net.ipv4.tcp_rfc1337 */
+	sim_time_t	tcp_fin_timeout;/* net.ipv4.tcp_fin_timeout [ns] */
+	int		tcp_syn_retries;/* net.ipv4.tcp_syn_retries */
+	int		tcp_syn_linear_timeouts; /* ...syn_linear_timeouts */
+	/* The host's kernel (enum tunable_stack): not a row, the [host]
+	   key `stack`; host_tunables_init_stack sets it. */
+	int		stack;
 };
 
 /*
- * The TCP stacks a host may run.  A row's default is per stack: a new
- * stack is one more enumerator here and one more entry in each row's
- * `def` (tunable.c).
+ * The TCP stacks a host may run ([host NAME] stack = ...).  A row's
+ * default and sysctl name are per stack, and a row without a sysctl name
+ * for a stack is a tunable that stack lacks: a scenario may not set it on
+ * such a host (its value is then the constant that kernel uses).  A new
+ * stack is one more enumerator here, its name in tunable.c and one more
+ * entry in each row's `def` and `sysctl`.
  */
 enum tunable_stack {
 	TUNABLE_STACK_FREEBSD9,		/* FreeBSD 9 (the model's reference) */
+	TUNABLE_STACK_LINUX,		/* Linux 6.x */
 	TUNABLE_NSTACKS
 };
+
+/* "freebsd9", "linux"; NULL for an unknown stack. */
+const char	*tunable_stack_name(enum tunable_stack s);
+/* By name; -1 if unknown. */
+int		 tunable_stack_by_name(const char *name);
 
 /* How a value is written in a scenario; every value is in base units. */
 enum tunable_type {
@@ -66,7 +87,9 @@ enum tunable_type {
 
 struct tunable {
 	const char	*key;		/* scenario key: "maxtcptw" */
-	const char	*sysctl;	/* kernel name: "net.inet.tcp.maxtcptw" */
+	/* kernel name per stack ("net.inet.tcp.maxtcptw"); NULL: the stack
+	   lacks this tunable */
+	const char	*sysctl[TUNABLE_NSTACKS];
 	enum tunable_type type;
 	const char	*unit;		/* "s" for times, else "" */
 	double		 min, max;	/* bounds of each value, base units */
@@ -103,6 +126,9 @@ struct tunable {
 
 /* The whole table, in documentation order. */
 const struct tunable	*tunable_table(size_t *n);
+/* Does stack s have tunable t (may a scenario set it)? */
+int			 tunable_has(const struct tunable *t,
+			    enum tunable_stack s);
 /* By scenario key ("portrange"); NULL if none. */
 const struct tunable	*tunable_lookup(const char *key);
 /* By value name ("msl", "portrange_last"): the row, *i the value; or

@@ -213,10 +213,12 @@ build_hosts(struct builder *b)
 	const struct entry *e;
 	const struct entry **addr_entries;
 	const struct tunable *tt;
+	const struct param *tpar;
 	struct param tp;
 	struct pval pv;
 	size_t i, j, k, n = 0, h, h2, ntt;
 	char a[32];
+	int stack;
 
 	for (i = 0; i < ld->nsecs; i++)
 		if (ld->secs[i].kind == PARAM_SEC_HOST)
@@ -233,6 +235,7 @@ build_hosts(struct builder *b)
 			continue;
 		s->hostidx = (int)h;
 		hosts[h].name = s->name;
+		stack = TUNABLE_STACK_FREEBSD9;
 		for (j = 0; j < P_NPARAMS; j++) {
 			const struct param *p = params_by_id((enum param_id)j);
 
@@ -247,13 +250,33 @@ build_hosts(struct builder *b)
 			} else if (p->id == P_HOST_LISTEN) {
 				hosts[h].listen = pv.ports;
 				hosts[h].nlisten = pv.n;
-			}
+			} else if (p->id == P_HOST_STACK)
+				stack = (int)pv.i;	/* choices in enum order */
 		}
-		/* The tunables, as boot values (the loader's path). */
+		/*
+		 * The tunables, as boot values (the loader's path), with the
+		 * defaults of the host's stack; one the stack lacks may not be
+		 * set (its value stays that kernel's constant).
+		 */
+		host_tunables_init_stack(&hosts[h].tun,
+		    (enum tunable_stack)stack);
 		tt = tunable_table(&ntt);
 		for (j = 0; j < ntt; j++) {
-			if (get_value(b, i, params_of_tunable(&tt[j], &tp), &pv,
-			    &e) < 0)
+			tpar = params_of_tunable_stack(&tt[j], stack, &tp);
+			if (tpar == NULL) {
+				int idx = ld_find_entry(ld, i, tt[j].key);
+
+				if (idx >= 0)
+					return efail(ld, &ld->ents[idx],
+					    "%s is not a tunable of a %s host "
+					    "([%s] has stack = %s; see twsim "
+					    "params --stack %s)", tt[j].key,
+					    tunable_stack_name(stack), s->title,
+					    tunable_stack_name(stack),
+					    tunable_stack_name(stack));
+				continue;
+			}
+			if (get_value(b, i, tpar, &pv, &e) < 0)
 				return -1;
 			if (set_tunable(b, &hosts[h].tun, &tt[j], &pv, e,
 			    s) != 0)
@@ -627,6 +650,12 @@ build_changes(struct builder *b)
 		memset(&tmp, 0, sizeof(tmp));
 		tmp.at = s->at;
 		tmp.host = (size_t)host_index(ld, e->host);
+		if (!tunable_has(e->param->tun,
+		    (enum tunable_stack)r->hosts[tmp.host].tun.stack))
+			return efail(ld, e, "%s is not a tunable of a %s host "
+			    "(host %s)", e->param->key, tunable_stack_name(
+			    (enum tunable_stack)r->hosts[tmp.host].tun.stack),
+			    e->host);
 		tmp.key = e->param->key;
 		tmp.tunable = e->param->tun;
 		tmp.value = pv.i;

@@ -166,12 +166,15 @@ static void
 params_usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: twsim params [--markdown]\n"
+	    "usage: twsim params [--stack freebsd9|linux] [--markdown]\n"
 	    "\n"
 	    "Print every scenario key with its section, unit, default and "
 	    "meaning.\n"
 	    "\n"
 	    "Options:\n"
+	    "  --stack S   the keys of a host with `stack = S`, with that "
+	    "kernel's\n"
+	    "              defaults and sysctl names (default freebsd9)\n"
 	    "  --markdown  emit the Markdown table of docs/scenario-keys.md\n"
 	    "  -h, --help  show this help\n");
 }
@@ -179,7 +182,7 @@ params_usage(FILE *out)
 int
 cmd_params(int argc, char **argv)
 {
-	int i, md = 0;
+	int i, md = 0, stack = TUNABLE_STACK_FREEBSD9;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-h") == 0 ||
@@ -188,6 +191,14 @@ cmd_params(int argc, char **argv)
 			return 0;
 		} else if (strcmp(argv[i], "--markdown") == 0)
 			md = 1;
+		else if (strcmp(argv[i], "--stack") == 0 && i + 1 < argc) {
+			stack = tunable_stack_by_name(argv[++i]);
+			if (stack < 0) {
+				fprintf(stderr, "twsim params: unknown stack "
+				    "'%s' (freebsd9 or linux)\n", argv[i]);
+				return 2;
+			}
+		}
 		else {
 			fprintf(stderr, "twsim params: unknown argument '%s' "
 			    "(try 'twsim params --help')\n", argv[i]);
@@ -195,7 +206,8 @@ cmd_params(int argc, char **argv)
 		}
 	}
 	if ((md ? params_write_markdown(stdout) :
-	    params_write_text(stdout)) != 0 || fflush(stdout) != 0) {
+	    params_write_text_stack(stdout, stack)) != 0 ||
+	    fflush(stdout) != 0) {
 		fprintf(stderr, "twsim params: write error\n");
 		return 2;
 	}

@@ -83,6 +83,14 @@ static const struct param table[P_NPARAMS] = {
 		.defval = "", .defdoc = "(none)",
 		.meaning = "ports with a server application, comma-separated",
 	},
+	[P_HOST_STACK] = {
+		.id = P_HOST_STACK, .section = PARAM_SEC_HOST,
+		.key = "stack", .type = PARAM_T_ENUM, .unit = "",
+		.defval = "freebsd9", .choices = "freebsd9|linux",
+		.meaning = "the host's kernel: its port choice, TIME_WAIT, "
+		    "timers and the defaults and names of its tunables "
+		    "(`twsim params --stack linux`)",
+	},
 	/* the host tunables follow: models/tunable.c */
 
 	/* [path A B] or [path A -> B] */
@@ -213,8 +221,21 @@ ntunables(void)
 	return n;
 }
 
+/* The first stack that has the tunable: FreeBSD 9's view, else Linux's. */
 const struct param *
 params_of_tunable(const struct tunable *t, struct param *buf)
+{
+	int s;
+
+	for (s = 0; s < TUNABLE_NSTACKS; s++)
+		if (tunable_has(t, (enum tunable_stack)s))
+			return params_of_tunable_stack(t, s, buf);
+	return NULL;
+}
+
+const struct param *
+params_of_tunable_stack(const struct tunable *t, int stack,
+    struct param *buf)
 {
 	char tb[32];
 
@@ -225,7 +246,9 @@ params_of_tunable(const struct tunable *t, struct param *buf)
 	buf->unit = t->unit;
 	buf->min = t->min;
 	buf->max = t->max;
-	buf->sysctl = t->sysctl;
+	if (!tunable_has(t, (enum tunable_stack)stack))
+		return NULL;
+	buf->sysctl = t->sysctl[stack];
 	buf->meaning = t->meaning;
 	buf->tun = t;
 	if (t->flags & TUNABLE_F_RUNTIME)
@@ -235,19 +258,17 @@ params_of_tunable(const struct tunable *t, struct param *buf)
 	case TUNABLE_T_TIME:
 		buf->type = PARAM_T_TIME;
 		snprintf(buf->deftext, sizeof(buf->deftext), "%s",
-		    units_format_time(t->def[TUNABLE_STACK_FREEBSD9][0], tb,
-		    sizeof(tb)));
+		    units_format_time(t->def[stack][0], tb, sizeof(tb)));
 		break;
 	case TUNABLE_T_PORTRANGE:
 		buf->type = PARAM_T_PORTRANGE;
 		snprintf(buf->deftext, sizeof(buf->deftext), "%jd-%jd",
-		    (intmax_t)t->def[TUNABLE_STACK_FREEBSD9][0],
-		    (intmax_t)t->def[TUNABLE_STACK_FREEBSD9][1]);
+		    (intmax_t)t->def[stack][0], (intmax_t)t->def[stack][1]);
 		break;
 	default:
 		buf->type = PARAM_T_INT;
 		snprintf(buf->deftext, sizeof(buf->deftext), "%jd",
-		    (intmax_t)t->def[TUNABLE_STACK_FREEBSD9][0]);
+		    (intmax_t)t->def[stack][0]);
 		break;
 	}
 	return buf;
@@ -279,6 +300,19 @@ params_at(size_t i, struct param *buf)
 	if (i < P_NPARAMS + n)
 		return &table[i - n];
 	return NULL;
+}
+
+/* Key i as a host of `stack` sees it; NULL for a tunable it lacks. */
+static const struct param *
+params_at_stack(size_t i, int stack, struct param *buf)
+{
+	const struct tunable *t;
+	size_t n;
+
+	t = tunable_table(&n);
+	if (i >= TUNABLES_AT && i < TUNABLES_AT + n)
+		return params_of_tunable_stack(&t[i - TUNABLES_AT], stack, buf);
+	return params_at(i, buf);
 }
 
 const struct param *
@@ -450,13 +484,21 @@ unit_text(const struct param *p)
 int
 params_write_text(FILE *out)
 {
+
+	return params_write_text_stack(out, TUNABLE_STACK_FREEBSD9);
+}
+
+int
+params_write_text_stack(FILE *out, int stack)
+{
 	const struct param *p;
 	struct param pb;
 	size_t i;
 	int w_key = 0, w_unit = 0, w_def = 0, n;
 
 	for (i = 0; i < params_count(); i++) {
-		p = params_at(i, &pb);
+		if ((p = params_at_stack(i, stack, &pb)) == NULL)
+			continue;
 		n = (int)(strlen(section_forms[p->section]) + 1 +
 		    strlen(p->key));
 		if (n > w_key)
@@ -473,7 +515,8 @@ params_write_text(FILE *out)
 	for (i = 0; i < params_count(); i++) {
 		char key[64];
 
-		p = params_at(i, &pb);
+		if ((p = params_at_stack(i, stack, &pb)) == NULL)
+			continue;
 		snprintf(key, sizeof(key), "%s %s", section_forms[p->section],
 		    p->key);
 		fprintf(out, "%-*s  %-*s  %-*s  %s%s%s%s\n", w_key, key,
@@ -543,7 +586,9 @@ params_write_markdown(FILE *out)
 	    "| section | key | unit | default | sysctl | meaning |\n"
 	    "| --- | --- | --- | --- | --- | --- |\n");
 	for (i = 0; i < params_count(); i++) {
-		p = params_at(i, &pb);
+		if ((p = params_at_stack(i, TUNABLE_STACK_FREEBSD9,
+		    &pb)) == NULL)
+			continue;
 		fprintf(out, "| `%s` | `%s` | %s | %s%s%s | %s%s%s | %s |\n",
 		    section_forms[p->section], p->key,
 		    md_escape(unit_text(p), ubuf, sizeof(ubuf)),
@@ -560,6 +605,35 @@ params_write_markdown(FILE *out)
 	    "TIME, host tunable KEY (any `[host NAME]` key with a sysctl "
 	    "above) of\n"
 	    "HOST takes VALUE.\n"
+	    "\n"
+	    "## Hosts with `stack = linux`\n"
+	    "\n"
+	    "The tunables of a host depend on its `stack`; the table above is "
+	    "FreeBSD 9's\n"
+	    "(`stack = freebsd9`, the default).  A `stack = linux` host takes "
+	    "these\n"
+	    "instead (`twsim params --stack linux`); setting a tunable its stack "
+	    "lacks\n"
+	    "is an error.\n"
+	    "\n"
+	    "| key | unit | default | sysctl | meaning |\n"
+	    "| --- | --- | --- | --- | --- |\n");
+	{
+		const struct tunable *tt;
+		size_t n, r;
+
+		tt = tunable_table(&n);
+		for (r = 0; r < n; r++) {
+			if ((p = params_of_tunable_stack(&tt[r],
+			    TUNABLE_STACK_LINUX, &pb)) == NULL)
+				continue;
+			fprintf(out, "| `%s` | %s | `%s` | `%s` | %s |\n",
+			    p->key, md_escape(unit_text(p), ubuf,
+			    sizeof(ubuf)), default_text(p), p->sysctl,
+			    md_escape(p->meaning, mbuf, sizeof(mbuf)));
+		}
+	}
+	fprintf(out,
 	    "\n"
 	    "## Distributions\n"
 	    "\n"

@@ -61,6 +61,7 @@ enum param_id {
 
 	P_HOST_ADDRESS,
 	P_HOST_LISTEN,
+	P_HOST_STACK,
 	/* then the host tunables (models/tunable.c), id P_TUNABLE */
 
 	P_PATH_LATENCY,
@@ -119,6 +120,12 @@ size_t			 params_count(void);
 const struct param	*params_at(size_t i, struct param *buf);
 const struct param	*params_of_tunable(const struct tunable *t,
 			    struct param *buf);
+/*
+ * The same for a host of stack `stack` (enum tunable_stack): that stack's
+ * default and sysctl name.  NULL when the stack lacks the tunable.
+ */
+const struct param	*params_of_tunable_stack(const struct tunable *t,
+			    int stack, struct param *buf);
 /* The default as written ("30s"), or NULL if required or computed. */
 const char		*params_default(const struct param *p);
 /* A key of this table by id (not P_TUNABLE). */
@@ -146,6 +153,8 @@ char			*params_list_keys(enum param_section sec, char *buf,
  * returns 0, or -1 on a write error.
  */
 int			 params_write_text(FILE *out);
+/* The keys of a host of stack `stack`, with its defaults (--stack). */
+int			 params_write_text_stack(FILE *out, int stack);
 int			 params_write_markdown(FILE *out);
 
 #endif /* TWSIM_PARAMS_H */

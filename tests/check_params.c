@@ -135,7 +135,7 @@ START_TEST(test_lookup_and_did_you_mean)
 	/* hz is a boot-time tunable: the table says it cannot change. */
 	ck_assert(strncmp(buf, "msl, ", 5) == 0);
 	params_list_keys(PARAM_SEC_HOST, buf, sizeof(buf));
-	ck_assert(strncmp(buf, "address, listen, hz", 19) == 0);
+	ck_assert(strncmp(buf, "address, listen, stack, hz", 26) == 0);
 	ck_assert_int_eq(params_section_by_name("workload"),
 	    PARAM_SEC_WORKLOAD);
 	ck_assert_int_eq(params_section_by_name("hosts"), -1);
@@ -165,11 +165,44 @@ START_TEST(test_text_lists_every_key_with_its_default)
 	for (i = 0; i < params_count(); i++) {
 		p = params_at(i, &pb);
 		snprintf(line, sizeof(line), " %s ", p->key);
+		/* FreeBSD 9's view: the Linux tunables are not its keys. */
+		if (p->tun != NULL &&
+		    !tunable_has(p->tun, TUNABLE_STACK_FREEBSD9)) {
+			ck_assert_msg(strstr(out, line) == NULL, "%s listed",
+			    p->key);
+			continue;
+		}
 		ck_assert_msg(strstr(out, line) != NULL, "%s missing", p->key);
 		if (params_default(p) != NULL && params_default(p)[0])
 			ck_assert_msg(strstr(out, params_default(p)) != NULL,
 			    "default of %s missing", p->key);
 	}
+	free(out);
+}
+END_TEST
+
+/* twsim params --stack linux: Linux's keys, defaults and sysctl names. */
+static int
+write_linux(FILE *f)
+{
+
+	return params_write_text_stack(f, TUNABLE_STACK_LINUX);
+}
+
+START_TEST(test_lnx21_params_stack_linux_lists_linux_defaults)
+{
+	size_t len;
+	char *out;
+
+	out = render(write_linux, &len);
+	ck_assert_ptr_nonnull(strstr(out, " tcp_tw_reuse "));
+	ck_assert_ptr_nonnull(strstr(out, "net.ipv4.tcp_tw_reuse)"));
+	ck_assert_ptr_nonnull(strstr(out, " 32768-60999 "));
+	ck_assert_ptr_nonnull(strstr(out, "net.ipv4.ip_local_port_range"));
+	ck_assert_ptr_nonnull(strstr(out, " 131072 "));
+	ck_assert_ptr_null(strstr(out, " maxtcptw "));
+	ck_assert_ptr_null(strstr(out, " msl "));
+	ck_assert_ptr_null(strstr(out, " 10000-65535 "));
 	free(out);
 }
 END_TEST
@@ -228,6 +261,7 @@ params_suite(void)
 	tcase_add_test(tc, test_host_defaults_are_freebsd9);
 	tcase_add_test(tc, test_lookup_and_did_you_mean);
 	tcase_add_test(tc, test_text_lists_every_key_with_its_default);
+	tcase_add_test(tc, test_lnx21_params_stack_linux_lists_linux_defaults);
 	tcase_add_test(tc, test_committed_docs_equal_generated_markdown);
 	tcase_add_test(tc, test_params_command_text_markdown_and_bad_argument);
 	suite_add_tcase(s, tc);

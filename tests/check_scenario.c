@@ -81,6 +81,49 @@ fails(const char *text, const char *n1, const char *n2)
 	fails_ov(text, NULL, 0, n1, n2);
 }
 
+/* ---- stacks (docs/RULES.md LNX-21) ------------------------------------ */
+
+START_TEST(test_lnx21_stack_picks_the_defaults_of_its_kernel)
+{
+	struct scenario *sc = load("[run]\nduration = 10s\n"
+	    "[host b]\naddress = 10.0.0.1\n"
+	    "[host l]\nstack = linux\naddress = 10.0.0.2\n"
+	    "tcp_tw_reuse = 1\n");
+	const struct scenario_run *r = scenario_run_at(sc, 0);
+
+	ck_assert_int_eq(r->hosts[0].tun.stack, TUNABLE_STACK_FREEBSD9);
+	ck_assert_int_eq(r->hosts[0].tun.hz, 1000);
+	ck_assert_int_eq(r->hosts[0].tun.portrange_first, 10000);
+	ck_assert_int_eq(r->hosts[1].tun.stack, TUNABLE_STACK_LINUX);
+	ck_assert_int_eq(r->hosts[1].tun.hz, 250);
+	ck_assert_int_eq(r->hosts[1].tun.portrange_first, 32768);
+	ck_assert_int_eq(r->hosts[1].tun.portrange_last, 60999);
+	ck_assert_int_eq(r->hosts[1].tun.tcp_tw_reuse, 1);
+	ck_assert_int_eq(r->hosts[1].tun.tcp_max_tw_buckets, 131072);
+	ck_assert(r->hosts[1].tun.tcp_tw_reuse_delay == SIM_SEC);
+	ck_assert_int_eq(r->hosts[1].tun.tcp_syn_retries, 6);
+	/* rto_initial is no Linux sysctl: TCP_TIMEOUT_INIT. */
+	ck_assert(r->hosts[1].tun.rto_initial == SIM_SEC);
+	scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_lnx21_tunable_the_stack_lacks_is_an_error_with_line)
+{
+	fails("[run]\nduration = 10s\n[host c]\nstack = linux\n"
+	    "address = 10.0.0.1\nmaxtcptw = 100\n", "t.ini:6:",
+	    "maxtcptw is not a tunable of a linux host");
+	fails("[run]\nduration = 10s\n[host c]\naddress = 10.0.0.1\n"
+	    "tcp_tw_reuse = 1\n", "t.ini:5:",
+	    "tcp_tw_reuse is not a tunable of a freebsd9 host");
+	fails("[run]\nduration = 10s\n[host c]\nstack = linux\n"
+	    "address = 10.0.0.1\n[at 1s]\nc.msl = 10s\n", "t.ini:7:",
+	    "msl is not a tunable of a linux host");
+	fails("[run]\nduration = 10s\n[host c]\nstack = solaris\n"
+	    "address = 10.0.0.1\n", "t.ini:4:", "freebsd9, linux");
+}
+END_TEST
+
 /* ---- data model ------------------------------------------------------- */
 
 START_TEST(test_minimal_scenario_takes_defaults_and_file_name)
@@ -331,7 +374,7 @@ START_TEST(test_error_unknown_key_names_line_suggestion_and_choices)
 {
 	fails(BASE "[host other]\naddress = 10.0.0.7\nmaxtcpwt = 5\n",
 	    "t.ini:17: unknown key 'maxtcpwt' in [host other] (did you mean "
-	    "'maxtcptw'? valid keys: address, listen, hz, msl, portrange,",
+	    "'maxtcptw'? valid keys: address, listen, stack, hz, msl, portrange,",
 	    NULL);
 	fails("[run]\nduration = 1s\nflavour = mint\n",
 	    "t.ini:3: unknown key 'flavour' in [run] (valid keys: name, "
@@ -870,6 +913,9 @@ scenario_suite(void)
 	tcase_add_test(tc,
 	    test_error_unknown_key_names_line_suggestion_and_choices);
 	tcase_add_test(tc, test_error_unknown_section);
+	tcase_add_test(tc, test_lnx21_stack_picks_the_defaults_of_its_kernel);
+	tcase_add_test(tc,
+	    test_lnx21_tunable_the_stack_lacks_is_an_error_with_line);
 	tcase_add_test(tc, test_error_bad_values_and_units);
 	tcase_add_test(tc, test_error_syntax_lines);
 	tcase_add_test(tc, test_error_unknown_hosts);

@@ -26,8 +26,13 @@ START_TEST(test_host1_every_row_is_complete)
 	t = tunable_table(&n);
 	ck_assert_uint_ge(n, 12);
 	for (k = 0; k < n; k++) {
-		ck_assert_msg(t[k].key != NULL && t[k].sysctl != NULL &&
-		    t[k].meaning != NULL && t[k].unit != NULL, "row %zu", k);
+		ck_assert_msg(t[k].key != NULL && t[k].meaning != NULL &&
+		    t[k].unit != NULL, "row %zu", k);
+		/* Some stack has it: a sysctl name for that stack. */
+		for (s = 0; s < TUNABLE_NSTACKS; s++)
+			if (tunable_has(&t[k], (enum tunable_stack)s))
+				break;
+		ck_assert_msg(s < TUNABLE_NSTACKS, "%s: no stack", t[k].key);
 		ck_assert_msg(t[k].min <= t[k].max, "%s bounds", t[k].key);
 		ck_assert_msg(t[k].size == sizeof(int) ||
 		    t[k].size == sizeof(sim_time_t), "%s size", t[k].key);
@@ -48,8 +53,19 @@ START_TEST(test_host1_every_row_is_complete)
 		for (j = 0; j < k; j++) {
 			ck_assert_msg(strcmp(t[j].key, t[k].key) != 0,
 			    "%s twice", t[k].key);
-			ck_assert_msg(t[j].off[0] != t[k].off[0],
-			    "%s and %s share a field", t[j].key, t[k].key);
+			/*
+			 * One knob under each kernel's name (rfc1323,
+			 * tcp_timestamps) may share a field; within a stack
+			 * every row has its own.
+			 */
+			if (t[j].off[0] != t[k].off[0])
+				continue;
+			for (s = 0; s < TUNABLE_NSTACKS; s++)
+				ck_assert_msg(!tunable_has(&t[j],
+				    (enum tunable_stack)s) ||
+				    !tunable_has(&t[k], (enum tunable_stack)s),
+				    "%s and %s share a field in stack %d",
+				    t[j].key, t[k].key, s);
 		}
 	}
 	ck_assert_ptr_null(tunable_lookup("nosuch"));
@@ -107,7 +123,10 @@ START_TEST(test_host1_validate_refuses_a_value_out_of_bounds)
 		for (i = 0; i < tunable_nvalues(&t[k]); i++) {
 			if (t[k].min <= -1e18)
 				continue;
-			host_tunables_init(&tun);
+			/* A host of a stack that has the row. */
+			host_tunables_init_stack(&tun,
+			    tunable_has(&t[k], TUNABLE_STACK_FREEBSD9) ?
+			    TUNABLE_STACK_FREEBSD9 : TUNABLE_STACK_LINUX);
 			tunable_store(&tun, &t[k], i, (int64_t)t[k].min -
 			    (t[k].scale > 1 ? t[k].scale : 1));
 			ck_assert_msg(host_tunables_validate(&tun, err,
@@ -126,16 +145,36 @@ START_TEST(test_host2_runtime_writes_follow_the_rows)
 {
 	struct sim *sim;
 	struct net *net;
-	struct host *h;
+	struct host *h, *hs[TUNABLE_NSTACKS];
+	struct host_tunables boot;
 	const struct tunable *t;
-	char err[256];
+	char err[256], name[16];
 	size_t n, k;
 	int64_t v;
+	int s;
 
 	fx_world_create(3, &sim, &net);
-	h = fx_host(net, "h", NULL, FX_ADDR(10, 0, 0, 1));
+	for (s = 0; s < TUNABLE_NSTACKS; s++) {
+		host_tunables_init_stack(&boot, (enum tunable_stack)s);
+		snprintf(name, sizeof(name), "h%d", s);
+		hs[s] = fx_host(net, name, &boot, FX_ADDR(10, 0, 0, 1 + s));
+	}
+	h = hs[TUNABLE_STACK_FREEBSD9];
 	t = tunable_table(&n);
 	for (k = 0; k < n; k++) {
+		/* A write goes to a host whose stack has the row ... */
+		for (s = 0; s < TUNABLE_NSTACKS; s++)
+			if (tunable_has(&t[k], (enum tunable_stack)s))
+				break;
+		h = hs[s];
+		/* ... and a host whose stack lacks it refuses it. */
+		for (s = 0; s < TUNABLE_NSTACKS; s++)
+			if (!tunable_has(&t[k], (enum tunable_stack)s)) {
+				ck_assert_int_eq(host_tunable_set(hs[s], &t[k],
+				    0, t[k].def[s][0], err, sizeof(err)), -1);
+				ck_assert_msg(strstr(err, "not a tunable of") !=
+				    NULL, "%s: %s", t[k].key, err);
+			}
 		if (!(t[k].flags & TUNABLE_F_RUNTIME)) {
 			/* HOST-2: hz is a boot-time tunable. */
 			ck_assert_int_eq(host_tunable_set(h, &t[k], 0,
@@ -157,6 +196,7 @@ START_TEST(test_host2_runtime_writes_follow_the_rows)
 		    t[k].key);
 	}
 	/* TW-4 through the row's hook: below 32 is ignored, not an error. */
+	h = hs[TUNABLE_STACK_FREEBSD9];
 	t = tunable_lookup("maxtcptw");
 	ck_assert_int_eq(host_tunable_set(h, t, 0, 31, err, sizeof(err)), 0);
 	ck_assert_int_eq(h->tun.maxtcptw, 0);
