@@ -36,6 +36,9 @@ tcp_time_wait(struct tcpcb *tp)
 	if (h->twzone.tw_used >= h->tun.tcp_max_tw_buckets ||
 	    (tw = tcptw_zone_alloc(&h->twzone)) == NULL) {
 		h->stat.tw_skipped_nomem++;	/* Linux TCPTimeWaitOverflow */
+		/* tcp_fin acked the FIN before tcp_time_wait was called. */
+		if (tp->t_flags & TF_ACKNOW)
+			(void)tcp_output(tp);
 		(void)tcp_close(tp);
 		return;
 	}
