@@ -104,7 +104,9 @@ static const char SCHEMA[] =
     "  conn_failed_reset         INTEGER NOT NULL,\n"
     "  tw_reopened               INTEGER NOT NULL,\n"
     "  syn_dropped_tw            INTEGER NOT NULL,\n"
-    "  hazards                   INTEGER NOT NULL\n"
+    "  hazards                   INTEGER NOT NULL,\n"
+    "  tw_reused                 INTEGER NOT NULL,\n"
+    "  tw_killed_rst             INTEGER NOT NULL\n"
     ");\n"
     "CREATE INDEX samples_by_run_host_t ON samples (run_id, host, t);\n"
     "CREATE TABLE connections (\n"
@@ -145,6 +147,8 @@ static const char SCHEMA[] =
     "  connect_p50_s             REAL,\n"
     "  connect_p99_s             REAL,\n"
     "  connect_max_s             REAL,\n"
+    "  tw_reused                 INTEGER NOT NULL,\n"
+    "  tw_killed_rst             INTEGER NOT NULL,\n"
     "  PRIMARY KEY (run_id, host)\n"
     ");\n"
     /*
@@ -159,7 +163,8 @@ static const char SCHEMA[] =
     "         h.tw_skipped_local, h.tw_skipped_nomem, h.tw_peak, h.tw_cap,\n"
     "         h.syn_dropped_tw, h.rst_ignored_tw, h.acks_sent_tw,\n"
     "         h.hazards, h.first_addrnotavail_s, h.conn_failed_reset,\n"
-    "         h.connect_p50_s, h.connect_p99_s, h.connect_max_s\n"
+    "         h.connect_p50_s, h.connect_p99_s, h.connect_max_s,\n"
+    "         h.tw_reused, h.tw_killed_rst\n"
     "  FROM runs AS r LEFT JOIN host_stats AS h ON h.run_id = r.run_id\n"
     "  ORDER BY r.run_id, h.host;\n";
 
@@ -209,8 +214,9 @@ static const char *const STMT_SQL[ST_COUNT] = {
 	    " ports_in_use, established, conn_attempted, conn_established,"
 	    " conn_failed_addrnotavail, tw_entered, tw_expired, tw_recycled,"
 	    " conn_failed_timeout, conn_failed_reset, tw_reopened,"
-	    " syn_dropped_tw, hazards) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-	    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+	    " syn_dropped_tw, hazards, tw_reused, tw_killed_rst) VALUES (?1,"
+	    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
+	    " ?16, ?17, ?18, ?19, ?20)",
 	[ST_CONN] =
 	    "INSERT INTO stage.connections (run_id, conn_id, workload, client, lport,"
 	    " server, t_start, t_established, t_end, outcome, syn_sent)"
@@ -222,8 +228,9 @@ static const char *const STMT_SQL[ST_COUNT] = {
 	    " tw_reopened, tw_skipped_local, tw_skipped_nomem, tw_peak, tw_cap,"
 	    " syn_dropped_tw, rst_ignored_tw, acks_sent_tw, hazards,"
 	    " first_addrnotavail_s, connect_p50_s, connect_p99_s,"
-	    " connect_max_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-	    " ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+	    " connect_max_s, tw_reused, tw_killed_rst) VALUES (?1, ?2, ?3, ?4,"
+	    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+	    " ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
 };
 
 struct results {
@@ -1201,6 +1208,8 @@ results_sample(struct results *r, int64_t run_id,
 	sqlite3_bind_int64(st, 16, s->tw_reopened);
 	sqlite3_bind_int64(st, 17, s->syn_dropped_tw);
 	sqlite3_bind_int64(st, 18, s->hazards);
+	sqlite3_bind_int64(st, 19, s->tw_reused);
+	sqlite3_bind_int64(st, 20, s->tw_killed_rst);
 	return step_once(r, st, "cannot insert sample");
 }
 
@@ -1259,6 +1268,8 @@ results_host_stats(struct results *r, int64_t run_id,
 	bind_real_or_null(st, 21, h->connect_p50_s);
 	bind_real_or_null(st, 22, h->connect_p99_s);
 	bind_real_or_null(st, 23, h->connect_max_s);
+	sqlite3_bind_int64(st, 24, h->tw_reused);
+	sqlite3_bind_int64(st, 25, h->tw_killed_rst);
 	return step_once(r, st, "cannot insert host stats");
 }
 

@@ -204,6 +204,10 @@ struct results_sample {
 	int64_t		 tw_reopened;
 	int64_t		 syn_dropped_tw;
 	int64_t		 hazards;
+	/* Linux (issue 13): TIME_WAIT taken over by connect (TWRecycled),
+	   ended by a RST */
+	int64_t		 tw_reused;
+	int64_t		 tw_killed_rst;
 };
 int		 results_sample(struct results *r, int64_t run_id,
 		    const struct results_sample *s);
@@ -248,6 +252,8 @@ struct results_host {
 	double		 connect_p50_s;		/* NAN -> NULL: no samples */
 	double		 connect_p99_s;
 	double		 connect_max_s;
+	int64_t		 tw_reused;		/* Linux TWRecycled */
+	int64_t		 tw_killed_rst;		/* RST ended TIME_WAIT */
 };
 int		 results_host_stats(struct results *r, int64_t run_id,
 		    const struct results_host *h);

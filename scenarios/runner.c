@@ -197,6 +197,8 @@ take_sample(struct sim *sim, void *arg)
 		s.tw_reopened = (int64_t)st->tw_reopened;
 		s.syn_dropped_tw = (int64_t)st->syn_dropped_tw;
 		s.hazards = (int64_t)st->hazards;
+		s.tw_reused = (int64_t)st->tw_reused;
+		s.tw_killed_rst = (int64_t)st->tw_killed_rst;
 		if (results_sample(rc->db, rc->run_id, &s) != RESULTS_OK) {
 			snprintf(rc->errbuf, sizeof(rc->errbuf), "%s",
 			    results_errmsg(rc->db));
@@ -365,6 +367,8 @@ write_host_stats(struct run_ctx *rc)
 		rh.connect_p50_s = lat_quantile(&rc->lat[i], 0.50);
 		rh.connect_p99_s = lat_quantile(&rc->lat[i], 0.99);
 		rh.connect_max_s = rc->lat[i].n ? rc->lat[i].max : NAN;
+		rh.tw_reused = (int64_t)st->tw_reused;
+		rh.tw_killed_rst = (int64_t)st->tw_killed_rst;
 		if (results_host_stats(rc->db, rc->run_id, &rh) != RESULTS_OK)
 			return -1;
 	}
