@@ -217,23 +217,35 @@ text_limits(FILE *f, const struct report_host *h, double duration)
 	double meas, lim;
 	int ports;
 
+	int lnx = strcmp(h->stack, "linux") == 0;
+
 	if (isnan(h->tw_lifetime_s)) {
-		fputs("    limits: unknown (no msl parameter for this host)\n",
-		    f);
+		fprintf(f, "    limits: unknown (no %s parameter for this "
+		    "host)\n", lnx ? "hz" : "msl");
 		return;
 	}
 	ports = h->m[REPORT_CONN_ATTEMPTED].mean > 0;
-	fprintf(f, "    limits, L = 2*MSL + 0.25 s = %s s:",
-	    num(h->tw_lifetime_s, a, sizeof(a)));
+	if (lnx)
+		fprintf(f, "    limits, L = 60 s + half the timer wheel's "
+		    "granularity = %s s:", num(h->tw_lifetime_s, a,
+		    sizeof(a)));
+	else
+		fprintf(f, "    limits, L = 2*MSL + 0.25 s = %s s:",
+		    num(h->tw_lifetime_s, a, sizeof(a)));
 	if (ports)
 		fprintf(f, " port range %s ports per address / L = %s/s;",
 		    num(h->usable_ports, b, sizeof(b)),
 		    num(h->m[REPORT_LIMIT_PORTS].mean, c, sizeof(c)));
 	else
 		fputs(" port range unused (no outgoing connections);", f);
-	fprintf(f, " zone cap %s / L = %s/s\n",
-	    num(h->m[REPORT_TW_CAP].mean, d, sizeof(d)),
+	fprintf(f, " %s %s / L = %s/s\n", lnx ? "tcp_max_tw_buckets" :
+	    "zone cap", num(h->m[REPORT_TW_CAP].mean, d, sizeof(d)),
 	    num(h->m[REPORT_LIMIT_CAP].mean, e, sizeof(e)));
+	if (lnx)
+		fputs("    (linux: a port is busy only for its own 4-tuple, "
+		    "and tcp_tw_reuse may take TIME_WAIT over: the port "
+		    "limit is per destination, an upper bound on waiting)\n",
+		    f);
 	if (h->binding == REPORT_LIMIT_UNKNOWN) {
 		fputs("    binding limit: unknown\n", f);
 		return;
@@ -248,13 +260,15 @@ text_limits(FILE *f, const struct report_host *h, double duration)
 	} else {
 		lim = h->m[REPORT_LIMIT_CAP].mean;
 		meas = h->m[REPORT_TW_RATE].mean;
-		fprintf(f, "    binding limit: ZONE CAP, %s/s; "
-		    "TIME_WAIT entered at %s/s",
-		    num(lim, a, sizeof(a)), num(meas, b, sizeof(b)));
+		fprintf(f, "    binding limit: %s, %s/s; "
+		    "TIME_WAIT entered at %s/s", lnx ? "TCP_MAX_TW_BUCKETS" :
+		    "ZONE CAP", num(lim, a, sizeof(a)), num(meas, b,
+		    sizeof(b)));
 	}
 	if (!isnan(meas) && meas > lim)
 		fputs(h->binding == REPORT_BINDS_PORTS ?
-		    ", above it: expect EADDRNOTAVAIL" :
+		    ", above it: expect EADDRNOTAVAIL" : lnx ?
+		    ", above it: expect closes without TIME_WAIT" :
 		    ", above it: expect early recycling", f);
 	else if (!isnan(meas) && lim > 0)
 		fprintf(f, " (%s%% of it)",
@@ -285,8 +299,9 @@ print_text(FILE *f, const char *db, const struct report *r)
 			fputs("  (no host did anything)\n", f);
 		for (j = 0; j < pt->nhosts; j++) {
 			h = &pt->hosts[j];
-			fprintf(f, "  host %s (%zu run%s)\n", h->host,
-			    h->nruns, h->nruns == 1 ? "" : "s");
+			fprintf(f, "  host %s (%zu run%s, stack %s)\n",
+			    h->host, h->nruns, h->nruns == 1 ? "" : "s",
+			    h->stack);
 			fprintf(f, "    %-30s %12s  %-26s %s\n", "metric",
 			    "mean", "95% CI", "unit");
 			for (m = 0; m < REPORT_LIMIT_PORTS; m++)
@@ -413,6 +428,9 @@ print_rows(FILE *f, enum out_format fmt, const struct report *r)
 		    (double)pt->ninterrupted, NAN, NAN, "skipped");
 		for (j = 0; j < pt->nhosts; j++) {
 			h = &pt->hosts[j];
+			/* The host's kernel, in the note. */
+			row(&o, pt, h->host, "stack", "", h->nruns, NAN, NAN,
+			    NAN, h->stack);
 			for (m = 0; m < REPORT_NMETRICS; m++) {
 				d = report_metric_desc(m);
 				ci = &h->m[m];

@@ -23,7 +23,9 @@
 #include "analysis/report_db.h"
 #include "analysis/results.h"
 #include "analysis/stats.h"
+#include "models/linux.h"
 #include "scenarios/units.h"
+#include "sim/simtime.h"
 
 static const struct report_metric_desc metric_descs[REPORT_NMETRICS] = {
 	[REPORT_CONN_ATTEMPTED] = { "conn_attempted",
@@ -117,6 +119,7 @@ host_param(sqlite3_stmt *st, int64_t run_id, const char *host,
 /* Per-run values of one host at one point, before summarising. */
 struct acc {
 	char	*host;
+	char	 stack[16];			/* "" until the first run */
 	size_t	 nruns;
 	int	 lat_conn;
 	double	*v[REPORT_NMETRICS + 2];	/* + usable ports, lifetime */
@@ -181,6 +184,17 @@ accs_get(struct accs *as, const char *host)
 fail:
 	/* Leave a consistent entry behind for accs_free(). */
 	return (NULL);
+}
+
+/* The host's stack in this run; "mixed" when runs disagree. */
+static void
+acc_stack(struct acc *a, const char *stack)
+{
+
+	if (a->stack[0] == '\0')
+		snprintf(a->stack, sizeof(a->stack), "%s", stack);
+	else if (strcmp(a->stack, stack) != 0)
+		snprintf(a->stack, sizeof(a->stack), "mixed");
 }
 
 static void
@@ -388,9 +402,32 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 
 		ports = host_param(s->param, run_id, host, "portrange",
 		    report_portrange_size);
-		msl = host_param(s->param, run_id, host, "msl",
-		    report_parse_seconds);
-		life = 2.0 * msl + REPORT_TW_SCAN_SLACK_S;
+		{
+			char name[256], *st;
+
+			snprintf(name, sizeof(name), "host.%s.stack", host);
+			st = rdb_run_param(s->param, run_id, name);
+			/* A database from before stacks: FreeBSD 9. */
+			acc_stack(a, st != NULL ? st : "freebsd9");
+			free(st);
+		}
+		if (strcmp(a->stack, "linux") == 0) {
+			/*
+			 * LNX-11, LNX-12: TCP_TIMEWAIT_LEN plus, on average,
+			 * half the timer wheel's granularity at that level.
+			 */
+			double hz = host_param(s->param, run_id, host, "hz",
+			    report_param_number);
+
+			life = isnan(hz) ? NAN :
+			    sim_time_to_sec(LINUX_TIMEWAIT_LEN +
+			    timer_wheel_granularity(LINUX_TIMEWAIT_LEN,
+			    (int)hz) / 2);
+		} else {
+			msl = host_param(s->param, run_id, host, "msl",
+			    report_parse_seconds);
+			life = 2.0 * msl + REPORT_TW_SCAN_SLACK_S;
+		}
 		acc_add(a, ACC_PORTS, ports);
 		acc_add(a, ACC_LIFE, life);
 		acc_add(a, REPORT_LIMIT_PORTS, ports / life);
@@ -438,6 +475,7 @@ summarise(struct accs *as, struct report_point *pt)
 		rh = &pt->hosts[pt->nhosts++];
 		rh->host = a->host;
 		a->host = NULL;
+		snprintf(rh->stack, sizeof(rh->stack), "%s", a->stack);
 		rh->nruns = a->nruns;
 		rh->latency_from_connections = a->lat_conn;
 		for (j = 0; j < REPORT_NMETRICS; j++)

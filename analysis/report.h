@@ -96,6 +96,9 @@ struct report_host {
 	int		 latency_from_connections; /* 0: from host_stats */
 	double		 usable_ports;	/* per local address; NAN: unknown */
 	double		 tw_lifetime_s;	/* L; NAN: unknown */
+	char		 stack[16];	/* the host's kernel: "freebsd9" (also
+					   when the database does not say),
+					   "linux", or "mixed" across runs */
 	enum report_limit binding;	/* from the means of the two limits */
 };
 

@@ -38,24 +38,50 @@
  * granularity, never down (calc_index: "the timer wheel has to guarantee
  * that a timer does not fire early").
  */
+/* The level a timeout of delta jiffies sits on (calc_wheel_index). */
+static int
+timer_wheel_level(int64_t delta)
+{
+	int lvl;
+
+	if (delta >= WHEEL_TIMEOUT_CUTOFF)
+		return (LVL_DEPTH - 1);
+	for (lvl = 0; lvl < LVL_DEPTH - 1 && delta >= LVL_START(lvl + 1);
+	    lvl++)
+		;
+	return (lvl);
+}
+
+/* Timeouts are whole jiffies (msecs_to_jiffies rounds up). */
+static int64_t
+timer_wheel_jiffies(sim_time_t timeo, int hz)
+{
+
+	return ((timeo + SIM_SEC / hz - 1) / (SIM_SEC / hz));
+}
+
 sim_time_t
 timer_wheel_expiry(sim_time_t now, sim_time_t timeo, int hz)
 {
-	int64_t clk, delta, expires, lvl;
+	int64_t clk, delta, expires;
+	int lvl;
 
 	clk = sim_time_to_ticks(now, hz);
-	/* Timeouts are whole jiffies (msecs_to_jiffies rounds up). */
-	delta = (timeo + SIM_SEC / hz - 1) / (SIM_SEC / hz);
+	delta = timer_wheel_jiffies(timeo, hz);
 	expires = clk + delta;
-	if (delta >= WHEEL_TIMEOUT_CUTOFF) {
+	if (delta >= WHEEL_TIMEOUT_CUTOFF)
 		expires = clk + WHEEL_TIMEOUT_MAX;
-		lvl = LVL_DEPTH - 1;
-	} else
-		for (lvl = 0; lvl < LVL_DEPTH - 1 &&
-		    delta >= LVL_START(lvl + 1); lvl++)
-			;
+	lvl = timer_wheel_level(delta);
 	expires = ((expires >> LVL_SHIFT(lvl)) + 1) << LVL_SHIFT(lvl);
 	return (sim_time_from_ticks(expires, hz));
+}
+
+sim_time_t
+timer_wheel_granularity(sim_time_t timeo, int hz)
+{
+
+	return (sim_time_from_ticks((int64_t)1 << LVL_SHIFT(
+	    timer_wheel_level(timer_wheel_jiffies(timeo, hz))), hz));
 }
 
 /* The timer fired: the entry's TIME_WAIT is over (LNX-11). */

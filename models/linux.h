@@ -74,6 +74,9 @@ int		tcp_timewait_state_process(struct inpcb *inp,
 
 /* inet_timewait_sock.c (LNX-12) */
 sim_time_t	timer_wheel_expiry(sim_time_t now, sim_time_t timeo, int hz);
+/* The granularity of the wheel level a timeout falls on (its lateness is
+   in (0, granularity]). */
+sim_time_t	timer_wheel_granularity(sim_time_t timeo, int hz);
 void		inet_twsk_schedule(struct tcptw *tw, sim_time_t timeo);
 void		inet_twsk_deschedule_put(struct tcptw *tw);
 void		inet_twsk_purge(struct host *h);
