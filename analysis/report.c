@@ -57,6 +57,12 @@ static const struct report_metric_desc metric_descs[REPORT_NMETRICS] = {
 	    "/s" },
 	[REPORT_TW_RATE] = { "tw_entered_per_s", "TIME_WAIT entry rate",
 	    "/s" },
+	[REPORT_TW_LIFE_MEAN] = { "tw_life_mean_s", "TIME_WAIT lifetime mean",
+	    "s" },
+	[REPORT_TW_LIFE_P50] = { "tw_life_p50_s", "TIME_WAIT lifetime p50",
+	    "s" },
+	[REPORT_TW_LIFE_P99] = { "tw_life_p99_s", "TIME_WAIT lifetime p99",
+	    "s" },
 	[REPORT_LIMIT_PORTS] = { "limit_ports_rate",
 	    "port-range limit (ports / L)", "/s" },
 	[REPORT_LIMIT_CAP] = { "limit_cap_rate",
@@ -211,6 +217,7 @@ struct rstmts {
 	sqlite3_stmt	*hosts;		/* run_summary rows of a run */
 	sqlite3_stmt	*samples;	/* tw mean, share at cap, count */
 	sqlite3_stmt	*latency;	/* connect latencies of a client */
+	sqlite3_stmt	*twlife;	/* TIME_WAIT lifetimes on a host */
 };
 
 static void
@@ -221,6 +228,7 @@ rstmts_finalize(struct rstmts *s)
 	sqlite3_finalize(s->hosts);
 	sqlite3_finalize(s->samples);
 	sqlite3_finalize(s->latency);
+	sqlite3_finalize(s->twlife);
 }
 
 /* Column order of the `hosts` statement. */
@@ -260,12 +268,65 @@ rstmts_prepare(sqlite3 *db, struct rstmts *s, char *err, size_t errlen)
 	    "SELECT t_established - t_start FROM connections"
 	    " WHERE run_id = ?1 AND client = ?2"
 	    " AND t_established IS NOT NULL ORDER BY 1",
-	    -1, &s->latency, NULL) != SQLITE_OK) {
+	    -1, &s->latency, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+	    "SELECT t_tw_end - t_tw_start FROM connections"
+	    " WHERE run_id = ?1 AND tw_host = ?2 AND t_tw_end IS NOT NULL"
+	    " AND tw_end <> 'skipped' ORDER BY 1",
+	    -1, &s->twlife, NULL) != SQLITE_OK) {
 		rdb_sqlerr(db, err, errlen, "cannot prepare report queries");
 		rstmts_finalize(s);
 		return (REPORT_ESQL);
 	}
 	return (REPORT_OK);
+}
+
+/*
+ * Quantiles of a column of connection records, sorted by the query (st:
+ * latency or twlife): p50, p99, max and the mean in q[0..3].  1 when
+ * there are records, 0 when none, or an error.
+ */
+static int
+record_quantiles(sqlite3_stmt *st, int64_t run_id, const char *host,
+    double q[4])
+{
+	double *x, *nx, sum = 0;
+	size_t n, cap, i;
+	int rc;
+
+	x = NULL;
+	n = cap = 0;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_text(st, 2, host, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap != 0 ? cap * 2 : 256;
+			if ((nx = realloc(x, cap * sizeof(*x))) == NULL) {
+				free(x);
+				sqlite3_reset(st);
+				return (REPORT_ENOMEM);
+			}
+			x = nx;
+		}
+		x[n++] = sqlite3_column_double(st, 0);
+	}
+	if (rc != SQLITE_DONE) {
+		/* The caller reads the error first, then resets. */
+		free(x);
+		return (REPORT_ESQL);
+	}
+	sqlite3_reset(st);
+	if (n == 0)
+		return (0);
+	for (i = 0; i < n; i++)
+		sum += x[i];
+	q[0] = stats_quantile_sorted(x, n, 0.50);
+	q[1] = stats_quantile_sorted(x, n, 0.99);
+	q[2] = x[n - 1];
+	q[3] = sum / (double)n;
+	free(x);
+	return (1);
 }
 
 /* Connect-latency quantiles of one client from its connection records;
@@ -274,41 +335,13 @@ static int
 latency_quantiles(struct rstmts *s, int64_t run_id, const char *host,
     double q[3])
 {
-	double *x, *nx;
-	size_t n, cap;
+	double q4[4];
 	int rc;
 
-	x = NULL;
-	n = cap = 0;
-	sqlite3_reset(s->latency);
-	sqlite3_bind_int64(s->latency, 1, run_id);
-	sqlite3_bind_text(s->latency, 2, host, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(s->latency)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap != 0 ? cap * 2 : 256;
-			if ((nx = realloc(x, cap * sizeof(*x))) == NULL) {
-				free(x);
-				sqlite3_reset(s->latency);
-				return (REPORT_ENOMEM);
-			}
-			x = nx;
-		}
-		x[n++] = sqlite3_column_double(s->latency, 0);
-	}
-	if (rc != SQLITE_DONE) {
-		/* The caller reads the error first, then resets. */
-		free(x);
-		return (REPORT_ESQL);
-	}
-	sqlite3_reset(s->latency);
-	if (n == 0)
-		return (0);
-	/* Sorted by the query (ORDER BY 1). */
-	q[0] = stats_quantile_sorted(x, n, 0.50);
-	q[1] = stats_quantile_sorted(x, n, 0.99);
-	q[2] = x[n - 1];
-	free(x);
-	return (1);
+	rc = record_quantiles(s->latency, run_id, host, q4);
+	if (rc == 1)
+		memcpy(q, q4, 3 * sizeof(*q));
+	return (rc);
 }
 
 /* Adds one complete run's values to the point's accumulators. */
@@ -399,6 +432,29 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 		acc_add(a, REPORT_CONNECT_P50, q[0]);
 		acc_add(a, REPORT_CONNECT_P99, q[1]);
 		acc_add(a, REPORT_CONNECT_MAX, q[2]);
+		{
+			double t4[4];
+
+			lat = record_quantiles(s->twlife, run_id, host, t4);
+			if (lat < 0) {
+				if (lat == REPORT_ENOMEM) {
+					sqlite3_reset(h);
+					rdb_seterr(err, errlen,
+					    "out of memory");
+					return (REPORT_ENOMEM);
+				}
+				rc = rdb_sqlerr(db, err, errlen,
+				    "cannot read connections");
+				sqlite3_reset(s->twlife);
+				sqlite3_reset(h);
+				return (rc);
+			}
+			if (lat == 1) {
+				acc_add(a, REPORT_TW_LIFE_MEAN, t4[3]);
+				acc_add(a, REPORT_TW_LIFE_P50, t4[0]);
+				acc_add(a, REPORT_TW_LIFE_P99, t4[1]);
+			}
+		}
 
 		ports = host_param(s->param, run_id, host, "portrange",
 		    report_portrange_size);

@@ -70,6 +70,11 @@ enum report_metric {
 	REPORT_CONNECT_MAX,
 	REPORT_CONN_RATE,		/* measured: established / duration */
 	REPORT_TW_RATE,			/* measured: tw_entered / duration */
+	/* TIME_WAIT lifetimes held by the host, from connection records
+	   (t_tw_end - t_tw_start of entries that ended) */
+	REPORT_TW_LIFE_MEAN,
+	REPORT_TW_LIFE_P50,
+	REPORT_TW_LIFE_P99,
 	REPORT_LIMIT_PORTS,		/* predicted: usable ports / L */
 	REPORT_LIMIT_CAP,		/* predicted: tw_cap / L */
 	REPORT_NMETRICS

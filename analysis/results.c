@@ -120,7 +120,11 @@ static const char SCHEMA[] =
     "  t_established  REAL,\n"
     "  t_end          REAL,\n"
     "  outcome        TEXT NOT NULL,\n"
-    "  syn_sent       INTEGER NOT NULL\n"
+    "  syn_sent       INTEGER NOT NULL,\n"
+    "  tw_host        TEXT,\n"
+    "  t_tw_start     REAL,\n"
+    "  t_tw_end       REAL,\n"
+    "  tw_end         TEXT\n"
     ");\n"
     "CREATE INDEX connections_by_run ON connections (run_id, conn_id);\n"
     "CREATE TABLE host_stats (\n"
@@ -188,6 +192,7 @@ enum {
 	ST_PARAM,
 	ST_SAMPLE,
 	ST_CONN,
+	ST_CONN_TW,
 	ST_HOST,
 	ST_COUNT
 };
@@ -221,6 +226,9 @@ static const char *const STMT_SQL[ST_COUNT] = {
 	    "INSERT INTO stage.connections (run_id, conn_id, workload, client, lport,"
 	    " server, t_start, t_established, t_end, outcome, syn_sent)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[ST_CONN_TW] =
+	    "UPDATE connections SET tw_host = ?3, t_tw_start = ?4,"
+	    " t_tw_end = ?5, tw_end = ?6 WHERE run_id = ?1 AND conn_id = ?2",
 	[ST_HOST] =
 	    "INSERT INTO stage.host_stats (run_id, host, conn_attempted,"
 	    " conn_established, conn_failed_addrnotavail, conn_failed_timeout,"
@@ -1234,6 +1242,25 @@ results_connection(struct results *r, int64_t run_id,
 	bind_text(st, 10, c->outcome);
 	sqlite3_bind_int(st, 11, c->syn_sent);
 	return step_once(r, st, "cannot insert connection");
+}
+
+int
+results_connection_tw(struct results *r, int64_t run_id, int64_t conn_id,
+    const char *tw_host, double t_tw_start, double t_tw_end,
+    const char *tw_end)
+{
+	sqlite3_stmt *st = r->st[ST_CONN_TW];
+	int rc;
+
+	if ((rc = check_run(r, run_id, "connection")) != RESULTS_OK)
+		return rc;
+	sqlite3_bind_int64(st, 1, run_id);
+	sqlite3_bind_int64(st, 2, conn_id);
+	bind_text(st, 3, tw_host);
+	sqlite3_bind_double(st, 4, t_tw_start);
+	bind_real_or_null(st, 5, t_tw_end);
+	bind_text(st, 6, tw_end);
+	return step_once(r, st, "cannot record TIME_WAIT of a connection");
 }
 
 int

@@ -26,6 +26,15 @@
 
 struct net;
 
+/*
+ * The end of a TIME_WAIT (tcp_tw_report): the connection's incarnation
+ * and its peer's (one of them is the client's), when TIME_WAIT began and
+ * ended, and how (enum tw_end).  The runner records it per connection.
+ */
+typedef void	(*host_tw_report_fn)(void *arg, const struct host *h,
+		    uint64_t conn_id, uint64_t peer_conn_id, sim_time_t start,
+		    sim_time_t end, int how);
+
 #define HOST_MAXADDRS	16
 
 struct host {
@@ -55,6 +64,8 @@ struct host {
 	/* The kernel's policy (tun.stack): ports, TIME_WAIT, timers. */
 	const struct tcp_stack_ops *stack;
 	struct inet_hashinfo	*hashinfo;	/* linux: models/linux.h */
+	host_tw_report_fn	 tw_report;	/* NULL: nobody listens */
+	void			*tw_report_arg;
 };
 
 /* tcpcbs come from slabs of this many (no malloc per connection). */

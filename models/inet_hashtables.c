@@ -135,6 +135,7 @@ inet_check_established(struct host *h, uint32_t laddr, uint16_t lport,
 		tk->iss = 1;
 	tk->ts_recent = tw->t_recent;
 	h->stat.tw_reused++;			/* Linux TWRecycled */
+	tcp_tw_report(tw, TW_END_REUSED);
 	inet_twsk_deschedule_put(tw);
 	return (0);
 }

@@ -94,6 +94,7 @@ inet_twsk_kill_timer(struct sim *sim, void *arg)
 	(void)sim;
 	tw->tw_timer = SIM_EVENT_NONE;
 	h->stat.tw_expired++;
+	tcp_tw_report(tw, TW_END_EXPIRED);
 	tcp_twclose(tw, 0);
 }
 

@@ -36,6 +36,7 @@ tcp_time_wait(struct tcpcb *tp)
 	if (h->twzone.tw_used >= h->tun.tcp_max_tw_buckets ||
 	    (tw = tcptw_zone_alloc(&h->twzone)) == NULL) {
 		h->stat.tw_skipped_nomem++;	/* Linux TCPTimeWaitOverflow */
+		tcp_tw_report_skipped(tp);
 		/* tcp_fin acked the FIN before tcp_time_wait was called. */
 		if (tp->t_flags & TF_ACKNOW)
 			(void)tcp_output(tp);
@@ -70,6 +71,8 @@ tcp_time_wait(struct tcpcb *tp)
 	tw->tw_entry_ms = sim_now(h->sim) / SIM_MSEC;
 	tw->tw_last_oow_ms = -1;
 	tw->conn_id = tp->conn_id;
+	tw->peer_conn_id = tp->peer_conn_id;
+	tw->tw_start = sim_now(h->sim);
 	acknow = tp->t_flags & TF_ACKNOW;
 
 	tcp_discardcb(tp);
@@ -174,6 +177,7 @@ tcp_timewait_state_process(struct inpcb *inp, const struct tcp_segment *seg,
 			if (!h->tun.tcp_rfc1337) {
 				/* TIME_WAIT assassination (RFC 1337). */
 				h->stat.tw_killed_rst++;
+				tcp_tw_report(tw, TW_END_KILLED);
 				inet_twsk_deschedule_put(tw);
 				return (0);
 			}
@@ -208,6 +212,7 @@ tcp_timewait_state_process(struct inpcb *inp, const struct tcp_segment *seg,
 			return (0);
 		}
 		h->stat.tw_reopened++;
+		tcp_tw_report(tw, TW_END_REOPENED);
 		inet_twsk_deschedule_put(tw);
 		return (1);
 	}

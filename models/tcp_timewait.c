@@ -196,6 +196,7 @@ tcp_twstart(struct tcpcb *tp)
 	 */
 	if (h->tun.nolocaltimewait && host_owns_addr(h, inp->inp_faddr)) {
 		h->stat.tw_skipped_local++;
+		tcp_tw_report_skipped(tp);
 		tcp_close(tp);
 		return;
 	}
@@ -207,6 +208,7 @@ tcp_twstart(struct tcpcb *tp)
 		if (tw == NULL) {
 			/* TW-8: nothing to recycle: no TIME_WAIT at all. */
 			h->stat.tw_skipped_nomem++;
+			tcp_tw_report_skipped(tp);
 			tcp_close(tp);
 			return;
 		}
@@ -238,6 +240,8 @@ tcp_twstart(struct tcpcb *tp)
 	tw->t_starttime = tp->t_starttime;
 	tw->tw_time = 0;
 	tw->conn_id = tp->conn_id;
+	tw->peer_conn_id = tp->peer_conn_id;
+	tw->tw_start = sim_now(h->sim);
 	acknow = tp->t_flags & TF_ACKNOW;
 
 	/* The full control block is no longer needed: discard it. */
@@ -290,6 +294,7 @@ tcp_twcheck(struct inpcb *inp, const struct tcp_segment *th)
 	 */
 	if ((thflags & TH_SYN) && SEQ_GT(th->seq, tw->rcv_nxt)) {
 		h->stat.tw_reopened++;
+		tcp_tw_report(tw, TW_END_REOPENED);
 		tcp_twclose(tw, 0);
 		return (1);
 	}
@@ -413,6 +418,7 @@ tcp_tw_2msl_scan(struct host *h, int reuse)
 		/* TW-12: stop at the first entry whose time has not come. */
 		if (tw == NULL || (!reuse && tw->tw_time - ticks > 0))
 			break;
+		tcp_tw_report(tw, reuse ? TW_END_RECYCLED : TW_END_EXPIRED);
 		tcp_twclose(tw, reuse);
 		if (reuse) {
 			/* TW-7: the oldest entry, closed early, reused. */
@@ -422,6 +428,45 @@ tcp_tw_2msl_scan(struct host *h, int reuse)
 		h->stat.tw_expired++;
 	}
 	return (NULL);
+}
+
+const char *
+tw_end_name(enum tw_end how)
+{
+	static const char *const names[] = {
+		[TW_END_EXPIRED] = "expired",
+		[TW_END_RECYCLED] = "recycled",
+		[TW_END_REOPENED] = "reopened",
+		[TW_END_REUSED] = "reused",
+		[TW_END_KILLED] = "killed",
+		[TW_END_SKIPPED] = "skipped",
+		[TW_END_OPEN] = "open",
+	};
+
+	return ((unsigned)how < sizeof(names) / sizeof(names[0]) ?
+	    names[how] : "?");
+}
+
+void
+tcp_tw_report(const struct tcptw *tw, enum tw_end how)
+{
+	const struct host *h = tw->tw_inpcb->inp_host;
+
+	if (h->tw_report != NULL)
+		h->tw_report(h->tw_report_arg, h, tw->conn_id,
+		    tw->peer_conn_id, tw->tw_start, how == TW_END_OPEN ? -1 :
+		    sim_now(h->sim), (int)how);
+}
+
+void
+tcp_tw_report_skipped(const struct tcpcb *tp)
+{
+	const struct host *h = tp->t_host;
+
+	if (h->tw_report != NULL)
+		h->tw_report(h->tw_report_arg, h, tp->conn_id,
+		    tp->peer_conn_id, sim_now(h->sim), sim_now(h->sim),
+		    (int)TW_END_SKIPPED);
 }
 
 int

@@ -36,6 +36,8 @@ struct tcptw {
 	int64_t		 t_starttime;	/* ticks */
 	int64_t		 tw_time;	/* ticks at which 2MSL ends */
 	uint64_t	 conn_id;	/* simulator oracle (segment.h) */
+	uint64_t	 peer_conn_id;	/* the peer's incarnation (oracle) */
+	sim_time_t	 tw_start;	/* when TIME_WAIT began (records) */
 	TAILQ_ENTRY(tcptw) tw_2msl;	/* the 2MSL queue, or the free list */
 	/* Linux (models/tcp_minisocks.c, inet_timewait_sock.c) */
 	sim_event_t	 tw_timer;	/* the entry's own timer (LNX-11) */
@@ -115,5 +117,30 @@ void	tcp_tw_2msl_reset(struct tcptw *tw, int rearm);
 
 /* Invariants for tests: 0, or -1 with a message. */
 int	tcp_tw_check(const struct host *h, char *err, size_t errlen);
+
+/*
+ * How a connection's TIME_WAIT ended, for the per-connection records
+ * (connections.tw_end): the timer ran out; FreeBSD recycled it early
+ * (TW-7); a SYN reopened it (TW-16, LNX-15); a connect took the 4-tuple
+ * over (LNX-8); a RST ended it (LNX-14); the connection closed without
+ * one (TW-6, TW-8, LNX-9); still in TIME_WAIT when the run ended.
+ */
+enum tw_end {
+	TW_END_EXPIRED,
+	TW_END_RECYCLED,
+	TW_END_REOPENED,
+	TW_END_REUSED,
+	TW_END_KILLED,
+	TW_END_SKIPPED,
+	TW_END_OPEN
+};
+const char	*tw_end_name(enum tw_end how);	/* "expired", ... */
+/*
+ * Tell the host's tw_report hook (if any) that tw ends now, `how`; call
+ * it before closing the entry.  The skipped form reports a connection tp
+ * that gets no TIME_WAIT at all (start == end == now).
+ */
+void	tcp_tw_report(const struct tcptw *tw, enum tw_end how);
+void	tcp_tw_report_skipped(const struct tcpcb *tp);
 
 #endif /* TWSIM_TCP_TIMEWAIT_H */

@@ -25,6 +25,7 @@
 #include "analysis/results.h"
 #include "models/host.h"
 #include "models/net.h"
+#include "models/tcp_timewait.h"
 #include "models/workload.h"
 #include "scenarios/runner.h"
 #include "scenarios/scenario.h"
@@ -91,6 +92,86 @@ lat_quantile(const struct lat_hist *lh, double q)
 
 /* ---- the world of one run ---------------------------------------------- */
 
+/*
+ * Connections whose row is written and whose TIME_WAIT is still to come:
+ * the model's incarnation id -> the row's conn_id.  Open addressing,
+ * linear probing, key 0 free; deletion shifts the cluster back, so there
+ * are no tombstones.  Entries leave when the TIME_WAIT ends.
+ */
+struct idmap {
+	uint64_t	*keys;
+	int64_t		*vals;
+	size_t		 cap;		/* a power of two, or 0 */
+	size_t		 n;
+};
+
+static size_t
+idmap_slot(const struct idmap *m, uint64_t k)
+{
+
+	k *= 0x9e3779b97f4a7c15ULL;
+	return ((size_t)(k >> 32) & (m->cap - 1));
+}
+
+static int
+idmap_put(struct idmap *m, uint64_t k, int64_t v)
+{
+	size_t i;
+
+	if (2 * (m->n + 1) > m->cap) {
+		struct idmap g = { NULL, NULL, m->cap ? 2 * m->cap : 1024, 0 };
+
+		g.keys = calloc(g.cap, sizeof(*g.keys));
+		g.vals = calloc(g.cap, sizeof(*g.vals));
+		if (g.keys == NULL || g.vals == NULL) {
+			free(g.keys);
+			free(g.vals);
+			return -1;
+		}
+		for (i = 0; i < m->cap; i++)
+			if (m->keys[i] != 0)
+				(void)idmap_put(&g, m->keys[i], m->vals[i]);
+		free(m->keys);
+		free(m->vals);
+		*m = g;
+	}
+	for (i = idmap_slot(m, k); m->keys[i] != 0 && m->keys[i] != k;
+	    i = (i + 1) & (m->cap - 1))
+		;
+	if (m->keys[i] == 0)
+		m->n++;
+	m->keys[i] = k;
+	m->vals[i] = v;
+	return 0;
+}
+
+/* Removes k; its value in *v.  0 when absent. */
+static int
+idmap_take(struct idmap *m, uint64_t k, int64_t *v)
+{
+	size_t i, j, h;
+
+	if (m->cap == 0 || k == 0)
+		return 0;
+	for (i = idmap_slot(m, k); m->keys[i] != k; i = (i + 1) & (m->cap - 1))
+		if (m->keys[i] == 0)
+			return 0;
+	*v = m->vals[i];
+	/* Shift back the entries that probed past the freed slot. */
+	for (j = (i + 1) & (m->cap - 1); m->keys[j] != 0;
+	    j = (j + 1) & (m->cap - 1)) {
+		h = idmap_slot(m, m->keys[j]);
+		if (((j - h) & (m->cap - 1)) >= ((j - i) & (m->cap - 1))) {
+			m->keys[i] = m->keys[j];
+			m->vals[i] = m->vals[j];
+			i = j;
+		}
+	}
+	m->keys[i] = 0;
+	m->n--;
+	return 1;
+}
+
 struct run_ctx {
 	const struct scenario_run *run;
 	struct results		*db;
@@ -102,6 +183,7 @@ struct run_ctx {
 	struct lat_hist		*lat;		/* by host index */
 	struct sim_periodic	*sampler;
 	uint64_t		 conn_seq;
+	struct idmap		 pending_tw;	/* rows awaiting TIME_WAIT */
 	int			 failed;	/* a write failed */
 	int			 check_invariants;
 	char			 errbuf[512];
@@ -153,6 +235,41 @@ record_connection(void *arg, const struct conn_record *cr)
 	    conn_outcome_name(cr->outcome);
 	c.syn_sent = cr->syn_sent;
 	if (results_connection(rc->db, rc->run_id, &c) != RESULTS_OK) {
+		snprintf(rc->errbuf, sizeof(rc->errbuf), "%s",
+		    results_errmsg(rc->db));
+		rc->failed = 1;
+		sim_stop(rc->sim);
+		return;
+	}
+	/* A connection that had a tcpcb may yet enter TIME_WAIT somewhere. */
+	if (cr->conn_id != 0 && cr->outcome != CONN_ADDRNOTAVAIL &&
+	    idmap_put(&rc->pending_tw, cr->conn_id, c.conn_id) != 0) {
+		snprintf(rc->errbuf, sizeof(rc->errbuf), "out of memory");
+		rc->failed = 1;
+		sim_stop(rc->sim);
+	}
+}
+
+/*
+ * A TIME_WAIT ended (host.h tw_report): complete the row of the client
+ * connection it belongs to -- the entry's own incarnation when the client
+ * holds it, its peer's when the server does.
+ */
+static void
+record_tw(void *arg, const struct host *h, uint64_t conn_id,
+    uint64_t peer_conn_id, sim_time_t start, sim_time_t end, int how)
+{
+	struct run_ctx *rc = arg;
+	int64_t row;
+
+	if (rc->failed)
+		return;
+	if (!idmap_take(&rc->pending_tw, conn_id, &row) &&
+	    !idmap_take(&rc->pending_tw, peer_conn_id, &row))
+		return;		/* no row (yet): not recorded */
+	if (results_connection_tw(rc->db, rc->run_id, row, h->name,
+	    sim_time_to_sec(start), opt_seconds(end),
+	    tw_end_name((enum tw_end)how)) != RESULTS_OK) {
 		snprintf(rc->errbuf, sizeof(rc->errbuf), "%s",
 		    results_errmsg(rc->db));
 		rc->failed = 1;
@@ -251,6 +368,10 @@ build_world(struct run_ctx *rc, char *err, size_t errlen)
 		    errlen);
 		if (rc->hosts[i] == NULL)
 			return -1;
+		if (run->record_connections) {
+			rc->hosts[i]->tw_report = record_tw;
+			rc->hosts[i]->tw_report_arg = rc;
+		}
 		for (j = 0; j < sh->naddrs; j++)
 			if (net_add_addr(rc->net, rc->hosts[i], sh->addrs[j],
 			    err, errlen) != 0)
@@ -327,8 +448,23 @@ destroy_world(struct run_ctx *rc)
 		for (i = 0; i < rc->run->nworkloads; i++)
 			if (rc->workloads[i] != NULL)
 				workload_destroy(rc->workloads[i]);
+	/* Entries still in TIME_WAIT at the end: 'open', t_tw_end NULL. */
+	if (rc->hosts != NULL && rc->run->record_connections)
+		for (i = 0; i < rc->run->nhosts; i++) {
+			struct tcptw *tw;
+
+			if (rc->hosts[i] == NULL)
+				continue;
+			TAILQ_FOREACH(tw, &rc->hosts[i]->twzone.twq_2msl,
+			    tw_2msl)
+				tcp_tw_report(tw, TW_END_OPEN);
+			rc->hosts[i]->tw_report = NULL;
+		}
 	if (rc->net != NULL)
 		net_destroy(rc->net);
+	free(rc->pending_tw.keys);
+	free(rc->pending_tw.vals);
+	memset(&rc->pending_tw, 0, sizeof(rc->pending_tw));
 	free(rc->workloads);
 	free(rc->hosts);
 	free(rc->lat);

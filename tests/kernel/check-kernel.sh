@@ -220,12 +220,14 @@ twsim_lifetimes() {
 		return
 	fi
 	n=$(sqlite3 "$db" "SELECT count(*) FROM connections
-	    WHERE tw_host = client AND t_tw_end IS NOT NULL")
+	    WHERE tw_host = client AND t_tw_end IS NOT NULL
+	    AND tw_end <> 'skipped'")
 	echo "tw_lifetimes $n"
 	[ "$n" -gt 0 ] || return 0
 	sqlite3 -batch -noheader -list "$db" "
 	    WITH l AS (SELECT t_tw_end - t_tw_start AS d FROM connections
-	        WHERE tw_host = client AND t_tw_end IS NOT NULL),
+	        WHERE tw_host = client AND t_tw_end IS NOT NULL
+	        AND tw_end <> 'skipped'),
 	    o AS (SELECT d, row_number() OVER (ORDER BY d) - 1 AS i FROM l)
 	    SELECT 'tw_life_min_s ' || printf('%.3f', min(d)) FROM l
 	    UNION ALL SELECT 'tw_life_mean_s ' || printf('%.3f', avg(d)) FROM l
