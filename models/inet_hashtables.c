@@ -106,7 +106,7 @@ tcp_twsk_unique(const struct host *h, const struct tcptw *tw, int twp)
 		return (0);
 	/* time_after32(tcp_clock_ms(), tw_entry_stamp + delay): strictly. */
 	now_ms = sim_now(h->sim) / SIM_MSEC;
-	return (now_ms > tw->tw_entry_ms + h->tun.tcp_tw_reuse_delay /
+	return (now_ms > tw->tw_start / SIM_MSEC + h->tun.tcp_tw_reuse_delay /
 	    SIM_MSEC);
 }
 

@@ -68,8 +68,7 @@ tcp_time_wait(struct tcpcb *tp)
 	tw->iss = tp->iss;
 	tw->irs = tp->irs;
 	tw->t_starttime = tp->t_starttime;
-	tw->tw_entry_ms = sim_now(h->sim) / SIM_MSEC;
-	tw->tw_last_oow_ms = -1;
+	tw->tw_last_oow_ms = 0;
 	tw->conn_id = tp->conn_id;
 	tw->peer_conn_id = tp->peer_conn_id;
 	tw->tw_start = sim_now(h->sim);
@@ -120,12 +119,15 @@ static int
 tcp_tw_oow_ack(struct host *h, struct tcptw *tw,
     const struct tcp_segment *seg)
 {
-	int64_t now_ms = sim_now(h->sim) / SIM_MSEC;
+	uint32_t now_ms = (uint32_t)(sim_now(h->sim) / SIM_MSEC);
+	int32_t elapsed;
 
 	if (segment_seqlen(seg) != 0 && (seg->flags & TH_SYN) == 0)
 		return (tcp_twrespond(tw, TH_ACK), 0);
-	if (tw->tw_last_oow_ms >= 0 && now_ms - tw->tw_last_oow_ms <
-	    LINUX_INVALID_RATELIMIT / SIM_MSEC)
+	/* The kernel's u32 clock: 0 means never. */
+	elapsed = (int32_t)(now_ms - tw->tw_last_oow_ms);
+	if (tw->tw_last_oow_ms != 0 && elapsed >= 0 &&
+	    elapsed < LINUX_INVALID_RATELIMIT / SIM_MSEC)
 		return (0);
 	tw->tw_last_oow_ms = now_ms;
 	(void)tcp_twrespond(tw, TH_ACK);

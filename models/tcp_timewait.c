@@ -11,8 +11,9 @@
  * cap refuses more than tw_max.  Every entry in use is on the 2MSL queue,
  * oldest first; the slow timer (host.c) scans it from the head.
  *
- * Memory: one TIME_WAIT connection costs a struct tcptw (80 bytes on LP64)
- * plus its struct inpcb (64 bytes): 144 bytes, against ~800 for a full
+ * Memory: one TIME_WAIT connection costs a struct tcptw (112 bytes on LP64,
+ * 32 of them the Linux stack's and the per-connection records')
+ * plus its struct inpcb (64 bytes): 176 bytes, against ~800 for a full
  * tcpcb + inpcb + socket in the kernel.  check_timewait pins the sum at
  * <= 256 bytes; tests/bench/bench_twmem measures it at 10^6 entries.
  */

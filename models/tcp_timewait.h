@@ -37,12 +37,12 @@ struct tcptw {
 	int64_t		 tw_time;	/* ticks at which 2MSL ends */
 	uint64_t	 conn_id;	/* simulator oracle (segment.h) */
 	uint64_t	 peer_conn_id;	/* the peer's incarnation (oracle) */
-	sim_time_t	 tw_start;	/* when TIME_WAIT began (records) */
+	sim_time_t	 tw_start;	/* when TIME_WAIT began (records; Linux's
+					   tw_entry_stamp) */
 	TAILQ_ENTRY(tcptw) tw_2msl;	/* the 2MSL queue, or the free list */
 	/* Linux (models/tcp_minisocks.c, inet_timewait_sock.c) */
 	sim_event_t	 tw_timer;	/* the entry's own timer (LNX-11) */
-	int64_t		 tw_entry_ms;	/* tw_entry_stamp: start, in ms */
-	int64_t		 tw_last_oow_ms; /* last rate-limited ACK; -1 none */
+	uint32_t	 tw_last_oow_ms; /* last rate-limited ACK, ms; 0 none */
 	int32_t		 ts_recent_stamp; /* s of t_recent; -1 no timestamps */
 };
 
@@ -72,7 +72,7 @@ struct tcptw_zone {
 
 /*
  * Memory: a TIME_WAIT connection costs one struct tcptw plus its struct
- * inpcb (tcptw 80 + inpcb 64 = 144 bytes on LP64), plus a share of the
+ * inpcb (tcptw 112 + inpcb 64 = 176 bytes on LP64), plus a share of the
  * hash-bucket arrays; tests pin the sum at <= 256 bytes and
  * tests/bench/bench_twmem measures it at one million entries.
  */

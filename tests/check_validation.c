@@ -40,6 +40,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <check.h>
 #include <sqlite3.h>
@@ -880,6 +881,80 @@ START_TEST(test_tw4_maxtcptw_change_at_run_time)
 }
 END_TEST
 
+/*
+ * REC-1 with LNX-11/LNX-12: a Linux client's TIME_WAIT lasts 60 s plus the
+ * wheel's lateness (0, 2.048 s] at hz 250 and ends 'expired'; entries of
+ * the end of the run are 'open'; a connect that found no port has none.
+ * With tcp_tw_reuse 1 (LNX-7) entries end 'reused' just after 1 s; past
+ * tcp_max_tw_buckets (LNX-9) a connection's TIME_WAIT is 'skipped'.
+ */
+START_TEST(test_rec1_lnx11_connections_record_how_timewait_ended)
+{
+	sqlite3 *db;
+
+	/* One run per database: the queries below read every row. */
+	(void)unlink(e2e_path("r.db"));
+	db = run_scenario("linux-timewait", NULL);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM connections "
+	    "WHERE tw_end = 'expired'"), 100);
+	ck_assert(e2e_q_dbl(db, "SELECT min(t_tw_end - t_tw_start) FROM "
+	    "connections WHERE tw_end = 'expired'") > 60.0);
+	ck_assert(e2e_q_dbl(db, "SELECT max(t_tw_end - t_tw_start) FROM "
+	    "connections WHERE tw_end = 'expired'") <= 62.048 + 1e-9);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM connections "
+	    "WHERE tw_end IS NOT NULL AND tw_host <> 'client'"), 0);
+	ck_assert_int_gt(e2e_q_int(db, "SELECT count(*) FROM connections "
+	    "WHERE tw_end = 'open' AND t_tw_end IS NULL"), 0);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM connections "
+	    "WHERE outcome = 'addrnotavail' AND tw_end IS NOT NULL"), 0);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM connections "
+	    "WHERE outcome = 'ok' AND tw_end IS NULL"), 0);
+	sqlite3_close(db);
+
+	(void)unlink(e2e_path("r.db"));
+	db = run_scenario("linux-timewait", "host.client.tcp_tw_reuse=1",
+	    NULL);
+	ck_assert_int_gt(e2e_q_int(db, "SELECT count(*) FROM connections "
+	    "WHERE tw_end = 'reused'"), 1000);
+	ck_assert(e2e_q_dbl(db, "SELECT min(t_tw_end - t_tw_start) FROM "
+	    "connections WHERE tw_end = 'reused'") > 1.0);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT tw_reused FROM run_summary "
+	    "WHERE host = 'client'"), e2e_q_int(db, "SELECT count(*) FROM "
+	    "connections WHERE tw_end = 'reused'"));
+	sqlite3_close(db);
+
+	(void)unlink(e2e_path("r.db"));
+	db = run_scenario("linux-timewait", "host.client.tcp_max_tw_buckets=20",
+	    NULL);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT max(tw_count) FROM samples "
+	    "WHERE host = 'client'"), 20);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM connections "
+	    "WHERE tw_end = 'skipped' AND t_tw_end = t_tw_start"),
+	    e2e_q_int(db, "SELECT tw_skipped_nomem FROM run_summary WHERE "
+	    "host = 'client'"));
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM connections "
+	    "WHERE outcome = 'addrnotavail'"), 0);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* REC-1 with TW-12 on FreeBSD 9: 2 MSL plus up to one slow-timer period. */
+START_TEST(test_rec1_tw12_freebsd_records_expired_timewait)
+{
+	sqlite3 *db;
+
+	(void)unlink(e2e_path("r.db"));
+	db = run_scenario("port-exhaustion", "run.duration=30s", NULL);
+	ck_assert_int_gt(e2e_q_int(db, "SELECT count(*) FROM connections "
+	    "WHERE tw_end = 'expired' AND tw_host = 'client'"), 100);
+	ck_assert(e2e_q_dbl(db, "SELECT min(t_tw_end - t_tw_start) FROM "
+	    "connections WHERE tw_end = 'expired'") >= 10.0);
+	ck_assert(e2e_q_dbl(db, "SELECT max(t_tw_end - t_tw_start) FROM "
+	    "connections WHERE tw_end = 'expired'") <= 10.5 + 1e-9);
+	sqlite3_close(db);
+}
+END_TEST
+
 static Suite *
 validation_suite(void)
 {
@@ -906,6 +981,9 @@ validation_suite(void)
 	tc = tcase_create("model");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_tw18_retransmitted_fin_rearms_2msl);
+	tcase_add_test(tc,
+	    test_rec1_lnx11_connections_record_how_timewait_ended);
+	tcase_add_test(tc, test_rec1_tw12_freebsd_records_expired_timewait);
 	tcase_add_test(tc, test_tw18_rearm_is_counted_and_answered);
 	suite_add_tcase(s, tc);
 	return s;
