@@ -46,32 +46,14 @@ tcp_time_wait(struct tcpcb *tp)
 	tw->tw_inpcb = inp;
 	tw->tw_timer = SIM_EVENT_NONE;
 
-	/* LNX-10: what the entry keeps. */
-	if (SEQ_GT(tp->rcv_adv, tp->rcv_nxt))
-		tw->last_win = (uint16_t)((tp->rcv_adv - tp->rcv_nxt) >>
-		    tp->rcv_scale);
-	else
-		tw->last_win = 0;
-	if ((tp->t_flags & (TF_REQ_TSTMP | TF_RCVD_TSTMP | TF_NOOPT)) ==
-	    (TF_REQ_TSTMP | TF_RCVD_TSTMP)) {
-		/* The FIN that brought us here stamped ts_recent. */
-		tw->t_recent = tp->ts_recent;
-		tw->ts_offset = tp->ts_offset;
-		tw->ts_recent_stamp = (int32_t)(sim_now(h->sim) / SIM_SEC);
-	} else {
-		tw->t_recent = 0;
-		tw->ts_offset = 0;
-		tw->ts_recent_stamp = -1;
-	}
-	tw->snd_nxt = tp->snd_nxt;
-	tw->rcv_nxt = tp->rcv_nxt;
-	tw->iss = tp->iss;
-	tw->irs = tp->irs;
-	tw->t_starttime = tp->t_starttime;
+	/*
+	 * LNX-10: what the entry keeps -- FreeBSD's fields (TW-9), and the
+	 * second of the last peer timestamp: the FIN that brought us here
+	 * stamped ts_recent.
+	 */
+	tw->ts_recent_stamp = tcp_tw_keep(tw, tp) ?
+	    (int32_t)(sim_now(h->sim) / SIM_SEC) : -1;
 	tw->tw_last_oow_ms = 0;
-	tw->conn_id = tp->conn_id;
-	tw->peer_conn_id = tp->peer_conn_id;
-	tw->tw_start = sim_now(h->sim);
 	acknow = tp->t_flags & TF_ACKNOW;
 
 	tcp_discardcb(tp);

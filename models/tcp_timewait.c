@@ -215,34 +215,7 @@ tcp_twstart(struct tcpcb *tp)
 		}
 	}
 	tw->tw_inpcb = inp;
-
-	/*
-	 * TW-9: keep what the answers of TW-20 need.  The window is the last
-	 * one advertised, as the peer sees it (scaled).
-	 */
-	if (SEQ_GT(tp->rcv_adv, tp->rcv_nxt))
-		tw->last_win = (uint16_t)((tp->rcv_adv - tp->rcv_nxt) >>
-		    tp->rcv_scale);
-	else
-		tw->last_win = 0;
-	/* TW-9: timestamps only when both ends use them (RFC 7323). */
-	if ((tp->t_flags & (TF_REQ_TSTMP | TF_RCVD_TSTMP | TF_NOOPT)) ==
-	    (TF_REQ_TSTMP | TF_RCVD_TSTMP)) {
-		tw->t_recent = tp->ts_recent;
-		tw->ts_offset = tp->ts_offset;
-	} else {
-		tw->t_recent = 0;
-		tw->ts_offset = 0;
-	}
-	tw->snd_nxt = tp->snd_nxt;
-	tw->rcv_nxt = tp->rcv_nxt;
-	tw->iss = tp->iss;
-	tw->irs = tp->irs;
-	tw->t_starttime = tp->t_starttime;
-	tw->tw_time = 0;
-	tw->conn_id = tp->conn_id;
-	tw->peer_conn_id = tp->peer_conn_id;
-	tw->tw_start = sim_now(h->sim);
+	(void)tcp_tw_keep(tw, tp);		/* TW-9 */
 	acknow = tp->t_flags & TF_ACKNOW;
 
 	/* The full control block is no longer needed: discard it. */
@@ -258,6 +231,37 @@ tcp_twstart(struct tcpcb *tp)
 	h->stat.tw_count++;
 	if (h->stat.tw_count > h->stat.tw_peak)
 		h->stat.tw_peak = h->stat.tw_count;
+}
+
+int
+tcp_tw_keep(struct tcptw *tw, const struct tcpcb *tp)
+{
+	int ts;
+
+	/*
+	 * TW-9: keep what the answers of TW-20 need.  The window is the last
+	 * one advertised, as the peer sees it (scaled).
+	 */
+	if (SEQ_GT(tp->rcv_adv, tp->rcv_nxt))
+		tw->last_win = (uint16_t)((tp->rcv_adv - tp->rcv_nxt) >>
+		    tp->rcv_scale);
+	else
+		tw->last_win = 0;
+	/* TW-9: timestamps only when both ends use them (RFC 7323). */
+	ts = (tp->t_flags & (TF_REQ_TSTMP | TF_RCVD_TSTMP | TF_NOOPT)) ==
+	    (TF_REQ_TSTMP | TF_RCVD_TSTMP);
+	tw->t_recent = ts ? tp->ts_recent : 0;
+	tw->ts_offset = ts ? tp->ts_offset : 0;
+	tw->snd_nxt = tp->snd_nxt;
+	tw->rcv_nxt = tp->rcv_nxt;
+	tw->iss = tp->iss;
+	tw->irs = tp->irs;
+	tw->t_starttime = tp->t_starttime;
+	tw->tw_time = 0;
+	tw->conn_id = tp->conn_id;
+	tw->peer_conn_id = tp->peer_conn_id;
+	tw->tw_start = sim_now(tp->t_host->sim);
+	return (ts);
 }
 
 int

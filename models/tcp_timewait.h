@@ -102,6 +102,12 @@ int	sysctl_maxtcptw_set(struct host *h, int value);	/* 1 applied, 0 ignored */
  * segment was consumed (dropped or answered).  tcp_input counts segs_rcvd.
  */
 void	tcp_twstart(struct tcpcb *tp);
+/*
+ * What an entry keeps of tp (TW-9, LNX-10): window, timestamps when both
+ * ends used them, sequence numbers, start time, incarnations.  Returns 1
+ * when the entry has timestamps.
+ */
+int	tcp_tw_keep(struct tcptw *tw, const struct tcpcb *tp);
 int	tcp_twcheck(struct inpcb *inp, const struct tcp_segment *th);
 void	tcp_twclose(struct tcptw *tw, int reuse);
 int	tcp_twrespond(struct tcptw *tw, int flags);
