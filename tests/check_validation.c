@@ -910,6 +910,22 @@ START_TEST(test_rec1_lnx11_connections_record_how_timewait_ended)
 	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM connections "
 	    "WHERE outcome = 'ok' AND tw_end IS NULL"), 0);
 	sqlite3_close(db);
+	/* twsim report names the stack and the lifetime of its rule. */
+	{
+		char *out;
+		size_t len;
+
+		(void)unlink(e2e_path("twsim.log"));
+		e2e_assert_exit(e2e_twsim("report", e2e_path("r.db"), NULL),
+		    0);
+		out = e2e_slurp(e2e_path("twsim.log"), &len);
+		ck_assert_ptr_nonnull(strstr(out, "host client (1 run, stack "
+		    "linux)"));
+		ck_assert_ptr_nonnull(strstr(out, "TIME_WAIT lifetime p99"));
+		ck_assert_ptr_nonnull(strstr(out, "L = 60 s + half the timer "
+		    "wheel's granularity = 61.024 s"));
+		free(out);
+	}
 
 	(void)unlink(e2e_path("r.db"));
 	db = run_scenario("linux-timewait", "host.client.tcp_tw_reuse=1",
