@@ -218,6 +218,9 @@ text_limits(FILE *f, const struct report_host *h, double duration)
 	int ports;
 
 	int lnx = strcmp(h->stack, "linux") == 0;
+	int f14 = strcmp(h->stack, "freebsd14") == 0;
+	const char *cap = lnx ? "tcp_max_tw_buckets" : f14 ? "maxsockets" :
+	    "zone cap";
 
 	if (isnan(h->tw_lifetime_s)) {
 		fprintf(f, "    limits: unknown (no %s parameter for this "
@@ -230,16 +233,16 @@ text_limits(FILE *f, const struct report_host *h, double duration)
 		    "granularity = %s s:", num(h->tw_lifetime_s, a,
 		    sizeof(a)));
 	else
-		fprintf(f, "    limits, L = 2*MSL + 0.25 s = %s s:",
-		    num(h->tw_lifetime_s, a, sizeof(a)));
+		fprintf(f, "    limits, L = 2*MSL%s = %s s:", f14 ? "" :
+		    " + 0.25 s", num(h->tw_lifetime_s, a, sizeof(a)));
 	if (ports)
 		fprintf(f, " port range %s ports per address / L = %s/s;",
 		    num(h->usable_ports, b, sizeof(b)),
 		    num(h->m[REPORT_LIMIT_PORTS].mean, c, sizeof(c)));
 	else
 		fputs(" port range unused (no outgoing connections);", f);
-	fprintf(f, " %s %s / L = %s/s\n", lnx ? "tcp_max_tw_buckets" :
-	    "zone cap", num(h->m[REPORT_TW_CAP].mean, d, sizeof(d)),
+	fprintf(f, " %s %s / L = %s/s\n", cap,
+	    num(h->m[REPORT_TW_CAP].mean, d, sizeof(d)),
 	    num(h->m[REPORT_LIMIT_CAP].mean, e, sizeof(e)));
 	if (lnx)
 		fputs("    (linux: a port is busy only for its own 4-tuple, "
@@ -262,13 +265,14 @@ text_limits(FILE *f, const struct report_host *h, double duration)
 		meas = h->m[REPORT_TW_RATE].mean;
 		fprintf(f, "    binding limit: %s, %s/s; "
 		    "TIME_WAIT entered at %s/s", lnx ? "TCP_MAX_TW_BUCKETS" :
-		    "ZONE CAP", num(lim, a, sizeof(a)), num(meas, b,
-		    sizeof(b)));
+		    f14 ? "MAXSOCKETS" : "ZONE CAP", num(lim, a, sizeof(a)),
+		    num(meas, b, sizeof(b)));
 	}
 	if (!isnan(meas) && meas > lim)
 		fputs(h->binding == REPORT_BINDS_PORTS ?
 		    ", above it: expect EADDRNOTAVAIL" : lnx ?
-		    ", above it: expect closes without TIME_WAIT" :
+		    ", above it: expect closes without TIME_WAIT" : f14 ?
+		    ", above it: expect ENOBUFS" :
 		    ", above it: expect early recycling", f);
 	else if (!isnan(meas) && lim > 0)
 		fprintf(f, " (%s%% of it)",

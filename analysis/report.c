@@ -482,7 +482,9 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 		} else {
 			msl = host_param(s->param, run_id, host, "msl",
 			    report_parse_seconds);
-			life = 2.0 * msl + REPORT_TW_SCAN_SLACK_S;
+			/* F14-2: FreeBSD 14's own timer has no scan slack. */
+			life = 2.0 * msl + (strcmp(a->stack, "freebsd14") == 0 ?
+			    0.0 : REPORT_TW_SCAN_SLACK_S);
 		}
 		acc_add(a, ACC_PORTS, ports);
 		acc_add(a, ACC_LIFE, life);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "models/freebsd14/freebsd14.h"
 #include "models/host.h"
 #include "models/in_pcb.h"
 #include "models/linux.h"
@@ -82,6 +83,31 @@ const struct tcp_stack_ops tcp_stack_freebsd9 = {
 	.finwait2_timeout = bsd_finwait2_timeout,
 	.tw_cap = bsd_tw_cap,
 	.boot = host_boot_slowtimo,
+};
+
+/* FreeBSD 14 ************************************************************/
+
+/* F14-4: TIME_WAIT is bounded by the sockets it keeps. */
+static int
+f14_tw_cap(const struct host *h)
+{
+
+	return (h->tun.maxsockets);
+}
+
+const struct tcp_stack_ops tcp_stack_freebsd14 = {
+	.name = "freebsd14",
+	.pcbconnect = f14_pcbconnect,
+	.twstart = f14_twstart,
+	.twcheck = f14_twcheck,
+	.twdestroy = f14_twdestroy,
+	.new_isn = tcp_new_isn,
+	.ts_offset = bsd_ts_offset,
+	.syn_rexmt = tcp_timer_syn_backoff,
+	.keepinit = bsd_keepinit,
+	.finwait2_timeout = bsd_finwait2_timeout,
+	.tw_cap = f14_tw_cap,
+	.boot = f14_boot,
 };
 
 /* Linux ***************************************************************/
@@ -188,6 +214,8 @@ tcp_stack_of(int s)
 	switch (s) {
 	case TUNABLE_STACK_FREEBSD9:
 		return (&tcp_stack_freebsd9);
+	case TUNABLE_STACK_FREEBSD14:
+		return (&tcp_stack_freebsd14);
 	case TUNABLE_STACK_LINUX:
 		return (&tcp_stack_linux);
 	default:

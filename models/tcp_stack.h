@@ -12,6 +12,8 @@
  * functions live in files named after the kernel files they mirror:
  *
  *   freebsd9: in_pcb.c, tcp_timewait.c, tcp_timer.c, tcp_subr.c
+ *   freebsd14: freebsd14/in_pcb.c, freebsd14/tcp_timewait.c (with FreeBSD
+ *             9's timers and ISNs)
  *   linux:    inet_hashtables.c, tcp_minisocks.c, inet_timewait_sock.c
  *
  * Rule IDs are in docs/RULES.md (PORT-n, TW-n, TCP-n for FreeBSD 9; LNX-n
@@ -87,6 +89,7 @@ struct tcp_stack_ops {
 const struct tcp_stack_ops	*tcp_stack_of(int s);
 
 extern const struct tcp_stack_ops tcp_stack_freebsd9;
+extern const struct tcp_stack_ops tcp_stack_freebsd14;
 extern const struct tcp_stack_ops tcp_stack_linux;
 
 #endif /* TWSIM_TCP_STACK_H */

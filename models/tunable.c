@@ -17,6 +17,12 @@
  * 60 s, tcp_syn_retries 6, tcp_syn_linear_timeouts 4 (Linux 6.18
  * tcp_sk_init).  A row a stack lacks keeps the constant that kernel uses
  * (Linux: TCP_TIMEOUT_INIT 1 s for rto_initial) and cannot be set.
+ *
+ * FreeBSD 14's (stack = freebsd14, F14-5): as FreeBSD 9's but
+ * nolocaltimewait 1, the initial RTO TCPTV_RTOBASE 1 s, kern.ipc.maxsockets
+ * imax(maxsockets, maxfiles) with maxfiles = physpages / 8 (786432 on a
+ * 24 GiB amd64), and no maxtcptw, randomcps or randomtime (the zone and
+ * the randomization throttle are gone).
  */
 #include "config.h"
 
@@ -52,29 +58,46 @@ static int64_t	get_maxtcptw(const struct host *, const struct tunable *,
 static const struct tunable table[] = {
 	{
 		.key = "hz", .type = TUNABLE_T_INT,
-		.sysctl = { [TUNABLE_STACK_FREEBSD9] = "kern.hz", [TUNABLE_STACK_LINUX] = "CONFIG_HZ" },
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "kern.hz",
+		    [TUNABLE_STACK_FREEBSD14] = "kern.hz",
+		    [TUNABLE_STACK_LINUX] = "CONFIG_HZ" },
 		.unit = "", .min = 1, .max = 1000000,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 1000 }, [TUNABLE_STACK_LINUX] = { 250 } },
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 1000 },
+		    [TUNABLE_STACK_FREEBSD14] = { 1000 },
+		    [TUNABLE_STACK_LINUX] = { 250 } },
 		FIELD(hz), .check = check_hz,
 		/* a boot-time tunable: no TUNABLE_F_RUNTIME */
 		.meaning = "clock ticks per second (must divide 1e9)",
 	},
 	{
-		.key = "msl", .sysctl = { [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.msl" },
+		.key = "msl",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.msl",
+		    [TUNABLE_STACK_FREEBSD14] = "net.inet.tcp.msl" },
 		.type = TUNABLE_T_TIME, .unit = "s",
 		.min = 1 * MS, .max = 3600 * SEC,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 30 * SEC }, [TUNABLE_STACK_LINUX] = { 30 * SEC } },
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 30 * SEC },
+		    [TUNABLE_STACK_FREEBSD14] = { 30 * SEC },
+		    [TUNABLE_STACK_LINUX] = { 30 * SEC } },
 		/* TW-11: applies to entries created from then on */
 		FIELD(msl), .flags = TUNABLE_F_RUNTIME,
 		.meaning = "maximum segment lifetime; TIME_WAIT lasts 2 x msl",
 	},
 	{
 		.key = "portrange",
-		.sysctl = { [TUNABLE_STACK_FREEBSD9] = "net.inet.ip.portrange.first, .last",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.ip.portrange.first, .last",
+		    [TUNABLE_STACK_FREEBSD14] = "net.inet.ip.portrange.first, .last",
 		    [TUNABLE_STACK_LINUX] = "net.ipv4.ip_local_port_range" },
 		.type = TUNABLE_T_PORTRANGE, .unit = "", .min = 1,
 		.max = 65535,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 10000, 65535 }, [TUNABLE_STACK_LINUX] = { 32768, 60999 } },
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 10000, 65535 },
+		    [TUNABLE_STACK_FREEBSD14] = { 10000, 65535 },
+		    [TUNABLE_STACK_LINUX] = { 32768, 60999 } },
 		.names = { "portrange_first", "portrange_last" },
 		FIELDS(portrange_first, portrange_last),
 		.flags = TUNABLE_F_RUNTIME, .set = set_portrange,
@@ -82,44 +105,71 @@ static const struct tunable table[] = {
 	},
 	{
 		.key = "randomized",
-		.sysctl = { [TUNABLE_STACK_FREEBSD9] = "net.inet.ip.portrange.randomized" },
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.ip.portrange.randomized",
+		    [TUNABLE_STACK_FREEBSD14] = "net.inet.ip.portrange.randomized" },
 		.type = TUNABLE_T_INT, .unit = "", .min = 0, .max = 1,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 1 }, [TUNABLE_STACK_LINUX] = { 1 } },
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 1 },
+		    [TUNABLE_STACK_FREEBSD14] = { 1 },
+		    [TUNABLE_STACK_LINUX] = { 1 } },
 		FIELD(randomized), .flags = TUNABLE_F_RUNTIME,
 		.meaning = "1: random ephemeral ports, 0: sequential",
 	},
 	{
 		.key = "randomcps",
-		.sysctl = { [TUNABLE_STACK_FREEBSD9] = "net.inet.ip.portrange.randomcps" },
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.ip.portrange.randomcps" },
 		.type = TUNABLE_T_INT, .unit = "", .min = 0, .max = 1000000,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 10 }, [TUNABLE_STACK_LINUX] = { 10 } },
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 10 },
+		    [TUNABLE_STACK_FREEBSD14] = { 10 },
+		    [TUNABLE_STACK_LINUX] = { 10 } },
 		FIELD(randomcps), .flags = TUNABLE_F_RUNTIME,
 		.meaning = "above this many connections per second, allocate "
 		    "sequentially",
 	},
 	{
 		.key = "randomtime",
-		.sysctl = { [TUNABLE_STACK_FREEBSD9] = "net.inet.ip.portrange.randomtime" },
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.ip.portrange.randomtime" },
 		.type = TUNABLE_T_TIME, .unit = "s",
 		.min = 0, .max = 86400 * SEC,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 45 * SEC }, [TUNABLE_STACK_LINUX] = { 45 * SEC } },
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 45 * SEC },
+		    [TUNABLE_STACK_FREEBSD14] = { 45 * SEC },
+		    [TUNABLE_STACK_LINUX] = { 45 * SEC } },
 		/* the kernel counts whole seconds */
 		FIELD(randomtime), .scale = SEC, .flags = TUNABLE_F_RUNTIME,
 		.meaning = "how long sequential allocation lasts once randomcps "
 		    "is exceeded",
 	},
 	{
-		.key = "maxsockets", .sysctl = { [TUNABLE_STACK_FREEBSD9] = "kern.ipc.maxsockets" },
+		.key = "maxsockets",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "kern.ipc.maxsockets",
+		    [TUNABLE_STACK_FREEBSD14] = "kern.ipc.maxsockets" },
 		.type = TUNABLE_T_INT, .unit = "", .min = 1, .max = INTMAX,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 25600 }, [TUNABLE_STACK_LINUX] = { 25600 } },
+		/* FreeBSD 14: imax(maxsockets, maxfiles), maxfiles =
+		   physpages / 8 (subr_param.c): a 24 GiB amd64 */
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 25600 },
+		    [TUNABLE_STACK_FREEBSD14] = { 786432 },
+		    [TUNABLE_STACK_LINUX] = { 25600 } },
 		FIELD(maxsockets), .flags = TUNABLE_F_RUNTIME,
 		.set = set_maxsockets,
-		.meaning = "socket limit; sizes maxtcptw when that is 0",
+		.meaning = "socket limit; FreeBSD 9: sizes maxtcptw when that "
+		    "is 0; FreeBSD 14: bounds TIME_WAIT, which keeps its socket",
 	},
 	{
-		.key = "maxtcptw", .sysctl = { [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.maxtcptw" },
+		.key = "maxtcptw",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.maxtcptw" },
 		.type = TUNABLE_T_INT, .unit = "", .min = 0, .max = INTMAX,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 0 }, [TUNABLE_STACK_LINUX] = { 0 } },
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 0 },
+		    [TUNABLE_STACK_FREEBSD14] = { 0 },
+		    [TUNABLE_STACK_LINUX] = { 0 } },
 		FIELD(maxtcptw), .flags = TUNABLE_F_RUNTIME,
 		.set = set_maxtcptw, .get = get_maxtcptw,
 		.meaning = "cap of the compressed TIME_WAIT zone; 0 = auto "
@@ -127,43 +177,70 @@ static const struct tunable table[] = {
 	},
 	{
 		.key = "nolocaltimewait",
-		.sysctl = { [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.nolocaltimewait" },
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.nolocaltimewait",
+		    [TUNABLE_STACK_FREEBSD14] = "net.inet.tcp.nolocaltimewait" },
 		.type = TUNABLE_T_INT, .unit = "", .min = 0, .max = 1,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 0 }, [TUNABLE_STACK_LINUX] = { 0 } },
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 0 },
+		    [TUNABLE_STACK_FREEBSD14] = { 1 },
+		    [TUNABLE_STACK_LINUX] = { 0 } },
 		FIELD(nolocaltimewait), .flags = TUNABLE_F_RUNTIME,
 		.meaning = "1: no TIME_WAIT for connections between local "
 		    "addresses",
 	},
 	{
-		.key = "rfc1323", .sysctl = { [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.rfc1323" },
+		.key = "rfc1323",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.rfc1323",
+		    [TUNABLE_STACK_FREEBSD14] = "net.inet.tcp.rfc1323" },
 		.type = TUNABLE_T_INT, .unit = "", .min = 0, .max = 1,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 1 }, [TUNABLE_STACK_LINUX] = { 1 } },
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 1 },
+		    [TUNABLE_STACK_FREEBSD14] = { 1 },
+		    [TUNABLE_STACK_LINUX] = { 1 } },
 		FIELD(rfc1323), .flags = TUNABLE_F_RUNTIME,
 		.meaning = "1: window scaling and timestamps (RFC 1323)",
 	},
 	{
-		.key = "rto_initial", .sysctl = { [TUNABLE_STACK_FREEBSD9] = "TCPTV_RTOBASE" },
+		.key = "rto_initial",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "TCPTV_RTOBASE",
+		    [TUNABLE_STACK_FREEBSD14] = "TCPTV_RTOBASE" },
 		.type = TUNABLE_T_TIME, .unit = "s",
 		.min = 1 * MS, .max = 3600 * SEC,
 		/* Linux: TCP_TIMEOUT_INIT, a constant */
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 3 * SEC }, [TUNABLE_STACK_LINUX] = { 1 * SEC } },
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 3 * SEC },
+		    [TUNABLE_STACK_FREEBSD14] = { 1 * SEC },
+		    [TUNABLE_STACK_LINUX] = { 1 * SEC } },
 		FIELD(rto_initial), .flags = TUNABLE_F_RUNTIME,
 		.meaning = "initial retransmission timeout",
 	},
 	{
-		.key = "keepinit", .sysctl = { [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.keepinit" },
+		.key = "keepinit",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.keepinit",
+		    [TUNABLE_STACK_FREEBSD14] = "net.inet.tcp.keepinit" },
 		.type = TUNABLE_T_TIME, .unit = "s",
 		.min = 1 * MS, .max = 86400 * SEC,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 75 * SEC }, [TUNABLE_STACK_LINUX] = { 75 * SEC } },
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 75 * SEC },
+		    [TUNABLE_STACK_FREEBSD14] = { 75 * SEC },
+		    [TUNABLE_STACK_LINUX] = { 75 * SEC } },
 		FIELD(keepinit), .flags = TUNABLE_F_RUNTIME,
 		.meaning = "time allowed for connection establishment",
 	},
 	/* Linux (LNX-n; defaults LNX-21: tcp_sk_init, Linux 6.18) */
 	{
 		.key = "tcp_timestamps",
-		.sysctl = { [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_timestamps" },
+		.sysctl = {
+		    [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_timestamps" },
 		.type = TUNABLE_T_INT, .unit = "", .min = 0, .max = 2,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 1 }, [TUNABLE_STACK_LINUX] = { 1 } },
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 1 },
+		    [TUNABLE_STACK_FREEBSD14] = { 1 },
+		    [TUNABLE_STACK_LINUX] = { 1 } },
 		/* the same knob as FreeBSD's rfc1323, under Linux's name */
 		FIELD(rfc1323), .flags = TUNABLE_F_RUNTIME,
 		.meaning = "1: RFC 7323 timestamps, offset per address pair; "
@@ -171,64 +248,92 @@ static const struct tunable table[] = {
 	},
 	{
 		.key = "tcp_tw_reuse",
-		.sysctl = { [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_tw_reuse" },
+		.sysctl = {
+		    [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_tw_reuse" },
 		.type = TUNABLE_T_INT, .unit = "", .min = 0, .max = 2,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 0 }, [TUNABLE_STACK_LINUX] = { 2 } },
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 0 },
+		    [TUNABLE_STACK_FREEBSD14] = { 0 },
+		    [TUNABLE_STACK_LINUX] = { 2 } },
 		FIELD(tcp_tw_reuse), .flags = TUNABLE_F_RUNTIME,
 		.meaning = "connect() may take over a TIME_WAIT 4-tuple: 1 "
 		    "always, 2 loopback only, 0 never (LNX-7)",
 	},
 	{
 		.key = "tcp_tw_reuse_delay",
-		.sysctl = { [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_tw_reuse_delay" },
+		.sysctl = {
+		    [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_tw_reuse_delay" },
 		.type = TUNABLE_T_TIME, .unit = "s",
 		.min = 1 * MS, .max = 3600 * SEC,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 1 * SEC }, [TUNABLE_STACK_LINUX] = { 1 * SEC } },
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 1 * SEC },
+		    [TUNABLE_STACK_FREEBSD14] = { 1 * SEC },
+		    [TUNABLE_STACK_LINUX] = { 1 * SEC } },
 		FIELD(tcp_tw_reuse_delay), .flags = TUNABLE_F_RUNTIME,
 		.meaning = "age a TIME_WAIT entry must exceed before "
 		    "tcp_tw_reuse takes it over (the sysctl counts ms)",
 	},
 	{
 		.key = "tcp_max_tw_buckets",
-		.sysctl = { [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_max_tw_buckets" },
+		.sysctl = {
+		    [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_max_tw_buckets" },
 		.type = TUNABLE_T_INT, .unit = "", .min = 0, .max = INTMAX,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 131072 }, [TUNABLE_STACK_LINUX] = { 131072 } },
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 131072 },
+		    [TUNABLE_STACK_FREEBSD14] = { 131072 },
+		    [TUNABLE_STACK_LINUX] = { 131072 } },
 		FIELD(tcp_max_tw_buckets), .flags = TUNABLE_F_RUNTIME,
 		.meaning = "TIME_WAIT entries at most; past it a closing "
 		    "connection gets none (LNX-9)",
 	},
 	{
 		.key = "tcp_rfc1337",
-		.sysctl = { [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_rfc1337" },
+		.sysctl = {
+		    [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_rfc1337" },
 		.type = TUNABLE_T_INT, .unit = "", .min = 0, .max = 1,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 0 }, [TUNABLE_STACK_LINUX] = { 0 } },
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 0 },
+		    [TUNABLE_STACK_FREEBSD14] = { 0 },
+		    [TUNABLE_STACK_LINUX] = { 0 } },
 		FIELD(tcp_rfc1337), .flags = TUNABLE_F_RUNTIME,
 		.meaning = "1: a RST does not end TIME_WAIT (RFC 1337)",
 	},
 	{
 		.key = "tcp_fin_timeout",
-		.sysctl = { [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_fin_timeout" },
+		.sysctl = {
+		    [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_fin_timeout" },
 		.type = TUNABLE_T_TIME, .unit = "s",
 		.min = 1 * SEC, .max = 86400 * SEC,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 60 * SEC }, [TUNABLE_STACK_LINUX] = { 60 * SEC } },
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 60 * SEC },
+		    [TUNABLE_STACK_FREEBSD14] = { 60 * SEC },
+		    [TUNABLE_STACK_LINUX] = { 60 * SEC } },
 		FIELD(tcp_fin_timeout), .flags = TUNABLE_F_RUNTIME,
 		.meaning = "how long an orphaned FIN_WAIT_2 lasts (not "
 		    "TIME_WAIT: that is 60 s)",
 	},
 	{
 		.key = "tcp_syn_retries",
-		.sysctl = { [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_syn_retries" },
+		.sysctl = {
+		    [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_syn_retries" },
 		.type = TUNABLE_T_INT, .unit = "", .min = 1, .max = 127,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 6 }, [TUNABLE_STACK_LINUX] = { 6 } },
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 6 },
+		    [TUNABLE_STACK_FREEBSD14] = { 6 },
+		    [TUNABLE_STACK_LINUX] = { 6 } },
 		FIELD(tcp_syn_retries), .flags = TUNABLE_F_RUNTIME,
 		.meaning = "SYN retransmissions with backoff before connect() "
 		    "fails (LNX-18)",
 	},
 	{
 		.key = "tcp_syn_linear_timeouts",
-		.sysctl = { [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_syn_linear_timeouts" },
+		.sysctl = {
+		    [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_syn_linear_timeouts" },
 		.type = TUNABLE_T_INT, .unit = "", .min = 0, .max = 10,
-		.def = { [TUNABLE_STACK_FREEBSD9] = { 4 }, [TUNABLE_STACK_LINUX] = { 4 } },
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 4 },
+		    [TUNABLE_STACK_FREEBSD14] = { 4 },
+		    [TUNABLE_STACK_LINUX] = { 4 } },
 		FIELD(tcp_syn_linear_timeouts), .flags = TUNABLE_F_RUNTIME,
 		.meaning = "SYN timeouts before the RTO starts doubling; extra "
 		    "retransmissions (LNX-18)",
@@ -239,6 +344,7 @@ static const struct tunable table[] = {
 
 static const char *const stack_names[TUNABLE_NSTACKS] = {
 	[TUNABLE_STACK_FREEBSD9] = "freebsd9",
+	[TUNABLE_STACK_FREEBSD14] = "freebsd14",
 	[TUNABLE_STACK_LINUX] = "linux",
 };
 
@@ -472,7 +578,8 @@ set_maxsockets(struct host *h, const struct tunable *t, int i, int64_t v,
 		return (-1);
 	}
 	h->tun.maxsockets = (int)v;
-	tcp_tw_zone_change(h);
+	if (h->tun.stack == TUNABLE_STACK_FREEBSD9)
+		tcp_tw_zone_change(h);		/* TW-5 */
 	return (0);
 }
 

@@ -67,11 +67,12 @@ struct host_tunables {
  */
 enum tunable_stack {
 	TUNABLE_STACK_FREEBSD9,		/* FreeBSD 9 (the model's reference) */
+	TUNABLE_STACK_FREEBSD14,	/* FreeBSD 14: no compressed TIME_WAIT */
 	TUNABLE_STACK_LINUX,		/* Linux 6.x */
 	TUNABLE_NSTACKS
 };
 
-/* "freebsd9", "linux"; NULL for an unknown stack. */
+/* "freebsd9", "freebsd14", "linux"; NULL for an unknown stack. */
 const char	*tunable_stack_name(enum tunable_stack s);
 /* By name; -1 if unknown. */
 int		 tunable_stack_by_name(const char *name);

@@ -166,7 +166,8 @@ static void
 params_usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: twsim params [--stack freebsd9|linux] [--markdown]\n"
+	    "usage: twsim params [--stack freebsd9|freebsd14|linux] "
+	    "[--markdown]\n"
 	    "\n"
 	    "Print every scenario key with its section, unit, default and "
 	    "meaning.\n"
@@ -195,7 +196,8 @@ cmd_params(int argc, char **argv)
 			stack = tunable_stack_by_name(argv[++i]);
 			if (stack < 0) {
 				fprintf(stderr, "twsim params: unknown stack "
-				    "'%s' (freebsd9 or linux)\n", argv[i]);
+				    "'%s' (freebsd9, freebsd14 or linux)\n",
+				    argv[i]);
 				return 2;
 			}
 		}

@@ -86,7 +86,7 @@ static const struct param table[P_NPARAMS] = {
 	[P_HOST_STACK] = {
 		.id = P_HOST_STACK, .section = PARAM_SEC_HOST,
 		.key = "stack", .type = PARAM_T_ENUM, .unit = "",
-		.defval = "freebsd9", .choices = "freebsd9|linux",
+		.defval = "freebsd9", .choices = "freebsd9|freebsd14|linux",
 		.meaning = "the host's kernel: its port choice, TIME_WAIT, "
 		    "timers and the defaults and names of its tunables "
 		    "(`twsim params --stack linux`)",
@@ -606,31 +606,37 @@ params_write_markdown(FILE *out)
 	    "above) of\n"
 	    "HOST takes VALUE.\n"
 	    "\n"
-	    "## Hosts with `stack = linux`\n"
+	    "## Other stacks\n"
 	    "\n"
 	    "The tunables of a host depend on its `stack`; the table above is "
 	    "FreeBSD 9's\n"
-	    "(`stack = freebsd9`, the default).  A `stack = linux` host takes "
+	    "(`stack = freebsd9`, the default).  Hosts of the other stacks take "
 	    "these\n"
-	    "instead (`twsim params --stack linux`); setting a tunable its stack "
+	    "instead (`twsim params --stack NAME`); setting a tunable its stack "
 	    "lacks\n"
-	    "is an error.\n"
-	    "\n"
-	    "| key | unit | default | sysctl | meaning |\n"
-	    "| --- | --- | --- | --- | --- |\n");
+	    "is an error.\n");
 	{
 		const struct tunable *tt;
 		size_t n, r;
+		int st;
 
 		tt = tunable_table(&n);
-		for (r = 0; r < n; r++) {
-			if ((p = params_of_tunable_stack(&tt[r],
-			    TUNABLE_STACK_LINUX, &pb)) == NULL)
+		for (st = 0; st < TUNABLE_NSTACKS; st++) {
+			if (st == TUNABLE_STACK_FREEBSD9)
 				continue;
-			fprintf(out, "| `%s` | %s | `%s` | `%s` | %s |\n",
-			    p->key, md_escape(unit_text(p), ubuf,
-			    sizeof(ubuf)), default_text(p), p->sysctl,
-			    md_escape(p->meaning, mbuf, sizeof(mbuf)));
+			fprintf(out, "\n### `stack = %s`\n\n"
+			    "| key | unit | default | sysctl | meaning |\n"
+			    "| --- | --- | --- | --- | --- |\n",
+			    tunable_stack_name((enum tunable_stack)st));
+			for (r = 0; r < n; r++) {
+				if ((p = params_of_tunable_stack(&tt[r], st,
+				    &pb)) == NULL)
+					continue;
+				fprintf(out, "| `%s` | %s | `%s` | `%s` | %s |"
+				    "\n", p->key, md_escape(unit_text(p), ubuf,
+				    sizeof(ubuf)), default_text(p), p->sysctl,
+				    md_escape(p->meaning, mbuf, sizeof(mbuf)));
+			}
 		}
 	}
 	fprintf(out,

@@ -120,7 +120,7 @@ START_TEST(test_lnx21_tunable_the_stack_lacks_is_an_error_with_line)
 	    "address = 10.0.0.1\n[at 1s]\nc.msl = 10s\n", "t.ini:7:",
 	    "msl is not a tunable of a linux host");
 	fails("[run]\nduration = 10s\n[host c]\nstack = solaris\n"
-	    "address = 10.0.0.1\n", "t.ini:4:", "freebsd9, linux");
+	    "address = 10.0.0.1\n", "t.ini:4:", "freebsd9, freebsd14, linux");
 }
 END_TEST
 

@@ -1,0 +1,369 @@
+/*
+ * check_freebsd14.c -- the FreeBSD 14 stack (stack = freebsd14): rules
+ * F14-n of docs/RULES.md, end to end between real hosts over the real
+ * network: models/freebsd14/in_pcb.c (in_pcb_lport_dest, the socket
+ * limit) and models/freebsd14/tcp_timewait.c (TIME_WAIT without the
+ * compressed zone).
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/host.h"
+#include "models/in_pcb.h"
+#include "models/net.h"
+#include "models/tcp_timewait.h"
+#include "models/tcp_usrreq.h"
+#include "models/tcp_var.h"
+#include "sim/sim.h"
+#include "tests/model_fixture.h"
+
+#define CADDR	FX_ADDR(10, 0, 0, 2)
+#define SADDR	FX_ADDR(10, 0, 0, 1)
+#define SADDR2	FX_ADDR(10, 0, 0, 3)
+#define PORT	80
+
+static struct sim *sim;
+static struct net *net;
+static struct host *cli, *srv;
+static int nsent_to_cli;	/* segments the client received */
+static int blackhole;		/* 1: deliver nothing */
+
+/* The server application closes when the client's FIN comes. */
+static void
+app_accepted(void *larg, struct tcpcb *tp, void **carg)
+{
+
+	(void)tp;
+	*carg = larg;
+}
+
+static void
+app_peer_closed(void *arg, struct tcpcb *tp)
+{
+
+	(void)arg;
+	(void)tcp_usr_close(tp);
+}
+
+static const struct tcp_app_ops app_ops = {
+	.accepted = app_accepted,
+	.peer_closed = app_peer_closed,
+};
+
+static void
+wire(void *arg, struct host *h, const struct tcp_segment *seg)
+{
+
+	(void)arg;
+	if (h == cli)
+		nsent_to_cli++;
+	if (!blackhole)
+		tcp_input(h, seg);
+}
+
+static void
+f14_tun(struct host_tunables *t)
+{
+
+	host_tunables_init_stack(t, TUNABLE_STACK_FREEBSD14);
+}
+
+static void
+setup_with(const struct host_tunables *ct)
+{
+	struct host_tunables d;
+
+	nsent_to_cli = 0;
+	blackhole = 0;
+	f14_tun(&d);
+	fx_world_create(17, &sim, &net);
+	cli = fx_host(net, "client", ct != NULL ? ct : &d, CADDR);
+	srv = fx_host(net, "server", &d, SADDR);
+	net_set_deliver_hook(net, wire, NULL);
+	ck_assert_int_eq(tcp_usr_listen(srv, 0, PORT, &app_ops, NULL), 0);
+}
+
+static void
+setup(void)
+{
+
+	setup_with(NULL);
+}
+
+static void
+teardown(void)
+{
+
+	fx_host_check(cli);
+	fx_host_check(srv);
+	fx_world_destroy(&sim, &net);
+}
+
+static void
+run_for(sim_time_t d)
+{
+
+	(void)sim_run(sim, sim_now(sim) + d, 0);
+}
+
+static int
+try_connect(uint32_t faddr, uint16_t lport, struct tcpcb **tpp)
+{
+
+	return (tcp_usr_connect(cli, 0, lport, faddr, PORT, &app_ops, NULL,
+	    tpp));
+}
+
+/* A connection the client closes first: TIME_WAIT on the client. */
+static uint16_t
+closed_conn(void)
+{
+	struct tcpcb *tp;
+	uint16_t port;
+
+	ck_assert_int_eq(try_connect(SADDR, 0, &tp), 0);
+	port = tp->t_inpcb->inp_lport;
+	run_for(10 * SIM_MSEC);
+	ck_assert_int_eq(tp->t_state, TCPS_ESTABLISHED);
+	ck_assert_int_eq(tcp_usr_close(tp), 0);
+	run_for(10 * SIM_MSEC);
+	return (port);
+}
+
+static struct tcptw *
+client_tw(uint16_t lport)
+{
+	struct inpcb *inp;
+
+	inp = in_pcblookup(&cli->pcbinfo, SADDR, PORT, CADDR, lport, 0);
+	if (inp == NULL || !(inp->inp_flags & INP_TIMEWAIT))
+		return (NULL);
+	return (inp->inp_ppcb);
+}
+
+/* F14-1: busy only for the same 4-tuple: ports serve every destination. */
+START_TEST(test_f14_1_ports_per_destination)
+{
+	struct host_tunables t;
+	struct tcpcb *tp;
+	int i;
+
+	teardown();
+	f14_tun(&t);
+	t.portrange_first = 40000;
+	t.portrange_last = 40003;
+	setup_with(&t);
+	fx_addr(net, srv, SADDR2);
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(try_connect(SADDR, 0, &tp), 0);
+	ck_assert_int_eq(try_connect(SADDR, 0, &tp), EADDRNOTAVAIL);
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(try_connect(SADDR2, 0, &tp), 0);
+	ck_assert_int_eq(try_connect(SADDR2, 0, &tp), EADDRNOTAVAIL);
+	ck_assert_int_eq(host_ports_in_use(cli), 4);
+}
+END_TEST
+
+/* F14-1: a port a listener holds is busy for connect too. */
+START_TEST(test_f14_1_listener_port_is_busy)
+{
+	struct host_tunables t;
+	struct tcpcb *tp;
+	int i;
+
+	teardown();
+	f14_tun(&t);
+	t.portrange_first = 40000;
+	t.portrange_last = 40003;
+	setup_with(&t);
+	ck_assert_int_eq(tcp_usr_listen(cli, 0, 40001, &app_ops, NULL), 0);
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(try_connect(SADDR, 0, &tp), 0);
+		ck_assert_uint_ne(tp->t_inpcb->inp_lport, 40001);
+	}
+	ck_assert_int_eq(try_connect(SADDR, 0, &tp), EADDRNOTAVAIL);
+}
+END_TEST
+
+/*
+ * F14-2: TIME_WAIT lasts exactly 2 MSL on the connection's own timer
+ * (no 500 ms scan), and nothing is recycled: no zone, no cap.
+ */
+START_TEST(test_f14_2_timewait_lasts_2msl_never_recycled)
+{
+	struct host_tunables t;
+	sim_time_t start;
+	uint16_t p;
+	int i;
+
+	teardown();
+	f14_tun(&t);
+	t.msl = 5 * SIM_SEC;
+	setup_with(&t);
+	p = closed_conn();
+	ck_assert_ptr_nonnull(client_tw(p));
+	start = client_tw(p)->tw_start;
+	for (i = 0; i < 200; i++)
+		(void)closed_conn();
+	ck_assert_int_eq(host_tw_count(cli), 201);
+	ck_assert_uint_eq(cli->stat.tw_recycled, 0);
+	ck_assert_int_eq(host_tw_cap(cli), 786432);
+	run_for(start + 10 * SIM_SEC - sim_now(sim) - SIM_MSEC);
+	ck_assert_ptr_nonnull(client_tw(p));
+	run_for(SIM_MSEC);
+	ck_assert_ptr_null(client_tw(p));
+	ck_assert_uint_eq(cli->stat.tw_expired, 1);
+}
+END_TEST
+
+/* F14-2: nolocaltimewait is on by default: no TIME_WAIT between local
+   addresses. */
+START_TEST(test_f14_2_nolocaltimewait_on_by_default)
+{
+	struct tcpcb *tp;
+
+	ck_assert_int_eq(cli->tun.nolocaltimewait, 1);
+	fx_addr(net, cli, FX_ADDR(10, 0, 0, 9));
+	ck_assert_int_eq(tcp_usr_listen(cli, 0, 81, &app_ops, NULL), 0);
+	ck_assert_int_eq(tcp_usr_connect(cli, 0, 0, FX_ADDR(10, 0, 0, 9), 81,
+	    &app_ops, NULL, &tp), 0);
+	run_for(10 * SIM_MSEC);
+	ck_assert_int_eq(tcp_usr_close(tp), 0);
+	run_for(10 * SIM_MSEC);
+	ck_assert_int_eq(host_tw_count(cli), 0);
+	ck_assert_uint_eq(cli->stat.tw_skipped_local, 1);
+}
+END_TEST
+
+static void
+server_segment(const struct tcptw *tw, uint16_t lport, uint8_t flags,
+    struct tcp_segment *s)
+{
+
+	memset(s, 0, sizeof(*s));
+	s->saddr = SADDR;
+	s->daddr = CADDR;
+	s->sport = PORT;
+	s->dport = lport;
+	s->seq = tw->rcv_nxt;
+	s->ack = tw->snd_nxt;
+	s->flags = flags;
+}
+
+/*
+ * F14-3: a RST is dropped; a SYN|ACK does not reopen; a SYN above rcv_nxt
+ * does (with no listener it then meets a RST); a retransmitted FIN
+ * restarts 2 MSL and is acked.
+ */
+START_TEST(test_f14_3_segments_in_timewait)
+{
+	struct tcp_segment s;
+	struct tcptw *tw;
+	uint16_t p;
+
+	p = closed_conn();
+	blackhole = 1;
+	tw = client_tw(p);
+	server_segment(tw, p, TH_RST, &s);
+	tcp_input(cli, &s);
+	ck_assert_ptr_nonnull(client_tw(p));
+	ck_assert_uint_eq(cli->stat.rst_ignored_tw, 1);
+
+	server_segment(tw, p, TH_SYN | TH_ACK, &s);
+	s.seq = tw->rcv_nxt + 100000;
+	tcp_input(cli, &s);
+	ck_assert_ptr_nonnull(client_tw(p));
+	ck_assert_uint_eq(cli->stat.tw_reopened, 0);
+
+	run_for(20 * SIM_SEC);
+	server_segment(tw, p, TH_FIN | TH_ACK, &s);
+	s.seq = tw->rcv_nxt - 1;
+	tcp_input(cli, &s);
+	ck_assert_uint_eq(cli->stat.tw_rearmed, 1);
+	ck_assert_int_eq(tw->tw_time, (sim_now(sim) + 60 * SIM_SEC) /
+	    SIM_MSEC);
+
+	server_segment(tw, p, TH_SYN, &s);
+	s.seq = tw->rcv_nxt + 100000;
+	tcp_input(cli, &s);
+	ck_assert_ptr_null(client_tw(p));
+	ck_assert_uint_eq(cli->stat.tw_reopened, 1);
+}
+END_TEST
+
+/*
+ * F14-4: every TIME_WAIT connection keeps its socket, so
+ * kern.ipc.maxsockets bounds them: past it, socket() fails (ENOBUFS).
+ */
+START_TEST(test_f14_4_maxsockets_bounds_timewait)
+{
+	struct host_tunables t;
+	struct tcpcb *tp;
+	int i;
+
+	teardown();
+	f14_tun(&t);
+	t.maxsockets = 5;
+	setup_with(&t);
+	for (i = 0; i < 5; i++)
+		(void)closed_conn();
+	ck_assert_int_eq(host_tw_count(cli), 5);
+	ck_assert_int_eq(try_connect(SADDR, 0, &tp), ENOBUFS);
+	run_for(61 * SIM_SEC);
+	ck_assert_int_eq(host_tw_count(cli), 0);
+	ck_assert_int_eq(try_connect(SADDR, 0, &tp), 0);
+}
+END_TEST
+
+/* F14-5: the defaults of a FreeBSD 14 host. */
+START_TEST(test_f14_5_defaults)
+{
+	const struct host_tunables *t = &cli->tun;
+
+	ck_assert_int_eq(t->hz, 1000);
+	ck_assert(t->msl == 30 * SIM_SEC);
+	ck_assert_int_eq(t->portrange_first, 10000);
+	ck_assert_int_eq(t->portrange_last, 65535);
+	ck_assert_int_eq(t->randomized, 1);
+	ck_assert_int_eq(t->nolocaltimewait, 1);
+	ck_assert_int_eq(t->maxsockets, 786432);
+	ck_assert(t->rto_initial == SIM_SEC);
+	ck_assert(t->keepinit == 75 * SIM_SEC);
+	ck_assert_ptr_null(cli->slowtimo);
+	ck_assert_ptr_null(cli->porttick);
+}
+END_TEST
+
+static Suite *
+freebsd14_suite(void)
+{
+	Suite *s = suite_create("freebsd14");
+	TCase *tc = tcase_create("freebsd14");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_f14_1_ports_per_destination);
+	tcase_add_test(tc, test_f14_1_listener_port_is_busy);
+	tcase_add_test(tc, test_f14_2_timewait_lasts_2msl_never_recycled);
+	tcase_add_test(tc, test_f14_2_nolocaltimewait_on_by_default);
+	tcase_add_test(tc, test_f14_3_segments_in_timewait);
+	tcase_add_test(tc, test_f14_4_maxsockets_bounds_timewait);
+	tcase_add_test(tc, test_f14_5_defaults);
+	suite_add_tcase(s, tc);
+	return (s);
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(freebsd14_suite());
+	int nfailed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	nfailed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return (nfailed == 0 ? EXIT_SUCCESS : EXIT_FAILURE);
+}
