@@ -108,24 +108,17 @@ inet_twsk_schedule(struct tcptw *tw, sim_time_t timeo)
 	struct host *h = tw->tw_inpcb->inp_host;
 	sim_time_t when;
 
-	if (tw->tw_timer != SIM_EVENT_NONE)
-		(void)sim_cancel(h->sim, tw->tw_timer);
-	tw->tw_timer = SIM_EVENT_NONE;
 	when = timer_wheel_expiry(sim_now(h->sim), timeo, h->tun.hz);
 	tw->tw_time = sim_time_to_ticks(when, h->tun.hz);
-	(void)sim_at(h->sim, when, inet_twsk_kill_timer, tw, &tw->tw_timer);
+	tcptw_timer_arm(tw, when, inet_twsk_kill_timer);
 }
 
 /* End the entry now (a takeover, a RST, a SYN): timer off, pcb freed. */
 void
 inet_twsk_deschedule_put(struct tcptw *tw)
 {
-	struct host *h = tw->tw_inpcb->inp_host;
 
-	if (tw->tw_timer != SIM_EVENT_NONE)
-		(void)sim_cancel(h->sim, tw->tw_timer);
-	tw->tw_timer = SIM_EVENT_NONE;
-	tcp_twclose(tw, 0);
+	tcptw_timer_close(tw);
 }
 
 /* Host teardown: every entry, timers first. */

@@ -67,11 +67,7 @@ tcp_time_wait(struct tcpcb *tp)
 		(void)tcp_twrespond(tw, TH_ACK);
 	/* LNX-11: TCP_TIMEWAIT_LEN on the wheel, whatever tcp_fin_timeout. */
 	inet_twsk_schedule(tw, LINUX_TIMEWAIT_LEN);
-
-	h->stat.tw_entered++;
-	h->stat.tw_count++;
-	if (h->stat.tw_count > h->stat.tw_peak)
-		h->stat.tw_peak = h->stat.tw_count;
+	tcptw_count_entered(h);
 }
 
 /*

@@ -226,11 +226,7 @@ tcp_twstart(struct tcpcb *tp)
 	if (acknow)
 		tcp_twrespond(tw, TH_ACK);
 	tcp_tw_2msl_reset(tw, 0);		/* TW-11 */
-
-	h->stat.tw_entered++;
-	h->stat.tw_count++;
-	if (h->stat.tw_count > h->stat.tw_peak)
-		h->stat.tw_peak = h->stat.tw_count;
+	tcptw_count_entered(h);
 }
 
 int
@@ -264,13 +260,14 @@ tcp_tw_keep(struct tcptw *tw, const struct tcpcb *tp)
 	return (ts);
 }
 
+static void	tcp_tw_2msl_rearm(struct tcptw *tw);
+
 int
 tcp_twcheck(struct inpcb *inp, const struct tcp_segment *th)
 {
 	struct host *h = inp->inp_host;
 	struct tcptw *tw;
 	uint8_t thflags;
-	tcp_seq seq;
 
 	/*
 	 * TW-14: the pcb's TIME_WAIT state was already recycled but the pcb
@@ -304,6 +301,30 @@ tcp_twcheck(struct inpcb *inp, const struct tcp_segment *th)
 		return (1);
 	}
 
+	return (tcp_twcheck_ack(tw, th, tcp_tw_2msl_rearm));
+}
+
+/* TW-13 through TW-18: tcp_tw_2msl_reset with rearm. */
+static void
+tcp_tw_2msl_rearm(struct tcptw *tw)
+{
+
+	tcp_tw_2msl_reset(tw, 1);
+}
+
+/*
+ * TW-17..TW-19, shared with FreeBSD 14 (F14-3), whose tcp_twcheck ends
+ * the same way: drop what has no ACK, restart 2 MSL on a retransmitted
+ * FIN (rearm), and answer all but a pure duplicate ACK.
+ */
+int
+tcp_twcheck_ack(struct tcptw *tw, const struct tcp_segment *th,
+    void (*rearm)(struct tcptw *tw))
+{
+	struct host *h = tw->tw_inpcb->inp_host;
+	uint8_t thflags = th->flags;
+	tcp_seq seq;
+
 	/* TW-17: anything else without ACK is dropped. */
 	if ((thflags & TH_ACK) == 0) {
 		if (thflags & TH_SYN)
@@ -319,7 +340,7 @@ tcp_twcheck(struct inpcb *inp, const struct tcp_segment *th)
 		seq = th->seq + th->len + ((thflags & TH_SYN) ? 1 : 0);
 		if (seq + 1 == tw->rcv_nxt) {
 			h->stat.tw_rearmed++;
-			tcp_tw_2msl_reset(tw, 1);
+			rearm(tw);
 		}
 	}
 
@@ -521,4 +542,36 @@ tcp_tw_check(const struct host *h, char *err, size_t errlen)
 		return (-1);
 	}
 	return (0);
+}
+
+void
+tcptw_timer_arm(struct tcptw *tw, sim_time_t when, sim_fn fn)
+{
+	struct host *h = tw->tw_inpcb->inp_host;
+
+	if (tw->tw_timer != SIM_EVENT_NONE)
+		(void)sim_cancel(h->sim, tw->tw_timer);
+	tw->tw_timer = SIM_EVENT_NONE;
+	(void)sim_at(h->sim, when, fn, tw, &tw->tw_timer);
+}
+
+void
+tcptw_timer_close(struct tcptw *tw)
+{
+	struct host *h = tw->tw_inpcb->inp_host;
+
+	if (tw->tw_timer != SIM_EVENT_NONE)
+		(void)sim_cancel(h->sim, tw->tw_timer);
+	tw->tw_timer = SIM_EVENT_NONE;
+	tcp_twclose(tw, 0);
+}
+
+void
+tcptw_count_entered(struct host *h)
+{
+
+	h->stat.tw_entered++;
+	h->stat.tw_count++;
+	if (h->stat.tw_count > h->stat.tw_peak)
+		h->stat.tw_peak = h->stat.tw_count;
 }

@@ -110,6 +110,22 @@ void	tcp_twstart(struct tcpcb *tp);
 int	tcp_tw_keep(struct tcptw *tw, const struct tcpcb *tp);
 int	tcp_twcheck(struct inpcb *inp, const struct tcp_segment *th);
 void	tcp_twclose(struct tcptw *tw, int reuse);
+/*
+ * The end of tcp_twcheck (TW-17..TW-19), shared by FreeBSD 14 (F14-3):
+ * a segment without ACK is dropped, a retransmitted FIN calls rearm, and
+ * all but a pure duplicate ACK are answered.  Returns 0 (consumed).
+ */
+int	tcp_twcheck_ack(struct tcptw *tw, const struct tcp_segment *th,
+	    void (*rearm)(struct tcptw *tw));
+/*
+ * An entry's own timer (Linux's and FreeBSD 14's TIME_WAIT): arm it to
+ * call fn(tw) at `when`, replacing a pending one; or stop it and close
+ * the entry now.
+ */
+void	tcptw_timer_arm(struct tcptw *tw, sim_time_t when, sim_fn fn);
+void	tcptw_timer_close(struct tcptw *tw);
+/* A new entry's counters: tw_entered, the tw_count gauge and its peak. */
+void	tcptw_count_entered(struct host *h);
 int	tcp_twrespond(struct tcptw *tw, int flags);
 /*
  * TW-12 (reuse 0): close every expired entry from the head, stop at the

@@ -46,24 +46,10 @@ f14_tw_2msl_reset(struct tcptw *tw)
 	struct host *h = tw->tw_inpcb->inp_host;
 	int64_t ticks;
 
-	if (tw->tw_timer != SIM_EVENT_NONE)
-		(void)sim_cancel(h->sim, tw->tw_timer);
-	tw->tw_timer = SIM_EVENT_NONE;
 	ticks = host_ticks(h) + 2 * sim_time_to_ticks(h->tun.msl, h->tun.hz);
 	tw->tw_time = ticks;
-	(void)sim_at(h->sim, sim_time_from_ticks(ticks, h->tun.hz), f14_tw_2msl,
-	    tw, &tw->tw_timer);
-}
-
-static void
-f14_tw_close(struct tcptw *tw)
-{
-	struct host *h = tw->tw_inpcb->inp_host;
-
-	if (tw->tw_timer != SIM_EVENT_NONE)
-		(void)sim_cancel(h->sim, tw->tw_timer);
-	tw->tw_timer = SIM_EVENT_NONE;
-	tcp_twclose(tw, 0);
+	tcptw_timer_arm(tw, sim_time_from_ticks(ticks, h->tun.hz),
+	    f14_tw_2msl);
 }
 
 void
@@ -107,11 +93,7 @@ f14_twstart(struct tcpcb *tp)
 	if (acknow)
 		(void)tcp_twrespond(tw, TH_ACK);
 	f14_tw_2msl_reset(tw);
-
-	h->stat.tw_entered++;
-	h->stat.tw_count++;
-	if (h->stat.tw_count > h->stat.tw_peak)
-		h->stat.tw_peak = h->stat.tw_count;
+	tcptw_count_entered(h);
 }
 
 int
@@ -120,7 +102,6 @@ f14_twcheck(struct inpcb *inp, const struct tcp_segment *th, tcp_seq *isn)
 	struct host *h = inp->inp_host;
 	struct tcptw *tw = inp->inp_ppcb;
 	uint8_t thflags = th->flags;
-	tcp_seq seq;
 
 	*isn = 0;
 	assert(tw != NULL);		/* nothing recycles in 14 */
@@ -137,28 +118,14 @@ f14_twcheck(struct inpcb *inp, const struct tcp_segment *th, tcp_seq *isn)
 	    SEQ_GT(th->seq, tw->rcv_nxt)) {
 		h->stat.tw_reopened++;
 		tcp_tw_report(tw, TW_END_REOPENED);
-		f14_tw_close(tw);
+		tcptw_timer_close(tw);
 		return (1);
 	}
-	/* F14-3: without ACK, dropped. */
-	if ((thflags & TH_ACK) == 0) {
-		if (thflags & TH_SYN)
-			h->stat.syn_dropped_tw++;
-		return (0);
-	}
-	/* F14-3: a retransmitted FIN restarts 2 MSL. */
-	if (thflags & TH_FIN) {
-		seq = th->seq + th->len + ((thflags & TH_SYN) ? 1 : 0);
-		if (seq + 1 == tw->rcv_nxt) {
-			h->stat.tw_rearmed++;
-			f14_tw_2msl_reset(tw);
-		}
-	}
-	/* F14-3: an ACK for anything but a pure duplicate ACK. */
-	if (thflags != TH_ACK || th->len != 0 ||
-	    th->seq != tw->rcv_nxt || th->ack != tw->snd_nxt)
-		(void)tcp_twrespond(tw, TH_ACK);
-	return (0);
+	/*
+	 * F14-3: without ACK, dropped; a retransmitted FIN restarts 2 MSL; an
+	 * ACK for anything but a pure duplicate ACK -- as FreeBSD 9.
+	 */
+	return (tcp_twcheck_ack(tw, th, f14_tw_2msl_reset));
 }
 
 void
@@ -167,7 +134,7 @@ f14_twdestroy(struct host *h)
 	struct tcptw *tw;
 
 	while ((tw = TAILQ_FIRST(&h->twzone.twq_2msl)) != NULL)
-		f14_tw_close(tw);
+		tcptw_timer_close(tw);
 	tcp_tw_destroy(h);
 }
 
