@@ -84,20 +84,6 @@ timer_wheel_granularity(sim_time_t timeo, int hz)
 	    timer_wheel_level(timer_wheel_jiffies(timeo, hz))), hz));
 }
 
-/* The timer fired: the entry's TIME_WAIT is over (LNX-11). */
-static void
-inet_twsk_kill_timer(struct sim *sim, void *arg)
-{
-	struct tcptw *tw = arg;
-	struct host *h = tw->tw_inpcb->inp_host;
-
-	(void)sim;
-	tw->tw_timer = SIM_EVENT_NONE;
-	h->stat.tw_expired++;
-	tcp_tw_report(tw, TW_END_EXPIRED);
-	tcp_twclose(tw, 0);
-}
-
 /*
  * LNX-11/LNX-12: (re)arm the entry's timer timeo from now, on the wheel.
  * A re-arm (mod_timer_pending) replaces the pending expiry.
@@ -110,7 +96,8 @@ inet_twsk_schedule(struct tcptw *tw, sim_time_t timeo)
 
 	when = timer_wheel_expiry(sim_now(h->sim), timeo, h->tun.hz);
 	tw->tw_time = sim_time_to_ticks(when, h->tun.hz);
-	tcptw_timer_arm(tw, when, inet_twsk_kill_timer);
+	/* At expiry inet_twsk_kill ends TIME_WAIT (LNX-11). */
+	tcptw_timer_arm(tw, when, tcptw_timer_expired);
 }
 
 /* End the entry now (a takeover, a RST, a SYN): timer off, pcb freed. */

@@ -575,3 +575,16 @@ tcptw_count_entered(struct host *h)
 	if (h->stat.tw_count > h->stat.tw_peak)
 		h->stat.tw_peak = h->stat.tw_count;
 }
+
+void
+tcptw_timer_expired(struct sim *sim, void *arg)
+{
+	struct tcptw *tw = arg;
+	struct host *h = tw->tw_inpcb->inp_host;
+
+	(void)sim;
+	tw->tw_timer = SIM_EVENT_NONE;
+	h->stat.tw_expired++;
+	tcp_tw_report(tw, TW_END_EXPIRED);
+	tcp_twclose(tw, 0);
+}

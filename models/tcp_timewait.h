@@ -123,6 +123,8 @@ int	tcp_twcheck_ack(struct tcptw *tw, const struct tcp_segment *th,
  * the entry now.
  */
 void	tcptw_timer_arm(struct tcptw *tw, sim_time_t when, sim_fn fn);
+/* The usual fn: TIME_WAIT is over (tw_expired, 'expired'), close it. */
+void	tcptw_timer_expired(struct sim *sim, void *arg);
 void	tcptw_timer_close(struct tcptw *tw);
 /* A new entry's counters: tw_entered, the tw_count gauge and its peak. */
 void	tcptw_count_entered(struct host *h);

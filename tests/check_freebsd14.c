@@ -3,7 +3,7 @@
  * F14-n of docs/RULES.md, end to end between real hosts over the real
  * network: models/freebsd14/in_pcb.c (in_pcb_lport_dest, the socket
  * limit) and models/freebsd14/tcp_timewait.c (TIME_WAIT without the
- * compressed zone).
+ * compressed zone).  Two hosts on a recording wire (tests/stack_fixture.h).
  */
 #include "config.h"
 
@@ -20,50 +20,7 @@
 #include "models/tcp_var.h"
 #include "sim/sim.h"
 #include "tests/model_fixture.h"
-
-#define CADDR	FX_ADDR(10, 0, 0, 2)
-#define SADDR	FX_ADDR(10, 0, 0, 1)
-#define SADDR2	FX_ADDR(10, 0, 0, 3)
-#define PORT	80
-
-static struct sim *sim;
-static struct net *net;
-static struct host *cli, *srv;
-static int nsent_to_cli;	/* segments the client received */
-static int blackhole;		/* 1: deliver nothing */
-
-/* The server application closes when the client's FIN comes. */
-static void
-app_accepted(void *larg, struct tcpcb *tp, void **carg)
-{
-
-	(void)tp;
-	*carg = larg;
-}
-
-static void
-app_peer_closed(void *arg, struct tcpcb *tp)
-{
-
-	(void)arg;
-	(void)tcp_usr_close(tp);
-}
-
-static const struct tcp_app_ops app_ops = {
-	.accepted = app_accepted,
-	.peer_closed = app_peer_closed,
-};
-
-static void
-wire(void *arg, struct host *h, const struct tcp_segment *seg)
-{
-
-	(void)arg;
-	if (h == cli)
-		nsent_to_cli++;
-	if (!blackhole)
-		tcp_input(h, seg);
-}
+#include "tests/stack_fixture.h"
 
 static void
 f14_tun(struct host_tunables *t)
@@ -72,19 +29,12 @@ f14_tun(struct host_tunables *t)
 	host_tunables_init_stack(t, TUNABLE_STACK_FREEBSD14);
 }
 
+/* A FreeBSD 14 client (booted with ct, NULL: defaults) and server. */
 static void
 setup_with(const struct host_tunables *ct)
 {
-	struct host_tunables d;
 
-	nsent_to_cli = 0;
-	blackhole = 0;
-	f14_tun(&d);
-	fx_world_create(17, &sim, &net);
-	cli = fx_host(net, "client", ct != NULL ? ct : &d, CADDR);
-	srv = fx_host(net, "server", &d, SADDR);
-	net_set_deliver_hook(net, wire, NULL);
-	ck_assert_int_eq(tcp_usr_listen(srv, 0, PORT, &app_ops, NULL), 0);
+	stack_setup(TUNABLE_STACK_FREEBSD14, ct, NULL, CADDR, SADDR);
 }
 
 static void
@@ -92,57 +42,6 @@ setup(void)
 {
 
 	setup_with(NULL);
-}
-
-static void
-teardown(void)
-{
-
-	fx_host_check(cli);
-	fx_host_check(srv);
-	fx_world_destroy(&sim, &net);
-}
-
-static void
-run_for(sim_time_t d)
-{
-
-	(void)sim_run(sim, sim_now(sim) + d, 0);
-}
-
-static int
-try_connect(uint32_t faddr, uint16_t lport, struct tcpcb **tpp)
-{
-
-	return (tcp_usr_connect(cli, 0, lport, faddr, PORT, &app_ops, NULL,
-	    tpp));
-}
-
-/* A connection the client closes first: TIME_WAIT on the client. */
-static uint16_t
-closed_conn(void)
-{
-	struct tcpcb *tp;
-	uint16_t port;
-
-	ck_assert_int_eq(try_connect(SADDR, 0, &tp), 0);
-	port = tp->t_inpcb->inp_lport;
-	run_for(10 * SIM_MSEC);
-	ck_assert_int_eq(tp->t_state, TCPS_ESTABLISHED);
-	ck_assert_int_eq(tcp_usr_close(tp), 0);
-	run_for(10 * SIM_MSEC);
-	return (port);
-}
-
-static struct tcptw *
-client_tw(uint16_t lport)
-{
-	struct inpcb *inp;
-
-	inp = in_pcblookup(&cli->pcbinfo, SADDR, PORT, CADDR, lport, 0);
-	if (inp == NULL || !(inp->inp_flags & INP_TIMEWAIT))
-		return (NULL);
-	return (inp->inp_ppcb);
 }
 
 /* F14-1: busy only for the same 4-tuple: ports serve every destination. */
@@ -180,7 +79,7 @@ START_TEST(test_f14_1_listener_port_is_busy)
 	t.portrange_first = 40000;
 	t.portrange_last = 40003;
 	setup_with(&t);
-	ck_assert_int_eq(tcp_usr_listen(cli, 0, 40001, &app_ops, NULL), 0);
+	ck_assert_int_eq(tcp_usr_listen(cli, 0, 40001, &app_ops, &capp), 0);
 	for (i = 0; i < 3; i++) {
 		ck_assert_int_eq(try_connect(SADDR, 0, &tp), 0);
 		ck_assert_uint_ne(tp->t_inpcb->inp_lport, 40001);
@@ -204,11 +103,11 @@ START_TEST(test_f14_2_timewait_lasts_2msl_never_recycled)
 	f14_tun(&t);
 	t.msl = 5 * SIM_SEC;
 	setup_with(&t);
-	p = closed_conn();
+	p = closed_conn(0);
 	ck_assert_ptr_nonnull(client_tw(p));
 	start = client_tw(p)->tw_start;
 	for (i = 0; i < 200; i++)
-		(void)closed_conn();
+		(void)closed_conn(0);
 	ck_assert_int_eq(host_tw_count(cli), 201);
 	ck_assert_uint_eq(cli->stat.tw_recycled, 0);
 	ck_assert_int_eq(host_tw_cap(cli), 786432);
@@ -227,10 +126,11 @@ START_TEST(test_f14_2_nolocaltimewait_on_by_default)
 	struct tcpcb *tp;
 
 	ck_assert_int_eq(cli->tun.nolocaltimewait, 1);
+	capp.close_on_fin = 1;		/* the local server closes too */
 	fx_addr(net, cli, FX_ADDR(10, 0, 0, 9));
-	ck_assert_int_eq(tcp_usr_listen(cli, 0, 81, &app_ops, NULL), 0);
+	ck_assert_int_eq(tcp_usr_listen(cli, 0, 81, &app_ops, &capp), 0);
 	ck_assert_int_eq(tcp_usr_connect(cli, 0, 0, FX_ADDR(10, 0, 0, 9), 81,
-	    &app_ops, NULL, &tp), 0);
+	    &app_ops, &capp, &tp), 0);
 	run_for(10 * SIM_MSEC);
 	ck_assert_int_eq(tcp_usr_close(tp), 0);
 	run_for(10 * SIM_MSEC);
@@ -239,20 +139,6 @@ START_TEST(test_f14_2_nolocaltimewait_on_by_default)
 }
 END_TEST
 
-static void
-server_segment(const struct tcptw *tw, uint16_t lport, uint8_t flags,
-    struct tcp_segment *s)
-{
-
-	memset(s, 0, sizeof(*s));
-	s->saddr = SADDR;
-	s->daddr = CADDR;
-	s->sport = PORT;
-	s->dport = lport;
-	s->seq = tw->rcv_nxt;
-	s->ack = tw->snd_nxt;
-	s->flags = flags;
-}
 
 /*
  * F14-3: a RST is dropped; a SYN|ACK does not reopen; a SYN above rcv_nxt
@@ -265,7 +151,7 @@ START_TEST(test_f14_3_segments_in_timewait)
 	struct tcptw *tw;
 	uint16_t p;
 
-	p = closed_conn();
+	p = closed_conn(0);
 	blackhole = 1;
 	tw = client_tw(p);
 	server_segment(tw, p, TH_RST, &s);
@@ -310,7 +196,7 @@ START_TEST(test_f14_4_maxsockets_bounds_timewait)
 	t.maxsockets = 5;
 	setup_with(&t);
 	for (i = 0; i < 5; i++)
-		(void)closed_conn();
+		(void)closed_conn(0);
 	ck_assert_int_eq(host_tw_count(cli), 5);
 	ck_assert_int_eq(try_connect(SADDR, 0, &tp), ENOBUFS);
 	run_for(61 * SIM_SEC);

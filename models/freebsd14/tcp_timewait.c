@@ -22,20 +22,6 @@
 #include "models/tcp_timewait.h"
 #include "models/tcp_var.h"
 
-/* TT_2MSL fired: tcp_timer_2msl closes the connection (F14-2). */
-static void
-f14_tw_2msl(struct sim *sim, void *arg)
-{
-	struct tcptw *tw = arg;
-	struct host *h = tw->tw_inpcb->inp_host;
-
-	(void)sim;
-	tw->tw_timer = SIM_EVENT_NONE;
-	h->stat.tw_expired++;
-	tcp_tw_report(tw, TW_END_EXPIRED);
-	tcp_twclose(tw, 0);
-}
-
 /*
  * F14-2: tcp_timer_activate(tp, TT_2MSL, 2 * V_tcp_msl): a callout 2 MSL
  * of ticks from now (a re-arm replaces it).  MSL is read now.
@@ -48,8 +34,9 @@ f14_tw_2msl_reset(struct tcptw *tw)
 
 	ticks = host_ticks(h) + 2 * sim_time_to_ticks(h->tun.msl, h->tun.hz);
 	tw->tw_time = ticks;
+	/* At expiry tcp_timer_2msl closes the connection (F14-2). */
 	tcptw_timer_arm(tw, sim_time_from_ticks(ticks, h->tun.hz),
-	    f14_tw_2msl);
+	    tcptw_timer_expired);
 }
 
 void
