@@ -227,7 +227,7 @@ static const char *const STMT_SQL[ST_COUNT] = {
 	    " server, t_start, t_established, t_end, outcome, syn_sent)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[ST_CONN_TW] =
-	    "UPDATE connections SET tw_host = ?3, t_tw_start = ?4,"
+	    "UPDATE stage.connections SET tw_host = ?3, t_tw_start = ?4,"
 	    " t_tw_end = ?5, tw_end = ?6 WHERE run_id = ?1 AND conn_id = ?2",
 	[ST_HOST] =
 	    "INSERT INTO stage.host_stats (run_id, host, conn_attempted,"
@@ -670,7 +670,14 @@ attach_stage(struct results *r)
 		    RESULTS_OK)
 			return rc;
 	}
-	return RESULTS_OK;
+	/*
+	 * results_connection_tw completes a staged connection row by its
+	 * conn_id once its TIME_WAIT ends: without an index each of those
+	 * UPDATEs would scan the run's rows.
+	 */
+	return exec(r, "CREATE INDEX stage.stage_connections_by_id ON "
+	    "connections (run_id, conn_id)",
+	    "cannot create the staging database");
 }
 
 /*

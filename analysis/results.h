@@ -72,7 +72,7 @@
 #include <sqlite3.h>
 
 #define RESULTS_APPLICATION_ID	0x5457534d	/* "TWSM" */
-#define RESULTS_SCHEMA_VERSION	2
+#define RESULTS_SCHEMA_VERSION	3
 
 /* Return codes. */
 #define RESULTS_OK		0
