@@ -192,7 +192,6 @@ enum {
 	ST_PARAM,
 	ST_SAMPLE,
 	ST_CONN,
-	ST_CONN_TW,
 	ST_HOST,
 	ST_COUNT
 };
@@ -224,11 +223,10 @@ static const char *const STMT_SQL[ST_COUNT] = {
 	    " ?16, ?17, ?18, ?19, ?20)",
 	[ST_CONN] =
 	    "INSERT INTO stage.connections (run_id, conn_id, workload, client, lport,"
-	    " server, t_start, t_established, t_end, outcome, syn_sent)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-	[ST_CONN_TW] =
-	    "UPDATE stage.connections SET tw_host = ?3, t_tw_start = ?4,"
-	    " t_tw_end = ?5, tw_end = ?6 WHERE run_id = ?1 AND conn_id = ?2",
+	    " server, t_start, t_established, t_end, outcome, syn_sent,"
+	    " tw_host, t_tw_start, t_tw_end, tw_end)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+	    " ?14, ?15)",
 	[ST_HOST] =
 	    "INSERT INTO stage.host_stats (run_id, host, conn_attempted,"
 	    " conn_established, conn_failed_addrnotavail, conn_failed_timeout,"
@@ -670,14 +668,7 @@ attach_stage(struct results *r)
 		    RESULTS_OK)
 			return rc;
 	}
-	/*
-	 * results_connection_tw completes a staged connection row by its
-	 * conn_id once its TIME_WAIT ends: without an index each of those
-	 * UPDATEs would scan the run's rows.
-	 */
-	return exec(r, "CREATE INDEX stage.stage_connections_by_id ON "
-	    "connections (run_id, conn_id)",
-	    "cannot create the staging database");
+	return RESULTS_OK;
 }
 
 /*
@@ -1248,26 +1239,17 @@ results_connection(struct results *r, int64_t run_id,
 	bind_real_or_null(st, 9, c->t_end);
 	bind_text(st, 10, c->outcome);
 	sqlite3_bind_int(st, 11, c->syn_sent);
+	/* Its TIME_WAIT, when it had one (NULL otherwise). */
+	bind_text(st, 12, c->tw_end != NULL ? c->tw_host : NULL);
+	if (c->tw_end != NULL) {
+		sqlite3_bind_double(st, 13, c->t_tw_start);
+		bind_real_or_null(st, 14, c->t_tw_end);
+	} else {
+		sqlite3_bind_null(st, 13);
+		sqlite3_bind_null(st, 14);
+	}
+	bind_text(st, 15, c->tw_end);
 	return step_once(r, st, "cannot insert connection");
-}
-
-int
-results_connection_tw(struct results *r, int64_t run_id, int64_t conn_id,
-    const char *tw_host, double t_tw_start, double t_tw_end,
-    const char *tw_end)
-{
-	sqlite3_stmt *st = r->st[ST_CONN_TW];
-	int rc;
-
-	if ((rc = check_run(r, run_id, "connection")) != RESULTS_OK)
-		return rc;
-	sqlite3_bind_int64(st, 1, run_id);
-	sqlite3_bind_int64(st, 2, conn_id);
-	bind_text(st, 3, tw_host);
-	sqlite3_bind_double(st, 4, t_tw_start);
-	bind_real_or_null(st, 5, t_tw_end);
-	bind_text(st, 6, tw_end);
-	return step_once(r, st, "cannot record TIME_WAIT of a connection");
 }
 
 int

@@ -224,19 +224,19 @@ struct results_conn {
 	double		 t_end;		/* NAN -> NULL (still open at end) */
 	const char	*outcome;	/* RESULTS_OUTCOME_* */
 	int		 syn_sent;
+	/*
+	 * Its TIME_WAIT (REC-1), on whichever host held it: how it ended --
+	 * "expired", "recycled", "reopened", "reused", "killed", "skipped"
+	 * (none at all: start == end) or "open" (t_tw_end NAN -> NULL) -- or
+	 * tw_end NULL when the connection had none (all four stay NULL).
+	 */
+	const char	*tw_end;
+	const char	*tw_host;
+	double		 t_tw_start;
+	double		 t_tw_end;
 };
 int		 results_connection(struct results *r, int64_t run_id,
 		    const struct results_conn *c);
-/*
- * The TIME_WAIT of connection conn_id (a row results_connection wrote):
- * the host that held it, when it began and ended (NAN -> NULL: still
- * open), and how it ended ("expired", "recycled", "reopened", "reused",
- * "killed", "skipped" -- no TIME_WAIT at all: start == end -- or "open").
- * Rows without one keep the four columns NULL.
- */
-int		 results_connection_tw(struct results *r, int64_t run_id,
-		    int64_t conn_id, const char *tw_host, double t_tw_start,
-		    double t_tw_end, const char *tw_end);
 
 /* Final counters of one host at the end of the run. */
 struct results_host {

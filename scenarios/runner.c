@@ -93,8 +93,9 @@ lat_quantile(const struct lat_hist *lh, double q)
 /* ---- the world of one run ---------------------------------------------- */
 
 /*
- * Connections whose row is written and whose TIME_WAIT is still to come:
- * the model's incarnation id -> the row's conn_id.  Open addressing,
+ * Connections whose TIME_WAIT is still to come, their rows held back
+ * until it ends (one INSERT a connection, no UPDATE): the model's
+ * incarnation id -> the index of the row in the run's pool.  Open addressing,
  * linear probing, key 0 free; deletion shifts the cluster back, so there
  * are no tombstones.  Entries leave when the TIME_WAIT ends.
  */
@@ -184,6 +185,11 @@ struct run_ctx {
 	struct sim_periodic	*sampler;
 	uint64_t		 conn_seq;
 	struct idmap		 pending_tw;	/* rows awaiting TIME_WAIT */
+	struct results_conn	*pool;		/* those rows */
+	size_t			 npool, pool_cap;
+	int64_t			 pool_free;	/* free slot list (via conn_id),
+						   -1: none */
+	int			 ending;	/* the run is over: write now */
 	int			 failed;	/* a write failed */
 	int			 check_invariants;
 	char			 errbuf[512];
@@ -194,6 +200,11 @@ opt_seconds(sim_time_t t)
 {
 	return t < 0 ? NAN : sim_time_to_sec(t);
 }
+
+static void	write_connection(struct run_ctx *rc,
+		    const struct results_conn *c);
+static int	pool_hold(struct run_ctx *rc, uint64_t id,
+		    const struct results_conn *c);
 
 static void
 record_connection(void *arg, const struct conn_record *cr)
@@ -234,20 +245,73 @@ record_connection(void *arg, const struct conn_record *cr)
 	c.outcome = cr->t_end < 0 ? RESULTS_OUTCOME_OPEN :
 	    conn_outcome_name(cr->outcome);
 	c.syn_sent = cr->syn_sent;
-	if (results_connection(rc->db, rc->run_id, &c) != RESULTS_OK) {
+	/*
+	 * A connection that had a tcpcb may yet enter TIME_WAIT somewhere:
+	 * its row waits for that (record_tw), unless the run is over.
+	 */
+	if (cr->conn_id != 0 && cr->outcome != CONN_ADDRNOTAVAIL &&
+	    !rc->ending) {
+		if (pool_hold(rc, cr->conn_id, &c) != 0) {
+			snprintf(rc->errbuf, sizeof(rc->errbuf),
+			    "out of memory");
+			rc->failed = 1;
+			sim_stop(rc->sim);
+		}
+		return;
+	}
+	write_connection(rc, &c);
+}
+
+/* Writes one connection row; a failure stops the run. */
+static void
+write_connection(struct run_ctx *rc, const struct results_conn *c)
+{
+
+	if (rc->failed)
+		return;
+	if (results_connection(rc->db, rc->run_id, c) != RESULTS_OK) {
 		snprintf(rc->errbuf, sizeof(rc->errbuf), "%s",
 		    results_errmsg(rc->db));
 		rc->failed = 1;
 		sim_stop(rc->sim);
-		return;
 	}
-	/* A connection that had a tcpcb may yet enter TIME_WAIT somewhere. */
-	if (cr->conn_id != 0 && cr->outcome != CONN_ADDRNOTAVAIL &&
-	    idmap_put(&rc->pending_tw, cr->conn_id, c.conn_id) != 0) {
-		snprintf(rc->errbuf, sizeof(rc->errbuf), "out of memory");
-		rc->failed = 1;
-		sim_stop(rc->sim);
+}
+
+/* Holds row c until the TIME_WAIT of incarnation id ends. */
+static int
+pool_hold(struct run_ctx *rc, uint64_t id, const struct results_conn *c)
+{
+	struct results_conn *np;
+	int64_t slot;
+
+	if (rc->pool_free >= 0) {
+		slot = rc->pool_free;
+		rc->pool_free = rc->pool[slot].conn_id;
+	} else {
+		if (rc->npool == rc->pool_cap) {
+			size_t ncap = rc->pool_cap ? 2 * rc->pool_cap : 1024;
+
+			np = realloc(rc->pool, ncap * sizeof(*np));
+			if (np == NULL)
+				return -1;
+			rc->pool = np;
+			rc->pool_cap = ncap;
+		}
+		slot = (int64_t)rc->npool++;
 	}
+	rc->pool[slot] = *c;
+	return idmap_put(&rc->pending_tw, id, slot);
+}
+
+/* Writes the held row of slot and frees the slot. */
+static void
+pool_write(struct run_ctx *rc, int64_t slot)
+{
+
+	write_connection(rc, &rc->pool[slot]);
+	rc->pool[slot].workload = NULL;		/* free */
+	rc->pool[slot].conn_id = rc->pool_free;
+	rc->pool_free = slot;
 }
 
 /*
@@ -260,21 +324,18 @@ record_tw(void *arg, const struct host *h, uint64_t conn_id,
     uint64_t peer_conn_id, sim_time_t start, sim_time_t end, int how)
 {
 	struct run_ctx *rc = arg;
-	int64_t row;
+	struct results_conn *c;
+	int64_t slot;
 
-	if (rc->failed)
-		return;
-	if (!idmap_take(&rc->pending_tw, conn_id, &row) &&
-	    !idmap_take(&rc->pending_tw, peer_conn_id, &row))
+	if (!idmap_take(&rc->pending_tw, conn_id, &slot) &&
+	    !idmap_take(&rc->pending_tw, peer_conn_id, &slot))
 		return;		/* no row (yet): not recorded */
-	if (results_connection_tw(rc->db, rc->run_id, row, h->name,
-	    sim_time_to_sec(start), opt_seconds(end),
-	    tw_end_name((enum tw_end)how)) != RESULTS_OK) {
-		snprintf(rc->errbuf, sizeof(rc->errbuf), "%s",
-		    results_errmsg(rc->db));
-		rc->failed = 1;
-		sim_stop(rc->sim);
-	}
+	c = &rc->pool[slot];
+	c->tw_host = h->name;
+	c->t_tw_start = sim_time_to_sec(start);
+	c->t_tw_end = opt_seconds(end);
+	c->tw_end = tw_end_name((enum tw_end)how);
+	pool_write(rc, slot);
 }
 
 static void
@@ -444,11 +505,13 @@ destroy_world(struct run_ctx *rc)
 {
 	size_t i;
 
-	if (rc->workloads != NULL)
-		for (i = 0; i < rc->run->nworkloads; i++)
-			if (rc->workloads[i] != NULL)
-				workload_destroy(rc->workloads[i]);
-	/* Entries still in TIME_WAIT at the end: 'open', t_tw_end NULL. */
+	/*
+	 * The held rows go out while their strings (workload, host names)
+	 * live: entries still in TIME_WAIT are 'open' (t_tw_end NULL), rows
+	 * that never met one keep it NULL; the workloads then report their
+	 * open connections, written at once.
+	 */
+	rc->ending = 1;
 	if (rc->hosts != NULL && rc->run->record_connections)
 		for (i = 0; i < rc->run->nhosts; i++) {
 			struct tcptw *tw;
@@ -460,11 +523,21 @@ destroy_world(struct run_ctx *rc)
 				tcp_tw_report(tw, TW_END_OPEN);
 			rc->hosts[i]->tw_report = NULL;
 		}
+	for (i = 0; i < rc->npool; i++)
+		if (rc->pool[i].workload != NULL)
+			pool_write(rc, (int64_t)i);
+	if (rc->workloads != NULL)
+		for (i = 0; i < rc->run->nworkloads; i++)
+			if (rc->workloads[i] != NULL)
+				workload_destroy(rc->workloads[i]);
 	if (rc->net != NULL)
 		net_destroy(rc->net);
 	free(rc->pending_tw.keys);
 	free(rc->pending_tw.vals);
 	memset(&rc->pending_tw, 0, sizeof(rc->pending_tw));
+	free(rc->pool);
+	rc->pool = NULL;
+	rc->npool = rc->pool_cap = 0;
 	free(rc->workloads);
 	free(rc->hosts);
 	free(rc->lat);
@@ -594,6 +667,7 @@ runner_run(const struct scenario_run *run, struct results *db,
 	size_t i;
 
 	memset(&rc, 0, sizeof(rc));
+	rc.pool_free = -1;
 	memset(res, 0, sizeof(*res));
 	rc.run = run;
 	rc.db = db;
