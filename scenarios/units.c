@@ -85,15 +85,19 @@ trim_copy(const char *s, char *buf, size_t len)
 }
 
 /*
- * Read a non-negative decimal "12", "1.5", ".5" from s: mantissa and number
- * of fractional digits.  Returns the position after the number, or NULL if
- * there is no number or it has too many digits.
+ * Read a non-negative decimal "12", "1.5", ".5", "1e15", "2.5E-3" from s:
+ * its value is mant * 10^pow10, exactly.  Returns the position after the
+ * number, or NULL if there is no number or it has too many significant
+ * digits.  An 'e' counts as an exponent only when digits follow it (after
+ * an optional sign), so no unit can be mistaken for one.
  */
 static const char *
-read_decimal(const char *s, uint64_t *mant, int *fdigits)
+read_decimal(const char *s, uint64_t *mant, int *pow10)
 {
 	uint64_t m = 0;
-	int any = 0, sig = 0, fd = 0, seen_dot = 0;
+	int any = 0, sig = 0, fd = 0, seen_dot = 0, neg = 0;
+	long ex = 0;
+	const char *e;
 
 	for (;; s++) {
 		if (*s == '.' && !seen_dot) {
@@ -112,24 +116,37 @@ read_decimal(const char *s, uint64_t *mant, int *fdigits)
 	}
 	if (!any)
 		return NULL;
+	if (*s == 'e' || *s == 'E') {
+		e = s + 1;
+		if (*e == '+' || *e == '-')
+			neg = *e++ == '-';
+		if (isdigit((unsigned char)*e)) {
+			/* Saturate: anything past 999 is out of range anyway. */
+			for (; isdigit((unsigned char)*e); e++)
+				if (ex < 1000)
+					ex = ex * 10 + (*e - '0');
+			s = e;
+		}
+	}
 	*mant = m;
-	*fdigits = fd;
+	*pow10 = (int)(neg ? -ex : ex) - fd;
 	return s;
 }
 
 /*
  * A quantity NUMBER UNIT scaled to base units, exactly.  `what` names the
- * quantity in messages; a missing unit is allowed only for zero.
+ * quantity in messages, `maxtext` its largest value; a missing unit is
+ * allowed only for zero.  Messages quote the value as written.
  */
 static int
 parse_scaled(const char *s, const struct unit *units, const char *unitlist,
-    const char *what, const char *example, int64_t max, int allow_frac,
+    const char *what, const char *example, int64_t max, const char *maxtext,
     int64_t *out, char *err, size_t errlen)
 {
 	char buf[128];
 	const char *p, *u;
 	uint64_t mant;
-	int fd, i;
+	int p10, i;
 	unsigned __int128 num, den;
 
 	if (trim_copy(s, buf, sizeof(buf)) != 0)
@@ -139,7 +156,7 @@ parse_scaled(const char *s, const struct unit *units, const char *unitlist,
 		    example);
 	if (buf[0] == '-')
 		return fail(err, errlen, "negative %s '%s'", what, buf);
-	p = read_decimal(buf, &mant, &fd);
+	p = read_decimal(buf, &mant, &p10);
 	if (p == NULL)
 		return fail(err, errlen, "'%s' is not a %s (expected a number "
 		    "and one of %s, e.g. %s)", buf, what, unitlist, example);
@@ -160,16 +177,35 @@ parse_scaled(const char *s, const struct unit *units, const char *unitlist,
 	if (units[i].name == NULL)
 		return fail(err, errlen, "unknown unit '%s' in %s '%s' (valid "
 		    "units: %s)", u, what, buf, unitlist);
+	if (mant == 0) {
+		*out = 0;
+		return 0;
+	}
+	/*
+	 * mant < 10^19 and scale < 10^11, so mant * scale < 10^30 fits in 128
+	 * bits with room for one more factor of ten before the check; below
+	 * 10^-30 the value is under one base unit.
+	 */
+	if (p10 < -30)
+		return fail(err, errlen, "%s '%s' is not a whole number of %s",
+		    what, buf, units[0].name);
 	num = (unsigned __int128)mant * units[i].scale;
 	den = 1;
-	while (fd-- > 0)
+	for (; p10 > 0; p10--) {
+		num *= 10;
+		if (num > (unsigned __int128)max)
+			return fail(err, errlen, "%s '%s' is out of range (at "
+			    "most %s)", what, buf, maxtext);
+	}
+	for (; p10 < 0; p10++)
 		den *= 10;
-	if (num % den != 0 && !allow_frac)
+	if (num % den != 0)
 		return fail(err, errlen, "%s '%s' is not a whole number of %s",
 		    what, buf, units[0].name);
 	num /= den;
 	if (num > (unsigned __int128)max)
-		return fail(err, errlen, "%s '%s' is out of range", what, buf);
+		return fail(err, errlen, "%s '%s' is out of range (at most %s)",
+		    what, buf, maxtext);
 	*out = (int64_t)num;
 	return 0;
 }
@@ -180,7 +216,7 @@ units_parse_time(const char *s, sim_time_t *out, char *err, size_t errlen)
 	int64_t v;
 
 	if (parse_scaled(s, time_units, TIME_UNITS, "time", "30s",
-	    INT64_MAX, 0, &v, err, errlen) != 0)
+	    INT64_MAX, "9223372036s, some 292 years", &v, err, errlen) != 0)
 		return -1;
 	*out = v;
 	return 0;
@@ -192,7 +228,7 @@ units_parse_size(const char *s, uint64_t *out, char *err, size_t errlen)
 	int64_t v;
 
 	if (parse_scaled(s, size_units, SIZE_UNITS, "size", "16KiB",
-	    INT64_MAX, 0, &v, err, errlen) != 0)
+	    INT64_MAX, "8589934591GiB", &v, err, errlen) != 0)
 		return -1;
 	*out = (uint64_t)v;
 	return 0;
@@ -384,18 +420,52 @@ dist_names(char *buf, size_t len)
 	return buf;
 }
 
-int
-units_parse_dist(const char *s, struct dist *out, char *err, size_t errlen)
+/* A malloc'ed copy of s without leading and trailing blanks, or NULL. */
+static char *
+trim_dup(const char *s)
 {
-	char buf[192], names[128], msg[160];
-	char *open, *close, *arg, *comma;
+	size_t n;
+	char *t;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	t = malloc(n + 1);
+	if (t != NULL) {
+		memcpy(t, s, n);
+		t[n] = '\0';
+	}
+	return t;
+}
+
+/* Trim s in place; returns the first non-blank character. */
+static char *
+trim_inplace(char *s)
+{
+	size_t n;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+/* The distribution in buf (trimmed, writable); see units_parse_dist. */
+static int
+parse_dist(char *buf, struct dist *out, char *err, size_t errlen)
+{
+	char names[128], msg[256];
+	char *open, *close, *arg, *comma, *name;
+	const char *text[2] = { NULL, NULL };
 	const struct dist_info *di;
 	sim_time_t t;
 	struct dist d;
 	int k, i;
 
-	if (trim_copy(s, buf, sizeof(buf)) != 0)
-		return fail(err, errlen, "'%.40s...' is too long", s);
 	open = strchr(buf, '(');
 	if (open == NULL) {
 		/* A plain time stands for constant(time). */
@@ -405,24 +475,21 @@ units_parse_dist(const char *s, struct dist *out, char *err, size_t errlen)
 			out->p[1] = 0;
 			return 0;
 		}
-		return fail(err, errlen, "'%s' is not a distribution (expected "
-		    "NAME(PARAMS) with NAME one of %s, e.g. exponential(2ms))",
-		    buf, dist_names(names, sizeof(names)));
+		return fail(err, errlen, "'%.100s' is not a distribution "
+		    "(expected NAME(PARAMS) with NAME one of %s, e.g. "
+		    "exponential(2ms))", buf, dist_names(names, sizeof(names)));
 	}
 	close = strrchr(buf, ')');
 	if (close == NULL || close < open || close[1] != '\0')
-		return fail(err, errlen, "distribution '%s' lacks a closing "
-		    "')'", buf);
+		return fail(err, errlen, "distribution '%.100s' lacks a "
+		    "closing ')'", buf);
 	*open = '\0';
 	*close = '\0';
-	/* Trim the name. */
-	for (i = (int)strlen(buf); i > 0 && isspace((unsigned char)buf[i - 1]);
-	    i--)
-		buf[i - 1] = '\0';
-	k = dist_kind_by_name(buf);
+	name = trim_inplace(buf);
+	k = dist_kind_by_name(name);
 	if (k < 0)
-		return fail(err, errlen, "unknown distribution '%s' (valid: "
-		    "%s)", buf, dist_names(names, sizeof(names)));
+		return fail(err, errlen, "unknown distribution '%.40s' (valid: "
+		    "%s)", name, dist_names(names, sizeof(names)));
 	di = dist_info((enum dist_kind)k);
 	memset(&d, 0, sizeof(d));
 	d.kind = (enum dist_kind)k;
@@ -435,20 +502,21 @@ units_parse_dist(const char *s, struct dist *out, char *err, size_t errlen)
 			return fail(err, errlen, "%s takes %d parameter%s, got "
 			    "more", di->name, di->nparams,
 			    di->nparams == 1 ? "" : "s");
+		arg = trim_inplace(arg);
+		text[i] = arg;
 		if (di->param_has_unit[i]) {
 			if (units_parse_time(arg, &t, msg, sizeof(msg)) != 0)
 				return fail(err, errlen, "%s parameter %s: %s",
 				    di->name, di->param_names[i], msg);
 			d.p[i] = (double)t;
 		} else {
-			char tb[64];
-			const char *e;
+			const char *e = read_real(arg, &d.p[i]);
 
-			if (trim_copy(arg, tb, sizeof(tb)) != 0 ||
-			    (e = read_real(tb, &d.p[i])) == NULL || *e != '\0')
-				return fail(err, errlen, "%s parameter %s: '%s' "
-				    "is not a plain number", di->name,
-				    di->param_names[i], arg);
+			if (e == NULL || *e != '\0')
+				return fail(err, errlen, "%s parameter %s: "
+				    "'%.40s' is not a plain number (or out of "
+				    "range)", di->name, di->param_names[i],
+				    arg);
 		}
 		if (comma == NULL)
 			break;
@@ -458,31 +526,48 @@ units_parse_dist(const char *s, struct dist *out, char *err, size_t errlen)
 		return fail(err, errlen, "%s takes %d parameters (%s, %s), got "
 		    "%d", di->name, di->nparams, di->param_names[0],
 		    di->param_names[1], i + 1);
-	if (dist_validate(&d, msg, sizeof(msg)) != 0)
+	/* Messages show the parameters as written ("5ms"), not in ns. */
+	if (dist_validate_text(&d, text, msg, sizeof(msg)) != 0)
 		return fail(err, errlen, "%s", msg);
 	*out = d;
 	return 0;
 }
 
 int
+units_parse_dist(const char *s, struct dist *out, char *err, size_t errlen)
+{
+	char *buf = trim_dup(s);
+	int rc;
+
+	if (buf == NULL)
+		return fail(err, errlen, "out of memory");
+	rc = parse_dist(buf, out, err, errlen);
+	free(buf);
+	return rc;
+}
+
+int
 units_parse_rate_steps(const char *s, struct scenario_rate_step **stepsp,
     size_t *nstepsp, char *err, size_t errlen)
 {
-	char buf[256], msg[160];
-	char *item, *next, *at;
+	char msg[256];
+	char *buf, *item, *next, *at;
 	struct scenario_rate_step *steps;
 	size_t n = 0, cap;
 	const char *p;
 
-	if (trim_copy(s, buf, sizeof(buf)) != 0)
-		return fail(err, errlen, "'%.40s...' is too long", s);
+	buf = trim_dup(s);
+	if (buf == NULL)
+		return fail(err, errlen, "out of memory");
 	cap = 1;
 	for (p = buf; *p; p++)
 		if (*p == ',')
 			cap++;
 	steps = calloc(cap, sizeof(*steps));
-	if (steps == NULL)
+	if (steps == NULL) {
+		free(buf);
 		return fail(err, errlen, "out of memory");
+	}
 	for (item = buf; item != NULL; item = next) {
 		next = strchr(item, ',');
 		if (next != NULL)
@@ -511,10 +596,12 @@ units_parse_rate_steps(const char *s, struct scenario_rate_step **stepsp,
 		}
 		n++;
 	}
+	free(buf);
 	*stepsp = steps;
 	*nstepsp = n;
 	return 0;
 bad:
+	free(buf);
 	free(steps);
 	return fail(err, errlen, "%s", msg);
 }

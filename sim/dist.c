@@ -99,10 +99,32 @@ fail(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
+/*
+ * Parameter i as a message shows it: the caller's text when it gave one
+ * (the value as the user wrote it, unit and all), else the number.
+ */
+static const char *
+param_text(const struct dist *d, const char *const *text, int i, char *buf,
+    size_t len)
+{
+	if (text != NULL && text[i] != NULL)
+		return text[i];
+	snprintf(buf, len, "%g", d->p[i]);
+	return buf;
+}
+
 int
 dist_validate(const struct dist *d, char *err, size_t errlen)
 {
+	return dist_validate_text(d, NULL, err, errlen);
+}
+
+int
+dist_validate_text(const struct dist *d, const char *const *text, char *err,
+    size_t errlen)
+{
 	const struct dist_info *di;
+	char a[32], b[32];
 	int i;
 
 	if (d == NULL)
@@ -113,38 +135,44 @@ dist_validate(const struct dist *d, char *err, size_t errlen)
 		    (int)d->kind);
 	for (i = 0; i < di->nparams; i++) {
 		if (!isfinite(d->p[i]))
-			return fail(err, errlen, "%s: %s (%g) must be finite",
-			    di->name, di->param_names[i], d->p[i]);
+			return fail(err, errlen, "%s: %s (%s) must be finite",
+			    di->name, di->param_names[i],
+			    param_text(d, text, i, a, sizeof(a)));
 		if (d->p[i] < 0)
 			return fail(err, errlen,
-			    "%s: %s (%g) must not be negative",
-			    di->name, di->param_names[i], d->p[i]);
+			    "%s: %s (%s) must not be negative",
+			    di->name, di->param_names[i],
+			    param_text(d, text, i, a, sizeof(a)));
 	}
 	switch (d->kind) {
 	case DIST_EXPONENTIAL:
 		if (d->p[0] <= 0)
 			return fail(err, errlen,
-			    "exponential: mean (%g) must be positive", d->p[0]);
+			    "exponential: mean (%s) must be positive",
+			    param_text(d, text, 0, a, sizeof(a)));
 		break;
 	case DIST_UNIFORM:
 		if (d->p[0] > d->p[1])
 			return fail(err, errlen,
-			    "uniform: lo (%g) must not exceed hi (%g)",
-			    d->p[0], d->p[1]);
+			    "uniform: lo (%s) must not exceed hi (%s)",
+			    param_text(d, text, 0, a, sizeof(a)),
+			    param_text(d, text, 1, b, sizeof(b)));
 		break;
 	case DIST_LOGNORMAL:
 		if (d->p[0] <= 0)
 			return fail(err, errlen,
-			    "lognormal: median (%g) must be positive",
-			    d->p[0]);
+			    "lognormal: median (%s) must be positive",
+			    param_text(d, text, 0, a, sizeof(a)));
 		break;
 	case DIST_PARETO:
 		if (d->p[0] <= 0)
 			return fail(err, errlen,
-			    "pareto: scale (%g) must be positive", d->p[0]);
+			    "pareto: scale (%s) must be positive",
+			    param_text(d, text, 0, a, sizeof(a)));
 		if (d->p[1] <= 0)
 			return fail(err, errlen,
-			    "pareto: shape (%g) must be positive", d->p[1]);
+			    "pareto: shape (%s) must be positive",
+			    param_text(d, text, 1, a, sizeof(a)));
 		break;
 	case DIST_CONSTANT:
 	case DIST_NORMAL:

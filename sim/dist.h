@@ -50,6 +50,13 @@ const struct dist_info	*dist_info(enum dist_kind kind);
 int			 dist_kind_by_name(const char *name);
 /* Check parameters (e.g. uniform lo <= hi, positive mean); 0 or -1 + err. */
 int			 dist_validate(const struct dist *d, char *err, size_t errlen);
+/*
+ * The same, but messages show parameter i as text[i] (the value as the user
+ * wrote it, "5ms") instead of its number in base units; text or text[i]
+ * may be NULL.
+ */
+int			 dist_validate_text(const struct dist *d,
+			    const char *const *text, char *err, size_t errlen);
 /* Draw one value (never negative). */
 double			 dist_sample(const struct dist *d, struct rng *r);
 /* Expected value, for reports and predictions (INFINITY if undefined). */

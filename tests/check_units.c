@@ -74,7 +74,25 @@ START_TEST(test_time_rejects_bad_units_negative_overflow_and_junk)
 	t_bad("1.5ns", "whole number");
 	t_bad("abc", "not a time");
 	t_bad("", "empty");
-	t_bad("1e3s", "unknown unit");
+}
+END_TEST
+
+/* An exponent is read exactly, and a value too large says so in its text. */
+START_TEST(test_time_exponent_is_exact_and_overflow_names_the_value)
+{
+	ck_assert_int_eq(t_ok("1e3s"), 1000 * SIM_SEC);
+	ck_assert_int_eq(t_ok("1.5E3ms"), 1500 * SIM_MSEC);
+	ck_assert_int_eq(t_ok("2.5e-3s"), 2500 * SIM_USEC);
+	ck_assert_int_eq(t_ok("1e+2us"), 100 * SIM_USEC);
+	ck_assert_int_eq(t_ok("0e999s"), 0);
+	ck_assert_int_eq(t_ok("9.223372036854775807e18ns"), INT64_MAX);
+	t_bad("1e15s", "time '1e15s' is out of range (at most 9223372036s");
+	t_bad("1e999999999s", "time '1e999999999s' is out of range");
+	t_bad("1e-10s", "whole number of ns");
+	t_bad("1e-999s", "whole number of ns");
+	/* 'e' without digits is no exponent: the unit is wrong. */
+	t_bad("1es", "unknown unit 'es'");
+	t_bad("1e+s", "unknown unit 'e+s'");
 }
 END_TEST
 
@@ -248,6 +266,17 @@ START_TEST(test_dist_errors_name_the_choices)
 	    sizeof(err)), 0);
 	ck_assert_int_ne(units_parse_dist("uniform(3ms, 1ms)", &d, err,
 	    sizeof(err)), 0);
+	/* The parameters as written, not in nanoseconds. */
+	ck_assert_str_eq(err, "uniform: lo (3ms) must not exceed hi (1ms)");
+	ck_assert_int_ne(units_parse_dist("exponential( 0s )", &d, err,
+	    sizeof(err)), 0);
+	ck_assert_str_eq(err, "exponential: mean (0s) must be positive");
+	ck_assert_int_ne(units_parse_dist("pareto(1ms, 0)", &d, err,
+	    sizeof(err)), 0);
+	ck_assert_str_eq(err, "pareto: shape (0) must be positive");
+	ck_assert_int_ne(units_parse_dist("lognormal(1ms, 1e400)", &d, err,
+	    sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "'1e400' is not a plain number"));
 	ck_assert_int_ne(units_parse_dist("exponential(2ms", &d, err,
 	    sizeof(err)), 0);
 	ck_assert_int_ne(units_parse_dist("fast", &d, err, sizeof(err)), 0);
@@ -346,6 +375,8 @@ units_suite(void)
 	    test_time_bare_zero_is_allowed_other_bare_numbers_are_not);
 	tcase_add_test(tc,
 	    test_time_rejects_bad_units_negative_overflow_and_junk);
+	tcase_add_test(tc,
+	    test_time_exponent_is_exact_and_overflow_names_the_value);
 	tcase_add_test(tc, test_time_largest_value_fits_int64);
 	tcase_add_test(tc, test_size_binary_and_decimal_units);
 	tcase_add_test(tc, test_size_rejects_missing_unit_and_fractional_bytes);
