@@ -2,7 +2,8 @@
  * cmd_check.c -- `twsim check` and `twsim params`.
  *
  * check loads a scenario exactly as `twsim run` would (same overrides, same
- * seed option), and prints the expanded run list without running anything,
+ * seed option), builds the model world of every sweep point as a run would
+ * (runner_check), and prints the expanded run list without running anything,
  * so a sweep can be inspected before hours are spent on it.  params prints
  * the parameter table (scenarios/params.c), as text or as the Markdown of
  * docs/scenario-keys.md.  These are CLI functions: they print and return
@@ -17,6 +18,7 @@
 
 #include "scenarios/commands.h"
 #include "scenarios/params.h"
+#include "scenarios/runner.h"
 #include "scenarios/scenario.h"
 #include "scenarios/units.h"
 
@@ -122,9 +124,12 @@ cmd_check(int argc, char **argv)
 		free(sets);
 		return 2;
 	}
+	/* The same validation as `twsim run`, up to building each world. */
 	if (scenario_load(file, sets, nsets, seed, &sc, err,
-	    sizeof(err)) != 0) {
+	    sizeof(err)) != 0 ||
+	    runner_check_scenario(sc, err, sizeof(err)) != 0) {
 		fprintf(stderr, "twsim check: %s\n", err);
+		scenario_free(sc);
 		free(sets);
 		return 2;
 	}

@@ -694,8 +694,10 @@ cmd_run(int argc, char **argv)
 
 	/* Load and validate everything before touching the database. */
 	if (scenario_load(argv[optind], sets, nsets, seed, &sc, err,
-	    sizeof(err)) != 0) {
+	    sizeof(err)) != 0 ||
+	    runner_check_scenario(sc, err, sizeof(err)) != 0) {
 		fprintf(stderr, "twsim run: %s\n", err);
+		scenario_free(sc);
 		free(sets);
 		return 2;
 	}

@@ -787,3 +787,56 @@ record:
 	}
 	return 0;
 }
+
+/*
+ * Every check the models make when a run's world is built (an address
+ * 0.0.0.0 or one too many for a host, workloads that share a server port
+ * but disagree, ...) happens in build_world.  Building the world once per
+ * sweep point before anything runs lets `twsim check` and `twsim run` refuse
+ * such a scenario up front, with exactly the checks a run would make, instead
+ * of recording failed runs.
+ */
+int
+runner_check(const struct scenario_run *run, char *err, size_t errlen)
+{
+	struct run_ctx rc;
+	int rv = 0;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.run = run;
+	rc.sim = sim_create(run->seed);
+	if (rc.sim == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (build_world(&rc, err, errlen) != 0)
+		rv = -1;
+	destroy_world(&rc);
+	sim_destroy(rc.sim);
+	return rv;
+}
+
+int
+runner_check_scenario(const struct scenario *sc, char *err, size_t errlen)
+{
+	const struct scenario_run *r;
+	char msg[512];
+	size_t i;
+
+	/* Repetitions differ only in their seed: one build per sweep point. */
+	for (i = 0; i < scenario_nruns(sc); i++) {
+		r = scenario_run_at(sc, i);
+		if (r->repetition != 0)
+			continue;
+		if (runner_check(r, msg, sizeof(msg)) != 0) {
+			if (r->label[0] != '\0')
+				snprintf(err, errlen, "%s: sweep point %s: %s",
+				    scenario_path(sc), r->label, msg);
+			else
+				snprintf(err, errlen, "%s: %s",
+				    scenario_path(sc), msg);
+			return -1;
+		}
+	}
+	return 0;
+}

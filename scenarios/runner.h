@@ -22,6 +22,7 @@
 
 #include "analysis/results.h"
 
+struct scenario;
 struct scenario_run;
 
 struct runner_progress {
@@ -78,5 +79,18 @@ int	runner_identity(const struct scenario_run *run,
 int	runner_run(const struct scenario_run *run, struct results *db,
 	    const struct runner_opts *opts, struct runner_result *res,
 	    char *err, size_t errlen);
+
+/*
+ * Builds the model world of `run` as runner_run would (hosts, addresses,
+ * paths, workloads, listeners), then tears it down without simulating or
+ * writing anything: 0, or -1 with the models' message in err.  `twsim
+ * check` and `twsim run` call it for every sweep point before a database is
+ * opened, so a scenario the models refuse is refused up front (exit 2).
+ */
+int	runner_check(const struct scenario_run *run, char *err,
+	    size_t errlen);
+/* runner_check of every sweep point; err names the file and the point. */
+int	runner_check_scenario(const struct scenario *sc, char *err,
+	    size_t errlen);
 
 #endif /* TWSIM_RUNNER_H */
