@@ -276,6 +276,7 @@ rstmts_prepare(sqlite3 *db, struct rstmts *s, char *err, size_t errlen)
 	    -1, &s->twlife, NULL) != SQLITE_OK) {
 		rdb_sqlerr(db, err, errlen, "cannot prepare report queries");
 		rstmts_finalize(s);
+		memset(s, 0, sizeof(*s));	/* the caller finalizes again */
 		return (REPORT_ESQL);
 	}
 	return (REPORT_OK);
