@@ -192,6 +192,7 @@ struct run_ctx {
 	int			 ending;	/* the run is over: write now */
 	int			 failed;	/* a write failed */
 	int			 check_invariants;
+	int			 bad_line;	/* section the models refused */
 	char			 errbuf[512];
 };
 
@@ -425,6 +426,7 @@ build_world(struct run_ctx *rc, char *err, size_t errlen)
 	for (i = 0; i < run->nhosts; i++) {
 		const struct scenario_host *sh = &run->hosts[i];
 
+		rc->bad_line = sh->line;
 		rc->hosts[i] = net_add_host(rc->net, sh->name, &sh->tun, err,
 		    errlen);
 		if (rc->hosts[i] == NULL)
@@ -442,6 +444,7 @@ build_world(struct run_ctx *rc, char *err, size_t errlen)
 		const struct scenario_path *sp = &run->paths[i];
 		struct net_path_config pc;
 
+		rc->bad_line = sp->line;
 		pc.latency = sp->latency;
 		pc.loss = sp->loss;
 		pc.duplicate = sp->duplicate;
@@ -454,6 +457,7 @@ build_world(struct run_ctx *rc, char *err, size_t errlen)
 		const struct scenario_workload *sw = &run->workloads[i];
 		struct workload_config wc;
 
+		rc->bad_line = sw->line;
 		memset(&wc, 0, sizeof(wc));
 		wc.name = sw->name;
 		wc.client = rc->hosts[sw->client_host];
@@ -492,11 +496,14 @@ build_world(struct run_ctx *rc, char *err, size_t errlen)
 			return -1;
 	}
 	/* Listening ports that no workload targets still answer. */
-	for (i = 0; i < run->nhosts; i++)
+	for (i = 0; i < run->nhosts; i++) {
+		rc->bad_line = run->hosts[i].line;
 		for (j = 0; j < run->hosts[i].nlisten; j++)
 			if (workload_listen(rc->net, rc->hosts[i], 0,
 			    run->hosts[i].listen[j], err, errlen) != 0)
 				return -1;
+	}
+	rc->bad_line = 0;
 	return 0;
 }
 
@@ -797,11 +804,13 @@ record:
  * of recording failed runs.
  */
 int
-runner_check(const struct scenario_run *run, char *err, size_t errlen)
+runner_check(const struct scenario_run *run, int *line, char *err,
+    size_t errlen)
 {
 	struct run_ctx rc;
 	int rv = 0;
 
+	*line = 0;
 	memset(&rc, 0, sizeof(rc));
 	rc.run = run;
 	rc.sim = sim_create(run->seed);
@@ -809,8 +818,10 @@ runner_check(const struct scenario_run *run, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (build_world(&rc, err, errlen) != 0)
+	if (build_world(&rc, err, errlen) != 0) {
+		*line = rc.bad_line;
 		rv = -1;
+	}
 	destroy_world(&rc);
 	sim_destroy(rc.sim);
 	return rv;
@@ -820,21 +831,24 @@ int
 runner_check_scenario(const struct scenario *sc, char *err, size_t errlen)
 {
 	const struct scenario_run *r;
-	char msg[512];
+	char msg[512], where[32];
 	size_t i;
+	int line;
 
 	/* Repetitions differ only in their seed: one build per sweep point. */
 	for (i = 0; i < scenario_nruns(sc); i++) {
 		r = scenario_run_at(sc, i);
 		if (r->repetition != 0)
 			continue;
-		if (runner_check(r, msg, sizeof(msg)) != 0) {
-			if (r->label[0] != '\0')
-				snprintf(err, errlen, "%s: sweep point %s: %s",
-				    scenario_path(sc), r->label, msg);
-			else
-				snprintf(err, errlen, "%s: %s",
-				    scenario_path(sc), msg);
+		if (runner_check(r, &line, msg, sizeof(msg)) != 0) {
+			/* As the loader says it: file, line, sweep point. */
+			where[0] = '\0';
+			if (line > 0)
+				snprintf(where, sizeof(where), ":%d", line);
+			snprintf(err, errlen, "%s%s: %s%s%s%s",
+			    scenario_path(sc), where, msg,
+			    r->label[0] != '\0' ? " (sweep point " : "",
+			    r->label, r->label[0] != '\0' ? ")" : "");
 			return -1;
 		}
 	}

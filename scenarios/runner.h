@@ -83,13 +83,17 @@ int	runner_run(const struct scenario_run *run, struct results *db,
 /*
  * Builds the model world of `run` as runner_run would (hosts, addresses,
  * paths, workloads, listeners), then tears it down without simulating or
- * writing anything: 0, or -1 with the models' message in err.  `twsim
- * check` and `twsim run` call it for every sweep point before a database is
+ * writing anything: 0, or -1 with the models' message in err and in *line
+ * the scenario line of the section they refused (0: none).  `twsim check`
+ * and `twsim run` call it for every sweep point before a database is
  * opened, so a scenario the models refuse is refused up front (exit 2).
  */
-int	runner_check(const struct scenario_run *run, char *err,
+int	runner_check(const struct scenario_run *run, int *line, char *err,
 	    size_t errlen);
-/* runner_check of every sweep point; err names the file and the point. */
+/*
+ * runner_check of every sweep point; err reads like the loader's messages:
+ * "FILE:LINE: message (sweep point LABEL)".
+ */
 int	runner_check_scenario(const struct scenario *sc, char *err,
 	    size_t errlen);
 

@@ -40,6 +40,7 @@
 
 struct scenario_host {
 	const char		*name;
+	int			 line;	/* of its [host] section */
 	size_t			 naddrs;	/* >= 1 */
 	const uint32_t		*addrs;	/* host byte order */
 	size_t			 nlisten;
@@ -61,6 +62,7 @@ struct scenario_path {
 	double		duplicate;	/* probability */
 	struct dist	duplicate_delay; /* ns */
 	int		implicit;	/* 1: no section, defaults */
+	int		line;		/* of its [path] section; 0: implicit */
 };
 
 enum scenario_arrival {
@@ -81,6 +83,7 @@ struct scenario_rate_step {
 
 struct scenario_workload {
 	const char	*name;
+	int		 line;		/* of its [workload] section */
 	size_t		 client_host;	/* index into run->hosts */
 	/* resolved: the host's first address unless one is given */
 	uint32_t	 client_addr;
