@@ -362,7 +362,7 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 	while ((rc = sqlite3_step(h)) == SQLITE_ROW) {
 		if (sqlite3_column_int64(h, H_ACTIVITY) <= 0)
 			continue;
-		host = (const char *)sqlite3_column_text(h, H_HOST);
+		host = rdb_col_text(h, H_HOST);
 		if ((a = accs_get(as, host)) == NULL) {
 			sqlite3_reset(h);
 			rdb_seterr(err, errlen, "out of memory");

@@ -60,13 +60,25 @@ rdb_col_double(sqlite3_stmt *st, int i)
 	return (sqlite3_column_double(st, i));
 }
 
-char *
-rdb_col_strdup(sqlite3_stmt *st, int i)
+/*
+ * NULL reads as "": the schema forbids NULL where we read text, but a
+ * damaged or edited file can hold anything, and a reader must not crash on
+ * it (found by tests/fuzz/fuzz_results).
+ */
+const char *
+rdb_col_text(sqlite3_stmt *st, int i)
 {
 	const unsigned char *s;
 
 	s = sqlite3_column_text(st, i);
-	return (strdup(s != NULL ? (const char *)s : ""));
+	return (s != NULL ? (const char *)s : "");
+}
+
+char *
+rdb_col_strdup(sqlite3_stmt *st, int i)
+{
+
+	return (strdup(rdb_col_text(st, i)));
 }
 
 /* ---- parameter values -------------------------------------------- */
@@ -179,7 +191,7 @@ rdb_no_match(sqlite3 *db, const struct report_filter *f, char *err,
 			    len + 4 < sizeof(list)) {
 				snprintf(list + len, sizeof(list) - len,
 				    "%s%s", len == 0 ? "" : ", ",
-				    sqlite3_column_text(st, 0));
+				    rdb_col_text(st, 0));
 				len = strlen(list);
 			}
 		}
@@ -301,9 +313,8 @@ pool_load_params(sqlite3_stmt *st, struct pool *p)
 	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, p->first);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (rdb_strv_add(&p->keys, (const char *)sqlite3_column_text(st,
-		    0)) != REPORT_OK || rdb_strv_add(&p->vals, (const char *)
-		    sqlite3_column_text(st, 1)) != REPORT_OK)
+		if (rdb_strv_add(&p->keys, rdb_col_text(st, 0)) != REPORT_OK ||
+		    rdb_strv_add(&p->vals, rdb_col_text(st, 1)) != REPORT_OK)
 			return (REPORT_ENOMEM);
 	return (rc == SQLITE_DONE ? REPORT_OK : REPORT_ESQL);
 }

@@ -23,6 +23,8 @@ int		 rdb_sqlerr(sqlite3 *db, char *err, size_t errlen,
 		    const char *what);
 /* Column i as a double (NAN if NULL), or a malloc'd string ("" if NULL). */
 double		 rdb_col_double(sqlite3_stmt *st, int i);
+/* A text column; NULL (a damaged file) reads as "". */
+const char	*rdb_col_text(sqlite3_stmt *st, int i);
 char		*rdb_col_strdup(sqlite3_stmt *st, int i);
 
 /* The unit report_param_number() left the number in, for axis labels. */

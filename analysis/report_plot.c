@@ -90,7 +90,7 @@ table_columns(sqlite3 *db, const char *table, struct rdb_strv *out, char *err,
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return (rdb_sqlerr(db, err, errlen, "cannot read the schema"));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		name = (const char *)sqlite3_column_text(st, 1);
+		name = rdb_col_text(st, 1);
 		for (i = 0; skip[i] != NULL; i++)
 			if (strcmp(skip[i], name) == 0)
 				break;
@@ -184,8 +184,8 @@ select_runs(sqlite3 *db, const struct report_plot_opts *o, struct pruns *p,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		seen++;
 		/* A run asked for by id is drawn whatever its status. */
-		if (o->run_id <= 0 && strcmp((const char *)
-		    sqlite3_column_text(st, 4), RESULTS_STATUS_COMPLETE) != 0)
+		if (o->run_id <= 0 && strcmp(rdb_col_text(st, 4),
+		    RESULTS_STATUS_COMPLETE) != 0)
 			continue;
 		if ((nr = realloc(p->r, (p->n + 1) * sizeof(*nr))) == NULL) {
 			sqlite3_finalize(st);
@@ -259,7 +259,7 @@ run_hosts(sqlite3 *db, int64_t id, const char *only, struct rdb_strv *out,
 	if (only != NULL)
 		sqlite3_bind_text(st, 2, only, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (rdb_strv_add(out, (const char *)sqlite3_column_text(st, 0)) !=
+		if (rdb_strv_add(out, rdb_col_text(st, 0)) !=
 		    REPORT_OK) {
 			sqlite3_finalize(st);
 			rdb_seterr(err, errlen, "out of memory");
@@ -289,10 +289,8 @@ unknown_host(sqlite3 *db, const struct pruns *p, const char *host, char *err,
 			sqlite3_reset(st);
 			sqlite3_bind_int64(st, 1, p->r[i].id);
 			while (sqlite3_step(st) == SQLITE_ROW)
-				if (!rdb_strv_has(&v, (const char *)
-				    sqlite3_column_text(st, 0)))
-					(void)rdb_strv_add(&v, (const char *)
-					    sqlite3_column_text(st, 0));
+				if (!rdb_strv_has(&v, rdb_col_text(st, 0)))
+					(void)rdb_strv_add(&v, rdb_col_text(st, 0));
 		}
 	}
 	sqlite3_finalize(st);
@@ -471,7 +469,7 @@ resolve_param(sqlite3 *db, const struct report_plot_opts *o, const char *by,
 		sqlite3_bind_text(st, 2, o->scenario, -1, SQLITE_TRANSIENT);
 	rc = REPORT_OK;
 	while (rc == REPORT_OK && sqlite3_step(st) == SQLITE_ROW) {
-		k = (const char *)sqlite3_column_text(st, 0);
+		k = rdb_col_text(st, 0);
 		if (rdb_strv_add(&keys, k) != REPORT_OK ||
 		    (sqlite3_column_int(st, 1) > 1 &&
 		    rdb_strv_add(&swept, k) != REPORT_OK))
