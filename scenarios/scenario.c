@@ -23,6 +23,7 @@
 #include "scenarios/loader.h"
 #include "scenarios/params.h"
 #include "scenarios/scenario.h"
+#include "scenarios/textfile.h"
 #include "scenarios/units.h"
 
 /* ---- memory -------------------------------------------------------- */
@@ -315,51 +316,14 @@ int
 scenario_load(const char *path, const char *const *overrides, int noverrides,
     uint64_t seed_override, struct scenario **out, char *err, size_t errlen)
 {
-	FILE *f;
-	char *text = NULL;
-	size_t len = 0, cap = 0, n;
+	char *text;
+	size_t len;
 	int rc;
 
 	*out = NULL;
-	f = fopen(path, "r");
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (textfile_read(path, SCENARIO_MAX_FILE, &text, &len, err,
+	    errlen) != 0)
 		return -1;
-	}
-	for (;;) {
-		if (cap - len < 4096) {
-			char *t;
-
-			cap = cap ? cap * 2 : 8192;
-			t = realloc(text, cap);
-			if (t == NULL) {
-				free(text);
-				fclose(f);
-				snprintf(err, errlen, "%s: out of memory",
-				    path);
-				return -1;
-			}
-			text = t;
-		}
-		n = fread(text + len, 1, cap - len - 1, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: read error", path);
-		free(text);
-		fclose(f);
-		return -1;
-	}
-	fclose(f);
-	text[len] = '\0';
-	if (strlen(text) != len) {
-		snprintf(err, errlen, "%s: not a text file (contains NUL)",
-		    path);
-		free(text);
-		return -1;
-	}
 	rc = load_text(path, text, overrides, noverrides, seed_override, out,
 	    err, errlen);
 	free(text);

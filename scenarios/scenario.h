@@ -165,6 +165,12 @@ struct scenario_run {
 struct scenario;
 
 /*
+ * A scenario is a regular text file of at most this many bytes (16 MiB):
+ * anything else is refused before it is read (scenarios/textfile.h).
+ */
+#define SCENARIO_MAX_FILE	(16u << 20)
+
+/*
  * Load `path`.  `overrides` are "KEY=VALUE" strings as given to --set.
  * `seed_override` replaces [run] seed unless 0 (for seed 0 use
  * --set run.seed=0).  Returns 0 and *out, or -1 with a message in err
