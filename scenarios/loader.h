@@ -82,6 +82,14 @@ struct loader {
 	size_t			 nlines;
 	size_t			 curline;	/* lines read so far */
 	int			 cursec;	/* -1: none yet */
+	/*
+	 * A value continued on the next line: the line read ends with '\'
+	 * (more), the line read continues a value (continuing), and the
+	 * entry whose value is still growing (pending: index + 1, 0 none).
+	 */
+	int			 more;
+	int			 continuing;
+	size_t			 pending;
 
 	struct section		*secs;
 	size_t			 nsecs, capsecs;
@@ -116,7 +124,7 @@ struct pval {
 	size_t			 n;
 	struct scenario_rate_step *steps;
 	const char		*s;
-	char			 canon[512];
+	const char		*canon;		/* scenario memory */
 };
 
 /* Memory that lives as long as the scenario (scenario.c). */

@@ -4,9 +4,15 @@
  *
  * inih splits KEY = VALUE lines; our own line reader in front of it counts
  * lines (the Debian build of inih has no INI_HANDLER_LINENO), strips
- * comments (`;` and `#`, also after a value), strips leading blanks (so
- * inih's multi-line continuation never applies) and takes section headers
- * itself, so that empty and duplicate sections are seen.  Keys are checked
+ * comments (`;` and `#`, also after a value), strips leading blanks (so an
+ * indented key is a key) and takes section headers itself, so that empty
+ * and duplicate sections are seen.  A line ending in '\' continues its
+ * value on the next line: the reader hands inih that next line indented,
+ * which makes it one of inih's multi-line values, and on_key joins the
+ * pieces with a blank.  That is how a value longer than a line is written:
+ * the Debian build of inih reads lines into a 200-byte buffer, so a line
+ * holds at most 197 characters after comments and blanks are stripped,
+ * but a value may span as many lines as it needs.  Keys are checked
  * against the parameter table (scenarios/params.c, whose host keys come
  * from models/tunable.c); a swept value is expanded by sweep_parse.
  * `--set KEY=VALUE` then replaces or adds an entry, and required keys and
@@ -305,6 +311,43 @@ resolve_key(struct loader *ld, size_t sec, const char *key, int line,
 	return 0;
 }
 
+/* The value of a continued entry is complete: check it, expand sweeps. */
+static int
+finish_pending(struct loader *ld)
+{
+	struct entry *e;
+
+	if (ld->pending == 0)
+		return 0;
+	e = &ld->ents[ld->pending - 1];
+	ld->pending = 0;
+	if (e->value[0] == '\0')
+		return efail(ld, e, "empty value for '%s' in [%s]", e->key,
+		    ld_sec_title(ld, e->section));
+	return sweep_parse(ld, e);
+}
+
+/* A continuation line: its text joins the pending value after a blank. */
+static int
+continue_value(struct loader *ld, const char *value)
+{
+	struct entry *e = &ld->ents[ld->pending - 1];
+	size_t a = strlen(e->value), b = strlen(value);
+	char *v;
+
+	if (b == 0)
+		return 0;
+	v = sc_alloc(ld->sc, a + b + 2);
+	if (v == NULL)
+		return ld_oom(ld);
+	memcpy(v, e->value, a);
+	if (a > 0)
+		v[a++] = ' ';
+	memcpy(v + a, value, b + 1);
+	e->value = v;
+	return 0;
+}
+
 /* inih's callback: one KEY = VALUE of the current section. */
 static int
 on_key(void *user, const char *section, const char *name, const char *value)
@@ -318,6 +361,10 @@ on_key(void *user, const char *section, const char *name, const char *value)
 	(void)section;
 	if (ld->failed)
 		return 0;
+	if (ld->continuing) {
+		/* inih's multi-line value: `name` is the pending entry's. */
+		return continue_value(ld, value != NULL ? value : "") == 0;
+	}
 	if (ld->cursec < 0) {
 		lfail(ld, line, "key '%s' outside any section (start with "
 		    "[run])", name);
@@ -326,7 +373,7 @@ on_key(void *user, const char *section, const char *name, const char *value)
 	if (resolve_key(ld, (size_t)ld->cursec, name, line, NULL, &p,
 	    &host) != 0)
 		return 0;
-	if (value == NULL || value[0] == '\0') {
+	if ((value == NULL || value[0] == '\0') && !ld->more) {
 		lfail(ld, line, "empty value for '%s' in [%s]", name,
 		    ld_sec_title(ld, (size_t)ld->cursec));
 		return 0;
@@ -345,7 +392,7 @@ on_key(void *user, const char *section, const char *name, const char *value)
 	}
 	e->section = (size_t)ld->cursec;
 	e->key = sc_strdup(ld->sc, name);
-	e->value = sc_strdup(ld->sc, value);
+	e->value = sc_strdup(ld->sc, value != NULL ? value : "");
 	e->host = host;
 	e->param = p;
 	e->line = line;
@@ -353,32 +400,35 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		ld_oom(ld);
 		return 0;
 	}
-	return sweep_parse(ld, e) == 0;
+	ld->pending = (size_t)(e - ld->ents) + 1;
+	/* The value goes on ('\'): it is checked once complete. */
+	if (ld->more)
+		return 1;
+	return finish_pending(ld) == 0;
 }
 
 /*
  * inih's line reader.  Counts lines; strips comments and leading blanks;
- * handles section headers itself (handing inih a blank line instead) and
- * refuses lines that are neither a header nor KEY = VALUE.
+ * handles section headers itself (handing inih a blank line instead),
+ * refuses lines that are neither a header nor KEY = VALUE, and hands a
+ * line that continues a value ('\' at the end of the one before) indented.
+ * The line is cut in place: ld->lines keeps what inih was handed.
  */
 static char *
 read_line(char *str, int num, void *stream)
 {
 	struct loader *ld = stream;
-	char buf[1024], *s, *c, *close;
-	int line, idx;
+	char *s, *c, *close;
+	size_t n;
+	int line, idx, cont;
 
 	if (ld->failed || ld->curline >= ld->nlines)
 		return NULL;
-	line = (int)++ld->curline;
-	if (strlen(ld->lines[line - 1]) >= sizeof(buf) ||
-	    strlen(ld->lines[line - 1]) + 3 > (size_t)num) {
-		lfail(ld, line, "line too long (at most %d characters)",
-		    num - 3);
+	/* The line before ended the value it continued. */
+	if (!ld->more && finish_pending(ld) != 0)
 		return NULL;
-	}
-	strcpy(buf, ld->lines[line - 1]);
-	s = ld_trim(buf);
+	line = (int)++ld->curline;
+	s = ld_trim(ld->lines[line - 1]);
 	/* Comments: a line starting with ';' or '#', or one after a blank. */
 	for (c = s; *c; c++)
 		if ((*c == ';' || *c == '#') && (c == s ||
@@ -387,15 +437,35 @@ read_line(char *str, int num, void *stream)
 			break;
 		}
 	s = ld_trim(s);
+	cont = ld->more;
+	ld->continuing = cont;
+	ld->more = 0;
+	n = strlen(s);
+	if (n > 0 && s[n - 1] == '\\') {
+		s[n - 1] = '\0';
+		s = ld_trim(s);
+		ld->more = 1;
+	}
+	if (strlen(s) + 4 > (size_t)num) {
+		lfail(ld, line, "line too long (%zu characters without "
+		    "comments, at most %d): end a line with '\\' to continue "
+		    "its value on the next", strlen(s), num - 4);
+		return NULL;
+	}
+	if (cont) {
+		/* Indented: inih takes it as more of the value before. */
+		snprintf(str, (size_t)num, " %s\n", s);
+		return str;
+	}
 	if (*s == '[') {
 		close = strchr(s, ']');
 		if (close == NULL) {
 			lfail(ld, line, "section header '%s' lacks ']'", s);
 			return NULL;
 		}
-		if (close[1] != '\0') {
-			lfail(ld, line, "text '%s' after section header", close
-			    + 1);
+		if (close[1] != '\0' || ld->more) {
+			lfail(ld, line, "text '%s' after section header",
+			    ld->more ? "\\" : close + 1);
 			return NULL;
 		}
 		*close = '\0';
@@ -407,6 +477,9 @@ read_line(char *str, int num, void *stream)
 	} else if (*s != '\0' && strchr(s, '=') == NULL) {
 		lfail(ld, line, "expected KEY = VALUE or [SECTION], not '%s'",
 		    s);
+		return NULL;
+	} else if (*s == '\0' && ld->more) {
+		lfail(ld, line, "'\\' continues no KEY = VALUE");
 		return NULL;
 	}
 	snprintf(str, (size_t)num, "%s\n", s);
@@ -649,6 +722,11 @@ reader_read(struct loader *ld, const char *text,
 	if (split_lines(ld, text) != 0)
 		return -1;
 	rc = ini_parse_stream(read_line, ld, on_key, ld);
+	if (!ld->failed && ld->more)
+		lfail(ld, (int)ld->nlines, "the last line ends with '\\': no "
+		    "line follows to continue its value");
+	if (!ld->failed)
+		(void)finish_pending(ld);
 	if (ld->failed)
 		return -1;
 	if (rc != 0) {
