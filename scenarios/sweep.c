@@ -56,8 +56,8 @@ split_number(const char *s, double *v, const char **unit)
 int
 sweep_parse(struct loader *ld, struct entry *e)
 {
-	const char *v = e->value, *open, *close, *prefix_end;
-	char inner[512], *parts[MAX_CHOICES], *p, *q, *dots, *stepw;
+	const char *v = e->value, *open, *close, *prefix_end, *nested;
+	char *inner, *parts[MAX_CHOICES], *p, *q, *dots, *stepw;
 	char elems[64];
 	size_t n = 0, i, plen, slen;
 	double from, to, step = 1, x;
@@ -71,16 +71,20 @@ sweep_parse(struct loader *ld, struct entry *e)
 	if (e->param->flags & PARAM_F_NOSWEEP)
 		return efail(ld, e, "%s may not be swept: '%s'", e->key, v);
 	close = strchr(open, '}');
+	nested = strstr(open + 2, "${");
+	if (nested != NULL && (close == NULL || nested < close))
+		return efail(ld, e, "bad sweep '%s': a sweep cannot hold "
+		    "another sweep (sweep each key on its own: they are "
+		    "crossed)", v);
 	if (close == NULL)
 		return efail(ld, e, "bad sweep '%s': '${' without closing '}'",
 		    v);
-	if (strstr(close, "${") != NULL)
+	if (nested != NULL)
 		return efail(ld, e, "bad sweep '%s': only one ${...} per value",
 		    v);
-	if ((size_t)(close - open - 2) >= sizeof(inner))
-		return efail(ld, e, "bad sweep '%s': too long", v);
-	memcpy(inner, open + 2, (size_t)(close - open - 2));
-	inner[close - open - 2] = '\0';
+	inner = sc_strndup(ld->sc, open + 2, (size_t)(close - open - 2));
+	if (inner == NULL)
+		return ld_oom(ld);
 	prefix_end = open;
 	plen = (size_t)(prefix_end - v);
 	slen = strlen(close + 1);
