@@ -31,6 +31,8 @@ struct workload_rate_step {
 };
 
 #define WORKLOAD_MAXSTEPS 32
+/* Largest request or response: they are counted in 32 bits (4 GiB - 1). */
+#define WORKLOAD_MAXBYTES UINT32_MAX
 
 struct workload_config {
 	const char	*name;

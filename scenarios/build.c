@@ -235,6 +235,7 @@ build_hosts(struct builder *b)
 			continue;
 		s->hostidx = (int)h;
 		hosts[h].name = s->name;
+		hosts[h].line = s->line;
 		stack = TUNABLE_STACK_FREEBSD9;
 		for (j = 0; j < P_NPARAMS; j++) {
 			const struct param *p = params_by_id((enum param_id)j);
@@ -360,6 +361,7 @@ build_paths(struct builder *b)
 		}
 		from = host_index(ld, s->from);
 		to = host_index(ld, s->to);
+		proto.line = s->line;
 		proto.from_host = (size_t)from;
 		proto.to_host = (size_t)to;
 		paths[n++] = proto;
@@ -519,6 +521,7 @@ build_workloads(struct builder *b)
 		if (s->kind != PARAM_SEC_WORKLOAD)
 			continue;
 		x->name = s->name;
+		x->line = s->line;
 		for (j = 0; j < P_NPARAMS; j++) {
 			const struct param *p = params_by_id((enum param_id)j);
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "models/tunable.h"
+#include "models/workload.h"
 #include "scenarios/params.h"
 #include "scenarios/units.h"
 #include "sim/dist.h"
@@ -151,13 +152,13 @@ static const struct param table[P_NPARAMS] = {
 	[P_WL_REQUEST] = {
 		.id = P_WL_REQUEST, .section = PARAM_SEC_WORKLOAD,
 		.key = "request", .type = PARAM_T_SIZE, .unit = "B",
-		.defval = "1KiB", .min = 0, .max = PMAX,
+		.defval = "1KiB", .min = 0, .max = WORKLOAD_MAXBYTES,
 		.meaning = "bytes the client sends",
 	},
 	[P_WL_RESPONSE] = {
 		.id = P_WL_RESPONSE, .section = PARAM_SEC_WORKLOAD,
 		.key = "response", .type = PARAM_T_SIZE, .unit = "B",
-		.defval = "16KiB", .min = 0, .max = PMAX,
+		.defval = "16KiB", .min = 0, .max = WORKLOAD_MAXBYTES,
 		.meaning = "bytes the server answers",
 	},
 	[P_WL_HOLD] = {

@@ -477,9 +477,11 @@ build_world(struct run_ctx *rc, char *err, size_t errlen)
 			wc.steps[j].start = sw->steps[j].start;
 			wc.steps[j].rate = sw->steps[j].rate;
 		}
-		if (sw->request > UINT32_MAX || sw->response > UINT32_MAX) {
+		if (sw->request > WORKLOAD_MAXBYTES ||
+		    sw->response > WORKLOAD_MAXBYTES) {
 			snprintf(err, errlen, "workload %s: request and "
-			    "response are limited to 4 GiB", sw->name);
+			    "response are limited to %u bytes", sw->name,
+			    WORKLOAD_MAXBYTES);
 			return -1;
 		}
 		wc.request = (uint32_t)sw->request;

@@ -15,12 +15,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/host.h"
+#include "models/workload.h"
 #include "scenarios/loader.h"
 #include "scenarios/params.h"
 #include "scenarios/scenario.h"
 #include "scenarios/units.h"
 
-/* Split a comma list into trimmed items (in place); returns count. */
+/*
+ * The items of a comma list; with items != NULL, also split it into them
+ * (in place, trimmed; at most max).  Returns the count.
+ */
 static size_t
 split_list(char *s, char **items, size_t max)
 {
@@ -29,9 +34,9 @@ split_list(char *s, char **items, size_t max)
 
 	for (;;) {
 		q = strchr(s, ',');
-		if (q != NULL)
+		if (items != NULL && q != NULL)
 			*q = '\0';
-		if (n < max)
+		if (items != NULL && n < max)
 			items[n] = ld_trim(s);
 		n++;
 		if (q == NULL)
@@ -72,40 +77,147 @@ check_bounds(const struct param *p, double v, char *msg, size_t len)
 	return -1;
 }
 
+/* Canonical text `t`, copied into the scenario's memory. */
+static int
+set_canon(struct scenario *sc, struct pval *pv, const char *t, char *msg,
+    size_t len)
+{
+	pv->canon = sc_strdup(sc, t);
+	if (pv->canon == NULL) {
+		snprintf(msg, len, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A comma list of ports or addresses.  At most `max` items (a host owns at
+ * most HOST_MAXADDRS addresses, models/host.h), none twice, 0.0.0.0 never:
+ * the model gives no host INADDR_ANY (net_add_addr), so the loader refuses
+ * it where the user wrote it.
+ */
+static int
+parse_list(struct scenario *sc, const struct param *p, const char *text,
+    struct pval *pv, char *msg, size_t len)
+{
+	const int ports = p->type == PARAM_T_PORTS;
+	const size_t max = ports ? 256 : HOST_MAXADDRS;
+	char **items = NULL, *buf, *canon = NULL, a[48];
+	size_t i, j, n, off = 0;
+	int rv = -1;
+
+	buf = sc_strdup(sc, text);
+	if (buf == NULL)
+		goto nomem;
+	if (ld_trim(buf)[0] == '\0') {
+		pv->n = 0;
+		return set_canon(sc, pv, "", msg, len);
+	}
+	n = split_list(buf, NULL, 0);
+	if (n > max) {
+		snprintf(msg, len, ports ? "more than %zu ports" :
+		    "more than %zu addresses (a host owns at most %zu)", max,
+		    max);
+		return -1;
+	}
+	items = calloc(n, sizeof(*items));
+	/* "65535, " or "255.255.255.255, " per item. */
+	canon = malloc(n * 18 + 1);
+	if (items == NULL || canon == NULL)
+		goto nomem;
+	(void)split_list(buf, items, n);
+	if (ports)
+		pv->ports = sc_alloc(sc, n * sizeof(*pv->ports));
+	else
+		pv->addrs = sc_alloc(sc, n * sizeof(*pv->addrs));
+	if (pv->ports == NULL && pv->addrs == NULL)
+		goto nomem;
+	canon[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (ports) {
+			if (units_parse_port(items[i], 0, &pv->ports[i], msg,
+			    len) != 0)
+				goto out;
+			for (j = 0; j < i; j++)
+				if (pv->ports[j] == pv->ports[i]) {
+					snprintf(msg, len, "port %u listed "
+					    "twice", pv->ports[i]);
+					goto out;
+				}
+			snprintf(a, sizeof(a), "%u", pv->ports[i]);
+		} else {
+			if (units_parse_ipv4(items[i], &pv->addrs[i], msg,
+			    len) != 0)
+				goto out;
+			if (pv->addrs[i] == 0) {
+				snprintf(msg, len, "%s is no address of a host "
+				    "(it means any address)", items[i]);
+				goto out;
+			}
+			for (j = 0; j < i; j++)
+				if (pv->addrs[j] == pv->addrs[i]) {
+					snprintf(msg, len, "address %s listed "
+					    "twice", items[i]);
+					goto out;
+				}
+			units_format_ipv4(pv->addrs[i], a, sizeof(a));
+		}
+		off += (size_t)sprintf(canon + off, "%s%s", i ? ", " : "", a);
+	}
+	pv->n = n;
+	rv = set_canon(sc, pv, canon, msg, len);
+	goto out;
+nomem:
+	snprintf(msg, len, "out of memory");
+out:
+	free(items);
+	free(canon);
+	return rv;
+}
+
 /* Parse text as param p's type into pv (and its canonical text). */
 int
 value_parse(struct scenario *sc, const struct param *p, const char *text,
     struct pval *pv, char *msg, size_t len)
 {
-	char buf[512], *items[256], a[48];
-	size_t i, j, n, off;
+	char buf[160], *steps;
+	size_t i, n;
 	sim_time_t t;
+	int rv;
 
 	memset(pv, 0, sizeof(*pv));
 	switch (p->type) {
 	case PARAM_T_NAME:
-		snprintf(pv->canon, sizeof(pv->canon), "%s", text);
+	case PARAM_T_CLIENT:
+	case PARAM_T_SERVER:
 		pv->s = text;
-		return 0;
+		return set_canon(sc, pv, text, msg, len);
 	case PARAM_T_TIME:
 		if (units_parse_time(text, &t, msg, len) != 0)
 			return -1;
 		if (check_bounds(p, (double)t, msg, len) != 0)
 			return -1;
 		pv->i = t;
-		units_format_time(t, pv->canon, sizeof(pv->canon));
-		return 0;
+		return set_canon(sc, pv, units_format_time(t, buf,
+		    sizeof(buf)), msg, len);
 	case PARAM_T_SIZE:
 		if (units_parse_size(text, &pv->u, msg, len) != 0)
 			return -1;
 		if (check_bounds(p, (double)pv->u, msg, len) != 0)
 			return -1;
-		units_format_size(pv->u, pv->canon, sizeof(pv->canon));
-		return 0;
+		return set_canon(sc, pv, units_format_size(pv->u, buf,
+		    sizeof(buf)), msg, len);
 	case PARAM_T_RATE:
 		if (units_parse_rate_steps(text, &pv->steps, &pv->n, msg,
 		    len) != 0)
 			return -1;
+		/* The workload model holds WORKLOAD_MAXSTEPS steps. */
+		if (pv->n > WORKLOAD_MAXSTEPS) {
+			free(pv->steps);
+			snprintf(msg, len, "more than %d rate steps",
+			    WORKLOAD_MAXSTEPS);
+			return -1;
+		}
 		/* Hand the array to the scenario's allocations. */
 		{
 			struct scenario_rate_step *s = sc_alloc(sc,
@@ -123,95 +235,47 @@ value_parse(struct scenario *sc, const struct param *p, const char *text,
 		for (i = 0; i < pv->n; i++)
 			if (check_bounds(p, pv->steps[i].rate, msg, len) != 0)
 				return -1;
-		units_format_rate_steps(pv->steps, pv->n, pv->canon,
-		    sizeof(pv->canon));
-		return 0;
+		/* "RATE/s@TIME, " is well under 80 characters a step. */
+		n = pv->n * 80 + 1;
+		if ((steps = malloc(n)) == NULL) {
+			snprintf(msg, len, "out of memory");
+			return -1;
+		}
+		rv = set_canon(sc, pv, units_format_rate_steps(pv->steps,
+		    pv->n, steps, n), msg, len);
+		free(steps);
+		return rv;
 	case PARAM_T_PROB:
 		if (units_parse_prob(text, &pv->d, msg, len) != 0)
 			return -1;
-		units_format_double(pv->d, pv->canon, sizeof(pv->canon));
-		return 0;
+		return set_canon(sc, pv, units_format_double(pv->d, buf,
+		    sizeof(buf)), msg, len);
 	case PARAM_T_INT:
 		if (units_parse_int(text, &pv->i, msg, len) != 0)
 			return -1;
 		if (check_bounds(p, (double)pv->i, msg, len) != 0)
 			return -1;
-		snprintf(pv->canon, sizeof(pv->canon), "%lld",
-		    (long long)pv->i);
-		return 0;
+		snprintf(buf, sizeof(buf), "%lld", (long long)pv->i);
+		return set_canon(sc, pv, buf, msg, len);
 	case PARAM_T_SEED:
 		if (units_parse_uint64(text, &pv->u, msg, len) != 0)
 			return -1;
-		snprintf(pv->canon, sizeof(pv->canon), "%llu",
-		    (unsigned long long)pv->u);
-		return 0;
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)pv->u);
+		return set_canon(sc, pv, buf, msg, len);
 	case PARAM_T_PORTRANGE:
 		if (units_parse_portrange(text, &pv->first, &pv->last, msg,
 		    len) != 0)
 			return -1;
-		snprintf(pv->canon, sizeof(pv->canon), "%d-%d", pv->first,
-		    pv->last);
-		return 0;
+		snprintf(buf, sizeof(buf), "%d-%d", pv->first, pv->last);
+		return set_canon(sc, pv, buf, msg, len);
 	case PARAM_T_PORTS:
 	case PARAM_T_ADDRS:
-		snprintf(buf, sizeof(buf), "%s", text);
-		if (ld_trim(buf)[0] == '\0') {
-			pv->n = 0;
-			return 0;
-		}
-		n = split_list(buf, items, 256);
-		if (n > 256) {
-			snprintf(msg, len, "more than 256 items");
-			return -1;
-		}
-		if (p->type == PARAM_T_PORTS)
-			pv->ports = sc_alloc(sc, n * sizeof(*pv->ports));
-		else
-			pv->addrs = sc_alloc(sc, n * sizeof(*pv->addrs));
-		if (pv->ports == NULL && pv->addrs == NULL) {
-			snprintf(msg, len, "out of memory");
-			return -1;
-		}
-		off = 0;
-		for (i = 0; i < n; i++) {
-			if (p->type == PARAM_T_PORTS) {
-				if (units_parse_port(items[i], 0, &pv->ports[i],
-				    msg, len) != 0)
-					return -1;
-				for (j = 0; j < i; j++)
-					if (pv->ports[j] == pv->ports[i]) {
-						snprintf(msg, len, "port %u "
-						    "listed twice",
-						    pv->ports[i]);
-						return -1;
-					}
-				snprintf(a, sizeof(a), "%u", pv->ports[i]);
-			} else {
-				if (units_parse_ipv4(items[i], &pv->addrs[i],
-				    msg, len) != 0)
-					return -1;
-				for (j = 0; j < i; j++)
-					if (pv->addrs[j] == pv->addrs[i]) {
-						snprintf(msg, len, "address "
-						    "%s listed twice",
-						    items[i]);
-						return -1;
-					}
-				units_format_ipv4(pv->addrs[i], a, sizeof(a));
-			}
-			off += (size_t)snprintf(pv->canon + off,
-			    off < sizeof(pv->canon) ? sizeof(pv->canon) - off :
-			    0, "%s%s", i ? ", " : "", a);
-			if (off >= sizeof(pv->canon))
-				off = sizeof(pv->canon) - 1;
-		}
-		pv->n = n;
-		return 0;
+		return parse_list(sc, p, text, pv, msg, len);
 	case PARAM_T_DIST:
 		if (units_parse_dist(text, &pv->dist, msg, len) != 0)
 			return -1;
-		units_format_dist(&pv->dist, pv->canon, sizeof(pv->canon));
-		return 0;
+		return set_canon(sc, pv, units_format_dist(&pv->dist, buf,
+		    sizeof(buf)), msg, len);
 	case PARAM_T_ENUM:
 		{
 			const char *c = p->choices, *bar;
@@ -225,9 +289,7 @@ value_parse(struct scenario *sc, const struct param *p, const char *text,
 				n = bar ? (size_t)(bar - c) : strlen(c);
 				if (strlen(t2) == n && strncmp(t2, c, n) == 0) {
 					pv->i = k;
-					snprintf(pv->canon, sizeof(pv->canon),
-					    "%s", t2);
-					return 0;
+					return set_canon(sc, pv, t2, msg, len);
 				}
 				if (bar == NULL)
 					break;
@@ -246,13 +308,7 @@ value_parse(struct scenario *sc, const struct param *p, const char *text,
 			    buf);
 			return -1;
 		}
-	case PARAM_T_CLIENT:
-	case PARAM_T_SERVER:
-		snprintf(pv->canon, sizeof(pv->canon), "%s", text);
-		pv->s = text;
-		return 0;
 	}
 	snprintf(msg, len, "internal: unknown type");
 	return -1;
 }
-
