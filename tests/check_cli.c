@@ -21,6 +21,11 @@
  *     twsim database from the future and a file that is not a database all
  *     give exit 2 (query: non-zero) and leave the file byte for byte as it
  *     was, or not created at all;
+ *   - scenarios refused up front: every file of tests/scenarios/bad/ is
+ *     refused by `check` as by `run`, with the message (file, line, the
+ *     value as written) its first line expects -- here the printed text is
+ *     the contract; a scenario must be a regular file of at most 16 MiB;
+ *     a value continues on the next line after a trailing '\';
  *   - every command's --help exits 0, an unknown command exits 2.
  *
  * The scenario files come from $srcdir (set by the test harness), else the
@@ -28,6 +33,7 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -97,6 +103,27 @@ write_file(const char *path, const char *text)
 	ck_assert_ptr_nonnull(f);
 	fputs(text, f);
 	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* Forgets what earlier commands printed. */
+static void
+log_clear(void)
+{
+	(void)unlink(e2e_path("twsim.log"));
+}
+
+/* What twsim printed since log_clear() contains `needle`. */
+static void
+assert_log_has(const char *needle)
+{
+	size_t len;
+	char *log = e2e_slurp(e2e_path("twsim.log"), &len);
+
+	if (strstr(log, needle) == NULL)
+		e2e_show_log();
+	ck_assert_msg(strstr(log, needle) != NULL, "output lacks '%s'",
+	    needle);
+	free(log);
 }
 
 /* ---- checks shared by the example scenarios ------------------------------- */
@@ -1014,6 +1041,52 @@ START_TEST(test_refuses_non_database_file)
 }
 END_TEST
 
+/*
+ * Found by fuzzing (tests/fuzz/fuzz_results): a twsim database whose
+ * run_summary view lacks a column made `twsim report` free its statements
+ * twice.  It must refuse the file instead.
+ */
+START_TEST(test_report_refuses_view_without_its_columns)
+{
+	int rc;
+
+	make_db_with_one_run(e2e_path("r.db"));
+	sql_file(e2e_path("r.db"), "DROP VIEW run_summary; CREATE VIEW "
+	    "run_summary AS SELECT run_id, host FROM host_stats");
+	log_clear();
+	rc = e2e_twsim("report", e2e_path("r.db"), NULL);
+	ck_assert_int_ne(rc, 0);
+	ck_assert_int_lt(rc, 128);	/* refused, not crashed */
+	assert_log_has("no such column");
+}
+END_TEST
+
+/*
+ * Found by fuzzing: text columns that the schema says are NOT NULL but a
+ * damaged or edited file holds as NULL crashed report and plot (strcmp of
+ * NULL).  They must read on (or refuse), never crash.
+ */
+START_TEST(test_readers_survive_null_text_columns)
+{
+	int rc;
+
+	make_db_with_one_run(e2e_path("r.db"));
+	sql_file(e2e_path("r.db"), "PRAGMA legacy_alter_table = ON; BEGIN; "
+	    "CREATE TABLE runs_copy AS SELECT * FROM runs; DROP TABLE runs; "
+	    "ALTER TABLE runs_copy RENAME TO runs; UPDATE runs SET "
+	    "scenario = NULL, sweep = NULL, status = NULL; COMMIT");
+	rc = e2e_twsim("report", e2e_path("r.db"), NULL);
+	ck_assert_int_lt(rc, 128);
+	rc = e2e_twsim("report", e2e_path("r.db"), "--json", NULL);
+	ck_assert_int_lt(rc, 128);
+	rc = e2e_twsim("plot", e2e_path("r.db"), "tw_count", "--run", "1",
+	    "-o", e2e_path("tw.svg"), NULL);
+	ck_assert_int_lt(rc, 128);
+	rc = e2e_twsim("query", e2e_path("r.db"), "runs", NULL);
+	ck_assert_int_lt(rc, 128);
+}
+END_TEST
+
 /* twsim query on a file that is not a database: non-zero, untouched. */
 START_TEST(test_query_refuses_non_database_file)
 {
@@ -1596,6 +1669,189 @@ START_TEST(test_query_timeout_stops_a_cross_join)
 }
 END_TEST
 
+/* ---- scenarios refused up front (issue 11, item 5) --------------------- */
+
+/* `twsim check FILE` exits 2, at once, saying `needle`; so does run. */
+static void
+assert_refused(const char *file, const char *needle)
+{
+	const char *check[] = { "check", file, NULL };
+	const char *run[] = { "run", file, "-o", e2e_path("r.db"), "--quiet",
+	    NULL };
+	int rc;
+	pid_t pid;
+
+	log_clear();
+	pid = e2e_spawn(check);
+	rc = wait_timeout(pid, 20);
+	if (rc < 0) {
+		kill(pid, SIGKILL);
+		e2e_wait(pid);
+	}
+	ck_assert_msg(rc == 2, "twsim check %s: exit %d (-1: still running "
+	    "after 20 s)", file, rc);
+	assert_log_has(needle);
+	log_clear();
+	pid = e2e_spawn(run);
+	rc = wait_timeout(pid, 20);
+	if (rc < 0) {
+		kill(pid, SIGKILL);
+		e2e_wait(pid);
+	}
+	ck_assert_msg(rc == 2, "twsim run %s: exit %d", file, rc);
+	assert_log_has(needle);
+	ck_assert(!e2e_exists(e2e_path("r.db")));
+}
+
+/*
+ * Every file in tests/scenarios/bad/ opens with "; expect: LINE: TEXT",
+ * then optionally lines "; expect also: TEXT" (the rest of a long
+ * message).  `twsim check` must refuse it with exit 2, printing
+ * "FILE:LINE: TEXT" and each TEXT, and `twsim run` exactly so, before it
+ * creates a database: check performs every validation run would, and each
+ * message names file, line and the value as the user wrote it.
+ */
+START_TEST(test_bad_scenarios_are_refused_by_check_as_by_run)
+{
+	static const char expect[] = "; expect: ", also[] = "; expect also: ";
+	char dir[1024], file[1400], line[4096], needle[5500], *nl;
+	struct dirent *de;
+	DIR *d;
+	FILE *f;
+	int n = 0;
+
+	snprintf(dir, sizeof(dir), "%s", e2e_srcpath("tests/scenarios/bad"));
+	d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL) {
+		if (strstr(de->d_name, ".ini") == NULL)
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", dir, de->d_name);
+		f = fopen(file, "r");
+		ck_assert_ptr_nonnull(f);
+		ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+		ck_assert_msg(strncmp(line, expect, strlen(expect)) == 0,
+		    "%s lacks its '; expect: LINE: TEXT' line", file);
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl = '\0';
+		snprintf(needle, sizeof(needle), "%s:%s", file,
+		    line + strlen(expect));
+		assert_refused(file, needle);
+		while (fgets(line, sizeof(line), f) != NULL &&
+		    strncmp(line, also, strlen(also)) == 0) {
+			if ((nl = strchr(line, '\n')) != NULL)
+				*nl = '\0';
+			assert_log_has(line + strlen(also));
+		}
+		fclose(f);
+		n++;
+	}
+	closedir(d);
+	ck_assert_int_ge(n, 12);
+}
+END_TEST
+
+/*
+ * A scenario is a regular file: /dev/zero, a FIFO with no writer and a
+ * directory are refused at once (not read until memory runs out, not
+ * waited on).
+ */
+START_TEST(test_scenario_must_be_a_regular_file)
+{
+	char msg[1200];
+
+	assert_refused("/dev/zero", "/dev/zero: not a regular file (a "
+	    "character device)");
+	ck_assert_int_eq(mkfifo(e2e_path("fifo.ini"), 0600), 0);
+	snprintf(msg, sizeof(msg), "%s: not a regular file (a FIFO)",
+	    e2e_path("fifo.ini"));
+	assert_refused(e2e_path("fifo.ini"), msg);
+	snprintf(msg, sizeof(msg), "%s: not a regular file (a directory)",
+	    e2e_tmpdir());
+	assert_refused(e2e_tmpdir(), msg);
+}
+END_TEST
+
+/* Writes a valid scenario padded with comment lines to exactly `size`. */
+static void
+write_padded_scenario(const char *path, size_t size)
+{
+	static const char head[] = "[run]\nduration = 1s\n";
+	char line[1024];
+	size_t left;
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(head, f);
+	memset(line, 'x', sizeof(line));
+	line[0] = ';';
+	line[sizeof(line) - 1] = '\n';
+	for (left = size - strlen(head); left >= sizeof(line);
+	    left -= sizeof(line))
+		ck_assert_uint_eq(fwrite(line, 1, sizeof(line), f),
+		    sizeof(line));
+	if (left > 0) {
+		line[left - 1] = '\n';
+		ck_assert_uint_eq(fwrite(line, 1, left, f), left);
+	}
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* At most 16 MiB: the limit itself is read, one byte more is refused. */
+START_TEST(test_scenario_of_16_MiB_is_read_and_larger_refused)
+{
+	char msg[1200];
+
+	write_padded_scenario(e2e_path("big.ini"), 16 << 20);
+	e2e_assert_exit(e2e_twsim("check", e2e_path("big.ini"), NULL), 0);
+	write_padded_scenario(e2e_path("big.ini"), (16 << 20) + 1);
+	snprintf(msg, sizeof(msg), "%s: larger than 16 MiB (16777217 bytes)",
+	    e2e_path("big.ini"));
+	assert_refused(e2e_path("big.ini"), msg);
+}
+END_TEST
+
+/*
+ * A value may be long: a line ending in '\' continues it on the next.  A
+ * sweep of 9,000 rates over 1,125 lines (some 70 KB) gives 9,000 sweep
+ * points, and 16 addresses written one per line give a host all of them.
+ */
+START_TEST(test_long_values_continue_on_the_next_line)
+{
+	static const char head[] = "[run]\nduration = 1s\n"
+	    "[host s]\naddress = 10.0.0.1\nlisten = 80\n"
+	    "[host c]\naddress = \\\n";
+	static const char mid[] = "[workload w]\nclient = c\nserver = s:80\n"
+	    "rate = ${ \\\n";
+	size_t len = 0, cap = 9000 * 12 + 1000;
+	char *text = malloc(cap);
+	int i;
+
+	ck_assert_ptr_nonnull(text);
+	len += (size_t)snprintf(text + len, cap - len, "%s", head);
+	for (i = 1; i <= 16; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+		    "    10.0.1.%d%s ; address %d\n", i, i < 16 ? ", \\" : "",
+		    i);
+	len += (size_t)snprintf(text + len, cap - len, "%s", mid);
+	for (i = 1; i <= 9000; i++)
+		len += (size_t)snprintf(text + len, cap - len, "%d.25%s", i,
+		    i == 9000 ? "}/s\n" : i % 8 == 0 ? ", \\\n" : ", ");
+	ck_assert_uint_gt(len, 65536);
+	write_file(e2e_path("long.ini"), text);
+	free(text);
+	log_clear();
+	e2e_assert_exit(e2e_twsim("check", e2e_path("long.ini"), "--keys",
+	    NULL), 0);
+	assert_log_has("9000 runs = 9000 sweep points x 1 repetition");
+	assert_log_has("rate=9000.25/s");
+	assert_log_has("host.c.address = 10.0.1.1, 10.0.1.2, 10.0.1.3, "
+	    "10.0.1.4, 10.0.1.5, 10.0.1.6, 10.0.1.7, 10.0.1.8, 10.0.1.9, "
+	    "10.0.1.10, 10.0.1.11, 10.0.1.12, 10.0.1.13, 10.0.1.14, "
+	    "10.0.1.15, 10.0.1.16\n");
+}
+END_TEST
+
 static Suite *
 cli_suite(void)
 {
@@ -1643,6 +1899,8 @@ cli_suite(void)
 	tcase_add_test(tc, test_query_refuses_non_database_file);
 	tcase_add_test(tc, test_query_reads_run_database);
 	tcase_add_test(tc, test_readers_on_run_database);
+	tcase_add_test(tc, test_report_refuses_view_without_its_columns);
+	tcase_add_test(tc, test_readers_survive_null_text_columns);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("identity");
@@ -1656,6 +1914,15 @@ cli_suite(void)
 	tcase_add_test(tc, test_signal_during_merge_interrupts_workers_promptly);
 	tcase_add_test(tc, test_damaged_database_refused_by_every_command);
 	tcase_add_test(tc, test_query_timeout_stops_a_cross_join);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("inputs");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_bad_scenarios_are_refused_by_check_as_by_run);
+	tcase_add_test(tc, test_scenario_must_be_a_regular_file);
+	tcase_add_test(tc, test_scenario_of_16_MiB_is_read_and_larger_refused);
+	tcase_add_test(tc, test_long_values_continue_on_the_next_line);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("usage");
