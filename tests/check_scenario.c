@@ -310,6 +310,62 @@ START_TEST(test_comments_crlf_and_blanks_are_ignored)
 }
 END_TEST
 
+/*
+ * A line ending in '\' continues its value on the next line, however the
+ * next line is indented, with comments stripped from each; the pieces join
+ * with a blank and the value is located at its key's line.
+ */
+START_TEST(test_continued_value_joins_lines_with_a_blank)
+{
+	struct scenario *sc = load(BASE
+	    "hold = \\\n"			/* 15 */
+	    "   5ms\n"				/* 16 */
+	    "[host c2]\n"			/* 17 */
+	    "address = 10.0.1.1, \\ ; first\n"	/* 18 */
+	    "10.0.1.2,\\\n"			/* 19 */
+	    "\t\t10.0.1.3\n"			/* 20 */
+	    "  listen = 80\n");			/* 21: an indented key */
+	const struct scenario_run *r = scenario_run_at(sc, 0);
+
+	ck_assert(r->workloads[0].hold == 5 * SIM_MSEC);
+	ck_assert_uint_eq(r->hosts[2].naddrs, 3);
+	ck_assert_uint_eq(r->hosts[2].addrs[2], 0x0a000103);
+	ck_assert_uint_eq(r->hosts[2].nlisten, 1);
+	ck_assert_str_eq(scenario_run_param(r, "host.c2.address"),
+	    "10.0.1.1, 10.0.1.2, 10.0.1.3");
+	scenario_free(sc);
+	/* An error in a continued value names the key's line. */
+	fails(BASE "[host c2]\naddress = 10.0.1.1, \\\n 0.0.0.0\n",
+	    "t.ini:16: bad value '10.0.1.1, 0.0.0.0' for address", NULL);
+}
+END_TEST
+
+START_TEST(test_error_continuation_misplaced_and_long_lines)
+{
+	char line[1024];
+
+	fails(BASE "hold = 5ms \\\n", "t.ini:15: the last line ends with "
+	    "'\\'", NULL);
+	fails(BASE "hold = \\\n\n", "t.ini:15: empty value for 'hold'", NULL);
+	fails(BASE "[host x] \\\naddress = 10.0.0.9\n", "t.ini:15: text '\\' "
+	    "after section header", NULL);
+	fails(BASE "\\\nhold = 5ms\n", "t.ini:15: '\\' continues no KEY = "
+	    "VALUE", NULL);
+	/*
+	 * The limit is 196 characters once comments and blanks are gone:
+	 * a long comment is no long line.
+	 */
+	snprintf(line, sizeof(line), "%shold = 5ms ; %0300d\n", BASE, 0);
+	scenario_free(load(line));
+	snprintf(line, sizeof(line), "%ssport = %0188d\n", BASE, 1);
+	fails(line, "t.ini:15: bad value", NULL);
+	snprintf(line, sizeof(line), "%ssport = %0189d\n", BASE, 1);
+	fails(line, "t.ini:15: line too long (197 characters without "
+	    "comments, at most 196): end a line with '\\' to continue its "
+	    "value on the next", NULL);
+}
+END_TEST
+
 START_TEST(test_connections_auto_turns_off_at_a_million)
 {
 	struct scenario *sc;
@@ -676,6 +732,93 @@ START_TEST(test_error_bad_sweep_syntax)
 }
 END_TEST
 
+/* A nested sweep is refused as such, quoting the value as written. */
+START_TEST(test_error_nested_sweep_names_the_value)
+{
+	struct scenario *sc;
+
+	fails(BASE "hold = ${1ms, ${2ms, 3ms}}\n", "t.ini:15: bad sweep "
+	    "'${1ms, ${2ms, 3ms}}': a sweep cannot hold another sweep", NULL);
+	fails(BASE "hold = ${${1, 2}ms\n", "t.ini:15:", "cannot hold another");
+	/* A sweep longer than any line, continued over lines, is read. */
+	{
+		char text[8192];
+		size_t n = (size_t)snprintf(text, sizeof(text), "%shold = ${",
+		    BASE);
+		int i;
+
+		for (i = 1; i <= 300; i++)
+			n += (size_t)snprintf(text + n, sizeof(text) - n,
+			    "%d%s", i, i == 300 ? "}ms\n" : i % 20 == 0 ?
+			    ", \\\n" : ", ");
+		sc = load(text);
+		ck_assert_uint_eq(scenario_npoints(sc), 300);
+		ck_assert_str_eq(scenario_run_at(sc, 299)->label,
+		    "hold=300ms");
+		scenario_free(sc);
+	}
+}
+END_TEST
+
+/*
+ * What the models would refuse when a run builds its world is refused at
+ * the key, as the user wrote it: 32-bit request and response sizes
+ * (WORKLOAD_MAXBYTES), INADDR_ANY, HOST_MAXADDRS addresses,
+ * WORKLOAD_MAXSTEPS rate steps.  Long lists are read and recorded whole.
+ */
+START_TEST(test_error_model_limits_are_refused_at_the_key)
+{
+	char text[4096];
+	struct scenario *sc;
+	size_t n;
+	int i;
+
+	fails(BASE "request = 4GiB\n", "t.ini:15: bad value '4GiB' for request "
+	    "in [workload web]: out of range (0B to 4294967295B)", NULL);
+	fails(BASE "response = 5GiB\n", "t.ini:15: bad value '5GiB' for "
+	    "response", "out of range");
+	sc = load(BASE "request = 4294967295B\n");
+	ck_assert_uint_eq(scenario_run_at(sc, 0)->workloads[0].request,
+	    4294967295ULL);
+	scenario_free(sc);
+	fails(BASE "[host x]\naddress = 10.0.0.7, 0.0.0.0\n", "t.ini:16: bad "
+	    "value '10.0.0.7, 0.0.0.0' for address in [host x]: 0.0.0.0 is no "
+	    "address of a host (it means any address)", NULL);
+	n = (size_t)snprintf(text, sizeof(text), "%s[host x]\naddress = ",
+	    BASE);
+	for (i = 1; i <= 17; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "10.1.0.%d%s",
+		    i, i == 17 ? "\n" : ", \\\n");
+	fails(text, "t.ini:16:", "more than 16 addresses (a host owns at "
+	    "most 16)");
+	text[strlen(text) - strlen(", \\\n10.1.0.17\n")] = '\0';
+	strcat(text, "\n");
+	sc = load(text);
+	ck_assert_uint_eq(scenario_run_at(sc, 0)->hosts[2].naddrs, 16);
+	scenario_free(sc);
+	/* BASE without its last line (rate = 10/s), then 33 steps. */
+	n = strlen(BASE) - strlen("rate = 10/s\n");
+	memcpy(text, BASE, n);
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "rate = 1/s");
+	for (i = 1; i <= 32; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, ", \\\n"
+		    "%d/s@%ds", i, i);
+	strcat(text, "\n");
+	fails(text, "t.ini:14:", "more than 32 rate steps");
+	/* 256 listening ports: every one kept, in the canonical text too. */
+	n = (size_t)snprintf(text, sizeof(text), "%s[host x]\naddress = "
+	    "10.0.0.7\nlisten = ", BASE);
+	for (i = 1; i <= 256; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%d%s",
+		    1000 + i, i == 256 ? "\n" : i % 16 ? ", " : ", \\\n");
+	sc = load(text);
+	ck_assert_uint_eq(scenario_run_at(sc, 0)->hosts[2].nlisten, 256);
+	ck_assert_ptr_nonnull(strstr(scenario_run_param(scenario_run_at(sc,
+	    0), "host.x.listen"), "1255, 1256"));
+	scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_error_too_many_runs)
 {
 	fails(BASE "hold = ${1..1000}ms\nsport = ${1..1000}\n", "t.ini:",
@@ -904,6 +1047,7 @@ scenario_suite(void)
 	tcase_add_test(tc, test_change_names_its_table_row);
 	tcase_add_test(tc, test_unnamed_host_pairs_get_implicit_default_paths);
 	tcase_add_test(tc, test_comments_crlf_and_blanks_are_ignored);
+	tcase_add_test(tc, test_continued_value_joins_lines_with_a_blank);
 	tcase_add_test(tc, test_connections_auto_turns_off_at_a_million);
 	tcase_add_test(tc,
 	    test_resolved_params_list_every_key_in_canonical_text);
@@ -925,6 +1069,8 @@ scenario_suite(void)
 	tcase_add_test(tc, test_error_server_port_not_listened);
 	tcase_add_test(tc, test_error_same_host_pair_twice);
 	tcase_add_test(tc, test_error_workload_times);
+	tcase_add_test(tc, test_error_model_limits_are_refused_at_the_key);
+	tcase_add_test(tc, test_error_continuation_misplaced_and_long_lines);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("sweeps");
@@ -934,6 +1080,7 @@ scenario_suite(void)
 	tcase_add_test(tc, test_sweep_labels_use_full_keys_when_short_ones_clash);
 	tcase_add_test(tc, test_error_bad_sweep_syntax);
 	tcase_add_test(tc, test_error_too_many_runs);
+	tcase_add_test(tc, test_error_nested_sweep_names_the_value);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("overrides");
