@@ -1671,6 +1671,21 @@ END_TEST
 
 /* ---- scenarios refused up front (issue 11, item 5) --------------------- */
 
+/* Runs twsim ARGS for at most 20 s: its exit code, -1 if it had to be
+ * killed (it blocked). */
+static int
+twsim_bounded(const char *const *args)
+{
+	pid_t pid = e2e_spawn(args);
+	int rc = wait_timeout(pid, 20);
+
+	if (rc < 0) {
+		kill(pid, SIGKILL);
+		e2e_wait(pid);
+	}
+	return rc;
+}
+
 /* `twsim check FILE` exits 2, at once, saying `needle`; so does run. */
 static void
 assert_refused(const char *file, const char *needle)
@@ -1679,26 +1694,16 @@ assert_refused(const char *file, const char *needle)
 	const char *run[] = { "run", file, "-o", e2e_path("r.db"), "--quiet",
 	    NULL };
 	int rc;
-	pid_t pid;
 
 	log_clear();
-	pid = e2e_spawn(check);
-	rc = wait_timeout(pid, 20);
-	if (rc < 0) {
-		kill(pid, SIGKILL);
-		e2e_wait(pid);
-	}
+	rc = twsim_bounded(check);
 	ck_assert_msg(rc == 2, "twsim check %s: exit %d (-1: still running "
 	    "after 20 s)", file, rc);
 	assert_log_has(needle);
 	log_clear();
-	pid = e2e_spawn(run);
-	rc = wait_timeout(pid, 20);
-	if (rc < 0) {
-		kill(pid, SIGKILL);
-		e2e_wait(pid);
-	}
-	ck_assert_msg(rc == 2, "twsim run %s: exit %d", file, rc);
+	rc = twsim_bounded(run);
+	ck_assert_msg(rc == 2, "twsim run %s: exit %d (-1: still running "
+	    "after 20 s)", file, rc);
 	assert_log_has(needle);
 	ck_assert(!e2e_exists(e2e_path("r.db")));
 }
