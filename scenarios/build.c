@@ -422,6 +422,10 @@ resolve_endpoint(struct builder *b, const struct entry *e, const char *text,
 	size_t i;
 	int hi;
 
+	if (strlen(text) >= sizeof(buf))
+		return efail(ld, e, "bad value '%.40s...' for %s in [%s]: too "
+		    "long for HOST[/ADDRESS]%s", text, server ? "server" :
+		    "client", sec, server ? "[:PORT]" : "");
 	snprintf(buf, sizeof(buf), "%s", text);
 	name = ld_trim(buf);
 	colon = strchr(name, ':');

@@ -526,7 +526,7 @@ split_lines(struct loader *ld, const char *text)
 static int
 apply_override(struct loader *ld, const char *ov)
 {
-	char buf[512], *eq, *key, *value, *kind, *mid, *k, *dot;
+	char *buf, *eq, *key, *value, *kind, *mid, *k, *dot;
 	const struct param *p;
 	struct entry tmp, *e;
 	char *host;
@@ -538,9 +538,9 @@ apply_override(struct loader *ld, const char *ov)
 
 	memset(&tmp, 0, sizeof(tmp));
 	tmp.origin = ov;
-	if (strlen(ov) >= sizeof(buf))
-		return efail(ld, &tmp, "too long");
-	strcpy(buf, ov);
+	/* Scenario memory: a --set value may be as long as a file's. */
+	if ((buf = sc_strdup(ld->sc, ov)) == NULL)
+		return ld_oom(ld);
 	eq = strchr(buf, '=');
 	if (eq == NULL)
 		return efail(ld, &tmp, "expected KEY=VALUE");

@@ -878,6 +878,27 @@ START_TEST(test_set_with_a_sweep_keeps_file_order)
 }
 END_TEST
 
+/* A --set value is as long as it needs to be: a sweep of 500 rates. */
+START_TEST(test_set_takes_a_long_sweep)
+{
+	char set[4096];
+	const char *ov[] = { set };
+	struct scenario *sc;
+	size_t n;
+	int i;
+
+	n = (size_t)snprintf(set, sizeof(set), "workload.web.rate=${");
+	for (i = 1; i <= 500; i++)
+		n += (size_t)snprintf(set + n, sizeof(set) - n, "%d%s", i,
+		    i == 500 ? "}/s" : ", ");
+	ck_assert_uint_gt(n, 1024);
+	sc = load_ov(BASE, ov, 1, 0);
+	ck_assert_uint_eq(scenario_npoints(sc), 500);
+	ck_assert_str_eq(scenario_run_at(sc, 499)->label, "rate=500/s");
+	scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_set_of_unknown_key_or_section_is_an_error)
 {
 	const char *const k1[] = { "host.client.maxtcpwt=5" };
@@ -1086,6 +1107,7 @@ scenario_suite(void)
 	tc = tcase_create("overrides");
 	tcase_add_test(tc, test_set_overrides_a_key_of_each_section_kind);
 	tcase_add_test(tc, test_set_with_a_sweep_keeps_file_order);
+	tcase_add_test(tc, test_set_takes_a_long_sweep);
 	tcase_add_test(tc, test_set_of_unknown_key_or_section_is_an_error);
 	tcase_add_test(tc, test_set_can_supply_a_required_key);
 	suite_add_tcase(s, tc);
