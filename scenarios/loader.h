@@ -85,11 +85,13 @@ struct loader {
 	/*
 	 * A value continued on the next line: the line read ends with '\'
 	 * (more), the line read continues a value (continuing), and the
-	 * entry whose value is still growing (pending: index + 1, 0 none).
+	 * entry whose value is still growing (pending: index + 1, 0 none)
+	 * and the room its value has (pending_cap).
 	 */
 	int			 more;
 	int			 continuing;
 	size_t			 pending;
+	size_t			 pending_cap;
 
 	struct section		*secs;
 	size_t			 nsecs, capsecs;

@@ -11,7 +11,7 @@
  * which makes it one of inih's multi-line values, and on_key joins the
  * pieces with a blank.  That is how a value longer than a line is written:
  * the Debian build of inih reads lines into a 200-byte buffer, so a line
- * holds at most 197 characters after comments and blanks are stripped,
+ * holds at most 196 characters after comments and blanks are stripped,
  * but a value may span as many lines as it needs.  Keys are checked
  * against the parameter table (scenarios/params.c, whose host keys come
  * from models/tunable.c); a swept value is expanded by sweep_parse.
@@ -327,24 +327,32 @@ finish_pending(struct loader *ld)
 	return sweep_parse(ld, e);
 }
 
-/* A continuation line: its text joins the pending value after a blank. */
+/*
+ * A continuation line: its text joins the pending value after a blank.
+ * The value's room doubles as it grows (ld->pending_cap), so a value of
+ * many lines costs linear time, not quadratic.
+ */
 static int
 continue_value(struct loader *ld, const char *value)
 {
 	struct entry *e = &ld->ents[ld->pending - 1];
-	size_t a = strlen(e->value), b = strlen(value);
+	size_t a = strlen(e->value), b = strlen(value), cap;
 	char *v;
 
 	if (b == 0)
 		return 0;
-	v = sc_alloc(ld->sc, a + b + 2);
-	if (v == NULL)
-		return ld_oom(ld);
-	memcpy(v, e->value, a);
+	if (a + b + 2 > ld->pending_cap) {
+		cap = 2 * (a + b + 2);
+		v = sc_alloc(ld->sc, cap);
+		if (v == NULL)
+			return ld_oom(ld);
+		memcpy(v, e->value, a + 1);
+		e->value = v;
+		ld->pending_cap = cap;
+	}
 	if (a > 0)
-		v[a++] = ' ';
-	memcpy(v + a, value, b + 1);
-	e->value = v;
+		e->value[a++] = ' ';
+	memcpy(e->value + a, value, b + 1);
 	return 0;
 }
 
@@ -401,6 +409,7 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		return 0;
 	}
 	ld->pending = (size_t)(e - ld->ents) + 1;
+	ld->pending_cap = 0;	/* e->value has no room to spare yet */
 	/* The value goes on ('\'): it is checked once complete. */
 	if (ld->more)
 		return 1;

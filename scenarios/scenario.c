@@ -142,14 +142,27 @@ lfail(struct loader *ld, int line, const char *fmt, ...)
 int
 efail(struct loader *ld, const struct entry *e, const char *fmt, ...)
 {
-	char msg[768];
+	char msg[768], *all;
 	va_list ap;
+	int n;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	if (ld->failed)
 		return -1;
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/*
+	 * A message quoting a value of thousands of characters keeps its
+	 * start and its end (what is wrong): the middle is left out.
+	 */
+	if (n >= (int)sizeof(msg) && (all = malloc((size_t)n + 1)) != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(all, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		snprintf(msg, sizeof(msg), "%.400s ... [%d characters left "
+		    "out] ... %s", all, n - 400 - 300, all + n - 300);
+		free(all);
+	}
 	if (e != NULL && e->line == 0 && e->origin != NULL) {
 		ld->failed = 1;
 		snprintf(ld->err, ld->errlen, "--set %s: %s%s%s%s", e->origin,

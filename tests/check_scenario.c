@@ -816,6 +816,16 @@ START_TEST(test_error_model_limits_are_refused_at_the_key)
 	ck_assert_ptr_nonnull(strstr(scenario_run_param(scenario_run_at(sc,
 	    0), "host.x.listen"), "1255, 1256"));
 	scenario_free(sc);
+	/*
+	 * One more is refused; the message quoting all 257 keeps its start
+	 * and what is wrong, leaving out the middle.
+	 */
+	text[strlen(text) - 1] = '\0';
+	strcat(text, ", 1257\n");
+	fails(text, "t.ini:17: bad value '1001, 1002, 1003,", "characters left "
+	    "out] ... ");
+	ck_assert_msg(strstr(err, "1256, 1257' for listen in [host x]: more "
+	    "than 256 ports") != NULL, "%s", err);
 }
 END_TEST
 
