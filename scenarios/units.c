@@ -2,9 +2,10 @@
  * units.c -- parsing and canonical formatting of scenario values.
  *
  * Times and sizes are parsed exactly: the decimal text is read as an integer
- * mantissa and a count of fractional digits, and scaled in 128-bit integer
- * arithmetic, so "1.5s" is exactly 1500000000 ns and an overflow is caught
- * rather than rounded.  Rates and probabilities are doubles (strtod), but a
+ * mantissa and a power of ten (fractional digits and exponent), and scaled
+ * in 128-bit integer arithmetic, so "1.5s" is exactly 1500000000 ns, "1e15s"
+ * is refused as out of range rather than rounded or misread, and a message
+ * quotes the value as it was written.  Rates and probabilities are doubles (strtod), but a
  * sign, "inf", "nan" or hexadecimal are refused.  See units.h for the forms.
  */
 #include "config.h"

@@ -8,7 +8,8 @@
  * returns 0, or -1 with a message (without file or line: the loader adds
  * those) in err.
  *
- *   time         ns us ms s min; a bare number is an error except 0
+ *   time         ns us ms s min; a bare number is an error except 0;
+ *                numbers may carry an exponent (1e3s, 2.5e-3s)
  *   size         B KiB MiB GiB (1024-based), KB MB GB (1000-based)
  *   rate         N/s
  *   probability  a number in [0, 1]
