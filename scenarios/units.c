@@ -5,8 +5,9 @@
  * mantissa and a power of ten (fractional digits and exponent), and scaled
  * in 128-bit integer arithmetic, so "1.5s" is exactly 1500000000 ns, "1e15s"
  * is refused as out of range rather than rounded or misread, and a message
- * quotes the value as it was written.  Rates and probabilities are doubles (strtod), but a
- * sign, "inf", "nan" or hexadecimal are refused.  See units.h for the forms.
+ * quotes the value as it was written.  Rates and probabilities are doubles
+ * (strtod), but a sign, "inf", "nan" or hexadecimal are refused.  See
+ * units.h for the forms.
  */
 #include "config.h"
 
