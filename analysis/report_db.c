@@ -344,6 +344,14 @@ label_names(const char *label, const char *key)
 	names[1] = last != NULL ? last + 1 : key;
 	for (i = 0; i < 2; i++) {
 		len = strlen(names[i]);
+		/*
+		 * An empty name ("" or a key ending in '.', which a damaged
+		 * or edited file can hold) names nothing: strstr would match
+		 * at every position and walk off the label's end (found by
+		 * tests/fuzz/fuzz_results).
+		 */
+		if (len == 0)
+			continue;
 		for (p = label; (p = strstr(p, names[i])) != NULL; p++)
 			if ((p == label || (p >= label + 2 &&
 			    strncmp(p - 2, ", ", 2) == 0)) && p[len] == '=')

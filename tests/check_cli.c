@@ -1087,6 +1087,31 @@ START_TEST(test_readers_survive_null_text_columns)
 }
 END_TEST
 
+/*
+ * Found by fuzzing: a parameter key ending in '.' (or empty), which only a
+ * damaged or edited file holds, made report's pooling read past the end of
+ * a sweep label when two runs differ in it.
+ */
+START_TEST(test_report_survives_a_key_ending_in_a_dot)
+{
+	int rc;
+
+	make_db_with_one_run(e2e_path("r.db"));
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("tests/scenarios/e2e/steady.ini"), "-o",
+	    e2e_path("r.db"), "--quiet", "--set", "run.duration=3s", "--set",
+	    "host.client.msl=10s", NULL), 0);
+	sql_file(e2e_path("r.db"), "UPDATE params SET key = 'host.client.' "
+	    "WHERE key = 'host.client.msl'");
+	rc = e2e_twsim("report", e2e_path("r.db"), NULL);
+	ck_assert_int_lt(rc, 128);
+	sql_file(e2e_path("r.db"), "UPDATE params SET key = '' "
+	    "WHERE key = 'host.client.'");
+	rc = e2e_twsim("report", e2e_path("r.db"), NULL);
+	ck_assert_int_lt(rc, 128);
+}
+END_TEST
+
 /* twsim query on a file that is not a database: non-zero, untouched. */
 START_TEST(test_query_refuses_non_database_file)
 {
@@ -1906,6 +1931,7 @@ cli_suite(void)
 	tcase_add_test(tc, test_readers_on_run_database);
 	tcase_add_test(tc, test_report_refuses_view_without_its_columns);
 	tcase_add_test(tc, test_readers_survive_null_text_columns);
+	tcase_add_test(tc, test_report_survives_a_key_ending_in_a_dot);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("identity");
