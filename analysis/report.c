@@ -127,6 +127,7 @@ struct acc {
 	char	*host;
 	char	 stack[16];			/* "" until the first run */
 	size_t	 nruns;
+	int64_t	 last_run;			/* valid once nruns > 0 */
 	int	 lat_conn;
 	double	*v[REPORT_NMETRICS + 2];	/* + usable ports, lifetime */
 	size_t	 n[REPORT_NMETRICS + 2];
@@ -368,6 +369,19 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 			rdb_seterr(err, errlen, "out of memory");
 			return (REPORT_ENOMEM);
 		}
+		/*
+		 * One row per (run, host), or the accumulator (room for one
+		 * value per run) would overflow: only a damaged or edited file
+		 * has two (found by tests/fuzz/fuzz_results).
+		 */
+		if (a->nruns > 0 && a->last_run == run_id) {
+			rdb_seterr(err, errlen, "run %lld has two run_summary "
+			    "rows for host '%s' (a damaged database?)",
+			    (long long)run_id, host);
+			sqlite3_reset(h);
+			return (REPORT_ESQL);
+		}
+		a->last_run = run_id;
 		a->nruns++;
 		acc_add(a, REPORT_CONN_ATTEMPTED,
 		    rdb_col_double(h, H_ATTEMPTED));

@@ -1112,6 +1112,23 @@ START_TEST(test_report_survives_a_key_ending_in_a_dot)
 }
 END_TEST
 
+/*
+ * Found by fuzzing: two run_summary rows for one host of one run (only an
+ * edited or damaged file has them) overflowed report's per-host values.
+ * Report refuses such a file, saying why.
+ */
+START_TEST(test_report_refuses_a_host_listed_twice_in_a_run)
+{
+	make_db_with_one_run(e2e_path("r.db"));
+	sql_file(e2e_path("r.db"), "CREATE TABLE hs AS SELECT * FROM "
+	    "host_stats; DROP TABLE host_stats; CREATE TABLE host_stats AS "
+	    "SELECT * FROM hs UNION ALL SELECT * FROM hs; DROP TABLE hs");
+	log_clear();
+	e2e_assert_exit(e2e_twsim("report", e2e_path("r.db"), NULL), 2);
+	assert_log_has("run 1 has two run_summary rows for host");
+}
+END_TEST
+
 /* twsim query on a file that is not a database: non-zero, untouched. */
 START_TEST(test_query_refuses_non_database_file)
 {
@@ -1932,6 +1949,7 @@ cli_suite(void)
 	tcase_add_test(tc, test_report_refuses_view_without_its_columns);
 	tcase_add_test(tc, test_readers_survive_null_text_columns);
 	tcase_add_test(tc, test_report_survives_a_key_ending_in_a_dot);
+	tcase_add_test(tc, test_report_refuses_a_host_listed_twice_in_a_run);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("identity");
