@@ -35,7 +35,8 @@ typedef void	(*host_tw_report_fn)(void *arg, const struct host *h,
 		    uint64_t conn_id, uint64_t peer_conn_id, sim_time_t start,
 		    sim_time_t end, int how);
 
-#define HOST_MAXADDRS	16
+/* A host's addresses; a scenario's address ranges are held to it. */
+#define HOST_MAXADDRS	256
 
 struct host {
 	char			*name;

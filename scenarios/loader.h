@@ -52,8 +52,18 @@ struct entry {
 	int			 line;		/* 0: from --set */
 	const char		*origin;	/* --set text */
 	size_t			 nchoices;	/* 0: not swept */
-	char			**choices;
+	char			**choices;	/* pre + element + post */
 	int			 sweep;		/* among swept, or -1 */
+	/*
+	 * Named iteration variables (sweep.c): `${r=10, 20}` defines var
+	 * "r"; `${n=1, 2 ! r}` (or `${1, 2 ! r}`) moves in step with r;
+	 * `${r}` takes r's elements (ref).  The raw elements, and the text
+	 * around the ${...}, build the choices of a reference.
+	 */
+	char			*var, *follows, *ref;
+	char			**elems;
+	char			*pre, *post;
+	size_t			 dim;		/* sweep dimension */
 };
 
 struct scenario {
@@ -99,6 +109,7 @@ struct loader {
 	size_t			 nents, capents;
 	size_t			 nswept;
 	size_t			*swept;		/* entry indices */
+	size_t			 ndims;		/* independent sweeps */
 
 	uint64_t		 seed_override;
 	char			*err;

@@ -75,8 +75,11 @@ static const struct param table[P_NPARAMS] = {
 		.id = P_HOST_ADDRESS, .section = PARAM_SEC_HOST,
 		.key = "address", .type = PARAM_T_ADDRS, .unit = "",
 		.defdoc = "(required)", .flags = PARAM_F_REQUIRED,
-		.meaning = "one or more IPv4 addresses, comma-separated, owned by "
-		    "no other host",
+		.meaning = "IPv4 addresses, comma-separated, owned by no other "
+		    "host; a range 10.0.1.1-10.0.1.20 or a CIDR block "
+		    "10.0.1.0/28 (its host addresses: no network or broadcast "
+		    "address below /31) stands for each address in it; at "
+		    "most 256",
 	},
 	[P_HOST_LISTEN] = {
 		.id = P_HOST_LISTEN, .section = PARAM_SEC_HOST,
@@ -569,7 +572,18 @@ params_write_markdown(FILE *out)
 	    "except `name` and `repeat` may be swept: `${a, b, c}` or\n"
 	    "`${from..to step s}`, with the unit after the braces "
 	    "(`${10, 20}/s`) or\n"
-	    "inside each element.  Swept keys are crossed in file order and "
+	    "inside each element.  Iteration variables (as OMNeT++'s) tie "
+	    "sweeps\n"
+	    "together: `${r=10, 20, 40}` defines `r`, `${r}` in any other key "
+	    "takes\n"
+	    "the same values in step (`rate = ${r}/s`), and `${n=1, 2, 3 ! r}` "
+	    "(or\n"
+	    "`${1, 2, 3 ! r}`) moves in step with `r`, with as many values; "
+	    "a\n"
+	    "variable may be used before the line that defines it, and "
+	    "`${word}`\n"
+	    "alone always names one.  Each\n"
+	    "independent sweep is crossed with the others in file order and "
 	    "each\n"
 	    "sweep point runs `repeat` times; repetition r uses the seed\n"
 	    "`rng_derive_seed(seed, \"repetition/r\")` at every sweep point "

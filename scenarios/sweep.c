@@ -1,8 +1,11 @@
 /*
  * sweep.c -- stage 2 of loading: sweeps.  A value `${a, b, c}` or
  * `${from..to step s}` becomes the entry's list of choices (sweep_parse,
- * as the entry is read); the swept entries are then crossed into sweep
- * points in file order, the first one varying slowest, each point is built
+ * as the entry is read).  OMNeT++-style iteration variables tie sweeps
+ * together: `${r=10, 20}` names one, `${r}` elsewhere takes its values in
+ * step, `${n=1, 2 ! r}` moves in step with r (resolve_vars).  Each
+ * independent sweep is a dimension; the dimensions are then crossed into
+ * sweep points in file order, the first one varying slowest, each point is built
  * once (build_run) and copied into its repetitions, whose seeds are
  * derived from the master seed and the repetition only: common random
  * numbers across sweep points.
@@ -49,22 +52,66 @@ split_number(const char *s, double *v, const char **unit)
 	return 0;
 }
 
+/* The length of the variable name at s ([A-Za-z_][A-Za-z0-9_]*), or 0. */
+static size_t
+var_name(const char *s)
+{
+	size_t n = 0;
+
+	if (!isalpha((unsigned char)s[0]) && s[0] != '_')
+		return 0;
+	while (isalnum((unsigned char)s[n]) || s[n] == '_')
+		n++;
+	return n;
+}
+
+/* e's choices: its text before ${, each element, its text after }. */
+static int
+make_choices(struct loader *ld, struct entry *e, char *const *elems,
+    size_t n)
+{
+	size_t i, plen = strlen(e->pre), slen = strlen(e->post);
+	char *p;
+
+	e->choices = sc_alloc(ld->sc, n * sizeof(*e->choices));
+	if (e->choices == NULL)
+		return ld_oom(ld);
+	for (i = 0; i < n; i++) {
+		p = sc_alloc(ld->sc, plen + strlen(elems[i]) + slen + 1);
+		if (p == NULL)
+			return ld_oom(ld);
+		memcpy(p, e->pre, plen);
+		strcpy(p + plen, elems[i]);
+		strcat(p, e->post);
+		e->choices[i] = ld_trim(p);
+	}
+	e->nchoices = n;
+	return 0;
+}
+
 /*
  * Expand the sweep in e->value, if any, into e->choices: "${10, 20}/s" ->
- * "10/s", "20/s"; "${1..3 step 1}ms" -> "1ms", "2ms", "3ms".
+ * "10/s", "20/s"; "${1..3 step 1}ms" -> "1ms", "2ms", "3ms".  A name
+ * before '=' defines an iteration variable, "! name" after the elements
+ * makes the entry move in step with that variable, and "${name}" alone
+ * is a reference, resolved by sweep_expand once every entry is read.
  */
 int
 sweep_parse(struct loader *ld, struct entry *e)
 {
-	const char *v = e->value, *open, *close, *prefix_end, *nested;
-	char *inner, *parts[MAX_CHOICES], *p, *q, *dots, *stepw;
-	char elems[64];
-	size_t n = 0, i, plen, slen;
+	const char *v = e->value, *open, *close, *nested;
+	char *inner, *parts[MAX_CHOICES], *p, *q, *dots, *stepw, *body;
+	char *bang;
+	size_t n = 0, i, nl;
 	double from, to, step = 1, x;
 	const char *ufrom, *uto, *ustep = "";
 	char numbuf[64], ubuf[32];
-	char **choices;
+	char **elems;
 
+	/* An --set may replace a swept value: forget the old sweep. */
+	e->choices = e->elems = NULL;
+	e->nchoices = 0;
+	e->var = e->follows = e->ref = e->pre = e->post = NULL;
 	open = strstr(v, "${");
 	if (open == NULL)
 		return 0;
@@ -85,11 +132,46 @@ sweep_parse(struct loader *ld, struct entry *e)
 	inner = sc_strndup(ld->sc, open + 2, (size_t)(close - open - 2));
 	if (inner == NULL)
 		return ld_oom(ld);
-	prefix_end = open;
-	plen = (size_t)(prefix_end - v);
-	slen = strlen(close + 1);
+	e->pre = sc_strndup(ld->sc, v, (size_t)(open - v));
+	e->post = sc_strdup(ld->sc, close + 1);
+	if (e->pre == NULL || e->post == NULL)
+		return ld_oom(ld);
+	body = ld_trim(inner);
 
-	dots = strstr(inner, "..");
+	/* ${name}: a reference, its choices come from name's definition. */
+	nl = var_name(body);
+	if (nl > 0 && body[nl] == '\0') {
+		e->ref = sc_strdup(ld->sc, body);
+		return e->ref == NULL ? ld_oom(ld) : 0;
+	}
+	/* ${name = elements}: defines the iteration variable name. */
+	if (nl > 0) {
+		for (p = body + nl; isspace((unsigned char)*p); p++)
+			;
+		if (*p == '=') {
+			e->var = sc_strndup(ld->sc, body, nl);
+			if (e->var == NULL)
+				return ld_oom(ld);
+			body = p + 1;
+		}
+	}
+	/* elements ! name: parallel iteration, in step with name. */
+	bang = strrchr(body, '!');
+	if (bang != NULL) {
+		*bang = '\0';
+		p = ld_trim(bang + 1);
+		if (var_name(p) == 0 || p[var_name(p)] != '\0')
+			return efail(ld, e, "bad sweep '%s': expected the name "
+			    "of an iteration variable after '!'", v);
+		e->follows = sc_strdup(ld->sc, p);
+		if (e->follows == NULL)
+			return ld_oom(ld);
+	}
+	body = ld_trim(body);
+	if (body[0] == '\0')
+		return efail(ld, e, "bad sweep '%s': no values in ${...}", v);
+
+	dots = strstr(body, "..");
 	if (dots != NULL) {
 		/* ${FROM..TO [step S]}: units, if any, must agree. */
 		*dots = '\0';
@@ -101,7 +183,7 @@ sweep_parse(struct loader *ld, struct entry *e)
 				return efail(ld, e, "bad sweep '%s': step is "
 				    "not a number", v);
 		}
-		if (split_number(inner, &from, &ufrom) != 0 ||
+		if (split_number(body, &from, &ufrom) != 0 ||
 		    split_number(p, &to, &uto) != 0)
 			return efail(ld, e, "bad sweep '%s': expected "
 			    "${FROM..TO} or ${FROM..TO step S}", v);
@@ -130,27 +212,19 @@ sweep_parse(struct loader *ld, struct entry *e)
 			return efail(ld, e, "bad sweep '%s': more than %d "
 			    "values", v, MAX_CHOICES);
 		n = (size_t)floor((to - from) / step + 1e-9) + 1;
-		choices = sc_alloc(ld->sc, n * sizeof(*choices));
-		if (choices == NULL)
-			return ld_oom(ld);
 		for (i = 0; i < n; i++) {
 			x = from + (double)i * step;
 			snprintf(numbuf, sizeof(numbuf), "%.12g%s", x, ubuf);
-			snprintf(elems, sizeof(elems), "%s", numbuf);
-			p = sc_alloc(ld->sc, plen + strlen(elems) + slen + 1);
-			if (p == NULL)
+			parts[i] = sc_strdup(ld->sc, numbuf);
+			if (parts[i] == NULL)
 				return ld_oom(ld);
-			memcpy(p, v, plen);
-			strcpy(p + plen, elems);
-			strcat(p, close + 1);
-			choices[i] = ld_trim(p);
 		}
 	} else {
 		/*
 		 * ${a, b, c}: split at commas outside parentheses, so that
 		 * ${uniform(1ms, 2ms), constant(1ms)} has two elements.
 		 */
-		for (p = inner; ; p = q + 1) {
+		for (p = body; ; p = q + 1) {
 			int depth = 0;
 
 			for (q = p; *q != '\0'; q++) {
@@ -172,27 +246,20 @@ sweep_parse(struct loader *ld, struct entry *e)
 			if (parts[n][0] == '\0')
 				return efail(ld, e, "bad sweep '%s': empty "
 				    "value in ${...}", v);
+			parts[n] = sc_strdup(ld->sc, parts[n]);
+			if (parts[n] == NULL)
+				return ld_oom(ld);
 			n++;
 			if (q == NULL)
 				break;
 		}
-		choices = sc_alloc(ld->sc, n * sizeof(*choices));
-		if (choices == NULL)
-			return ld_oom(ld);
-		for (i = 0; i < n; i++) {
-			p = sc_alloc(ld->sc, plen + strlen(parts[i]) + slen +
-			    1);
-			if (p == NULL)
-				return ld_oom(ld);
-			memcpy(p, v, plen);
-			strcpy(p + plen, parts[i]);
-			strcat(p, close + 1);
-			choices[i] = ld_trim(p);
-		}
 	}
-	e->choices = choices;
-	e->nchoices = n;
-	return 0;
+	elems = sc_alloc(ld->sc, n * sizeof(*elems));
+	if (elems == NULL)
+		return ld_oom(ld);
+	memcpy(elems, parts, n * sizeof(*elems));
+	e->elems = elems;
+	return make_choices(ld, e, elems, n);
 }
 
 /* "rate=20/s, maxtcptw=5000": short keys unless two swept keys share one. */
@@ -208,11 +275,14 @@ make_label(struct loader *ld, const size_t *choice)
 	buf[0] = '\0';
 	for (i = 0; i < ld->nswept; i++) {
 		e = &ld->ents[ld->swept[i]];
+		if (e->ref != NULL)
+			continue;	/* says what its variable says */
 		k = e->key;
 		clash = 0;
 		for (j = 0; j < ld->nswept; j++) {
 			f = &ld->ents[ld->swept[j]];
-			if (j != i && strcmp(f->key, e->key) == 0)
+			if (j != i && f->ref == NULL &&
+			    strcmp(f->key, e->key) == 0)
 				clash = 1;
 		}
 		if (clash) {
@@ -223,7 +293,7 @@ make_label(struct loader *ld, const size_t *choice)
 		}
 		if (off < sizeof(buf))
 			off += (size_t)snprintf(buf + off, sizeof(buf) - off,
-			    "%s%s=%s", i ? ", " : "", k,
+			    "%s%s=%s", off ? ", " : "", k,
 			    e->choices[choice[i]]);
 	}
 	return sc_strdup(ld->sc, buf);
@@ -239,6 +309,112 @@ scenario_repetition_seed(uint64_t master_seed, unsigned repetition)
 	return rng_derive_seed(master_seed, name);
 }
 
+/* ---- iteration variables ------------------------------------------- */
+
+/* "line 12" or "--set 'x=1'": where an entry was written, for messages. */
+static const char *
+where(const struct entry *e, char *buf, size_t len)
+{
+	if (e->line > 0)
+		snprintf(buf, len, "line %d", e->line);
+	else
+		snprintf(buf, len, "--set '%s'", e->origin ? e->origin : "");
+	return buf;
+}
+
+/* The entry that defines iteration variable `name`, or NULL. */
+static struct entry *
+find_var(struct loader *ld, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ld->nents; i++)
+		if (ld->ents[i].var != NULL &&
+		    strcmp(ld->ents[i].var, name) == 0)
+			return &ld->ents[i];
+	return NULL;
+}
+
+/* The variable e names (its ref or its follows), or an error at e. */
+static struct entry *
+named_var(struct loader *ld, struct entry *e, const char *name)
+{
+	struct entry *d = find_var(ld, name);
+
+	if (d == NULL)
+		efail(ld, e, "bad sweep '%s': no iteration variable '%s' "
+		    "(define it once, as ${%s=a, b, ...})", e->value, name,
+		    name);
+	return d;
+}
+
+/*
+ * Give every swept entry its dimension: a plain or defining sweep opens
+ * one (in file order); "! name" joins name's, with as many values; a
+ * reference ${name} joins name's and takes its elements.  Returns the
+ * dimension sizes in `sizes` (ld->ndims of them).
+ */
+static int
+resolve_vars(struct loader *ld, size_t *sizes)
+{
+	struct entry *e, *d, *f;
+	size_t i, j, steps;
+	char w1[320], w2[320];
+
+	for (i = 0; i < ld->nents; i++) {
+		e = &ld->ents[i];
+		if (e->var == NULL)
+			continue;
+		for (j = 0; j < i; j++)
+			if (ld->ents[j].var != NULL &&
+			    strcmp(ld->ents[j].var, e->var) == 0)
+				return efail(ld, e, "bad sweep '%s': iteration "
+				    "variable '%s' is already defined at %s",
+				    e->value, e->var,
+				    where(&ld->ents[j], w1, sizeof(w1)));
+	}
+	ld->ndims = 0;
+	for (i = 0; i < ld->nents; i++) {
+		e = &ld->ents[i];
+		if (e->nchoices > 0 && e->follows == NULL) {
+			sizes[ld->ndims] = e->nchoices;
+			e->dim = ld->ndims++;
+		}
+	}
+	for (i = 0; i < ld->nents; i++) {
+		e = &ld->ents[i];
+		if (e->follows == NULL)
+			continue;
+		if ((d = named_var(ld, e, e->follows)) == NULL)
+			return -1;
+		if (d->nchoices != e->nchoices)
+			return efail(ld, e, "bad sweep '%s': %zu values, but "
+			    "'%s' (%s) has %zu; parallel iteration needs as "
+			    "many", e->value, e->nchoices, e->follows,
+			    where(d, w2, sizeof(w2)), d->nchoices);
+		for (f = d, steps = 0; f->follows != NULL; steps++) {
+			if (steps > ld->nents || f == e)
+				return efail(ld, e, "bad sweep '%s': parallel "
+				    "iteration with '! %s' goes round in a "
+				    "circle", e->value, e->follows);
+			if ((f = named_var(ld, f, f->follows)) == NULL)
+				return -1;
+		}
+		e->dim = f->dim;
+	}
+	for (i = 0; i < ld->nents; i++) {
+		e = &ld->ents[i];
+		if (e->ref == NULL)
+			continue;
+		if ((d = named_var(ld, e, e->ref)) == NULL)
+			return -1;
+		if (make_choices(ld, e, d->elems, d->nchoices) != 0)
+			return -1;
+		e->dim = d->dim;
+	}
+	return 0;
+}
+
 /* ---- sweep points and repetitions ---------------------------------- */
 
 int
@@ -246,7 +422,7 @@ sweep_expand(struct loader *ld)
 {
 	struct scenario *sc = ld->sc;
 	size_t i, npoints = 1, p, d, nruns;
-	size_t *choice;
+	size_t *choice, *sizes, *at;
 	struct point pt;
 	struct scenario_run proto;
 	const struct entry *re;
@@ -268,12 +444,19 @@ sweep_expand(struct loader *ld)
 	}
 
 	ld->swept = sc_alloc(sc, (ld->nents + 1) * sizeof(*ld->swept));
-	if (ld->swept == NULL)
+	sizes = sc_alloc(sc, (ld->nents + 1) * sizeof(*sizes));
+	at = sc_alloc(sc, (ld->nents + 1) * sizeof(*at));
+	if (ld->swept == NULL || sizes == NULL || at == NULL)
 		return ld_oom(ld);
+	if (resolve_vars(ld, sizes) != 0)
+		return -1;
 	for (i = 0; i < ld->nents; i++)
 		if (ld->ents[i].nchoices > 0) {
 			ld->ents[i].sweep = (int)ld->nswept;
 			ld->swept[ld->nswept++] = i;
+			if (ld->ents[i].follows != NULL ||
+			    ld->ents[i].ref != NULL)
+				continue;	/* no dimension of its own */
 			if (npoints * ld->ents[i].nchoices > MAX_RUNS)
 				return efail(ld, &ld->ents[i], "the sweeps "
 				    "expand to more than %d runs", MAX_RUNS);
@@ -289,14 +472,17 @@ sweep_expand(struct loader *ld)
 		return ld_oom(ld);
 
 	for (p = 0; p < npoints; p++) {
-		/* Mixed radix: the last swept key varies fastest. */
+		/*
+		 * Mixed radix over the dimensions: the last one varies
+		 * fastest; an entry takes its dimension's choice.
+		 */
 		d = p;
-		for (i = ld->nswept; i-- > 0; ) {
-			size_t nc = ld->ents[ld->swept[i]].nchoices;
-
-			choice[i] = d % nc;
-			d /= nc;
+		for (i = ld->ndims; i-- > 0; ) {
+			at[i] = d % sizes[i];
+			d /= sizes[i];
 		}
+		for (i = 0; i < ld->nswept; i++)
+			choice[i] = at[ld->ents[ld->swept[i]].dim];
 		pt.choice = choice;
 		pt.label = make_label(ld, choice);
 		if (pt.label == NULL)

@@ -409,6 +409,65 @@ units_parse_ipv4(const char *s, uint32_t *out, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * "A", "A-B" (inclusive) or "A/LEN" (CIDR) -> first and last address.
+ * A CIDR block gives its usable host addresses, as ipcalc's HostMin to
+ * HostMax: the network and broadcast addresses are left out, except in a
+ * /31 (RFC 3021: both are hosts on a point-to-point link) and a /32.
+ */
+int
+units_parse_ipv4_range(const char *s, uint32_t *first, uint32_t *last,
+    char *err, size_t errlen)
+{
+	char buf[64], *sep, *end, msg[160];
+	unsigned long len;
+	uint32_t a, b, mask;
+
+	if (trim_copy(s, buf, sizeof(buf)) != 0)
+		return fail(err, errlen, "'%.40s...' is too long", s);
+	if ((sep = strchr(buf, '-')) != NULL) {
+		*sep = '\0';
+		if (units_parse_ipv4(buf, &a, msg, sizeof(msg)) != 0 ||
+		    units_parse_ipv4(sep + 1, &b, msg, sizeof(msg)) != 0)
+			return fail(err, errlen, "'%s' is not an address range "
+			    "(expected FIRST-LAST, e.g. 10.0.1.1-10.0.1.20)", s);
+		if (b < a)
+			return fail(err, errlen, "address range '%s': the last "
+			    "address is below the first", s);
+		*first = a;
+		*last = b;
+		return 0;
+	}
+	if ((sep = strchr(buf, '/')) != NULL) {
+		*sep = '\0';
+		errno = 0;
+		len = strtoul(sep + 1, &end, 10);
+		if (units_parse_ipv4(buf, &a, msg, sizeof(msg)) != 0 ||
+		    !isdigit((unsigned char)sep[1]) || *end != '\0' ||
+		    len > 32)
+			return fail(err, errlen, "'%s' is not a CIDR block "
+			    "(expected ADDRESS/LENGTH, LENGTH 0 to 32, e.g. "
+			    "10.0.1.0/28)", s);
+		mask = len == 0 ? 0 : 0xffffffffu << (32 - len);
+		if ((a & ~mask) != 0)
+			return fail(err, errlen, "CIDR block '%s' has host bits "
+			    "set (the network is %u.%u.%u.%u/%lu)", s,
+			    (a & mask) >> 24, ((a & mask) >> 16) & 0xff,
+			    ((a & mask) >> 8) & 0xff, (a & mask) & 0xff, len);
+		*first = a;
+		*last = a | ~mask;
+		if (len < 31) {		/* no network, no broadcast */
+			(*first)++;
+			(*last)--;
+		}
+		return 0;
+	}
+	if (units_parse_ipv4(buf, &a, err, errlen) != 0)
+		return -1;
+	*first = *last = a;
+	return 0;
+}
+
 static const char *
 dist_names(char *buf, size_t len)
 {

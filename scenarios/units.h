@@ -71,6 +71,12 @@ char	*units_format_rate(double per_s, char *buf, size_t len);
 char	*units_format_dist(const struct dist *d, char *buf, size_t len);
 char	*units_format_rate_steps(const struct scenario_rate_step *steps,
 	    size_t nsteps, char *buf, size_t len);
+/*
+ * An address, a range "A-B" or a CIDR block "A/LEN" (its host addresses:
+ * no network or broadcast address below /31) -> [*first, *last].
+ */
+int	units_parse_ipv4_range(const char *s, uint32_t *first,
+	    uint32_t *last, char *err, size_t errlen);
 char	*units_format_ipv4(uint32_t addr, char *buf, size_t len);
 
 #endif /* TWSIM_UNITS_H */

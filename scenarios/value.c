@@ -91,10 +91,82 @@ set_canon(struct scenario *sc, struct pval *pv, const char *t, char *msg,
 }
 
 /*
- * A comma list of ports or addresses.  At most `max` items (a host owns at
- * most HOST_MAXADDRS addresses, models/host.h), none twice, 0.0.0.0 never:
- * the model gives no host INADDR_ANY (net_add_addr), so the loader refuses
- * it where the user wrote it.
+ * A host's addresses from the list's items: an address, a range "A-B" or
+ * a CIDR block "A/LEN" (units_parse_ipv4_range: a block's host addresses)
+ * each, at most max in all, none twice, 0.0.0.0 never: the model gives no
+ * host INADDR_ANY (net_add_addr), so the loader refuses it where the user
+ * wrote it.  The canonical text keeps the ranges as the addresses they
+ * gave: "10.0.1.1-10.0.1.2".
+ */
+static int
+parse_addrs(struct scenario *sc, char **items, size_t n, size_t max,
+    struct pval *pv, char *canon, char *msg, size_t len)
+{
+	uint32_t *first, *last, x;
+	uint64_t total = 0;
+	size_t i, j, k, off = 0;
+	char a[20], b[20];
+	int rv = -1;
+
+	first = calloc(n, sizeof(*first));
+	last = calloc(n, sizeof(*last));
+	if (first == NULL || last == NULL) {
+		snprintf(msg, len, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (units_parse_ipv4_range(items[i], &first[i], &last[i], msg,
+		    len) != 0)
+			goto out;
+		total += (uint64_t)last[i] - first[i] + 1;
+		if (total > max) {
+			snprintf(msg, len, "'%s' makes more than %zu addresses "
+			    "(a host owns at most %zu)", items[i], max, max);
+			goto out;
+		}
+	}
+	if ((pv->addrs = sc_alloc(sc, (size_t)total * sizeof(*pv->addrs))) ==
+	    NULL) {
+		snprintf(msg, len, "out of memory");
+		goto out;
+	}
+	canon[0] = '\0';
+	for (i = 0, k = 0; i < n; i++) {
+		for (x = first[i]; ; x++) {
+			units_format_ipv4(x, a, sizeof(a));
+			if (x == 0) {
+				snprintf(msg, len, "%s is no address of a host "
+				    "(it means any address)", a);
+				goto out;
+			}
+			for (j = 0; j < k; j++)
+				if (pv->addrs[j] == x) {
+					snprintf(msg, len, "address %s listed "
+					    "twice", a);
+					goto out;
+				}
+			pv->addrs[k++] = x;
+			if (x == last[i])
+				break;
+		}
+		units_format_ipv4(first[i], a, sizeof(a));
+		units_format_ipv4(last[i], b, sizeof(b));
+		off += (size_t)sprintf(canon + off, "%s%s%s%s", i ? ", " : "",
+		    a, first[i] == last[i] ? "" : "-",
+		    first[i] == last[i] ? "" : b);
+	}
+	pv->n = k;
+	rv = 0;
+out:
+	free(first);
+	free(last);
+	return rv;
+}
+
+/*
+ * A comma list of ports or addresses (parse_addrs).  At most `max` items
+ * (a host owns at most HOST_MAXADDRS addresses, models/host.h), none
+ * twice.
  */
 static int
 parse_list(struct scenario *sc, const struct param *p, const char *text,
@@ -121,47 +193,29 @@ parse_list(struct scenario *sc, const struct param *p, const char *text,
 		return -1;
 	}
 	items = calloc(n, sizeof(*items));
-	/* "65535, " or "255.255.255.255, " per item. */
-	canon = malloc(n * 18 + 1);
+	/* "65535, " or "255.255.255.255-255.255.255.255, " per item. */
+	canon = malloc(n * 34 + 1);
 	if (items == NULL || canon == NULL)
 		goto nomem;
 	(void)split_list(buf, items, n);
-	if (ports)
-		pv->ports = sc_alloc(sc, n * sizeof(*pv->ports));
-	else
-		pv->addrs = sc_alloc(sc, n * sizeof(*pv->addrs));
-	if (pv->ports == NULL && pv->addrs == NULL)
+	if (!ports) {
+		if (parse_addrs(sc, items, n, max, pv, canon, msg, len) == 0)
+			rv = set_canon(sc, pv, canon, msg, len);
+		goto out;
+	}
+	if ((pv->ports = sc_alloc(sc, n * sizeof(*pv->ports))) == NULL)
 		goto nomem;
 	canon[0] = '\0';
 	for (i = 0; i < n; i++) {
-		if (ports) {
-			if (units_parse_port(items[i], 0, &pv->ports[i], msg,
-			    len) != 0)
-				goto out;
-			for (j = 0; j < i; j++)
-				if (pv->ports[j] == pv->ports[i]) {
-					snprintf(msg, len, "port %u listed "
-					    "twice", pv->ports[i]);
-					goto out;
-				}
-			snprintf(a, sizeof(a), "%u", pv->ports[i]);
-		} else {
-			if (units_parse_ipv4(items[i], &pv->addrs[i], msg,
-			    len) != 0)
-				goto out;
-			if (pv->addrs[i] == 0) {
-				snprintf(msg, len, "%s is no address of a host "
-				    "(it means any address)", items[i]);
+		if (units_parse_port(items[i], 0, &pv->ports[i], msg, len) != 0)
+			goto out;
+		for (j = 0; j < i; j++)
+			if (pv->ports[j] == pv->ports[i]) {
+				snprintf(msg, len, "port %u listed twice",
+				    pv->ports[i]);
 				goto out;
 			}
-			for (j = 0; j < i; j++)
-				if (pv->addrs[j] == pv->addrs[i]) {
-					snprintf(msg, len, "address %s listed "
-					    "twice", items[i]);
-					goto out;
-				}
-			units_format_ipv4(pv->addrs[i], a, sizeof(a));
-		}
+		snprintf(a, sizeof(a), "%u", pv->ports[i]);
 		off += (size_t)sprintf(canon + off, "%s%s", i ? ", " : "", a);
 	}
 	pv->n = n;

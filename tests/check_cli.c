@@ -1251,6 +1251,62 @@ START_TEST(test_check_command)
 }
 END_TEST
 
+/*
+ * Named iteration variables and address ranges through `twsim run`: the
+ * two workloads' rates move in step (2 runs, not 4), the label names the
+ * variable once, and each workload connects from its own address of the
+ * client's /29 block, the last host address (10.0.1.6) included: with 30
+ * ports per address, about 40 connections in 10 s against 60 s of
+ * TIME_WAIT fit, which one address alone could not hold.
+ */
+START_TEST(test_run_named_variable_and_address_block)
+{
+	static const char *const labels[] = { "rate=1.5/s", "rate=2/s" };
+	sqlite3 *db;
+
+	write_file(e2e_path("v.ini"),
+	    "[run]\nduration = 10s\nseed = 3\n"
+	    "[host s]\naddress = 10.0.0.1\nlisten = 80\n"
+	    "[host c]\naddress = 10.0.1.0/29\nportrange = 10000-10029\n"
+	    "[workload a]\nclient = c/10.0.1.1\nserver = s\n"
+	    "rate = ${r=1.5, 2}/s\n"
+	    "[workload b]\nclient = c/10.0.1.6\nserver = s\n"
+	    "rate = ${r}/s\n");
+	e2e_assert_exit(e2e_twsim("run", e2e_path("v.ini"), "-o",
+	    e2e_path("r.db"), "--quiet", NULL), 0);
+	db = e2e_db_open(e2e_path("r.db"));
+	check_common(db, labels, 2, 2, 10, "host.c.address",
+	    "10.0.1.1-10.0.1.6");
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM params a JOIN "
+	    "params b USING (run_id) WHERE a.key = 'workload.a.rate' AND "
+	    "b.key = 'workload.b.rate' AND a.value = b.value"), 2);
+	ck_assert_int_gt(e2e_q_int(db, "SELECT conn_attempted FROM host_stats "
+	    "JOIN runs USING (run_id) WHERE host = 'c' AND sweep = "
+	    "'rate=2/s'"), 40);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT sum(conn_failed_addrnotavail) "
+	    "FROM host_stats WHERE host = 'c'"), 0);
+	sqlite3_close(db);
+
+	/* Parallel iteration with too few values: file:line, no database. */
+	write_file(e2e_path("bad2.ini"),
+	    "[run]\nduration = 10s\n"
+	    "[host s]\naddress = 10.0.0.1\nlisten = 80\n"
+	    "[host c]\naddress = 10.0.1.1-10.0.1.3\n"
+	    "[workload a]\nclient = c\nserver = s\nrate = ${r=2, 3}/s\n"
+	    "hold = ${1, 2, 3 ! r}ms\n");
+	e2e_assert_exit(e2e_twsim("run", e2e_path("bad2.ini"), "-o",
+	    e2e_path("b.db"), "--quiet", NULL), 2);
+	ck_assert(!e2e_exists(e2e_path("b.db")));
+	/* The broadcast address of the block is not the host's. */
+	write_file(e2e_path("bad3.ini"),
+	    "[run]\nduration = 10s\n"
+	    "[host s]\naddress = 10.0.0.1\nlisten = 80\n"
+	    "[host c]\naddress = 10.0.1.0/29\n"
+	    "[workload a]\nclient = c/10.0.1.7\nserver = s\nrate = 1/s\n");
+	e2e_assert_exit(e2e_twsim("check", e2e_path("bad3.ini"), NULL), 2);
+}
+END_TEST
+
 /* ---- run identity (results.h) ---------------------------------------------- */
 
 /*
@@ -1980,6 +2036,7 @@ cli_suite(void)
 	tcase_add_test(tc, test_help_of_every_command_exits_0);
 	tcase_add_test(tc, test_unknown_command_exits_2);
 	tcase_add_test(tc, test_check_command);
+	tcase_add_test(tc, test_run_named_variable_and_address_block);
 	suite_add_tcase(s, tc);
 	return s;
 }

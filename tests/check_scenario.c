@@ -712,6 +712,169 @@ START_TEST(test_sweep_labels_use_full_keys_when_short_ones_clash)
 }
 END_TEST
 
+/* Two workloads of one client: lines 1-14; text appended starts at 15. */
+#define TWO \
+	"[run]\nduration = 10s\n"			/* 1-2 */ \
+	"[host s]\naddress = 10.0.0.1\nlisten = 80\n"	/* 3-5 */ \
+	"[host c]\naddress = 10.0.0.2\n"		/* 6-7 */ \
+	"[workload a]\nclient = c\nserver = s\n"	/* 8-10 */ \
+	"rate = 1/s\n"					/* 11 */ \
+	"[workload b]\nclient = c\nserver = s\n"	/* 12-14 */
+
+START_TEST(test_sweep_named_variable_moves_workloads_in_step)
+{
+	/* The reference comes first in the file: it is resolved after. */
+	struct scenario *sc = load(
+	    "[run]\nduration = 10s\n[host s]\naddress = 10.0.0.1\n"
+	    "listen = 80\n[host c]\naddress = 10.0.0.2\n"
+	    "maxtcptw = ${0, 500}\n"
+	    "[workload a]\nclient = c\nserver = s\nrate = ${r}/s\n"
+	    "[workload b]\nclient = c\nserver = s\n"
+	    "rate = ${r=10, 20, 40}/s\nhold = ${h=1, 2, 3 ! r}ms\n"
+	    "[workload d]\nclient = c\nserver = s\nrate = 2/s\n"
+	    "hold = ${h}0ms\n");
+	const struct scenario_run *r;
+	size_t i;
+
+	/* Two independent sweeps (maxtcptw, r): 2 x 3 points, not 2x3x3x3. */
+	ck_assert_uint_eq(scenario_nruns(sc), 6);
+	for (i = 0; i < 6; i++) {
+		r = scenario_run_at(sc, i);
+		ck_assert_int_eq(r->hosts[1].tun.maxtcptw, i < 3 ? 0 : 500);
+		ck_assert(r->workloads[0].steps[0].rate ==
+		    (double)(10 << (i % 3)));
+		ck_assert(r->workloads[1].steps[0].rate ==
+		    r->workloads[0].steps[0].rate);
+		ck_assert(r->workloads[1].hold ==
+		    (sim_time_t)(i % 3 + 1) * SIM_MSEC);
+		ck_assert(r->workloads[2].hold ==
+		    (sim_time_t)(i % 3 + 1) * 10 * SIM_MSEC);
+	}
+	/* The label names what varies, once: references add nothing. */
+	ck_assert_str_eq(scenario_run_at(sc, 4)->label,
+	    "maxtcptw=500, rate=20/s, hold=2ms");
+	scenario_free(sc);
+
+	/* An unnamed parallel sweep, and a range as the variable. */
+	sc = load(TWO "rate = ${r=1..3}/s\nhold = ${5, 6, 7 ! r}ms\n"
+	    "[path c s]\nloss = ${0.1, 0.2, 0.3 ! r}\n");
+	ck_assert_uint_eq(scenario_nruns(sc), 3);
+	r = scenario_run_at(sc, 2);
+	ck_assert(r->workloads[1].steps[0].rate == 3.0);
+	ck_assert(r->workloads[1].hold == 7 * SIM_MSEC);
+	ck_assert_str_eq(r->label, "rate=3/s, hold=7ms, loss=0.3");
+	scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_sweep_named_variable_through_set)
+{
+	static const char *const ov[] = { "workload.a.rate=${r}/s" };
+	struct scenario *sc = load_ov(TWO "rate = ${r=3, 4}/s\n", ov, 1, 0);
+
+	ck_assert_uint_eq(scenario_nruns(sc), 2);
+	ck_assert(scenario_run_at(sc, 1)->workloads[0].steps[0].rate == 4.0);
+	scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_error_named_variables_name_file_line_and_text)
+{
+	static const char *const ov[] = { "workload.a.rate=${q}/s" };
+
+	fails(TWO "rate = ${r}/s\n", "t.ini:15: bad sweep '${r}/s'",
+	    "no iteration variable 'r'");
+	fails(TWO "rate = ${r=1, 2}/s\nhold = ${r=1, 2}ms\n",
+	    "t.ini:16: bad sweep '${r=1, 2}ms'", "already defined at line 15");
+	fails(TWO "rate = ${r=1, 2}/s\nhold = ${n=1, 2, 3 ! r}ms\n",
+	    "t.ini:16: bad sweep '${n=1, 2, 3 ! r}ms': 3 values, but 'r' "
+	    "(line 15) has 2", NULL);
+	fails(TWO "hold = ${1, 2 ! nope}ms\nrate = 1/s\n", "t.ini:15:",
+	    "no iteration variable 'nope'");
+	fails(TWO "hold = ${1, 2 ! }ms\n", "t.ini:15: bad sweep '${1, 2 ! }ms'",
+	    "after '!'");
+	fails(TWO "hold = ${h=}ms\n", "t.ini:15: bad sweep '${h=}ms'",
+	    "no values");
+	fails(TWO "rate = ${a=1, 2 ! b}/s\nhold = ${b=1, 2 ! a}ms\n",
+	    "t.ini:15:", "circle");
+	fails_ov(TWO "rate = 1/s\n", ov, 1, "--set workload.a.rate=${q}/s: bad sweep",
+	    "no iteration variable 'q'");
+}
+END_TEST
+
+START_TEST(test_address_ranges_and_cidr_blocks)
+{
+	struct scenario *sc;
+	const struct scenario_host *h;
+	const struct scenario_param *pm;
+	size_t i, n;
+	int seen = 0;
+
+	sc = load("[run]\nduration = 10s\n[host s]\naddress = 10.0.0.1\n"
+	    "listen = 80\n[host c]\n"
+	    "address = 10.0.1.1-10.0.1.20, 10.0.2.0/30, 10.0.3.0/31, "
+	    "10.0.4.7/32, 10.0.5.1\n"
+	    "[workload w]\nclient = c\nserver = s\nrate = 1/s\n");
+	h = &scenario_run_at(sc, 0)->hosts[1];
+	/* 20 + 2 (no network, no broadcast) + 2 (/31: both) + 1 + 1. */
+	ck_assert_uint_eq(h->naddrs, 26);
+	ck_assert_uint_eq(h->addrs[0], 0x0a000101);
+	ck_assert_uint_eq(h->addrs[19], 0x0a000114);
+	ck_assert_uint_eq(h->addrs[20], 0x0a000201);
+	ck_assert_uint_eq(h->addrs[21], 0x0a000202);
+	ck_assert_uint_eq(h->addrs[22], 0x0a000300);
+	ck_assert_uint_eq(h->addrs[23], 0x0a000301);
+	ck_assert_uint_eq(h->addrs[24], 0x0a000407);
+	ck_assert_uint_eq(h->addrs[25], 0x0a000501);
+	/* The params table keeps the ranges, as the addresses they gave. */
+	pm = scenario_run_at(sc, 0)->params;
+	n = scenario_run_at(sc, 0)->nparams;
+	for (i = 0; i < n; i++)
+		if (strcmp(pm[i].key, "host.c.address") == 0) {
+			ck_assert_str_eq(pm[i].value, "10.0.1.1-10.0.1.20, "
+			    "10.0.2.1-10.0.2.2, 10.0.3.0-10.0.3.1, 10.0.4.7, "
+			    "10.0.5.1");
+			seen = 1;
+		}
+	ck_assert(seen);
+	scenario_free(sc);
+
+	/* A /24 is 254 addresses: within a host's HOST_MAXADDRS. */
+	sc = load("[run]\nduration = 10s\n[host s]\naddress = 10.0.0.1\n"
+	    "listen = 80\n[host c]\naddress = 10.0.1.0/24\n"
+	    "[workload w]\nclient = c\nserver = s\nrate = 1/s\n");
+	ck_assert_uint_eq(scenario_run_at(sc, 0)->hosts[1].naddrs, 254);
+	scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_error_address_ranges_name_line_and_text)
+{
+#define ADDR(a) "[run]\nduration = 10s\n[host s]\naddress = 10.0.0.1\n" \
+	"listen = 80\n[host c]\naddress = " a "\n" \
+	"[workload w]\nclient = c\nserver = s\nrate = 1/s\n"
+	fails(ADDR("10.0.1.9-10.0.1.3"), "t.ini:7: bad value "
+	    "'10.0.1.9-10.0.1.3'", "below the first");
+	fails(ADDR("10.0.1.1-10.0.1"), "t.ini:7:", "not an address range");
+	fails(ADDR("10.0.1.3/30"), "t.ini:7: bad value '10.0.1.3/30'",
+	    "host bits set (the network is 10.0.1.0/30)");
+	fails(ADDR("10.0.1.0/33"), "t.ini:7:", "not a CIDR block");
+	fails(ADDR("10.0.1.0/"), "t.ini:7:", "not a CIDR block");
+	fails(ADDR("10.0.0.0/23"), "t.ini:7: bad value '10.0.0.0/23'",
+	    "more than 256 addresses");
+	fails(ADDR("10.0.1.0-10.0.1.200, 10.0.2.0/26"), "t.ini:7:",
+	    "'10.0.2.0/26' makes more than 256");
+	fails(ADDR("10.0.1.5, 10.0.1.0/29"), "t.ini:7:",
+	    "address 10.0.1.5 listed twice");
+	/* A range's address owned by another host. */
+	fails("[run]\nduration = 10s\n[host s]\naddress = 10.0.1.6\n"
+	    "listen = 80\n[host c]\naddress = 10.0.1.0/29\n"
+	    "[workload w]\nclient = c\nserver = s\nrate = 1/s\n", "t.ini:7:",
+	    "10.0.1.6");
+#undef ADDR
+}
+END_TEST
+
 START_TEST(test_error_bad_sweep_syntax)
 {
 	fails(BASE "hold = ${1ms, 2ms\n", "t.ini:15: bad sweep", "'}'");
@@ -1110,6 +1273,12 @@ scenario_suite(void)
 	tcase_add_test(tc, test_sweep_ranges_with_step_and_units_inside);
 	tcase_add_test(tc, test_sweep_labels_use_full_keys_when_short_ones_clash);
 	tcase_add_test(tc, test_error_bad_sweep_syntax);
+	tcase_add_test(tc, test_sweep_named_variable_moves_workloads_in_step);
+	tcase_add_test(tc, test_sweep_named_variable_through_set);
+	tcase_add_test(tc,
+	    test_error_named_variables_name_file_line_and_text);
+	tcase_add_test(tc, test_address_ranges_and_cidr_blocks);
+	tcase_add_test(tc, test_error_address_ranges_name_line_and_text);
 	tcase_add_test(tc, test_error_too_many_runs);
 	tcase_add_test(tc, test_error_nested_sweep_names_the_value);
 	suite_add_tcase(s, tc);

@@ -39,6 +39,60 @@ t_bad(const char *s, const char *needle)
 	    s, err, needle);
 }
 
+/*
+ * Ranges are inclusive; a CIDR block gives its host addresses (no
+ * network or broadcast address), except /31 (RFC 3021) and /32.
+ */
+START_TEST(test_ipv4_ranges_and_cidr_blocks)
+{
+	uint32_t a, b;
+
+	ck_assert_int_eq(units_parse_ipv4_range(" 10.0.1.1 - 10.0.1.20 ", &a,
+	    &b, err, sizeof(err)), 0);
+	ck_assert_uint_eq(a, 0x0a000101u);
+	ck_assert_uint_eq(b, 0x0a000114u);
+	ck_assert_int_eq(units_parse_ipv4_range("10.0.1.0/30", &a, &b, err,
+	    sizeof(err)), 0);
+	ck_assert_uint_eq(a, 0x0a000101u);
+	ck_assert_uint_eq(b, 0x0a000102u);
+	ck_assert_int_eq(units_parse_ipv4_range("10.0.1.0/24", &a, &b, err,
+	    sizeof(err)), 0);
+	ck_assert_uint_eq(b - a + 1, 254);
+	ck_assert_int_eq(units_parse_ipv4_range("10.0.1.2/31", &a, &b, err,
+	    sizeof(err)), 0);
+	ck_assert_uint_eq(a, 0x0a000102u);
+	ck_assert_uint_eq(b, 0x0a000103u);
+	ck_assert_int_eq(units_parse_ipv4_range("10.0.1.9/32", &a, &b, err,
+	    sizeof(err)), 0);
+	ck_assert_uint_eq(a, b);
+	ck_assert_int_eq(units_parse_ipv4_range("10.0.1.9", &a, &b, err,
+	    sizeof(err)), 0);
+	ck_assert_uint_eq(a, 0x0a000109u);
+	ck_assert_uint_eq(b, a);
+	ck_assert_int_eq(units_parse_ipv4_range("0.0.0.0/0", &a, &b, err,
+	    sizeof(err)), 0);
+	ck_assert_uint_eq(a, 1);
+	ck_assert_uint_eq(b, 0xfffffffeu);
+	ck_assert_int_ne(units_parse_ipv4_range("10.0.1.9-10.0.1.1", &a, &b,
+	    err, sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "below the first"));
+	ck_assert_int_ne(units_parse_ipv4_range("10.0.1.1/24", &a, &b, err,
+	    sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "host bits set (the network is "
+	    "10.0.1.0/24)"));
+	ck_assert_int_ne(units_parse_ipv4_range("10.0.1.0/33", &a, &b, err,
+	    sizeof(err)), 0);
+	ck_assert_int_ne(units_parse_ipv4_range("10.0.1.0/-1", &a, &b, err,
+	    sizeof(err)), 0);
+	ck_assert_int_ne(units_parse_ipv4_range("10.0.1.0/2x", &a, &b, err,
+	    sizeof(err)), 0);
+	ck_assert_int_ne(units_parse_ipv4_range("10.0.1.1-", &a, &b, err,
+	    sizeof(err)), 0);
+	ck_assert_ptr_nonnull(strstr(err, "'10.0.1.1-' is not an address "
+	    "range"));
+}
+END_TEST
+
 START_TEST(test_time_units_scale_exactly)
 {
 	ck_assert_int_eq(t_ok("1.5s"), 1500000000LL);
@@ -371,6 +425,7 @@ units_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_time_units_scale_exactly);
+	tcase_add_test(tc, test_ipv4_ranges_and_cidr_blocks);
 	tcase_add_test(tc,
 	    test_time_bare_zero_is_allowed_other_bare_numbers_are_not);
 	tcase_add_test(tc,
