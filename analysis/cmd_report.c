@@ -85,13 +85,21 @@ plot_usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: twsim plot DB METRIC [--run ID] [--scenario NAME] [--host H]\n"
-	    "                  [--by PARAM] -o FILE.png|FILE.svg\n"
+	    "                  [--by PARAM] [--mean] [--from-zero]\n"
+	    "                  -o FILE.png|FILE.svg\n"
 	    "\n"
 	    "Draw a chart of the results database DB with gnuplot.\n"
 	    "\n"
 	    "Without --by: METRIC is a column of the samples table, drawn against\n"
 	    "simulated time, one line per run and host (complete runs only,\n"
-	    "unless --run names one).\n"
+	    "unless --run names one); with more than 8 lines the key names each\n"
+	    "sweep point and host once.  A cumulative counter C is also METRIC\n"
+	    "C_rate, its rate per second over each sample interval (e.g.\n"
+	    "tw_recycled_rate, conn_attempted_rate); a rate chart draws the\n"
+	    "predicted limits as dashed lines: usable ports / L and zone cap / L\n"
+	    "per host, L the TIME_WAIT lifetime (as twsim report states them);\n"
+	    "tw_count is drawn with each host's zone cap, ports_in_use with its\n"
+	    "port range.\n"
 	    "\n"
 	    "With --by PARAM: METRIC is a numeric column of run_summary (e.g.\n"
 	    "tw_peak, conn_failed_addrnotavail, first_addrnotavail_s) or the\n"
@@ -108,12 +116,18 @@ plot_usage(FILE *out)
 	    "  --scenario NAME    only runs of scenario NAME\n"
 	    "  --host H           only host H (default: every host that did\n"
 	    "                     anything)\n"
-	    "  --by PARAM         the swept parameter for the x axis\n"
+	    "  --by PARAM         the swept parameter for the x axis (a key whose\n"
+	    "                     0 means auto, maxtcptw, at the value chosen)\n"
+	    "  --mean             one line per sweep point and host: the mean of\n"
+	    "                     its repetitions at each sample time, in a band\n"
+	    "                     of its 95%% confidence interval\n"
+	    "  --from-zero        start the y axis at 0\n"
 	    "  -h, --help         show this help\n"
 	    "\n"
 	    "Needs gnuplot (Debian: apt-get install gnuplot-nox, or scripts/setup).\n"
 	    "Example:\n"
 	    "  twsim plot results.db tw_count -o tw.png\n"
+	    "  twsim plot results.db tw_recycled_rate --mean -o recycled.png\n"
 	    "  twsim plot results.db tw_peak --by rate -o peak.svg\n");
 }
 
@@ -611,6 +625,10 @@ cmd_plot(int argc, char **argv)
 		} else if (strcmp(argv[i], "--by") == 0) {
 			if ((o.by = optval("plot", argc, argv, &i)) == NULL)
 				return (2);
+		} else if (strcmp(argv[i], "--mean") == 0) {
+			o.mean = 1;
+		} else if (strcmp(argv[i], "--from-zero") == 0) {
+			o.from_zero = 1;
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			fprintf(stderr, "twsim plot: unknown option '%s' "
 			    "(try 'twsim plot --help')\n", argv[i]);

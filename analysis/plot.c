@@ -32,10 +32,18 @@ struct plot_point {
 };
 
 struct plot_series {
-	char			*label;
+	char			*label;		/* "": no legend entry */
 	int			 group;		/* -1: none */
+	int			 band;		/* mean line in a CI band */
 	struct plot_point	*pts;
 	size_t			 npts, cap;
+};
+
+/* A horizontal reference line: a predicted limit. */
+struct plot_hline {
+	double			 y;
+	char			*label;
+	int			 kind;		/* 0 dark, 1 light */
 };
 
 struct plot {
@@ -43,6 +51,9 @@ struct plot {
 	char			*title, *xlabel, *ylabel;
 	struct plot_series	*series;
 	size_t			 nseries, cap;
+	struct plot_hline	*hlines;
+	size_t			 nhlines;
+	int			 yzero;		/* y axis from 0 */
 };
 
 static void
@@ -95,6 +106,9 @@ plot_destroy(struct plot *p)
 		free(p->series[i].pts);
 	}
 	free(p->series);
+	for (i = 0; i < p->nhlines; i++)
+		free(p->hlines[i].label);
+	free(p->hlines);
 	free(p->title);
 	free(p->xlabel);
 	free(p->ylabel);
@@ -132,6 +146,53 @@ plot_set_group(struct plot *p, int group)
 		return (PLOT_EINVAL);
 	p->series[p->nseries - 1].group = group;
 	return (PLOT_OK);
+}
+
+int
+plot_set_band(struct plot *p)
+{
+
+	if (p->nseries == 0)
+		return (PLOT_EINVAL);
+	p->series[p->nseries - 1].band = 1;
+	return (PLOT_OK);
+}
+
+int
+plot_add_hline(struct plot *p, double y, const char *label, int kind)
+{
+	struct plot_hline *nh;
+	size_t i;
+
+	if (!isfinite(y))
+		return (PLOT_EINVAL);
+	for (i = 0; i < p->nhlines; i++)
+		if (p->hlines[i].y == y &&
+		    strcmp(p->hlines[i].label, label) == 0)
+			return (PLOT_OK);	/* drawn once */
+	nh = realloc(p->hlines, (p->nhlines + 1) * sizeof(*nh));
+	if (nh == NULL)
+		return (PLOT_ENOMEM);
+	p->hlines = nh;
+	if ((nh[p->nhlines].label = xstrdup(label)) == NULL)
+		return (PLOT_ENOMEM);
+	nh[p->nhlines].kind = kind;
+	nh[p->nhlines++].y = y;
+	return (PLOT_OK);
+}
+
+size_t
+plot_nhlines(const struct plot *p)
+{
+
+	return (p->nhlines);
+}
+
+void
+plot_set_yzero(struct plot *p)
+{
+
+	p->yzero = 1;
 }
 
 int
@@ -227,13 +288,13 @@ plot_write_data(const struct plot *p, FILE *f)
 		if (block > 0)
 			fputs("\n\n", f);
 		fprintf(f, "# index %zu: %s\n", block, s->label);
-		fprintf(f, p->style == PLOT_ERRORBARS ?
+		fprintf(f, p->style == PLOT_ERRORBARS || s->band ?
 		    "# x y ylow yhigh\n" : "# x y\n");
 		for (j = 0; j < s->npts; j++) {
 			pt = &s->pts[j];
 			if (!point_drawable(pt))
 				continue;
-			if (p->style == PLOT_LINES) {
+			if (p->style == PLOT_LINES && !s->band) {
 				fprintf(f, "%.17g %.17g\n", pt->x, pt->y);
 				continue;
 			}
@@ -331,11 +392,21 @@ plot_write_script(const struct plot *p, enum plot_format fmt,
 	put_quoted(f, p->xlabel);
 	fputs("\nset ylabel ", f);
 	put_quoted(f, p->ylabel);
+	/*
+	 * The key below the chart, in columns: long labels (sweep points,
+	 * the limits' arithmetic) then cost height, not the chart's width.
+	 */
 	fputs("\nset grid\n"
-	    "set key outside right top vertical\n", f);
+	    "set key outside below center horizontal Left reverse\n", f);
+	if (p->yzero)
+		fputs("set yrange [0:*]\n", f);
 	if (p->style == PLOT_ERRORBARS)
 		/* Keep the end points' bars off the frame. */
-		fputs("set offsets graph 0.05, graph 0.05, 0, 0\n", f);
+		fputs("set offsets graph 0.05, graph 0.05, graph 0.05, 0\n",
+		    f);
+	else
+		/* Headroom: a level held at a limit stays off the frame. */
+		fputs("set offsets 0, 0, graph 0.05, 0\n", f);
 	fputs("plot ", f);
 	block = 0;
 	first = 1;
@@ -351,15 +422,33 @@ plot_write_script(const struct plot *p, enum plot_format fmt,
 		else
 			fputs("''", f);
 		first = 0;
+		if (s->band) {
+			/* The 95% CI as a pale band under its mean line. */
+			fprintf(f, " index %zu using 1:3:4 with filledcurves "
+			    "fs transparent solid 0.2 noborder lc rgb '%s' "
+			    "notitle, \\\n     ''", block, palette[color]);
+		}
 		if (p->style == PLOT_ERRORBARS)
 			fprintf(f, " index %zu using 1:2:3:4 with yerrorlines "
 			    "lw 1.5 pt 7 ps 0.8", block);
 		else
 			fprintf(f, " index %zu using 1:2 with %s lw 1.5", block,
 			    s->npts > 50 ? "lines" : "linespoints pt 7 ps 0.6");
-		fprintf(f, " lc rgb '%s' dt %d title ", palette[color], dash);
-		put_quoted(f, s->label);
+		fprintf(f, " lc rgb '%s' dt %d ", palette[color], dash);
+		if (s->label[0] == '\0')
+			fputs("notitle", f);	/* one entry per group */
+		else {
+			fputs("title ", f);
+			put_quoted(f, s->label);
+		}
 		block++;
+	}
+	/* Reference lines: grey, dashed, each with its value in the key. */
+	for (i = 0; i < p->nhlines; i++) {
+		fprintf(f, ", \\\n     %.17g with lines lw 1.2 dt 2 lc rgb "
+		    "'%s' title ", p->hlines[i].y, p->hlines[i].kind == 0 ?
+		    "#404040" : "#a0a0a0");
+		put_quoted(f, p->hlines[i].label);
 	}
 	fputs("\nunset output\n", f);
 	return (ferror(f) ? PLOT_EIO : PLOT_OK);

@@ -37,7 +37,8 @@ struct plot;	/* opaque */
 struct plot	*plot_create(enum plot_style style, const char *title,
 		    const char *xlabel, const char *ylabel);
 void		 plot_destroy(struct plot *p);	/* NULL is accepted */
-/* Starts a new series; later points go to it. */
+/* Starts a new series; later points go to it.  An empty label leaves
+ * the series out of the key (a group's other members). */
 int		 plot_add_series(struct plot *p, const char *label);
 /*
  * Puts the last series in colour group `group` (>= 0): series of one group
@@ -45,6 +46,19 @@ int		 plot_add_series(struct plot *p, const char *label);
  * sweep point).  Without groups every series gets its own colour.
  */
 int		 plot_set_group(struct plot *p, int group);
+/*
+ * Draws the last series as a mean line inside the pale band of its
+ * [ylow, yhigh] (a 95% CI across repetitions), also with PLOT_LINES.
+ */
+int		 plot_set_band(struct plot *p);
+/* A horizontal reference line at y (a predicted limit), with its label,
+ * dark grey (kind 0) or light grey (1); the same line twice is drawn
+ * once. */
+int		 plot_add_hline(struct plot *p, double y, const char *label,
+		    int kind);
+size_t		 plot_nhlines(const struct plot *p);
+/* The y axis starts at 0 instead of at the data's minimum. */
+void		 plot_set_yzero(struct plot *p);
 /* Appends a point to the last series; ylow/yhigh only matter with
  * PLOT_ERRORBARS (NAN: no bar, written as y). */
 int		 plot_add_point(struct plot *p, double x, double y, double ylow,

@@ -154,6 +154,10 @@ struct report_plot_opts {
 	const char	*host;		/* NULL: every active host */
 	const char	*by;		/* NULL: time series; else a params
 					   key or its last component */
+	int		 from_zero;	/* y axis from 0 */
+	int		 mean;		/* time series: per sweep point and
+					   host, the mean of its repetitions
+					   in a 95% CI band */
 };
 
 /*
@@ -165,5 +169,10 @@ int	report_plot(sqlite3 *db, const struct report_plot_opts *o,
 /* Meaning and unit of a samples / run_summary column, for axis labels
  * ("TIME_WAIT entries"); the column name itself when unknown. */
 const char	*report_column_label(const char *column);
+/*
+ * 1 if a samples / run_summary column counts since the run began; each
+ * such samples column C is plotted as metric C_rate, per second.
+ */
+int		 report_column_cumulative(const char *column);
 
 #endif /* TWSIM_REPORT_H */

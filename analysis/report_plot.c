@@ -26,46 +26,72 @@
 
 /* ---- twsim plot ---------------------------------------------------------- */
 
+/*
+ * What each column means, and whether it counts since the run began (a
+ * cumulative counter): every cumulative samples column C is also plotted
+ * as C_rate, its per-second rate (the public metric names; rate_base()).
+ */
 static const struct {
 	const char	*column;
 	const char	*label;
-} column_labels[] = {
-	{ "tw_count", "TIME_WAIT entries" },
-	{ "tw_cap", "TIME_WAIT zone cap (entries)" },
-	{ "ports_in_use", "ephemeral ports in use" },
-	{ "established", "ESTABLISHED connections" },
-	{ "conn_attempted", "connections attempted (cumulative)" },
-	{ "conn_established", "connections established (cumulative)" },
-	{ "conn_failed_addrnotavail",
-	    "connections failed with EADDRNOTAVAIL (cumulative)" },
-	{ "conn_failed_timeout", "connections timed out (cumulative)" },
-	{ "conn_failed_reset", "connections reset (cumulative)" },
-	{ "tw_entered", "TIME_WAIT entered (cumulative)" },
-	{ "tw_expired", "TIME_WAIT expired after 2MSL (cumulative)" },
-	{ "tw_recycled", "TIME_WAIT recycled early (cumulative)" },
-	{ "tw_reopened", "TIME_WAIT reopened by a new SYN (cumulative)" },
-	{ "tw_skipped_local", "TIME_WAIT skipped, nolocaltimewait" },
-	{ "tw_skipped_nomem", "TIME_WAIT skipped, zone allocation failed" },
-	{ "tw_peak", "TIME_WAIT peak (entries)" },
-	{ "syn_dropped_tw", "SYNs dropped by TIME_WAIT (cumulative)" },
-	{ "rst_ignored_tw", "RSTs ignored in TIME_WAIT" },
-	{ "acks_sent_tw", "ACKs sent from TIME_WAIT" },
-	{ "hazards", "hazards (cumulative)" },
-	{ "first_addrnotavail_s", "time to first EADDRNOTAVAIL (s)" },
-	{ "connect_p50_s", "connect latency p50 (s)" },
-	{ "connect_p99_s", "connect latency p99 (s)" },
-	{ "connect_max_s", "connect latency max (s)" },
+	int		 cumulative;
+} columns[] = {
+	{ "tw_count", "TIME_WAIT entries", 0 },
+	{ "tw_cap", "TIME_WAIT zone cap (entries)", 0 },
+	{ "ports_in_use", "ephemeral ports in use", 0 },
+	{ "established", "ESTABLISHED connections", 0 },
+	{ "conn_attempted", "connections attempted", 1 },
+	{ "conn_established", "connections established", 1 },
+	{ "conn_failed_addrnotavail", "connections failed with EADDRNOTAVAIL",
+	    1 },
+	{ "conn_failed_timeout", "connections timed out", 1 },
+	{ "conn_failed_reset", "connections reset", 1 },
+	{ "tw_entered", "TIME_WAIT entered", 1 },
+	{ "tw_expired", "TIME_WAIT expired after 2MSL", 1 },
+	{ "tw_recycled", "TIME_WAIT recycled early", 1 },
+	{ "tw_reopened", "TIME_WAIT reopened by a new SYN", 1 },
+	{ "tw_reused", "TIME_WAIT reused by connect (tw_reuse)", 1 },
+	{ "tw_killed_rst", "TIME_WAIT killed by a RST", 1 },
+	{ "tw_skipped_local", "TIME_WAIT skipped, nolocaltimewait", 1 },
+	{ "tw_skipped_nomem", "TIME_WAIT skipped, zone allocation failed", 1 },
+	{ "tw_peak", "TIME_WAIT peak (entries)", 0 },
+	{ "syn_dropped_tw", "SYNs dropped by TIME_WAIT", 1 },
+	{ "rst_ignored_tw", "RSTs ignored in TIME_WAIT", 1 },
+	{ "acks_sent_tw", "ACKs sent from TIME_WAIT", 1 },
+	{ "hazards", "hazards", 1 },
+	{ "first_addrnotavail_s", "time to first EADDRNOTAVAIL (s)", 0 },
+	{ "connect_p50_s", "connect latency p50 (s)", 0 },
+	{ "connect_p99_s", "connect latency p99 (s)", 0 },
+	{ "connect_max_s", "connect latency max (s)", 0 },
 };
+#define NCOLUMNS	(sizeof(columns) / sizeof(columns[0]))
+#define RATE_SUFFIX	"_rate"
+
+static int
+column_index(const char *column)
+{
+	size_t i;
+
+	for (i = 0; i < NCOLUMNS; i++)
+		if (strcmp(columns[i].column, column) == 0)
+			return ((int)i);
+	return (-1);
+}
 
 const char *
 report_column_label(const char *column)
 {
-	size_t i;
+	int i = column_index(column);
 
-	for (i = 0; i < sizeof(column_labels) / sizeof(column_labels[0]); i++)
-		if (strcmp(column_labels[i].column, column) == 0)
-			return (column_labels[i].label);
-	return (column);
+	return (i >= 0 ? columns[i].label : column);
+}
+
+int
+report_column_cumulative(const char *column)
+{
+	int i = column_index(column);
+
+	return (i >= 0 && columns[i].cumulative);
 }
 
 /*
@@ -310,33 +336,255 @@ run_label(const struct prun *r, const char *host, char *buf, size_t len)
 	    host != NULL ? " " : "", host != NULL ? host : "");
 }
 
+/*
+ * The samples column behind metric m: m itself, or for "C_rate" the
+ * cumulative column C (*rate set).  NULL if m is neither.
+ */
+static const char *
+rate_base(const struct rdb_strv *cols, const char *m, char *buf, size_t len,
+    int *rate)
+{
+	size_t n = strlen(m), sl = strlen(RATE_SUFFIX);
+
+	*rate = 0;
+	if (rdb_strv_has(cols, m))
+		return (m);
+	if (n <= sl || strcmp(m + n - sl, RATE_SUFFIX) != 0 ||
+	    n - sl >= len)
+		return (NULL);
+	memcpy(buf, m, n - sl);
+	buf[n - sl] = '\0';
+	if (!rdb_strv_has(cols, buf) || !report_column_cumulative(buf))
+		return (NULL);
+	*rate = 1;
+	return (buf);
+}
+
+/* "conn_attempted_rate, tw_entered_rate, ...": the rate metrics. */
+static const char *
+rate_names(const struct rdb_strv *cols, char *buf, size_t len)
+{
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < cols->n && off < len; i++)
+		if (report_column_cumulative(cols->s[i]))
+			off += (size_t)snprintf(buf + off, len - off,
+			    "%s%s" RATE_SUFFIX, off > 0 ? ", " : "",
+			    cols->s[i]);
+	return (buf);
+}
+
+/* One run's samples of one host: (t, y), y a rate when asked. */
+struct tseries {
+	double	*t, *y;
+	size_t	 n;
+};
+
+static int
+read_tseries(sqlite3_stmt *st, int64_t id, const char *host, int rate,
+    struct tseries *ts)
+{
+	double t, v, pt = 0, pv = 0;
+	size_t cap = 0;
+	void *nt, *ny;
+	int rc;
+
+	memset(ts, 0, sizeof(*ts));
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, host, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		t = rdb_col_double(st, 0);
+		v = rdb_col_double(st, 1);
+		if (ts->n == cap) {
+			cap = cap ? 2 * cap : 64;
+			nt = realloc(ts->t, cap * sizeof(double));
+			if (nt != NULL)
+				ts->t = nt;
+			ny = realloc(ts->y, cap * sizeof(double));
+			if (ny != NULL)
+				ts->y = ny;
+			if (nt == NULL || ny == NULL)
+				return (REPORT_ENOMEM);
+		}
+		/*
+		 * A counter's rate over the interval that ends at t; the
+		 * counters are 0 at t = 0, where the run starts.
+		 */
+		ts->t[ts->n] = t;
+		ts->y[ts->n] = !rate ? v : t > pt ? (v - pv) / (t - pt) : NAN;
+		ts->n++;
+		pt = t;
+		pv = v;
+	}
+	sqlite3_reset(st);
+	return (rc == SQLITE_DONE ? REPORT_OK : REPORT_ESQL);
+}
+
+static void
+tseries_free(struct tseries *ts)
+{
+
+	free(ts->t);
+	free(ts->y);
+	memset(ts, 0, sizeof(*ts));
+}
+
+/*
+ * The limits a chart of a samples column is drawn against: a rate chart
+ * (any C_rate) gets the predicted rate limits, usable ports / L and zone
+ * cap / L; the levels they come from are drawn on the charts of what
+ * they bound (the cap as the kernel set it, the auto cap included).
+ */
+#define LIM_RATES	0x1	/* ports / L, cap / L */
+#define LIM_CAP		0x2	/* the zone cap, entries */
+#define LIM_PORTS	0x4	/* usable ports per address */
+
+static const struct {
+	const char	*column;
+	int		 limits;
+} level_limits[] = {
+	{ "tw_count", LIM_CAP },
+	{ "tw_cap", LIM_CAP },
+	{ "ports_in_use", LIM_PORTS },
+};
+
+static int
+chart_limits(const char *base, int rate)
+{
+	size_t i;
+
+	if (rate)
+		return (LIM_RATES);
+	for (i = 0; i < sizeof(level_limits) / sizeof(level_limits[0]); i++)
+		if (strcmp(level_limits[i].column, base) == 0)
+			return (level_limits[i].limits);
+	return (0);
+}
+
+/* The limits `which` of every host drawn, from report.c's arithmetic. */
+static int
+limit_lines(sqlite3 *db, const struct report_plot_opts *o,
+    const struct rdb_strv *hosts, int which, struct plot *pl, char *err,
+    size_t errlen)
+{
+	struct report_filter f;
+	struct report *r;
+	const struct report_host *rh;
+	char label[256];
+	size_t i, j;
+	double v, L;
+	int rc, connects;
+
+	f.run_id = o->run_id;
+	f.scenario = o->scenario;
+	if ((rc = report_build(db, &f, &r, err, errlen)) != REPORT_OK)
+		return (rc);
+	for (i = 0; i < r->npoints; i++)
+		for (j = 0; j < r->points[i].nhosts; j++) {
+			rh = &r->points[i].hosts[j];
+			if (!rdb_strv_has(hosts, rh->host))
+				continue;
+			L = rh->tw_lifetime_s;
+			/* No connect(): the port range binds nothing. */
+			connects = rh->m[REPORT_CONN_ATTEMPTED].mean > 0;
+			v = rh->m[REPORT_LIMIT_PORTS].mean;
+			if ((which & LIM_RATES) && connects && isfinite(v)) {
+				snprintf(label, sizeof(label), "%s limit: %.0f "
+				    "ports / L (%.4g s) = %.4g/s", rh->host,
+				    rh->usable_ports, L, v);
+				if (plot_add_hline(pl, v, label, 0) ==
+				    PLOT_ENOMEM)
+					goto nomem;
+			}
+			v = rh->usable_ports;
+			if ((which & LIM_PORTS) && connects && isfinite(v)) {
+				snprintf(label, sizeof(label), "%s port range: "
+				    "%.0f ports per address", rh->host, v);
+				if (plot_add_hline(pl, v, label, 0) ==
+				    PLOT_ENOMEM)
+					goto nomem;
+			}
+			v = rh->m[REPORT_LIMIT_CAP].mean;
+			if ((which & LIM_RATES) && isfinite(v)) {
+				snprintf(label, sizeof(label), "%s limit: cap "
+				    "%.0f / L (%.4g s) = %.4g/s", rh->host,
+				    v * L, L, v);
+				if (plot_add_hline(pl, v, label, 1) ==
+				    PLOT_ENOMEM)
+					goto nomem;
+			}
+			v = rh->m[REPORT_TW_CAP].mean;
+			if ((which & LIM_CAP) && isfinite(v) && v > 0) {
+				snprintf(label, sizeof(label), "%s zone cap: "
+				    "%.0f entries", rh->host, v);
+				if (plot_add_hline(pl, v, label, 1) ==
+				    PLOT_ENOMEM)
+					goto nomem;
+			}
+		}
+	report_free(r);
+	return (REPORT_OK);
+nomem:
+	report_free(r);
+	rdb_seterr(err, errlen, "out of memory");
+	return (REPORT_ENOMEM);
+}
+
+/*
+ * The lines of one sweep point and host (its repetitions): a group, one
+ * colour; with --mean one line, the mean at each sample time with its
+ * 95% CI band.
+ */
+struct tgroup {
+	char	*key;		/* scenario \037 sweep \037 host */
+	char	*label;		/* "rate=20/s client" */
+	size_t	 nruns;
+};
+
+#define COMPACT_LINES	8	/* more lines: one key entry per group */
+
 static int
 plot_time_series(sqlite3 *db, const struct report_plot_opts *o,
     const struct pruns *p, struct plot **out, char *err, size_t errlen)
 {
 	struct plot *pl;
-	struct rdb_strv cols, hosts, groups;
+	struct rdb_strv cols, hosts, allhosts;
+	struct tgroup *g, *ng;
+	struct tseries ts, *gts;
+	struct stats_ci ci;
 	sqlite3_stmt *st;
-	char list[1024], sql[256], title[2048], label[512];
-	size_t i, j, k, npoints, nlines;
-	int rc, multihost;
+	char list[1024], rates[1024], sql[256], title[2048], label[512];
+	char basebuf[128], ylabel[300];
+	const char *base;
+	double *vals;
+	size_t i, j, k, r, ng_n, nlines, ntotal;
+	int rc, multihost, rate, compact;
 
 	memset(&cols, 0, sizeof(cols));
 	memset(&hosts, 0, sizeof(hosts));
-	memset(&groups, 0, sizeof(groups));
+	memset(&allhosts, 0, sizeof(allhosts));
+	memset(&ts, 0, sizeof(ts));
 	st = NULL;
 	pl = NULL;
+	g = NULL;
+	ng_n = 0;
+	vals = NULL;
+	gts = NULL;
 	if ((rc = table_columns(db, "samples", &cols, err, errlen)) !=
 	    REPORT_OK)
 		goto out;
-	if (!rdb_strv_has(&cols, o->metric)) {
+	if ((base = rate_base(&cols, o->metric, basebuf, sizeof(basebuf),
+	    &rate)) == NULL) {
 		struct rdb_strv sum;
 
 		memset(&sum, 0, sizeof(sum));
 		(void)table_columns(db, "run_summary", &sum, NULL, 0);
 		rdb_seterr(err, errlen, "unknown metric '%s' for a time series "
-		    "(samples columns: %s)%s", o->metric,
+		    "(samples columns: %s; per-second rates: %s)%s", o->metric,
 		    rdb_strv_join(&cols, list, sizeof(list)),
+		    rate_names(&cols, rates, sizeof(rates)),
 		    rdb_strv_has(&sum, o->metric) ? "; it is a per-run total: "
 		    "plot it against a parameter with --by PARAM" : "");
 		rdb_strv_free(&sum);
@@ -345,70 +593,183 @@ plot_time_series(sqlite3 *db, const struct report_plot_opts *o,
 	}
 	/* The name is one of the table's own columns: safe to quote in. */
 	snprintf(sql, sizeof(sql), "SELECT t, \"%s\" FROM samples"
-	    " WHERE run_id = ?1 AND host = ?2 ORDER BY t", o->metric);
+	    " WHERE run_id = ?1 AND host = ?2 ORDER BY t", base);
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
 		rc = rdb_sqlerr(db, err, errlen, "cannot read samples");
 		goto out;
 	}
-	/* Name the host in legends unless a single host is drawn. */
-	for (i = 0; i < p->n; i++)
-		if ((rc = run_hosts(db, p->r[i].id, o->host, &hosts, err,
-		    errlen)) != REPORT_OK)
-			goto out;
-	for (i = 0; i < hosts.n; i++)
-		if (strcmp(hosts.s[i], hosts.s[0]) != 0)
-			break;
-	multihost = i < hosts.n;
-	scenario_names(p, list, sizeof(list));
-	snprintf(title, sizeof(title), "%s over time, %s%s%s",
-	    report_column_label(o->metric), !multihost && hosts.n > 0 ?
-	    "host " : "", !multihost && hosts.n > 0 ? hosts.s[0] : "",
-	    !multihost && hosts.n > 0 ? ", " : "");
-	snprintf(title + strlen(title), sizeof(title) - strlen(title), "%s",
-	    list);
-	pl = plot_create(PLOT_LINES, title, "simulated time (s)",
-	    report_column_label(o->metric));
-	if (pl == NULL)
-		goto nomem;
-	nlines = 0;
+	/*
+	 * The groups (sweep point and host) with their runs, and whether
+	 * more than one host is drawn (then legends name it).
+	 */
+	ntotal = 0;
 	for (i = 0; i < p->n; i++) {
 		rdb_strv_free(&hosts);
 		if ((rc = run_hosts(db, p->r[i].id, o->host, &hosts, err,
 		    errlen)) != REPORT_OK)
 			goto out;
 		for (j = 0; j < hosts.n; j++) {
-			run_label(&p->r[i], multihost ? hosts.s[j] : NULL,
-			    label, sizeof(label));
-			if (plot_add_series(pl, label) != PLOT_OK)
+			if (!rdb_strv_has(&allhosts, hosts.s[j]) &&
+			    rdb_strv_add(&allhosts, hosts.s[j]) != REPORT_OK)
 				goto nomem;
-			/* Replications of one point and host: one colour. */
 			snprintf(label, sizeof(label), "%s\037%s\037%s",
 			    p->r[i].scenario, p->r[i].sweep, hosts.s[j]);
-			for (k = 0; k < groups.n; k++)
-				if (strcmp(groups.s[k], label) == 0)
+			for (k = 0; k < ng_n; k++)
+				if (strcmp(g[k].key, label) == 0)
 					break;
-			if (k == groups.n && rdb_strv_add(&groups, label) !=
-			    REPORT_OK)
-				goto nomem;
-			(void)plot_set_group(pl, (int)k);
-			sqlite3_reset(st);
-			sqlite3_bind_int64(st, 1, p->r[i].id);
-			sqlite3_bind_text(st, 2, hosts.s[j], -1,
-			    SQLITE_TRANSIENT);
-			npoints = 0;
-			while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-				if (plot_add_point(pl, rdb_col_double(st, 0),
-				    rdb_col_double(st, 1), NAN, NAN) != PLOT_OK)
+			if (k == ng_n) {
+				if ((ng = realloc(g, (ng_n + 1) *
+				    sizeof(*g))) == NULL)
 					goto nomem;
-				npoints++;
+				g = ng;
+				memset(&g[ng_n], 0, sizeof(*g));
+				if ((g[ng_n].key = strdup(label)) == NULL)
+					goto nomem;
+				ng_n++;
 			}
-			if (rc != SQLITE_DONE) {
-				rc = rdb_sqlerr(db, err, errlen,
-				    "cannot read samples");
-				goto out;
+			g[k].nruns++;
+			ntotal++;
+		}
+	}
+	multihost = allhosts.n > 1;
+	for (k = 0; k < ng_n; k++) {
+		const char *sw = strchr(g[k].key, '\037') + 1;
+		const char *h = strchr(sw, '\037') + 1;
+
+		snprintf(label, sizeof(label), "%.*s%s%s",
+		    (int)(h - 1 - sw), sw, multihost && h - 1 > sw ? " " : "",
+		    multihost ? h : "");
+		if (label[0] == '\0')
+			snprintf(label, sizeof(label), "%s", "all runs");
+		if ((g[k].label = strdup(label)) == NULL)
+			goto nomem;
+	}
+	compact = !o->mean && ntotal > COMPACT_LINES && ng_n < ntotal;
+
+	scenario_names(p, list, sizeof(list));
+	if (rate)
+		snprintf(ylabel, sizeof(ylabel), "%s per second",
+		    report_column_label(base));
+	else
+		snprintf(ylabel, sizeof(ylabel), "%s%s",
+		    report_column_label(base), report_column_cumulative(base) ?
+		    " (cumulative)" : "");
+	snprintf(title, sizeof(title), "%s%s over time, %s%s%s",
+	    o->mean ? "mean of " : "", ylabel,
+	    !multihost && allhosts.n > 0 ? "host " : "",
+	    !multihost && allhosts.n > 0 ? allhosts.s[0] : "",
+	    !multihost && allhosts.n > 0 ? ", " : "");
+	snprintf(title + strlen(title), sizeof(title) - strlen(title), "%s",
+	    list);
+	if (o->mean)
+		snprintf(ylabel + strlen(ylabel), sizeof(ylabel) -
+		    strlen(ylabel), ", mean and 95%% CI");
+	pl = plot_create(PLOT_LINES, title, "simulated time (s)", ylabel);
+	if (pl == NULL)
+		goto nomem;
+	if (o->from_zero)
+		plot_set_yzero(pl);
+
+	nlines = 0;
+	if (o->mean) {
+		if ((gts = calloc(p->n + 1, sizeof(*gts))) == NULL ||
+		    (vals = calloc(p->n + 1, sizeof(*vals))) == NULL)
+			goto nomem;
+		for (k = 0; k < ng_n; k++) {
+			size_t nr = 0, minlen = (size_t)-1;
+
+			for (i = 0; i < p->n; i++) {
+				snprintf(label, sizeof(label), "%s\037%s\037",
+				    p->r[i].scenario, p->r[i].sweep);
+				if (strncmp(g[k].key, label, strlen(label)) !=
+				    0)
+					continue;
+				if ((rc = read_tseries(st, p->r[i].id,
+				    g[k].key + strlen(label), rate,
+				    &gts[nr])) != REPORT_OK)
+					goto readerr;
+				if (gts[nr].n == 0) {	/* host idle there */
+					tseries_free(&gts[nr]);
+					continue;
+				}
+				if (gts[nr].n < minlen)
+					minlen = gts[nr].n;
+				nr++;
 			}
-			if (npoints > 0)
+			if (nr > 1)
+				snprintf(label, sizeof(label), "%s (mean of "
+				    "%zu runs)", g[k].label, nr);
+			else
+				snprintf(label, sizeof(label), "%s (n=1, no "
+				    "CI)", g[k].label);
+			if (plot_add_series(pl, label) != PLOT_OK ||
+			    plot_set_group(pl, (int)k) != PLOT_OK ||
+			    plot_set_band(pl) != PLOT_OK)
+				goto nomem;
+			/* Runs of one point share their sample times. */
+			for (j = 0; nr > 0 && j < minlen; j++) {
+				size_t nv = 0;
+
+				for (r = 0; r < nr; r++)
+					if (gts[r].t[j] == gts[0].t[j] &&
+					    isfinite(gts[r].y[j]))
+						vals[nv++] = gts[r].y[j];
+				stats_ci95(vals, nv, &ci);
+				if (plot_add_point(pl, gts[0].t[j], ci.mean,
+				    ci.low, ci.high) != PLOT_OK)
+					goto nomem;
+			}
+			if (nr > 0 && minlen > 0)
 				nlines++;
+			for (r = 0; r < nr; r++)
+				tseries_free(&gts[r]);
+		}
+	} else {
+		for (i = 0; i < p->n; i++) {
+			rdb_strv_free(&hosts);
+			if ((rc = run_hosts(db, p->r[i].id, o->host, &hosts,
+			    err, errlen)) != REPORT_OK)
+				goto out;
+			for (j = 0; j < hosts.n; j++) {
+				snprintf(label, sizeof(label), "%s\037%s\037%s",
+				    p->r[i].scenario, p->r[i].sweep,
+				    hosts.s[j]);
+				for (k = 0; k < ng_n; k++)
+					if (strcmp(g[k].key, label) == 0)
+						break;
+				/*
+				 * Many lines: the key names each group once
+				 * ("rate=20/s client (3 runs)"), not each run.
+				 */
+				if (!compact)
+					run_label(&p->r[i], multihost ?
+					    hosts.s[j] : NULL, label,
+					    sizeof(label));
+				else if (g[k].nruns == 0)
+					label[0] = '\0';	/* drawn */
+				else
+					snprintf(label, sizeof(label), "%s "
+					    "(%zu run%s)", g[k].label,
+					    g[k].nruns, g[k].nruns > 1 ? "s" :
+					    "");
+				if (compact)
+					g[k].nruns = 0;
+				if (plot_add_series(pl, label) != PLOT_OK)
+					goto nomem;
+				/* Replications of one point and host: one
+				   colour. */
+				(void)plot_set_group(pl, (int)k);
+				if ((rc = read_tseries(st, p->r[i].id,
+				    hosts.s[j], rate, &ts)) != REPORT_OK)
+					goto readerr;
+				for (r = 0; r < ts.n; r++)
+					if (plot_add_point(pl, ts.t[r],
+					    ts.y[r], NAN, NAN) != PLOT_OK)
+						goto nomem;
+				if (ts.n > 0)
+					nlines++;
+				tseries_free(&ts);
+			}
 		}
 	}
 	if (nlines == 0) {
@@ -421,16 +782,36 @@ plot_time_series(sqlite3 *db, const struct report_plot_opts *o,
 		}
 		goto out;
 	}
+	if (chart_limits(base, rate) != 0 && (rc = limit_lines(db, o,
+	    &allhosts, chart_limits(base, rate), pl, err, errlen)) !=
+	    REPORT_OK)
+		goto out;
 	rc = REPORT_OK;
+	goto out;
+readerr:
+	if (rc == REPORT_ENOMEM)
+		goto nomem;
+	rc = rdb_sqlerr(db, err, errlen, "cannot read samples");
 	goto out;
 nomem:
 	rdb_seterr(err, errlen, "out of memory");
 	rc = REPORT_ENOMEM;
 out:
 	sqlite3_finalize(st);
+	tseries_free(&ts);
+	if (gts != NULL)
+		for (r = 0; r < p->n; r++)
+			tseries_free(&gts[r]);
+	free(gts);
+	free(vals);
+	for (k = 0; k < ng_n; k++) {
+		free(g[k].key);
+		free(g[k].label);
+	}
+	free(g);
 	rdb_strv_free(&cols);
 	rdb_strv_free(&hosts);
-	rdb_strv_free(&groups);
+	rdb_strv_free(&allhosts);
 	if (rc == REPORT_OK)
 		*out = pl;
 	else
@@ -523,6 +904,53 @@ out:
 	rdb_strv_free(&match);
 	rdb_strv_free(&swept);
 	return (rc);
+}
+
+/*
+ * Keys whose 0 means "let the kernel choose", and the run_summary column
+ * that records what it chose: a sweep chart puts such a point at that
+ * value (the auto cap at 499, say), not at 0.
+ */
+static const struct {
+	const char	*key;		/* last component of host.NAME.KEY */
+	const char	*column;
+} auto_params[] = {
+	{ "maxtcptw", "tw_cap" },	/* TW-1: the auto cap */
+};
+
+/* x of run id for key = value: the number, or the auto value chosen. */
+static double
+param_x(sqlite3 *db, int64_t id, const char *key, const char *val)
+{
+	const char *dot = strrchr(key, '.'), *host;
+	char sql[160], hbuf[128];
+	sqlite3_stmt *st;
+	double x = report_param_number(val), v;
+	size_t i;
+
+	if (x != 0 || dot == NULL || strncmp(key, "host.", 5) != 0)
+		return (x);
+	host = key + 5;
+	if (dot <= host || (size_t)(dot - host) >= sizeof(hbuf))
+		return (x);
+	snprintf(hbuf, sizeof(hbuf), "%.*s", (int)(dot - host), host);
+	for (i = 0; i < sizeof(auto_params) / sizeof(auto_params[0]); i++) {
+		if (strcmp(dot + 1, auto_params[i].key) != 0)
+			continue;
+		snprintf(sql, sizeof(sql), "SELECT \"%s\" FROM run_summary"
+		    " WHERE run_id = ?1 AND host = ?2", auto_params[i].column);
+		if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+			return (x);
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, hbuf, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			v = rdb_col_double(st, 0);
+			if (isfinite(v) && v > 0)
+				x = v;
+		}
+		sqlite3_finalize(st);
+	}
+	return (x);
 }
 
 /* One x position of a sweep chart: a sweep point's runs. */
@@ -618,7 +1046,7 @@ plot_sweep(sqlite3 *db, const struct report_plot_opts *o,
 			xp[j].scenario = p->r[i].scenario;
 			xp[j].sweep = p->r[i].sweep;
 			val = rdb_run_param(pst, p->r[i].id, key);
-			xp[j].x = report_param_number(val);
+			xp[j].x = param_x(db, p->r[i].id, key, val);
 			if (isnan(xp[j].x)) {
 				rdb_seterr(err, errlen, "run %lld: %s = '%s' "
 				    "is not a number", (long long)p->r[i].id,
@@ -680,8 +1108,6 @@ plot_sweep(sqlite3 *db, const struct report_plot_opts *o,
 
 	/* run_summary holds each run's final totals, not running sums. */
 	snprintf(ylabel, sizeof(ylabel), "%s", report_column_label(o->metric));
-	if (!from_samples && (val = strstr(ylabel, " (cumulative)")) != NULL)
-		memmove(val, val + 13, strlen(val + 13) + 1);
 	rdb_strv_join(&scen, list, sizeof(list));
 	snprintf(title, sizeof(title), "%s%s vs %s, scenario%s %s",
 	    from_samples ? "time-mean of " : "", ylabel, key,
@@ -694,6 +1120,8 @@ plot_sweep(sqlite3 *db, const struct report_plot_opts *o,
 	    ", mean and 95%% CI");
 	if ((pl = plot_create(PLOT_ERRORBARS, title, xlabel, ylabel)) == NULL)
 		goto nomem;
+	if (o->from_zero)
+		plot_set_yzero(pl);
 
 	maxn = 0;
 	for (i = 0; i < nxp_n; i++)

@@ -279,6 +279,57 @@ START_TEST(test_missing_gnuplot_is_reported_with_install_hint)
 }
 END_TEST
 
+/*
+ * A band series writes its interval and is drawn as a filled band under
+ * its mean line; reference lines close the plot command, each once; an
+ * empty label keeps a series out of the key; yzero pins the axis at 0.
+ */
+START_TEST(test_band_reference_lines_notitle_and_yzero)
+{
+	struct plot *p;
+	char *d, *s;
+	int rc;
+
+	p = two_runs();
+	ck_assert_int_eq(plot_add_series(p, "rate=20/s (mean of 3 runs)"), 0);
+	ck_assert_int_eq(plot_set_band(p), 0);
+	ck_assert_int_eq(plot_add_point(p, 1, 5, 4, 6), 0);
+	ck_assert_int_eq(plot_add_series(p, ""), 0);
+	ck_assert_int_eq(plot_add_point(p, 1, 7, NAN, NAN), 0);
+	ck_assert_int_eq(plot_add_hline(p, 16.5, "ports / L", 0), 0);
+	ck_assert_int_eq(plot_add_hline(p, 16.5, "ports / L", 0), 0);
+	ck_assert_int_eq(plot_add_hline(p, 8.25, "cap / L", 1), 0);
+	ck_assert_int_eq(plot_add_hline(p, NAN, "no cap", 1), PLOT_EINVAL);
+	ck_assert_uint_eq(plot_nhlines(p), 2);
+	d = data_text(p);
+	ck_assert_ptr_nonnull(strstr(d, "# index 2: rate=20/s (mean of 3 "
+	    "runs)\n# x y ylow yhigh\n1 5 4 6\n"));
+	ck_assert_ptr_nonnull(strstr(d, "# index 3: \n# x y\n1 7\n"));
+	s = script_text(p, PLOT_PNG, &rc);
+	ck_assert_int_eq(rc, PLOT_OK);
+	ck_assert_ptr_null(strstr(s, "set yrange"));
+	ck_assert_ptr_nonnull(strstr(s, "'' index 2 using 1:3:4 with "
+	    "filledcurves fs transparent solid 0.2"));
+	ck_assert_ptr_nonnull(strstr(s, "notitle, \\\n     '' index 2 using "
+	    "1:2 with "));
+	ck_assert_ptr_nonnull(strstr(s, "title 'rate=20/s (mean of 3 runs)'"));
+	ck_assert_ptr_nonnull(strstr(s, "'' index 3 using 1:2 with linespoints "
+	    "pt 7 ps 0.6 lw 1.5 lc rgb '#d62728' dt 1 notitle"));
+	ck_assert_ptr_nonnull(strstr(s, ", \\\n     16.5 with lines lw 1.2 "
+	    "dt 2 lc rgb '#404040' title 'ports / L'"));
+	ck_assert_ptr_nonnull(strstr(s, "8.25 with lines lw 1.2 dt 2 lc rgb "
+	    "'#a0a0a0' title 'cap / L'"));
+	ck_assert_ptr_null(strstr(strstr(s, "8.25 with lines"), "16.5"));
+	free(s);
+	plot_set_yzero(p);
+	s = script_text(p, PLOT_PNG, &rc);
+	ck_assert_ptr_nonnull(strstr(s, "set yrange [0:*]\n"));
+	free(s);
+	free(d);
+	plot_destroy(p);
+}
+END_TEST
+
 START_TEST(test_render_writes_a_png)
 {
 	static const unsigned char sig[8] = {
@@ -328,6 +379,7 @@ plot_suite(void)
 	tcase_add_test(tc, test_errorbar_data_without_interval_has_zero_height_bar);
 	tcase_add_test(tc, test_series_without_finite_points_is_left_out);
 	tcase_add_test(tc, test_script_sets_terminal_labels_and_one_plot_per_series);
+	tcase_add_test(tc, test_band_reference_lines_notitle_and_yzero);
 	tcase_add_test(tc, test_grouped_series_share_colour_and_differ_in_dash);
 	tcase_add_test(tc, test_ungrouped_series_never_repeat_a_style);
 	tcase_add_test(tc, test_script_quotes_single_quotes);

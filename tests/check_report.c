@@ -541,10 +541,26 @@ END_TEST
 /* ---- report_plot ----------------------------------------------------------- */
 
 static struct plot *
+mkplot_o(const struct report_plot_opts *po, int expect, char *err,
+    size_t errlen)
+{
+	struct results *r;
+	struct plot *p;
+	int rc;
+
+	r = open_ro();
+	err[0] = '\0';
+	rc = report_plot(results_sqlite(r), po, &p, err, errlen);
+	results_close(r);
+	ck_assert_msg(rc == expect, "report_plot: %d (%s)", rc, err);
+	return (p);
+}
+
+static struct plot *
 mkplot(const char *metric, int64_t run, const char *scenario,
     const char *h, const char *by, int expect, char *err, size_t errlen)
 {
-	struct report_plot_opts o = { metric, run, scenario, h, by };
+	struct report_plot_opts o = { metric, run, scenario, h, by, 0, 0 };
 	struct results *r;
 	struct plot *p;
 	int rc;
@@ -596,7 +612,7 @@ START_TEST(test_time_series_one_line_per_run_and_host)
 	ck_assert_uint_eq(plot_npoints(p, 0), 4);
 	d = plot_data(p);
 	ck_assert_ptr_nonnull(strstr(d,
-	    "# index 0: run 1 rate=20/s rep 0 client\n# x y\n"
+	    "# index 0: rate=20/s client (3 runs)\n# x y\n"
 	    "1 0\n2 500\n3 500\n4 250\n"));
 	ck_assert_ptr_null(strstr(d, "run 3 "));
 	ck_assert_ptr_null(strstr(d, "idle"));
@@ -714,6 +730,188 @@ START_TEST(test_sweep_plot_rejects_unknown_param_and_metric)
 	mkplot("tw_peak", 0, "web", NULL, "msl", REPORT_EINVAL, err,
 	    sizeof(err));
 	ck_assert_ptr_nonnull(strstr(err, "ambiguous"));
+}
+END_TEST
+
+/*
+ * C_rate: the per-second difference of cumulative counter C, from 0 at
+ * t = 0; the chart carries the predicted limits of the hosts drawn
+ * (ports / L once, as both points share it; cap / L per point).
+ */
+START_TEST(test_rate_metric_is_per_second_with_limit_lines)
+{
+	struct plot *p;
+	char err[2048], *d, *s;
+
+	p = mkplot("conn_attempted_rate", 0, "web", "client", NULL, REPORT_OK,
+	    err, sizeof(err));
+	ck_assert_uint_eq(plot_nseries(p), 6);
+	d = plot_data(p);
+	/* Run 1: 25, 50, 75, 100 at t = 1..4; run 2: 27, 55, 82, 110. */
+	ck_assert_ptr_nonnull(strstr(d, "rep 0\n# x y\n1 25\n2 25\n3 25\n"
+	    "4 25\n"));
+	ck_assert_ptr_nonnull(strstr(d, "rep 1\n# x y\n1 27\n2 28\n3 27\n"
+	    "4 28\n"));
+	s = plot_script(p);
+	ck_assert_ptr_nonnull(strstr(s, "set ylabel 'connections attempted "
+	    "per second'"));
+	ck_assert_uint_eq(plot_nhlines(p), 3);
+	ck_assert_ptr_nonnull(strstr(s, "title 'client limit: 1000 ports / L "
+	    "(60.25 s) = 16.6/s'"));
+	ck_assert_ptr_nonnull(strstr(s, "title 'client limit: cap 500 / L "
+	    "(60.25 s) = 8.299/s'"));
+	ck_assert_ptr_nonnull(strstr(s, "title 'client limit: cap 4000 / L "
+	    "(60.25 s) = 66.39/s'"));
+	free(s);
+	free(d);
+	plot_destroy(p);
+
+	/* A level, not a counter: no rate; the message lists the rates. */
+	mkplot("tw_count_rate", 0, "web", NULL, NULL, REPORT_EINVAL, err,
+	    sizeof(err));
+	ck_assert_ptr_nonnull(strstr(err, "unknown metric 'tw_count_rate'"));
+	ck_assert_ptr_nonnull(strstr(err, "per-second rates: conn_attempted_"
+	    "rate, conn_established_rate"));
+	ck_assert_ptr_nonnull(strstr(err, "tw_recycled_rate"));
+	ck_assert_ptr_null(strstr(err, "tw_count_rate,"));
+	mkplot("tw_peak_rate", 0, "web", NULL, NULL, REPORT_EINVAL, err,
+	    sizeof(err));
+	mkplot("_rate", 0, "web", NULL, NULL, REPORT_EINVAL, err,
+	    sizeof(err));
+}
+END_TEST
+
+/* Level charts carry the level that bounds them: the cap, the range. */
+START_TEST(test_level_charts_carry_the_cap_and_the_port_range)
+{
+	struct plot *p;
+	char err[1024], *s;
+
+	p = mkplot("tw_count", 0, "web", "client", NULL, REPORT_OK, err,
+	    sizeof(err));
+	ck_assert_uint_eq(plot_nhlines(p), 2);
+	s = plot_script(p);
+	ck_assert_ptr_nonnull(strstr(s, "500 with lines lw 1.2 dt 2 lc rgb "
+	    "'#a0a0a0' title 'client zone cap: 500 entries'"));
+	ck_assert_ptr_nonnull(strstr(s, "title 'client zone cap: 4000 "
+	    "entries'"));
+	ck_assert_ptr_null(strstr(s, "port range"));
+	free(s);
+	plot_destroy(p);
+	p = mkplot("ports_in_use", 0, "web", "client", NULL, REPORT_OK, err,
+	    sizeof(err));
+	ck_assert_uint_eq(plot_nhlines(p), 1);
+	s = plot_script(p);
+	ck_assert_ptr_nonnull(strstr(s, "1000 with lines lw 1.2 dt 2 lc rgb "
+	    "'#404040' title 'client port range: 1000 ports per address'"));
+	free(s);
+	plot_destroy(p);
+	/* Neither bounds the ESTABLISHED count. */
+	p = mkplot("established", 0, "web", "client", NULL, REPORT_OK, err,
+	    sizeof(err));
+	ck_assert_uint_eq(plot_nhlines(p), 0);
+	plot_destroy(p);
+}
+END_TEST
+
+/* Every cumulative samples column has its rate; no level has one. */
+START_TEST(test_rate_metric_names_follow_the_cumulative_columns)
+{
+	ck_assert(report_column_cumulative("tw_recycled"));
+	ck_assert(report_column_cumulative("conn_attempted"));
+	ck_assert(report_column_cumulative("tw_reused"));
+	ck_assert(!report_column_cumulative("tw_count"));
+	ck_assert(!report_column_cumulative("tw_cap"));
+	ck_assert(!report_column_cumulative("ports_in_use"));
+	ck_assert(!report_column_cumulative("established"));
+	ck_assert(!report_column_cumulative("nonesuch"));
+}
+END_TEST
+
+/*
+ * --mean: one line per sweep point and host, the mean of its runs at
+ * each sample time inside its 95% CI band.
+ */
+START_TEST(test_mean_across_repetitions_with_ci_band)
+{
+	struct report_plot_opts o = { "conn_attempted_rate", 0, "web",
+	    "client", NULL, 1, 1 };
+	struct plot *p;
+	char err[1024], *d, *s;
+	double y, lo, hi, v[3] = { 25, 27, 30 };
+	double m = (25 + 27 + 30) / 3.0, sd, half;
+
+	p = mkplot_o(&o, REPORT_OK, err, sizeof(err));
+	ck_assert_uint_eq(plot_nseries(p), 2);
+	ck_assert_uint_eq(plot_npoints(p, 0), 4);
+	d = plot_data(p);
+	ck_assert_ptr_nonnull(strstr(d, "# index 0: rate=20/s (mean of 3 "
+	    "runs)\n# x y ylow yhigh\n"));
+	sd = sqrt(((v[0] - m) * (v[0] - m) + (v[1] - m) * (v[1] - m) +
+	    (v[2] - m) * (v[2] - m)) / 2);
+	half = T2 * sd / sqrt(3.0);
+	sweep_point(d, 1, &y, &lo, &hi);
+	ck_assert_double_eq_tol(y, m, 1e-9);
+	ck_assert_double_eq_tol(lo, m - half, 1e-9);
+	ck_assert_double_eq_tol(hi, m + half, 1e-9);
+	s = plot_script(p);
+	ck_assert_ptr_nonnull(strstr(s, "filledcurves"));
+	ck_assert_ptr_nonnull(strstr(s, "set yrange [0:*]"));
+	ck_assert_ptr_nonnull(strstr(s, "set title 'mean of connections "
+	    "attempted per second over time, host client, scenario web'"));
+	free(s);
+	free(d);
+	plot_destroy(p);
+}
+END_TEST
+
+/* Twelve lines of four groups: the key names each group once. */
+START_TEST(test_many_runs_get_a_compact_key)
+{
+	struct plot *p;
+	char err[1024], *s, *q;
+	int notitle = 0;
+
+	p = mkplot("tw_count", 0, "web", NULL, NULL, REPORT_OK, err,
+	    sizeof(err));
+	ck_assert_uint_eq(plot_nseries(p), 12);
+	s = plot_script(p);
+	ck_assert_ptr_nonnull(strstr(s, "title 'rate=20/s client (3 runs)'"));
+	ck_assert_ptr_nonnull(strstr(s, "title 'rate=40/s server (3 runs)'"));
+	ck_assert_ptr_null(strstr(s, "title 'run "));
+	for (q = s; (q = strstr(q, "notitle")) != NULL; q++)
+		notitle++;
+	ck_assert_int_eq(notitle, 8);
+	free(s);
+	plot_destroy(p);
+	/* Six lines: each run keeps its own entry. */
+	p = mkplot("tw_count", 0, "web", "client", NULL, REPORT_OK, err,
+	    sizeof(err));
+	s = plot_script(p);
+	ck_assert_ptr_nonnull(strstr(s, "title 'run 1 rate=20/s rep 0'"));
+	ck_assert_ptr_null(strstr(s, "notitle"));
+	free(s);
+	plot_destroy(p);
+}
+END_TEST
+
+/* maxtcptw = 0 is the auto cap: the chart puts it at the cap chosen. */
+START_TEST(test_sweep_plot_puts_the_auto_cap_at_its_value)
+{
+	struct plot *p;
+	char err[1024], *d;
+	double y, lo, hi;
+
+	p = mkplot("conn_attempted", 0, "web", "client", "maxtcptw",
+	    REPORT_OK, err, sizeof(err));
+	ck_assert_uint_eq(plot_npoints(p, 0), 2);
+	d = plot_data(p);
+	sweep_point(d, 500, &y, &lo, &hi);
+	ck_assert_double_eq_tol(y, 110, 1e-9);
+	sweep_point(d, 4000, &y, &lo, &hi);
+	ck_assert_double_eq_tol(y, 210, 1e-9);
+	free(d);
+	plot_destroy(p);
 }
 END_TEST
 
@@ -936,16 +1134,32 @@ START_TEST(test_plot_without_gnuplot_says_how_to_install)
 }
 END_TEST
 
-START_TEST(test_plot_renders_png_and_svg)
+/* The file at path starts with the PNG signature. */
+static void
+assert_png(const char *path)
 {
 	static const unsigned char sig[8] = {
 		0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
 	};
+	unsigned char head[8];
+	FILE *f;
+
+	f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fread(head, 1, 8, f), 8);
+	fclose(f);
+	ck_assert_mem_eq(head, sig, 8);
+}
+
+START_TEST(test_plot_renders_png_and_svg)
+{
 	char png[160], svg[160], buf[4096];
 	char *a1[] = { "plot", dbpath, "tw_count", "-o", png, NULL };
 	char *a2[] = { "plot", dbpath, "tw_peak", "--by", "rate", "-o", svg,
 	    NULL };
-	unsigned char head[8];
+	char rpng[160];
+	char *a3[] = { "plot", dbpath, "tw_recycled_rate", "--mean",
+	    "--from-zero", "--scenario", "web", "-o", rpng, NULL };
 	struct captured c;
 	FILE *f;
 
@@ -960,11 +1174,7 @@ START_TEST(test_plot_renders_png_and_svg)
 	c = run_cmd(cmd_plot, 5, a1);
 	ck_assert_msg(c.rc == 0, "plot failed: %s", c.err);
 	captured_free(&c);
-	f = fopen(png, "rb");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fread(head, 1, 8, f), 8);
-	fclose(f);
-	ck_assert_mem_eq(head, sig, 8);
+	assert_png(png);
 	c = run_cmd(cmd_plot, 7, a2);
 	ck_assert_msg(c.rc == 0, "plot failed: %s", c.err);
 	captured_free(&c);
@@ -973,9 +1183,17 @@ START_TEST(test_plot_renders_png_and_svg)
 	ck_assert_ptr_nonnull(fgets(buf, sizeof(buf), f));
 	fclose(f);
 	ck_assert_ptr_nonnull(strstr(buf, "<?xml"));
+	/* A rate, its mean in bands and the limit lines render too. */
+	snprintf(rpng, sizeof(rpng), "%s/recycled.png", dir);
+	c = run_cmd(cmd_plot, 9, a3);
+	ck_assert_msg(c.rc == 0, "plot failed: %s", c.err);
+	ck_assert_ptr_nonnull(strstr(c.out, "(4 lines)"));
+	captured_free(&c);
+	assert_png(rpng);
 	if (getenv("CHECK_REPORT_KEEP") == NULL) {
 		unlink(png);
 		unlink(svg);
+		unlink(rpng);
 	}
 }
 END_TEST
@@ -1006,6 +1224,12 @@ report_suite(void)
 	tcase_add_test(tc, test_time_series_rejects_unknown_metric_and_host);
 	tcase_add_test(tc, test_sweep_plot_has_ci_bars_against_the_parameter);
 	tcase_add_test(tc, test_sweep_plot_rejects_unknown_param_and_metric);
+	tcase_add_test(tc, test_rate_metric_is_per_second_with_limit_lines);
+	tcase_add_test(tc, test_rate_metric_names_follow_the_cumulative_columns);
+	tcase_add_test(tc, test_level_charts_carry_the_cap_and_the_port_range);
+	tcase_add_test(tc, test_mean_across_repetitions_with_ci_band);
+	tcase_add_test(tc, test_many_runs_get_a_compact_key);
+	tcase_add_test(tc, test_sweep_plot_puts_the_auto_cap_at_its_value);
 	tcase_add_test(tc, test_report_text_shows_ci_binding_limit_and_skips);
 	tcase_add_test(tc, test_report_csv_rows);
 	tcase_add_test(tc, test_report_json_single_run_has_null_ci);
