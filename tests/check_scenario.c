@@ -931,9 +931,9 @@ END_TEST
  */
 START_TEST(test_error_model_limits_are_refused_at_the_key)
 {
-	char text[4096];
+	char text[8192];
 	struct scenario *sc;
-	size_t n;
+	size_t n, last = 0;
 	int i;
 
 	fails(BASE "request = 4GiB\n", "t.ini:15: bad value '4GiB' for request "
@@ -949,15 +949,22 @@ START_TEST(test_error_model_limits_are_refused_at_the_key)
 	    "address of a host (it means any address)", NULL);
 	n = (size_t)snprintf(text, sizeof(text), "%s[host x]\naddress = ",
 	    BASE);
-	for (i = 1; i <= 17; i++)
-		n += (size_t)snprintf(text + n, sizeof(text) - n, "10.1.0.%d%s",
-		    i, i == 17 ? "\n" : ", \\\n");
-	fails(text, "t.ini:16:", "more than 16 addresses (a host owns at "
-	    "most 16)");
-	text[strlen(text) - strlen(", \\\n10.1.0.17\n")] = '\0';
+	/* HOST_MAXADDRS (256) + 1 addresses, written one by one. */
+	for (i = 1; i <= 257; i++) {
+		if (i == 257)
+			last = n;
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+		    "10.1.%d.%d%s", i / 200, i % 200 + 1, i == 257 ? "\n" :
+		    ", \\\n");
+	}
+	ck_assert_uint_lt(n, sizeof(text));
+	fails(text, "t.ini:16:", "more than 256 addresses (a host owns at "
+	    "most 256)");
+	/* The first 256 fit. */
+	text[last - strlen(", \\\n")] = '\0';
 	strcat(text, "\n");
 	sc = load(text);
-	ck_assert_uint_eq(scenario_run_at(sc, 0)->hosts[2].naddrs, 16);
+	ck_assert_uint_eq(scenario_run_at(sc, 0)->hosts[2].naddrs, 256);
 	scenario_free(sc);
 	/* BASE without its last line (rate = 10/s), then 33 steps. */
 	n = strlen(BASE) - strlen("rate = 10/s\n");
