@@ -545,6 +545,20 @@ struct tgroup {
 
 #define COMPACT_LINES	8	/* more lines: one key entry per group */
 
+/* "rate=20/s client (3 runs)", or "3 runs" for a nameless group. */
+static void
+group_label(const struct tgroup *g, const char *pre, size_t n,
+    const char *post, char *buf, size_t len)
+{
+	char w[64];
+
+	snprintf(w, sizeof(w), "%s%zu%s", pre, n, post);
+	if (g->label[0] == '\0')
+		snprintf(buf, len, "%s", w);
+	else
+		snprintf(buf, len, "%s (%s)", g->label, w);
+}
+
 static int
 plot_time_series(sqlite3 *db, const struct report_plot_opts *o,
     const struct pruns *p, struct plot **out, char *err, size_t errlen)
@@ -632,15 +646,25 @@ plot_time_series(sqlite3 *db, const struct report_plot_opts *o,
 		}
 	}
 	multihost = allhosts.n > 1;
+	/* A group's name: what tells it apart (scenario, point, host). */
+	for (i = 0, j = 0; i < p->n; i++)
+		if (strcmp(p->r[i].scenario, p->r[0].scenario) != 0)
+			j = 1;
 	for (k = 0; k < ng_n; k++) {
 		const char *sw = strchr(g[k].key, '\037') + 1;
 		const char *h = strchr(sw, '\037') + 1;
+		size_t off = 0;
 
-		snprintf(label, sizeof(label), "%.*s%s%s",
-		    (int)(h - 1 - sw), sw, multihost && h - 1 > sw ? " " : "",
-		    multihost ? h : "");
-		if (label[0] == '\0')
-			snprintf(label, sizeof(label), "%s", "all runs");
+		label[0] = '\0';
+		if (j)
+			off += (size_t)snprintf(label + off, sizeof(label) - off,
+			    "%.*s", (int)(sw - 1 - g[k].key), g[k].key);
+		if (h - 1 > sw && off < sizeof(label))
+			off += (size_t)snprintf(label + off, sizeof(label) - off,
+			    "%s%.*s", off ? " " : "", (int)(h - 1 - sw), sw);
+		if (multihost && off < sizeof(label))
+			snprintf(label + off, sizeof(label) - off, "%s%s",
+			    off ? " " : "", h);
 		if ((g[k].label = strdup(label)) == NULL)
 			goto nomem;
 	}
@@ -696,12 +720,8 @@ plot_time_series(sqlite3 *db, const struct report_plot_opts *o,
 					minlen = gts[nr].n;
 				nr++;
 			}
-			if (nr > 1)
-				snprintf(label, sizeof(label), "%s (mean of "
-				    "%zu runs)", g[k].label, nr);
-			else
-				snprintf(label, sizeof(label), "%s (n=1, no "
-				    "CI)", g[k].label);
+			group_label(&g[k], nr > 1 ? "mean of " : "n=", nr,
+			    nr > 1 ? " runs" : ", no CI", label, sizeof(label));
 			if (plot_add_series(pl, label) != PLOT_OK ||
 			    plot_set_group(pl, (int)k) != PLOT_OK ||
 			    plot_set_band(pl) != PLOT_OK)
@@ -748,10 +768,9 @@ plot_time_series(sqlite3 *db, const struct report_plot_opts *o,
 				else if (g[k].nruns == 0)
 					label[0] = '\0';	/* drawn */
 				else
-					snprintf(label, sizeof(label), "%s "
-					    "(%zu run%s)", g[k].label,
-					    g[k].nruns, g[k].nruns > 1 ? "s" :
-					    "");
+					group_label(&g[k], "", g[k].nruns,
+					    g[k].nruns > 1 ? " runs" : " run",
+					    label, sizeof(label));
 				if (compact)
 					g[k].nruns = 0;
 				if (plot_add_series(pl, label) != PLOT_OK)

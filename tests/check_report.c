@@ -862,6 +862,23 @@ START_TEST(test_mean_across_repetitions_with_ci_band)
 	free(s);
 	free(d);
 	plot_destroy(p);
+
+	/* Two scenarios: the key names the scenario too; one run, no CI. */
+	o.scenario = NULL;
+	p = mkplot_o(&o, REPORT_OK, err, sizeof(err));
+	ck_assert_uint_eq(plot_nseries(p), 3);
+	d = plot_data(p);
+	ck_assert_ptr_nonnull(strstr(d, "# index 0: web rate=20/s (mean of 3 "
+	    "runs)\n"));
+	ck_assert_ptr_nonnull(strstr(d, ": solo (n=1, no CI)\n"));
+	free(d);
+	plot_destroy(p);
+	o.scenario = "solo";
+	p = mkplot_o(&o, REPORT_OK, err, sizeof(err));
+	d = plot_data(p);
+	ck_assert_ptr_nonnull(strstr(d, "# index 0: n=1, no CI\n"));
+	free(d);
+	plot_destroy(p);
 }
 END_TEST
 
