@@ -1006,7 +1006,7 @@ plot_sweep(sqlite3 *db, const struct report_plot_opts *o,
 	const char *scn;
 	double *y;
 	size_t i, j, k, h, nxp_n, ny, maxn;
-	int rc, from_samples;
+	int rc, from_samples, autox = 0;
 
 	memset(&sum, 0, sizeof(sum));
 	memset(&smp, 0, sizeof(smp));
@@ -1066,6 +1066,8 @@ plot_sweep(sqlite3 *db, const struct report_plot_opts *o,
 			xp[j].sweep = p->r[i].sweep;
 			val = rdb_run_param(pst, p->r[i].id, key);
 			xp[j].x = param_x(db, p->r[i].id, key, val);
+			if (xp[j].x != report_param_number(val))
+				autox = 1;	/* an auto value, placed */
 			if (isnan(xp[j].x)) {
 				rdb_seterr(err, errlen, "run %lld: %s = '%s' "
 				    "is not a number", (long long)p->r[i].id,
@@ -1135,6 +1137,9 @@ plot_sweep(sqlite3 *db, const struct report_plot_opts *o,
 		snprintf(xlabel, sizeof(xlabel), "%s (%s)", key, unit);
 	else
 		snprintf(xlabel, sizeof(xlabel), "%s", key);
+	if (autox)
+		snprintf(xlabel + strlen(xlabel), sizeof(xlabel) -
+		    strlen(xlabel), "; 0 (auto) drawn at the value chosen");
 	snprintf(ylabel + strlen(ylabel), sizeof(ylabel) - strlen(ylabel),
 	    ", mean and 95%% CI");
 	if ((pl = plot_create(PLOT_ERRORBARS, title, xlabel, ylabel)) == NULL)

@@ -916,7 +916,7 @@ END_TEST
 START_TEST(test_sweep_plot_puts_the_auto_cap_at_its_value)
 {
 	struct plot *p;
-	char err[1024], *d;
+	char err[1024], *d, *s;
 	double y, lo, hi;
 
 	p = mkplot("conn_attempted", 0, "web", "client", "maxtcptw",
@@ -927,6 +927,10 @@ START_TEST(test_sweep_plot_puts_the_auto_cap_at_its_value)
 	ck_assert_double_eq_tol(y, 110, 1e-9);
 	sweep_point(d, 4000, &y, &lo, &hi);
 	ck_assert_double_eq_tol(y, 210, 1e-9);
+	s = plot_script(p);
+	ck_assert_ptr_nonnull(strstr(s, "set xlabel 'host.client.maxtcptw; 0 "
+	    "(auto) drawn at the value chosen'"));
+	free(s);
 	free(d);
 	plot_destroy(p);
 }
