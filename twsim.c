@@ -27,6 +27,7 @@ static const struct command commands[] = {
 	{ "query", cmd_query, "named queries and read-only SQL over a database" },
 	{ "plot", cmd_plot, "plot a metric over time or against a swept parameter" },
 	{ "export", cmd_export, "write a table or view of a database as CSV" },
+	{ "packetdrill", cmd_packetdrill, "run packetdrill scripts against a simulated host" },
 	{ NULL, NULL, NULL }
 };
 

@@ -198,6 +198,40 @@ tcp_usr_close(struct tcpcb *tp)
 	return (0);
 }
 
+/*
+ * Half close (shutdown(SHUT_WR)): tcp_usrclosed() without detaching the
+ * application, which may still receive (FreeBSD's tcp_usr_shutdown).
+ * TF_APPCLOSED stays clear: data arriving afterwards is still delivered
+ * (TCP-13 applies only once the socket is closed).
+ */
+int
+tcp_usr_shutdown(struct tcpcb *tp)
+{
+
+	switch (tp->t_state) {
+	case TCPS_ESTABLISHED:
+		tp->t_flags |= TF_NEEDFIN;
+		tcp_state_change(tp, TCPS_FIN_WAIT_1);
+		break;
+	case TCPS_CLOSE_WAIT:
+		tp->t_flags |= TF_NEEDFIN;
+		tp->t_state = TCPS_LAST_ACK;
+		break;
+	case TCPS_SYN_SENT:
+	case TCPS_SYN_RECEIVED:
+		/* A FIN queued behind the handshake is not modelled. */
+		return (EOPNOTSUPP);
+	case TCPS_LISTEN:
+	case TCPS_CLOSED:
+		return (ENOTCONN);
+	default:
+		/* Already closing: nothing more to send. */
+		return (0);
+	}
+	(void)tcp_output(tp);
+	return (0);
+}
+
 int
 tcp_usr_abort(struct tcpcb *tp)
 {

@@ -49,6 +49,13 @@ int	tcp_usr_listen(struct host *h, uint32_t laddr, uint16_t lport,
 int	tcp_usr_send(struct tcpcb *tp, uint32_t bytes);
 /* Orderly close: FIN after queued data; the application is detached. */
 int	tcp_usr_close(struct tcpcb *tp);
+/*
+ * Half close (shutdown SHUT_WR): FIN after queued data; the application
+ * stays attached and may still receive.  ENOTCONN before a connection,
+ * EOPNOTSUPP during the handshake (a FIN queued behind it is not
+ * modelled), 0 when already closing.
+ */
+int	tcp_usr_shutdown(struct tcpcb *tp);
 /* Abortive close: RST; the application is detached. */
 int	tcp_usr_abort(struct tcpcb *tp);
 

@@ -83,7 +83,7 @@ static const struct tunable table[] = {
 		    [TUNABLE_STACK_FREEBSD14] = { 30 * SEC },
 		    [TUNABLE_STACK_LINUX] = { 30 * SEC } },
 		/* TW-11: applies to entries created from then on */
-		FIELD(msl), .flags = TUNABLE_F_RUNTIME,
+		FIELD(msl), .flags = TUNABLE_F_RUNTIME, .sysctl_unit = MS,
 		.meaning = "maximum segment lifetime; TIME_WAIT lasts 2 x msl",
 	},
 	{
@@ -141,6 +141,7 @@ static const struct tunable table[] = {
 		    [TUNABLE_STACK_LINUX] = { 45 * SEC } },
 		/* the kernel counts whole seconds */
 		FIELD(randomtime), .scale = SEC, .flags = TUNABLE_F_RUNTIME,
+		.sysctl_unit = SEC,
 		.meaning = "how long sequential allocation lasts once randomcps "
 		    "is exceeded",
 	},
@@ -228,7 +229,7 @@ static const struct tunable table[] = {
 		    [TUNABLE_STACK_FREEBSD9] = { 75 * SEC },
 		    [TUNABLE_STACK_FREEBSD14] = { 75 * SEC },
 		    [TUNABLE_STACK_LINUX] = { 75 * SEC } },
-		FIELD(keepinit), .flags = TUNABLE_F_RUNTIME,
+		FIELD(keepinit), .flags = TUNABLE_F_RUNTIME, .sysctl_unit = MS,
 		.meaning = "time allowed for connection establishment",
 	},
 	/* Linux (LNX-n; defaults LNX-21: tcp_sk_init, Linux 6.18) */
@@ -270,6 +271,7 @@ static const struct tunable table[] = {
 		    [TUNABLE_STACK_FREEBSD14] = { 1 * SEC },
 		    [TUNABLE_STACK_LINUX] = { 1 * SEC } },
 		FIELD(tcp_tw_reuse_delay), .flags = TUNABLE_F_RUNTIME,
+		.sysctl_unit = MS,
 		.meaning = "age a TIME_WAIT entry must exceed before "
 		    "tcp_tw_reuse takes it over (the sysctl counts ms)",
 	},
@@ -309,6 +311,7 @@ static const struct tunable table[] = {
 		    [TUNABLE_STACK_FREEBSD14] = { 60 * SEC },
 		    [TUNABLE_STACK_LINUX] = { 60 * SEC } },
 		FIELD(tcp_fin_timeout), .flags = TUNABLE_F_RUNTIME,
+		.sysctl_unit = SEC,
 		.meaning = "how long an orphaned FIN_WAIT_2 lasts (not "
 		    "TIME_WAIT: that is 60 s)",
 	},
@@ -392,6 +395,54 @@ tunable_lookup(const char *key)
 		if (strcmp(table[i].key, key) == 0)
 			return (&table[i]);
 	return (NULL);
+}
+
+/*
+ * A row's kernel name is one sysctl, or for a PORTRANGE two written
+ * "net.inet.ip.portrange.first, .last": the second replaces the last
+ * component of the first.
+ */
+const struct tunable *
+tunable_lookup_sysctl(const char *name, enum tunable_stack stack, int *i)
+{
+	const char *sc, *comma, *dot;
+	size_t k, n;
+
+	if (strchr(name, '.') == NULL || (int)stack < 0 ||
+	    stack >= TUNABLE_NSTACKS)
+		return (NULL);
+	for (k = 0; k < NTUNABLES; k++) {
+		sc = table[k].sysctl[stack];
+		if (sc == NULL)
+			continue;
+		comma = strchr(sc, ',');
+		n = comma != NULL ? (size_t)(comma - sc) : strlen(sc);
+		if (strlen(name) == n && strncmp(name, sc, n) == 0) {
+			*i = 0;
+			return (&table[k]);
+		}
+		if (comma == NULL)
+			continue;
+		dot = comma;
+		while (dot > sc && *dot != '.')
+			dot--;
+		n = (size_t)(dot - sc);
+		comma++;
+		while (*comma == ' ')
+			comma++;
+		if (strncmp(name, sc, n) == 0 && strcmp(name + n, comma) == 0) {
+			*i = 1;
+			return (&table[k]);
+		}
+	}
+	return (NULL);
+}
+
+int64_t
+tunable_sysctl_unit(const struct tunable *t)
+{
+
+	return (t->sysctl_unit > 0 ? t->sysctl_unit : 1);
 }
 
 int

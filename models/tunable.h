@@ -107,6 +107,12 @@ struct tunable {
 	/* base units per stored unit: SIM_SEC for a time kept in seconds */
 	int64_t		 scale;
 	/*
+	 * base units per unit of the sysctl's value, for a time: SIM_MSEC
+	 * for net.inet.tcp.msl (the kernel's sysctl_msec_to_ticks), SIM_SEC
+	 * for one in seconds; 0 means 1 (an integer)
+	 */
+	int64_t		 sysctl_unit;
+	/*
 	 * Boot-time check beyond the bounds (hz must divide 1e9): 0, or -1
 	 * with a message.  NULL: none.
 	 */
@@ -135,6 +141,17 @@ const struct tunable	*tunable_lookup(const char *key);
 /* By value name ("msl", "portrange_last"): the row, *i the value; or
    NULL. */
 const struct tunable	*tunable_lookup_name(const char *name, int *i);
+
+/*
+ * By kernel sysctl name on `stack` ("net.inet.tcp.msl",
+ * "net.inet.ip.portrange.last", "net.ipv4.tcp_rfc1337"): the row, *i the
+ * value; or NULL (also for a name that is not a sysctl, such as
+ * TCPTV_RTOBASE or CONFIG_HZ).  A write's value in base units is the
+ * sysctl's value times tunable_sysctl_unit().
+ */
+const struct tunable	*tunable_lookup_sysctl(const char *name,
+			    enum tunable_stack stack, int *i);
+int64_t			 tunable_sysctl_unit(const struct tunable *t);
 
 /* 2 for a PORTRANGE, else 1. */
 int	tunable_nvalues(const struct tunable *t);

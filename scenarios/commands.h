@@ -15,4 +15,11 @@ int	cmd_params(int argc, char **argv);
 /* twsim run SCENARIO [-o DB] ...: run it (scenarios/cmd_run.c). */
 int	cmd_run(int argc, char **argv);
 
+/*
+ * twsim packetdrill [--stack S] [--lenient] [--define NAME]... SCRIPT...:
+ * judge a simulated host by packetdrill scripts (cmd_packetdrill.c);
+ * exit 0 all pass, 1 any fails, 2 unusable input.
+ */
+int	cmd_packetdrill(int argc, char **argv);
+
 #endif /* TWSIM_SCENARIOS_COMMANDS_H */
