@@ -117,6 +117,9 @@ again:
 	if (len == 0 && (flags & (TH_SYN | TH_FIN)) == 0 &&
 	    (tp->t_flags & TF_ACKNOW) == 0)
 		return (sent);
+	/* TCP-6: PSH on the segment that sends the last queued byte. */
+	if (len > 0 && tp->snd_nxt + len == data_end)
+		flags |= TH_PUSH;
 
 	memset(&seg, 0, sizeof(seg));
 	seg.saddr = inp->inp_laddr;

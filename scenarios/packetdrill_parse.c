@@ -128,6 +128,7 @@ pd_conditionals(struct pd_parser *p, char *t, const char *const *defs,
     size_t ndefs)
 {
 	int live[PD_MAXIFDEF + 1], taken[PD_MAXIFDEF + 1], depth = 0;
+	int opened[PD_MAXIFDEF + 1];
 	char name[PD_NAMELEN], *line, *nl, *s;
 
 	live[0] = 1;
@@ -154,6 +155,7 @@ pd_conditionals(struct pd_parser *p, char *t, const char *const *defs,
 				    pd_defined(name, defs, ndefs) != neg;
 				live[depth + 1] = live[depth] &&
 				    taken[depth + 1];
+				opened[depth + 1] = p->line;
 				depth++;
 			} else if (strncmp(s, "else", 4) == 0 &&
 			    pd_directive_arg(s + 4, name, sizeof(name)) != 0 &&
@@ -181,8 +183,10 @@ pd_conditionals(struct pd_parser *p, char *t, const char *const *defs,
 			for (s = line; *s != '\0' && *s != '\n'; s++)
 				*s = ' ';
 	}
-	if (depth != 0)
+	if (depth != 0) {
+		p->line = opened[depth];
 		return (pd_error(p, "#ifdef without #endif"));
+	}
 	return (0);
 }
 

@@ -954,6 +954,9 @@ pd_unexpected(struct pd_run *r, const struct pd_event *e, sim_time_t when)
 		    "than %d segments unjudged", "the script's segments",
 		    PD_MAXQ));
 	pd_take(r, &got);
+	/* A SYN shows its own ISN as 0, as a matched one would. */
+	if (got.seg.flags & TH_SYN)
+		r->local_isn = got.seg.seq;
 	pd_from_wire(r, &got.seg, &p);
 	pd_segment_format(&p, seg, sizeof(seg));
 	if (e != NULL) {
