@@ -330,6 +330,33 @@ START_TEST(test_tcp6_huge_queue_does_not_wrap)
 }
 END_TEST
 
+/* TCP-6: PSH marks the segment that sends the last queued byte. */
+START_TEST(test_tcp6_psh_on_the_last_queued_byte)
+{
+	struct tcpcb *ctp, *stp;
+	int first, i, data = 0;
+
+	establish(&ctp, &stp);
+	first = nrec;
+	ck_assert_int_eq(tcp_usr_send(ctp, 3 * TCP_MSS + 100), 0);
+	run_for(10 * SIM_MSEC);
+	ck_assert_uint_eq(sapp.rcvd, 3 * TCP_MSS + 100);
+	for (i = first; i < nrec; i++) {
+		if (!recs[i].to_server || recs[i].seg.len == 0)
+			continue;
+		data++;
+		/* Only the fourth, 100-byte segment ends the queue. */
+		ck_assert_int_eq((recs[i].seg.flags & TH_PUSH) != 0,
+		    recs[i].seg.len == 100);
+	}
+	ck_assert_int_eq(data, 4);
+	/* A pure ACK never carries PSH. */
+	for (i = first; i < nrec; i++)
+		if (!recs[i].to_server)
+			ck_assert_int_eq(recs[i].seg.flags & TH_PUSH, 0);
+}
+END_TEST
+
 START_TEST(test_tcp5_response_rides_on_the_ack)
 {
 	struct tcpcb *ctp, *stp;
@@ -1049,6 +1076,7 @@ tcp_suite(void)
 	tcase_add_test(tc, test_tcp2_data_advances_seq_and_ack);
 	tcase_add_test(tc, test_tcp5_response_rides_on_the_ack);
 	tcase_add_test(tc, test_tcp6_huge_queue_does_not_wrap);
+	tcase_add_test(tc, test_tcp6_psh_on_the_last_queued_byte);
 	tcase_add_test(tc, test_tcp15_active_close_fin_wait_to_time_wait);
 	tcase_add_test(tc, test_tcp16_passive_close_close_wait_last_ack_closed);
 	tcase_add_test(tc, test_tcp16_simultaneous_close_via_closing);

@@ -141,6 +141,42 @@ START_TEST(test_host1_validate_refuses_a_value_out_of_bounds)
 }
 END_TEST
 
+/* A sysctl's kernel name finds its row; its value's unit is the row's. */
+START_TEST(test_tunable_lookup_by_sysctl_name)
+{
+	const struct tunable *t;
+	int i = -1;
+
+	t = tunable_lookup_sysctl("net.inet.tcp.msl", &i);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_str_eq(t->key, "msl");
+	ck_assert_int_eq(i, 0);
+	/* net.inet.tcp.msl counts milliseconds (sysctl_msec_to_ticks). */
+	ck_assert_int_eq(tunable_sysctl_unit(t), SIM_MSEC);
+	t = tunable_lookup_sysctl("net.inet.ip.portrange.first", &i);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_str_eq(t->key, "portrange");
+	ck_assert_int_eq(i, 0);
+	t = tunable_lookup_sysctl("net.inet.ip.portrange.last", &i);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(i, 1);
+	ck_assert_int_eq(tunable_sysctl_unit(t), 1);
+	t = tunable_lookup_sysctl("net.inet.ip.portrange.randomtime", &i);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(tunable_sysctl_unit(t), SIM_SEC);
+	t = tunable_lookup_sysctl("net.inet.tcp.keepinit", &i);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(tunable_sysctl_unit(t), SIM_MSEC);
+	/* Not sysctls, or not ours. */
+	ck_assert_ptr_null(tunable_lookup_sysctl("TCPTV_RTOBASE", &i));
+	ck_assert_ptr_null(tunable_lookup_sysctl("msl", &i));
+	ck_assert_ptr_null(tunable_lookup_sysctl("net.inet.ip.portrange.",
+	    &i));
+	ck_assert_ptr_null(tunable_lookup_sysctl("net.inet.tcp.sack.enable",
+	    &i));
+}
+END_TEST
+
 START_TEST(test_host2_runtime_writes_follow_the_rows)
 {
 	struct sim *sim;
@@ -215,6 +251,7 @@ tunable_suite(void)
 	tcase_add_test(tc, test_host1_value_kept_in_the_kernels_unit);
 	tcase_add_test(tc, test_host1_validate_refuses_a_value_out_of_bounds);
 	tcase_add_test(tc, test_host2_runtime_writes_follow_the_rows);
+	tcase_add_test(tc, test_tunable_lookup_by_sysctl_name);
 	suite_add_tcase(s, tc);
 	return (s);
 }
