@@ -53,7 +53,7 @@ struct pd_opt {
 
 struct pd_segment {
 	uint8_t		 flags;		/* TH_* | PD_TH_ECE | PD_TH_CWR */
-	int		 seq_any;	/* `...`: sequence and length unchecked */
+	int		 seq_any;	/* `...`: seq and length unchecked */
 	uint32_t	 start, end, len;
 	int		 has_ack, has_win, has_opts;
 	uint32_t	 ack, win;

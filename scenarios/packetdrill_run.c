@@ -986,7 +986,8 @@ pd_outbound(struct pd_run *r, const struct pd_event *e, sim_time_t lo,
 	pd_segment_format(want, wbuf, sizeof(wbuf));
 	if (r->qn == 0 && !r->qoverflow)
 		return (pd_say(r, PD_FAIL, e->line, "expected > %s at %.6f got "
-		    "no segment by %.6f", wbuf, pd_secs(lo), pd_secs(deadline)));
+		    "no segment by %.6f", wbuf, pd_secs(lo),
+		    pd_secs(deadline)));
 	if (r->qn == 0)
 		return (pd_unexpected(r, e, lo));
 	pd_take(r, &s);
