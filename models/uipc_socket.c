@@ -190,7 +190,7 @@ solisten(struct socket *so, int backlog)
 	return (0);
 }
 
-/* SOCK-2: the oldest completed connection. */
+/* SO-2: the oldest completed connection. */
 int
 soaccept(struct socket *so, struct socket **newso)
 {
@@ -209,7 +209,7 @@ soaccept(struct socket *so, struct socket **newso)
 	return (0);
 }
 
-/* SOCK-1: the SYN goes now; the handshake completes later. */
+/* SO-1: the SYN goes now; the handshake completes later. */
 int
 soconnect(struct socket *so, uint32_t faddr, uint16_t fport)
 {
@@ -242,7 +242,7 @@ soconnected(const struct socket *so)
 	return (0);
 }
 
-/* A pending error is returned once (sogeterror; SOCK-1, SOCK-3). */
+/* A pending error is returned once (sogeterror; SO-1, SO-3). */
 static int
 so_take_error(struct socket *so)
 {
@@ -269,7 +269,7 @@ sosend(struct socket *so, uint32_t len)
 	return (tcp_usr_send(tp, len));
 }
 
-/* SOCK-3 */
+/* SO-3 */
 int
 soreceive(struct socket *so, uint32_t len, uint32_t *got)
 {
@@ -292,7 +292,7 @@ soreceive(struct socket *so, uint32_t len, uint32_t *got)
 	return (EWOULDBLOCK);
 }
 
-/* SOCK-4: a half close keeps the socket attached. */
+/* SO-4: a half close keeps the socket attached. */
 int
 soshutdown(struct socket *so, int how)
 {
@@ -314,7 +314,7 @@ soshutdown(struct socket *so, int how)
 	return (tp != NULL ? tcp_usr_shutdown(tp) : 0);
 }
 
-/* soabort() (SOCK-2): a queued connection nobody accepted is reset. */
+/* soabort() (SO-2): a queued connection nobody accepted is reset. */
 static void
 so_abort_free(struct socket *so)
 {
@@ -345,7 +345,7 @@ soclose(struct socket *so)
 	tp = sototcpcb(so);
 	if (tp != NULL) {
 		/*
-		 * SOCK-5, tcp_disconnect(): SO_LINGER with a zero time
+		 * SO-5, tcp_disconnect(): SO_LINGER with a zero time
 		 * drops the connection (RST); otherwise unread data is
 		 * flushed and the close is orderly (FIN).
 		 */
@@ -403,7 +403,7 @@ sogetopt(struct socket *so, enum sockopt_name name, int *v, int *v2)
 		*v = so->so_sndbuf;
 		return (0);
 	/*
-	 * SOCK-6: FreeBSD answers a flag option with the flag's bit, not 1:
+	 * SO-6: FreeBSD answers a flag option with the flag's bit, not 1:
 	 * so_options & SO_REUSEADDR (0x4), so_options & SO_LINGER (0x80)
 	 * in sogetopt(), t_flags & TF_NODELAY (0x4) in tcp_ctloutput().
 	 */

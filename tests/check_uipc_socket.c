@@ -1,6 +1,6 @@
 /*
  * check_uipc_socket.c -- the socket layer (models/uipc_socket.c), rules
- * SOCK-n of docs/RULES.md, between two real hosts over the real network:
+ * SO-n of docs/RULES.md, between two real hosts over the real network:
  * connect, listen and accept, send and receive byte counts, half close,
  * SO_LINGER, options and the errno values of each request.
  */
@@ -75,7 +75,7 @@ pair(struct socket **cso, struct socket **sso)
 	ck_assert_uint_eq((*sso)->so_fport, (*cso)->so_lport);
 }
 
-START_TEST(test_sock1_sock2_connect_accept_and_errnos)
+START_TEST(test_so1_so2_connect_accept_and_errnos)
 {
 	struct socket *cso, *sso, *none;
 
@@ -92,7 +92,7 @@ START_TEST(test_sock1_sock2_connect_accept_and_errnos)
 }
 END_TEST
 
-START_TEST(test_sock1_second_connect_is_ealready)
+START_TEST(test_so1_second_connect_is_ealready)
 {
 	struct socket *so = socreate(cli);
 
@@ -102,7 +102,7 @@ START_TEST(test_sock1_second_connect_is_ealready)
 }
 END_TEST
 
-START_TEST(test_sock1_connect_refused_sets_so_error_once)
+START_TEST(test_so1_connect_refused_sets_so_error_once)
 {
 	struct socket *so = socreate(cli);
 	uint32_t got;
@@ -122,7 +122,7 @@ START_TEST(test_sock1_connect_refused_sets_so_error_once)
 }
 END_TEST
 
-START_TEST(test_sock3_receive_byte_counts_and_end_of_stream)
+START_TEST(test_so3_receive_byte_counts_and_end_of_stream)
 {
 	struct socket *cso, *sso;
 	uint32_t got;
@@ -147,7 +147,7 @@ START_TEST(test_sock3_receive_byte_counts_and_end_of_stream)
 END_TEST
 
 /* TCP-15 with a half close: the socket still reads after SHUT_WR. */
-START_TEST(test_sock4_shutdown_wr_half_close_then_time_wait)
+START_TEST(test_so4_shutdown_wr_half_close_then_time_wait)
 {
 	struct socket *cso, *sso;
 	uint32_t got;
@@ -174,7 +174,7 @@ START_TEST(test_sock4_shutdown_wr_half_close_then_time_wait)
 }
 END_TEST
 
-START_TEST(test_sock4_shutdown_errors)
+START_TEST(test_so4_shutdown_errors)
 {
 	struct socket *so = socreate(cli);
 
@@ -185,7 +185,7 @@ START_TEST(test_sock4_shutdown_errors)
 END_TEST
 
 /* tcp_disconnect: SO_LINGER with a zero time resets, no TIME_WAIT. */
-START_TEST(test_sock5_linger_zero_close_resets)
+START_TEST(test_so5_linger_zero_close_resets)
 {
 	struct socket *cso, *sso;
 	uint32_t got;
@@ -200,7 +200,7 @@ START_TEST(test_sock5_linger_zero_close_resets)
 }
 END_TEST
 
-START_TEST(test_sock2_close_listener_resets_unaccepted)
+START_TEST(test_so2_close_listener_resets_unaccepted)
 {
 	struct socket *cso;
 	uint32_t got;
@@ -218,7 +218,7 @@ START_TEST(test_sock2_close_listener_resets_unaccepted)
 }
 END_TEST
 
-START_TEST(test_sock6_options_read_back_as_freebsd)
+START_TEST(test_so6_options_read_back_as_freebsd)
 {
 	struct socket *so = socreate(cli);
 	int v, v2;
@@ -246,7 +246,7 @@ START_TEST(test_sock6_options_read_back_as_freebsd)
 }
 END_TEST
 
-START_TEST(test_sock_bind_and_listen_errors)
+START_TEST(test_so_bind_and_listen_errors)
 {
 	struct socket *so = socreate(srv), *so2 = socreate(srv);
 
@@ -268,16 +268,16 @@ uipc_socket_suite(void)
 	TCase *tc = tcase_create("socket");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_sock1_sock2_connect_accept_and_errnos);
-	tcase_add_test(tc, test_sock1_second_connect_is_ealready);
-	tcase_add_test(tc, test_sock1_connect_refused_sets_so_error_once);
-	tcase_add_test(tc, test_sock3_receive_byte_counts_and_end_of_stream);
-	tcase_add_test(tc, test_sock4_shutdown_wr_half_close_then_time_wait);
-	tcase_add_test(tc, test_sock4_shutdown_errors);
-	tcase_add_test(tc, test_sock5_linger_zero_close_resets);
-	tcase_add_test(tc, test_sock2_close_listener_resets_unaccepted);
-	tcase_add_test(tc, test_sock6_options_read_back_as_freebsd);
-	tcase_add_test(tc, test_sock_bind_and_listen_errors);
+	tcase_add_test(tc, test_so1_so2_connect_accept_and_errnos);
+	tcase_add_test(tc, test_so1_second_connect_is_ealready);
+	tcase_add_test(tc, test_so1_connect_refused_sets_so_error_once);
+	tcase_add_test(tc, test_so3_receive_byte_counts_and_end_of_stream);
+	tcase_add_test(tc, test_so4_shutdown_wr_half_close_then_time_wait);
+	tcase_add_test(tc, test_so4_shutdown_errors);
+	tcase_add_test(tc, test_so5_linger_zero_close_resets);
+	tcase_add_test(tc, test_so2_close_listener_resets_unaccepted);
+	tcase_add_test(tc, test_so6_options_read_back_as_freebsd);
+	tcase_add_test(tc, test_so_bind_and_listen_errors);
 	suite_add_tcase(s, tc);
 	return (s);
 }
