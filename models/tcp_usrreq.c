@@ -166,6 +166,30 @@ tcp_usr_send(struct tcpcb *tp, uint32_t bytes)
 	}
 }
 
+/*
+ * tcp_usrclosed(): the state a close or a half close moves to (TCP-15,
+ * TCP-16), with the FIN due after the queued data.  1 when the FIN is now
+ * due; 0 when the connection was already closing.
+ */
+static int
+tcp_usrclosed(struct tcpcb *tp)
+{
+
+	switch (tp->t_state) {
+	case TCPS_SYN_RECEIVED:
+	case TCPS_ESTABLISHED:
+		tp->t_flags |= TF_NEEDFIN;
+		tcp_state_change(tp, TCPS_FIN_WAIT_1);
+		return (1);
+	case TCPS_CLOSE_WAIT:
+		tp->t_flags |= TF_NEEDFIN;
+		tp->t_state = TCPS_LAST_ACK;
+		return (1);
+	default:
+		return (0);
+	}
+}
+
 int
 tcp_usr_close(struct tcpcb *tp)
 {
@@ -181,20 +205,12 @@ tcp_usr_close(struct tcpcb *tp)
 	case TCPS_SYN_SENT:
 		(void)tcp_close(tp);
 		return (0);
-	case TCPS_SYN_RECEIVED:
-	case TCPS_ESTABLISHED:
-		tp->t_flags |= TF_NEEDFIN;
-		tcp_state_change(tp, TCPS_FIN_WAIT_1);
-		break;
-	case TCPS_CLOSE_WAIT:
-		tp->t_flags |= TF_NEEDFIN;
-		tp->t_state = TCPS_LAST_ACK;
-		break;
 	default:
-		/* Already closing. */
-		return (0);
+		break;
 	}
-	(void)tcp_output(tp);
+	/* A connection already closing has nothing more to send. */
+	if (tcp_usrclosed(tp))
+		(void)tcp_output(tp);
 	return (0);
 }
 
@@ -209,14 +225,6 @@ tcp_usr_shutdown(struct tcpcb *tp)
 {
 
 	switch (tp->t_state) {
-	case TCPS_ESTABLISHED:
-		tp->t_flags |= TF_NEEDFIN;
-		tcp_state_change(tp, TCPS_FIN_WAIT_1);
-		break;
-	case TCPS_CLOSE_WAIT:
-		tp->t_flags |= TF_NEEDFIN;
-		tp->t_state = TCPS_LAST_ACK;
-		break;
 	case TCPS_SYN_SENT:
 	case TCPS_SYN_RECEIVED:
 		/* A FIN queued behind the handshake is not modelled. */
@@ -225,10 +233,11 @@ tcp_usr_shutdown(struct tcpcb *tp)
 	case TCPS_CLOSED:
 		return (ENOTCONN);
 	default:
-		/* Already closing: nothing more to send. */
-		return (0);
+		break;
 	}
-	(void)tcp_output(tp);
+	/* A connection already closing has nothing more to send. */
+	if (tcp_usrclosed(tp))
+		(void)tcp_output(tp);
 	return (0);
 }
 

@@ -52,13 +52,6 @@ teardown(void)
 	fx_world_destroy(&sim, &net);
 }
 
-static void
-run_for(sim_time_t d)
-{
-
-	(void)sim_run(sim, sim_now(sim) + d, 0);
-}
-
 /* A connected pair: *cso on the client, *sso accepted on the server. */
 static void
 pair(struct socket **cso, struct socket **sso)
@@ -68,7 +61,7 @@ pair(struct socket **cso, struct socket **sso)
 	ck_assert_ptr_nonnull(*cso);
 	ck_assert_int_eq(soconnect(*cso, SADDR, PORT), EINPROGRESS);
 	ck_assert_int_eq(soconnected(*cso), 0);
-	run_for(10 * SIM_MSEC);
+	fx_run_for(sim, 10 * SIM_MSEC);
 	ck_assert_int_eq(soconnected(*cso), 1);
 	ck_assert_int_eq(soaccept(lso, sso), 0);
 	ck_assert_ptr_nonnull(*sso);
@@ -88,7 +81,7 @@ START_TEST(test_so1_so2_connect_accept_and_errnos)
 	ck_assert_int_eq(soaccept(cso, &none), EINVAL);
 	(void)soclose(cso);
 	(void)soclose(sso);
-	run_for(10 * SIM_MSEC);
+	fx_run_for(sim, 10 * SIM_MSEC);
 }
 END_TEST
 
@@ -109,7 +102,7 @@ START_TEST(test_so1_connect_refused_sets_so_error_once)
 	int v, v2;
 
 	ck_assert_int_eq(soconnect(so, SADDR, PORT + 1), EINPROGRESS);
-	run_for(10 * SIM_MSEC);
+	fx_run_for(sim, 10 * SIM_MSEC);
 	ck_assert_int_eq(soconnected(so), -1);
 	ck_assert_int_eq(sogetopt(so, SOOPT_ERROR, &v, &v2), 0);
 	ck_assert_int_eq(v, ECONNREFUSED);
@@ -130,19 +123,19 @@ START_TEST(test_so3_receive_byte_counts_and_end_of_stream)
 	pair(&cso, &sso);
 	ck_assert_int_eq(soreceive(sso, 100, &got), EWOULDBLOCK);
 	ck_assert_int_eq(sosend(cso, 3000), 0);
-	run_for(10 * SIM_MSEC);
+	fx_run_for(sim, 10 * SIM_MSEC);
 	ck_assert_int_eq(soreceive(sso, 1000, &got), 0);
 	ck_assert_uint_eq(got, 1000);
 	ck_assert_int_eq(soreceive(sso, 5000, &got), 0);
 	ck_assert_uint_eq(got, 2000);
 	ck_assert_int_eq(soreceive(sso, 5000, &got), EWOULDBLOCK);
 	(void)soclose(cso);
-	run_for(10 * SIM_MSEC);
+	fx_run_for(sim, 10 * SIM_MSEC);
 	/* The peer's FIN: end of file. */
 	ck_assert_int_eq(soreceive(sso, 5000, &got), 0);
 	ck_assert_uint_eq(got, 0);
 	(void)soclose(sso);
-	run_for(10 * SIM_MSEC);
+	fx_run_for(sim, 10 * SIM_MSEC);
 }
 END_TEST
 
@@ -155,16 +148,16 @@ START_TEST(test_so4_shutdown_wr_half_close_then_time_wait)
 	pair(&cso, &sso);
 	ck_assert_int_eq(soshutdown(cso, SO_SHUT_WR), 0);
 	ck_assert_int_eq(sosend(cso, 10), EPIPE);
-	run_for(10 * SIM_MSEC);
+	fx_run_for(sim, 10 * SIM_MSEC);
 	ck_assert_int_eq(soreceive(sso, 10, &got), 0);
 	ck_assert_uint_eq(got, 0);		/* the client's FIN */
 	ck_assert_int_eq(sosend(sso, 50), 0);
-	run_for(10 * SIM_MSEC);
+	fx_run_for(sim, 10 * SIM_MSEC);
 	ck_assert_int_eq(soreceive(cso, 100, &got), 0);
 	ck_assert_uint_eq(got, 50);
 	/* The server closes: the client, still open, enters TIME_WAIT. */
 	(void)soclose(sso);
-	run_for(10 * SIM_MSEC);
+	fx_run_for(sim, 10 * SIM_MSEC);
 	ck_assert_int_eq(host_tw_count(cli), 1);
 	ck_assert_ptr_null(sototcpcb(cso));
 	ck_assert_int_eq(soreceive(cso, 100, &got), 0);
@@ -193,7 +186,7 @@ START_TEST(test_so5_linger_zero_close_resets)
 	pair(&cso, &sso);
 	ck_assert_int_eq(sosetopt(cso, SOOPT_LINGER, 1, 0), 0);
 	(void)soclose(cso);
-	run_for(10 * SIM_MSEC);
+	fx_run_for(sim, 10 * SIM_MSEC);
 	ck_assert_int_eq(host_tw_count(cli), 0);
 	ck_assert_int_eq(soreceive(sso, 10, &got), ECONNRESET);
 	(void)soclose(sso);
@@ -207,12 +200,12 @@ START_TEST(test_so2_close_listener_resets_unaccepted)
 
 	cso = socreate(cli);
 	ck_assert_int_eq(soconnect(cso, SADDR, PORT), EINPROGRESS);
-	run_for(10 * SIM_MSEC);
+	fx_run_for(sim, 10 * SIM_MSEC);
 	ck_assert_int_eq(soconnected(cso), 1);
 	ck_assert_int_eq(lso->so_qlen, 1);
 	(void)soclose(lso);
 	lso = NULL;
-	run_for(10 * SIM_MSEC);
+	fx_run_for(sim, 10 * SIM_MSEC);
 	ck_assert_int_eq(soreceive(cso, 10, &got), ECONNRESET);
 	(void)soclose(cso);
 }

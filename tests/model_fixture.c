@@ -111,3 +111,10 @@ fx_rec(int i)
 	ck_assert_int_lt(i, FX_MAXREC);
 	return (&rec[i]);
 }
+
+void
+fx_run_for(struct sim *sim, sim_time_t d)
+{
+
+	(void)sim_run(sim, sim_now(sim) + d, 0);
+}

@@ -42,6 +42,8 @@ struct host	*fx_host(struct net *net, const char *name,
 		    const struct host_tunables *boot, uint32_t addr);
 /* Gives `h` one more address. */
 void		 fx_addr(struct net *net, struct host *h, uint32_t addr);
+/* Runs `sim` for `d` more nanoseconds of simulated time. */
+void		 fx_run_for(struct sim *sim, sim_time_t d);
 /* Fails the test, with host_check()'s message, unless `h` is consistent;
    NULL passes. */
 void		 fx_host_check(const struct host *h);
