@@ -5,10 +5,12 @@
 # refused with exit 2, naming it):
 #   - tests/packetdrill/*.pkt and strict/*.pkt pass with --lenient, and
 #     strict/*.pkt pass without it: exit 0, "M of M scripts pass";
-#   - each fail/NAME.pkt fails: exit 1, its FAIL line is fail/NAME.expected
+#   - each fail/NAME.pkt fails: exit 1, its FAIL line is
+#     fail/NAME.STACK.expected, or fail/NAME.expected when the stacks agree
 #     (strict-*.pkt run without --lenient, the others with it);
 #   - each bad/NAME.pkt is unusable: exit 2, and stderr names the file, the
-#     line and the construct given on its first line ("// expect: ...");
+#     line and the construct given in the script ("// expect STACK: ...",
+#     or "// expect: ..." when the stacks agree);
 #   - define/needs-define.pkt passes only with --define TWSIM_EXTRA;
 #   - mixed runs give the summary line and the worst exit status.
 #
@@ -29,12 +31,12 @@ bad() {
 
 # run EXPECTED-STATUS ARGS...: output in $tmp/out, $tmp/err
 run() {
-	want=$1
+	run_status=$1
 	shift
 	"$TWSIM" packetdrill "$@" >"$tmp/out" 2>"$tmp/err"
 	st=$?
-	if [ "$st" -ne "$want" ]; then
-		bad "twsim packetdrill $* exited $st, not $want"
+	if [ "$st" -ne "$run_status" ]; then
+		bad "twsim packetdrill $* exited $st, not $run_status"
 		sed 's/^/  | /' "$tmp/out" "$tmp/err"
 		return 1
 	fi
@@ -98,18 +100,21 @@ for s in $stacks; do
 		lenient=--lenient
 		case $name in strict-*) lenient= ;; esac
 		# shellcheck disable=SC2086
+		exp="$d/fail/$name.$s.expected"
+		[ -f "$exp" ] || exp="$d/fail/$name.expected"
 		if run 1 --stack "$s" $lenient "$f"; then
 			head -n 1 "$tmp/out" >"$tmp/line"
-			cmp -s "$tmp/line" "$d/fail/$name.expected" ||
+			cmp -s "$tmp/line" "$exp" ||
 			    bad "$name: '$(cat "$tmp/line")', not" \
-			    "'$(cat "$d/fail/$name.expected")'"
+			    "'$(cat "$exp")'"
 			last_line_is "0 of 1 scripts pass"
 		fi
 	done
 
 	# Unusable scripts: exit 2, file, line and construct on stderr.
 	for f in "$d"/bad/*.pkt; do
-		expect=$(head -n 1 "$f" | sed 's|^// expect: ||')
+		expect=$(sed -n "s|^// expect $s: ||p" "$f")
+		[ -n "$expect" ] || expect=$(sed -n 's|^// expect: ||p' "$f")
 		if run 2 --stack "$s" --lenient "$f"; then
 			grep -qF "$f:$expect" "$tmp/err" ||
 			    bad "$(basename "$f"): stderr lacks '$f:$expect':" \
