@@ -12,13 +12,34 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "models/host.h"
 #include "models/in_pcb.h"
 #include "models/tcp_usrreq.h"
 #include "models/tcp_var.h"
+#include "models/tunable.h"
 #include "models/uipc_socket.h"
+
+/*
+ * SO-6.  FreeBSD 9: net.inet.tcp.sendspace 32768, recvspace 65536
+ * (tcp_usrreq.c); a flag option reads as its bit (sogetopt: so_options &
+ * SO_REUSEADDR 0x4, SO_LINGER 0x80; tcp_ctloutput: t_flags & TF_NODELAY
+ * 0x4).  A stack is one more row.
+ */
+static const struct so_stack_conv so_conv[TUNABLE_NSTACKS] = {
+	[TUNABLE_STACK_FREEBSD9] = { 32768, 65536, 0x4, 0x80, 0x4, 0 },
+};
+
+const struct so_stack_conv *
+so_stack_conv(const struct socket *so)
+{
+
+	/* Every host runs FreeBSD 9 until hosts have a stack (issue 13). */
+	(void)so;
+	return (&so_conv[TUNABLE_STACK_FREEBSD9]);
+}
 
 static void	so_connected(void *, struct tcpcb *);
 static void	so_accepted(void *, struct tcpcb *, void **);
@@ -152,8 +173,8 @@ socreate(struct host *h)
 	if (so == NULL)
 		return (NULL);
 	so->so_host = h;
-	so->so_rcvbuf = SO_DEFAULT_RCVBUF;
-	so->so_sndbuf = SO_DEFAULT_SNDBUF;
+	so->so_rcvbuf = so_stack_conv(so)->rcvbuf;
+	so->so_sndbuf = so_stack_conv(so)->sndbuf;
 	TAILQ_INIT(&so->so_comp);
 	return (so);
 }
@@ -367,6 +388,8 @@ sosetopt(struct socket *so, enum sockopt_name name, int v, int v2)
 	case SOOPT_SNDBUF:
 		if (v <= 0)
 			return (EINVAL);
+		if (so_stack_conv(so)->bufdouble)
+			v = v > INT32_MAX / 2 ? INT32_MAX : v * 2;
 		if (name == SOOPT_RCVBUF)
 			so->so_rcvbuf = v;
 		else
@@ -402,20 +425,16 @@ sogetopt(struct socket *so, enum sockopt_name name, int *v, int *v2)
 	case SOOPT_SNDBUF:
 		*v = so->so_sndbuf;
 		return (0);
-	/*
-	 * SO-6: FreeBSD answers a flag option with the flag's bit, not 1:
-	 * so_options & SO_REUSEADDR (0x4), so_options & SO_LINGER (0x80)
-	 * in sogetopt(), t_flags & TF_NODELAY (0x4) in tcp_ctloutput().
-	 */
+	/* SO-6: a set flag reads as the stack says (FreeBSD: its bit). */
 	case SOOPT_REUSEADDR:
-		*v = so->so_reuseaddr ? 0x4 : 0;
+		*v = so->so_reuseaddr ? so_stack_conv(so)->reuseaddr : 0;
 		return (0);
 	case SOOPT_LINGER:
-		*v = so->so_linger_on ? 0x80 : 0;
+		*v = so->so_linger_on ? so_stack_conv(so)->linger : 0;
 		*v2 = so->so_linger;
 		return (0);
 	case SOOPT_NODELAY:
-		*v = so->so_nodelay ? 0x4 : 0;
+		*v = so->so_nodelay ? so_stack_conv(so)->nodelay : 0;
 		return (0);
 	case SOOPT_ERROR:
 		*v = so_take_error(so);

@@ -56,11 +56,15 @@ enum sockopt_name {
 #define SO_SHUT_RDWR	2
 
 /*
- * FreeBSD 9's default buffer sizes (net.inet.tcp.sendspace 32768,
- * net.inet.tcp.recvspace 65536; sys/netinet/tcp_usrreq.c).
+ * What a socket reads back, per stack: the default buffer sizes, the
+ * value a set flag option reads as, and whether a buffer size written is
+ * doubled (Linux's sk_setsockopt does, for its bookkeeping).
  */
-#define SO_DEFAULT_SNDBUF	32768
-#define SO_DEFAULT_RCVBUF	65536
+struct so_stack_conv {
+	int	sndbuf, rcvbuf;		/* defaults */
+	int	reuseaddr, linger, nodelay; /* a set flag reads as this */
+	int	bufdouble;		/* 1: a size written is doubled */
+};
 
 struct socket {
 	struct host	*so_host;
@@ -84,6 +88,8 @@ struct socket {
 	TAILQ_ENTRY(socket) so_list;
 };
 
+/* The read-back values of so's stack (SO-6). */
+const struct so_stack_conv *so_stack_conv(const struct socket *so);
 /* A new TCP socket on h: NULL when out of memory (ENOBUFS). */
 struct socket	*socreate(struct host *h);
 /*

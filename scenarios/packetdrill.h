@@ -156,6 +156,8 @@ struct pd_stack {
 	const char	*ifdef;
 	int		 modelled;
 	int		 tunable_stack;	/* enum tunable_stack when modelled */
+	int		 o_nonblock;	/* fcntl's O_NONBLOCK on this kernel */
+	int		 has_tcpdrop;	/* tcpdrop(8) exists (FreeBSD) */
 };
 
 const struct pd_stack	*pd_stack_lookup(const char *name);

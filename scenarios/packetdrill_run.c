@@ -62,9 +62,9 @@
  * (#ifdef Linux); running on them needs their model (issue 13).
  */
 static const struct pd_stack pd_stack_table[] = {
-	{ "freebsd9", "FreeBSD", 1, TUNABLE_STACK_FREEBSD9 },
-	{ "freebsd14", "FreeBSD", 0, -1 },
-	{ "linux", "Linux", 0, -1 },
+	{ "freebsd9", "FreeBSD", 1, TUNABLE_STACK_FREEBSD9, 0x4, 1 },
+	{ "freebsd14", "FreeBSD", 0, -1, 0x4, 1 },
+	{ "linux", "Linux", 0, -1, 0x800, 0 },
 };
 #define PD_NSTACKS	(sizeof(pd_stack_table) / sizeof(pd_stack_table[0]))
 
@@ -128,9 +128,8 @@ static const struct {
 	{ "IPPROTO_TCP", "TCP_NODELAY", SOOPT_NODELAY },
 };
 
-/* FreeBSD's fcntl flags (sys/fcntl.h). */
+/* O_RDWR is 2 on every kernel here; O_NONBLOCK is the stack's. */
 #define PD_O_RDWR	0x2
-#define PD_O_NONBLOCK	0x4
 
 struct pd_sent {
 	sim_time_t		t;
@@ -404,7 +403,7 @@ pd_arg_name(const struct pd_arg *a)
 
 /* fcntl flags: O_RDWR, O_NONBLOCK and numbers OR-ed; -1 when unknown. */
 static int64_t
-pd_arg_oflags(const struct pd_arg *a)
+pd_arg_oflags(const struct pd_arg *a, int64_t o_nonblock)
 {
 	int64_t v = 0;
 	int k;
@@ -417,7 +416,7 @@ pd_arg_oflags(const struct pd_arg *a)
 		else if (strcmp(a->name[k], "O_RDWR") == 0)
 			v |= PD_O_RDWR;
 		else if (strcmp(a->name[k], "O_NONBLOCK") == 0)
-			v |= PD_O_NONBLOCK;
+			v |= o_nonblock;
 		else
 			return (-1);
 	}
@@ -662,10 +661,11 @@ pd_syscall(struct pd_run *r, const struct pd_event *e)
 		if (how != NULL && strcmp(how, "F_GETFL") == 0 &&
 		    sc->nargs == 2)
 			return (pd_check_ret(r, e, PD_O_RDWR |
-			    (r->nbio[fd] ? PD_O_NONBLOCK : 0), 0));
+			    (r->nbio[fd] ? r->o->stack->o_nonblock : 0), 0));
 		if (how != NULL && strcmp(how, "F_SETFL") == 0 &&
-		    sc->nargs == 3 && (v = pd_arg_oflags(&sc->args[2])) >= 0) {
-			r->nbio[fd] = (v & PD_O_NONBLOCK) != 0;
+		    sc->nargs == 3 && (v = pd_arg_oflags(&sc->args[2],
+		    r->o->stack->o_nonblock)) >= 0) {
+			r->nbio[fd] = (v & r->o->stack->o_nonblock) != 0;
 			return (pd_check_ret(r, e, 0, 0));
 		}
 		return (pd_say(r, PD_UNUSABLE, e->line, "only fcntl(fd, "
@@ -860,6 +860,9 @@ pd_shell(struct pd_run *r, const struct pd_event *e)
 			    sh->name));
 		return (PD_PASS);
 	case PD_SH_TCPDROP:
+		if (!r->o->stack->has_tcpdrop)
+			return (pd_say(r, PD_UNUSABLE, e->line, "tcpdrop does "
+			    "not exist on %s", r->o->stack->name));
 		if (!pd_known_state(sh->name))
 			return (pd_say(r, PD_UNUSABLE, e->line, "tcpdrop: "
 			    "unknown TCP state %s", sh->name));
