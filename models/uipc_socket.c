@@ -23,22 +23,23 @@
 #include "models/uipc_socket.h"
 
 /*
- * SO-6.  FreeBSD 9: net.inet.tcp.sendspace 32768, recvspace 65536
+ * SO-6.  FreeBSD 9 and 14: net.inet.tcp.sendspace 32768, recvspace 65536
  * (tcp_usrreq.c); a flag option reads as its bit (sogetopt: so_options &
  * SO_REUSEADDR 0x4, SO_LINGER 0x80; tcp_ctloutput: t_flags & TF_NODELAY
- * 0x4).  A stack is one more row.
+ * 0x4).  Linux: tcp_wmem[1] 16384, tcp_rmem[1] 131072 (tcp_init_sock), a
+ * flag reads as 1, and a size written is doubled (sk_setsockopt).
  */
 static const struct so_stack_conv so_conv[TUNABLE_NSTACKS] = {
 	[TUNABLE_STACK_FREEBSD9] = { 32768, 65536, 0x4, 0x80, 0x4, 0 },
+	[TUNABLE_STACK_FREEBSD14] = { 32768, 65536, 0x4, 0x80, 0x4, 0 },
+	[TUNABLE_STACK_LINUX] = { 16384, 131072, 1, 1, 1, 1 },
 };
 
 const struct so_stack_conv *
 so_stack_conv(const struct socket *so)
 {
 
-	/* Every host runs FreeBSD 9 until hosts have a stack (issue 13). */
-	(void)so;
-	return (&so_conv[TUNABLE_STACK_FREEBSD9]);
+	return (&so_conv[so->so_host->tun.stack]);
 }
 
 static void	so_connected(void *, struct tcpcb *);

@@ -122,7 +122,7 @@ cmd_packetdrill(int argc, char **argv)
 	}
 	if (!stack->modelled) {
 		fprintf(stderr, "twsim packetdrill: stack %s is not modelled "
-		    "yet (modelled: freebsd9)\n", stack->name);
+		    "yet\n", stack->name);
 		free(defs);
 		free(files);
 		return (2);

@@ -58,13 +58,15 @@
 #define PD_MAXQ		64	/* segments sent and not yet judged */
 
 /*
- * The stacks.  FreeBSD 14 and Linux are names scripts may already use
- * (#ifdef Linux); running on them needs their model (issue 13).
+ * The stacks: --stack NAME, the name #ifdef tests, whether twsim models it
+ * (a stack named here but not modelled is refused by name), and what
+ * differs in the system-call layer: fcntl's O_NONBLOCK (sys/fcntl.h,
+ * asm-generic/fcntl.h) and whether tcpdrop(8) exists.
  */
 static const struct pd_stack pd_stack_table[] = {
 	{ "freebsd9", "FreeBSD", 1, TUNABLE_STACK_FREEBSD9, 0x4, 1 },
-	{ "freebsd14", "FreeBSD", 0, -1, 0x4, 1 },
-	{ "linux", "Linux", 0, -1, 0x800, 0 },
+	{ "freebsd14", "FreeBSD", 1, TUNABLE_STACK_FREEBSD14, 0x4, 1 },
+	{ "linux", "Linux", 1, TUNABLE_STACK_LINUX, 0x800, 0 },
 };
 #define PD_NSTACKS	(sizeof(pd_stack_table) / sizeof(pd_stack_table[0]))
 
@@ -97,6 +99,34 @@ static const struct pd_sysctl_default {
 	{ TUNABLE_STACK_FREEBSD9, "net.inet.tcp.rfc3042", 1 },
 	{ TUNABLE_STACK_FREEBSD9, "net.inet.tcp.rfc3390", 1 },
 	{ TUNABLE_STACK_FREEBSD9, "net.inet.tcp.tso", 1 },
+	/* FreeBSD 14 (the same files at releng/14.x) */
+	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.sack.enable", 1 },
+	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.delayed_ack", 1 },
+	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.ecn.enable", 2 },
+	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.blackhole", 0 },
+	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.syncookies", 1 },
+	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.mssdflt", 536 },
+	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.sendspace", 32768 },
+	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.recvspace", 65536 },
+	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.path_mtu_discovery", 1 },
+	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.fast_finwait2_recycle", 0 },
+	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.finwait2_timeout", 60000 },
+	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.rfc3042", 1 },
+	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.rfc3390", 1 },
+	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.tso", 1 },
+	/* Linux 6.x (net/ipv4/tcp_ipv4.c tcp_sk_init, sysctl_net_ipv4.c) */
+	{ TUNABLE_STACK_LINUX, "net.ipv4.tcp_sack", 1 },
+	{ TUNABLE_STACK_LINUX, "net.ipv4.tcp_dsack", 1 },
+	{ TUNABLE_STACK_LINUX, "net.ipv4.tcp_window_scaling", 1 },
+	{ TUNABLE_STACK_LINUX, "net.ipv4.tcp_ecn", 2 },
+	{ TUNABLE_STACK_LINUX, "net.ipv4.tcp_syncookies", 1 },
+	{ TUNABLE_STACK_LINUX, "net.ipv4.tcp_early_retrans", 3 },
+	{ TUNABLE_STACK_LINUX, "net.ipv4.tcp_slow_start_after_idle", 1 },
+	{ TUNABLE_STACK_LINUX, "net.ipv4.tcp_no_metrics_save", 0 },
+	{ TUNABLE_STACK_LINUX, "net.ipv4.tcp_mtu_probing", 0 },
+	{ TUNABLE_STACK_LINUX, "net.ipv4.tcp_moderate_rcvbuf", 1 },
+	{ TUNABLE_STACK_LINUX, "net.ipv4.tcp_autocorking", 1 },
+	{ TUNABLE_STACK_LINUX, "net.ipv4.tcp_invalid_ratelimit", 500 },
 };
 
 /* errno names a script may expect. */

@@ -295,12 +295,18 @@ START_TEST(test_pd_stacks)
 	ck_assert_ptr_nonnull(st);
 	ck_assert_int_eq(st->modelled, 1);
 	ck_assert_str_eq(st->ifdef, "FreeBSD");
+	ck_assert_int_eq(st->o_nonblock, 0x4);
 	st = pd_stack_lookup("freebsd14");
 	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(st->modelled, 1);
 	ck_assert_str_eq(st->ifdef, "FreeBSD");
+	ck_assert_int_eq(st->has_tcpdrop, 1);
 	st = pd_stack_lookup("linux");
 	ck_assert_ptr_nonnull(st);
+	ck_assert_int_eq(st->modelled, 1);
 	ck_assert_str_eq(st->ifdef, "Linux");
+	ck_assert_int_eq(st->o_nonblock, 0x800);
+	ck_assert_int_eq(st->has_tcpdrop, 0);
 	ck_assert_ptr_null(pd_stack_lookup("solaris"));
 	(void)pd_stacks(&n);
 	ck_assert_uint_eq(n, 3);

@@ -141,39 +141,61 @@ START_TEST(test_host1_validate_refuses_a_value_out_of_bounds)
 }
 END_TEST
 
+#define FB9	TUNABLE_STACK_FREEBSD9
+#define F14	TUNABLE_STACK_FREEBSD14
+#define LNX	TUNABLE_STACK_LINUX
+
+static const struct tunable *
+lookup(const char *name, enum tunable_stack st, int *i)
+{
+
+	return (tunable_lookup_sysctl(name, st, i));
+}
+
 /* A sysctl's kernel name finds its row; its value's unit is the row's. */
 START_TEST(test_tunable_lookup_by_sysctl_name)
 {
 	const struct tunable *t;
 	int i = -1;
 
-	t = tunable_lookup_sysctl("net.inet.tcp.msl", &i);
+	t = lookup("net.inet.tcp.msl", FB9, &i);
 	ck_assert_ptr_nonnull(t);
 	ck_assert_str_eq(t->key, "msl");
 	ck_assert_int_eq(i, 0);
 	/* net.inet.tcp.msl counts milliseconds (sysctl_msec_to_ticks). */
 	ck_assert_int_eq(tunable_sysctl_unit(t), SIM_MSEC);
-	t = tunable_lookup_sysctl("net.inet.ip.portrange.first", &i);
+	t = lookup("net.inet.ip.portrange.first", FB9, &i);
 	ck_assert_ptr_nonnull(t);
 	ck_assert_str_eq(t->key, "portrange");
 	ck_assert_int_eq(i, 0);
-	t = tunable_lookup_sysctl("net.inet.ip.portrange.last", &i);
+	t = lookup("net.inet.ip.portrange.last", FB9, &i);
 	ck_assert_ptr_nonnull(t);
 	ck_assert_int_eq(i, 1);
 	ck_assert_int_eq(tunable_sysctl_unit(t), 1);
-	t = tunable_lookup_sysctl("net.inet.ip.portrange.randomtime", &i);
+	t = lookup("net.inet.ip.portrange.randomtime", FB9, &i);
 	ck_assert_ptr_nonnull(t);
 	ck_assert_int_eq(tunable_sysctl_unit(t), SIM_SEC);
-	t = tunable_lookup_sysctl("net.inet.tcp.keepinit", &i);
+	t = lookup("net.inet.tcp.keepinit", FB9, &i);
 	ck_assert_ptr_nonnull(t);
 	ck_assert_int_eq(tunable_sysctl_unit(t), SIM_MSEC);
 	/* Not sysctls, or not ours. */
-	ck_assert_ptr_null(tunable_lookup_sysctl("TCPTV_RTOBASE", &i));
-	ck_assert_ptr_null(tunable_lookup_sysctl("msl", &i));
-	ck_assert_ptr_null(tunable_lookup_sysctl("net.inet.ip.portrange.",
-	    &i));
-	ck_assert_ptr_null(tunable_lookup_sysctl("net.inet.tcp.sack.enable",
-	    &i));
+	ck_assert_ptr_null(lookup("TCPTV_RTOBASE", FB9, &i));
+	ck_assert_ptr_null(lookup("msl", FB9, &i));
+	ck_assert_ptr_null(lookup("net.inet.ip.portrange.", FB9, &i));
+	ck_assert_ptr_null(lookup("net.inet.tcp.sack.enable", FB9, &i));
+	/* Per stack: Linux's names on Linux only, in their own units. */
+	t = lookup("net.ipv4.tcp_fin_timeout", LNX, &i);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(tunable_sysctl_unit(t), SIM_SEC);
+	t = lookup("net.ipv4.tcp_tw_reuse_delay", LNX, &i);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(tunable_sysctl_unit(t), SIM_MSEC);
+	ck_assert_ptr_null(lookup("net.ipv4.tcp_rfc1337", FB9, &i));
+	ck_assert_ptr_null(lookup("net.inet.tcp.msl", LNX, &i));
+	/* FreeBSD 14 keeps net.inet.tcp.msl, in milliseconds. */
+	t = lookup("net.inet.tcp.msl", F14, &i);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(tunable_sysctl_unit(t), SIM_MSEC);
 }
 END_TEST
 

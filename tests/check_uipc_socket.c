@@ -14,6 +14,7 @@
 #include "models/net.h"
 #include "models/tcp_usrreq.h"
 #include "models/tcp_var.h"
+#include "models/tunable.h"
 #include "models/uipc_socket.h"
 #include "sim/sim.h"
 #include "tests/model_fixture.h"
@@ -254,6 +255,37 @@ START_TEST(test_so_bind_and_listen_errors)
 }
 END_TEST
 
+/* SO-6 on a Linux host: defaults, doubling, flags read as 1. */
+START_TEST(test_so6_options_read_back_as_linux)
+{
+	struct host_tunables lt;
+	struct host *lh;
+	struct socket *so;
+	int v, v2;
+
+	host_tunables_init_stack(&lt, TUNABLE_STACK_LINUX);
+	lh = fx_host(net, "linux", &lt, FX_ADDR(10, 0, 0, 3));
+	so = socreate(lh);
+	ck_assert_int_eq(sogetopt(so, SOOPT_RCVBUF, &v, &v2), 0);
+	ck_assert_int_eq(v, 131072);
+	ck_assert_int_eq(sogetopt(so, SOOPT_SNDBUF, &v, &v2), 0);
+	ck_assert_int_eq(v, 16384);
+	ck_assert_int_eq(sosetopt(so, SOOPT_RCVBUF, 4096, 0), 0);
+	ck_assert_int_eq(sogetopt(so, SOOPT_RCVBUF, &v, &v2), 0);
+	ck_assert_int_eq(v, 8192);
+	ck_assert_int_eq(sosetopt(so, SOOPT_REUSEADDR, 1, 0), 0);
+	ck_assert_int_eq(sogetopt(so, SOOPT_REUSEADDR, &v, &v2), 0);
+	ck_assert_int_eq(v, 1);
+	ck_assert_int_eq(sosetopt(so, SOOPT_LINGER, 1, 0), 0);
+	ck_assert_int_eq(sogetopt(so, SOOPT_LINGER, &v, &v2), 0);
+	ck_assert_int_eq(v, 1);
+	ck_assert_int_eq(sosetopt(so, SOOPT_NODELAY, 1, 0), 0);
+	ck_assert_int_eq(sogetopt(so, SOOPT_NODELAY, &v, &v2), 0);
+	ck_assert_int_eq(v, 1);
+	(void)soclose(so);
+}
+END_TEST
+
 static Suite *
 uipc_socket_suite(void)
 {
@@ -270,6 +302,7 @@ uipc_socket_suite(void)
 	tcase_add_test(tc, test_so5_linger_zero_close_resets);
 	tcase_add_test(tc, test_so2_close_listener_resets_unaccepted);
 	tcase_add_test(tc, test_so6_options_read_back_as_freebsd);
+	tcase_add_test(tc, test_so6_options_read_back_as_linux);
 	tcase_add_test(tc, test_so_bind_and_listen_errors);
 	suite_add_tcase(s, tc);
 	return (s);

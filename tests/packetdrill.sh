@@ -115,6 +115,8 @@ for s in $stacks; do
 	for f in "$d"/bad/*.pkt; do
 		expect=$(sed -n "s|^// expect $s: ||p" "$f")
 		[ -n "$expect" ] || expect=$(sed -n 's|^// expect: ||p' "$f")
+		[ -n "$expect" ] || { bad "$(basename "$f"): no expect line" \
+		    "for $s"; continue; }
 		if run 2 --stack "$s" --lenient "$f"; then
 			grep -qF "$f:$expect" "$tmp/err" ||
 			    bad "$(basename "$f"): stderr lacks '$f:$expect':" \
