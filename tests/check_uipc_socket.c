@@ -8,6 +8,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "models/host.h"
@@ -212,29 +213,54 @@ START_TEST(test_so2_close_listener_resets_unaccepted)
 }
 END_TEST
 
-START_TEST(test_so6_options_read_back_as_freebsd)
-{
-	struct socket *so = socreate(cli);
-	int v, v2;
+/*
+ * What a host of `stack` reads back: the default buffers, a 4096-byte
+ * SO_RCVBUF as stored, and the value of each set flag option.
+ */
+struct readback {
+	enum tunable_stack stack;
+	int	rcvbuf, sndbuf, rcvbuf4096, reuseaddr, linger, nodelay;
+};
 
-	ck_assert_int_eq(sogetopt(so, SOOPT_RCVBUF, &v, &v2), 0);
-	ck_assert_int_eq(v, 65536);
-	ck_assert_int_eq(sogetopt(so, SOOPT_SNDBUF, &v, &v2), 0);
-	ck_assert_int_eq(v, 32768);
+static const struct readback readbacks[] = {
+	{ TUNABLE_STACK_FREEBSD9, 65536, 32768, 4096, 0x4, 0x80, 0x4 },
+	{ TUNABLE_STACK_FREEBSD14, 65536, 32768, 4096, 0x4, 0x80, 0x4 },
+	{ TUNABLE_STACK_LINUX, 131072, 16384, 8192, 1, 1, 1 },
+};
+
+static int
+opt(struct socket *so, enum sockopt_name name, int *v2)
+{
+	int v;
+
+	ck_assert_int_eq(sogetopt(so, name, &v, v2), 0);
+	return (v);
+}
+
+START_TEST(test_so6_options_read_back_per_stack)
+{
+	const struct readback *rb = &readbacks[_i];
+	struct host_tunables boot;
+	struct socket *so;
+	char name[16];
+	int v2;
+
+	host_tunables_init_stack(&boot, rb->stack);
+	snprintf(name, sizeof(name), "h%d", _i);
+	so = socreate(fx_host(net, name, &boot, FX_ADDR(10, 0, 1, 1 + _i)));
+	ck_assert_int_eq(opt(so, SOOPT_RCVBUF, &v2), rb->rcvbuf);
+	ck_assert_int_eq(opt(so, SOOPT_SNDBUF, &v2), rb->sndbuf);
 	ck_assert_int_eq(sosetopt(so, SOOPT_RCVBUF, 4096, 0), 0);
-	ck_assert_int_eq(sogetopt(so, SOOPT_RCVBUF, &v, &v2), 0);
-	ck_assert_int_eq(v, 4096);
+	ck_assert_int_eq(opt(so, SOOPT_RCVBUF, &v2), rb->rcvbuf4096);
 	ck_assert_int_eq(sosetopt(so, SOOPT_SNDBUF, 0, 0), EINVAL);
+	ck_assert_int_eq(opt(so, SOOPT_REUSEADDR, &v2), 0);
 	ck_assert_int_eq(sosetopt(so, SOOPT_REUSEADDR, 1, 0), 0);
-	ck_assert_int_eq(sogetopt(so, SOOPT_REUSEADDR, &v, &v2), 0);
-	ck_assert_int_eq(v, 0x4);
+	ck_assert_int_eq(opt(so, SOOPT_REUSEADDR, &v2), rb->reuseaddr);
 	ck_assert_int_eq(sosetopt(so, SOOPT_LINGER, 1, 5), 0);
-	ck_assert_int_eq(sogetopt(so, SOOPT_LINGER, &v, &v2), 0);
-	ck_assert_int_eq(v, 0x80);
+	ck_assert_int_eq(opt(so, SOOPT_LINGER, &v2), rb->linger);
 	ck_assert_int_eq(v2, 5);
 	ck_assert_int_eq(sosetopt(so, SOOPT_NODELAY, 1, 0), 0);
-	ck_assert_int_eq(sogetopt(so, SOOPT_NODELAY, &v, &v2), 0);
-	ck_assert_int_eq(v, 0x4);
+	ck_assert_int_eq(opt(so, SOOPT_NODELAY, &v2), rb->nodelay);
 	ck_assert_int_eq(sosetopt(so, SOOPT_ERROR, 1, 0), ENOPROTOOPT);
 	(void)soclose(so);
 }
@@ -255,36 +281,6 @@ START_TEST(test_so_bind_and_listen_errors)
 }
 END_TEST
 
-/* SO-6 on a Linux host: defaults, doubling, flags read as 1. */
-START_TEST(test_so6_options_read_back_as_linux)
-{
-	struct host_tunables lt;
-	struct host *lh;
-	struct socket *so;
-	int v, v2;
-
-	host_tunables_init_stack(&lt, TUNABLE_STACK_LINUX);
-	lh = fx_host(net, "linux", &lt, FX_ADDR(10, 0, 0, 3));
-	so = socreate(lh);
-	ck_assert_int_eq(sogetopt(so, SOOPT_RCVBUF, &v, &v2), 0);
-	ck_assert_int_eq(v, 131072);
-	ck_assert_int_eq(sogetopt(so, SOOPT_SNDBUF, &v, &v2), 0);
-	ck_assert_int_eq(v, 16384);
-	ck_assert_int_eq(sosetopt(so, SOOPT_RCVBUF, 4096, 0), 0);
-	ck_assert_int_eq(sogetopt(so, SOOPT_RCVBUF, &v, &v2), 0);
-	ck_assert_int_eq(v, 8192);
-	ck_assert_int_eq(sosetopt(so, SOOPT_REUSEADDR, 1, 0), 0);
-	ck_assert_int_eq(sogetopt(so, SOOPT_REUSEADDR, &v, &v2), 0);
-	ck_assert_int_eq(v, 1);
-	ck_assert_int_eq(sosetopt(so, SOOPT_LINGER, 1, 0), 0);
-	ck_assert_int_eq(sogetopt(so, SOOPT_LINGER, &v, &v2), 0);
-	ck_assert_int_eq(v, 1);
-	ck_assert_int_eq(sosetopt(so, SOOPT_NODELAY, 1, 0), 0);
-	ck_assert_int_eq(sogetopt(so, SOOPT_NODELAY, &v, &v2), 0);
-	ck_assert_int_eq(v, 1);
-	(void)soclose(so);
-}
-END_TEST
 
 static Suite *
 uipc_socket_suite(void)
@@ -301,8 +297,8 @@ uipc_socket_suite(void)
 	tcase_add_test(tc, test_so4_shutdown_errors);
 	tcase_add_test(tc, test_so5_linger_zero_close_resets);
 	tcase_add_test(tc, test_so2_close_listener_resets_unaccepted);
-	tcase_add_test(tc, test_so6_options_read_back_as_freebsd);
-	tcase_add_test(tc, test_so6_options_read_back_as_linux);
+	tcase_add_loop_test(tc, test_so6_options_read_back_per_stack, 0,
+	    (int)(sizeof(readbacks) / sizeof(readbacks[0])));
 	tcase_add_test(tc, test_so_bind_and_listen_errors);
 	suite_add_tcase(s, tc);
 	return (s);
