@@ -46,7 +46,8 @@ packetdrill_usage(FILE *out)
 	    "Options:\n"
 	    "  --stack NAME   the host's kernel (default freebsd9); #ifdef "
 	    "FreeBSD or\n"
-	    "                 #ifdef Linux follow it\n"
+	    "                 #ifdef Linux follow it, and #ifdef NAME "
+	    "(freebsd14)\n"
 	    "  --lenient      compare flags, sequence and acknowledgement "
 	    "numbers, payload\n"
 	    "                 lengths and timing only; not the window nor "
@@ -73,7 +74,7 @@ cmd_packetdrill(int argc, char **argv)
 	int i, ndefs = 0, nfiles = 0, npass = 0, failed = 0, unusable = 0;
 	enum pd_status st;
 
-	defs = calloc((size_t)argc + 2, sizeof(*defs));
+	defs = calloc((size_t)argc + 3, sizeof(*defs));
 	files = calloc((size_t)argc + 1, sizeof(*files));
 	if (defs == NULL || files == NULL) {
 		fprintf(stderr, "twsim packetdrill: out of memory\n");
@@ -128,7 +129,9 @@ cmd_packetdrill(int argc, char **argv)
 		return (2);
 	}
 	o.stack = stack;
+	/* FreeBSD or Linux, and the stack's own name (freebsd14). */
 	defs[ndefs++] = stack->ifdef;
+	defs[ndefs++] = stack->name;
 
 	for (i = 0; i < nfiles; i++) {
 		st = pd_parse_file(files[i], defs, (size_t)ndefs, &s, err,
