@@ -70,6 +70,8 @@ tcptw_zone_alloc(struct tcptw_zone *z)
 	TAILQ_REMOVE(&z->tw_free, tw, tw_2msl);
 	z->tw_cached--;
 	z->tw_used++;
+	/* No timer of its own yet, whichever stack arms one (or none). */
+	tw->tw_timer = SIM_EVENT_NONE;
 	return (tw);
 }
 

@@ -905,14 +905,15 @@ pd_shell(struct pd_run *r, const struct pd_event *e)
 			    "many connections"));
 		/*
 		 * FreeBSD's net.inet.tcp.drop (tcpdrop): a TIME_WAIT entry
-		 * is closed (tcp_twclose), a connection dropped with a RST
+		 * is closed (tcp_twclose; its own timer, on FreeBSD 14,
+		 * cancelled first), a connection dropped with a RST
 		 * (tcp_drop, ECONNABORTED); a listener has no peer.
 		 */
 		for (k = 0; k < c.n; k++) {
 			struct inpcb *inp = c.list[k];
 
 			if (inp->inp_flags & INP_TIMEWAIT)
-				tcp_twclose(inp->inp_ppcb, 0);
+				tcptw_timer_close(inp->inp_ppcb);
 			else if (!(inp->inp_flags & INP_LISTEN))
 				(void)tcp_drop(inp->inp_ppcb, ECONNABORTED);
 		}
