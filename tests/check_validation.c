@@ -995,6 +995,7 @@ validation_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("model");
+	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_tw18_retransmitted_fin_rearms_2msl);
 	tcase_add_test(tc,

@@ -76,6 +76,9 @@ e2e_path(const char *name)
 	static char buf[8][640];
 	static int k;
 
+	/* Without a fixture the path would land in "/" (and collide). */
+	ck_assert_msg(tmpdir[0] != '\0', "e2e_path(%s) outside a test "
+	    "directory: add the e2e fixture to the test case", name);
 	k = (k + 1) % 8;
 	snprintf(buf[k], sizeof(buf[k]), "%s/%s", tmpdir, name);
 	return buf[k];
