@@ -129,6 +129,9 @@ in_pcbinfo_init(struct inpcbinfo *pi, struct host *h, struct rng *r,
 		return (ENOMEM);
 	pi->ipi_host = h;
 	pi->ipi_rng = r;
+	/* No range counted yet (empty); in_pcb_lport sets it. */
+	pi->ipi_busy_first = 1;
+	pi->ipi_busy_last = 0;
 	return (0);
 }
 
@@ -136,6 +139,7 @@ void
 in_pcbinfo_destroy(struct inpcbinfo *pi)
 {
 	struct inpcb_slab *s, *next;
+	int i;
 
 	for (s = pi->ipi_slabs; s != NULL; s = next) {
 		next = s->next;
@@ -143,43 +147,213 @@ in_pcbinfo_destroy(struct inpcbinfo *pi)
 	}
 	free(pi->ipi_hashbase);
 	free(pi->ipi_porthashbase);
+	for (i = 0; i < pi->ipi_naddrs; i++)
+		free(pi->ipi_addrs[i].ia_portmap);
 	free(pi->ipi_addrs);
-	free(pi->ipi_ports_in_use);
+	free(pi->ipi_wildmap);
 	memset(pi, 0, sizeof(*pi));
 }
 
 int
 in_pcbinfo_add_addr(struct inpcbinfo *pi, uint32_t addr)
 {
-	uint32_t *a;
-	int *c, i;
+	struct in_pcbaddr *a;
+	int i;
 
 	for (i = 0; i < pi->ipi_naddrs; i++)
-		if (pi->ipi_addrs[i] == addr)
+		if (pi->ipi_addrs[i].ia_addr == addr)
 			return (EEXIST);
 	a = realloc(pi->ipi_addrs, (pi->ipi_naddrs + 1) * sizeof(*a));
 	if (a == NULL)
 		return (ENOMEM);
 	pi->ipi_addrs = a;
-	c = realloc(pi->ipi_ports_in_use, (pi->ipi_naddrs + 1) * sizeof(*c));
-	if (c == NULL)
-		return (ENOMEM);
-	pi->ipi_ports_in_use = c;
-	a[pi->ipi_naddrs] = addr;
-	c[pi->ipi_naddrs] = 0;
+	memset(&a[pi->ipi_naddrs], 0, sizeof(*a));
+	a[pi->ipi_naddrs].ia_addr = addr;
 	pi->ipi_naddrs++;
 	return (0);
 }
 
-static int
-in_pcb_addr_index(const struct inpcbinfo *pi, uint32_t addr)
+static struct in_pcbaddr *
+in_pcb_addr(const struct inpcbinfo *pi, uint32_t addr)
 {
 	int i;
 
 	for (i = 0; i < pi->ipi_naddrs; i++)
-		if (pi->ipi_addrs[i] == addr)
-			return (i);
+		if (pi->ipi_addrs[i].ia_addr == addr)
+			return (&pi->ipi_addrs[i]);
+	return (NULL);
+}
+
+/* ---- port maps: a bit per port ---------------------------------------- */
+
+static int
+portmap_isset(const uint64_t *m, int port)
+{
+
+	return ((m[port >> 6] >> (port & 63)) & 1);
+}
+
+static void
+portmap_flip(uint64_t *m, int port)
+{
+
+	m[port >> 6] ^= (uint64_t)1 << (port & 63);
+}
+
+/* Set bits of (a | w) in [from, to]; w may be NULL. */
+static int
+portmap_count(const uint64_t *a, const uint64_t *w, int from, int to)
+{
+	uint64_t x, mask;
+	int i, n;
+
+	n = 0;
+	for (i = from >> 6; i <= to >> 6; i++) {
+		x = a[i] | (w != NULL ? w[i] : 0);
+		mask = ~(uint64_t)0;
+		if (i == from >> 6)
+			mask &= ~(uint64_t)0 << (from & 63);
+		if (i == to >> 6 && (to & 63) != 63)
+			mask &= ((uint64_t)1 << ((to & 63) + 1)) - 1;
+		n += __builtin_popcountll(x & mask);
+	}
+	return (n);
+}
+
+/* The lowest port in [from, to] clear in both a and w, or -1. */
+static int
+portmap_first_free(const uint64_t *a, const uint64_t *w, int from, int to)
+{
+	uint64_t freebits;
+	int i, port;
+
+	for (i = from >> 6; i <= to >> 6; i++) {
+		freebits = ~(a[i] | w[i]);
+		if (i == from >> 6)
+			freebits &= ~(uint64_t)0 << (from & 63);
+		if (freebits == 0)
+			continue;
+		port = (i << 6) + __builtin_ctzll(freebits);
+		return (port <= to ? port : -1);
+	}
 	return (-1);
+}
+
+/* Recount every address's ia_busy for the range [first, last]. */
+static void
+in_pcb_busy_recount(struct inpcbinfo *pi, int first, int last)
+{
+	struct in_pcbaddr *ia;
+	int i;
+
+	for (i = 0; i < pi->ipi_naddrs; i++) {
+		ia = &pi->ipi_addrs[i];
+		if (ia->ia_portmap != NULL)
+			ia->ia_busy = portmap_count(ia->ia_portmap,
+			    pi->ipi_wildmap, first, last);
+	}
+	pi->ipi_busy_first = first;
+	pi->ipi_busy_last = last;
+}
+
+/*
+ * Build the port map of `ia` (and the wildcard's, the first time) from
+ * the pcbs already hashed: once per address, at its first ephemeral
+ * allocation.  From then on in_pcb_port_held() keeps both up to date.
+ */
+static int
+in_pcb_portmap_build(struct inpcbinfo *pi, struct in_pcbaddr *ia)
+{
+	struct inpcb_slab *s;
+	struct inpcb *inp;
+	uint64_t *m;
+	size_t i;
+
+	if (pi->ipi_wildmap == NULL) {
+		m = calloc(IN_PCB_PORTMAP_WORDS, sizeof(*m));
+		if (m == NULL)
+			return (ENOMEM);
+		for (s = pi->ipi_slabs; s != NULL; s = s->next)
+			for (i = 0; i < INPCB_SLAB; i++) {
+				inp = &s->pcbs[i];
+				if ((inp->inp_flags & INP_INHASH) != 0 &&
+				    inp->inp_laddr == INADDR_ANY_HOST)
+					m[inp->inp_lport >> 6] |= (uint64_t)1 <<
+					    (inp->inp_lport & 63);
+			}
+		pi->ipi_wildmap = m;
+	}
+	m = calloc(IN_PCB_PORTMAP_WORDS, sizeof(*m));
+	if (m == NULL)
+		return (ENOMEM);
+	for (s = pi->ipi_slabs; s != NULL; s = s->next)
+		for (i = 0; i < INPCB_SLAB; i++) {
+			inp = &s->pcbs[i];
+			if ((inp->inp_flags & INP_INHASH) != 0 &&
+			    inp->inp_laddr == ia->ia_addr)
+				m[inp->inp_lport >> 6] |= (uint64_t)1 <<
+				    (inp->inp_lport & 63);
+		}
+	ia->ia_portmap = m;
+	ia->ia_busy = portmap_count(m, pi->ipi_wildmap, pi->ipi_busy_first,
+	    pi->ipi_busy_last);
+	return (0);
+}
+
+static int
+in_pcb_in_busy_range(const struct inpcbinfo *pi, int port)
+{
+
+	return (port >= pi->ipi_busy_first && port <= pi->ipi_busy_last);
+}
+
+/*
+ * (laddr, lport) just gained its first holder (held 1) or lost its last
+ * (held 0): the gauge, the maps and the busy counts follow.  A wildcard
+ * port is busy on every address (PORT-3), so it counts for each address
+ * that does not hold the port itself.
+ */
+static void
+in_pcb_port_held(struct inpcbinfo *pi, uint32_t laddr, uint16_t lport,
+    int held)
+{
+	struct in_pcbaddr *ia;
+	int d, i;
+
+	d = held ? 1 : -1;
+	if (laddr == INADDR_ANY_HOST) {
+		if (pi->ipi_wildmap == NULL)
+			return;
+		portmap_flip(pi->ipi_wildmap, lport);
+		if (!in_pcb_in_busy_range(pi, lport))
+			return;
+		for (i = 0; i < pi->ipi_naddrs; i++) {
+			ia = &pi->ipi_addrs[i];
+			if (ia->ia_portmap != NULL &&
+			    !portmap_isset(ia->ia_portmap, lport))
+				ia->ia_busy += d;
+		}
+		return;
+	}
+	if ((ia = in_pcb_addr(pi, laddr)) == NULL)
+		return;
+	ia->ia_ports_in_use += d;
+	if (ia->ia_portmap == NULL)
+		return;
+	portmap_flip(ia->ia_portmap, lport);
+	if (in_pcb_in_busy_range(pi, lport) &&
+	    !portmap_isset(pi->ipi_wildmap, lport))
+		ia->ia_busy += d;
+}
+
+/* Does a first/last holder of laddr's ports change anything we count? */
+static int
+in_pcb_port_counted(const struct inpcbinfo *pi, uint32_t laddr)
+{
+
+	if (laddr == INADDR_ANY_HOST)
+		return (pi->ipi_wildmap != NULL);
+	return (in_pcb_addr(pi, laddr) != NULL);
 }
 
 struct inpcb *
@@ -229,22 +403,22 @@ in_pcb_port_holder(const struct inpcbinfo *pi, uint32_t laddr,
 }
 
 /*
- * Enter both hashes.  The per-address gauge counts distinct local ports
- * held, so only the first holder of (laddr, lport) counts it.
+ * Enter both hashes.  The per-address gauge and the port maps count
+ * distinct local ports held, so only the first holder of (laddr, lport)
+ * counts.
  */
 static void
 in_pcbinshash(struct inpcbinfo *pi, struct inpcb *inp)
 {
-	int ai;
 
 	/* Load factor 1 at most, until the tables reach ipi_hashmax. */
 	if (pi->ipi_nhashed > pi->ipi_hashmask &&
 	    pi->ipi_hashmask + 1 < pi->ipi_hashmax)
 		(void)in_pcbrehash(pi, 2 * (pi->ipi_hashmask + 1));
-	ai = in_pcb_addr_index(pi, inp->inp_laddr);
-	if (ai >= 0 && in_pcb_port_holder(pi, inp->inp_laddr, inp->inp_lport,
+	if (in_pcb_port_counted(pi, inp->inp_laddr) &&
+	    in_pcb_port_holder(pi, inp->inp_laddr, inp->inp_lport,
 	    inp) == NULL)
-		pi->ipi_ports_in_use[ai]++;
+		in_pcb_port_held(pi, inp->inp_laddr, inp->inp_lport, 1);
 	LIST_INSERT_HEAD(&pi->ipi_hashbase[in_pcbhash(pi, inp->inp_faddr,
 	    inp->inp_fport, inp->inp_laddr, inp->inp_lport)], inp, inp_hash);
 	LIST_INSERT_HEAD(&pi->ipi_porthashbase[in_pcbporthash(pi,
@@ -259,7 +433,6 @@ in_pcbinshash(struct inpcbinfo *pi, struct inpcb *inp)
 static void
 in_pcbremhash(struct inpcbinfo *pi, struct inpcb *inp)
 {
-	int ai;
 
 	if ((inp->inp_flags & INP_INHASH) == 0)
 		return;
@@ -269,10 +442,10 @@ in_pcbremhash(struct inpcbinfo *pi, struct inpcb *inp)
 	pi->ipi_nhashed--;
 	if (inp->inp_laddr == INADDR_ANY_HOST)
 		pi->ipi_nwild--;
-	ai = in_pcb_addr_index(pi, inp->inp_laddr);
-	if (ai >= 0 && in_pcb_port_holder(pi, inp->inp_laddr, inp->inp_lport,
+	if (in_pcb_port_counted(pi, inp->inp_laddr) &&
+	    in_pcb_port_holder(pi, inp->inp_laddr, inp->inp_lport,
 	    NULL) == NULL)
-		pi->ipi_ports_in_use[ai]--;
+		in_pcb_port_held(pi, inp->inp_laddr, inp->inp_lport, 0);
 }
 
 struct inpcb *
@@ -284,8 +457,8 @@ in_pcblookup_local(struct inpcbinfo *pi, uint32_t laddr, uint16_t lport)
 	if (laddr == INADDR_ANY_HOST) {
 		/* The wildcard overlaps every address of the host. */
 		for (i = 0; i < pi->ipi_naddrs; i++)
-			if ((inp = in_pcb_port_holder(pi, pi->ipi_addrs[i],
-			    lport, NULL)) != NULL)
+			if ((inp = in_pcb_port_holder(pi,
+			    pi->ipi_addrs[i].ia_addr, lport, NULL)) != NULL)
 				return (inp);
 		return (in_pcb_port_holder(pi, INADDR_ANY_HOST, lport, NULL));
 	}
@@ -331,15 +504,30 @@ in_pcblookup(struct inpcbinfo *pi, uint32_t faddr, uint16_t fport,
  * PORT-1..PORT-4: FreeBSD 9 in_pcb_lport for TCP.  The cursor jumps to a
  * random point when randomization is on and not throttled (PORT-2), then
  * probes upward with wrap-around; a port is busy when any pcb holds it on
- * laddr, whatever its peer (PORT-3).  After last - first + 1 busy
- * candidates: EADDRNOTAVAIL (PORT-4).
+ * laddr, whatever its peer, or on the wildcard (PORT-3).  After
+ * last - first + 1 busy candidates: EADDRNOTAVAIL (PORT-4).
+ *
+ * The kernel probes one candidate at a time; the model reaches the same
+ * end state without doing so.  The probe's first step takes the cursor to
+ * c = (cursor + 1, or first when that leaves the range); it then stops at
+ * the first free port of c..last, first..c-1.  The port map finds that
+ * port a word at a time.  With every port of the range busy (ia_busy
+ * says so at once), the probe makes a full lap and leaves the cursor on
+ * the port before c.  tests/check_in_pcb.c holds the one-by-one probe
+ * and checks both agree on ports, cursor and random draws.
  */
 int
 in_pcb_lport(struct inpcbinfo *pi, uint32_t laddr, uint16_t *lportp)
 {
 	const struct host_tunables *t = &pi->ipi_host->tun;
-	int first, last, aux, count, dorandom;
+	struct in_pcbaddr *ia;
+	int first, last, aux, dorandom, c, port;
 
+	/* in_pcbbind_setup: only an address of this host can be bound. */
+	if ((ia = in_pcb_addr(pi, laddr)) == NULL)
+		return (EADDRNOTAVAIL);
+	if (ia->ia_portmap == NULL && in_pcb_portmap_build(pi, ia) != 0)
+		return (ENOMEM);
 	first = t->portrange_first;
 	last = t->portrange_last;
 	/* PORT-1: a reversed range is used the right way round. */
@@ -348,6 +536,9 @@ in_pcb_lport(struct inpcbinfo *pi, uint32_t laddr, uint16_t *lportp)
 		first = last;
 		last = aux;
 	}
+	/* PORT-8: a changed range is counted afresh. */
+	if (first != pi->ipi_busy_first || last != pi->ipi_busy_last)
+		in_pcb_busy_recount(pi, first, last);
 	/* PORT-2: random start unless throttled; never for a 1-port range. */
 	dorandom = t->randomized && pi->ipport_stoprandom == 0;
 	if (first == last)
@@ -357,16 +548,22 @@ in_pcb_lport(struct inpcbinfo *pi, uint32_t laddr, uint16_t *lportp)
 	if (dorandom)
 		pi->ipport_lastport = first +
 		    (int)rng_uniform_int(pi->ipi_rng, (uint32_t)(last - first));
-	count = last - first;
-	do {
-		if (count-- < 0)	/* PORT-4: every candidate busy */
-			return (EADDRNOTAVAIL);
-		++pi->ipport_lastport;
-		if (pi->ipport_lastport < first || pi->ipport_lastport > last)
-			pi->ipport_lastport = first;
-	} while (in_pcblookup_local(pi, laddr,
-	    (uint16_t)pi->ipport_lastport) != NULL);
-	*lportp = (uint16_t)pi->ipport_lastport;
+	/* PORT-3: the first candidate, wrapping to first outside the range. */
+	c = pi->ipport_lastport + 1;
+	if (c < first || c > last)
+		c = first;
+	if (ia->ia_busy == last - first + 1) {
+		/* PORT-4: a full lap, every candidate busy. */
+		pi->ipport_lastport = c == first ? last : c - 1;
+		return (EADDRNOTAVAIL);
+	}
+	port = portmap_first_free(ia->ia_portmap, pi->ipi_wildmap, c, last);
+	if (port < 0)
+		port = portmap_first_free(ia->ia_portmap, pi->ipi_wildmap,
+		    first, c - 1);
+	assert(port >= first && port <= last);
+	pi->ipport_lastport = port;
+	*lportp = (uint16_t)port;
 	return (0);
 }
 
@@ -387,7 +584,7 @@ in_pcbbind(struct inpcbinfo *pi, struct inpcb *inp, uint32_t laddr,
 		if (laddr == INADDR_ANY_HOST) {
 			for (i = -1; i < pi->ipi_naddrs; i++) {
 				uint32_t a = i < 0 ? INADDR_ANY_HOST :
-				    pi->ipi_addrs[i];
+				    pi->ipi_addrs[i].ia_addr;
 				LIST_FOREACH(other, &pi->ipi_hashbase[
 				    in_pcbhash(pi, 0, 0, a, lport)], inp_hash)
 					if (other != inp &&
@@ -422,7 +619,7 @@ in_pcbconnect(struct inpcbinfo *pi, struct inpcb *inp, uint32_t laddr,
 	if (laddr == INADDR_ANY_HOST) {
 		if (pi->ipi_naddrs == 0)
 			return (EADDRNOTAVAIL);
-		laddr = pi->ipi_addrs[0];
+		laddr = pi->ipi_addrs[0].ia_addr;
 	}
 	if (lport == 0) {
 		if ((error = in_pcb_lport(pi, laddr, &lport)) != 0)
@@ -484,10 +681,10 @@ ipport_tick(struct inpcbinfo *pi, int randomcps, int randomtime)
 int
 in_pcb_ports_in_use(const struct inpcbinfo *pi, uint32_t laddr)
 {
-	int ai;
+	const struct in_pcbaddr *ia;
 
-	ai = in_pcb_addr_index(pi, laddr);
-	return (ai < 0 ? 0 : pi->ipi_ports_in_use[ai]);
+	ia = in_pcb_addr(pi, laddr);
+	return (ia == NULL ? 0 : ia->ia_ports_in_use);
 }
 
 int
@@ -496,7 +693,7 @@ in_pcb_ports_in_use_total(const struct inpcbinfo *pi)
 	int i, n;
 
 	for (n = 0, i = 0; i < pi->ipi_naddrs; i++)
-		n += pi->ipi_ports_in_use[i];
+		n += pi->ipi_addrs[i].ia_ports_in_use;
 	return (n);
 }
 
@@ -520,6 +717,8 @@ int
 in_pcb_check(const struct inpcbinfo *pi, char *err, size_t errlen)
 {
 	const struct inpcb *inp, *o;
+	const struct in_pcbaddr *ia;
+	const uint64_t *map;
 	size_t i, nhash, nport;
 	int *count, ai, a;
 
@@ -555,10 +754,26 @@ in_pcb_check(const struct inpcbinfo *pi, char *err, size_t errlen)
 				    "bucket");
 				goto fail;
 			}
-			/* Count each (laddr, lport) once: at its first holder. */
-			ai = in_pcb_addr_index(pi, inp->inp_laddr);
-			if (ai < 0)
+			/*
+			 * Count each (laddr, lport) once: at its first holder;
+			 * the wildcard's ports in the last slot.
+			 */
+			if (inp->inp_laddr == INADDR_ANY_HOST) {
+				ai = pi->ipi_naddrs;
+				map = pi->ipi_wildmap;
+			} else if ((ia = in_pcb_addr(pi,
+			    inp->inp_laddr)) != NULL) {
+				ai = (int)(ia - pi->ipi_addrs);
+				map = ia->ia_portmap;
+			} else
 				continue;
+			if (map != NULL && !portmap_isset(map, inp->inp_lport)) {
+				snprintf(err, errlen, "pcb %u:%u holds a port "
+				    "its port map says is free",
+				    (unsigned)inp->inp_laddr,
+				    (unsigned)inp->inp_lport);
+				goto fail;
+			}
 			LIST_FOREACH(o, &pi->ipi_porthashbase[i], inp_portlist)
 				if (o->inp_laddr == inp->inp_laddr &&
 				    o->inp_lport == inp->inp_lport)
@@ -582,14 +797,41 @@ in_pcb_check(const struct inpcbinfo *pi, char *err, size_t errlen)
 		    pi->ipi_count, nhash);
 		goto fail;
 	}
-	for (a = 0; a < pi->ipi_naddrs; a++)
-		if (count[a] != pi->ipi_ports_in_use[a]) {
+	for (a = 0; a < pi->ipi_naddrs; a++) {
+		ia = &pi->ipi_addrs[a];
+		if (count[a] != ia->ia_ports_in_use) {
 			snprintf(err, errlen, "address %u: ports-in-use gauge "
-			    "%d, port hash holds %d",
-			    (unsigned)pi->ipi_addrs[a], pi->ipi_ports_in_use[a],
+			    "%d, port hash holds %d", (unsigned)ia->ia_addr,
+			    ia->ia_ports_in_use, count[a]);
+			goto fail;
+		}
+		/* Every held port is set (above), and no other. */
+		if (ia->ia_portmap == NULL)
+			continue;
+		if (portmap_count(ia->ia_portmap, NULL, 0, 65535) != count[a]) {
+			snprintf(err, errlen, "address %u: port map holds %d "
+			    "ports, port hash %d", (unsigned)ia->ia_addr,
+			    portmap_count(ia->ia_portmap, NULL, 0, 65535),
 			    count[a]);
 			goto fail;
 		}
+		if (ia->ia_busy != portmap_count(ia->ia_portmap,
+		    pi->ipi_wildmap, pi->ipi_busy_first, pi->ipi_busy_last)) {
+			snprintf(err, errlen, "address %u: busy count %d, port "
+			    "maps say %d", (unsigned)ia->ia_addr, ia->ia_busy,
+			    portmap_count(ia->ia_portmap, pi->ipi_wildmap,
+			    pi->ipi_busy_first, pi->ipi_busy_last));
+			goto fail;
+		}
+	}
+	if (pi->ipi_wildmap != NULL &&
+	    portmap_count(pi->ipi_wildmap, NULL, 0, 65535) !=
+	    count[pi->ipi_naddrs]) {
+		snprintf(err, errlen, "wildcard port map holds %d ports, port "
+		    "hash %d", portmap_count(pi->ipi_wildmap, NULL, 0, 65535),
+		    count[pi->ipi_naddrs]);
+		goto fail;
+	}
 	free(count);
 	return (0);
 fail:

@@ -19,6 +19,13 @@
  * free: EADDRNOTAVAIL.  ipport_tick(), once a second, suspends
  * randomization for `randomtime` seconds once more than `randomcps` TCP
  * allocations happened in the last second.
+ *
+ * The kernel probes one port at a time, so a connect on an exhausted
+ * range costs 55,536 lookups.  The model gives the same answer from a
+ * per-address busy count and port bitmap (struct in_pcbaddr): the same
+ * random draw, the same port, the same cursor, at a cost that does not
+ * depend on how many ports are busy.  tests/check_in_pcb.c keeps the
+ * one-by-one probe as the reference and checks the two agree.
  */
 #ifndef TWSIM_IN_PCB_H
 #define TWSIM_IN_PCB_H
@@ -37,6 +44,26 @@ struct rng;
 #define INP_INHASH	0x0008	/* linked in both hashes */
 
 #define INADDR_ANY_HOST	((uint32_t)0)
+
+/*
+ * One local address of the host and the ports held on it.  ia_portmap has
+ * a bit per port (IN_PCB_PORTMAP_WORDS words), set while any pcb holds
+ * (ia_addr, port); ia_busy counts the ports of the range
+ * [ipi_busy_first, ipi_busy_last] busy on this address, its own or the
+ * wildcard's (PORT-3).  With them in_pcb_lport() fails a full range at
+ * once and finds the next free port 64 at a time, choosing exactly the
+ * port the kernel's one-by-one probe would.  The map is built at the
+ * address's first ephemeral allocation, so a server that only listens
+ * never pays its 8 KiB.
+ */
+struct in_pcbaddr {
+	uint32_t	 ia_addr;
+	int		 ia_ports_in_use;	/* distinct ports held: the gauge */
+	int		 ia_busy;		/* busy ports of the range */
+	uint64_t	*ia_portmap;		/* NULL until first needed */
+};
+
+#define IN_PCB_PORTMAP_WORDS	(65536 / 64)
 
 struct inpcb {
 	LIST_ENTRY(inpcb) inp_hash;	/* 4-tuple chain */
@@ -63,10 +90,17 @@ struct inpcbinfo {
 	uint64_t	 ipport_tcplastcount;
 	int		 ipport_stoprandom;	/* seconds left without random */
 
-	/* Ports held per local address, for the ports-in-use gauge. */
-	uint32_t	*ipi_addrs;
-	int		*ipi_ports_in_use;
+	/* The host's local addresses, each with its ports (in_pcbaddr). */
+	struct in_pcbaddr *ipi_addrs;
 	int		 ipi_naddrs;
+	/*
+	 * Ports bound to the wildcard address (a listener on INADDR_ANY holds
+	 * its port on every address, PORT-3): a map as in in_pcbaddr, kept
+	 * from the first ephemeral allocation on (NULL before).
+	 */
+	uint64_t	*ipi_wildmap;
+	/* The range the ia_busy counts are of (PORT-8: it may change). */
+	int		 ipi_busy_first, ipi_busy_last;
 
 	struct inpcb	*ipi_free;		/* free list (via inp_ppcb) */
 	size_t		 ipi_count;		/* pcbs allocated and live */
@@ -140,7 +174,10 @@ int		 in_pcb_ports_in_use_total(const struct inpcbinfo *pi);
 
 /*
  * Ephemeral port selection alone (FreeBSD 9 in_pcb_lport): 0 and the port
- * in *lportp, or EADDRNOTAVAIL.  Counts ipport_tcpallocs.  in_pcbconnect()
+ * in *lportp, or EADDRNOTAVAIL (also for an address the host does not
+ * own, before anything is counted or drawn, as in_pcbbind_setup refuses
+ * it), ENOMEM when the address's port map cannot be built.  Counts
+ * ipport_tcpallocs.  in_pcbconnect()
  * calls it; exported for tests and the benchmark.
  */
 int		 in_pcb_lport(struct inpcbinfo *pi, uint32_t laddr,
@@ -150,8 +187,8 @@ void		 in_pcb_foreach(struct inpcbinfo *pi,
 		    void (*fn)(struct inpcb *inp, void *arg), void *arg);
 /*
  * Invariants: every hashed pcb is in both hashes, the per-address counts
- * match the port hash, ipi_count matches the hashed pcbs.  0, or -1 with a
- * message.
+ * match the port hash, the port maps and busy counts match the pcbs,
+ * ipi_count matches the hashed pcbs.  0, or -1 with a message.
  */
 int		 in_pcb_check(const struct inpcbinfo *pi, char *err,
 		    size_t errlen);

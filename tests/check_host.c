@@ -193,10 +193,10 @@ START_TEST(test_host4_check_passes_then_catches_corruption)
 	ck_assert_msg(host_check(cli, err, sizeof(err)) == 0, "%s", err);
 
 	/* Ports-in-use gauge off by one. */
-	cli->pcbinfo.ipi_ports_in_use[0]++;
+	cli->pcbinfo.ipi_addrs[0].ia_ports_in_use++;
 	ck_assert_int_eq(host_check(cli, err, sizeof(err)), -1);
 	ck_assert(strstr(err, "ports-in-use") != NULL);
-	cli->pcbinfo.ipi_ports_in_use[0]--;
+	cli->pcbinfo.ipi_addrs[0].ia_ports_in_use--;
 
 	/* A tcpcb leak. */
 	cli->tcpcb_live++;

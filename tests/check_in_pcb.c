@@ -20,6 +20,7 @@
 #include "models/net.h"
 #include "models/tcp_timewait.h"
 #include "models/tcp_var.h"
+#include "sim/rng.h"
 #include "sim/sim.h"
 #include "tests/model_fixture.h"
 
@@ -535,6 +536,279 @@ START_TEST(test_hash_stops_growing_at_its_maximum)
 }
 END_TEST
 
+/* ---- the fast port search against the kernel's one-by-one probe ------- */
+
+/*
+ * The reference: FreeBSD 9 in_pcb_lport as the model ran it before the
+ * port maps, one in_pcblookup_local() per candidate (PORT-1..PORT-5).
+ * in_pcb_lport() must agree with it on every port, error, cursor position
+ * and random draw.
+ */
+static int
+ref_in_pcb_lport(struct inpcbinfo *p, uint32_t laddr, uint16_t *lportp)
+{
+	const struct host_tunables *t = &p->ipi_host->tun;
+	int first, last, aux, count, dorandom;
+
+	first = t->portrange_first;
+	last = t->portrange_last;
+	if (first > last) {
+		aux = first;
+		first = last;
+		last = aux;
+	}
+	dorandom = t->randomized && p->ipport_stoprandom == 0;
+	if (first == last)
+		dorandom = 0;
+	p->ipport_tcpallocs++;
+	if (dorandom)
+		p->ipport_lastport = first +
+		    (int)rng_uniform_int(p->ipi_rng, (uint32_t)(last - first));
+	count = last - first;
+	do {
+		if (count-- < 0)
+			return (EADDRNOTAVAIL);
+		++p->ipport_lastport;
+		if (p->ipport_lastport < first || p->ipport_lastport > last)
+			p->ipport_lastport = first;
+	} while (in_pcblookup_local(p, laddr,
+	    (uint16_t)p->ipport_lastport) != NULL);
+	*lportp = (uint16_t)p->ipport_lastport;
+	return (0);
+}
+
+/* One world of the lockstep pair: a client with two addresses. */
+struct twin {
+	struct sim	*sim;
+	struct net	*net;
+	struct host	*cli;
+	struct inpcb	*live[512];	/* index-matched between the twins */
+	int		 nlive;
+};
+
+static void
+twin_boot(struct twin *w)
+{
+	memset(w, 0, sizeof(*w));
+	fx_world_create(29, &w->sim, &w->net);
+	w->cli = fx_host(w->net, "client", NULL, CLIENT);
+	fx_addr(w->net, w->cli, CLIENT2);
+}
+
+/* Connect with an ephemeral port, by the fast search or the reference. */
+static int
+twin_connect(struct twin *w, int ref, uint32_t laddr, uint16_t fport,
+    uint16_t *lportp)
+{
+	struct inpcbinfo *p = &w->cli->pcbinfo;
+	struct inpcb *inp;
+	uint16_t lport = 0;
+	int error;
+
+	inp = in_pcballoc(p);
+	ck_assert_ptr_nonnull(inp);
+	if (ref && (error = ref_in_pcb_lport(p, laddr, &lport)) != 0) {
+		in_pcbfree(p, inp);
+		return (error);
+	}
+	/* The reference's port goes in fixed: in_pcbconnect skips lport(). */
+	error = in_pcbconnect(p, inp, laddr, lport, SERVER, fport);
+	if (error != 0) {
+		in_pcbfree(p, inp);
+		return (error);
+	}
+	*lportp = inp->inp_lport;
+	w->live[w->nlive++] = inp;
+	return (0);
+}
+
+/* Bind a listener (wildcard or on laddr) to a fixed port. */
+static int
+twin_listen(struct twin *w, uint32_t laddr, uint16_t port)
+{
+	struct inpcbinfo *p = &w->cli->pcbinfo;
+	struct inpcb *inp;
+	int error;
+
+	inp = in_pcballoc(p);
+	ck_assert_ptr_nonnull(inp);
+	if ((error = in_pcbbind(p, inp, laddr, port)) != 0) {
+		in_pcbfree(p, inp);
+		return (error);
+	}
+	w->live[w->nlive++] = inp;
+	return (0);
+}
+
+static void
+twin_free(struct twin *w, int i)
+{
+	in_pcbfree(&w->cli->pcbinfo, w->live[i]);
+	w->live[i] = w->live[--w->nlive];
+}
+
+/* The test's own generator (xorshift64*), apart from the model's streams. */
+static uint32_t
+pick(uint64_t *x, uint32_t n)
+{
+	*x ^= *x >> 12;
+	*x ^= *x << 25;
+	*x ^= *x >> 27;
+	return ((uint32_t)((*x * 0x2545f4914f6cdd1dull) >> 32) % n);
+}
+
+/*
+ * PORT-1..PORT-5, PORT-8: on randomized workloads -- ephemeral connects on
+ * two addresses, frees, fixed-port connects, wildcard and per-address
+ * listeners in the range, range changes (reversed, one port, moved),
+ * randomization switched and throttled -- the fast search and the
+ * reference choose the same port or fail alike, leave the cursor and the
+ * throttle count alike, and draw the same random numbers.  The range is
+ * small and the population kept near it, so exhaustion is frequent.
+ */
+START_TEST(test_port4_fast_search_matches_linear_probe)
+{
+	static const int ranges[][2] = {
+		{ 20000, 20099 }, { 20099, 20000 }, { 20050, 20050 },
+		{ 20040, 20169 }, { 20000, 20001 }, { 19990, 20063 },
+	};
+	struct twin fast, ref;
+	uint64_t x;
+	uint32_t laddr;
+	uint16_t pf, pr, port;
+	int step, op, r, ef, er, i, nfail, nok;
+	char err[256];
+
+	x = 0x9e3779b97f4a7c15ull + (uint64_t)_i;
+	twin_boot(&fast);
+	twin_boot(&ref);
+	nfail = nok = 0;
+	for (step = 0; step < 20000; step++) {
+		op = (int)pick(&x, 100);
+		laddr = pick(&x, 4) == 0 ? CLIENT2 : CLIENT;
+		if (op < 55) {
+			port = (uint16_t)(80 + pick(&x, 3));
+			ef = twin_connect(&fast, 0, laddr, port, &pf);
+			er = twin_connect(&ref, 1, laddr, port, &pr);
+			ck_assert_int_eq(ef, er);
+			if (ef == 0) {
+				ck_assert_int_eq(pf, pr);
+				nok++;
+			} else
+				nfail++;
+		} else if (op < 90) {
+			if (fast.nlive > 0) {
+				i = (int)pick(&x, (uint32_t)fast.nlive);
+				twin_free(&fast, i);
+				twin_free(&ref, i);
+			}
+		} else if (op < 94) {
+			/* Listeners, the wildcard ones busy on every address. */
+			if (fast.nlive < 500) {
+				port = (uint16_t)(19985 + pick(&x, 200));
+				if (pick(&x, 2))
+					laddr = INADDR_ANY_HOST;
+				ef = twin_listen(&fast, laddr, port);
+				ck_assert_int_eq(twin_listen(&ref, laddr, port),
+				    ef);
+			}
+		} else if (op < 96) {
+			r = (int)pick(&x, sizeof(ranges) / sizeof(ranges[0]));
+			fast.cli->tun.portrange_first = ranges[r][0];
+			fast.cli->tun.portrange_last = ranges[r][1];
+			ref.cli->tun.portrange_first = ranges[r][0];
+			ref.cli->tun.portrange_last = ranges[r][1];
+		} else if (op < 98) {
+			fast.cli->tun.randomized = !fast.cli->tun.randomized;
+			ref.cli->tun.randomized = fast.cli->tun.randomized;
+		} else {
+			ipport_tick(&fast.cli->pcbinfo, 10, 3);
+			ipport_tick(&ref.cli->pcbinfo, 10, 3);
+		}
+		/* Past 500 live pcbs, frees only. */
+		if (fast.nlive >= 500)
+			while (fast.nlive > 300) {
+				i = (int)pick(&x, (uint32_t)fast.nlive);
+				twin_free(&fast, i);
+				twin_free(&ref, i);
+			}
+		ck_assert_int_eq(fast.cli->pcbinfo.ipport_lastport,
+		    ref.cli->pcbinfo.ipport_lastport);
+		ck_assert_uint_eq(fast.cli->pcbinfo.ipport_tcpallocs,
+		    ref.cli->pcbinfo.ipport_tcpallocs);
+		ck_assert_int_eq(fast.cli->pcbinfo.ipport_stoprandom,
+		    ref.cli->pcbinfo.ipport_stoprandom);
+		if (step % 1000 == 0)
+			ck_assert_msg(in_pcb_check(&fast.cli->pcbinfo, err,
+			    sizeof(err)) == 0, "%s", err);
+	}
+	/* The same number of draws: the streams are still in step. */
+	ck_assert_uint_eq(rng_uniform_int(fast.cli->pcbinfo.ipi_rng, 1u << 30),
+	    rng_uniform_int(ref.cli->pcbinfo.ipi_rng, 1u << 30));
+	/* Both outcomes were exercised, many times. */
+	ck_assert_int_gt(nok, 1000);
+	ck_assert_int_gt(nfail, 1000);
+	fx_host_check(fast.cli);
+	fx_host_check(ref.cli);
+	while (fast.nlive > 0) {
+		twin_free(&fast, 0);
+		twin_free(&ref, 0);
+	}
+	fx_world_destroy(&fast.sim, &fast.net);
+	fx_world_destroy(&ref.sim, &ref.net);
+}
+END_TEST
+
+/*
+ * A connect on a full range fails at once (the busy count), whatever the
+ * range's size: EADDRNOTAVAIL, the throttle counted, one random draw, and
+ * the cursor where the kernel's full lap leaves it (on the port before the
+ * first candidate).
+ */
+START_TEST(test_port4_full_range_fails_after_one_lap)
+{
+	struct inpcb *inp;
+	uint16_t port;
+	int i;
+
+	boot(10000, 10999, 0, 0, 0);
+	for (i = 0; i < 1000; i++)
+		ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, NULL), 0);
+	ck_assert_int_eq(pi->ipport_lastport, 10999);
+	/* Sequential: the lap starts at 10000 and ends on 10999. */
+	ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, NULL), EADDRNOTAVAIL);
+	ck_assert_int_eq(pi->ipport_lastport, 10999);
+	ck_assert_int_eq(pi->ipport_tcpallocs, 1001);
+	/* A cursor left outside a moved range: the lap starts at first. */
+	cli->tun.portrange_first = 10500;
+	cli->tun.portrange_last = 10599;
+	pi->ipport_lastport = 20000;
+	ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, NULL), EADDRNOTAVAIL);
+	ck_assert_int_eq(pi->ipport_lastport, 10599);
+	/* Free one port: the next search finds exactly it. */
+	inp = in_pcblookup(pi, SERVER, 80, CLIENT, 10550, 0);
+	ck_assert_ptr_nonnull(inp);
+	in_pcbfree(pi, inp);
+	ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, &inp), 0);
+	ck_assert_int_eq(inp->inp_lport, 10550);
+	/* The other address is untouched by all of this. */
+	port = 0;
+	ck_assert_int_eq(in_pcb_lport(pi, CLIENT2, &port), 0);
+	ck_assert_int_eq(port, 10551);
+}
+END_TEST
+
+/* in_pcbbind_setup: an address the host does not own cannot be bound. */
+START_TEST(test_port3_foreign_address_is_refused)
+{
+	uint16_t port = 0;
+
+	boot(10000, 65535, 1, 0, 0);
+	ck_assert_int_eq(in_pcb_lport(pi, SERVER, &port), EADDRNOTAVAIL);
+	ck_assert_int_eq(pi->ipport_tcpallocs, 0);
+}
+END_TEST
+
 static Suite *
 in_pcb_suite(void)
 {
@@ -563,6 +837,11 @@ in_pcb_suite(void)
 	tcase_add_test(tc, test_hash_grows_with_population_up_to_maxsockets);
 	tcase_add_test(tc, test_hash_stops_growing_at_its_maximum);
 	tcase_add_test(tc, test_hash_rehash_ignores_never_used_pcbs);
+	tcase_add_test(tc, test_port4_full_range_fails_after_one_lap);
+	tcase_add_test(tc, test_port3_foreign_address_is_refused);
+	/* Three workloads: three seeds of the test's own generator. */
+	tcase_add_loop_test(tc, test_port4_fast_search_matches_linear_probe,
+	    0, 3);
 	suite_add_tcase(s, tc);
 	return (s);
 }
