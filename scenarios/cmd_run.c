@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #ifdef __linux__
@@ -104,17 +105,33 @@ run_usage(FILE *out)
 
 /* ---- progress ------------------------------------------------------------ */
 
+/*
+ * The bar shows, for each run in progress, its simulated time against its
+ * duration, and an ETA from simulated-time progress: the simulated
+ * seconds still to go over the rate at which simulated time has been
+ * advancing lately.  A rate averaged since the start said "0:01" while an
+ * exhausted run crawled; a recent one follows the slowdown.  With -j N the
+ * workers publish their simulated time in a shared array (run_sim).
+ */
+#define PROGRESS_SHOWN	3	/* runs in progress listed by name */
+#define PROGRESS_TAU	3.0	/* s: memory of the recent rate */
+
 struct progress {
 	int		enabled;
 	size_t		nruns;
 	size_t		done;
 	double		total_sim;	/* sum of run durations */
 	double		done_sim;	/* of finished runs */
-	double		cur_sim;	/* of the run in progress (-j 1) */
 	double		t0;
 	uint64_t	events;		/* of finished runs */
-	uint64_t	cur_events;
+	uint64_t	cur_events;	/* of the run in progress (-j 1) */
 	double		last_draw;
+	/* Simulated time reached per run, -1 when not running (shared). */
+	double		*run_sim;
+	const struct scenario_run *const *runs;	/* run_sim's runs */
+	/* The recent rate of simulated seconds per wall second. */
+	double		rate;
+	double		rate_t, rate_sim;
 };
 
 static double
@@ -138,30 +155,74 @@ fmt_duration(char *buf, size_t len, double s)
 		snprintf(buf, len, "%ld:%02ld", t / 60, t % 60);
 }
 
+/* Simulated seconds done so far: finished runs plus those in progress. */
+static double
+progress_sim(const struct progress *pg)
+{
+	double sim = pg->done_sim;
+	size_t i;
+
+	for (i = 0; i < pg->nruns; i++)
+		if (pg->run_sim[i] > 0)
+			sim += pg->run_sim[i];
+	return sim;
+}
+
+/*
+ * The recent rate: an exponentially weighted mean of simulated seconds
+ * per wall second, forgetting with time constant PROGRESS_TAU.
+ */
+static void
+progress_rate(struct progress *pg, double now, double sim)
+{
+	double dt = now - pg->rate_t, w;
+
+	if (dt < 0.05)
+		return;
+	w = 1 - exp(-dt / PROGRESS_TAU);
+	if (pg->rate_t == pg->t0 && pg->rate == 0)
+		w = 1;
+	pg->rate += w * ((sim - pg->rate_sim) / dt - pg->rate);
+	pg->rate_t = now;
+	pg->rate_sim = sim;
+}
+
 static void
 progress_draw(struct progress *pg, int force)
 {
-	double now = mono_now(), el = now - pg->t0, frac, eta, evs;
+	double now = mono_now(), el = now - pg->t0, frac, eta, evs, sim;
 	char etab[32];
-	int width = 24, fill, i;
+	int width = 20, fill, i, shown;
+	size_t r;
 
 	if (!pg->enabled || (!force && now - pg->last_draw < 0.1))
 		return;
 	pg->last_draw = now;
-	frac = pg->total_sim > 0 ?
-	    (pg->done_sim + pg->cur_sim) / pg->total_sim : 0;
+	sim = progress_sim(pg);
+	progress_rate(pg, now, sim);
+	frac = pg->total_sim > 0 ? sim / pg->total_sim : 0;
 	if (frac > 1)
 		frac = 1;
-	eta = frac > 0 ? el * (1 - frac) / frac : NAN;
+	eta = pg->rate > 0 ? (pg->total_sim - sim) / pg->rate : NAN;
 	evs = el > 0 ? (double)(pg->events + pg->cur_events) / el : 0;
 	fill = (int)(frac * width + 0.5);
 	fmt_duration(etab, sizeof(etab), eta);
 	fputs("\r[", stderr);
 	for (i = 0; i < width; i++)
 		fputc(i < fill ? '#' : '.', stderr);
-	fprintf(stderr, "] %zu/%zu runs  sim %.0fs  %.2fM ev/s  ETA %s \033[K",
-	    pg->done, pg->nruns, pg->cur_sim, evs / 1e6,
-	    frac > 0 ? etab : "?");
+	fprintf(stderr, "] %zu/%zu runs ", pg->done, pg->nruns);
+	for (r = 0, shown = 0; r < pg->nruns; r++) {
+		if (pg->run_sim[r] < 0)
+			continue;
+		if (shown++ == PROGRESS_SHOWN) {
+			fputs(" ...", stderr);
+			break;
+		}
+		fprintf(stderr, " #%zu %.0f/%.0fs", pg->runs[r]->index,
+		    pg->run_sim[r], sim_time_to_sec(pg->runs[r]->duration));
+	}
+	fprintf(stderr, "  %.2fM ev/s  ETA %s \033[K", evs / 1e6,
+	    isfinite(eta) ? etab : "?");
 	fflush(stderr);
 }
 
@@ -170,18 +231,20 @@ progress_run(void *ctx, const struct runner_progress *p)
 {
 	struct progress *pg = ctx;
 
-	pg->cur_sim = p->sim_seconds;
+	pg->run_sim[pg->done] = p->sim_seconds;
 	pg->cur_events = p->events;
 	progress_draw(pg, 0);
 }
 
 static void
-progress_finish_run(struct progress *pg, double duration, uint64_t events)
+progress_finish_run(struct progress *pg, size_t run, double duration,
+    uint64_t events)
 {
 	pg->done++;
 	pg->done_sim += duration;
 	pg->events += events;
-	pg->cur_sim = 0;
+	if (pg->run_sim != NULL)
+		pg->run_sim[run] = -1;
 	pg->cur_events = 0;
 	progress_draw(pg, 1);
 }
@@ -249,26 +312,30 @@ run_name(const struct scenario_run *r, char *buf, size_t len)
 struct worker_watch {
 	pid_t			 parent;
 	volatile sig_atomic_t	*stop;
+	double			*sim;	/* the parent's bar: NULL, or our slot */
 };
 
 /*
  * Between slices of the simulation: a worker whose parent is gone stops
  * (its run could never be merged).  PR_SET_PDEATHSIG normally kills it
- * first; this covers systems without it.
+ * first; this covers systems without it.  The worker also publishes its
+ * simulated time for the parent's progress bar.
  */
 static void
 worker_progress(void *ctx, const struct runner_progress *p)
 {
 	struct worker_watch *w = ctx;
 
-	(void)p;
+	if (w->sim != NULL)
+		*w->sim = p->sim_seconds;
 	if (getppid() != w->parent)
 		*w->stop = 1;
 }
 
 static int
 worker_main(const struct scenario_run *run, const char *tmp_path,
-    const char *path, const struct runner_opts *base, pid_t parent)
+    const char *path, const struct runner_opts *base, pid_t parent,
+    double *sim_slot)
 {
 	struct results *db;
 	struct runner_result res;
@@ -285,6 +352,7 @@ worker_main(const struct scenario_run *run, const char *tmp_path,
 		return WORKER_ERROR;
 	watch.parent = parent;
 	watch.stop = base->stop_flag;
+	watch.sim = sim_slot;
 	o.progress = worker_progress;
 	o.progress_ctx = &watch;
 	run_name(run, name, sizeof(name));
@@ -413,7 +481,8 @@ run_parallel(const struct scenario_run *const *runs, size_t n,
 				/* The handler is the parent's business. */
 				run_worker_pgid = 0;
 				_exit(worker_main(runs[next], tmps[next],
-				    paths[next], opts, parent));
+				    paths[next], opts, parent, pg->enabled ?
+				    &pg->run_sim[next] : NULL));
 			}
 			join_worker_group(pid, 1);
 			pids[next] = pid;
@@ -426,8 +495,17 @@ run_parallel(const struct scenario_run *const *runs, size_t n,
 				break;
 		} else {
 			int status;
-			pid_t pid = waitpid(-1, &status, 0);
+			pid_t pid = waitpid(-1, &status,
+			    pg->enabled ? WNOHANG : 0);
 
+			if (pid == 0) {
+				/* Runs going on: redraw the bar now and then. */
+				struct timespec nap = { 0, 100000000 };
+
+				progress_draw(pg, 0);
+				nanosleep(&nap, NULL);
+				continue;
+			}
 			if (pid < 0) {
 				if (errno == EINTR)
 					continue;
@@ -490,8 +568,8 @@ run_parallel(const struct scenario_run *const *runs, size_t n,
 			if (state[merged] != 3)
 				remove_db_files(paths[merged]);
 			remove_db_files(tmps[merged]);
-			progress_finish_run(pg, sim_time_to_sec(r->duration),
-			    res.events);
+			progress_finish_run(pg, merged,
+			    sim_time_to_sec(r->duration), res.events);
 			merged++;
 		}
 		if (merged < n && state[merged] == 0 && running == 0 &&
@@ -608,6 +686,7 @@ cmd_run(int argc, char **argv)
 	size_t i, n, nlist;
 	int64_t present_id;
 
+	memset(&pg, 0, sizeof(pg));	/* `done` reads pg.run_sim */
 	optind = 1;
 	opterr = 0;
 	sets = calloc((size_t)argc + 1, sizeof(*sets));
@@ -781,7 +860,21 @@ cmd_run(int argc, char **argv)
 	memset(&pg, 0, sizeof(pg));
 	pg.enabled = !quiet && isatty(STDERR_FILENO) && n > 0;
 	pg.nruns = n;
+	pg.runs = todo;
 	pg.t0 = t0 = mono_now();
+	pg.rate_t = pg.t0;
+	/*
+	 * Shared with the -j N workers, which write their run's slot.
+	 * Without it the bar only lacks the workers' simulated time.
+	 */
+	pg.run_sim = mmap(NULL, (n > 0 ? n : 1) * sizeof(*pg.run_sim),
+	    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (pg.run_sim == MAP_FAILED) {
+		pg.run_sim = NULL;
+		pg.enabled = 0;
+	}
+	for (i = 0; pg.run_sim != NULL && i < n; i++)
+		pg.run_sim[i] = -1;
 	for (i = 0; i < n; i++)
 		pg.total_sim += sim_time_to_sec(todo[i]->duration);
 	opts.progress = pg.enabled ? progress_run : NULL;
@@ -812,7 +905,8 @@ cmd_run(int argc, char **argv)
 				    name, err);
 			}
 			tally_add(&t, &res);
-			progress_finish_run(&pg, res.sim_seconds, res.events);
+			progress_finish_run(&pg, i, res.sim_seconds,
+			    res.events);
 		}
 	}
 	if (pg.enabled)
@@ -858,6 +952,8 @@ cmd_run(int argc, char **argv)
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 done:
+	if (pg.run_sim != NULL)
+		munmap(pg.run_sim, (n > 0 ? n : 1) * sizeof(*pg.run_sim));
 	results_close(db);
 	free(todo);
 	free(extra);
