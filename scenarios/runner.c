@@ -746,6 +746,7 @@ runner_run(const struct scenario_run *run, struct results *db,
 			p.duration = sim_time_to_sec(run->duration);
 			p.events = sim_events(rc.sim);
 			p.connections = connections_started(&rc);
+			p.queue = sim_queue_size(rc.sim);
 			opts->progress(opts->progress_ctx, &p);
 		}
 		if (why == SIM_STOP_REQUEST || sim_now(rc.sim) >= run->duration)

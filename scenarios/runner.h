@@ -30,6 +30,7 @@ struct runner_progress {
 	double		duration;	/* of the run */
 	uint64_t	events;		/* processed so far */
 	uint64_t	connections;	/* started so far */
+	size_t		queue;		/* events pending now */
 };
 
 typedef void (*runner_progress_fn)(void *ctx, const struct runner_progress *p);

@@ -146,6 +146,12 @@ sim_events(const struct sim *sim)
 	return sim->events;
 }
 
+size_t
+sim_queue_size(const struct sim *sim)
+{
+	return evq_size(sim->q);
+}
+
 const char *
 sim_errmsg(const struct sim *sim)
 {

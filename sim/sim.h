@@ -47,6 +47,7 @@ void		 sim_destroy(struct sim *sim);
 sim_time_t	 sim_now(const struct sim *sim);
 uint64_t	 sim_seed(const struct sim *sim);
 uint64_t	 sim_events(const struct sim *sim);	/* events processed */
+size_t		 sim_queue_size(const struct sim *sim);	/* events pending */
 const char	*sim_errmsg(const struct sim *sim);
 
 /* One-shot events. */

@@ -26,77 +26,29 @@
  * (/proc/self/statm): once TIME_WAIT is in steady state it should not grow
  * (with recording on, SQLite's page cache, up to 32 MiB, grows first).
  *
+ * The events per second of recording=off are then set against the bare
+ * binary heap's hold model (tests/bench/bench_heap.c) at the simulator's
+ * own mean queue size, measured in the same run: what the whole
+ * simulator -- TCP, ports, TIME_WAIT, network, workloads -- achieves of
+ * the floor any event-driven simulator pays for its event queue.
+ *
  * TWSIM_BENCH_SCALE (default 1) scales the simulated duration, e.g. 0.1
  * for a 60 s run.  Targets (not asserted): >= 500,000 simulated
  * connections per wall-clock second with recording off; recording
- * overhead < 10%.
+ * overhead < 10%; events/s at least 0.6 of the bare heap's.
  */
 #include "config.h"
 
-#include <sys/resource.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
-#include "analysis/results.h"
-#include "scenarios/runner.h"
-#include "scenarios/scenario.h"
+#include "tests/bench/bench_heap.h"
+#include "tests/bench/bench_run.h"
 
 #define NCLIENTS	10
 #define RATE		2000	/* per client, per second */
 #define DURATION	600.0	/* simulated seconds at scale 1 */
-
-struct bench_result {
-	int		ok;
-	uint64_t	connections;
-	uint64_t	events;
-	double		wall;
-	double		sim;
-	long		maxrss_kib;
-	long		rss_mid_kib;
-	long		rss_end_kib;
-	int64_t		tw_peak;	/* largest over the clients */
-	int64_t		tw_cap;
-};
-
-struct mid_probe {
-	double		half;
-	double		end;
-	long		rss_mid_kib;	/* at half time */
-	long		rss_end_kib;	/* at the end, before teardown */
-};
-
-/* Resident set now, from /proc/self/statm (0 when unavailable). */
-static long
-rss_now_kib(void)
-{
-	FILE *f = fopen("/proc/self/statm", "r");
-	long size, res = 0;
-
-	if (f == NULL)
-		return 0;
-	if (fscanf(f, "%ld %ld", &size, &res) != 2)
-		res = 0;
-	fclose(f);
-	return res * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
-static void
-on_progress(void *ctx, const struct runner_progress *p)
-{
-	struct mid_probe *mp = ctx;
-
-	if (mp->rss_mid_kib == 0 && p->sim_seconds >= mp->half)
-		mp->rss_mid_kib = rss_now_kib();
-	if (mp->rss_end_kib == 0 && p->sim_seconds >= mp->end)
-		mp->rss_end_kib = rss_now_kib();
-}
 
 static char *
 scenario_text(double duration, int recording)
@@ -129,124 +81,8 @@ scenario_text(double duration, int recording)
 	return s;
 }
 
-/* One configuration, in the calling (child) process. */
 static void
-bench_one(double duration, int recording, struct bench_result *br)
-{
-	struct scenario *sc = NULL;
-	struct results *db = NULL;
-	struct runner_opts opts;
-	struct runner_result res;
-	struct mid_probe mp;
-	struct rusage ru;
-	char err[1024], path[512];
-	const char *tmp = getenv("TMPDIR");
-	char *text = scenario_text(duration, recording);
-	sqlite3_stmt *st;
-	int fd;
-
-	memset(br, 0, sizeof(*br));
-	if (text == NULL)
-		return;
-	if (scenario_load_string("bench.ini", text, NULL, 0, 0, &sc, err,
-	    sizeof(err)) != 0) {
-		fprintf(stderr, "bench_sim: %s\n", err);
-		free(text);
-		return;
-	}
-	free(text);
-	snprintf(path, sizeof(path), "%s/bench_sim.XXXXXX",
-	    tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
-	if ((fd = mkstemp(path)) < 0) {
-		perror("bench_sim: mkstemp");
-		scenario_free(sc);
-		return;
-	}
-	close(fd);
-	unlink(path);	/* results_open creates it fresh */
-	if (results_open(path, RESULTS_RW_CREATE, &db, err,
-	    sizeof(err)) != 0) {
-		fprintf(stderr, "bench_sim: %s\n", err);
-		scenario_free(sc);
-		return;
-	}
-	memset(&opts, 0, sizeof(opts));
-	opts.scenario = "bench";
-	opts.version = PACKAGE_VERSION;
-	memset(&mp, 0, sizeof(mp));
-	mp.half = duration / 2;
-	mp.end = duration;
-	opts.progress = on_progress;
-	opts.progress_ctx = &mp;
-	if (runner_run(scenario_run_at(sc, 0), db, &opts, &res, err,
-	    sizeof(err)) != 0 || res.status != RUNNER_COMPLETE) {
-		fprintf(stderr, "bench_sim: run failed: %s\n", err);
-	} else {
-		br->ok = 1;
-		br->connections = res.connections;
-		br->events = res.events;
-		br->wall = res.wall_seconds;
-		br->sim = res.sim_seconds;
-		br->rss_mid_kib = mp.rss_mid_kib;
-		br->rss_end_kib = mp.rss_end_kib;
-		if (sqlite3_prepare_v2(results_sqlite(db), "SELECT "
-		    "max(tw_peak), max(tw_cap) FROM host_stats WHERE host <> "
-		    "'server'", -1, &st, NULL) == SQLITE_OK) {
-			if (sqlite3_step(st) == SQLITE_ROW) {
-				br->tw_peak = sqlite3_column_int64(st, 0);
-				br->tw_cap = sqlite3_column_int64(st, 1);
-			}
-			sqlite3_finalize(st);
-		}
-	}
-	getrusage(RUSAGE_SELF, &ru);
-	br->maxrss_kib = ru.ru_maxrss;
-	results_close(db);
-	scenario_free(sc);
-	{
-		char side[600];
-
-		unlink(path);
-		snprintf(side, sizeof(side), "%s-wal", path);
-		unlink(side);
-		snprintf(side, sizeof(side), "%s-shm", path);
-		unlink(side);
-	}
-}
-
-/* Runs bench_one in a child so that ru_maxrss is this configuration's. */
-static int
-bench_fork(double duration, int recording, struct bench_result *br)
-{
-	int p[2], status;
-	pid_t pid;
-	ssize_t n;
-
-	if (pipe(p) != 0)
-		return -1;
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		struct bench_result r;
-
-		close(p[0]);
-		bench_one(duration, recording, &r);
-		if (write(p[1], &r, sizeof(r)) != (ssize_t)sizeof(r))
-			_exit(1);
-		_exit(0);
-	}
-	close(p[1]);
-	n = read(p[0], br, sizeof(*br));
-	close(p[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return n == (ssize_t)sizeof(*br) && br->ok ? 0 : -1;
-}
-
-static void
-report(const char *name, const struct bench_result *br)
+report(const char *name, const struct bench_run *br)
 {
 	printf("sim recording=%s: %" PRIu64 " connections in %.1f s wall, "
 	    "%.0f conn/s, %.2fM ev/s, peak RSS %.0f MiB "
@@ -262,7 +98,9 @@ report(const char *name, const struct bench_result *br)
 int
 main(void)
 {
-	struct bench_result on, off, full;
+	struct bench_run on, off, full;
+	double heap, simrate;
+	char *text;
 	const char *sc = getenv("TWSIM_BENCH_SCALE");
 	double scale = sc != NULL && *sc != '\0' ? atof(sc) : 1.0;
 	double duration;
@@ -279,25 +117,43 @@ main(void)
 	    "simulated s (TWSIM_BENCH_SCALE=%g)\n", NCLIENTS, RATE, duration,
 	    scale);
 	fflush(stdout);
-	if (bench_fork(duration, 0, &off) != 0) {
+	text = scenario_text(duration, 0);
+	if (text == NULL || bench_run_scenario(text, 0, &off) != 0) {
+		free(text);
 		fprintf(stderr, "bench_sim: recording=off failed\n");
 		return 1;
 	}
+	free(text);
 	report("off", &off);
 	printf("\n");
 	fflush(stdout);
-	if (bench_fork(duration, 1, &on) != 0) {
+	/* The yardstick: the bare heap at the simulator's queue size. */
+	heap = bench_bare_hold_best(off.mean_queue < 1 ? 1 :
+	    (size_t)(off.mean_queue + 0.5), 10000000, 3);
+	simrate = (double)off.events / off.wall;
+	printf("sim vs bare heap: simulator %.2fM ev/s, bare heap hold model "
+	    "%.2fM ev/s at Q=%.0f (the simulator's mean queue), ratio %.2f "
+	    "(target >= 0.6)\n", simrate / 1e6, heap / 1e6, off.mean_queue,
+	    simrate / heap);
+	fflush(stdout);
+	text = scenario_text(duration, 1);
+	if (text == NULL || bench_run_scenario(text, 0, &on) != 0) {
+		free(text);
 		fprintf(stderr, "bench_sim: recording=on failed\n");
 		return 1;
 	}
+	free(text);
 	report("on", &on);
 	printf("; recording overhead %.1f%%\n",
 	    100.0 * (on.wall - off.wall) / off.wall);
 	fflush(stdout);
-	if (bench_fork(duration, 2, &full) != 0) {
+	text = scenario_text(duration, 2);
+	if (text == NULL || bench_run_scenario(text, 0, &full) != 0) {
+		free(text);
 		fprintf(stderr, "bench_sim: recording=full failed\n");
 		return 1;
 	}
+	free(text);
 	report("full", &full);
 	printf("; overhead with every connection recorded %.1f%%\n",
 	    100.0 * (full.wall - off.wall) / off.wall);
