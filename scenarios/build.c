@@ -2,7 +2,7 @@
  * build.c -- stage 3 of loading: the entries of one sweep point into one
  * scenario_run.  Every key's value (or its default) is parsed into the
  * plain structs of scenario.h: the [run] settings, hosts with their boot
- * tunables (stored where models/tunable.c says), the full matrix of paths,
+ * tunables (stored where models/tunable.c says), the named paths,
  * workloads with their resolved endpoints, and the [at] changes sorted by
  * time.  Cross-key rules are checked per point, and every resolved key is
  * recorded for the params table.
@@ -204,6 +204,77 @@ set_tunable(struct builder *b, struct host_tunables *tun,
 	return 0;
 }
 
+/* Addresses seen so far and the host holding each (open addressing). */
+struct addrset {
+	struct addrset_slot {
+		uint32_t	 addr;		/* 0: empty (never an address) */
+		size_t		 host;
+	}		*slots;
+	size_t		 cap, n;
+};
+
+static size_t
+addrset_slot(uint32_t addr, size_t cap)
+{
+	return (size_t)((addr * 0x9e3779b1u) >> 8) & (cap - 1);
+}
+
+/* The host holding addr, or SIZE_MAX. */
+static size_t
+addrset_find(const struct addrset *as, uint32_t addr)
+{
+	size_t j;
+
+	if (as->cap == 0)
+		return SIZE_MAX;
+	for (j = addrset_slot(addr, as->cap); as->slots[j].addr != 0;
+	    j = (j + 1) & (as->cap - 1))
+		if (as->slots[j].addr == addr)
+			return as->slots[j].host;
+	return SIZE_MAX;
+}
+
+static int
+addrset_add(struct addrset *as, uint32_t addr, size_t host)
+{
+	struct addrset_slot *slots;
+	size_t cap, i, j;
+
+	if (addrset_find(as, addr) != SIZE_MAX)
+		return 0;	/* one host listing it twice: the first */
+	if (2 * (as->n + 1) > as->cap) {
+		cap = as->cap ? 2 * as->cap : 64;
+		if ((slots = calloc(cap, sizeof(*slots))) == NULL)
+			return -1;
+		for (i = 0; i < as->cap; i++) {
+			if (as->slots[i].addr == 0)
+				continue;
+			for (j = addrset_slot(as->slots[i].addr, cap);
+			    slots[j].addr != 0; j = (j + 1) & (cap - 1))
+				;
+			slots[j] = as->slots[i];
+		}
+		free(as->slots);
+		as->slots = slots;
+		as->cap = cap;
+	}
+	for (j = addrset_slot(addr, as->cap); as->slots[j].addr != 0;
+	    j = (j + 1) & (as->cap - 1))
+		;
+	as->slots[j].addr = addr;
+	as->slots[j].host = host;
+	as->n++;
+	return 0;
+}
+
+static void
+addrset_free(struct addrset *as)
+{
+	free(as->slots);
+	as->slots = NULL;
+	as->cap = as->n = 0;
+}
+
 static int
 build_hosts(struct builder *b)
 {
@@ -216,7 +287,8 @@ build_hosts(struct builder *b)
 	const struct param *tpar;
 	struct param tp;
 	struct pval pv;
-	size_t i, j, k, n = 0, h, h2, ntt;
+	struct addrset as = { NULL, 0, 0 };
+	size_t i, j, jj, k, n = 0, h, h2, ntt;
 	char a[32];
 	int stack;
 
@@ -243,7 +315,7 @@ build_hosts(struct builder *b)
 			if (p->section != PARAM_SEC_HOST)
 				continue;
 			if (get_value(b, i, p, &pv, &e) < 0)
-				return -1;
+				goto fail;
 			if (p->id == P_HOST_ADDRESS) {
 				hosts[h].addrs = pv.addrs;
 				hosts[h].naddrs = pv.n;
@@ -267,7 +339,8 @@ build_hosts(struct builder *b)
 			if (tpar == NULL) {
 				int idx = ld_find_entry(ld, i, tt[j].key);
 
-				if (idx >= 0)
+				if (idx >= 0) {
+					addrset_free(&as);
 					return efail(ld, &ld->ents[idx],
 					    "%s is not a tunable of a %s host "
 					    "([%s] has stack = %s; see twsim "
@@ -275,35 +348,49 @@ build_hosts(struct builder *b)
 					    tunable_stack_name(stack), s->title,
 					    tunable_stack_name(stack),
 					    tunable_stack_name(stack));
+				}
 				continue;
 			}
 			if (get_value(b, i, tpar, &pv, &e) < 0)
-				return -1;
+				goto fail;
 			if (set_tunable(b, &hosts[h].tun, &tt[j], &pv, e,
 			    s) != 0)
-				return -1;
+				goto fail;
 		}
-		/* An address belongs to one host only. */
-		for (h2 = 0; h2 < h; h2++)
-			for (j = 0; j < hosts[h].naddrs; j++)
-				for (k = 0; k < hosts[h2].naddrs; k++)
-					if (hosts[h].addrs[j] ==
-					    hosts[h2].addrs[k])
-						return efail(ld,
-						    addr_entries[h], "address "
-						    "%s of [host %s] is "
-						    "already an address of "
-						    "[host %s] (line %d)",
-						    units_format_ipv4(
-						    hosts[h].addrs[j], a,
-						    sizeof(a)), hosts[h].name,
-						    hosts[h2].name,
-						    addr_entries[h2]->line);
+		/*
+		 * An address belongs to one host only; the earliest host
+		 * holding it is named (a hash of the addresses so far keeps
+		 * this linear in the addresses).
+		 */
+		for (h2 = SIZE_MAX, jj = 0, j = 0; j < hosts[h].naddrs; j++) {
+			k = addrset_find(&as, hosts[h].addrs[j]);
+			if (k < h2) {
+				h2 = k;
+				jj = j;
+			}
+		}
+		if (h2 != SIZE_MAX) {
+			addrset_free(&as);
+			return efail(ld, addr_entries[h], "address %s of [host "
+			    "%s] is already an address of [host %s] (line %d)",
+			    units_format_ipv4(hosts[h].addrs[jj], a,
+			    sizeof(a)), hosts[h].name, hosts[h2].name,
+			    addr_entries[h2]->line);
+		}
+		for (j = 0; j < hosts[h].naddrs; j++)
+			if (addrset_add(&as, hosts[h].addrs[j], h) != 0) {
+				addrset_free(&as);
+				return ld_oom(ld);
+			}
 		h++;
 	}
+	addrset_free(&as);
 	r->hosts = hosts;
 	r->nhosts = n;
 	return 0;
+fail:
+	addrset_free(&as);
+	return -1;
 }
 
 static int
@@ -325,8 +412,16 @@ build_paths(struct builder *b)
 	size_t i, j, n = 0, cap;
 	int from, to;
 
-	cap = r->nhosts * (r->nhosts > 0 ? r->nhosts - 1 : 0);
-	paths = sc_alloc(ld->sc, cap * sizeof(*paths));
+	/*
+	 * Only the named directions: an ordered pair no section names takes
+	 * the network's unconfigured path (NET-1), which is what the [path]
+	 * defaults say.  Listing every pair cost hosts^2 entries, each
+	 * checked against the named ones: quartic, minutes at 1,000 hosts.
+	 */
+	for (cap = 0, i = 0; i < ld->nsecs; i++)
+		if (ld->secs[i].kind == PARAM_SEC_PATH)
+			cap += ld->secs[i].oneway ? 1 : 2;
+	paths = sc_alloc(ld->sc, (cap > 0 ? cap : 1) * sizeof(*paths));
 	if (paths == NULL)
 		return ld_oom(ld);
 	for (i = 0; i < ld->nsecs; i++) {
@@ -371,37 +466,6 @@ build_paths(struct builder *b)
 			paths[n++] = proto;
 		}
 	}
-	/* Every other ordered pair: the defaults. */
-	for (i = 0; i < r->nhosts; i++)
-		for (j = 0; j < r->nhosts; j++) {
-			size_t k;
-			struct pval lat, dd;
-			char msg[128];
-
-			if (i == j)
-				continue;
-			for (k = 0; k < n; k++)
-				if (paths[k].from_host == i &&
-				    paths[k].to_host == j)
-					break;
-			if (k < n)
-				continue;
-			if (value_parse(ld->sc, params_by_id(P_PATH_LATENCY),
-			    params_by_id(P_PATH_LATENCY)->defval, &lat, msg,
-			    sizeof(msg)) != 0 ||
-			    value_parse(ld->sc,
-			    params_by_id(P_PATH_DUPLICATE_DELAY),
-			    params_by_id(P_PATH_DUPLICATE_DELAY)->defval, &dd,
-			    msg, sizeof(msg)) != 0)
-				return lfail(ld, 0, "internal: %s", msg);
-			memset(&paths[n], 0, sizeof(paths[n]));
-			paths[n].from_host = i;
-			paths[n].to_host = j;
-			paths[n].latency = lat.dist;
-			paths[n].duplicate_delay = dd.dist;
-			paths[n].implicit = 1;
-			n++;
-		}
 	r->paths = paths;
 	r->npaths = n;
 	return 0;

@@ -85,6 +85,18 @@ struct scenario {
 	size_t			 chunk_left;
 };
 
+/*
+ * A hash index from a name to a section or entry (open addressing, a
+ * power of two of slots, at most half full): finding a host, a workload,
+ * an [at] time, a path direction or a section's key costs the same with
+ * ten sections or twenty thousand, so loading stays linear in hosts,
+ * paths, workloads and changes.
+ */
+struct ld_index {
+	uint64_t		*slots;	/* hash << 32 | (index + 1); 0: empty */
+	size_t			 cap, n;
+};
+
 struct loader {
 	struct scenario		*sc;
 	const char		*file;		/* for messages */
@@ -110,6 +122,9 @@ struct loader {
 	size_t			 nswept;
 	size_t			*swept;		/* entry indices */
 	size_t			 ndims;		/* independent sweeps */
+	struct ld_index		 secidx;	/* run/host/workload, [at] */
+	struct ld_index		 pathidx;	/* [path] by direction */
+	struct ld_index		 entidx;	/* entries by (section, key) */
 
 	uint64_t		 seed_override;
 	char			*err;
@@ -166,6 +181,15 @@ int		 ld_find_section(const struct loader *ld,
 /* Entry `key` of section `sec`, or -1. */
 int		 ld_find_entry(const struct loader *ld, size_t sec,
 		    const char *key);
+/* The [at] section at time `at`, or -1. */
+int		 ld_find_at(const struct loader *ld, sim_time_t at);
+/* The [path] section covering the direction from -> to, or -1. */
+int		 ld_find_path_dir(const struct loader *ld, const char *from,
+		    const char *to);
+/* Enter section / entry `i` (fully filled in) into the indexes. */
+int		 ld_index_section(struct loader *ld, size_t i);
+int		 ld_index_entry(struct loader *ld, size_t i);
+void		 ld_index_free(struct loader *ld);
 /* "client, server" (the hosts defined), for messages. */
 char		*ld_host_names(const struct loader *ld, char *buf,
 		    size_t len);

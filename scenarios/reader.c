@@ -79,17 +79,6 @@ add_section(struct loader *ld)
 	return s;
 }
 
-/* Does path section a cover a direction that b covers too? */
-static int
-paths_overlap(const struct section *a, const struct section *b)
-{
-	if (strcmp(a->from, b->from) == 0 && strcmp(a->to, b->to) == 0)
-		return 1;
-	if (strcmp(a->from, b->to) == 0 && strcmp(a->to, b->from) == 0)
-		return !a->oneway || !b->oneway;
-	return 0;
-}
-
 /*
  * Parse a section title ("host client", "path a -> b", "at 120s") into a
  * new section; `line` 0 for sections made by --set.
@@ -169,18 +158,24 @@ new_section(struct loader *ld, const char *title, int line, int *idx)
 		if (strcmp(tok[0], tok[ntok - 1]) == 0)
 			return lfail(ld, line, "section [%s]: a path joins two "
 			    "different hosts", title);
+		/* A direction this section covers, described already? */
+		if ((i = ld_find_path_dir(ld, tok[0], tok[ntok - 1])) < 0 &&
+		    ntok == 2)
+			i = ld_find_path_dir(ld, tok[1], tok[0]);
+		if (i >= 0)
+			return lfail(ld, line, "section [%s] describes the path "
+			    "between %s and %s again (already in [%s] at line "
+			    "%d)", title, tok[0], tok[ntok - 1],
+			    ld->secs[i].title, ld->secs[i].line);
 		break;
 	case PARAM_SEC_AT:
 		if (units_parse_time(rest, &at, msg, sizeof(msg)) != 0)
 			return lfail(ld, line, "section [%s]: bad time: %s",
 			    title, msg);
-		for (j = 0; j < ld->nsecs; j++)
-			if (ld->secs[j].kind == PARAM_SEC_AT &&
-			    ld->secs[j].at == at)
-				return lfail(ld, line, "duplicate section "
-				    "[%s] (same time as [%s] at line %d)",
-				    title, ld->secs[j].title,
-				    ld->secs[j].line);
+		if ((i = ld_find_at(ld, at)) >= 0)
+			return lfail(ld, line, "duplicate section [%s] (same "
+			    "time as [%s] at line %d)", title,
+			    ld->secs[i].title, ld->secs[i].line);
 		break;
 	}
 
@@ -207,16 +202,6 @@ new_section(struct loader *ld, const char *title, int line, int *idx)
 		snprintf(buf, sizeof(buf), "path %s%s%s", s->from,
 		    s->oneway ? " -> " : " ", s->to);
 		s->title = sc_strdup(ld->sc, buf);
-		for (j = 0; j + 1 < ld->nsecs; j++)
-			if (ld->secs[j].kind == PARAM_SEC_PATH &&
-			    paths_overlap(&ld->secs[j], s)) {
-				ld->nsecs--;
-				return lfail(ld, line, "section [%s] describes "
-				    "the path between %s and %s again "
-				    "(already in [%s] at line %d)", title,
-				    tok[0], tok[ntok - 1], ld->secs[j].title,
-				    ld->secs[j].line);
-			}
 		break;
 	case PARAM_SEC_AT:
 		s->at = at;
@@ -226,7 +211,7 @@ new_section(struct loader *ld, const char *title, int line, int *idx)
 	if (s->title == NULL)
 		return ld_oom(ld);
 	*idx = (int)(s - ld->secs);
-	return 0;
+	return ld_index_section(ld, (size_t)*idx);
 }
 
 /* ---- entries ------------------------------------------------------- */
@@ -408,6 +393,8 @@ on_key(void *user, const char *section, const char *name, const char *value)
 		ld_oom(ld);
 		return 0;
 	}
+	if (ld_index_entry(ld, (size_t)(e - ld->ents)) != 0)
+		return 0;
 	ld->pending = (size_t)(e - ld->ents) + 1;
 	ld->pending_cap = 0;	/* e->value has no room to spare yet */
 	/* The value goes on ('\'): it is checked once complete. */
@@ -623,10 +610,7 @@ apply_override(struct loader *ld, const char *ov)
 			    sizeof(secname)) != 0)
 				return efail(ld, &tmp, "bad time in key: %s",
 				    secname);
-			for (i = 0; i < ld->nsecs; i++)
-				if (ld->secs[i].kind == PARAM_SEC_AT &&
-				    ld->secs[i].at == at)
-					sec = (int)i;
+			sec = ld_find_at(ld, at);
 			if (sec < 0) {
 				snprintf(title, sizeof(title), "at %s", mid);
 				if (new_section(ld, title, 0, &idx) != 0)
@@ -656,6 +640,8 @@ apply_override(struct loader *ld, const char *ov)
 		e->key = sc_strdup(ld->sc, k);
 		if (e->key == NULL)
 			return ld_oom(ld);
+		if (ld_index_entry(ld, (size_t)(e - ld->ents)) != 0)
+			return -1;
 	}
 	e->param = p;
 	e->host = host;

@@ -205,18 +205,221 @@ ld_sec_title(const struct loader *ld, size_t i)
 	return ld->secs[i].title;
 }
 
+/* ---- indexes ------------------------------------------------------- */
+
+typedef int (*ld_match_fn)(const struct loader *ld, size_t i,
+    const void *key);
+
+static uint32_t
+ld_hash_str(uint32_t h, const char *s)
+{
+	/* FNV-1a. */
+	h ^= 2166136261u;
+	while (*s != '\0') {
+		h ^= (unsigned char)*s++;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static int
+ld_index_find(const struct loader *ld, const struct ld_index *ix,
+    uint32_t h, ld_match_fn match, const void *key)
+{
+	size_t j;
+	uint64_t v;
+
+	if (ix->cap == 0)
+		return -1;
+	for (j = h & (ix->cap - 1); (v = ix->slots[j]) != 0;
+	    j = (j + 1) & (ix->cap - 1))
+		if ((uint32_t)(v >> 32) == h &&
+		    match(ld, (size_t)(uint32_t)v - 1, key))
+			return (int)((uint32_t)v - 1);
+	return -1;
+}
+
+static int
+ld_index_put(struct loader *ld, struct ld_index *ix, uint32_t h, size_t i)
+{
+	uint64_t *slots, v;
+	size_t cap, j, k;
+
+	if (2 * (ix->n + 1) > ix->cap) {
+		cap = ix->cap ? 2 * ix->cap : 64;
+		slots = calloc(cap, sizeof(*slots));
+		if (slots == NULL)
+			return ld_oom(ld);
+		for (k = 0; k < ix->cap; k++) {
+			if ((v = ix->slots[k]) == 0)
+				continue;
+			for (j = (v >> 32) & (cap - 1); slots[j] != 0;
+			    j = (j + 1) & (cap - 1))
+				;
+			slots[j] = v;
+		}
+		free(ix->slots);
+		ix->slots = slots;
+		ix->cap = cap;
+	}
+	for (j = h & (ix->cap - 1); ix->slots[j] != 0;
+	    j = (j + 1) & (ix->cap - 1))
+		;
+	ix->slots[j] = (uint64_t)h << 32 | (uint64_t)(i + 1);
+	ix->n++;
+	return 0;
+}
+
+void
+ld_index_free(struct loader *ld)
+{
+	free(ld->secidx.slots);
+	free(ld->pathidx.slots);
+	free(ld->entidx.slots);
+	memset(&ld->secidx, 0, sizeof(ld->secidx));
+	memset(&ld->pathidx, 0, sizeof(ld->pathidx));
+	memset(&ld->entidx, 0, sizeof(ld->entidx));
+}
+
+struct named {
+	enum param_section	 kind;
+	const char		*name;	/* NULL: [run] */
+};
+
+static uint32_t
+named_hash(enum param_section kind, const char *name)
+{
+	return ld_hash_str((uint32_t)kind * 0x9e3779b1u,
+	    name != NULL ? name : "");
+}
+
+static int
+named_match(const struct loader *ld, size_t i, const void *key)
+{
+	const struct named *k = key;
+	const struct section *s = &ld->secs[i];
+
+	return s->kind == k->kind && (k->name == NULL ? s->name == NULL :
+	    s->name != NULL && strcmp(s->name, k->name) == 0);
+}
+
 int
 ld_find_section(const struct loader *ld, enum param_section kind,
     const char *name)
 {
-	size_t i;
+	struct named k = { kind, name };
 
-	for (i = 0; i < ld->nsecs; i++)
-		if (ld->secs[i].kind == kind && (name == NULL ||
-		    (ld->secs[i].name != NULL &&
-		    strcmp(ld->secs[i].name, name) == 0)))
-			return (int)i;
-	return -1;
+	return ld_index_find(ld, &ld->secidx, named_hash(kind, name),
+	    named_match, &k);
+}
+
+static uint32_t
+at_hash(sim_time_t at)
+{
+	uint64_t x = (uint64_t)at * 0x9e3779b97f4a7c15ull;
+
+	return (uint32_t)(x >> 32) ^ 0x5bd1e995u;
+}
+
+static int
+at_match(const struct loader *ld, size_t i, const void *key)
+{
+	const struct section *s = &ld->secs[i];
+
+	return s->kind == PARAM_SEC_AT && s->at == *(const sim_time_t *)key;
+}
+
+int
+ld_find_at(const struct loader *ld, sim_time_t at)
+{
+	return ld_index_find(ld, &ld->secidx, at_hash(at), at_match, &at);
+}
+
+struct direction {
+	const char	*from, *to;
+};
+
+static uint32_t
+direction_hash(const char *from, const char *to)
+{
+	return ld_hash_str(ld_hash_str(0x2f, from) * 31u, to);
+}
+
+static int
+direction_match(const struct loader *ld, size_t i, const void *key)
+{
+	const struct direction *d = key;
+	const struct section *s = &ld->secs[i];
+
+	if (strcmp(s->from, d->from) == 0 && strcmp(s->to, d->to) == 0)
+		return 1;
+	return !s->oneway && strcmp(s->from, d->to) == 0 &&
+	    strcmp(s->to, d->from) == 0;
+}
+
+int
+ld_find_path_dir(const struct loader *ld, const char *from, const char *to)
+{
+	struct direction d = { from, to };
+
+	return ld_index_find(ld, &ld->pathidx, direction_hash(from, to),
+	    direction_match, &d);
+}
+
+int
+ld_index_section(struct loader *ld, size_t i)
+{
+	const struct section *s = &ld->secs[i];
+
+	switch (s->kind) {
+	case PARAM_SEC_AT:
+		return ld_index_put(ld, &ld->secidx, at_hash(s->at), i);
+	case PARAM_SEC_PATH:
+		if (ld_index_put(ld, &ld->pathidx,
+		    direction_hash(s->from, s->to), i) != 0)
+			return -1;
+		return s->oneway ? 0 : ld_index_put(ld, &ld->pathidx,
+		    direction_hash(s->to, s->from), i);
+	default:
+		return ld_index_put(ld, &ld->secidx,
+		    named_hash(s->kind, s->name), i);
+	}
+}
+
+struct entry_key {
+	size_t		 sec;
+	const char	*key;
+};
+
+static uint32_t
+entry_hash(size_t sec, const char *key)
+{
+	return ld_hash_str((uint32_t)sec * 0x85ebca77u, key);
+}
+
+static int
+entry_match(const struct loader *ld, size_t i, const void *key)
+{
+	const struct entry_key *k = key;
+	const struct entry *e = &ld->ents[i];
+
+	return e->section == k->sec && strcmp(e->key, k->key) == 0;
+}
+
+int
+ld_find_entry(const struct loader *ld, size_t sec, const char *key)
+{
+	struct entry_key k = { sec, key };
+
+	return ld_index_find(ld, &ld->entidx, entry_hash(sec, key),
+	    entry_match, &k);
+}
+
+int
+ld_index_entry(struct loader *ld, size_t i)
+{
+	return ld_index_put(ld, &ld->entidx,
+	    entry_hash(ld->ents[i].section, ld->ents[i].key), i);
 }
 
 char *
@@ -262,18 +465,6 @@ ld_key_prefix(const struct section *s, char *buf, size_t len)
 	}
 }
 
-int
-ld_find_entry(const struct loader *ld, size_t sec, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < ld->nents; i++)
-		if (ld->ents[i].section == sec &&
-		    strcmp(ld->ents[i].key, key) == 0)
-			return (int)i;
-	return -1;
-}
-
 /* ---- entry points -------------------------------------------------- */
 
 static int
@@ -307,11 +498,13 @@ load_text(const char *file, const char *text, const char *const *overrides,
 	if (reader_read(&ld, text, overrides, noverrides) != 0 ||
 	    sweep_expand(&ld) != 0)
 		goto fail;
+	ld_index_free(&ld);
 	*out = sc;
 	return 0;
 fail:
 	if (!ld.failed)
 		lfail(&ld, 0, "cannot load");
+	ld_index_free(&ld);
 	scenario_free(sc);
 	return -1;
 }

@@ -50,9 +50,11 @@ struct scenario_host {
 
 /*
  * One direction of a path.  A two-way [path A B] section yields two
- * entries; every ordered pair of distinct hosts that no section names gets
- * an entry with the defaults, flagged `implicit`, so the runner always has
- * a full matrix.
+ * entries.  An ordered pair of hosts that no section names has no entry:
+ * it takes the network's unconfigured path (NET-1: constant 1 ms, no loss,
+ * no duplicates), which is exactly what the [path] defaults say
+ * (check_scenario pins the two together).  A full matrix of defaults
+ * would cost hosts^2 entries.
  */
 struct scenario_path {
 	size_t		from_host;	/* index into run->hosts */
@@ -61,8 +63,7 @@ struct scenario_path {
 	double		loss;		/* probability */
 	double		duplicate;	/* probability */
 	struct dist	duplicate_delay; /* ns */
-	int		implicit;	/* 1: no section, defaults */
-	int		line;		/* of its [path] section; 0: implicit */
+	int		line;		/* of its [path] section */
 };
 
 enum scenario_arrival {

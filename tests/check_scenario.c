@@ -15,6 +15,7 @@
 
 #include "models/tunable.h"
 #include "scenarios/commands.h"
+#include "scenarios/params.h"
 #include "scenarios/scenario.h"
 #include "sim/rng.h"
 #include "tests/capture.h"
@@ -217,7 +218,6 @@ START_TEST(test_full_scenario_fills_every_struct)
 	ck_assert(p->loss == 0.001);
 	ck_assert_int_eq(p->duplicate_delay.kind, DIST_CONSTANT);
 	ck_assert(p->duplicate_delay.p[0] == 20e9);
-	ck_assert_int_eq(p->implicit, 0);
 	ck_assert_uint_eq(r->paths[1].from_host, 0);
 	ck_assert_uint_eq(r->paths[1].to_host, 1);
 	ck_assert(r->paths[1].loss == 0.001);
@@ -276,23 +276,22 @@ START_TEST(test_change_names_its_table_row)
 }
 END_TEST
 
-START_TEST(test_unnamed_host_pairs_get_implicit_default_paths)
+/*
+ * Only named directions become paths; every other ordered pair takes the
+ * network's unconfigured path (NET-1: constant 1 ms, no loss, no
+ * duplicates), so the [path] defaults must say exactly that.
+ */
+START_TEST(test_unnamed_host_pairs_take_the_net1_default_path)
 {
 	struct scenario *sc = load(BASE "[host third]\naddress = 10.0.0.9\n"
 	    "[path client -> server]\nloss = 0.5\n");
 	const struct scenario_run *r = scenario_run_at(sc, 0);
-	size_t i, nimplicit = 0;
 
-	ck_assert_uint_eq(r->npaths, 6);
-	ck_assert_int_eq(r->paths[0].implicit, 0);
+	ck_assert_uint_eq(r->npaths, 1);
 	ck_assert(r->paths[0].loss == 0.5);
-	for (i = 1; i < r->npaths; i++) {
-		nimplicit += r->paths[i].implicit;
-		ck_assert(r->paths[i].loss == 0);
-		ck_assert_int_eq(r->paths[i].latency.kind, DIST_CONSTANT);
-		ck_assert(r->paths[i].latency.p[0] == 1e6);
-	}
-	ck_assert_uint_eq(nimplicit, 5);
+	ck_assert_str_eq(params_by_id(P_PATH_LATENCY)->defval, "constant(1ms)");
+	ck_assert_str_eq(params_by_id(P_PATH_LOSS)->defval, "0");
+	ck_assert_str_eq(params_by_id(P_PATH_DUPLICATE)->defval, "0");
 	scenario_free(sc);
 }
 END_TEST
@@ -1246,7 +1245,7 @@ scenario_suite(void)
 	tcase_add_test(tc, test_host_tunable_defaults_are_freebsd9);
 	tcase_add_test(tc, test_full_scenario_fills_every_struct);
 	tcase_add_test(tc, test_change_names_its_table_row);
-	tcase_add_test(tc, test_unnamed_host_pairs_get_implicit_default_paths);
+	tcase_add_test(tc, test_unnamed_host_pairs_take_the_net1_default_path);
 	tcase_add_test(tc, test_comments_crlf_and_blanks_are_ignored);
 	tcase_add_test(tc, test_continued_value_joins_lines_with_a_blank);
 	tcase_add_test(tc, test_connections_auto_turns_off_at_a_million);
