@@ -117,6 +117,7 @@ run_one(const char *text, double from, struct bench_run *br)
 	char err[1024], path[512];
 	const char *tmp = getenv("TMPDIR");
 	sqlite3_stmt *st;
+	double t0;
 	int fd;
 
 	memset(br, 0, sizeof(*br));
@@ -149,11 +150,13 @@ run_one(const char *text, double from, struct bench_run *br)
 	pr.half = pr.end / 2;
 	opts.progress = on_progress;
 	opts.progress_ctx = &pr;
+	t0 = cpu_now();
 	if (runner_run(scenario_run_at(sc, 0), db, &opts, &res, err,
 	    sizeof(err)) != 0 || res.status != RUNNER_COMPLETE) {
 		fprintf(stderr, "bench: run failed: %s\n", err);
 	} else {
 		br->ok = 1;
+		br->cpu = cpu_now() - t0;
 		br->connections = res.connections;
 		br->events = res.events;
 		br->wall = res.wall_seconds;
