@@ -193,6 +193,9 @@ portmap_isset(const uint64_t *m, int port)
 	return ((m[port >> 6] >> (port & 63)) & 1);
 }
 
+/* The second bitmap of a port map: ports held by two pcbs or more. */
+#define PORTMAP_SHARED(m)	((m) + IN_PCB_PORTMAP_WORDS)
+
 static void
 portmap_flip(uint64_t *m, int port)
 {
@@ -261,39 +264,43 @@ in_pcb_busy_recount(struct inpcbinfo *pi, int first, int last)
  * the pcbs already hashed: once per address, at its first ephemeral
  * allocation.  From then on in_pcb_port_held() keeps both up to date.
  */
-static int
-in_pcb_portmap_build(struct inpcbinfo *pi, struct in_pcbaddr *ia)
+static uint64_t *
+in_pcb_portmap_new(const struct inpcbinfo *pi, uint32_t laddr)
 {
 	struct inpcb_slab *s;
 	struct inpcb *inp;
 	uint64_t *m;
 	size_t i;
 
-	if (pi->ipi_wildmap == NULL) {
-		m = calloc(IN_PCB_PORTMAP_WORDS, sizeof(*m));
-		if (m == NULL)
-			return (ENOMEM);
-		for (s = pi->ipi_slabs; s != NULL; s = s->next)
-			for (i = 0; i < INPCB_SLAB; i++) {
-				inp = &s->pcbs[i];
-				if ((inp->inp_flags & INP_INHASH) != 0 &&
-				    inp->inp_laddr == INADDR_ANY_HOST)
-					m[inp->inp_lport >> 6] |= (uint64_t)1 <<
-					    (inp->inp_lport & 63);
-			}
-		pi->ipi_wildmap = m;
-	}
-	m = calloc(IN_PCB_PORTMAP_WORDS, sizeof(*m));
+	m = calloc(2 * IN_PCB_PORTMAP_WORDS, sizeof(*m));
 	if (m == NULL)
-		return (ENOMEM);
+		return (NULL);
 	for (s = pi->ipi_slabs; s != NULL; s = s->next)
 		for (i = 0; i < INPCB_SLAB; i++) {
 			inp = &s->pcbs[i];
-			if ((inp->inp_flags & INP_INHASH) != 0 &&
-			    inp->inp_laddr == ia->ia_addr)
-				m[inp->inp_lport >> 6] |= (uint64_t)1 <<
-				    (inp->inp_lport & 63);
+			if ((inp->inp_flags & INP_INHASH) == 0 ||
+			    inp->inp_laddr != laddr)
+				continue;
+			/* A second holder marks the port shared. */
+			if (portmap_isset(m, inp->inp_lport))
+				PORTMAP_SHARED(m)[inp->inp_lport >> 6] |=
+				    (uint64_t)1 << (inp->inp_lport & 63);
+			else
+				portmap_flip(m, inp->inp_lport);
 		}
+	return (m);
+}
+
+static int
+in_pcb_portmap_build(struct inpcbinfo *pi, struct in_pcbaddr *ia)
+{
+	uint64_t *m;
+
+	if (pi->ipi_wildmap == NULL &&
+	    (pi->ipi_wildmap = in_pcb_portmap_new(pi, INADDR_ANY_HOST)) == NULL)
+		return (ENOMEM);
+	if ((m = in_pcb_portmap_new(pi, ia->ia_addr)) == NULL)
+		return (ENOMEM);
 	ia->ia_portmap = m;
 	ia->ia_busy = portmap_count(m, pi->ipi_wildmap, pi->ipi_busy_first,
 	    pi->ipi_busy_last);
@@ -356,6 +363,18 @@ in_pcb_port_counted(const struct inpcbinfo *pi, uint32_t laddr)
 	return (in_pcb_addr(pi, laddr) != NULL);
 }
 
+/* laddr's port map, or NULL while it has none. */
+static uint64_t *
+in_pcb_portmap(const struct inpcbinfo *pi, uint32_t laddr)
+{
+	const struct in_pcbaddr *ia;
+
+	if (laddr == INADDR_ANY_HOST)
+		return (pi->ipi_wildmap);
+	ia = in_pcb_addr(pi, laddr);
+	return (ia != NULL ? ia->ia_portmap : NULL);
+}
+
 struct inpcb *
 in_pcballoc(struct inpcbinfo *pi)
 {
@@ -402,6 +421,22 @@ in_pcb_port_holder(const struct inpcbinfo *pi, uint32_t laddr,
 	return (NULL);
 }
 
+/* How many pcbs hold exactly (laddr, lport), counting up to `most`. */
+static int
+in_pcb_port_holders(const struct inpcbinfo *pi, uint32_t laddr,
+    uint16_t lport, int most)
+{
+	struct inpcb *inp;
+	int n = 0;
+
+	LIST_FOREACH(inp, &pi->ipi_porthashbase[in_pcbporthash(pi, laddr,
+	    lport)], inp_portlist)
+		if (inp->inp_laddr == laddr && inp->inp_lport == lport &&
+		    ++n == most)
+			break;
+	return (n);
+}
+
 /*
  * Enter both hashes.  The per-address gauge and the port maps count
  * distinct local ports held, so only the first holder of (laddr, lport)
@@ -410,12 +445,25 @@ in_pcb_port_holder(const struct inpcbinfo *pi, uint32_t laddr,
 static void
 in_pcbinshash(struct inpcbinfo *pi, struct inpcb *inp)
 {
+	uint64_t *map;
 
 	/* Load factor 1 at most, until the tables reach ipi_hashmax. */
 	if (pi->ipi_nhashed > pi->ipi_hashmask &&
 	    pi->ipi_hashmask + 1 < pi->ipi_hashmax)
 		(void)in_pcbrehash(pi, 2 * (pi->ipi_hashmask + 1));
-	if (in_pcb_port_counted(pi, inp->inp_laddr) &&
+	/*
+	 * First holder?  With a port map the bits say so, without walking a
+	 * chain of pcbs that are mostly out of the cache; a second holder
+	 * marks the port shared.
+	 */
+	if ((map = in_pcb_portmap(pi, inp->inp_laddr)) != NULL) {
+		if (!portmap_isset(map, inp->inp_lport))
+			in_pcb_port_held(pi, inp->inp_laddr, inp->inp_lport,
+			    1);
+		else
+			PORTMAP_SHARED(map)[inp->inp_lport >> 6] |=
+			    (uint64_t)1 << (inp->inp_lport & 63);
+	} else if (in_pcb_port_counted(pi, inp->inp_laddr) &&
 	    in_pcb_port_holder(pi, inp->inp_laddr, inp->inp_lport,
 	    inp) == NULL)
 		in_pcb_port_held(pi, inp->inp_laddr, inp->inp_lport, 1);
@@ -433,6 +481,7 @@ in_pcbinshash(struct inpcbinfo *pi, struct inpcb *inp)
 static void
 in_pcbremhash(struct inpcbinfo *pi, struct inpcb *inp)
 {
+	uint64_t *map;
 
 	if ((inp->inp_flags & INP_INHASH) == 0)
 		return;
@@ -442,7 +491,18 @@ in_pcbremhash(struct inpcbinfo *pi, struct inpcb *inp)
 	pi->ipi_nhashed--;
 	if (inp->inp_laddr == INADDR_ANY_HOST)
 		pi->ipi_nwild--;
-	if (in_pcb_port_counted(pi, inp->inp_laddr) &&
+	/*
+	 * Last holder?  Unless the map marks the port shared, yes; if it
+	 * does, count who is left (at most two to find).
+	 */
+	if ((map = in_pcb_portmap(pi, inp->inp_laddr)) != NULL) {
+		if (!portmap_isset(PORTMAP_SHARED(map), inp->inp_lport))
+			in_pcb_port_held(pi, inp->inp_laddr, inp->inp_lport,
+			    0);
+		else if (in_pcb_port_holders(pi, inp->inp_laddr,
+		    inp->inp_lport, 2) < 2)
+			portmap_flip(PORTMAP_SHARED(map), inp->inp_lport);
+	} else if (in_pcb_port_counted(pi, inp->inp_laddr) &&
 	    in_pcb_port_holder(pi, inp->inp_laddr, inp->inp_lport,
 	    NULL) == NULL)
 		in_pcb_port_held(pi, inp->inp_laddr, inp->inp_lport, 0);
@@ -720,11 +780,14 @@ in_pcb_check(const struct inpcbinfo *pi, char *err, size_t errlen)
 	const struct in_pcbaddr *ia;
 	const uint64_t *map;
 	size_t i, nhash, nport;
-	int *count, ai, a;
+	int *count, *nshared, ai, a;
 
 	nhash = nport = 0;
 	count = calloc(pi->ipi_naddrs + 1, sizeof(*count));
-	if (count == NULL) {
+	nshared = calloc(pi->ipi_naddrs + 1, sizeof(*nshared));
+	if (count == NULL || nshared == NULL) {
+		free(count);
+		free(nshared);
 		snprintf(err, errlen, "in_pcb_check: out of memory");
 		return (-1);
 	}
@@ -778,8 +841,22 @@ in_pcb_check(const struct inpcbinfo *pi, char *err, size_t errlen)
 				if (o->inp_laddr == inp->inp_laddr &&
 				    o->inp_lport == inp->inp_lport)
 					break;
-			if (o == inp)
-				count[ai]++;
+			if (o != inp)
+				continue;
+			count[ai]++;
+			/* The shared bit: two holders or more. */
+			if (map != NULL && portmap_isset(PORTMAP_SHARED(map),
+			    inp->inp_lport) != (in_pcb_port_holders(pi,
+			    inp->inp_laddr, inp->inp_lport, 2) == 2)) {
+				snprintf(err, errlen, "pcb %u:%u: port map's "
+				    "shared bit is wrong",
+				    (unsigned)inp->inp_laddr,
+				    (unsigned)inp->inp_lport);
+				goto fail;
+			}
+			if (map != NULL && portmap_isset(PORTMAP_SHARED(map),
+			    inp->inp_lport))
+				nshared[ai]++;
 		}
 	}
 	if (nhash != nport) {
@@ -808,6 +885,14 @@ in_pcb_check(const struct inpcbinfo *pi, char *err, size_t errlen)
 		/* Every held port is set (above), and no other. */
 		if (ia->ia_portmap == NULL)
 			continue;
+		if (portmap_count(PORTMAP_SHARED(ia->ia_portmap), NULL, 0,
+		    65535) != nshared[a]) {
+			snprintf(err, errlen, "address %u: port map marks %d "
+			    "ports shared, %d are", (unsigned)ia->ia_addr,
+			    portmap_count(PORTMAP_SHARED(ia->ia_portmap), NULL,
+			    0, 65535), nshared[a]);
+			goto fail;
+		}
 		if (portmap_count(ia->ia_portmap, NULL, 0, 65535) != count[a]) {
 			snprintf(err, errlen, "address %u: port map holds %d "
 			    "ports, port hash %d", (unsigned)ia->ia_addr,
@@ -832,9 +917,18 @@ in_pcb_check(const struct inpcbinfo *pi, char *err, size_t errlen)
 		    count[pi->ipi_naddrs]);
 		goto fail;
 	}
+	if (pi->ipi_wildmap != NULL &&
+	    portmap_count(PORTMAP_SHARED(pi->ipi_wildmap), NULL, 0, 65535) !=
+	    nshared[pi->ipi_naddrs]) {
+		snprintf(err, errlen, "wildcard port map marks the wrong ports "
+		    "shared");
+		goto fail;
+	}
 	free(count);
+	free(nshared);
 	return (0);
 fail:
 	free(count);
+	free(nshared);
 	return (-1);
 }

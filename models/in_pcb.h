@@ -46,15 +46,18 @@ struct rng;
 #define INADDR_ANY_HOST	((uint32_t)0)
 
 /*
- * One local address of the host and the ports held on it.  ia_portmap has
- * a bit per port (IN_PCB_PORTMAP_WORDS words), set while any pcb holds
- * (ia_addr, port); ia_busy counts the ports of the range
- * [ipi_busy_first, ipi_busy_last] busy on this address, its own or the
- * wildcard's (PORT-3).  With them in_pcb_lport() fails a full range at
- * once and finds the next free port 64 at a time, choosing exactly the
- * port the kernel's one-by-one probe would.  The map is built at the
- * address's first ephemeral allocation, so a server that only listens
- * never pays its 8 KiB.
+ * One local address of the host and the ports held on it.  ia_portmap is
+ * two bitmaps of IN_PCB_PORTMAP_WORDS words each: a bit per port set
+ * while any pcb holds (ia_addr, port), then a bit per port set while two
+ * or more do (fixed-port clients share, PORT-6).  ia_busy counts the
+ * ports of the range [ipi_busy_first, ipi_busy_last] busy on this
+ * address, its own or the wildcard's (PORT-3).  With them in_pcb_lport()
+ * fails a full range at once and finds the next free port 64 at a time,
+ * choosing exactly the port the kernel's one-by-one probe would, and
+ * entering or leaving the hashes knows a port's first and last holder
+ * without walking a chain.  The maps are built at the address's first
+ * ephemeral allocation, so a server that only listens never pays their
+ * 16 KiB.
  */
 struct in_pcbaddr {
 	uint32_t	 ia_addr;

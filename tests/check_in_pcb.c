@@ -622,6 +622,27 @@ twin_connect(struct twin *w, int ref, uint32_t laddr, uint16_t fport,
 	return (0);
 }
 
+/* Connect from a fixed local port (PORT-6). */
+static int
+twin_fixed(struct twin *w, uint32_t laddr, uint16_t lport, uint16_t fport)
+{
+	struct inpcbinfo *p = &w->cli->pcbinfo;
+	struct inpcb *inp;
+	int error;
+
+	if (w->nlive >= 500)
+		return (0);
+	inp = in_pcballoc(p);
+	ck_assert_ptr_nonnull(inp);
+	if ((error = in_pcbconnect(p, inp, laddr, lport, SERVER,
+	    fport)) != 0) {
+		in_pcbfree(p, inp);
+		return (error);
+	}
+	w->live[w->nlive++] = inp;
+	return (0);
+}
+
 /* Bind a listener (wildcard or on laddr) to a fixed port. */
 static int
 twin_listen(struct twin *w, uint32_t laddr, uint16_t port)
@@ -702,6 +723,13 @@ START_TEST(test_port4_fast_search_matches_linear_probe)
 				twin_free(&fast, i);
 				twin_free(&ref, i);
 			}
+		} else if (op < 92) {
+			/* PORT-6: a fixed port, shared with other peers. */
+			port = (uint16_t)(19990 + pick(&x, 190));
+			r = (int)(80 + pick(&x, 4));
+			ef = twin_fixed(&fast, laddr, port, (uint16_t)r);
+			ck_assert_int_eq(twin_fixed(&ref, laddr, port,
+			    (uint16_t)r), ef);
 		} else if (op < 94) {
 			/* Listeners, the wildcard ones busy on every address. */
 			if (fast.nlive < 500) {
@@ -738,7 +766,7 @@ START_TEST(test_port4_fast_search_matches_linear_probe)
 		    ref.cli->pcbinfo.ipport_tcpallocs);
 		ck_assert_int_eq(fast.cli->pcbinfo.ipport_stoprandom,
 		    ref.cli->pcbinfo.ipport_stoprandom);
-		if (step % 1000 == 0)
+		if (step % 100 == 0)
 			ck_assert_msg(in_pcb_check(&fast.cli->pcbinfo, err,
 			    sizeof(err)) == 0, "%s", err);
 	}
