@@ -683,7 +683,7 @@ cmd_run(int argc, char **argv)
 	struct sigaction sa, old_int, old_term;
 	char err[2048], name[512], status[32], *end;
 	double t0;
-	size_t i, n, nlist;
+	size_t i, n = 0, nlist;
 	int64_t present_id;
 
 	memset(&pg, 0, sizeof(pg));	/* `done` reads pg.run_sim */
