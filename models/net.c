@@ -24,6 +24,7 @@
 
 #define NET_DEFAULT_LATENCY	SIM_MSEC		/* NET-1 */
 #define NET_LOOPBACK_LATENCY	(10 * SIM_USEC)		/* NET-1 */
+#define NET_PATHMAT_MAX		1024	/* hosts: a matrix of 2^20 paths */
 #define NET_INFLIGHT_SLAB	256
 
 struct net_path {
@@ -59,10 +60,10 @@ struct net {
 	struct net_path	**paths;	/* per source host index */
 	/*
 	 * paths as a dense matrix [from * pathmat_n + to], rebuilt from the
-	 * lists when the host count changed: the scenario loader gives every
-	 * ordered pair of hosts a path, so a server's list is as long as the
-	 * host count and walking it on every segment cost more than the rest
-	 * of net_output.
+	 * lists when the host count changed: a server that many hosts have
+	 * paths to has a long list, and walking it on every segment cost
+	 * more than the rest of net_output.  Only up to NET_PATHMAT_MAX
+	 * hosts (8 MB of matrix): beyond, the lists (named paths only).
 	 */
 	struct net_path	**pathmat;
 	int		 pathmat_n;	/* hosts the matrix was built for */
@@ -323,7 +324,8 @@ static struct net_path *
 net_path_get(struct net *net, int from, int to)
 {
 
-	if (net->pathmat_n != net->nhosts && net_pathmat_build(net) != 0)
+	if (net->nhosts > NET_PATHMAT_MAX ||
+	    (net->pathmat_n != net->nhosts && net_pathmat_build(net) != 0))
 		return (net_path_find(net, from, to));
 	return (net->pathmat[(size_t)from * (size_t)net->pathmat_n +
 	    (size_t)to]);

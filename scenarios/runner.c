@@ -182,6 +182,16 @@ struct run_ctx {
 	struct host		**hosts;	/* by scenario host index */
 	struct workload		**workloads;
 	struct lat_hist		*lat;		/* by host index */
+	/*
+	 * Host index by the host's name pointer (conn_record.client), open
+	 * addressing: with thousands of hosts a scan per connection was
+	 * most of the run.
+	 */
+	struct host_slot {
+		const char	*name;		/* NULL: empty */
+		int		 index;
+	}			*byname;
+	size_t			 bynamecap;	/* a power of two */
 	struct sim_periodic	*sampler;
 	uint64_t		 conn_seq;
 	struct idmap		 pending_tw;	/* rows awaiting TIME_WAIT */
@@ -207,6 +217,29 @@ static void	write_connection(struct run_ctx *rc,
 static int	pool_hold(struct run_ctx *rc, uint64_t id,
 		    const struct results_conn *c);
 
+static size_t
+byname_slot(const char *name, size_t cap)
+{
+	uintptr_t x = (uintptr_t)name;
+
+	return (size_t)((x >> 4) * 0x9e3779b97f4a7c15ull >> 32) & (cap - 1);
+}
+
+/* The index of the host named by this very pointer, or -1. */
+static int
+host_by_name_ptr(const struct run_ctx *rc, const char *name)
+{
+	size_t j;
+
+	if (rc->bynamecap == 0)
+		return -1;
+	for (j = byname_slot(name, rc->bynamecap); rc->byname[j].name != NULL;
+	    j = (j + 1) & (rc->bynamecap - 1))
+		if (rc->byname[j].name == name)
+			return rc->byname[j].index;
+	return -1;
+}
+
 static void
 record_connection(void *arg, const struct conn_record *cr)
 {
@@ -216,12 +249,10 @@ record_connection(void *arg, const struct conn_record *cr)
 
 	/*
 	 * cr->client is the model host's name: find its index by pointer
-	 * (one compare per host) rather than by string, once per connection.
+	 * rather than by string, once per connection.
 	 */
-	for (hi = 0; hi < (int)rc->run->nhosts; hi++)
-		if (rc->hosts[hi]->name == cr->client)
-			break;
-	if (hi == (int)rc->run->nhosts)
+	hi = host_by_name_ptr(rc, cr->client);
+	if (hi < 0)
 		hi = scenario_run_host(rc->run, cr->client);
 	if (hi >= 0 && cr->t_established >= 0)
 		lat_add(&rc->lat[hi],
@@ -440,6 +471,24 @@ build_world(struct run_ctx *rc, char *err, size_t errlen)
 			    err, errlen) != 0)
 				return -1;
 	}
+	for (rc->bynamecap = 16; rc->bynamecap < 2 * run->nhosts;
+	    rc->bynamecap *= 2)
+		;
+	rc->byname = calloc(rc->bynamecap, sizeof(*rc->byname));
+	if (rc->byname == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < run->nhosts; i++) {
+		const char *name = rc->hosts[i]->name;
+
+		for (j = byname_slot(name, rc->bynamecap);
+		    rc->byname[j].name != NULL; j = (j + 1) &
+		    (rc->bynamecap - 1))
+			;
+		rc->byname[j].name = name;
+		rc->byname[j].index = (int)i;
+	}
 	for (i = 0; i < run->npaths; i++) {
 		const struct scenario_path *sp = &run->paths[i];
 		struct net_path_config pc;
@@ -549,6 +598,7 @@ destroy_world(struct run_ctx *rc)
 	rc->npool = rc->pool_cap = 0;
 	free(rc->workloads);
 	free(rc->hosts);
+	free(rc->byname);
 	free(rc->lat);
 }
 

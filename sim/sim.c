@@ -71,8 +71,15 @@ struct sim {
 	int		 running;	/* inside sim_run() */
 	volatile sig_atomic_t *stop_flag;
 	struct periodic_list periodics;
-	struct sim_stream *streams;	/* named rng streams, linear table */
+	struct sim_stream *streams;	/* named rng streams, in creation order */
 	size_t		 nstreams, streamcap;
+	/*
+	 * streams by name: open addressing over indices + 1 (0 empty), a
+	 * power of two at most half full.  A run of 10,000 hosts asks for
+	 * tens of thousands of streams; a linear search made that quadratic.
+	 */
+	size_t		*streamidx;
+	size_t		 streamidxcap;
 	char		 errmsg[256];
 };
 
@@ -124,6 +131,7 @@ sim_destroy(struct sim *sim)
 	for (i = 0; i < sim->nstreams; i++)
 		rng_destroy(sim->streams[i].r);
 	free(sim->streams);
+	free(sim->streamidx);
 	evq_destroy(sim->q);
 	free(sim);
 }
@@ -347,20 +355,63 @@ sim_set_stop_flag(struct sim *sim, volatile sig_atomic_t *stop_flag)
 	sim->stop_flag = stop_flag;
 }
 
+static size_t
+stream_slot(const char *name, size_t cap)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	while (*name != '\0') {
+		h ^= (unsigned char)*name++;
+		h *= 16777619u;
+	}
+	return (size_t)h & (cap - 1);
+}
+
+/* Make room in the index for one more stream: 0, or -1 (no memory). */
+static int
+stream_index_grow(struct sim *sim)
+{
+	size_t *idx, cap, i, j;
+
+	if (2 * (sim->nstreams + 1) <= sim->streamidxcap)
+		return 0;
+	cap = sim->streamidxcap ? 2 * sim->streamidxcap : 64;
+	idx = calloc(cap, sizeof(*idx));
+	if (idx == NULL)
+		return -1;
+	for (i = 0; i < sim->nstreams; i++) {
+		for (j = stream_slot(sim->streams[i].name, cap); idx[j] != 0;
+		    j = (j + 1) & (cap - 1))
+			;
+		idx[j] = i + 1;
+	}
+	free(sim->streamidx);
+	sim->streamidx = idx;
+	sim->streamidxcap = cap;
+	return 0;
+}
+
 struct rng *
 sim_rng(struct sim *sim, const char *stream_name)
 {
 	struct sim_stream *ns;
 	struct rng *r;
-	size_t i, ncap;
+	size_t i, j, ncap;
 
 	if (stream_name == NULL) {
 		sim_err(sim, SIM_EINVAL, "sim_rng: no stream name");
 		return NULL;
 	}
-	for (i = 0; i < sim->nstreams; i++)
-		if (strcmp(sim->streams[i].name, stream_name) == 0)
-			return sim->streams[i].r;
+	if (sim->streamidxcap > 0)
+		for (j = stream_slot(stream_name, sim->streamidxcap);
+		    (i = sim->streamidx[j]) != 0;
+		    j = (j + 1) & (sim->streamidxcap - 1))
+			if (strcmp(sim->streams[i - 1].name, stream_name) == 0)
+				return sim->streams[i - 1].r;
+	if (stream_index_grow(sim) != 0) {
+		sim_err(sim, SIM_ENOMEM, "sim_rng: out of memory");
+		return NULL;
+	}
 	if (sim->nstreams == sim->streamcap) {
 		ncap = sim->streamcap == 0 ? 8 : sim->streamcap * 2;
 		ns = realloc(sim->streams, ncap * sizeof(*ns));
@@ -379,6 +430,9 @@ sim_rng(struct sim *sim, const char *stream_name)
 	}
 	sim->streams[sim->nstreams].name = rng_name(r);
 	sim->streams[sim->nstreams].r = r;
-	sim->nstreams++;
+	for (j = stream_slot(rng_name(r), sim->streamidxcap);
+	    sim->streamidx[j] != 0; j = (j + 1) & (sim->streamidxcap - 1))
+		;
+	sim->streamidx[j] = ++sim->nstreams;
 	return r;
 }
