@@ -75,7 +75,7 @@ f14_pcbconnect(struct host *h, struct inpcb *inp, uint32_t laddr,
 	if (laddr == INADDR_ANY_HOST) {
 		if (pi->ipi_naddrs == 0)
 			return (EADDRNOTAVAIL);
-		laddr = pi->ipi_addrs[0];
+		laddr = pi->ipi_addrs[0].ia_addr;
 	}
 	if (lport == 0 && (error = in_pcb_lport_dest(h, laddr, faddr, fport,
 	    &lport)) != 0)
