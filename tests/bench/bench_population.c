@@ -27,32 +27,13 @@
 static char *
 population_text(double n)
 {
-	size_t cap = 16384, off = 0;
-	char *s = malloc(cap);
-	int i;
+	char wl[256];
 
-	if (s == NULL)
-		return NULL;
-	off += (size_t)snprintf(s + off, cap - off,
-	    "[run]\n"
-	    "duration = 120s\n"
-	    "seed = 1\n"
-	    "sample = 1000s\n"
-	    "connections = no\n"
-	    "\n"
-	    "[host server]\n"
-	    "address = 10.0.0.1\n"
-	    "listen = 80\n"
-	    "maxsockets = 10000000\n"
-	    "maxtcptw = 2000000\n");
-	for (i = 0; i < NCLIENTS; i++)
-		off += (size_t)snprintf(s + off, cap - off,
-		    "\n[host c%d]\naddress = 10.0.1.%d\n"
-		    "\n[workload w%d]\nclient = c%d\nserver = server:80\n"
-		    "rate = %.4f/s\nrequest = 400B\nresponse = 4KiB\n"
-		    "close = server\n", i, i + 1, i, i,
-		    n / 60.25 / NCLIENTS);
-	return s;
+	snprintf(wl, sizeof(wl), "rate = %.4f/s\nrequest = 400B\n"
+	    "response = 4KiB\nclose = server\n", n / 60.25 / NCLIENTS);
+	return bench_clients_text("duration = 120s\nseed = 1\n"
+	    "sample = 1000s\nconnections = no\n", "maxsockets = 10000000\n"
+	    "maxtcptw = 2000000\n", NCLIENTS, wl);
 }
 
 int

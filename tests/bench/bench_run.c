@@ -31,6 +31,29 @@ struct probe {
 	long		rss_mid_kib, rss_end_kib;
 };
 
+char *
+bench_clients_text(const char *run_keys, const char *server_keys,
+    int nclients, const char *workload_keys)
+{
+	size_t cap, off = 0;
+	char *s;
+	int i;
+
+	cap = strlen(run_keys) + strlen(server_keys) + 128 +
+	    (size_t)nclients * (strlen(workload_keys) + 128);
+	if ((s = malloc(cap)) == NULL)
+		return NULL;
+	off += (size_t)snprintf(s + off, cap - off, "[run]\n%s\n"
+	    "[host server]\naddress = 10.0.0.1\nlisten = 80\n%s", run_keys,
+	    server_keys);
+	for (i = 0; i < nclients; i++)
+		off += (size_t)snprintf(s + off, cap - off,
+		    "\n[host c%d]\naddress = 10.0.1.%d\n"
+		    "\n[workload w%d]\nclient = c%d\nserver = server:80\n%s",
+		    i, i + 1, i, i, workload_keys);
+	return s;
+}
+
 double
 bench_wall_now(void)
 {

@@ -54,32 +54,14 @@
 static char *
 scenario_text(double duration, int recording)
 {
-	size_t cap = 8192, off = 0;
-	char *s = malloc(cap);
-	int i;
+	char run[256], wl[256];
 
-	if (s == NULL)
-		return NULL;
-	off += (size_t)snprintf(s + off, cap - off,
-	    "[run]\n"
-	    "duration = %.0fs\n"
-	    "seed = 1\n"
-	    "sample = %s\n"
-	    "connections = %s\n"
-	    "\n"
-	    "[host server]\n"
-	    "address = 10.0.0.1\n"
-	    "listen = 80\n",
-	    duration, recording ? "1s" : "1000000s",
+	snprintf(run, sizeof(run), "duration = %.0fs\nseed = 1\nsample = %s\n"
+	    "connections = %s\n", duration, recording ? "1s" : "1000000s",
 	    recording == 2 ? "yes" : "no");
-	for (i = 0; i < NCLIENTS; i++)
-		off += (size_t)snprintf(s + off, cap - off,
-		    "\n[host c%d]\naddress = 10.0.1.%d\n"
-		    "\n[workload w%d]\nclient = c%d\nserver = server:80\n"
-		    "arrival = poisson\nrate = %d/s\nrequest = 512B\n"
-		    "response = 2KiB\nclose = client\n",
-		    i, i + 1, i, i, RATE);
-	return s;
+	snprintf(wl, sizeof(wl), "arrival = poisson\nrate = %d/s\n"
+	    "request = 512B\nresponse = 2KiB\nclose = client\n", RATE);
+	return bench_clients_text(run, "", NCLIENTS, wl);
 }
 
 static void
