@@ -55,8 +55,10 @@ report_usage(FILE *out)
 	    "lifetime (2MSL plus half the 500 ms slow timer):\n"
 	    "  port-range limit = usable ports / L   (portrange last-first+1,\n"
 	    "                                         per local address)\n"
-	    "  zone-cap limit   = TIME_WAIT cap / L  (maxtcptw)\n"
-	    "and names the smaller one, the limit that binds.\n"
+	    "  zone-cap limit   = TIME_WAIT zone / L (maxtcptw rounded up to\n"
+	    "                        whole slabs: tw_cap_effective)\n"
+	    "  maxsockets limit = maxsockets / L     (TIME_WAIT pcbs count)\n"
+	    "and names the smallest one, the limit that binds.\n"
 	    "\n"
 	    "Options:\n"
 	    "  --run ID          only run ID\n"
@@ -71,7 +73,8 @@ report_usage(FILE *out)
 	    "mean when n = 0.  Rows with an empty host and metric runs_complete,\n"
 	    "runs_failed, runs_interrupted count the point's runs (n: all of\n"
 	    "them; mean: those of that status).  The metric\n"
-	    "limit_ports_rate or limit_cap_rate that binds has note \"binds\";\n"
+	    "limit_ports_rate, limit_cap_rate or limit_sockets_rate that\n"
+	    "binds has note \"binds\";\n"
 	    "first_addrnotavail_s has note \"in K of N runs\".\n"
 	    "Metrics:\n");
 	for (m = 0; m < REPORT_NMETRICS; m++) {
@@ -220,7 +223,7 @@ text_metric(FILE *f, const struct report_host *h, enum report_metric m)
 }
 
 /*
- * The two limits, and the one that binds compared with what was measured:
+ * The limits, and the one that binds compared with what was measured:
  * the connection attempt rate against the port range, the TIME_WAIT entry
  * rate against the zone cap.
  */
@@ -255,9 +258,15 @@ text_limits(FILE *f, const struct report_host *h, double duration)
 		    num(h->m[REPORT_LIMIT_PORTS].mean, c, sizeof(c)));
 	else
 		fputs(" port range unused (no outgoing connections);", f);
-	fprintf(f, " %s %s / L = %s/s\n", cap,
-	    num(h->m[REPORT_TW_CAP].mean, d, sizeof(d)),
+	/* UMA-1: FreeBSD 9's zone holds whole slabs (tw_cap_effective). */
+	fprintf(f, " %s %s / L = %s/s", cap,
+	    num(h->m[REPORT_TW_CAP_EFFECTIVE].mean, d, sizeof(d)),
 	    num(h->m[REPORT_LIMIT_CAP].mean, e, sizeof(e)));
+	/* SOCK-1: FreeBSD 9's pcbs, TIME_WAIT ones included. */
+	if (!lnx && !f14)
+		fprintf(f, "; maxsockets / L = %s/s",
+		    num(h->m[REPORT_LIMIT_SOCKETS].mean, d, sizeof(d)));
+	fputc('\n', f);
 	if (lnx)
 		fputs("    (linux: a port is busy only for its own 4-tuple, "
 		    "and tcp_tw_reuse may take TIME_WAIT over: the port "
@@ -274,6 +283,13 @@ text_limits(FILE *f, const struct report_host *h, double duration)
 		fprintf(f, "    binding limit: PORT RANGE, %s/s; "
 		    "connections attempted at %s/s",
 		    num(lim, a, sizeof(a)), num(meas, b, sizeof(b)));
+	} else if (h->binding == REPORT_BINDS_SOCKETS) {
+		/* Every connection is a pcb until its TIME_WAIT ends. */
+		lim = h->m[REPORT_LIMIT_SOCKETS].mean;
+		meas = h->m[REPORT_CONN_ATTEMPTED].mean / duration;
+		fprintf(f, "    binding limit: MAXSOCKETS, %s/s; "
+		    "connections attempted at %s/s",
+		    num(lim, a, sizeof(a)), num(meas, b, sizeof(b)));
 	} else {
 		lim = h->m[REPORT_LIMIT_CAP].mean;
 		meas = h->m[REPORT_TW_RATE].mean;
@@ -284,7 +300,9 @@ text_limits(FILE *f, const struct report_host *h, double duration)
 	}
 	if (!isnan(meas) && meas > lim)
 		fputs(h->binding == REPORT_BINDS_PORTS ?
-		    ", above it: expect EADDRNOTAVAIL" : lnx ?
+		    ", above it: expect EADDRNOTAVAIL" :
+		    h->binding == REPORT_BINDS_SOCKETS ?
+		    ", above it: expect ENOBUFS" : lnx ?
 		    ", above it: expect closes without TIME_WAIT" : f14 ?
 		    ", above it: expect ENOBUFS" :
 		    ", above it: expect early recycling", f);
@@ -460,7 +478,9 @@ print_rows(FILE *f, enum out_format fmt, const struct report *r)
 				else if ((m == REPORT_LIMIT_PORTS &&
 				    h->binding == REPORT_BINDS_PORTS) ||
 				    (m == REPORT_LIMIT_CAP &&
-				    h->binding == REPORT_BINDS_CAP))
+				    h->binding == REPORT_BINDS_CAP) ||
+				    (m == REPORT_LIMIT_SOCKETS &&
+				    h->binding == REPORT_BINDS_SOCKETS))
 					snprintf(note, sizeof(note), "binds");
 				else if (m >= REPORT_CONNECT_P50 &&
 				    m <= REPORT_CONNECT_MAX && ci->n > 0)

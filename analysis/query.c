@@ -35,15 +35,17 @@ const struct query_named query_named_table[] = {
 	{ "summary", "run_summary: final counters per run and host",
 	    "SELECT * FROM run_summary ORDER BY run_id, host" },
 	{ "exhaustion", "per run and host: when ports first ran out, how "
-	    "often, TIME_WAIT peak vs cap",
+	    "often, TIME_WAIT peak vs cap, sockets refused (ENOBUFS)",
 	    "SELECT run_id, sweep, repetition, host, first_addrnotavail_s,"
-	    " conn_failed_addrnotavail, conn_attempted, tw_peak, tw_cap"
+	    " conn_failed_addrnotavail, conn_attempted, tw_peak, tw_cap,"
+	    " tw_cap_effective, conn_failed_nobufs, conn_failed_addrinuse"
 	    " FROM run_summary ORDER BY run_id, host" },
 	{ "timewait", "TIME_WAIT counters per run and host",
 	    "SELECT run_id, sweep, repetition, host, tw_entered, tw_expired,"
 	    " tw_recycled, tw_reopened, tw_skipped_local, tw_skipped_nomem,"
 	    " tw_peak, tw_cap, syn_dropped_tw, rst_ignored_tw, acks_sent_tw,"
-	    " hazards FROM run_summary ORDER BY run_id, host" },
+	    " hazards, tw_cap_effective, tw_rearmed, tw_dropped_recycled"
+	    " FROM run_summary ORDER BY run_id, host" },
 	{ "connections-outcomes", "connection records counted per outcome "
 	    "per run",
 	    "SELECT run_id, outcome, count(*) AS connections FROM connections"

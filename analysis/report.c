@@ -66,7 +66,15 @@ static const struct report_metric_desc metric_descs[REPORT_NMETRICS] = {
 	[REPORT_LIMIT_PORTS] = { "limit_ports_rate",
 	    "port-range limit (ports / L)", "/s" },
 	[REPORT_LIMIT_CAP] = { "limit_cap_rate",
-	    "zone-cap limit (cap / L)", "/s" },
+	    "zone-cap limit (effective cap / L)", "/s" },
+	[REPORT_TW_CAP_EFFECTIVE] = { "tw_cap_effective",
+	    "TIME_WAIT zone holds (whole slabs)", "entries" },
+	[REPORT_FAILED_NOBUFS] = { "conn_failed_nobufs",
+	    "failed: ENOBUFS (maxsockets)", "connections" },
+	[REPORT_FAILED_ADDRINUSE] = { "conn_failed_addrinuse",
+	    "failed: EADDRINUSE", "connections" },
+	[REPORT_LIMIT_SOCKETS] = { "limit_sockets_rate",
+	    "maxsockets limit (maxsockets / L)", "/s" },
 };
 
 const struct report_metric_desc *
@@ -87,6 +95,8 @@ report_limit_name(enum report_limit l)
 		return ("ports");
 	case REPORT_BINDS_CAP:
 		return ("zone cap");
+	case REPORT_BINDS_SOCKETS:
+		return ("maxsockets");
 	default:
 		return ("unknown");
 	}
@@ -236,7 +246,8 @@ rstmts_finalize(struct rstmts *s)
 enum {
 	H_HOST, H_ATTEMPTED, H_ESTABLISHED, H_ADDRNOTAVAIL, H_TIMEOUT,
 	H_RESET, H_FIRST_EADDR, H_PEAK, H_CAP, H_RECYCLED, H_SYNDROP,
-	H_HAZARDS, H_P50, H_P99, H_MAX, H_ENTERED, H_ACTIVITY
+	H_HAZARDS, H_P50, H_P99, H_MAX, H_ENTERED, H_ACTIVITY, H_CAP_EFF,
+	H_NOBUFS, H_ADDRINUSE
 };
 
 static int
@@ -256,12 +267,14 @@ rstmts_prepare(sqlite3 *db, struct rstmts *s, char *err, size_t errlen)
 	    /* A host "did something" if any of its counters moved. */
 	    " conn_attempted + conn_established + tw_entered + tw_peak +"
 	    " syn_dropped_tw + rst_ignored_tw + acks_sent_tw + hazards +"
-	    " tw_skipped_local + tw_skipped_nomem"
+	    " tw_skipped_local + tw_skipped_nomem + conn_failed_nobufs,"
+	    " tw_cap_effective, conn_failed_nobufs, conn_failed_addrinuse"
 	    " FROM run_summary WHERE run_id = ?1 AND host IS NOT NULL"
 	    " ORDER BY host", -1, &s->hosts, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db,
 	    "SELECT avg(tw_count),"
-	    " avg(CASE WHEN tw_cap > 0 AND tw_count >= tw_cap"
+	    " avg(CASE WHEN tw_cap_effective > 0 AND"
+	    "     tw_count >= tw_cap_effective"
 	    "     THEN 1.0 ELSE 0.0 END), count(*)"
 	    " FROM samples WHERE run_id = ?1 AND host = ?2",
 	    -1, &s->samples, NULL) != SQLITE_OK ||
@@ -395,8 +408,12 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 		acc_add(a, REPORT_FIRST_ADDRNOTAVAIL,
 		    rdb_col_double(h, H_FIRST_EADDR));
 		acc_add(a, REPORT_TW_PEAK, rdb_col_double(h, H_PEAK));
-		cap = rdb_col_double(h, H_CAP);
-		acc_add(a, REPORT_TW_CAP, cap);
+		acc_add(a, REPORT_TW_CAP, rdb_col_double(h, H_CAP));
+		cap = rdb_col_double(h, H_CAP_EFF);
+		acc_add(a, REPORT_TW_CAP_EFFECTIVE, cap);
+		acc_add(a, REPORT_FAILED_NOBUFS, rdb_col_double(h, H_NOBUFS));
+		acc_add(a, REPORT_FAILED_ADDRINUSE,
+		    rdb_col_double(h, H_ADDRINUSE));
 		acc_add(a, REPORT_RECYCLE_RATE,
 		    rdb_col_double(h, H_RECYCLED) / duration);
 		acc_add(a, REPORT_SYN_DROPPED_TW, rdb_col_double(h, H_SYNDROP));
@@ -504,8 +521,17 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 		acc_add(a, ACC_PORTS, ports);
 		acc_add(a, ACC_LIFE, life);
 		acc_add(a, REPORT_LIMIT_PORTS, ports / life);
+		/* UMA-4: an effective cap of 0 is no limit. */
 		v = cap > 0 ? cap / life : NAN;
 		acc_add(a, REPORT_LIMIT_CAP, v);
+		/*
+		 * SOCK-1: FreeBSD 9's pcbs, TIME_WAIT ones included (FreeBSD
+		 * 14's cap is maxsockets already; Linux has none).
+		 */
+		if (strcmp(a->stack, "freebsd9") == 0)
+			acc_add(a, REPORT_LIMIT_SOCKETS, host_param(s->param,
+			    run_id, host, "maxsockets", report_param_number) /
+			    life);
 	}
 	sqlite3_reset(h);
 	if (rc != SQLITE_DONE)
@@ -516,20 +542,26 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 static enum report_limit
 binding_limit(const struct report_host *rh)
 {
-	double p, c;
+	double v[3];
+	enum report_limit which[3] = { REPORT_BINDS_PORTS, REPORT_BINDS_CAP,
+	    REPORT_BINDS_SOCKETS };
+	enum report_limit b = REPORT_LIMIT_UNKNOWN;
+	double best = NAN;
+	int i;
 
-	p = rh->m[REPORT_LIMIT_PORTS].mean;
-	c = rh->m[REPORT_LIMIT_CAP].mean;
+	v[0] = rh->m[REPORT_LIMIT_PORTS].mean;
+	v[1] = rh->m[REPORT_LIMIT_CAP].mean;
+	v[2] = rh->m[REPORT_LIMIT_SOCKETS].mean;
 	/* No connect(), no ephemeral port: the range cannot bind. */
 	if (!(rh->m[REPORT_CONN_ATTEMPTED].mean > 0))
-		p = NAN;
-	if (isnan(p) && isnan(c))
-		return (REPORT_LIMIT_UNKNOWN);
-	if (isnan(c))
-		return (REPORT_BINDS_PORTS);
-	if (isnan(p))
-		return (REPORT_BINDS_CAP);
-	return (p <= c ? REPORT_BINDS_PORTS : REPORT_BINDS_CAP);
+		v[0] = NAN;
+	/* The smallest binds; on a tie, the first in this order. */
+	for (i = 0; i < 3; i++)
+		if (!isnan(v[i]) && (isnan(best) || v[i] < best)) {
+			best = v[i];
+			b = which[i];
+		}
+	return (b);
 }
 
 static int

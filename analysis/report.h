@@ -18,13 +18,17 @@
  *        tcp_tw_2msl_scan() runs on adds half a period on average)
  *   port limit   = usable ports / L,  usable = last - first + 1 per local
  *                  address (net.inet.ip.portrange.first/last)
- *   zone limit   = tw_cap / L         (net.inet.tcp.maxtcptw)
+ *   zone limit   = tw_cap_effective / L  (net.inet.tcp.maxtcptw rounded up
+ *                  to whole UMA slabs, UMA-1)
+ *   socket limit = maxsockets / L     (kern.ipc.maxsockets: TIME_WAIT
+ *                  pcbs count, SOCK-1)
  *
- * The smaller one binds.  Above the port limit connect() fails with
- * EADDRNOTAVAIL; above the zone limit TIME_WAIT is cut short by recycling
- * the oldest entry (tcp_twstart()), which is where the hazards come from.
- * A host that opens no connections (a server) uses no ephemeral ports, so
- * only its zone cap can bind.
+ * The smallest one binds.  Above the port limit connect() fails with
+ * EADDRNOTAVAIL; above the socket limit with ENOBUFS; above the zone limit
+ * TIME_WAIT is cut short by recycling the oldest entry (tcp_twstart()),
+ * which is where the hazards come from.  A host that opens no connections
+ * (a server) uses no ephemeral ports, so only its zone cap or maxsockets
+ * can bind.
  *
  * report_plot() (report_plot.c) builds the chart `twsim plot` draws, as a
  * struct plot (analysis/plot.h): a time series of a samples column, or a summary
@@ -76,7 +80,11 @@ enum report_metric {
 	REPORT_TW_LIFE_P50,
 	REPORT_TW_LIFE_P99,
 	REPORT_LIMIT_PORTS,		/* predicted: usable ports / L */
-	REPORT_LIMIT_CAP,		/* predicted: tw_cap / L */
+	REPORT_LIMIT_CAP,		/* predicted: tw_cap_effective / L */
+	REPORT_TW_CAP_EFFECTIVE,	/* what the zone holds (UMA-2) */
+	REPORT_FAILED_NOBUFS,
+	REPORT_FAILED_ADDRINUSE,
+	REPORT_LIMIT_SOCKETS,		/* predicted: maxsockets / L */
 	REPORT_NMETRICS
 };
 
@@ -90,7 +98,8 @@ const struct report_metric_desc *report_metric_desc(enum report_metric m);
 enum report_limit {
 	REPORT_LIMIT_UNKNOWN,		/* parameters missing */
 	REPORT_BINDS_PORTS,
-	REPORT_BINDS_CAP
+	REPORT_BINDS_CAP,
+	REPORT_BINDS_SOCKETS		/* kern.ipc.maxsockets */
 };
 const char	*report_limit_name(enum report_limit l);	/* "ports" ... */
 
@@ -104,7 +113,7 @@ struct report_host {
 	char		 stack[16];	/* the host's kernel: "freebsd9" (also
 					   when the database does not say),
 					   "linux", or "mixed" across runs */
-	enum report_limit binding;	/* from the means of the two limits */
+	enum report_limit binding;	/* from the means of the limits */
 };
 
 struct report_point {

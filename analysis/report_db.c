@@ -101,7 +101,8 @@ report_portrange_size(const char *value)
 	if (value == NULL ||
 	    units_parse_portrange(value, &first, &last, NULL, 0) != 0)
 		return (NAN);
-	return ((double)(last - first + 1));
+	/* PORT-1: a reversed range holds as many ports. */
+	return ((double)(last > first ? last - first + 1 : first - last + 1));
 }
 
 double

@@ -63,6 +63,12 @@ static const struct {
 	{ "connect_p50_s", "connect latency p50 (s)", 0 },
 	{ "connect_p99_s", "connect latency p99 (s)", 0 },
 	{ "connect_max_s", "connect latency max (s)", 0 },
+	{ "tw_cap_effective", "TIME_WAIT zone holds (entries, whole slabs)",
+	    0 },
+	{ "conn_failed_nobufs", "connections failed with ENOBUFS", 1 },
+	{ "conn_failed_addrinuse", "connections failed with EADDRINUSE", 1 },
+	{ "tw_rearmed", "TIME_WAIT re-armed by a FIN", 1 },
+	{ "tw_dropped_recycled", "segments to a recycled TIME_WAIT pcb", 1 },
 };
 #define NCOLUMNS	(sizeof(columns) / sizeof(columns[0]))
 #define RATE_SUFFIX	"_rate"

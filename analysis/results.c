@@ -106,7 +106,12 @@ static const char SCHEMA[] =
     "  syn_dropped_tw            INTEGER NOT NULL,\n"
     "  hazards                   INTEGER NOT NULL,\n"
     "  tw_reused                 INTEGER NOT NULL,\n"
-    "  tw_killed_rst             INTEGER NOT NULL\n"
+    "  tw_killed_rst             INTEGER NOT NULL,\n"
+    "  tw_cap_effective          INTEGER NOT NULL,\n"
+    "  conn_failed_nobufs        INTEGER NOT NULL,\n"
+    "  conn_failed_addrinuse     INTEGER NOT NULL,\n"
+    "  tw_rearmed                INTEGER NOT NULL,\n"
+    "  tw_dropped_recycled       INTEGER NOT NULL\n"
     ");\n"
     "CREATE INDEX samples_by_run_host_t ON samples (run_id, host, t);\n"
     "CREATE TABLE connections (\n"
@@ -153,6 +158,11 @@ static const char SCHEMA[] =
     "  connect_max_s             REAL,\n"
     "  tw_reused                 INTEGER NOT NULL,\n"
     "  tw_killed_rst             INTEGER NOT NULL,\n"
+    "  tw_cap_effective          INTEGER NOT NULL,\n"
+    "  conn_failed_nobufs        INTEGER NOT NULL,\n"
+    "  conn_failed_addrinuse     INTEGER NOT NULL,\n"
+    "  tw_rearmed                INTEGER NOT NULL,\n"
+    "  tw_dropped_recycled       INTEGER NOT NULL,\n"
     "  PRIMARY KEY (run_id, host)\n"
     ");\n"
     /*
@@ -168,7 +178,9 @@ static const char SCHEMA[] =
     "         h.syn_dropped_tw, h.rst_ignored_tw, h.acks_sent_tw,\n"
     "         h.hazards, h.first_addrnotavail_s, h.conn_failed_reset,\n"
     "         h.connect_p50_s, h.connect_p99_s, h.connect_max_s,\n"
-    "         h.tw_reused, h.tw_killed_rst\n"
+    "         h.tw_reused, h.tw_killed_rst, h.tw_cap_effective,\n"
+    "         h.conn_failed_nobufs, h.conn_failed_addrinuse, h.tw_rearmed,\n"
+    "         h.tw_dropped_recycled\n"
     "  FROM runs AS r LEFT JOIN host_stats AS h ON h.run_id = r.run_id\n"
     "  ORDER BY r.run_id, h.host;\n";
 
@@ -218,9 +230,11 @@ static const char *const STMT_SQL[ST_COUNT] = {
 	    " ports_in_use, established, conn_attempted, conn_established,"
 	    " conn_failed_addrnotavail, tw_entered, tw_expired, tw_recycled,"
 	    " conn_failed_timeout, conn_failed_reset, tw_reopened,"
-	    " syn_dropped_tw, hazards, tw_reused, tw_killed_rst) VALUES (?1,"
-	    " ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
-	    " ?16, ?17, ?18, ?19, ?20)",
+	    " syn_dropped_tw, hazards, tw_reused, tw_killed_rst,"
+	    " tw_cap_effective, conn_failed_nobufs, conn_failed_addrinuse,"
+	    " tw_rearmed, tw_dropped_recycled) VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+	    " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
+	    " ?20, ?21, ?22, ?23, ?24, ?25)",
 	[ST_CONN] =
 	    "INSERT INTO stage.connections (run_id, conn_id, workload, client, lport,"
 	    " server, t_start, t_established, t_end, outcome, syn_sent,"
@@ -234,9 +248,11 @@ static const char *const STMT_SQL[ST_COUNT] = {
 	    " tw_reopened, tw_skipped_local, tw_skipped_nomem, tw_peak, tw_cap,"
 	    " syn_dropped_tw, rst_ignored_tw, acks_sent_tw, hazards,"
 	    " first_addrnotavail_s, connect_p50_s, connect_p99_s,"
-	    " connect_max_s, tw_reused, tw_killed_rst) VALUES (?1, ?2, ?3, ?4,"
-	    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-	    " ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+	    " connect_max_s, tw_reused, tw_killed_rst, tw_cap_effective,"
+	    " conn_failed_nobufs, conn_failed_addrinuse, tw_rearmed,"
+	    " tw_dropped_recycled) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+	    " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,"
+	    " ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
 };
 
 struct results {
@@ -351,6 +367,13 @@ judge(struct results *r, uint32_t appid, int64_t version, int empty,
 		    "older twsim that did not record run identities (this "
 		    "twsim knows version %d): run the scenarios again into a "
 		    "new database", r->path, RESULTS_SCHEMA_VERSION);
+	if (version == 2 || version == 3)
+		return seterr(r, RESULTS_EVERSION,
+		    "results database %s: schema version %lld, written by an "
+		    "older twsim without the zone's slabs, ENOBUFS and "
+		    "EADDRINUSE columns (this twsim knows version %d): run the "
+		    "scenarios again into a new database", r->path,
+		    (long long)version, RESULTS_SCHEMA_VERSION);
 	if (version != RESULTS_SCHEMA_VERSION)
 		return seterr(r, RESULTS_EVERSION,
 		    "results database %s: unknown twsim schema version %lld "
@@ -1216,6 +1239,11 @@ results_sample(struct results *r, int64_t run_id,
 	sqlite3_bind_int64(st, 18, s->hazards);
 	sqlite3_bind_int64(st, 19, s->tw_reused);
 	sqlite3_bind_int64(st, 20, s->tw_killed_rst);
+	sqlite3_bind_int64(st, 21, s->tw_cap_effective);
+	sqlite3_bind_int64(st, 22, s->conn_failed_nobufs);
+	sqlite3_bind_int64(st, 23, s->conn_failed_addrinuse);
+	sqlite3_bind_int64(st, 24, s->tw_rearmed);
+	sqlite3_bind_int64(st, 25, s->tw_dropped_recycled);
 	return step_once(r, st, "cannot insert sample");
 }
 
@@ -1286,6 +1314,11 @@ results_host_stats(struct results *r, int64_t run_id,
 	bind_real_or_null(st, 23, h->connect_max_s);
 	sqlite3_bind_int64(st, 24, h->tw_reused);
 	sqlite3_bind_int64(st, 25, h->tw_killed_rst);
+	sqlite3_bind_int64(st, 26, h->tw_cap_effective);
+	sqlite3_bind_int64(st, 27, h->conn_failed_nobufs);
+	sqlite3_bind_int64(st, 28, h->conn_failed_addrinuse);
+	sqlite3_bind_int64(st, 29, h->tw_rearmed);
+	sqlite3_bind_int64(st, 30, h->tw_dropped_recycled);
 	return step_once(r, st, "cannot insert host stats");
 }
 

@@ -72,7 +72,7 @@
 #include <sqlite3.h>
 
 #define RESULTS_APPLICATION_ID	0x5457534d	/* "TWSM" */
-#define RESULTS_SCHEMA_VERSION	3
+#define RESULTS_SCHEMA_VERSION	4
 
 /* Return codes. */
 #define RESULTS_OK		0
@@ -109,6 +109,8 @@
 #define RESULTS_OUTCOME_ADDRNOTAVAIL	"addrnotavail"
 #define RESULTS_OUTCOME_TIMEOUT		"timeout"
 #define RESULTS_OUTCOME_RESET		"reset"
+#define RESULTS_OUTCOME_NOBUFS		"nobufs"	/* ENOBUFS */
+#define RESULTS_OUTCOME_ADDRINUSE	"addrinuse"	/* 4-tuple taken */
 /* Still open when the run ended (t_end NULL): no outcome yet. */
 #define RESULTS_OUTCOME_OPEN		"open"
 
@@ -208,6 +210,12 @@ struct results_sample {
 	   ended by a RST */
 	int64_t		 tw_reused;
 	int64_t		 tw_killed_rst;
+	/* issue 9 */
+	int64_t		 tw_cap_effective;	/* what the zone holds, UMA-2 */
+	int64_t		 conn_failed_nobufs;	/* ENOBUFS, SOCK-1 */
+	int64_t		 conn_failed_addrinuse;	/* EADDRINUSE, TCP-17 */
+	int64_t		 tw_rearmed;		/* TW-18 */
+	int64_t		 tw_dropped_recycled;	/* TW-14 */
 };
 int		 results_sample(struct results *r, int64_t run_id,
 		    const struct results_sample *s);
@@ -264,6 +272,12 @@ struct results_host {
 	double		 connect_max_s;
 	int64_t		 tw_reused;		/* Linux TWRecycled */
 	int64_t		 tw_killed_rst;		/* RST ended TIME_WAIT */
+	/* issue 9 */
+	int64_t		 tw_cap_effective;
+	int64_t		 conn_failed_nobufs;
+	int64_t		 conn_failed_addrinuse;
+	int64_t		 tw_rearmed;
+	int64_t		 tw_dropped_recycled;
 };
 int		 results_host_stats(struct results *r, int64_t run_id,
 		    const struct results_host *h);

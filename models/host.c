@@ -283,6 +283,16 @@ host_tw_cap(const struct host *h)
 }
 
 int
+host_tw_cap_effective(const struct host *h)
+{
+
+	/* UMA-2 for FreeBSD 9's zone; the others hold what they cap. */
+	if (h->stack->tw_cap_effective != NULL)
+		return (h->stack->tw_cap_effective(h));
+	return (h->stack->tw_cap(h));
+}
+
+int
 host_ports_in_use(const struct host *h)
 {
 
@@ -291,7 +301,7 @@ host_ports_in_use(const struct host *h)
 
 struct host_check_ctx {
 	const struct host *h;
-	size_t	 ntw, ntcpcb, nnull;
+	size_t	 ntw, ntcpcb, nnull, nsyncache;
 	char	*err;
 	size_t	 errlen;
 	int	 bad;
@@ -344,6 +354,8 @@ host_check_pcb(struct inpcb *inp, void *arg)
 		return;
 	}
 	c->ntcpcb++;
+	if (tp->t_flags & TF_SYNCACHE)
+		c->nsyncache++;
 	if (tp->t_inpcb != inp || tp->t_host != c->h) {
 		snprintf(c->err, c->errlen, "tcpcb and pcb %u:%u do not point "
 		    "at each other", (unsigned)inp->inp_laddr,
@@ -375,6 +387,19 @@ host_check(const struct host *h, char *err, size_t errlen)
 	if (c.ntw != (size_t)h->twzone.tw_used) {
 		snprintf(err, errlen, "%zu TIME_WAIT pcbs hashed, zone has %d "
 		    "entries in use", c.ntw, h->twzone.tw_used);
+		return (-1);
+	}
+	/* SYNC-6, SOCK-1: syncache entries are no sockets; the rest fit. */
+	if (c.nsyncache != h->syncache_count) {
+		snprintf(err, errlen, "%zu syncache entries hashed, %zu "
+		    "counted", c.nsyncache, h->syncache_count);
+		return (-1);
+	}
+	if (h->pcbinfo.ipi_count - h->syncache_count >
+	    (size_t)h->tun.maxsockets) {
+		snprintf(err, errlen, "%zu sockets' pcbs, maxsockets %d",
+		    h->pcbinfo.ipi_count - h->syncache_count,
+		    h->tun.maxsockets);
 		return (-1);
 	}
 	if (c.ntcpcb != h->tcpcb_live) {

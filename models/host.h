@@ -58,7 +58,8 @@ struct host {
 	struct sim_periodic	*slowtimo;	/* 500 ms */
 	struct sim_periodic	*porttick;	/* 1 s */
 	uint32_t		 isn_offset_old; /* at the last 10 ms isn tick */
-	struct rng		*ts_rng;	/* per-connection ts_offset */
+	struct rng		*ts_rng;	/* syncache ISN, ts offset */
+	size_t			 syncache_count; /* TF_SYNCACHE tcpcbs */
 	struct tcpcb_slab	*tcpcb_slabs;	/* backing memory of tcpcbs */
 	size_t			 tcpcb_nfree;	/* tcpcbs on the free list */
 	sim_time_t		 tick_ns;	/* 1/hz in ns (host_ticks) */
@@ -76,8 +77,8 @@ struct host {
  * Created by net_add_host(); the net owns and destroys hosts (destroy the
  * net before its sim).  Random streams: "host/<name>/isn" (ISN secret and
  * increments), "host/<name>/ports" (random port jumps), "host/<name>/ts"
- * (timestamp offsets).  The slow timer first fires 500 ms after creation,
- * ipport_tick 1 s after.  boot must be valid (host_tunables_validate).
+ * (the syncache's random ISNs and timestamp offsets, SYNC-1).  The slow
+ * timer first fires 500 ms after creation, ipport_tick 1 s after.  boot must be valid (host_tunables_validate).
  */
 struct host	*host_create(struct net *net, int index, const char *name,
 		    const struct host_tunables *boot);
@@ -122,7 +123,9 @@ int		 host_sysctl_get(const struct host *h, const char *name,
 
 /* Gauges for the sampler. */
 int		 host_tw_count(const struct host *h);
-int		 host_tw_cap(const struct host *h);
+int		 host_tw_cap(const struct host *h);	/* the sysctl's value */
+/* What the zone really holds (UMA-2): whole slabs; 0 = no limit. */
+int		 host_tw_cap_effective(const struct host *h);
 int		 host_ports_in_use(const struct host *h);
 
 /* Invariants (pcb/port accounting, zone): 0, or -1 with a message. */

@@ -32,7 +32,6 @@ struct net_path {
 	int		 to;		/* destination host index */
 	struct net_path_config cfg;
 	struct rng	*rng;		/* "path/<from>-><to>" */
-	sim_time_t	 last_arrival;	/* NET-7: paths keep order */
 	int		 lat_fixed;	/* latency is constant(): lat_ns */
 	sim_time_t	 lat_ns;
 };
@@ -47,6 +46,18 @@ struct net_inflight {
 struct net_inflight_slab {
 	struct net_inflight_slab *next;
 	struct net_inflight recs[NET_INFLIGHT_SLAB];
+};
+
+/*
+ * NET-7: the latest arrival scheduled for one flow (a 4-tuple in one
+ * direction).  An entry whose arrival has passed orders nothing any more
+ * and may be reused.
+ */
+struct net_flow {
+	uint32_t	 saddr, daddr;
+	uint16_t	 sport, dport;
+	int		 used;		/* slot ever taken (probe chains) */
+	sim_time_t	 last;
 };
 
 struct net_addrent {
@@ -77,6 +88,9 @@ struct net {
 	struct net_inflight *free;
 	struct net_inflight_slab *slabs;
 	size_t		 inflight;
+	/* NET-7: open addressing, power of two; rebuilt when crowded. */
+	struct net_flow	*flows;
+	size_t		 flowcap, flowused;
 };
 
 struct net *
@@ -117,6 +131,7 @@ net_destroy(struct net *net)
 	free(net->paths);
 	free(net->pathmat);
 	free(net->addrtab);
+	free(net->flows);
 	free(net);
 }
 
@@ -471,12 +486,103 @@ net_draw_delay(const struct dist *d, struct rng *r)
 	return ((sim_time_t)llround(v));
 }
 
+static size_t
+net_flow_hash(uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_t dport)
+{
+	uint64_t x = ((uint64_t)saddr << 32 | daddr) ^
+	    ((uint64_t)sport << 16 | dport) * 0x9e3779b97f4a7c15ULL;
+
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 29;
+	return ((size_t)x);
+}
+
+/*
+ * Rebuild the flow table keeping only flows with a segment still in
+ * flight, in a table at least four times their number.  0, or -1 when out
+ * of memory (the old table stays).
+ */
+static int
+net_flow_rebuild(struct net *net, sim_time_t now)
+{
+	struct net_flow *old = net->flows, *nf;
+	size_t i, j, live = 0, cap, oldcap = net->flowcap;
+
+	for (i = 0; i < oldcap; i++)
+		if (old[i].used && old[i].last > now)
+			live++;
+	for (cap = 64; cap < 4 * (live + 1); cap *= 2)
+		;
+	nf = calloc(cap, sizeof(*nf));
+	if (nf == NULL)
+		return (-1);
+	for (i = 0; i < oldcap; i++) {
+		if (!old[i].used || old[i].last <= now)
+			continue;
+		j = net_flow_hash(old[i].saddr, old[i].daddr, old[i].sport,
+		    old[i].dport) & (cap - 1);
+		while (nf[j].used)
+			j = (j + 1) & (cap - 1);
+		nf[j] = old[i];
+	}
+	free(old);
+	net->flows = nf;
+	net->flowcap = cap;
+	net->flowused = live;
+	return (0);
+}
+
+/*
+ * NET-7: the flow's entry, made (last 0) when it has none; NULL when out
+ * of memory.  Dead entries (last <= now) are reused; a table more than
+ * half full of used slots is rebuilt with the live ones only.
+ */
+static struct net_flow *
+net_flow_get(struct net *net, const struct tcp_segment *seg, sim_time_t now)
+{
+	struct net_flow *f, *dead = NULL;
+	size_t j, mask;
+
+	if (net->flowused + 1 > net->flowcap / 2 &&
+	    net_flow_rebuild(net, now) != 0 && net->flowcap == 0)
+		return (NULL);
+	mask = net->flowcap - 1;
+	j = net_flow_hash(seg->saddr, seg->daddr, seg->sport, seg->dport) &
+	    mask;
+	for (;; j = (j + 1) & mask) {
+		f = &net->flows[j];
+		if (!f->used)
+			break;
+		if (f->saddr == seg->saddr && f->daddr == seg->daddr &&
+		    f->sport == seg->sport && f->dport == seg->dport)
+			return (f);
+		if (dead == NULL && f->last <= now)
+			dead = f;
+	}
+	if (dead != NULL)
+		f = dead;
+	else {
+		if (net->flowused + 1 > net->flowcap - 1)
+			return (NULL);
+		net->flowused++;
+	}
+	f->used = 1;
+	f->saddr = seg->saddr;
+	f->daddr = seg->daddr;
+	f->sport = seg->sport;
+	f->dport = seg->dport;
+	f->last = 0;
+	return (f);
+}
+
 void
 net_output(struct net *net, struct host *from, const struct tcp_segment *seg)
 {
 	struct net_path *p;
+	struct net_flow *f;
 	struct host *dst;
-	sim_time_t lat;
+	sim_time_t lat, now, arrive;
 
 	/* NET-3: nobody owns the destination: counted and dropped. */
 	dst = net_host_by_addr(net, seg->daddr);
@@ -499,27 +605,35 @@ net_output(struct net *net, struct host *from, const struct tcp_segment *seg)
 	lat = p->lat_fixed ? p->lat_ns :
 	    net_draw_delay(&p->cfg.latency, p->rng);
 	/*
-	 * NET-7: a path does not reorder.  Latency varies from segment to
-	 * segment, but a segment cannot overtake the one sent before it on
-	 * the same path (a single route and FIFO queues), so it arrives no
-	 * earlier than its predecessor.  Without this, independent draws of
-	 * a jittery latency would reorder almost every burst, which real
-	 * paths rarely do and which TCP answers with spurious retransmits.
+	 * NET-7: a flow does not reorder.  Latency varies from segment to
+	 * segment, but a segment of a flow (one 4-tuple, one direction)
+	 * cannot overtake the one sent before it (one route, FIFO queues,
+	 * per-flow hashing onto links), so it arrives no earlier than its
+	 * predecessor.  Without this, independent draws of a jittery latency
+	 * would reorder almost every burst, which TCP answers with spurious
+	 * retransmits.  Other flows are not held back: ordering across all
+	 * flows would make latency grow with load, which is not the network.
 	 * Duplicates (NET-5) are exempt: they are the stray copies that
 	 * arrive out of order.
 	 */
-	{
-		sim_time_t now = sim_now(net->sim), arrive = now + lat;
-
-		if (arrive < p->last_arrival)
-			arrive = p->last_arrival;
-		p->last_arrival = arrive;
-		net_schedule(net, dst, seg, arrive - now);
+	now = sim_now(net->sim);
+	arrive = now + lat;
+	if (!p->lat_fixed) {	/* constant latency keeps order as it is */
+		f = net_flow_get(net, seg, now);
+		if (f != NULL) {
+			if (arrive < f->last)
+				arrive = f->last;
+			f->last = arrive;
+		}
 	}
+	net_schedule(net, dst, seg, arrive - now);
 	if (p->cfg.duplicate > 0.0 && rng_uniform(p->rng) < p->cfg.duplicate) {
-		/* NET-5: the copy arrives later: an old duplicate. */
+		/*
+		 * NET-5: the copy arrives later: an old duplicate, and never
+		 * before its original (NET-7 may have held that back).
+		 */
 		net->stats.duplicated++;
-		net_schedule(net, dst, seg, lat +
+		net_schedule(net, dst, seg, arrive - now +
 		    net_draw_delay(&p->cfg.duplicate_delay, p->rng));
 	}
 }

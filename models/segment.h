@@ -35,6 +35,11 @@ struct tcp_segment {
 	uint32_t	len;		/* payload bytes */
 	uint32_t	tsval, tsecr;	/* when TOF_TS */
 	uint64_t	conn_id;	/* sender incarnation (simulator oracle) */
+	/*
+	 * A RST sent for no connection (tcp_respond_rst): the incarnation of
+	 * the segment it answers, 0 otherwise (oracle, HAZ-7).
+	 */
+	uint64_t	rst_for;
 };
 
 /* Sequence space a segment occupies: payload plus one for SYN and FIN. */

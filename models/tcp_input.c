@@ -29,6 +29,7 @@
 #include "models/host.h"
 #include "models/in_pcb.h"
 #include "models/segment.h"
+#include "models/tcp_stack.h"
 #include "models/tcp_timewait.h"
 #include "models/tcp_usrreq.h"
 #include "models/tcp_var.h"
@@ -65,11 +66,12 @@ tcp_reset_close(struct tcpcb *tp, int error)
 }
 
 /*
- * TCP-11: a SYN for a listener opens a new connection in SYN_RECEIVED
- * with the 4-tuple of the segment and answers with a SYN-ACK.  Until the
- * handshake completes the connection has no application: t_app is NULL
- * and t_app_arg points at the listener's tcpcb, whose application is told
- * (accepted) on the ACK.
+ * TCP-11: a SYN for a listener opens a passive connection; anything else
+ * but a RST gets a RST.  FreeBSD: a syncache entry (SYNC-1, tcp_syncache.c).
+ * Linux: a connection in SYN_RECEIVED with the 4-tuple of the segment that
+ * answers with a SYN-ACK; until the handshake completes it has no
+ * application: t_app is NULL and t_app_arg points at the listener's tcpcb,
+ * whose application is told (accepted) on the ACK.
  */
 static void
 tcp_input_listen(struct host *h, struct tcpcb *ltp,
@@ -88,6 +90,11 @@ tcp_input_listen(struct host *h, struct tcpcb *ltp,
 	}
 	if ((seg->flags & TH_SYN) == 0)
 		return;
+	/* TCP-11, SYNC-1: FreeBSD's passive opens go through the syncache. */
+	if (h->stack->syncache) {
+		syncache_add(h, ltp, seg);
+		return;
+	}
 	inp = in_pcballoc(pi);
 	if (inp == NULL)
 		return;
@@ -200,8 +207,8 @@ tcp_rtt_from_ts(struct tcpcb *tp, const struct tcp_segment *seg)
 	ticks = tcp_ts_getticks(h) - (seg->tsecr - tp->ts_offset) + 1;
 	if ((int32_t)ticks <= 0)
 		return;
-	/* sim_time_from_ticks without its division: tick_ns is 1e9 / hz. */
-	tcp_xmit_timer(tp, (sim_time_t)ticks * h->tick_ns);
+	/* TS-3: the timestamp clock counts milliseconds. */
+	tcp_xmit_timer(tp, (sim_time_t)ticks * SIM_MSEC);
 }
 
 static void
@@ -218,6 +225,7 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 	int up_connected = 0, up_accepted = 0, up_peerclosed = 0;
 
 	old = tcp_seg_is_old(tp, seg);
+	tp->t_rcvtime = sim_now(h->sim);	/* FW2-2 */
 	has_ts = (seg->opt_flags & TOF_TS) &&
 	    (tp->t_flags & (TF_REQ_TSTMP | TF_RCVD_TSTMP)) ==
 	    (TF_REQ_TSTMP | TF_RCVD_TSTMP);
@@ -283,7 +291,13 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 		if (!(SEQ_GEQ(th_seq, tp->rcv_nxt) &&
 		    SEQ_LT(th_seq, tp->rcv_nxt + tp->rcv_wnd)))
 			return;
-		if (old)
+		/*
+		 * HAZ-7: a RST answering a segment of another incarnation of
+		 * this endpoint (an old duplicate of ours that reached the
+		 * peer after the connection there was gone) that lands in
+		 * this incarnation's window.
+		 */
+		if (old || (seg->rst_for != 0 && seg->rst_for != tp->conn_id))
 			h->stat.hazards++;
 		switch (tp->t_state) {
 		case TCPS_SYN_RECEIVED:
@@ -432,7 +446,7 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 		if (ourfinisacked) {
 			switch (tp->t_state) {
 			case TCPS_FIN_WAIT_1:
-				/* TCP-14: do not wait for ever for the FIN. */
+				/* FW2-1: do not wait for ever for the FIN. */
 				tp->t_state = TCPS_FIN_WAIT_2;
 				tcp_timer_2msl_start(tp);
 				break;
@@ -590,6 +604,21 @@ findpcb:
 	if (tp->t_state == TCPS_LISTEN) {
 		tcp_input_listen(h, tp, seg, tw_isn);
 		return;
+	}
+	/* SYNC-3..SYNC-7: a passive open is not a socket until its ACK. */
+	if (tp->t_flags & TF_SYNCACHE) {
+		switch (syncache_input(tp, seg)) {
+		case 1:
+			break;
+		case SYNCACHE_LOOKUP_AGAIN:
+			if (!again) {
+				again = 1;
+				goto findpcb;
+			}
+			return;
+		default:
+			return;
+		}
 	}
 	tcp_do_segment(tp, seg);
 }

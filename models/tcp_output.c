@@ -146,7 +146,9 @@ again:
 		    (TF_REQ_TSTMP | TF_RCVD_TSTMP);
 	if (use_ts && (tp->t_flags & TF_NOOPT) == 0) {
 		seg.opt_flags |= TOF_TS;
-		seg.tsval = tcp_ts_getticks(h) + tp->ts_offset;
+		/* SYNC-1: a syncache entry's SYN-ACK carries sc_ts. */
+		seg.tsval = (tp->t_flags & TF_SYNCACHE) ? tp->t_sc_ts :
+		    tcp_ts_getticks(h) + tp->ts_offset;
 		seg.tsecr = (flags & TH_ACK) ? tp->ts_recent : 0;
 	}
 
@@ -178,9 +180,12 @@ again:
 	if (SEQ_GT(tp->snd_nxt, tp->snd_max))
 		tp->snd_max = tp->snd_nxt;
 
-	/* Anything that takes sequence space is timed (RFC 6298 5.1). */
+	/*
+	 * Anything that takes sequence space is timed (RFC 6298 5.1); a
+	 * syncache entry has its own timer (SYNC-2).
+	 */
 	if ((len > 0 || (flags & (TH_SYN | TH_FIN))) &&
-	    tp->t_rexmt == SIM_EVENT_NONE)
+	    tp->t_rexmt == SIM_EVENT_NONE && (tp->t_flags & TF_SYNCACHE) == 0)
 		tcp_timer_rexmt_start(tp);
 
 	/* What we advertised: the TIME_WAIT entry keeps it (TW-9). */
@@ -224,8 +229,12 @@ tcp_respond_rst(struct host *h, const struct tcp_segment *in)
 		rst.ack = in->seq + segment_seqlen(in);
 		rst.flags = TH_RST | TH_ACK;
 	}
-	/* No connection sends it: conn_id 0 is never a hazard (HAZ-5). */
+	/*
+	 * No connection sends it: conn_id 0 is never a hazard (HAZ-5); but
+	 * it remembers which incarnation provoked it (HAZ-7).
+	 */
 	rst.conn_id = 0;
+	rst.rst_for = in->conn_id;
 	h->stat.rst_sent++;
 	h->stat.segs_sent++;
 	net_output(h->net, h, &rst);

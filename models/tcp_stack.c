@@ -39,6 +39,21 @@ bsd_twcheck(struct inpcb *inp, const struct tcp_segment *seg, tcp_seq *isn)
 	return (tcp_twcheck(inp, seg));
 }
 
+/*
+ * TS-1: FreeBSD 9/10 give an active open no timestamp offset: its tsval is
+ * the plain clock (a passive open gets its syncookie's, SYNC-1).
+ */
+static uint32_t
+bsd9_ts_offset(struct host *h, uint32_t laddr, uint32_t faddr)
+{
+
+	(void)h;
+	(void)laddr;
+	(void)faddr;
+	return (0);
+}
+
+/* FreeBSD 12 and later: a random offset for every connection. */
 static uint32_t
 bsd_ts_offset(struct host *h, uint32_t laddr, uint32_t faddr)
 {
@@ -55,12 +70,49 @@ bsd_keepinit(const struct tcpcb *tp)
 	return (tp->t_host->tun.keepinit);	/* TCP-7 */
 }
 
+/* TP_MAXIDLE: keepcnt x keepintvl (600 s by default). */
+static sim_time_t
+bsd_maxidle(const struct host *h)
+{
+
+	return ((sim_time_t)h->tun.keepcnt * h->tun.keepintvl);
+}
+
+/*
+ * FW2-1: FIN_WAIT_2 after close is timed by tcp_finwait2_timeout with
+ * fast_finwait2_recycle, else by TP_MAXIDLE (FreeBSD 9.3 tcp_input).
+ */
 static sim_time_t
 bsd_finwait2_timeout(const struct tcpcb *tp)
 {
+	const struct host *h = tp->t_host;
 
-	(void)tp;
-	return (TCPTV_FINWAIT2_TIMEOUT);	/* TCP-14 */
+	return (h->tun.fast_finwait2_recycle ? h->tun.finwait2_timeout :
+	    bsd_maxidle(h));
+}
+
+/*
+ * FW2-2: tcp_timer_2msl: with fast_finwait2_recycle, close; otherwise
+ * close only once nothing arrived for more than TP_MAXIDLE, else look
+ * again in keepintvl.
+ */
+static sim_time_t
+bsd_finwait2_recheck(const struct tcpcb *tp)
+{
+	const struct host *h = tp->t_host;
+
+	if (h->tun.fast_finwait2_recycle ||
+	    sim_now(h->sim) - tp->t_rcvtime > bsd_maxidle(h))
+		return (0);
+	return (h->tun.keepintvl);
+}
+
+/* UMA-2: the zone's whole slabs. */
+static int
+bsd_tw_cap_effective(const struct host *h)
+{
+
+	return (tcptw_zone_cap_effective(&h->twzone));
 }
 
 static int
@@ -77,11 +129,16 @@ const struct tcp_stack_ops tcp_stack_freebsd9 = {
 	.twcheck = bsd_twcheck,
 	.twdestroy = tcp_tw_destroy,
 	.new_isn = tcp_new_isn,
-	.ts_offset = bsd_ts_offset,
+	.ts_offset = bsd9_ts_offset,
 	.syn_rexmt = tcp_timer_syn_backoff,
 	.keepinit = bsd_keepinit,
 	.finwait2_timeout = bsd_finwait2_timeout,
+	.finwait2_recheck = bsd_finwait2_recheck,
+	.rexmit_slop = TCP_REXMIT_SLOP,
+	.syncache = 1,
+	.maxsockets = 1,
 	.tw_cap = bsd_tw_cap,
+	.tw_cap_effective = bsd_tw_cap_effective,
 	.boot = host_boot_slowtimo,
 };
 
@@ -106,6 +163,10 @@ const struct tcp_stack_ops tcp_stack_freebsd14 = {
 	.syn_rexmt = tcp_timer_syn_backoff,
 	.keepinit = bsd_keepinit,
 	.finwait2_timeout = bsd_finwait2_timeout,
+	.finwait2_recheck = bsd_finwait2_recheck,
+	.rexmit_slop = TCP_REXMIT_SLOP,
+	.syncache = 1,
+	.maxsockets = 1,
 	.tw_cap = f14_tw_cap,
 	.boot = f14_boot,
 };
@@ -189,6 +250,7 @@ lnx_boot(struct host *h)
 	if (inet_hashinfo_init(h) != 0)
 		return (-1);
 	h->twzone.tw_max = INT32_MAX;
+	h->twzone.tw_maxpages = 0;	/* no UMA limit on Linux (UMA-4) */
 	return (0);
 }
 

@@ -77,10 +77,31 @@ struct tcp_stack_ops {
 	sim_time_t	(*syn_rexmt)(struct tcpcb *tp);
 	/* The connection-establishment timer (0: none). */
 	sim_time_t	(*keepinit)(const struct tcpcb *tp);
-	/* How long an orphaned FIN_WAIT_2 lasts. */
+	/* How long an orphaned FIN_WAIT_2 lasts (FreeBSD: its first look). */
 	sim_time_t	(*finwait2_timeout)(const struct tcpcb *tp);
+	/*
+	 * When that timer fires: look again after this long, or 0 to close
+	 * (FreeBSD's TP_MAXIDLE idle check, FW2-2).  NULL: close.
+	 */
+	sim_time_t	(*finwait2_recheck)(const struct tcpcb *tp);
+	/* Added to every recomputed RTO (FreeBSD's tcp_rexmit_slop, RTO-1). */
+	sim_time_t	 rexmit_slop;
+	/*
+	 * 1: passive opens go through a syncache with syncookies (SYNC-n,
+	 * FreeBSD): random ISN and timestamp offset, no socket until the
+	 * handshake completes.  0: the SYN makes a SYN_RECEIVED connection
+	 * with the stack's ISN (Linux's request sock).
+	 */
+	int		 syncache;
+	/* 1: the host's pcbs are capped at kern.ipc.maxsockets (SOCK-1). */
+	int		 maxsockets;
 	/* The TIME_WAIT cap the sampler reports (tw_cap). */
 	int		(*tw_cap)(const struct host *h);
+	/*
+	 * What the TIME_WAIT store really holds (tw_cap_effective; UMA-2 for
+	 * FreeBSD 9's zone).  NULL: tw_cap.
+	 */
+	int		(*tw_cap_effective)(const struct host *h);
 	/* Boot: the stack's own kernel timers; 0, or -1 (no memory). */
 	int		(*boot)(struct host *h);
 };

@@ -18,6 +18,7 @@
 #include "models/host.h"
 #include "models/in_pcb.h"
 #include "models/net.h"
+#include "models/tcp_stack.h"
 #include "models/tcp_usrreq.h"
 #include "models/tcp_var.h"
 #include "sim/rng.h"
@@ -81,7 +82,11 @@ tcp_newtcpcb(struct host *h, struct inpcb *inp)
 	tp->t_rxtcur = h->tun.rto_initial;
 	tp->t_rexmt = tp->t_keep = tp->t_2msl = SIM_EVENT_NONE;
 	tp->t_starttime = host_ticks(h);
-	/* FreeBSD: random per connection; Linux: per address pair. */
+	/*
+	 * TS-1: FreeBSD 9/10 give an active open no offset (the stack's op
+	 * returns 0); FreeBSD 12+: random per connection; Linux: per address
+	 * pair.  A FreeBSD passive open gets its syncookie's (SYNC-1, TS-2).
+	 */
 	tp->ts_offset = h->stack->ts_offset(h, inp != NULL ? inp->inp_laddr :
 	    0, inp != NULL ? inp->inp_faddr : 0);
 	tp->conn_id = net_new_conn_id(h->net);
@@ -219,18 +224,35 @@ tcp_new_isn(struct host *h, uint32_t laddr, uint16_t lport, uint32_t faddr,
 	return (isn);
 }
 
+/*
+ * TS-3: tcp_ts_getticks: milliseconds of uptime, whatever hz is.  Counted
+ * from 1, not 0: the kernel takes a tsecr of 0 for "no echo", and a real
+ * host has been up for a while when it opens a connection, whereas a
+ * simulated one may connect in its first millisecond.
+ */
 uint32_t
 tcp_ts_getticks(const struct host *h)
 {
 
-	return ((uint32_t)host_ticks(h));
+	return ((uint32_t)(sim_now(h->sim) / SIM_MSEC) + 1);
 }
 
+/* FreeBSD 12+'s tcp_new_ts_offset: random for each connection. */
 uint32_t
 tcp_new_ts_offset(struct host *h)
 {
 
 	return ((uint32_t)gsl_rng_get(rng_gsl(h->ts_rng)));
+}
+
+int
+tcp_sockets_full(const struct host *h)
+{
+
+	if (!h->stack->maxsockets)
+		return (0);
+	return (h->pcbinfo.ipi_count - h->syncache_count >=
+	    (size_t)h->tun.maxsockets);
 }
 
 void

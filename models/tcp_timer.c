@@ -9,14 +9,17 @@
  * never fires on a freed tcpcb.
  *
  * The RTO follows Jacobson/Karels as RFC 6298 states it, from timestamp
- * RTT samples (TCP-9), floored at 30 ms (FreeBSD's tcp_rexmit_min) and
- * capped at 64 s; FreeBSD's 200 ms tcp_rexmit_slop is not modelled.
+ * RTT samples (TCP-9); every recomputed value goes through TCPT_RANGESET,
+ * which adds the stack's tcp_rexmit_slop (200 ms on FreeBSD, RTO-1; none
+ * on Linux) before flooring it at 30 ms (tcp_rexmit_min) and capping it
+ * at 64 s.
  */
 #include "config.h"
 
 #include <errno.h>
 
 #include "models/host.h"
+#include "models/tcp_stack.h"
 #include "models/tcp_var.h"
 
 /* tcp_timer.c's tables. */
@@ -25,15 +28,30 @@ const int tcp_syn_backoff[TCP_MAXRXTSHIFT + 1] =
 const int tcp_backoff[TCP_MAXRXTSHIFT + 1] =
     { 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 512, 512, 512 };
 
+/*
+ * RTO-1: TCPT_RANGESET (FreeBSD 9.3 tcp_timer.h): value + tcp_rexmit_slop,
+ * then at least vmin and at most TCPTV_REXMTMAX.
+ */
 static sim_time_t
-tcp_rangeset(sim_time_t v)
+tcp_rangeset(const struct tcpcb *tp, sim_time_t v, sim_time_t vmin)
 {
 
-	if (v < TCPTV_MIN)
-		return (TCPTV_MIN);
+	v += tp->t_host->stack->rexmit_slop;
+	if (v < vmin)
+		return (vmin);
 	if (v > TCPTV_REXMTMAX)
 		return (TCPTV_REXMTMAX);
 	return (v);
+}
+
+/* TCP_REXMTVAL: srtt + 4 rttvar, or the initial RTO before any sample. */
+static sim_time_t
+tcp_rexmtval_raw(const struct tcpcb *tp)
+{
+
+	if (tp->t_srtt == 0)
+		return (tp->t_host->tun.rto_initial);
+	return (tp->t_srtt + 4 * tp->t_rttvar);
 }
 
 sim_time_t
@@ -42,7 +60,7 @@ tcp_rexmtval(const struct tcpcb *tp)
 
 	if (tp->t_srtt == 0)
 		return (tp->t_host->tun.rto_initial);
-	return (tcp_rangeset(tp->t_srtt + 4 * tp->t_rttvar));
+	return (tcp_rangeset(tp, tcp_rexmtval_raw(tp), TCPTV_MIN));
 }
 
 void
@@ -66,17 +84,29 @@ tcp_xmit_timer(struct tcpcb *tp, sim_time_t rtt)
 			tp->t_srtt = 1;
 	}
 	tp->t_rxtshift = 0;
-	tp->t_rxtcur = tcp_rexmtval(tp);
+	/* RTO-1, RTO-3: the slop is part of every data RTO. */
+	tp->t_rxtcur = tcp_rangeset(tp, tcp_rexmtval_raw(tp),
+	    TCPTV_MIN > rtt + 2 * tp->t_host->tick_ns ? TCPTV_MIN :
+	    rtt + 2 * tp->t_host->tick_ns);
 }
 
+/*
+ * TCP-7, RTO-1, RTO-2 (FreeBSD's tcp_timer_rexmt for a SYN): the backoff
+ * of tcp_syn_backoff on TCP_REXMTVAL, plus the slop: on a dead path SYNs
+ * go at 0, 3.0, 6.2, 9.4, ... s.  At the third retransmission timestamps
+ * (and window scaling) are no longer asked for, for middleboxes that drop
+ * unknown options.
+ */
 sim_time_t
 tcp_timer_syn_backoff(struct tcpcb *tp)
 {
 
 	if (tp->t_rxtshift > TCP_MAXRXTSHIFT)
 		return (0);
-	return (tcp_rangeset(tcp_rexmtval(tp) *
-	    tcp_syn_backoff[tp->t_rxtshift]));
+	if (tp->t_state == TCPS_SYN_SENT && tp->t_rxtshift == 3)
+		tp->t_flags &= ~TF_REQ_TSTMP;
+	return (tcp_rangeset(tp, tcp_rexmtval_raw(tp) *
+	    tcp_syn_backoff[tp->t_rxtshift], TCPTV_MIN));
 }
 
 /*
@@ -99,8 +129,8 @@ tcp_timer_rexmt(struct sim *sim, void *arg)
 	else if (tp->t_rxtshift > TCP_MAXRXTSHIFT)
 		rexmt = 0;
 	else
-		rexmt = tcp_rangeset(tcp_rexmtval(tp) *
-		    tcp_backoff[tp->t_rxtshift]);
+		rexmt = tcp_rangeset(tp, tcp_rexmtval_raw(tp) *
+		    tcp_backoff[tp->t_rxtshift], TCPTV_MIN);
 	if (rexmt == 0) {
 		h->stat.conn_failed_timeout++;
 		(void)tcp_drop(tp, ETIMEDOUT);
@@ -174,21 +204,30 @@ tcp_timer_keep_stop(struct tcpcb *tp)
 }
 
 /*
- * TCP-14: FIN_WAIT_2 after the application closed does not wait for ever
- * for the peer's FIN (tcp_finwait2_timeout; Linux tcp_fin_time, LNX-19):
- * the connection is closed.
+ * TCP-14, FW2-2: FIN_WAIT_2 after the application closed does not wait for
+ * ever for the peer's FIN.  When the timer fires the stack says whether to
+ * look again later (FreeBSD: while something arrived within TP_MAXIDLE,
+ * every keepintvl) or to close (Linux tcp_fin_time, LNX-19).
  */
 static void
 tcp_timer_2msl(struct sim *sim, void *arg)
 {
 	struct tcpcb *tp = arg;
+	const struct tcp_stack_ops *st = tp->t_host->stack;
+	sim_time_t again;
 
 	tp->t_2msl = SIM_EVENT_NONE;
-	if (tp->t_state == TCPS_FIN_WAIT_2)
+	if (tp->t_state != TCPS_FIN_WAIT_2)
+		return;
+	again = st->finwait2_recheck != NULL ? st->finwait2_recheck(tp) : 0;
+	if (again <= 0) {
 		(void)tcp_close(tp);
-	(void)sim;
+		return;
+	}
+	(void)sim_after(sim, again, tcp_timer_2msl, tp, &tp->t_2msl);
 }
 
+/* FW2-1: the first look comes after the stack's FIN_WAIT_2 timeout. */
 void
 tcp_timer_2msl_start(struct tcpcb *tp)
 {

@@ -6,10 +6,12 @@
  * function and under the kernel's names; each rule carries its ID from docs/RULES.md (TW-1 ..
  * TW-21), which its test in tests/check_timewait.c names as well.
  *
- * The zone (uma_zone_set_max in the kernel) is a free cache of entries
- * grown in slabs of TCPTW_SLAB; tw_used counts entries handed out, and the
- * cap refuses more than tw_max.  Every entry in use is on the 2MSL queue,
- * oldest first; the slow timer (host.c) scans it from the head.
+ * The zone is a free cache of entries grown in slabs of TCPTW_SLAB (our
+ * memory); on top of it the zone keeps UMA's accounting (UMA-1..UMA-4):
+ * the limit counts whole UMA slabs of TCPTW_UMA_IPERS entries, and slabs
+ * once allocated are never given back (UMA_ZONE_NOFREE).  Every entry in
+ * use is on the 2MSL queue, oldest first; the slow timer (host.c) scans it
+ * from the head.
  *
  * Memory: one TIME_WAIT connection costs a struct tcptw (112 bytes on LP64,
  * 32 of them the Linux stack's and the per-connection records')
@@ -35,24 +37,47 @@ struct tcptw_slab {
 	struct tcptw	 tws[TCPTW_SLAB];
 };
 
-/* Zone: set the cap; remember when it now sits below what is in use. */
+/*
+ * UMA-1: uma_zone_set_max (FreeBSD 9 sys/vm/uma_core.c) rounds the limit
+ * up to whole slabs; 0 means no limit.  Slabs already allocated stay
+ * (UMA-3), so a limit lowered below them takes effect only as far as it
+ * stops new slabs.
+ */
 static void
 tcptw_zone_set_max(struct tcptw_zone *z, int max)
 {
 
 	z->tw_max = max;
-	z->tw_overcap = z->tw_used > z->tw_max;
+	z->tw_maxpages = max / TCPTW_UMA_IPERS;
+	if (z->tw_maxpages * TCPTW_UMA_IPERS < max)
+		z->tw_maxpages++;
 }
 
-/* uma_zalloc(M_NOWAIT) on a capped zone: NULL when at the cap. */
+int
+tcptw_zone_cap_effective(const struct tcptw_zone *z)
+{
+
+	if (z->tw_maxpages == 0)
+		return (0);			/* UMA-4 */
+	return ((z->tw_pages > z->tw_maxpages ? z->tw_pages :
+	    z->tw_maxpages) * TCPTW_UMA_IPERS);
+}
+
+/*
+ * uma_zalloc(M_NOWAIT): UMA-2, a free item in a slab the keg already has
+ * is always handed out; UMA-3, a new slab only while the keg is below its
+ * page limit (keg_fetch_slab); UMA-4, a limit of 0 never refuses.
+ */
 struct tcptw *
 tcptw_zone_alloc(struct tcptw_zone *z)
 {
 	struct tcptw_slab *s;
 	struct tcptw *tw;
 	size_t i;
+	int newpage;
 
-	if (z->tw_used >= z->tw_max)
+	newpage = z->tw_used >= z->tw_pages * TCPTW_UMA_IPERS;
+	if (newpage && z->tw_maxpages != 0 && z->tw_pages >= z->tw_maxpages)
 		return (NULL);
 	if ((tw = TAILQ_FIRST(&z->tw_free)) == NULL) {
 		s = malloc(sizeof(*s));
@@ -72,6 +97,8 @@ tcptw_zone_alloc(struct tcptw_zone *z)
 	z->tw_used++;
 	/* No timer of its own yet, whichever stack arms one (or none). */
 	tw->tw_timer = SIM_EVENT_NONE;
+	if (newpage)
+		z->tw_pages++;
 	return (tw);
 }
 
@@ -83,8 +110,6 @@ tcptw_zone_free(struct tcptw_zone *z, struct tcptw *tw)
 	TAILQ_INSERT_HEAD(&z->tw_free, tw, tw_2msl);
 	z->tw_cached++;
 	z->tw_used--;
-	if (z->tw_overcap && z->tw_used <= z->tw_max)
-		z->tw_overcap = 0;
 }
 
 /*
@@ -121,8 +146,9 @@ sysctl_maxtcptw_get(const struct host *h)
 /*
  * TW-4: a write of 32 or more sets the tunable and re-caps the zone; a
  * smaller write is silently ignored (the sysctl still succeeds).  Entries
- * above a lowered cap are not closed: the zone refuses new ones, so
- * recycling (TW-7) happens at the next tcp_twstart.
+ * above a lowered cap are not closed, and the slabs they came from stay
+ * the zone's (UMA-3): recycling (TW-7) starts only once demand exceeds
+ * what those slabs hold.
  */
 int
 sysctl_maxtcptw_set(struct host *h, int value)
@@ -529,10 +555,10 @@ tcp_tw_check(const struct host *h, char *err, size_t errlen)
 		    "%d", z->tw_used, n);
 		return (-1);
 	}
-	/* Above the cap only right after the cap was lowered (TW-4/TW-5). */
-	if (z->tw_used > z->tw_max && !z->tw_overcap) {
-		snprintf(err, errlen, "zone has %d entries in use, cap %d",
-		    z->tw_used, z->tw_max);
+	/* UMA-2/UMA-3: never more entries than the slabs hold. */
+	if (z->tw_used > z->tw_pages * TCPTW_UMA_IPERS) {
+		snprintf(err, errlen, "zone has %d entries in use, %d slabs "
+		    "of %d", z->tw_used, z->tw_pages, TCPTW_UMA_IPERS);
 		return (-1);
 	}
 	nfree = 0;

@@ -48,24 +48,40 @@ struct tcptw {
 
 TAILQ_HEAD(tcptw_queue, tcptw);
 
+/*
+ * UMA-1: items per slab of FreeBSD 9's "tcptw" zone on amd64 with 4 KiB
+ * pages (keg_small_init): struct tcptw is 72 bytes, plus the 8 bytes its
+ * free-list index takes in the slab header (UMA_FRITM_SZ, padded), is 80;
+ * (4096 - 56-byte struct uma_slab) / 80 = 50.  Derivation in
+ * docs/RULES.md.
+ */
+#define TCPTW_UMA_IPERS	50
+
 /* The zone and the queue; one per host (FreeBSD: one per vnet). */
 struct tcptw_zone {
 	struct tcptw_queue twq_2msl;	/* FIFO by entry into 2MSL */
 	struct tcptw_queue tw_free;	/* cached free entries */
-	int		 tw_max;	/* the zone's cap (uma_zone_set_max) */
-	int		 tw_used;	/* entries allocated = queue length */
+	int		 tw_max;	/* uma_zone_set_max's nitems (tw_cap) */
 	int		 maxtcptw;	/* the tunable; 0 = auto */
 	/*
-	 * Set when the cap was lowered below tw_used (TW-4/TW-5): the zone
-	 * then refuses new entries and each twstart recycles the oldest, so
-	 * tw_used stays above tw_max until entries expire.  Cleared once
-	 * tw_used <= tw_max again.  tcp_tw_check() allows used > max only
-	 * while it is set.
+	 * UMA-1..UMA-4: the keg's page accounting.  tw_maxpages is tw_max
+	 * rounded up to whole slabs (0: no limit); tw_pages counts slabs
+	 * the keg allocated, never freed (UMA_ZONE_NOFREE).  An allocation
+	 * is refused only when every item of the existing slabs is in use
+	 * and tw_pages >= tw_maxpages.
 	 */
-	int		 tw_overcap;
+	int		 tw_maxpages;
+	int		 tw_pages;
+	int		 tw_used;	/* entries allocated = queue length */
 	int		 tw_cached;	/* entries on tw_free */
 	struct tcptw_slab *tw_slabs;	/* backing memory, freed at destroy */
 };
+
+/*
+ * UMA-2: what the zone really holds: its slabs (allocated or allowed)
+ * times TCPTW_UMA_IPERS; 0 when it has no limit.
+ */
+int	tcptw_zone_cap_effective(const struct tcptw_zone *z);
 
 /* Entries come from slabs of this many (no malloc per entry). */
 #define TCPTW_SLAB	256

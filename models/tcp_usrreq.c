@@ -62,19 +62,31 @@ tcp_usr_connect(struct host *h, uint32_t laddr, uint16_t lport,
 	h->stat.conn_attempted++;
 	if (laddr == INADDR_ANY_HOST && h->naddrs > 0)
 		laddr = h->addrs[0];
-	inp = in_pcballoc(pi);
-	if (inp == NULL)
+	/*
+	 * SOCK-1: socket() fails with ENOBUFS once the host's pcbs (TIME_WAIT
+	 * ones included) number maxsockets: uma_zalloc on the capped
+	 * tcp_inpcb zone returns NULL (in_pcballoc, tcp_usr_attach).
+	 */
+	if (tcp_sockets_full(h) || (inp = in_pcballoc(pi)) == NULL) {
+		h->stat.conn_failed_nobufs++;
 		return (ENOBUFS);
+	}
 	/* The stack's port choice (PORT-n; Linux LNX-1..8). */
 	error = h->stack->pcbconnect(h, inp, laddr, lport, faddr, fport, &tk);
 	if (error != 0) {
 		in_pcbfree(pi, inp);
-		/* TCP-17: no port (or the fixed 4-tuple is busy). */
-		if (error == EADDRNOTAVAIL || error == EADDRINUSE) {
+		/*
+		 * TCP-17: no ephemeral port (EADDRNOTAVAIL, what exhaustion
+		 * looks like), or a fixed 4-tuple already taken
+		 * (EADDRINUSE, counted apart so it does not read as
+		 * exhaustion).
+		 */
+		if (error == EADDRNOTAVAIL) {
 			h->stat.conn_failed_addrnotavail++;
 			if (h->stat.first_addrnotavail < 0)
 				h->stat.first_addrnotavail = sim_now(h->sim);
-		}
+		} else if (error == EADDRINUSE)
+			h->stat.conn_failed_addrinuse++;
 		return (error);
 	}
 	tp = tcp_newtcpcb(h, inp);
@@ -109,8 +121,8 @@ tcp_usr_listen(struct host *h, uint32_t laddr, uint16_t lport,
 	struct tcpcb *tp;
 	int error;
 
-	inp = in_pcballoc(pi);
-	if (inp == NULL)
+	/* SOCK-1: a listening socket is a socket too. */
+	if (tcp_sockets_full(h) || (inp = in_pcballoc(pi)) == NULL)
 		return (ENOBUFS);
 	error = in_pcbbind(pi, inp, laddr, lport);
 	if (error != 0) {

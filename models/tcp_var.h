@@ -51,6 +51,8 @@ const char	*tcp_state_name(enum tcp_state s);
 #define TF_RCVD_TSTMP	0x0100	/* a timestamp was received in SYN */
 #define TF_APPCLOSED	0x0200	/* application closed: no more sends */
 #define TF_NEEDFIN	0x0400	/* send FIN once queued data is out */
+#define TF_SYNCACHE	0x10000	/* a syncache entry, not yet a socket */
+#define TF_SYNCOOKIE	0x20000	/* ... dropped; only its cookie is left */
 
 struct tcpcb {
 	struct inpcb	*t_inpcb;
@@ -76,6 +78,8 @@ struct tcpcb {
 	/* RFC 7323 timestamps. */
 	uint32_t	 ts_recent;
 	uint32_t	 ts_offset;
+	uint32_t	 t_sc_ts;	/* TF_SYNCACHE: the SYN-ACK's tsval */
+	sim_time_t	 t_sc_time;	/* TF_SYNCACHE: made at this time */
 
 	/* Retransmission. */
 	int		 t_rxtshift;	/* backoff index */
@@ -85,6 +89,7 @@ struct tcpcb {
 	sim_event_t	 t_keep;	/* connection-establishment timer */
 	sim_event_t	 t_2msl;	/* FIN_WAIT_2 timer */
 	int64_t		 t_starttime;	/* ticks at creation */
+	sim_time_t	 t_rcvtime;	/* last segment received (FW2-2) */
 
 	/* Application binding (tcp_usrreq.h). */
 	const struct tcp_app_ops *t_app;
@@ -125,6 +130,8 @@ struct tcpstat {
 	uint64_t	conn_failed_addrnotavail; /* no ephemeral port */
 	uint64_t	conn_failed_timeout;	/* keepinit / rexmt exhausted */
 	uint64_t	conn_failed_reset;	/* RST received or refused */
+	uint64_t	conn_failed_nobufs;	/* ENOBUFS (SOCK-1) */
+	uint64_t	conn_failed_addrinuse;	/* EADDRINUSE: 4-tuple taken */
 	uint64_t	accepts;		/* passive opens completed */
 
 	/* TIME_WAIT (tcp_timewait.c). */
@@ -168,7 +175,7 @@ struct tcpstat {
 /*
  * A new tcpcb from the host's free list, attached to inp (inp->inp_ppcb =
  * tp): state CLOSED, t_starttime = ticks, t_rxtcur = rto_initial,
- * TF_REQ_TSTMP when rfc1323 is on, a random ts_offset, rcv_wnd 65535,
+ * TF_REQ_TSTMP when rfc1323 is on, ts_offset 0 (TS-1), rcv_wnd 65535,
  * timers SIM_EVENT_NONE and a fresh conn_id (net_new_conn_id).  NULL when
  * out of memory.
  */
@@ -199,15 +206,37 @@ struct tcpcb	*tcp_drop(struct tcpcb *tp, int error);
  */
 tcp_seq		 tcp_new_isn(struct host *h, uint32_t laddr, uint16_t lport,
 		    uint32_t faddr, uint16_t fport);
-/* Timestamp clock: the host's ticks (tsval = tcp_ts_getticks + offset). */
+/*
+ * TS-3: the timestamp clock counts milliseconds whatever hz is
+ * (tsval = tcp_ts_getticks + ts_offset).
+ */
 uint32_t	 tcp_ts_getticks(const struct host *h);
-/* A random per-connection timestamp offset (tcp_new_ts_offset). */
+/* A random timestamp offset (FreeBSD 12+'s, for each connection). */
 uint32_t	 tcp_new_ts_offset(struct host *h);
+/*
+ * SOCK-1: every pcb but a syncache entry is a socket's (TIME_WAIT ones
+ * included); 1 when they number maxsockets, so one more is ENOBUFS.
+ */
+int		 tcp_sockets_full(const struct host *h);
 /* Host teardown: release the tcpcb slabs (every tcpcb, live or free). */
 void		 tcp_subr_destroy(struct host *h);
 
 /* tcp_input.c, tcp_output.c, tcp_timer.c (owner: state-machine side). */
 void		 tcp_input(struct host *h, const struct tcp_segment *seg);
+
+/*
+ * tcp_syncache.c (SYNC-n): a SYN for listener ltp makes an entry and
+ * answers SYN-ACK; syncache_input takes every later segment for the
+ * entry (or its cookie) and returns 1 when the entry became a connection
+ * that tcp_do_segment must now process the segment on,
+ * SYNCACHE_LOOKUP_AGAIN when the entry is gone and the segment (a new
+ * SYN) must be looked up again, 0 when it was consumed.
+ */
+#define SYNCACHE_LOOKUP_AGAIN	2
+void		 syncache_add(struct host *h, struct tcpcb *ltp,
+		    const struct tcp_segment *seg);
+int		 syncache_input(struct tcpcb *tp,
+		    const struct tcp_segment *seg);
 /* (further prototypes added here) */
 
 /*
@@ -219,8 +248,8 @@ void		 tcp_input(struct host *h, const struct tcp_segment *seg);
 #define TCP_MSS			1460
 #define TCP_MAXRXTSHIFT		12		/* retransmissions before drop */
 #define TCPTV_MIN		(30 * SIM_MSEC)	/* tcp_rexmit_min */
+#define TCP_REXMIT_SLOP		(200 * SIM_MSEC) /* tcp_rexmit_slop, RTO-1 */
 #define TCPTV_REXMTMAX		(64 * SIM_SEC)	/* RTO ceiling */
-#define TCPTV_FINWAIT2_TIMEOUT	(60 * SIM_SEC)	/* tcp_finwait2_timeout */
 
 /* Backoff multipliers of the RTO (tcp_timer.c). */
 extern const int tcp_syn_backoff[TCP_MAXRXTSHIFT + 1];
@@ -258,10 +287,14 @@ void		 tcp_timer_rexmt_start(struct tcpcb *tp);	/* t_rxtcur */
 void		 tcp_timer_rexmt_stop(struct tcpcb *tp);
 void		 tcp_timer_keep_start(struct tcpcb *tp);	/* keepinit */
 void		 tcp_timer_keep_stop(struct tcpcb *tp);
-void		 tcp_timer_2msl_start(struct tcpcb *tp);	/* FIN_WAIT_2 */
+/* FW2-1: FIN_WAIT_2 after close: finwait2_timeout or TP_MAXIDLE. */
+void		 tcp_timer_2msl_start(struct tcpcb *tp);
 /* An RTT sample (Jacobson/Karels, RFC 6298): sets t_rxtcur. */
 void		 tcp_xmit_timer(struct tcpcb *tp, sim_time_t rtt);
-/* The current RTO before backoff: rto_initial until the first sample. */
+/*
+ * The current RTO before backoff: rto_initial until the first sample, then
+ * srtt + 4 rttvar + tcp_rexmit_slop within [30 ms, 64 s] (RTO-1).
+ */
 sim_time_t	 tcp_rexmtval(const struct tcpcb *tp);
 
 #endif /* TWSIM_TCP_VAR_H */

@@ -232,6 +232,68 @@ static const struct tunable table[] = {
 		FIELD(keepinit), .flags = TUNABLE_F_RUNTIME, .sysctl_unit = MS,
 		.meaning = "time allowed for connection establishment",
 	},
+	{
+		.key = "keepintvl",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.keepintvl",
+		    [TUNABLE_STACK_FREEBSD14] = "net.inet.tcp.keepintvl" },
+		.type = TUNABLE_T_TIME, .unit = "s",
+		.min = 1 * MS, .max = 86400 * SEC,
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 75 * SEC },
+		    [TUNABLE_STACK_FREEBSD14] = { 75 * SEC },
+		    [TUNABLE_STACK_LINUX] = { 75 * SEC } },
+		/* FW2-1: keepcnt x keepintvl is TP_MAXIDLE */
+		FIELD(keepintvl), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "time between keepalive probes; FreeBSD: FIN_WAIT_2 "
+		    "after close waits keepcnt x keepintvl",
+	},
+	{
+		.key = "keepcnt",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.keepcnt",
+		    [TUNABLE_STACK_FREEBSD14] = "net.inet.tcp.keepcnt" },
+		.type = TUNABLE_T_INT, .unit = "", .min = 1, .max = 1000000,
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 8 },
+		    [TUNABLE_STACK_FREEBSD14] = { 8 },
+		    [TUNABLE_STACK_LINUX] = { 8 } },
+		FIELD(keepcnt), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "keepalive probes before dropping; FreeBSD: FIN_WAIT_2 "
+		    "after close waits keepcnt x keepintvl",
+	},
+	{
+		.key = "finwait2_timeout",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.finwait2_timeout",
+		    [TUNABLE_STACK_FREEBSD14] =
+		    "net.inet.tcp.finwait2_timeout" },
+		.type = TUNABLE_T_TIME, .unit = "s",
+		.min = 1 * MS, .max = 86400 * SEC,
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 60 * SEC },
+		    [TUNABLE_STACK_FREEBSD14] = { 60 * SEC },
+		    [TUNABLE_STACK_LINUX] = { 60 * SEC } },
+		FIELD(finwait2_timeout), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "FreeBSD: FIN_WAIT_2 after close, with "
+		    "fast_finwait2_recycle",
+	},
+	{
+		.key = "fast_finwait2_recycle",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] =
+		    "net.inet.tcp.fast_finwait2_recycle",
+		    [TUNABLE_STACK_FREEBSD14] =
+		    "net.inet.tcp.fast_finwait2_recycle" },
+		.type = TUNABLE_T_INT, .unit = "", .min = 0, .max = 1,
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 0 },
+		    [TUNABLE_STACK_FREEBSD14] = { 0 },
+		    [TUNABLE_STACK_LINUX] = { 0 } },
+		FIELD(fast_finwait2_recycle), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "FreeBSD 1: FIN_WAIT_2 after close lasts "
+		    "finwait2_timeout (else keepcnt x keepintvl)",
+	},
 	/* Linux (LNX-n; defaults LNX-21: tcp_sk_init, Linux 6.18) */
 	{
 		.key = "tcp_timestamps",

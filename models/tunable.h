@@ -44,6 +44,10 @@ struct host_tunables {
 					   net.ipv4.tcp_timestamps (0, 1, 2) */
 	sim_time_t	rto_initial;	/* TCPTV_RTOBASE [ns] */
 	sim_time_t	keepinit;	/* net.inet.tcp.keepinit [ns] */
+	sim_time_t	keepintvl;	/* net.inet.tcp.keepintvl [ns] */
+	int		keepcnt;	/* net.inet.tcp.keepcnt */
+	sim_time_t	finwait2_timeout;/* ...tcp.finwait2_timeout [ns] */
+	int		fast_finwait2_recycle; /* ...fast_finwait2_recycle */
 	/* Linux (stack = linux) */
 	int		tcp_tw_reuse;	/* net.ipv4.tcp_tw_reuse: 0, 1, 2 */
 	sim_time_t	tcp_tw_reuse_delay; /* ...tcp_tw_reuse_delay [ns] */

@@ -82,7 +82,8 @@ struct workload {
 	struct workload_config cfg;
 	char		*name;
 	char		*server_str;	/* "host:port" */
-	uint32_t	 caddr, saddr;
+	uint32_t	 caddr, saddr;	/* caddr 0: round-robin (WL-9) */
+	int		 next_addr;	/* WL-9: the client's next address */
 	struct wl_server *srv;
 	workload_record_fn record;
 	void		*record_ctx;
@@ -106,13 +107,15 @@ static const char *const conn_outcome_names[] = {
 	[CONN_ADDRNOTAVAIL] = "addrnotavail",
 	[CONN_TIMEOUT] = "timeout",
 	[CONN_RESET] = "reset",
+	[CONN_NOBUFS] = "nobufs",
+	[CONN_ADDRINUSE] = "addrinuse",
 };
 
 const char *
 conn_outcome_name(enum conn_outcome o)
 {
 
-	if ((int)o < 0 || o > CONN_RESET)
+	if ((int)o < 0 || o >= CONN_NOUTCOMES)
 		return ("?");
 	return (conn_outcome_names[o]);
 }
@@ -571,6 +574,7 @@ conn_start(struct workload *w)
 {
 	struct wl_conn *cn;
 	struct tcpcb *tp;
+	uint32_t laddr;
 	int error;
 
 	cn = conn_alloc(w);
@@ -578,11 +582,28 @@ conn_start(struct workload *w)
 		return;
 	w->started++;
 	cn->t_start = sim_now(w->sim);
-	error = tcp_usr_connect(w->cfg.client, w->caddr, w->cfg.sport,
+	/*
+	 * WL-9: a client host with several addresses spreads its
+	 * connections over them in turn, as an application binding each
+	 * address in turn would; each address has its own ports (PORT-3).
+	 */
+	laddr = w->caddr;
+	if (laddr == 0) {
+		struct host *c = w->cfg.client;
+
+		laddr = c->addrs[w->next_addr];
+		w->next_addr = (w->next_addr + 1) % c->naddrs;
+	}
+	error = tcp_usr_connect(w->cfg.client, laddr, w->cfg.sport,
 	    w->saddr, w->cfg.server_port, &wl_client_ops, cn, &tp);
 	if (error != 0) {
-		/* WL-5: no port, or the fixed 4-tuple is busy. */
-		conn_finish(cn, CONN_ADDRNOTAVAIL, 0);
+		/*
+		 * WL-5: no port (addrnotavail), the fixed 4-tuple is busy
+		 * (addrinuse), or no socket (nobufs, SOCK-1).
+		 */
+		conn_finish(cn, error == ENOBUFS ? CONN_NOBUFS :
+		    error == EADDRINUSE ? CONN_ADDRINUSE : CONN_ADDRNOTAVAIL,
+		    0);
 		return;
 	}
 	cn->tp = tp;
@@ -758,8 +779,7 @@ workload_create(struct net *net, const struct workload_config *cfg,
 		goto nomem;
 	snprintf(w->server_str, n, "%s:%u", cfg->server->name,
 	    (unsigned)cfg->server_port);
-	w->caddr = cfg->client_addr != 0 ? cfg->client_addr :
-	    cfg->client->addrs[0];
+	w->caddr = cfg->client_addr;		/* 0: WL-9 */
 	w->saddr = cfg->server_addr != 0 ? cfg->server_addr :
 	    cfg->server->addrs[0];
 	snprintf(stream, sizeof(stream), "workload/%s", cfg->name);

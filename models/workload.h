@@ -37,7 +37,7 @@ struct workload_rate_step {
 struct workload_config {
 	const char	*name;
 	struct host	*client;
-	uint32_t	 client_addr;	/* 0: the client's first address */
+	uint32_t	 client_addr;	/* 0: each address in turn (WL-9) */
 	struct host	*server;
 	uint32_t	 server_addr;	/* 0: the server's first address */
 	uint16_t	 server_port;
@@ -56,7 +56,10 @@ enum conn_outcome {
 	CONN_OK,
 	CONN_ADDRNOTAVAIL,
 	CONN_TIMEOUT,
-	CONN_RESET
+	CONN_RESET,
+	CONN_NOBUFS,		/* ENOBUFS: maxsockets reached (SOCK-1) */
+	CONN_ADDRINUSE,		/* EADDRINUSE: fixed 4-tuple taken (WL-7) */
+	CONN_NOUTCOMES
 };
 
 const char	*conn_outcome_name(enum conn_outcome o);	/* "ok", ... */

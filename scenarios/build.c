@@ -525,7 +525,8 @@ resolve_endpoint(struct builder *b, const struct entry *e, const char *text,
 			    addr, a, sizeof(a)), server ? "server" : "client",
 			    text, sec, h->name);
 	} else
-		addr = h->addrs[0];
+		/* WL-9: a client without /ADDRESS uses all of its addresses. */
+		addr = server ? h->addrs[0] : 0;
 	if (server) {
 		for (i = 0; i < h->nlisten; i++)
 			if (h->listen[i] == port)

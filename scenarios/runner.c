@@ -409,6 +409,11 @@ take_sample(struct sim *sim, void *arg)
 		s.hazards = (int64_t)st->hazards;
 		s.tw_reused = (int64_t)st->tw_reused;
 		s.tw_killed_rst = (int64_t)st->tw_killed_rst;
+		s.tw_cap_effective = host_tw_cap_effective(h);
+		s.conn_failed_nobufs = (int64_t)st->conn_failed_nobufs;
+		s.conn_failed_addrinuse = (int64_t)st->conn_failed_addrinuse;
+		s.tw_rearmed = (int64_t)st->tw_rearmed;
+		s.tw_dropped_recycled = (int64_t)st->tw_dropped_recycled;
 		if (results_sample(rc->db, rc->run_id, &s) != RESULTS_OK) {
 			snprintf(rc->errbuf, sizeof(rc->errbuf), "%s",
 			    results_errmsg(rc->db));
@@ -631,6 +636,11 @@ write_host_stats(struct run_ctx *rc)
 		rh.rst_ignored_tw = (int64_t)st->rst_ignored_tw;
 		rh.acks_sent_tw = (int64_t)st->acks_sent_tw;
 		rh.hazards = (int64_t)st->hazards;
+		rh.tw_cap_effective = host_tw_cap_effective(h);
+		rh.conn_failed_nobufs = (int64_t)st->conn_failed_nobufs;
+		rh.conn_failed_addrinuse = (int64_t)st->conn_failed_addrinuse;
+		rh.tw_rearmed = (int64_t)st->tw_rearmed;
+		rh.tw_dropped_recycled = (int64_t)st->tw_dropped_recycled;
 		rh.first_addrnotavail_s = opt_seconds(st->first_addrnotavail);
 		rh.connect_p50_s = lat_quantile(&rc->lat[i], 0.50);
 		rh.connect_p99_s = lat_quantile(&rc->lat[i], 0.99);

@@ -87,7 +87,7 @@ struct scenario_workload {
 	int		 line;		/* of its [workload] section */
 	size_t		 client_host;	/* index into run->hosts */
 	/* resolved: the host's first address unless one is given */
-	uint32_t	 client_addr;
+	uint32_t	 client_addr;	/* 0: every address in turn (WL-9) */
 	size_t		 server_host;
 	uint32_t	 server_addr;	/* resolved likewise */
 	uint16_t	 server_port;	/* in server_host's listen */

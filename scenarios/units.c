@@ -387,9 +387,11 @@ units_parse_portrange(const char *s, int *first, int *last, char *err,
 	if (units_parse_port(buf, 0, &a, err, errlen) != 0 ||
 	    units_parse_port(dash + 1, 0, &b, err, errlen) != 0)
 		return -1;
-	if (a > b)
-		return fail(err, errlen, "port range %u-%u is empty (first "
-		    "above last)", a, b);
+	/*
+	 * PORT-1: a reversed range is the same range; the kernel keeps the
+	 * values as written and swaps them where it uses them (in_pcb_lport,
+	 * tcptw_auto_size), and so does the model.
+	 */
 	*first = a;
 	*last = b;
 	return 0;

@@ -44,7 +44,7 @@ int	units_parse_uint64(const char *s, uint64_t *out, char *err,
 /* A port 1..65535, or 0..65535 when allow_zero. */
 int	units_parse_port(const char *s, int allow_zero, uint16_t *out,
 	    char *err, size_t errlen);
-/* FIRST-LAST, 1 <= FIRST <= LAST <= 65535. */
+/* FIRST-LAST, each 1..65535; reversed is accepted as written (PORT-1). */
 int	units_parse_portrange(const char *s, int *first, int *last,
 	    char *err, size_t errlen);
 /* Dotted quad; host byte order. */

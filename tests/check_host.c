@@ -204,6 +204,18 @@ START_TEST(test_host4_check_passes_then_catches_corruption)
 	ck_assert(strstr(err, "tcpcb") != NULL);
 	cli->tcpcb_live--;
 
+	/* A syncache entry counted but not hashed (SYNC-6). */
+	cli->syncache_count++;
+	ck_assert_int_eq(host_check(cli, err, sizeof(err)), -1);
+	ck_assert(strstr(err, "syncache") != NULL);
+	cli->syncache_count--;
+
+	/* More sockets' pcbs than maxsockets (SOCK-1). */
+	cli->tun.maxsockets = 0;
+	ck_assert_int_eq(host_check(cli, err, sizeof(err)), -1);
+	ck_assert(strstr(err, "maxsockets") != NULL);
+	cli->tun.maxsockets = 25600;
+
 	/* A TIME_WAIT pcb that lost its port. */
 	in_pcbdrop(&cli->pcbinfo, inp);
 	ck_assert_int_eq(host_check(cli, err, sizeof(err)), -1);
@@ -211,11 +223,11 @@ START_TEST(test_host4_check_passes_then_catches_corruption)
 	    inp->inp_faddr, inp->inp_fport);
 	ck_assert_msg(host_check(cli, err, sizeof(err)) == 0, "%s", err);
 
-	/* Zone above its cap without a cap reduction. */
-	cli->twzone.tw_max = 0;
+	/* Zone holding more entries than its slabs (UMA-2). */
+	cli->twzone.tw_pages = 0;
 	ck_assert_int_eq(host_check(cli, err, sizeof(err)), -1);
-	/* ... but allowed right after one (TW-4). */
-	cli->twzone.tw_max = 5120;
+	cli->twzone.tw_pages = 1;
+	/* ... but above a lowered cap is fine (TW-4, UMA-3). */
 	ck_assert_int_eq(sysctl_maxtcptw_set(cli, 32), 1);
 	ck_assert_int_eq(host_check(cli, err, sizeof(err)), 0);
 }
@@ -227,18 +239,19 @@ START_TEST(test_host4_overcap_allowed_after_cap_reduction)
 	struct tcpcb *tp;
 	int i;
 
-	for (i = 0; i < 40; i++) {
+	for (i = 0; i < 60; i++) {
 		tp = mkconn((uint16_t)(100 + i));
 		tp->t_state = TCPS_TIME_WAIT;
 		tcp_twstart(tp);
 	}
 	ck_assert_int_eq(sysctl_maxtcptw_set(cli, 32), 1);
-	ck_assert_int_eq(host_tw_count(cli), 40);
+	ck_assert_int_eq(host_tw_count(cli), 60);
+	ck_assert_int_eq(host_tw_cap_effective(cli), 100);
 	ck_assert_msg(host_check(cli, err, sizeof(err)) == 0, "%s", err);
-	/* Entries expire (2 MSL = 60 s): back under the cap. */
+	/* Entries expire (2 MSL = 60 s); the slabs stay (UMA-3). */
 	sim_run(sim, 61 * SIM_SEC, 0);
 	ck_assert_int_eq(host_tw_count(cli), 0);
-	ck_assert_int_eq(cli->twzone.tw_overcap, 0);
+	ck_assert_int_eq(host_tw_cap_effective(cli), 100);
 	ck_assert_msg(host_check(cli, err, sizeof(err)) == 0, "%s", err);
 }
 END_TEST
@@ -318,7 +331,9 @@ START_TEST(test_subr_conn_ids_are_unique)
 
 	ck_assert(a->conn_id != 0 && b->conn_id != 0);
 	ck_assert(a->conn_id != b->conn_id);
-	ck_assert(a->ts_offset != b->ts_offset);
+	/* TS-1: an active open has no timestamp offset. */
+	ck_assert_uint_eq(a->ts_offset, 0);
+	ck_assert_uint_eq(b->ts_offset, 0);
 }
 END_TEST
 
@@ -456,11 +471,16 @@ START_TEST(test_subr_state_names)
 }
 END_TEST
 
-START_TEST(test_subr_ts_clock_is_ticks)
+/* TS-3: the timestamp clock counts ms (from 1), whatever hz is. */
+START_TEST(test_ts3_clock_is_milliseconds)
 {
 	sim_run(sim, 1234567 * SIM_USEC, 0);
-	ck_assert_uint_eq(tcp_ts_getticks(cli), 1234);
+	ck_assert_uint_eq(tcp_ts_getticks(cli), 1235);
 	ck_assert_int_eq(host_ticks(cli), 1234);
+	cli->tun.hz = 100;
+	cli->tick_ns = SIM_SEC / 100;
+	ck_assert_uint_eq(tcp_ts_getticks(cli), 1235);
+	ck_assert_int_eq(host_ticks(cli), 123);
 }
 END_TEST
 
@@ -493,7 +513,7 @@ host_suite(void)
 	tcase_add_test(tc, test_subr_isn_grows_at_least_1mb_per_second);
 	tcase_add_test(tc, test_subr_isn_offset_never_falls_behind_increments);
 	tcase_add_test(tc, test_subr_state_names);
-	tcase_add_test(tc, test_subr_ts_clock_is_ticks);
+	tcase_add_test(tc, test_ts3_clock_is_milliseconds);
 	suite_add_tcase(s, tc);
 	return (s);
 }

@@ -190,10 +190,15 @@ START_TEST(test_port3_recycle_releases_port)
 {
 	uint16_t p1, p2;
 	struct inpcb *inp;
+	int i;
 
-	boot(10000, 10001, 0, 1, 0);	/* boot cap 1 applies (TW-2) */
+	/* Boot cap 1 applies (TW-2): the zone holds one slab (UMA-1). */
+	boot(10000, 10000 + TCPTW_UMA_IPERS, 0, 1, 0);
 	ck_assert_int_eq(host_tw_cap(cli), 1);
 	p1 = tw_conn(CLIENT, SERVER, 80);
+	for (i = 1; i < TCPTW_UMA_IPERS; i++)
+		(void)tw_conn(CLIENT, SERVER, 80);
+	ck_assert_int_eq(host_tw_count(cli), TCPTW_UMA_IPERS);
 	ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, &inp), 0);
 	p2 = inp->inp_lport;
 	ck_assert_int_ne(p1, p2);

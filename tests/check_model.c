@@ -36,7 +36,7 @@ static struct net *net;
 static struct host *server, *clients[NCLIENTS];
 static struct workload *wls[MAXWL];
 static int nwl;
-static uint64_t nrecords, outcomes[4];
+static uint64_t nrecords, outcomes[CONN_NOUTCOMES];
 
 static void
 record(void *ctx, const struct conn_record *r)
@@ -169,7 +169,8 @@ START_TEST(test_model_random_load_invariants_and_no_leaks)
 	uint64_t started = 0, hazards = 0, anv = 0, recycled = 0;
 	int i;
 
-	world(1000 + (uint64_t)_i, 4, 10000, 10015);
+	/* 60 ports: the zone (one slab of 50, UMA-1) fills and recycles. */
+	world(1000 + (uint64_t)_i, 4, 10000, 10059);
 	for (i = 0; i < NCLIENTS; i++) {
 		path(clients[i], server, 0.05, 0.05, SIM_MSEC,
 		    300 * SIM_MSEC);
@@ -223,32 +224,42 @@ START_TEST(test_model_random_load_invariants_and_no_leaks)
 END_TEST
 
 /*
- * HAZ-1/HAZ-2: with a tiny TIME_WAIT zone the same 4-tuple comes back
- * within milliseconds; duplicates of the old incarnation's segments,
- * delayed by tens of ms, land in the new one's window and are acted on.
- * With a zone large enough to hold every entry for 2MSL, no hazard.
+ * HAZ-1: with a small TIME_WAIT zone (one slab, 50 entries, UMA-1) and 100
+ * ports, the same 4-tuple comes back some 50-60 connections later, a few
+ * hundred ms; copies of the old incarnation's segments, delayed up to
+ * 600 ms, reach the new one.  The client sends 1 MiB per connection, far
+ * more than its ISN for the 4-tuple moves on in between (1 MB/s plus 4-8
+ * KB per ISN, TCP-11's tcp_new_isn): old data lands in the new window.
+ * The server's ISNs are random (SYNC-1), so its old data does not.
+ * Without timestamps the server takes the old data (hazards); with them
+ * PAWS drops it, because the client's tsval is its plain clock (TS-1).
  */
 static uint64_t
-hazard_run(int maxtcptw, double dup, uint64_t *ok)
+hazard_run(int maxtcptw, double dup, int rfc1323, uint64_t *ok)
 {
-	sim_time_t stop = 20 * SIM_SEC;
+	struct workload_config wc;
+	sim_time_t stop = 5 * SIM_SEC;
 	uint64_t hz;
-	int i;
+	char err[256];
 
-	world(5, maxtcptw, 10000, 10007);
-	for (i = 0; i < NCLIENTS; i++) {
-		path(clients[i], server, 0, dup, 5 * SIM_MSEC,
-		    40 * SIM_MSEC);
-		path(server, clients[i], 0, dup, 5 * SIM_MSEC,
-		    40 * SIM_MSEC);
-	}
-	/*
-	 * 60 KB responses: the server's ISN for a 4-tuple advances some
-	 * 1.6 MB/s here, so an incarnation that comes back within ~30 ms
-	 * has the old one's later data inside its window.
-	 */
-	add_workload("web", clients[0], 80, WORKLOAD_CLOSE_CLIENT, 100, 0,
-	    60000, stop);
+	world(5, maxtcptw, 10000, 10099);
+	clients[0]->tun.rfc1323 = rfc1323;
+	path(clients[0], server, 0, dup, 100 * SIM_MSEC, 600 * SIM_MSEC);
+	memset(&wc, 0, sizeof(wc));
+	wc.name = "upload";
+	wc.client = clients[0];
+	wc.server = server;
+	wc.server_port = 80;
+	wc.arrival = WORKLOAD_CONSTANT;
+	wc.nsteps = 1;
+	wc.steps[0].rate = 200;
+	wc.request = 1 << 20;
+	wc.response = 1000;
+	wc.close_by = WORKLOAD_CLOSE_CLIENT;
+	wc.stop = stop;
+	wls[nwl] = workload_create(net, &wc, record, NULL, err, sizeof(err));
+	ck_assert_msg(wls[nwl] != NULL, "%s", err);
+	nwl++;
 	(void)sim_run(sim, stop + 100 * SIM_SEC, 0);
 	hz = clients[0]->stat.hazards + server->stat.hazards;
 	*ok = outcomes[CONN_OK];
@@ -260,8 +271,20 @@ START_TEST(test_haz1_recycled_time_wait_lets_old_duplicates_in)
 {
 	uint64_t ok;
 
-	ck_assert_uint_gt(hazard_run(1, 0.3, &ok), 0);
-	ck_assert_uint_gt(ok, 100);
+	ck_assert_uint_gt(hazard_run(1, 0.05, 0, &ok), 20);
+	ck_assert_uint_gt(ok, 900);
+}
+END_TEST
+
+/* TS-1, TCP-10: the same load with timestamps: PAWS stops the copies. */
+START_TEST(test_ts1_timestamps_keep_old_duplicates_out)
+{
+	uint64_t ok, with, without;
+
+	without = hazard_run(1, 0.05, 0, &ok);
+	with = hazard_run(1, 0.05, 1, &ok);
+	ck_assert_uint_gt(ok, 900);
+	ck_assert_uint_le(with * 10, without);
 }
 END_TEST
 
@@ -269,17 +292,24 @@ START_TEST(test_haz1_no_hazard_without_duplicates)
 {
 	uint64_t ok;
 
-	ck_assert_uint_eq(hazard_run(1, 0, &ok), 0);
+	ck_assert_uint_eq(hazard_run(1, 0, 0, &ok), 0);
 }
 END_TEST
 
+/*
+ * Each 4-tuple waits 2MSL: ports run out instead, and hazards all but
+ * vanish.  Not quite: a duplicated SYN that reaches the server after the
+ * connection there closed makes a new syncache entry, whose SYN-ACK (a
+ * random ISN, SYNC-1) is above the client's rcv_nxt half the time and so
+ * ends the client's TIME_WAIT early (TW-16 does not look at the ACK bit).
+ */
 START_TEST(test_haz1_full_time_wait_prevents_hazards)
 {
-	uint64_t ok;
+	uint64_t ok, full;
 
-	/* Each 4-tuple waits 2MSL: ports run out instead. */
-	ck_assert_uint_eq(hazard_run(100000, 0.3, &ok), 0);
-	ck_assert_uint_lt(ok, 100);
+	full = hazard_run(100000, 0.05, 0, &ok);
+	ck_assert_uint_lt(ok, 900);
+	ck_assert_uint_le(full * 10, hazard_run(1, 0.05, 0, &ok));
 }
 END_TEST
 
@@ -325,6 +355,7 @@ model_suite(void)
 	tcase_add_loop_test(tc,
 	    test_model_random_load_invariants_and_no_leaks, 0, 3);
 	tcase_add_test(tc, test_haz1_recycled_time_wait_lets_old_duplicates_in);
+	tcase_add_test(tc, test_ts1_timestamps_keep_old_duplicates_out);
 	tcase_add_test(tc, test_haz1_no_hazard_without_duplicates);
 	tcase_add_test(tc, test_haz1_full_time_wait_prevents_hazards);
 	tcase_add_test(tc, test_model_100k_connections);

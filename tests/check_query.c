@@ -245,11 +245,14 @@ db_setup(void)
 	h.conn_failed_addrnotavail = 3;
 	h.tw_peak = 9;
 	h.tw_cap = 10;
+	h.tw_cap_effective = 50;
+	h.conn_failed_nobufs = 2;
 	h.first_addrnotavail_s = 1.25;
 	h.connect_p50_s = h.connect_p99_s = h.connect_max_s = NAN;
 	ck_assert_int_eq(results_host_stats(r, id, &h), RESULTS_OK);
 	h.host = "server";
 	h.conn_failed_addrnotavail = 0;
+	h.conn_failed_nobufs = 0;
 	h.first_addrnotavail_s = NAN;
 	ck_assert_int_eq(results_host_stats(r, id, &h), RESULTS_OK);
 	ck_assert_int_eq(results_run_end(r, id, RESULTS_STATUS_COMPLETE, 60, 1,
@@ -308,9 +311,10 @@ START_TEST(test_exhaustion_query_shows_null_when_never)
 {
 	ck_assert_str_eq(run_named("exhaustion", QUERY_CSV),
 	    "run_id,sweep,repetition,host,first_addrnotavail_s,"
-	    "conn_failed_addrnotavail,conn_attempted,tw_peak,tw_cap\n"
-	    "1,rate=20/s,0,client,1.25,3,0,9,10\n"
-	    "1,rate=20/s,0,server,,0,0,9,10\n");
+	    "conn_failed_addrnotavail,conn_attempted,tw_peak,tw_cap,"
+	    "tw_cap_effective,conn_failed_nobufs,conn_failed_addrinuse\n"
+	    "1,rate=20/s,0,client,1.25,3,0,9,10,50,2,0\n"
+	    "1,rate=20/s,0,server,,0,0,9,10,50,0,0\n");
 }
 END_TEST
 

@@ -263,7 +263,14 @@ START_TEST(test_run_summary_joins_runs_and_hosts)
 	    " 'conn_failed_timeout', 'tw_entered', 'tw_expired', 'tw_recycled',"
 	    " 'tw_reopened', 'tw_skipped_local', 'tw_skipped_nomem', 'tw_peak',"
 	    " 'tw_cap', 'syn_dropped_tw', 'rst_ignored_tw', 'acks_sent_tw',"
-	    " 'hazards', 'first_addrnotavail_s')"), 24);
+	    " 'hazards', 'first_addrnotavail_s', 'tw_cap_effective',"
+	    " 'conn_failed_nobufs', 'conn_failed_addrinuse', 'tw_rearmed',"
+	    " 'tw_dropped_recycled')"), 29);
+	/* ... and in samples (issue 9's public names). */
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM"
+	    " pragma_table_info('samples') WHERE name IN ('tw_cap_effective',"
+	    " 'conn_failed_nobufs', 'conn_failed_addrinuse', 'tw_rearmed',"
+	    " 'tw_dropped_recycled')"), 5);
 }
 END_TEST
 
@@ -1041,6 +1048,23 @@ START_TEST(test_refuses_version_1_untouched)
 }
 END_TEST
 
+/* A version 3 file (before issue 9's columns) is refused, with the reason. */
+START_TEST(test_refuses_version_3_untouched)
+{
+	const char *p = e2e_path("v3.db");
+	sqlite3 *db;
+	char sql[256];
+
+	ck_assert_int_eq(sqlite3_open(p, &db), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d; PRAGMA "
+	    "user_version = 3; CREATE TABLE runs (run_id INTEGER PRIMARY KEY);",
+	    RESULTS_APPLICATION_ID);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_refused_untouched(p, RESULTS_EVERSION, "schema version 3");
+}
+END_TEST
+
 /*
  * Slices merged back in run_index order (results_merge_runs(), what
  * `twsim merge` of `--runs` slices needs): the rows equal those of one
@@ -1229,6 +1253,7 @@ results_suite(void)
 	tcase_add_test(tc, test_refuses_damaged_file_untouched);
 	tcase_add_test(tc, test_identity_second_writer_of_a_run_is_dropped);
 	tcase_add_test(tc, test_refuses_version_1_untouched);
+	tcase_add_test(tc, test_refuses_version_3_untouched);
 	tcase_add_test(tc, test_merge_runs_interleaved_slices_in_run_index_order);
 	tcase_add_test(tc, test_writer_waits_out_a_long_lock);
 	suite_add_tcase(s, tc);

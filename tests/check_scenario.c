@@ -474,7 +474,7 @@ START_TEST(test_error_bad_values_and_units)
 	fails("[run]\nduration = 1s\n[host a]\naddress = 10.0.0\n",
 	    "t.ini:4:", "not an IPv4 address");
 	fails("[run]\nduration = 1s\n[host a]\naddress = 10.0.0.1\n"
-	    "portrange = 2000-1000\n", "t.ini:5:", "empty");
+	    "portrange = 2000-0\n", "t.ini:5:", "out of range");
 	fails("[run]\nduration = 1s\n[host a]\naddress = 10.0.0.1\n"
 	    "hz = 300\n", "t.ini:5:", "must divide");
 	/* hz is a boot-time tunable (its table row lacks TUNABLE_F_RUNTIME). */
@@ -1234,6 +1234,27 @@ START_TEST(test_check_command_lists_runs_and_exits_2_on_errors)
 }
 END_TEST
 
+/*
+ * PORT-1: a reversed portrange loads as written (the kernel swaps where it
+ * uses it); WL-9: a client without /ADDRESS spreads over all addresses.
+ */
+START_TEST(test_port1_wl9_reversed_range_and_client_without_address)
+{
+	struct scenario *sc;
+	const struct scenario_run *r;
+
+	sc = load("[run]\nduration = 1s\n[host s]\naddress = 10.0.0.1\n"
+	    "listen = 80\n[host c]\naddress = 10.0.0.2, 10.0.0.3\n"
+	    "portrange = 2000-1000\n[workload w]\nclient = c\n"
+	    "server = s:80\nrate = 1/s\n");
+	r = scenario_run_at(sc, 0);
+	ck_assert_int_eq(r->hosts[1].tun.portrange_first, 2000);
+	ck_assert_int_eq(r->hosts[1].tun.portrange_last, 1000);
+	ck_assert_uint_eq(r->workloads[0].client_addr, 0);
+	scenario_free(sc);
+}
+END_TEST
+
 static Suite *
 scenario_suite(void)
 {
@@ -1261,6 +1282,8 @@ scenario_suite(void)
 	tcase_add_test(tc,
 	    test_lnx21_tunable_the_stack_lacks_is_an_error_with_line);
 	tcase_add_test(tc, test_error_bad_values_and_units);
+	tcase_add_test(tc,
+	    test_port1_wl9_reversed_range_and_client_without_address);
 	tcase_add_test(tc, test_error_syntax_lines);
 	tcase_add_test(tc, test_error_unknown_hosts);
 	tcase_add_test(tc, test_error_address_owned_by_two_hosts);

@@ -517,7 +517,10 @@ START_TEST(test_tcp4_rst_out_of_window_ignored)
 }
 END_TEST
 
-/* TCP-7: SYN backoff 1,1,1,1,1,2,4,8 x 3 s; keepinit 75 s ends it. */
+/*
+ * TCP-7, RTO-1: SYN backoff 1,1,1,1,1,2,4,8 x 3 s, each recomputed RTO
+ * plus the 200 ms tcp_rexmit_slop; keepinit 75 s ends it.
+ */
 static int
 drop_all_to_server(const struct tcp_segment *seg, int to_server)
 {
@@ -526,9 +529,10 @@ drop_all_to_server(const struct tcp_segment *seg, int to_server)
 	return (to_server);
 }
 
-START_TEST(test_tcp7_syn_backoff_and_keepinit_timeout)
+START_TEST(test_tcp7_rto1_rto2_syn_backoff_and_keepinit_timeout)
 {
-	static const int want[] = { 0, 3, 6, 9, 12, 15, 21, 33, 57 };
+	static const int want[] = { 0, 3000, 6200, 9400, 12600, 15800, 22000,
+	    34200, 58400 };
 	struct tcpcb *tp;
 	int i;
 
@@ -540,7 +544,9 @@ START_TEST(test_tcp7_syn_backoff_and_keepinit_timeout)
 	ck_assert_int_eq(nrec, 9);
 	for (i = 0; i < 9; i++) {
 		ck_assert_uint_eq(recs[i].seg.flags, TH_SYN);
-		ck_assert_int_eq(recs[i].t, want[i] * SIM_SEC + SIM_MSEC);
+		ck_assert_int_eq(recs[i].t, want[i] * SIM_MSEC + SIM_MSEC);
+		/* RTO-2: from the third retransmission on, no timestamps. */
+		ck_assert_int_eq((recs[i].seg.opt_flags & TOF_TS) != 0, i < 3);
 	}
 	ck_assert_int_eq(capp.failed, 1);
 	ck_assert_int_eq(capp.error, ETIMEDOUT);
@@ -552,12 +558,13 @@ START_TEST(test_tcp7_syn_backoff_and_keepinit_timeout)
 }
 END_TEST
 
-/* TCP-7: the SYN gap scales with rto_initial (1 s: 1,2,...). */
-START_TEST(test_tcp7_syn_backoff_follows_rto_initial)
+/* TCP-7, RTO-1: the SYN gap scales with rto_initial (1 s: 1, 1.2, ...). */
+START_TEST(test_tcp7_rto1_syn_backoff_follows_rto_initial)
 {
 	struct host_tunables t;
 	int i;
-	static const int want[] = { 0, 1, 2, 3, 4, 5, 7, 11, 19, 35, 67 };
+	static const int want[] = { 0, 1000, 2200, 3400, 4600, 5800, 8000,
+	    12200, 20400, 36600, 68800 };
 
 	host_tunables_init(&t);
 	t.rto_initial = SIM_SEC;
@@ -569,7 +576,7 @@ START_TEST(test_tcp7_syn_backoff_follows_rto_initial)
 	run_for(100 * SIM_SEC);
 	ck_assert_int_eq(nrec, 11);
 	for (i = 0; i < 11; i++)
-		ck_assert_int_eq(recs[i].t, want[i] * SIM_SEC + SIM_MSEC);
+		ck_assert_int_eq(recs[i].t, want[i] * SIM_MSEC + SIM_MSEC);
 	ck_assert_int_eq(capp.syn_sent_at_fail, 11);
 }
 END_TEST
@@ -659,7 +666,9 @@ START_TEST(test_tcp8_data_retransmitted_then_dropped_after_12)
 
 	establish(&ctp, &stp);
 	rto = ctp->t_rxtcur;
-	ck_assert_int_eq(rto, TCPTV_MIN);
+	/* RTO-1, RTO-3: srtt + 4 rttvar plus the slop. */
+	ck_assert_int_eq(rto, ctp->t_srtt + 4 * ctp->t_rttvar +
+	    TCP_REXMIT_SLOP);
 	drop_fn = drop_all_to_server;
 	ndrop_left = 1000;
 	first = nrec;
@@ -676,7 +685,8 @@ START_TEST(test_tcp8_data_retransmitted_then_dropped_after_12)
 		if (recs[i].seg.len == 0)
 			continue;
 		gap = recs[i].t - recs[i - 1].t;
-		want = rto * tcp_backoff[n];
+		want = (rto - TCP_REXMIT_SLOP) * tcp_backoff[n] +
+		    TCP_REXMIT_SLOP;
 		if (want > TCPTV_REXMTMAX)
 			want = TCPTV_REXMTMAX;
 		ck_assert_int_eq(gap, want);
@@ -688,17 +698,24 @@ START_TEST(test_tcp8_data_retransmitted_then_dropped_after_12)
 }
 END_TEST
 
-/* TCP-9: the RTO comes from timestamp RTT samples, floored at 30 ms. */
-START_TEST(test_tcp9_rto_from_rtt_samples)
+/*
+ * TCP-9, RTO-3: the RTO comes from timestamp RTT samples; with the 200 ms
+ * slop a 2 ms path gets about 206 ms, never the 30 ms floor.
+ */
+START_TEST(test_tcp9_rto3_rto_from_rtt_samples_plus_slop)
 {
 	struct tcpcb *ctp, *stp;
 
 	establish(&ctp, &stp);
 	ck_assert_int_gt(ctp->t_srtt, 0);
 	ck_assert_int_le(ctp->t_srtt, 5 * SIM_MSEC);
-	ck_assert_int_eq(ctp->t_rxtcur, TCPTV_MIN);
+	ck_assert_int_eq(ctp->t_rxtcur, ctp->t_srtt + 4 * ctp->t_rttvar +
+	    TCP_REXMIT_SLOP);
+	ck_assert_int_gt(ctp->t_rxtcur, TCP_REXMIT_SLOP);
+	ck_assert_int_lt(ctp->t_rxtcur, TCP_REXMIT_SLOP + 20 * SIM_MSEC);
 	ck_assert_int_gt(stp->t_srtt, 0);
-	ck_assert_int_eq(stp->t_rxtcur, TCPTV_MIN);
+	ck_assert_int_eq(stp->t_rxtcur, stp->t_srtt + 4 * stp->t_rttvar +
+	    TCP_REXMIT_SLOP);
 }
 END_TEST
 
@@ -771,8 +788,13 @@ START_TEST(test_tcp10_paws_drops_old_timestamp)
 }
 END_TEST
 
-/* TCP-14: FIN_WAIT_2 does not outlive tcp_finwait2_timeout. */
-START_TEST(test_tcp14_fin_wait_2_times_out)
+/*
+ * FW2-1, FW2-2: after close, FIN_WAIT_2 is looked at after TP_MAXIDLE
+ * (keepcnt 8 x keepintvl 75 s = 600 s).  Idle exactly that long, not
+ * more, it gets one keepintvl more: it closes at 675 s, without
+ * TIME_WAIT.
+ */
+START_TEST(test_fw2_1_fin_wait_2_lasts_maxidle)
 {
 	struct tcpcb *ctp, *stp;
 
@@ -780,13 +802,68 @@ START_TEST(test_tcp14_fin_wait_2_times_out)
 	ck_assert_int_eq(tcp_usr_close(ctp), 0);
 	run_for(10 * SIM_MSEC);
 	ck_assert_int_eq(ctp->t_state, TCPS_FIN_WAIT_2);
-	run_for(59 * SIM_SEC);
+	run_for(674 * SIM_SEC);
 	ck_assert_uint_eq(cli->tcpcb_live, 1);
 	run_for(SIM_SEC);
 	ck_assert_uint_eq(cli->tcpcb_live, 0);
 	ck_assert_uint_eq(cli->pcbinfo.ipi_count, 0);
 	ck_assert_int_eq(host_tw_count(cli), 0);
 	(void)stp;
+}
+END_TEST
+
+/* FW2-1: with fast_finwait2_recycle it is finwait2_timeout (60 s). */
+START_TEST(test_fw2_1_fast_recycle_uses_finwait2_timeout)
+{
+	struct host_tunables t;
+	struct tcpcb *ctp, *stp;
+
+	host_tunables_init(&t);
+	t.fast_finwait2_recycle = 1;
+	t.finwait2_timeout = 30 * SIM_SEC;
+	teardown();
+	setup_with(&t, NULL);
+	establish(&ctp, &stp);
+	ck_assert_int_eq(tcp_usr_close(ctp), 0);
+	run_for(10 * SIM_MSEC);
+	ck_assert_int_eq(ctp->t_state, TCPS_FIN_WAIT_2);
+	run_for(29 * SIM_SEC);
+	ck_assert_uint_eq(cli->tcpcb_live, 1);
+	run_for(SIM_SEC);
+	ck_assert_uint_eq(cli->tcpcb_live, 0);
+	(void)stp;
+}
+END_TEST
+
+/*
+ * FW2-2: a segment received within TP_MAXIDLE keeps the connection: the
+ * timer looks again every keepintvl until TP_MAXIDLE passed in silence.
+ */
+START_TEST(test_fw2_2_traffic_extends_fin_wait_2)
+{
+	struct host_tunables t;
+	struct tcpcb *ctp, *stp;
+
+	host_tunables_init(&t);
+	t.keepcnt = 2;
+	t.keepintvl = 10 * SIM_SEC;		/* TP_MAXIDLE 20 s */
+	teardown();
+	setup_with(&t, NULL);
+	establish(&ctp, &stp);
+	ck_assert_int_eq(tcp_usr_close(ctp), 0);
+	run_for(15 * SIM_SEC);
+	/*
+	 * The server, in CLOSE_WAIT, sends an ACK (data would reset the
+	 * closed client, TCP-13): the client hears it.
+	 */
+	stp->t_flags |= TF_ACKNOW;
+	(void)tcp_output(stp);
+	run_for(6 * SIM_SEC);			/* t = 21 s: timer, not idle */
+	ck_assert_uint_eq(cli->tcpcb_live, 1);
+	run_for(9 * SIM_SEC);			/* 30 s: idle 15 s */
+	ck_assert_uint_eq(cli->tcpcb_live, 1);
+	run_for(11 * SIM_SEC);			/* 40 s: idle 25 s > 20 s */
+	ck_assert_uint_eq(cli->tcpcb_live, 0);
 }
 END_TEST
 
@@ -869,7 +946,9 @@ START_TEST(test_tcp17_connect_addrnotavail_counted)
 	ck_assert_int_eq(cli->stat.first_addrnotavail, SIM_SEC);
 	ck_assert_int_eq(tcp_usr_connect(cli, 0, 20000, SADDR, PORT,
 	    &app_ops, &capp, &tp), EADDRINUSE);
-	ck_assert_uint_eq(cli->stat.conn_failed_addrnotavail, 2);
+	/* EADDRINUSE is its own count: it is not exhaustion. */
+	ck_assert_uint_eq(cli->stat.conn_failed_addrnotavail, 1);
+	ck_assert_uint_eq(cli->stat.conn_failed_addrinuse, 1);
 	ck_assert_int_eq(cli->stat.first_addrnotavail, SIM_SEC);
 }
 END_TEST
@@ -1027,19 +1106,374 @@ drop_all_to_client(const struct tcp_segment *seg, int to_server)
 	return (!to_server);
 }
 
-START_TEST(test_tcp11_half_open_times_out)
+/*
+ * HAZ-7: a RST sent for no connection carries the incarnation whose
+ * segment provoked it; closing a connection of another incarnation of
+ * that endpoint, it is a hazard -- one provoked by our own segment is not.
+ */
+START_TEST(test_haz7_rst_provoked_by_old_duplicate_is_a_hazard)
 {
-	drop_fn = drop_all_to_client;
-	ndrop_left = 1000;
+	struct tcpcb *ctp, *stp;
+	struct tcp_segment d;
+
+	establish(&ctp, &stp);
+	memset(&d, 0, sizeof(d));
+	d.saddr = SADDR;
+	d.daddr = CADDR;
+	d.sport = PORT;
+	d.dport = ctp->t_inpcb->inp_lport;
+	d.seq = ctp->rcv_nxt;
+	d.flags = TH_RST;
+	d.rst_for = ctp->conn_id;	/* answers this incarnation */
+	d.seq = ctp->rcv_nxt + 70000;	/* outside the window: ignored */
+	tcp_input(cli, &d);
+	ck_assert_int_eq(capp.failed, 0);
+	d.seq = ctp->rcv_nxt;
+	tcp_input(cli, &d);
+	ck_assert_int_eq(capp.failed, 1);
+	ck_assert_uint_eq(cli->stat.hazards, 0);
+
+	nrec = 0;
+	memset(&capp, 0, sizeof(capp));
+	memset(&sapp, 0, sizeof(sapp));
+	establish(&ctp, &stp);
+	d.dport = ctp->t_inpcb->inp_lport;
+	d.seq = ctp->rcv_nxt;
+	d.rst_for = ctp->conn_id - 2;	/* an earlier incarnation's */
+	tcp_input(cli, &d);
+	ck_assert_int_eq(capp.failed, 1);
+	ck_assert_uint_eq(cli->stat.hazards, 1);
+	(void)stp;
+}
+END_TEST
+
+/*
+ * SYNC-2: an unanswered SYN-ACK goes again after 3, 6 and 12 s (at 0, 3,
+ * 9, 21 s), then the entry is dropped at 45 s: no RST, no counter, and
+ * the listener's application never hears of it.  The client's own SYN
+ * retransmissions are lost too (a duplicate SYN would restart the count,
+ * SYNC-3).
+ */
+static int
+drop_all_but_first_syn(const struct tcp_segment *seg, int to_server)
+{
+
+	(void)seg;
+	return (!to_server || nrec > 1);
+}
+
+START_TEST(test_sync2_synack_retransmitted_three_times_then_dropped)
+{
+	static const int want[] = { 0, 3, 9, 21 };
+	int i, n = 0;
+
+	drop_fn = drop_all_but_first_syn;
+	ndrop_left = 100000;
 	(void)connect_client(0);
 	run_for(2 * SIM_SEC);
-	/* Listener + SYN_RECEIVED child. */
+	/* Listener + syncache entry; the entry is no socket. */
 	ck_assert_uint_eq(srv->tcpcb_live, 2);
-	ck_assert_int_eq(sapp.accepted, 0);
-	run_for(100 * SIM_SEC);
+	ck_assert_uint_eq(srv->syncache_count, 1);
+	run_for(42 * SIM_SEC);			/* t = 44 s */
+	ck_assert_uint_eq(srv->tcpcb_live, 2);
+	run_for(2 * SIM_SEC);			/* t = 46 s */
 	ck_assert_uint_eq(srv->tcpcb_live, 1);
-	ck_assert_uint_eq(cli->tcpcb_live, 0);
-	ck_assert_int_eq(sapp.failed, 0);	/* never accepted */
+	ck_assert_uint_eq(srv->syncache_count, 0);
+	for (i = 0; i < nrec && i < MAXREC; i++) {
+		if (recs[i].to_server ||
+		    recs[i].seg.flags != (TH_SYN | TH_ACK))
+			continue;
+		ck_assert_int_lt(n, 4);
+		/* Sent 1 ms after the SYN arrived, 1 ms on the wire. */
+		ck_assert_int_eq(recs[i].t, want[n] * SIM_SEC + 2 * SIM_MSEC);
+		n++;
+	}
+	ck_assert_int_eq(n, 4);
+	ck_assert_uint_eq(srv->stat.rexmt_syn, 3);
+	ck_assert_uint_eq(srv->stat.rst_sent, 0);
+	ck_assert_uint_eq(srv->stat.conn_failed_timeout, 0);
+	ck_assert_uint_eq(srv->stat.conn_failed_reset, 0);
+	ck_assert_int_eq(sapp.accepted, 0);
+	ck_assert_int_eq(sapp.failed, 0);
+}
+END_TEST
+
+/* SYNC-3: a duplicate SYN resends the SYN-ACK and restarts its count. */
+START_TEST(test_sync3_duplicate_syn_resends_synack)
+{
+	struct tcp_segment syn;
+
+	drop_fn = drop_all_to_client;
+	ndrop_left = 1;
+	(void)connect_client(0);
+	run_for(10 * SIM_MSEC);
+	ck_assert_int_eq(count_flags(0, TH_SYN | TH_ACK, TH_SYN | TH_ACK), 1);
+	syn = recs[0].seg;
+	run_for(2 * SIM_SEC);
+	/* The SYN again, as a retransmission would bring it. */
+	tcp_input(srv, &syn);
+	run_for(10 * SIM_MSEC);
+	ck_assert_int_eq(count_flags(0, TH_SYN | TH_ACK, TH_SYN | TH_ACK), 2);
+	ck_assert_int_eq(capp.connected, 1);
+	ck_assert_int_eq(sapp.accepted, 1);
+	ck_assert_uint_eq(srv->syncache_count, 0);
+}
+END_TEST
+
+/*
+ * SYNC-4: an ACK that does not acknowledge iss + 1 gets a RST, the entry
+ * is gone and no connection is made.  SYNC-7: the cookie the SYN-ACK
+ * carried still makes the connection when the right ACK follows.
+ */
+static struct tcp_segment
+synack_answer(const struct tcpcb *ctp)
+{
+	struct tcp_segment ack;
+	int i;
+
+	for (i = 0; i < nrec; i++)
+		if (recs[i].seg.flags == (TH_SYN | TH_ACK))
+			break;
+	ck_assert_int_lt(i, nrec);
+	memset(&ack, 0, sizeof(ack));
+	ack.saddr = CADDR;
+	ack.daddr = SADDR;
+	ack.sport = ctp->t_inpcb->inp_lport;
+	ack.dport = PORT;
+	ack.seq = ctp->iss + 1;
+	ack.ack = recs[i].seg.seq + 1;
+	ack.flags = TH_ACK;
+	ack.opt_flags = TOF_TS;
+	ack.tsval = tcp_ts_getticks(cli);
+	ack.tsecr = recs[i].seg.tsval;
+	ack.conn_id = ctp->conn_id;
+	return (ack);
+}
+
+START_TEST(test_sync4_bad_ack_gets_rst_and_no_connection)
+{
+	struct tcp_segment ack, bad;
+	struct tcpcb *ctp;
+
+	drop_fn = drop_all_to_client;
+	ndrop_left = 1000;
+	ctp = connect_client(0);
+	run_for(10 * SIM_MSEC);
+	ck_assert_uint_eq(srv->syncache_count, 1);
+	ack = synack_answer(ctp);
+	bad = ack;
+	bad.ack++;				/* not iss + 1 */
+	tcp_input(srv, &bad);
+	ck_assert_uint_eq(srv->stat.rst_sent, 1);
+	ck_assert_int_eq(sapp.accepted, 0);
+	ck_assert_uint_eq(srv->stat.accepts, 0);
+	/* SYNC-7: the entry is gone but its cookie is left. */
+	ck_assert_ptr_ne(srv->tcpcb_free, NULL);
+	ck_assert_uint_eq(srv->syncache_count, 1);
+	tcp_input(srv, &bad);			/* still wrong: RST again */
+	ck_assert_uint_eq(srv->stat.rst_sent, 2);
+	tcp_input(srv, &ack);			/* the cookie's own ACK */
+	ck_assert_int_eq(sapp.accepted, 1);
+	ck_assert_uint_eq(srv->stat.accepts, 1);
+	ck_assert_uint_eq(srv->syncache_count, 0);
+	ck_assert_int_eq(sapp.tp->t_state, TCPS_ESTABLISHED);
+}
+END_TEST
+
+/* SYNC-7: a cookie validates for SYNCOOKIE_LIFETIME (16 s), no longer. */
+START_TEST(test_sync7_cookie_expires_after_its_lifetime)
+{
+	struct tcp_segment ack, bad;
+	struct tcpcb *ctp;
+
+	drop_fn = drop_all_to_client;
+	ndrop_left = 1000;
+	ctp = connect_client(0);
+	run_for(10 * SIM_MSEC);
+	ack = synack_answer(ctp);
+	/* No more SYNs from the client (in SYN_SENT: no RST either). */
+	(void)tcp_usr_abort(ctp);
+	bad = ack;
+	bad.ack++;
+	tcp_input(srv, &bad);		/* the wrong ack kills the entry */
+	ck_assert_uint_eq(srv->syncache_count, 1);
+	bad.ack--;
+	bad.seq++;
+	tcp_input(srv, &bad);		/* cookie: seq - 1 != irs: RST */
+	ck_assert_int_eq(sapp.accepted, 0);
+	ck_assert_uint_eq(srv->stat.rst_sent, 2);
+	run_for(17 * SIM_SEC);
+	ck_assert_uint_eq(srv->syncache_count, 0);
+	ck_assert_uint_eq(srv->tcpcb_live, 1);
+	tcp_input(srv, &ack);		/* too late: the listener's RST */
+	ck_assert_int_eq(sapp.accepted, 0);
+}
+END_TEST
+
+/* SYNC-5: a RST in the entry's window drops it, silently. */
+START_TEST(test_sync5_rst_in_window_drops_entry)
+{
+	struct tcp_segment rst;
+	struct tcpcb *ctp;
+
+	drop_fn = drop_all_to_client;
+	ndrop_left = 1000;
+	ctp = connect_client(0);
+	run_for(10 * SIM_MSEC);
+	ck_assert_uint_eq(srv->syncache_count, 1);
+	memset(&rst, 0, sizeof(rst));
+	rst.saddr = CADDR;
+	rst.daddr = SADDR;
+	rst.sport = ctp->t_inpcb->inp_lport;
+	rst.dport = PORT;
+	rst.flags = TH_RST;
+	rst.seq = ctp->iss + 70000;		/* beyond irs + wnd: ignored */
+	tcp_input(srv, &rst);
+	ck_assert_uint_eq(srv->tcpcb_live, 2);
+	rst.seq = ctp->iss + 1;
+	tcp_input(srv, &rst);
+	/* Dropped: only its cookie is left (SYNC-7), no RST, no count. */
+	ck_assert_uint_eq(srv->stat.rst_sent, 0);
+	ck_assert_uint_eq(srv->stat.conn_failed_reset, 0);
+	ck_assert_int_eq(sapp.failed, 0);
+	/* No more SYNs (in SYN_SENT the abort sends no RST). */
+	(void)tcp_usr_abort(ctp);
+	run_for(17 * SIM_SEC);
+	ck_assert_uint_eq(srv->syncache_count, 0);
+	ck_assert_uint_eq(srv->tcpcb_live, 1);
+}
+END_TEST
+
+/*
+ * SOCK-1: a connect beyond maxsockets pcbs fails at once with ENOBUFS;
+ * TIME_WAIT pcbs count (the listener is on the server).
+ */
+START_TEST(test_sock1_connect_beyond_maxsockets_fails_enobufs)
+{
+	struct host_tunables t;
+	struct tcpcb *ctp, *stp, *tp = NULL;
+
+	host_tunables_init(&t);
+	t.maxsockets = 2;
+	t.maxtcptw = 100;
+	teardown();
+	setup_with(&t, NULL);
+	establish(&ctp, &stp);
+	capp.close_on_fin = 1;
+	ck_assert_int_eq(tcp_usr_close(ctp), 0);
+	run_for(10 * SIM_MSEC);
+	(void)tcp_usr_close(stp);
+	run_for(10 * SIM_MSEC);
+	ck_assert_int_eq(host_tw_count(cli), 1);	/* one pcb held */
+	(void)connect_client(0);			/* the second */
+	ck_assert_int_eq(tcp_usr_connect(cli, 0, 0, SADDR, PORT, &app_ops,
+	    &capp, &tp), ENOBUFS);
+	ck_assert_ptr_null(tp);
+	ck_assert_uint_eq(cli->stat.conn_failed_nobufs, 1);
+	ck_assert_uint_eq(cli->stat.conn_attempted, 3);
+	ck_assert_uint_eq(cli->pcbinfo.ipi_count, 2);
+	ck_assert_uint_eq(cli->stat.conn_failed_addrnotavail, 0);
+}
+END_TEST
+
+/*
+ * SYNC-1: the server's ISN is random for every passive open: a reused
+ * 4-tuple does not start just above its previous incarnation.  The
+ * client's own ISNs (tcp_new_isn) do rise.
+ */
+START_TEST(test_sync1_passive_iss_random_per_connection)
+{
+	struct tcpcb *ctp, *stp;
+	tcp_seq siss[4], ciss[4];
+	int i, far = 0;
+
+	for (i = 0; i < 4; i++) {
+		/* The same 4-tuple every time: a fixed source port. */
+		ctp = connect_client(30000);
+		run_for(10 * SIM_MSEC);
+		ck_assert_int_eq(sapp.accepted, 1);
+		stp = sapp.tp;
+		siss[i] = stp->iss;
+		ciss[i] = ctp->iss;
+		(void)tcp_usr_abort(ctp);
+		run_for(SIM_SEC);	/* its RST closes the server's */
+		ck_assert_uint_eq(srv->tcpcb_live, 1);
+		capp.connected = sapp.accepted = 0;
+	}
+	for (i = 1; i < 4; i++) {
+		/* tcp_new_isn: about 1 MB/s and a few KB per ISN. */
+		ck_assert_uint_lt(ciss[i] - ciss[i - 1], 4u << 20);
+		if (siss[i] - siss[i - 1] > (64u << 20))
+			far++;
+	}
+	ck_assert_int_ge(far, 2);
+}
+END_TEST
+
+/*
+ * SYNC-6, SOCK-1: no socket until the handshake completes: a server at
+ * maxsockets still answers SYNs, but the ACK finds no socket (ENOBUFS):
+ * the entry goes without an answer and conn_failed_nobufs counts it.
+ */
+START_TEST(test_sync6_sock1_accept_beyond_maxsockets_fails_nobufs)
+{
+	struct host_tunables st;
+
+	host_tunables_init(&st);
+	st.maxsockets = 1;			/* the listener only */
+	teardown();
+	setup_with(NULL, &st);
+	(void)connect_client(0);
+	run_for(10 * SIM_MSEC);
+	ck_assert_int_eq(count_flags(0, TH_SYN | TH_ACK, TH_SYN | TH_ACK), 1);
+	ck_assert_int_eq(capp.connected, 1);
+	ck_assert_int_eq(sapp.accepted, 0);
+	ck_assert_uint_eq(srv->stat.conn_failed_nobufs, 1);
+	ck_assert_uint_eq(srv->tcpcb_live, 1);
+	ck_assert_uint_eq(srv->syncache_count, 0);
+}
+END_TEST
+
+/*
+ * TS-1: an active open has no timestamp offset: its tsval is the plain
+ * millisecond clock, so a later incarnation of the 4-tuple sends larger
+ * tsvals.  TS-2: a passive open's offset is random (its syncookie's).
+ * TS-3: milliseconds whatever hz is.
+ */
+START_TEST(test_ts1_ts2_ts3_offsets_and_clock)
+{
+	struct host_tunables t;
+	struct tcpcb *ctp, *stp;
+	uint32_t off1, ts1;
+	int i;
+
+	host_tunables_init(&t);
+	t.hz = 100;
+	teardown();
+	setup_with(&t, &t);
+	run_for(5 * SIM_SEC);
+	establish(&ctp, &stp);
+	ck_assert_uint_eq(ctp->ts_offset, 0);
+	ck_assert_uint_eq(tcp_ts_getticks(cli), 5010 + 1);
+	ck_assert_uint_eq(recs[0].seg.tsval, 5000 + 1);	/* the SYN */
+	off1 = stp->ts_offset;
+	ts1 = recs[0].seg.tsval;
+	(void)tcp_usr_abort(ctp);
+	(void)tcp_usr_abort(stp);
+	run_for(SIM_SEC);
+	nrec = 0;
+	capp.connected = sapp.accepted = 0;
+	establish(&ctp, &stp);
+	ck_assert_uint_eq(ctp->ts_offset, 0);
+	ck_assert_uint_gt(recs[0].seg.tsval, ts1);
+	ck_assert_uint_ne(stp->ts_offset, off1);
+	/* The SYN-ACK carries the entry's sc_ts, the server's offset. */
+	for (i = 0; i < nrec; i++)
+		if (recs[i].seg.flags == (TH_SYN | TH_ACK))
+			break;
+	ck_assert_int_lt(i, nrec);
+	ck_assert_uint_eq(recs[i].seg.tsval - stp->ts_offset,
+	    (uint32_t)(recs[i].t / SIM_MSEC) - 1 + 1);
 }
 END_TEST
 
@@ -1083,18 +1517,20 @@ tcp_suite(void)
 	tcase_add_test(tc, test_tcp4_syn_to_closed_port_gets_rst);
 	tcase_add_test(tc, test_tcp4_rst_in_window_resets_established);
 	tcase_add_test(tc, test_tcp4_rst_out_of_window_ignored);
-	tcase_add_test(tc, test_tcp7_syn_backoff_and_keepinit_timeout);
-	tcase_add_test(tc, test_tcp7_syn_backoff_follows_rto_initial);
+	tcase_add_test(tc, test_tcp7_rto1_rto2_syn_backoff_and_keepinit_timeout);
+	tcase_add_test(tc, test_tcp7_rto1_syn_backoff_follows_rto_initial);
 	tcase_add_test(tc, test_tcp7_lost_syn_ack_recovers);
 	tcase_add_test(tc, test_tcp8_lost_fin_is_retransmitted);
 	tcase_add_test(tc, test_tcp8_data_retransmitted_then_dropped_after_12);
 	tcase_add_test(tc, test_tcp8_timeout_resends_only_the_oldest_segment);
-	tcase_add_test(tc, test_tcp9_rto_from_rtt_samples);
+	tcase_add_test(tc, test_tcp9_rto3_rto_from_rtt_samples_plus_slop);
 	tcase_add_test(tc, test_tcp9_without_timestamps_rto_stays_initial);
 	tcase_add_test(tc, test_tcp10_timestamps_negotiated);
 	tcase_add_test(tc, test_tcp10_no_timestamps_when_peer_does_not_ask);
 	tcase_add_test(tc, test_tcp10_paws_drops_old_timestamp);
-	tcase_add_test(tc, test_tcp14_fin_wait_2_times_out);
+	tcase_add_test(tc, test_fw2_1_fin_wait_2_lasts_maxidle);
+	tcase_add_test(tc, test_fw2_1_fast_recycle_uses_finwait2_timeout);
+	tcase_add_test(tc, test_fw2_2_traffic_extends_fin_wait_2);
 	tcase_add_test(tc, test_tw18_lost_last_ack_fin_rearms_time_wait);
 	tcase_add_test(tc, test_tw16_syn_reopens_server_time_wait);
 	tcase_add_test(tc, test_tcp17_connect_addrnotavail_counted);
@@ -1104,7 +1540,18 @@ tcp_suite(void)
 	tcase_add_test(tc, test_tcp13_data_after_close_resets);
 	tcase_add_test(tc, test_haz1_other_incarnation_data_counted);
 	tcase_add_test(tc, test_haz2_haz3_other_incarnation_fin_and_rst_counted);
-	tcase_add_test(tc, test_tcp11_half_open_times_out);
+	tcase_add_test(tc, test_haz7_rst_provoked_by_old_duplicate_is_a_hazard);
+	tcase_add_test(tc,
+	    test_sync2_synack_retransmitted_three_times_then_dropped);
+	tcase_add_test(tc, test_sync3_duplicate_syn_resends_synack);
+	tcase_add_test(tc, test_sync4_bad_ack_gets_rst_and_no_connection);
+	tcase_add_test(tc, test_sync7_cookie_expires_after_its_lifetime);
+	tcase_add_test(tc, test_sync1_passive_iss_random_per_connection);
+	tcase_add_test(tc, test_sync5_rst_in_window_drops_entry);
+	tcase_add_test(tc, test_sock1_connect_beyond_maxsockets_fails_enobufs);
+	tcase_add_test(tc,
+	    test_sync6_sock1_accept_beyond_maxsockets_fails_nobufs);
+	tcase_add_test(tc, test_ts1_ts2_ts3_offsets_and_clock);
 	tcase_add_test(tc, test_tcp11_listener_close_orphans_children);
 	suite_add_tcase(s, tc);
 	return (s);

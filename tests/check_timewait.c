@@ -202,6 +202,8 @@ START_TEST(test_tw2_boot_value_applies_as_given)
 	setup_with(&t);
 	ck_assert_int_eq(host_tw_cap(cli), 10);
 	ck_assert_int_eq(sysctl_maxtcptw_get(cli), 10);
+	/* UMA-1: the zone itself holds a whole slab. */
+	ck_assert_int_eq(host_tw_cap_effective(cli), TCPTW_UMA_IPERS);
 	teardown();
 
 	host_tunables_init(&t);
@@ -210,6 +212,7 @@ START_TEST(test_tw2_boot_value_applies_as_given)
 	t.portrange_last = 10999;
 	setup_with(&t);
 	ck_assert_int_eq(host_tw_cap(cli), 499);
+	ck_assert_int_eq(host_tw_cap_effective(cli), 500);
 }
 END_TEST
 
@@ -253,29 +256,100 @@ START_TEST(test_tw4_sysctl_write_below_32_ignored)
 }
 END_TEST
 
+/*
+ * TW-4 with UMA-3: a cap lowered below the entries in use closes nothing,
+ * and the slabs those entries came from stay the zone's: new entries fill
+ * them first; recycling starts only once they are all in use.
+ */
 START_TEST(test_tw4_recap_below_use_recycles_at_next_twstart)
 {
 	struct tcptw *first = NULL;
 	char err[256];
 	int i;
 
-	for (i = 0; i < 40; i++) {
+	for (i = 0; i < 60; i++) {		/* two slabs of 50 */
 		(void)mktw((uint16_t)(1000 + i));
 		if (i == 0)
 			first = TAILQ_FIRST(&cli->twzone.twq_2msl);
 	}
-	ck_assert_int_eq(host_tw_count(cli), 40);
+	ck_assert_int_eq(host_tw_count(cli), 60);
 	ck_assert_int_eq(sysctl_maxtcptw_set(cli, 32), 1);
 	/* Nothing is closed by the write itself. */
-	ck_assert_int_eq(host_tw_count(cli), 40);
+	ck_assert_int_eq(host_tw_count(cli), 60);
 	ck_assert_int_eq(host_tw_cap(cli), 32);
+	ck_assert_int_eq(host_tw_cap_effective(cli), 2 * TCPTW_UMA_IPERS);
 	ck_assert_msg(host_check(cli, err, sizeof(err)) == 0, "%s", err);
-	/* The zone refuses a new entry: the oldest is recycled. */
-	(void)mktw(2000);
+	/* The two slabs still have 40 free items: no recycling. */
+	for (i = 0; i < 40; i++)
+		(void)mktw((uint16_t)(2000 + i));
+	ck_assert_int_eq(cli->stat.tw_recycled, 0);
+	ck_assert_int_eq(host_tw_count(cli), 100);
+	/* Now the zone refuses a new entry: the oldest is recycled. */
+	(void)mktw(3000);
 	ck_assert_int_eq(cli->stat.tw_recycled, 1);
-	ck_assert_int_eq(host_tw_count(cli), 40);
+	ck_assert_int_eq(host_tw_count(cli), 100);
 	ck_assert_ptr_ne(TAILQ_FIRST(&cli->twzone.twq_2msl), first);
 	ck_assert_msg(host_check(cli, err, sizeof(err)) == 0, "%s", err);
+}
+END_TEST
+
+/* UMA-1: uma_zone_set_max rounds the limit up to whole slabs of 50. */
+START_TEST(test_uma1_cap_rounds_up_to_whole_slabs)
+{
+	static const struct { int max, eff; } cases[] = {
+		{ 32, 50 }, { 50, 50 }, { 51, 100 }, { 499, 500 },
+		{ 5120, 5150 }, { 13107, 13150 }, { 100000, 100000 },
+	};
+	size_t i;
+
+	ck_assert_int_eq(TCPTW_UMA_IPERS, 50);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_int_eq(sysctl_maxtcptw_set(cli, cases[i].max), 1);
+		ck_assert_int_eq(host_tw_cap(cli), cases[i].max);
+		ck_assert_int_eq(host_tw_cap_effective(cli), cases[i].eff);
+	}
+}
+END_TEST
+
+/* UMA-2: a cap of 32 holds 50 entries before the first recycling. */
+START_TEST(test_uma2_full_slab_is_usable_before_recycling)
+{
+	int i;
+
+	ck_assert_int_eq(sysctl_maxtcptw_set(cli, 32), 1);
+	for (i = 0; i < TCPTW_UMA_IPERS; i++)
+		(void)mktw((uint16_t)(1000 + i));
+	ck_assert_int_eq(cli->stat.tw_recycled, 0);
+	ck_assert_int_eq(host_tw_count(cli), TCPTW_UMA_IPERS);
+	(void)mktw(2000);
+	ck_assert_int_eq(cli->stat.tw_recycled, 1);
+	ck_assert_int_eq(host_tw_count(cli), TCPTW_UMA_IPERS);
+}
+END_TEST
+
+/*
+ * UMA-3: slabs are never freed (UMA_ZONE_NOFREE): once entries expire the
+ * zone keeps its high-water mark of slabs, so the effective cap stays
+ * above a lowered limit for ever, and fills to it without recycling.
+ */
+START_TEST(test_uma3_slabs_stay_after_entries_expire)
+{
+	int i;
+
+	for (i = 0; i < 120; i++)		/* three slabs */
+		(void)mktw((uint16_t)(1000 + i));
+	ck_assert_int_eq(cli->twzone.tw_pages, 3);
+	ck_assert_int_eq(sysctl_maxtcptw_set(cli, 32), 1);
+	run_to(sim_now(sim) + 2 * cli->tun.msl + SIM_SEC);
+	ck_assert_int_eq(host_tw_count(cli), 0);
+	ck_assert_int_eq(cli->twzone.tw_pages, 3);
+	ck_assert_int_eq(host_tw_cap_effective(cli), 150);
+	for (i = 0; i < 150; i++)
+		(void)mktw((uint16_t)(3000 + i));
+	ck_assert_int_eq(cli->stat.tw_recycled, 0);
+	(void)mktw(5000);
+	ck_assert_int_eq(cli->stat.tw_recycled, 1);
+	ck_assert_int_eq(cli->twzone.tw_pages, 3);
 }
 END_TEST
 
@@ -345,9 +419,9 @@ START_TEST(test_tw7_full_zone_recycles_the_oldest)
 	int i;
 
 	host_tunables_init(&t);
-	t.maxtcptw = 32;
+	t.maxtcptw = 32;		/* UMA-1: the zone holds 50 */
 	setup_with(&t);
-	for (i = 0; i < 32; i++) {
+	for (i = 0; i < TCPTW_UMA_IPERS; i++) {
 		run_to(sim_now(sim) + 10 * SIM_MSEC);
 		tw = mktw(80);
 		if (i == 0)
@@ -355,14 +429,14 @@ START_TEST(test_tw7_full_zone_recycles_the_oldest)
 		if (i == 1)
 			second_port = tw->tw_inpcb->inp_lport;
 	}
-	ck_assert_int_eq(host_tw_count(cli), 32);
+	ck_assert_int_eq(host_tw_count(cli), TCPTW_UMA_IPERS);
 	ck_assert_int_eq(cli->stat.tw_recycled, 0);
 	ck_assert_ptr_nonnull(in_pcblookup_local(&cli->pcbinfo, CLIENT,
 	    oldest_port));
 	tw = mktw(80);
 	ck_assert_int_eq(cli->stat.tw_recycled, 1);
-	ck_assert_int_eq(host_tw_count(cli), 32);
-	ck_assert_int_eq(cli->twzone.tw_used, 32);
+	ck_assert_int_eq(host_tw_count(cli), TCPTW_UMA_IPERS);
+	ck_assert_int_eq(cli->twzone.tw_used, TCPTW_UMA_IPERS);
 	/* The OLDEST went, and its port is free at once. */
 	ck_assert_ptr_null(in_pcblookup_local(&cli->pcbinfo, CLIENT,
 	    oldest_port));
@@ -370,30 +444,32 @@ START_TEST(test_tw7_full_zone_recycles_the_oldest)
 	    second_port));
 	/* The new entry is at the tail. */
 	ck_assert_ptr_eq(TAILQ_LAST(&cli->twzone.twq_2msl, tcptw_queue), tw);
-	ck_assert_int_eq(cli->stat.tw_entered, 33);
+	ck_assert_int_eq(cli->stat.tw_entered, TCPTW_UMA_IPERS + 1);
 }
 END_TEST
 
-START_TEST(test_tw8_zone_full_and_queue_empty_skips_time_wait)
+/*
+ * TW-8 under UMA: the zone refuses an entry only when every item of its
+ * slabs is in use (UMA-2), so the 2MSL queue is never empty then; a cap
+ * of 0 is no limit at all (UMA-4).  TW-8 remains for a zone that cannot
+ * grow for want of memory.  maxsockets 4 gives an auto cap of 4 / 5 = 0.
+ */
+START_TEST(test_tw8_uma4_zero_cap_is_no_limit)
 {
 	struct host_tunables t;
-	struct tcpcb *tp;
-	uint16_t lport;
+	int i;
 
 	host_tunables_init(&t);
-	t.maxsockets = 4;		/* auto cap = 4 / 5 = 0 */
+	t.maxsockets = 4;
 	setup_with(&t);
 	ck_assert_int_eq(host_tw_cap(cli), 0);
-	tp = mkconn(80);
-	lport = tp->t_inpcb->inp_lport;
-	tcp_twstart(tp);
-	ck_assert_int_eq(cli->stat.tw_skipped_nomem, 1);
+	ck_assert_int_eq(host_tw_cap_effective(cli), 0);
+	for (i = 0; i < 3; i++)
+		(void)mktw(80);
+	ck_assert_int_eq(cli->stat.tw_skipped_nomem, 0);
 	ck_assert_int_eq(cli->stat.tw_recycled, 0);
-	ck_assert_int_eq(host_tw_count(cli), 0);
-	ck_assert_int_eq(cli->stat.tw_entered, 0);
-	ck_assert_ptr_null(in_pcblookup_local(&cli->pcbinfo, CLIENT, lport));
-	ck_assert_int_eq(cli->tcpcb_live, 0);
-	ck_assert_int_eq(cli->pcbinfo.ipi_count, 0);
+	ck_assert_int_eq(host_tw_count(cli), 3);
+	ck_assert_int_eq(cli->stat.tw_entered, 3);
 }
 END_TEST
 
@@ -794,7 +870,8 @@ START_TEST(test_tw20_answer_fields)
 	ck_assert_int_eq(fx_rec(0)->seg.win, 4096 >> 1);
 	ck_assert_int_eq(fx_rec(0)->seg.len, 0);
 	ck_assert(fx_rec(0)->seg.opt_flags & TOF_TS);
-	ck_assert_uint_eq(fx_rec(0)->seg.tsval, 250 + 100000);
+	/* TS-3: the ms clock counts from 1. */
+	ck_assert_uint_eq(fx_rec(0)->seg.tsval, 250 + 1 + 100000);
 	ck_assert_uint_eq(fx_rec(0)->seg.tsecr, 777);
 	ck_assert_uint_eq(fx_rec(0)->seg.conn_id, tw->conn_id);
 	ck_assert_int_eq(cli->stat.acks_sent_tw, 1);
@@ -904,6 +981,9 @@ timewait_suite(void)
 	tcase_add_test(tc, test_tw3_read_while_auto_reports_auto_size);
 	tcase_add_test(tc, test_tw4_sysctl_write_below_32_ignored);
 	tcase_add_test(tc, test_tw4_recap_below_use_recycles_at_next_twstart);
+	tcase_add_test(tc, test_uma1_cap_rounds_up_to_whole_slabs);
+	tcase_add_test(tc, test_uma2_full_slab_is_usable_before_recycling);
+	tcase_add_test(tc, test_uma3_slabs_stay_after_entries_expire);
 	tcase_add_test(tc, test_tw_memory_per_entry_at_most_256_bytes);
 	suite_add_tcase(s, tc);
 
@@ -913,7 +993,7 @@ timewait_suite(void)
 	tcase_add_test(tc, test_tw2_boot_value_applies_as_given);
 	tcase_add_test(tc, test_tw5_maxsockets_change_recaps_auto_zone);
 	tcase_add_test(tc, test_tw7_full_zone_recycles_the_oldest);
-	tcase_add_test(tc, test_tw8_zone_full_and_queue_empty_skips_time_wait);
+	tcase_add_test(tc, test_tw8_uma4_zero_cap_is_no_limit);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("twstart");

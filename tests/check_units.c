@@ -244,7 +244,7 @@ START_TEST(test_ports_ranges_and_addresses)
 	    sizeof(err)), 0);
 	ck_assert_int_eq(a, 10000);
 	ck_assert_int_eq(b, 10999);
-	ck_assert_int_ne(units_parse_portrange("5-4", &a, &b, err,
+	ck_assert_int_eq(units_parse_portrange("5-4", &a, &b, err,
 	    sizeof(err)), 0);
 	ck_assert_int_ne(units_parse_portrange("0-10", &a, &b, err,
 	    sizeof(err)), 0);
@@ -418,12 +418,25 @@ START_TEST(test_canonical_time_reads_back_to_the_same_value)
 }
 END_TEST
 
+/* PORT-1: a reversed range is accepted and kept as written. */
+START_TEST(test_port1_reversed_range_is_accepted)
+{
+	int a, b;
+
+	ck_assert_int_eq(units_parse_portrange("10999-10000", &a, &b, err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(a, 10999);
+	ck_assert_int_eq(b, 10000);
+}
+END_TEST
+
 static Suite *
 units_suite(void)
 {
 	Suite *s = suite_create("units");
 	TCase *tc = tcase_create("core");
 
+	tcase_add_test(tc, test_port1_reversed_range_is_accepted);
 	tcase_add_test(tc, test_time_units_scale_exactly);
 	tcase_add_test(tc, test_ipv4_ranges_and_cidr_blocks);
 	tcase_add_test(tc,

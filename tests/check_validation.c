@@ -47,6 +47,7 @@
 
 #include "models/host.h"
 #include "models/net.h"
+#include "models/tcp_timewait.h"
 #include "models/tcp_usrreq.h"
 #include "models/tcp_var.h"
 #include "sim/sim.h"
@@ -277,9 +278,20 @@ auto_cap(int first, int last, int maxsockets)
 	return cap < maxsockets / 5 ? cap : maxsockets / 5;
 }
 
+/* UMA-1: what the zone holds, whole slabs of TCPTW_UMA_IPERS. */
+static int
+uma_round(int cap)
+{
+
+	return (cap + TCPTW_UMA_IPERS - 1) / TCPTW_UMA_IPERS *
+	    TCPTW_UMA_IPERS;
+}
+
 /*
- * TW-1/TW-2: with maxtcptw 0 the cap is the auto size, at every sample and
- * in host_stats; TIME_WAIT reaches it and never exceeds it; from then on
+ * TW-1/TW-2, UMA-1: with maxtcptw 0 the cap the sysctl shows (tw_cap) is
+ * the auto size, at every sample and in host_stats; the zone holds that
+ * rounded up to whole slabs of 50 (tw_cap_effective); TIME_WAIT reaches
+ * that and never exceeds it; from then on
  * each new entry recycles the oldest (TW-7), so recycling, not ports,
  * absorbs the load (no EADDRNOTAVAIL: cap < usable ports).  In every
  * sample the zone's books balance: entries made = entries now + expired +
@@ -291,7 +303,7 @@ START_TEST(test_autocap_is_min_of_half_range_floor_32_and_maxsockets_fifth)
 		const char *range;
 		int first, last;
 	} ranges[] = {
-		{ "10000-10039", 10000, 10039 },
+		{ "10000-10079", 10000, 10079 },
 		{ "10000-10999", 10000, 10999 },
 		{ "10000-65535", 10000, 65535 },
 	};
@@ -304,7 +316,7 @@ START_TEST(test_autocap_is_min_of_half_range_floor_32_and_maxsockets_fifth)
 	for (i = 0; i < 3; i++)
 		for (j = 0; j < 2; j++) {
 			int cap = auto_cap(ranges[i].first, ranges[i].last,
-			    maxsockets[j]);
+			    maxsockets[j]), eff = uma_round(cap);
 			int64_t id = e2e_q_int(db, "SELECT a.run_id FROM "
 			    "params a JOIN params b USING (run_id) WHERE a.key "
 			    "= 'host.client.portrange' AND a.value = %Q AND "
@@ -319,12 +331,19 @@ START_TEST(test_autocap_is_min_of_half_range_floor_32_and_maxsockets_fifth)
 			ck_assert_int_eq(e2e_q_int(db, "SELECT tw_cap FROM "
 			    "host_stats WHERE run_id = %lld AND host = "
 			    "'client'", (long long)id), cap);
+			ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM "
+			    "samples WHERE run_id = %lld AND host = 'client' "
+			    "AND tw_cap_effective <> %d", (long long)id, eff),
+			    0);
+			ck_assert_int_eq(e2e_q_int(db, "SELECT "
+			    "tw_cap_effective FROM run_summary WHERE run_id = "
+			    "%lld AND host = 'client'", (long long)id), eff);
 			ck_assert_int_eq(e2e_q_int(db, "SELECT tw_peak FROM "
 			    "host_stats WHERE run_id = %lld AND host = "
-			    "'client'", (long long)id), cap);
+			    "'client'", (long long)id), eff);
 			ck_assert_int_le(e2e_q_int(db, "SELECT max(tw_count) "
 			    "FROM samples WHERE run_id = %lld AND host = "
-			    "'client'", (long long)id), cap);
+			    "'client'", (long long)id), eff);
 			ck_assert_int_gt(e2e_q_int(db, "SELECT tw_recycled "
 			    "FROM host_stats WHERE run_id = %lld AND host = "
 			    "'client'", (long long)id), 0);
@@ -338,7 +357,7 @@ START_TEST(test_autocap_is_min_of_half_range_floor_32_and_maxsockets_fifth)
 			    (long long)id), 0);
 			/*
 			 * Oldest first (TW-7): at 600/s even the largest
-			 * cap, 5120, turns over in 8.5 s, less than 2 MSL
+			 * zone, 5150, turns over in 8.6 s, less than 2 MSL
 			 * (10 s), so no entry lives to expire.  Recycling
 			 * any other entry would leave old ones to expire.
 			 */
@@ -349,7 +368,7 @@ START_TEST(test_autocap_is_min_of_half_range_floor_32_and_maxsockets_fifth)
 			   sample: the count stays put at the cap. */
 			ck_assert_int_gt(e2e_q_int(db, "SELECT count(*) FROM "
 			    "samples WHERE run_id = %lld AND host = 'client' "
-			    "AND tw_count = %d", (long long)id, cap), 5);
+			    "AND tw_count = %d", (long long)id, eff), 5);
 		}
 	sqlite3_close(db);
 }
@@ -722,38 +741,90 @@ END_TEST
 
 /* ---- old duplicates: what TIME_WAIT is for --------------------------------------- */
 
+/* The run of hazards.ini with this maxtcptw and client rfc1323. */
+static int64_t
+hazard_run_id(sqlite3 *db, const char *maxtcptw, const char *rfc1323)
+{
+
+	return (e2e_q_int(db, "SELECT a.run_id FROM params a JOIN params b "
+	    "USING (run_id) WHERE a.key = 'host.client.maxtcptw' AND a.value "
+	    "= %Q AND b.key = 'host.client.rfc1323' AND b.value = %Q",
+	    maxtcptw, rfc1323));
+}
+
+static int64_t
+run_hazards(sqlite3 *db, int64_t id)
+{
+
+	return (e2e_q_int(db, "SELECT sum(hazards) FROM run_summary WHERE "
+	    "run_id = %lld", (long long)id));
+}
+
+/* run_summary's column `col` of `host` in run `id`. */
+static int64_t
+summary_col(sqlite3 *db, int64_t id, const char *host, const char *col)
+{
+
+	return (e2e_q_int(db, "SELECT %s FROM run_summary WHERE run_id = "
+	    "%lld AND host = %Q", col, (long long)id, host));
+}
+
 /*
- * RFC 1337 / TW-7: recycled early (cap 1), the 4-tuple is reused while
- * late copies of the old incarnation's segments are still in flight, and
- * some land in the new one's window (hazards); with every entry kept for
- * 2 MSL (2 s, longer than any copy's 300 ms) none does, and the client
- * gets EADDRNOTAVAIL instead.
+ * RFC 1337 / TW-7: recycled early (a zone of one slab, UMA-1), the
+ * 4-tuple is reused while late copies of the old incarnation's 1 MiB
+ * upload are still in flight, and without timestamps many land in the new
+ * one's window at the server (hazards).  With every entry kept for 2 MSL
+ * (60 s, longer than any copy's 600 ms) none does, and the client gets
+ * EADDRNOTAVAIL instead.
  */
 START_TEST(test_tw7_early_recycling_lets_old_duplicates_in)
 {
 	sqlite3 *db = run_scenario("hazards", NULL);
-	int64_t early = run_with(db, "host.client.maxtcptw", "1");
-	int64_t full = run_with(db, "host.client.maxtcptw", "100000");
+	int64_t early = hazard_run_id(db, "1", "0");
+	int64_t full0 = hazard_run_id(db, "100000", "0");
+	int64_t full1 = hazard_run_id(db, "100000", "1");
 
-	ck_assert_int_gt(e2e_q_int(db, "SELECT tw_recycled FROM host_stats "
-	    "WHERE run_id = %lld AND host = 'client'", (long long)early), 100);
-	ck_assert_int_gt(e2e_q_int(db, "SELECT sum(hazards) FROM host_stats "
-	    "WHERE run_id = %lld", (long long)early), 0);
-	ck_assert_int_eq(e2e_q_int(db, "SELECT tw_recycled FROM host_stats "
-	    "WHERE run_id = %lld AND host = 'client'", (long long)full), 0);
-	ck_assert_int_eq(e2e_q_int(db, "SELECT sum(hazards) FROM host_stats "
-	    "WHERE run_id = %lld", (long long)full), 0);
-	ck_assert_int_gt(e2e_q_int(db, "SELECT conn_failed_addrnotavail FROM "
-	    "host_stats WHERE run_id = %lld AND host = 'client'",
-	    (long long)full), 400);
-	/* Two ports, each busy 2 MSL + up to 0.5 s per connection: at most
-	   2 x 30 / 2 = 30 connections in 30 s. */
-	ck_assert_int_le(e2e_q_int(db, "SELECT conn_established FROM "
-	    "host_stats WHERE run_id = %lld AND host = 'client'",
-	    (long long)full), 30);
-	ck_assert_int_ge(e2e_q_int(db, "SELECT conn_established FROM "
-	    "host_stats WHERE run_id = %lld AND host = 'client'",
-	    (long long)full), 2 * 11);
+	ck_assert_int_gt(summary_col(db, early, "client", "tw_recycled"), 1000);
+	ck_assert_int_eq(summary_col(db, early, "client",
+	    "tw_cap_effective"), 50);
+	ck_assert_int_gt(run_hazards(db, early), 30);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT sum(tw_recycled) FROM "
+	    "run_summary WHERE run_id IN (%lld, %lld)", (long long)full0,
+	    (long long)full1), 0);
+	/*
+	 * Not quite zero in general: a duplicated SYN reaching the server
+	 * after the connection closed there gets a SYN-ACK whose random ISN
+	 * ends the client's TIME_WAIT half the time (TW-16).
+	 */
+	ck_assert_int_le(run_hazards(db, full0) + run_hazards(db, full1), 2);
+	ck_assert_int_gt(summary_col(db, full0, "client",
+	    "conn_failed_addrnotavail"), 3000);
+	/* 100 ports, each busy 2 MSL = 60 s: about 100 in 20 s. */
+	ck_assert_int_le(summary_col(db, full0, "client",
+	    "conn_established"), 110);
+	ck_assert_int_ge(summary_col(db, full0, "client",
+	    "conn_established"), 100);
+	sqlite3_close(db);
+}
+END_TEST
+
+/*
+ * TS-1, TCP-10: the same recycled 4-tuples with timestamps on: the
+ * client's tsval is its plain clock, so the server's PAWS check drops the
+ * old incarnation's copies -- about no hazards, against some without.
+ */
+START_TEST(test_ts1_timestamps_stop_old_duplicates)
+{
+	sqlite3 *db = run_scenario("hazards", NULL);
+	int64_t off = hazard_run_id(db, "1", "0");
+	int64_t on = hazard_run_id(db, "1", "1");
+
+	ck_assert_int_gt(run_hazards(db, off), 30);
+	ck_assert_int_le(run_hazards(db, on) * 20, run_hazards(db, off));
+	/* As much recycling either way: only the timestamps differ. */
+	ck_assert_int_gt(summary_col(db, on, "client", "tw_recycled"), 1000);
+	ck_assert_int_eq(summary_col(db, on, "client",
+	    "conn_established"), 4000);
 	sqlite3_close(db);
 }
 END_TEST
@@ -954,6 +1025,48 @@ START_TEST(test_rec1_lnx11_connections_record_how_timewait_ended)
 }
 END_TEST
 
+/* ---- the kernel around the zone (issue 9) -------------------------------- */
+
+/*
+ * RTO-1, RTO-2, TCP-7: the SYN schedule on a dead path, read through
+ * keepinit: a keepinit just before and just after each SYN time shows how
+ * many SYNs went by then (syn_sent of the timed-out connection).  SYNs at
+ * 0, 3.0, 6.2, 9.4, 12.6, 15.8, 22.0, 34.2, 58.4 s: the 200 ms slop of
+ * every recomputed RTO.
+ */
+START_TEST(test_rto1_syn_schedule_on_a_dead_path)
+{
+	static const struct {
+		const char *keepinit;
+		int syns;
+	} want[] = {
+		{ "2900ms", 1 }, { "3100ms", 2 }, { "6100ms", 2 },
+		{ "6300ms", 3 }, { "9300ms", 3 }, { "9500ms", 4 },
+		{ "21900ms", 6 }, { "22100ms", 7 }, { "58300ms", 8 },
+		{ "58500ms", 9 },
+	};
+	sqlite3 *db = run_scenario("syn-schedule", NULL);
+	size_t i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		int64_t id = run_with(db, "host.client.keepinit",
+		    want[i].keepinit);
+
+		ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM "
+		    "connections WHERE run_id = %lld", (long long)id), 1);
+		ck_assert_msg(e2e_q_int(db, "SELECT syn_sent FROM connections "
+		    "WHERE run_id = %lld AND outcome = 'timeout'",
+		    (long long)id) == want[i].syns, "keepinit %s: %lld SYNs, "
+		    "expected %d", want[i].keepinit, (long long)e2e_q_int(db,
+		    "SELECT syn_sent FROM connections WHERE run_id = %lld",
+		    (long long)id), want[i].syns);
+		ck_assert_int_eq(summary_col(db, id, "client",
+		    "conn_failed_timeout"), 1);
+	}
+	sqlite3_close(db);
+}
+END_TEST
+
 /* REC-1 with TW-12 on FreeBSD 9: 2 MSL plus up to one slow-timer period. */
 START_TEST(test_rec1_tw12_freebsd_records_expired_timewait)
 {
@@ -967,6 +1080,127 @@ START_TEST(test_rec1_tw12_freebsd_records_expired_timewait)
 	    "connections WHERE tw_end = 'expired'") >= 10.0);
 	ck_assert(e2e_q_dbl(db, "SELECT max(t_tw_end - t_tw_start) FROM "
 	    "connections WHERE tw_end = 'expired'") <= 10.5 + 1e-9);
+	sqlite3_close(db);
+}
+END_TEST
+
+/*
+ * SOCK-1: once the client holds maxsockets pcbs (TIME_WAIT ones
+ * included), connect fails with ENOBUFS: outcome nobufs, counted in
+ * conn_failed_nobufs (samples and run_summary), and `twsim report` names
+ * maxsockets as the binding limit.
+ */
+START_TEST(test_sock1_enobufs_once_client_holds_maxsockets)
+{
+	sqlite3 *db = run_scenario("maxsockets", NULL);
+	size_t len;
+	char *out;
+
+	/* 100/s from 0: the 201st connect, at 2.0 s, is the first refused. */
+	ck_assert_int_eq(e2e_q_int(db, "SELECT conn_established FROM "
+	    "run_summary WHERE host = 'client'"), 200);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT conn_failed_nobufs FROM "
+	    "run_summary WHERE host = 'client'"), 2800);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM connections "
+	    "WHERE outcome = 'nobufs'"), 2800);
+	ck_assert_double_eq_tol(e2e_q_dbl(db, "SELECT min(t_start) FROM "
+	    "connections WHERE outcome = 'nobufs'"), 2.0, 1e-9);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM connections "
+	    "WHERE outcome = 'nobufs' AND (lport <> 0 OR syn_sent <> 0)"), 0);
+	/* Nothing else ran short: no port, no zone. */
+	ck_assert_int_eq(e2e_q_int(db, "SELECT conn_failed_addrnotavail + "
+	    "tw_recycled FROM run_summary WHERE host = 'client'"), 0);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT max(tw_count) FROM samples "
+	    "WHERE host = 'client'"), 200);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT max(conn_failed_nobufs) FROM "
+	    "samples WHERE host = 'client'"), 2800);
+	sqlite3_close(db);
+	e2e_assert_exit(e2e_twsim("report", e2e_path("r.db"), NULL), 0);
+	out = e2e_slurp(e2e_path("twsim.log"), &len);
+	ck_assert_ptr_nonnull(strstr(out, "binding limit: MAXSOCKETS"));
+	ck_assert_ptr_nonnull(strstr(out, "expect ENOBUFS"));
+	free(out);
+}
+END_TEST
+
+/*
+ * UMA-2, UMA-3, TW-4: maxtcptw lowered at 30 s to 100, far below the
+ * 2,050 entries the zone's 41 slabs hold: the sysctl shows 100, the zone
+ * still holds 2,050, and nothing is recycled while demand fits in them.
+ * Once the rate steps up at 60 s it no longer does: recycling begins.
+ */
+START_TEST(test_uma3_lowered_cap_does_not_recycle_while_slabs_suffice)
+{
+	sqlite3 *db = run_scenario("lowered-cap", NULL);
+
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM samples WHERE "
+	    "host = 'client' AND t > 30 AND (tw_cap <> 100 OR "
+	    "tw_cap_effective <> 2050)"), 0);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM samples WHERE "
+	    "host = 'client' AND t < 30 AND tw_cap <> 5000"), 0);
+	/* Between the write and the rate step: full TIME_WAIT, no recycling. */
+	ck_assert_int_eq(e2e_q_int(db, "SELECT max(tw_recycled) FROM samples "
+	    "WHERE host = 'client' AND t <= 60"), 0);
+	ck_assert_int_ge(e2e_q_int(db, "SELECT min(tw_count) FROM samples "
+	    "WHERE host = 'client' AND t > 30 AND t <= 60"), 2000);
+	ck_assert_int_gt(e2e_q_int(db, "SELECT tw_expired FROM run_summary "
+	    "WHERE host = 'client'"), 4000);
+	/* After it: the limit refuses new slabs, the oldest go early. */
+	ck_assert_int_gt(e2e_q_int(db, "SELECT tw_recycled FROM run_summary "
+	    "WHERE host = 'client'"), 1000);
+	ck_assert_int_le(e2e_q_int(db, "SELECT max(tw_count) FROM samples "
+	    "WHERE host = 'client'"), 2050);
+	sqlite3_close(db);
+}
+END_TEST
+
+/*
+ * NET-7: order per flow, not per path: connect p50 on one jittery path
+ * is one round trip (2 x 10 ms lognormal median) at 10/s and at 2,000/s
+ * alike.  Ordering all flows of a path would push it up with the load.
+ */
+START_TEST(test_net7_connect_p50_flat_with_load)
+{
+	sqlite3 *db = run_scenario("flow-latency", NULL);
+	int64_t lo = run_with(db, "workload.web.rate", "10/s");
+	int64_t hi = run_with(db, "workload.web.rate", "2000/s");
+	double p_lo, p_hi;
+
+	p_lo = e2e_q_dbl(db, "SELECT connect_p50_s FROM run_summary WHERE "
+	    "run_id = %lld AND host = 'client'", (long long)lo);
+	p_hi = e2e_q_dbl(db, "SELECT connect_p50_s FROM run_summary WHERE "
+	    "run_id = %lld AND host = 'client'", (long long)hi);
+	ck_assert_int_gt(summary_col(db, hi, "client",
+	    "conn_established"), 19000);
+	/* The median of the sum of two lognormal(10ms, 0.5) draws. */
+	ck_assert_rel(p_lo, 0.0215, 0.15, "p50 at 10/s");
+	ck_assert_rel(p_hi, 0.0215, 0.05, "p50 at 2000/s");
+	ck_assert_rel(p_hi, p_lo, 0.15, "p50 at 2000/s against 10/s");
+	sqlite3_close(db);
+}
+END_TEST
+
+/*
+ * WL-9: client2 owns two addresses and gets twice client1's 100 ports;
+ * client3 owns two but is pinned to one (client = HOST/ADDRESS).
+ */
+START_TEST(test_wl9_two_address_client_has_twice_the_ports)
+{
+	sqlite3 *db = run_scenario("two-address", NULL);
+
+	ck_assert_int_eq(e2e_q_int(db, "SELECT conn_established FROM "
+	    "run_summary WHERE host = 'client1'"), 100);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT conn_established FROM "
+	    "run_summary WHERE host = 'client2'"), 200);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT conn_established FROM "
+	    "run_summary WHERE host = 'client3'"), 100);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT conn_failed_addrnotavail FROM "
+	    "run_summary WHERE host = 'client2'"), 800);
+	/* client2's first failure comes when both addresses ran out. */
+	ck_assert_double_eq_tol(e2e_q_dbl(db, "SELECT first_addrnotavail_s "
+	    "FROM run_summary WHERE host = 'client2'"), 4.0, 1e-9);
+	ck_assert_double_eq_tol(e2e_q_dbl(db, "SELECT first_addrnotavail_s "
+	    "FROM run_summary WHERE host = 'client1'"), 2.0, 1e-9);
 	sqlite3_close(db);
 }
 END_TEST
@@ -989,6 +1223,13 @@ validation_suite(void)
 	tcase_add_test(tc, test_tw17_syn_below_rcv_nxt_waits_for_expiry);
 	tcase_add_test(tc, test_tw4_maxtcptw_change_at_run_time);
 	tcase_add_test(tc, test_tw7_early_recycling_lets_old_duplicates_in);
+	tcase_add_test(tc, test_ts1_timestamps_stop_old_duplicates);
+	tcase_add_test(tc, test_rto1_syn_schedule_on_a_dead_path);
+	tcase_add_test(tc, test_sock1_enobufs_once_client_holds_maxsockets);
+	tcase_add_test(tc,
+	    test_uma3_lowered_cap_does_not_recycle_while_slabs_suffice);
+	tcase_add_test(tc, test_net7_connect_p50_flat_with_load);
+	tcase_add_test(tc, test_wl9_two_address_client_has_twice_the_ports);
 	tcase_add_test(tc, test_port2_port5_randomization_throttle);
 	tcase_add_test(tc,
 	    test_tcp7_syn_retransmission_and_keepinit_on_one_way_loss);

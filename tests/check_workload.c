@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "models/host.h"
+#include "models/in_pcb.h"
 #include "models/net.h"
 #include "models/tcp_usrreq.h"
 #include "models/tcp_var.h"
@@ -20,11 +21,12 @@
 
 #define CADDR	FX_ADDR(10, 0, 0, 2)
 #define SADDR	FX_ADDR(10, 0, 0, 1)
+#define CADDR2	FX_ADDR(10, 0, 0, 3)
 
 #define MAXR	40000
 static struct conn_record recs[MAXR];
 static int nrecs;
-static int outcomes[4];
+static int outcomes[CONN_NOUTCOMES];
 
 static struct sim *sim;
 static struct net *net;
@@ -381,8 +383,59 @@ START_TEST(test_wl6_shared_server_must_agree)
 }
 END_TEST
 
+/*
+ * WL-9: a client with two addresses uses both in turn, each with its own
+ * ports, so it has twice the ports of a one-address client; a workload
+ * pinned to one address (client = HOST/ADDRESS) uses that one only.
+ */
+static int
+wl9_ok_before_exhaustion(int two_addrs, uint32_t pin)
+{
+	struct host_tunables t;
+	struct workload_config c;
+	struct workload *w;
+	int ok, i;
+
+	host_tunables_init(&t);
+	t.portrange_first = 20000;
+	t.portrange_last = 20049;		/* 50 ports per address */
+	t.maxtcptw = 100000;			/* TIME_WAIT holds them */
+	teardown();
+	setup_with(&t);
+	if (two_addrs)
+		fx_addr(net, cli, CADDR2);
+	config(&c, "wl9", 100);
+	c.client_addr = pin;
+	c.stop = 5 * SIM_SEC;
+	w = create(&c);
+	(void)sim_run(sim, 6 * SIM_SEC, 0);
+	ok = outcomes[CONN_OK];
+	ck_assert_int_eq(ok + outcomes[CONN_ADDRNOTAVAIL], 500);
+	if (two_addrs && pin == 0) {
+		ck_assert_int_eq(in_pcb_ports_in_use(&cli->pcbinfo, CADDR), 50);
+		ck_assert_int_eq(in_pcb_ports_in_use(&cli->pcbinfo, CADDR2),
+		    50);
+	}
+	for (i = 0; i < nrecs && i < MAXR; i++)
+		if (recs[i].outcome == CONN_OK)
+			ck_assert_int_ge(recs[i].lport, 20000);
+	workload_destroy(w);
+	return (ok);
+}
+
+START_TEST(test_wl9_two_address_client_has_twice_the_ports)
+{
+
+	ck_assert_int_eq(wl9_ok_before_exhaustion(0, 0), 50);
+	ck_assert_int_eq(wl9_ok_before_exhaustion(1, 0), 100);
+	/* Pinned to the second address: 50 again. */
+	ck_assert_int_eq(wl9_ok_before_exhaustion(1, CADDR2), 50);
+	ck_assert_int_eq(in_pcb_ports_in_use(&cli->pcbinfo, CADDR), 0);
+}
+END_TEST
+
 /* WL-7: a fixed source port is reused only when the 4-tuple is free. */
-START_TEST(test_wl7_fixed_sport_busy_is_addrnotavail)
+START_TEST(test_wl7_fixed_sport_busy_is_addrinuse)
 {
 	struct workload_config c;
 	struct workload *w;
@@ -394,7 +447,9 @@ START_TEST(test_wl7_fixed_sport_busy_is_addrnotavail)
 	(void)sim_run(sim, 6 * SIM_SEC, 0);
 	/* Client closes first: its TIME_WAIT holds the 4-tuple 2MSL. */
 	ck_assert_int_eq(outcomes[CONN_OK], 1);
-	ck_assert_int_eq(outcomes[CONN_ADDRNOTAVAIL], 4);
+	/* EADDRINUSE is its own outcome, not exhaustion (WL-5). */
+	ck_assert_int_eq(outcomes[CONN_ADDRINUSE], 4);
+	ck_assert_int_eq(outcomes[CONN_ADDRNOTAVAIL], 0);
 	ck_assert_uint_eq(recs[0].lport, 1023);
 	workload_destroy(w);
 }
@@ -511,7 +566,8 @@ workload_suite(void)
 	tcase_add_test(tc, test_wl6_close_by_server_puts_server_in_time_wait);
 	tcase_add_test(tc, test_wl6_close_by_client_puts_client_in_time_wait);
 	tcase_add_test(tc, test_wl6_shared_server_must_agree);
-	tcase_add_test(tc, test_wl7_fixed_sport_busy_is_addrnotavail);
+	tcase_add_test(tc, test_wl7_fixed_sport_busy_is_addrinuse);
+	tcase_add_test(tc, test_wl9_two_address_client_has_twice_the_ports);
 	tcase_add_test(tc, test_wl7_fixed_sport_server_closes_reopens);
 	tcase_add_test(tc, test_wl8_listen_only_server);
 	tcase_add_test(tc, test_wl8_listen_after_workload_is_noop);

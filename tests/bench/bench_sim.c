@@ -6,7 +6,8 @@
  * The standard load: 10 client hosts each opening 2,000 connections/s
  * (Poisson) to one server for 600 simulated seconds -- 12 million
  * connections; each client closes first, so each holds its auto-capped
- * TIME_WAIT zone (5,120 entries) full and recycles from about 2.6 s on.
+ * TIME_WAIT zone (5,120, held as 5,150 in whole UMA slabs) full and
+ * recycles from about 2.6 s on.
  * It runs through the same path as `twsim run` (scenario_load_string,
  * runner_run, results database in a temporary file), twice:
  *
