@@ -65,6 +65,38 @@ tcp_reset_close(struct tcpcb *tp, int error)
 	(void)tcp_close(tp);
 }
 
+struct tcpcb *
+tcp_passive_open(struct host *h, struct tcpcb *ltp,
+    const struct tcp_segment *seg)
+{
+	struct inpcbinfo *pi = &h->pcbinfo;
+	struct inpcb *inp;
+	struct tcpcb *tp;
+
+	inp = in_pcballoc(pi);
+	if (inp == NULL)
+		return (NULL);
+	if (in_pcbconnect(pi, inp, seg->daddr, seg->dport, seg->saddr,
+	    seg->sport) != 0) {
+		in_pcbfree(pi, inp);
+		return (NULL);
+	}
+	tp = tcp_newtcpcb(h, inp);
+	if (tp == NULL) {
+		in_pcbfree(pi, inp);
+		return (NULL);
+	}
+	tp->t_app = NULL;
+	tp->t_app_arg = ltp;
+	tp->t_state = TCPS_SYN_RECEIVED;
+	tp->irs = seg->seq;
+	tp->rcv_nxt = seg->seq + 1;
+	tp->rcv_adv = tp->rcv_nxt + tp->rcv_wnd;
+	tp->peer_conn_id = seg->conn_id;
+	tp->snd_wnd = seg->win;
+	return (tp);
+}
+
 /*
  * TCP-11: a SYN for a listener opens a passive connection; anything else
  * but a RST gets a RST.  FreeBSD: a syncache entry (SYNC-1, tcp_syncache.c).
@@ -77,8 +109,6 @@ static void
 tcp_input_listen(struct host *h, struct tcpcb *ltp,
     const struct tcp_segment *seg, tcp_seq tw_isn)
 {
-	struct inpcbinfo *pi = &h->pcbinfo;
-	struct inpcb *inp;
 	struct tcpcb *tp;
 
 	if (seg->flags & TH_RST)
@@ -95,31 +125,12 @@ tcp_input_listen(struct host *h, struct tcpcb *ltp,
 		syncache_add(h, ltp, seg);
 		return;
 	}
-	inp = in_pcballoc(pi);
-	if (inp == NULL)
+	if ((tp = tcp_passive_open(h, ltp, seg)) == NULL)
 		return;
-	if (in_pcbconnect(pi, inp, seg->daddr, seg->dport, seg->saddr,
-	    seg->sport) != 0) {
-		in_pcbfree(pi, inp);
-		return;
-	}
-	tp = tcp_newtcpcb(h, inp);
-	if (tp == NULL) {
-		in_pcbfree(pi, inp);
-		return;
-	}
-	tp->t_app = NULL;
-	tp->t_app_arg = ltp;
-	tp->t_state = TCPS_SYN_RECEIVED;
-	tp->irs = seg->seq;
-	tp->rcv_nxt = seg->seq + 1;
-	tp->rcv_adv = tp->rcv_nxt + tp->rcv_wnd;
-	tp->peer_conn_id = seg->conn_id;
 	/* LNX-15: a SYN that ended a TIME_WAIT gets the ISN it derived. */
 	tp->iss = tw_isn != 0 ? tw_isn : h->stack->new_isn(h, seg->daddr,
 	    seg->dport, seg->saddr, seg->sport);
 	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
-	tp->snd_wnd = seg->win;
 	/* TCP-10: timestamps only when both sides ask (RFC 7323 3.2). */
 	if ((tp->t_flags & TF_REQ_TSTMP) && (seg->opt_flags & TOF_TS)) {
 		tp->t_flags |= TF_RCVD_TSTMP;

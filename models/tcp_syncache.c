@@ -137,32 +137,12 @@ syncache_random(struct host *h)
 void
 syncache_add(struct host *h, struct tcpcb *ltp, const struct tcp_segment *seg)
 {
-	struct inpcbinfo *pi = &h->pcbinfo;
-	struct inpcb *inp;
 	struct tcpcb *tp;
 
-	inp = in_pcballoc(pi);
-	if (inp == NULL)
+	if ((tp = tcp_passive_open(h, ltp, seg)) == NULL)
 		return;
-	if (in_pcbconnect(pi, inp, seg->daddr, seg->dport, seg->saddr,
-	    seg->sport) != 0) {
-		in_pcbfree(pi, inp);
-		return;
-	}
-	tp = tcp_newtcpcb(h, inp);
-	if (tp == NULL) {
-		in_pcbfree(pi, inp);
-		return;
-	}
 	h->syncache_count++;
 	tp->t_flags |= TF_SYNCACHE;
-	tp->t_app = NULL;
-	tp->t_app_arg = ltp;
-	tp->t_state = TCPS_SYN_RECEIVED;
-	tp->irs = seg->seq;
-	tp->rcv_nxt = seg->seq + 1;
-	tp->rcv_adv = tp->rcv_nxt + tp->rcv_wnd;
-	tp->peer_conn_id = seg->conn_id;
 	/*
 	 * SYNC-1: the ISN is arc4random() -- or, with syncookies on (the
 	 * default), the cookie: random for every entry either way, so a
@@ -171,7 +151,6 @@ syncache_add(struct host *h, struct tcpcb *ltp, const struct tcp_segment *seg)
 	tp->iss = syncache_random(h);
 	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
 	tp->t_sc_time = sim_now(h->sim);
-	tp->snd_wnd = seg->win;
 	/*
 	 * SYNC-1, TS-2: with timestamps the SYN-ACK's tsval is the value the
 	 * syncookie encoded (sc_ts), fixed for the entry; the connection's

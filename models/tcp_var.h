@@ -235,6 +235,13 @@ void		 tcp_input(struct host *h, const struct tcp_segment *seg);
 #define SYNCACHE_LOOKUP_AGAIN	2
 void		 syncache_add(struct host *h, struct tcpcb *ltp,
 		    const struct tcp_segment *seg);
+/*
+ * TCP-11: the connection a SYN for listener ltp opens, in SYN_RECEIVED,
+ * with the segment's 4-tuple, irs and window, no application yet (t_app
+ * NULL, t_app_arg ltp); the caller picks the ISN.  NULL: no memory.
+ */
+struct tcpcb	*tcp_passive_open(struct host *h, struct tcpcb *ltp,
+		    const struct tcp_segment *seg);
 int		 syncache_input(struct tcpcb *tp,
 		    const struct tcp_segment *seg);
 /* (further prototypes added here) */

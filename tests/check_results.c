@@ -1031,37 +1031,39 @@ START_TEST(test_identity_second_writer_of_a_run_is_dropped)
 }
 END_TEST
 
+/* An old twsim file of schema `version` is refused, with the reason. */
+static void
+assert_old_version_refused(int version)
+{
+	char name[32], want[32], sql[256];
+	const char *p;
+	sqlite3 *db;
+
+	snprintf(name, sizeof(name), "v%d.db", version);
+	p = e2e_path(name);
+	ck_assert_int_eq(sqlite3_open(p, &db), SQLITE_OK);
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d; PRAGMA "
+	    "user_version = %d; CREATE TABLE runs (run_id INTEGER PRIMARY "
+	    "KEY);", RESULTS_APPLICATION_ID, version);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	snprintf(want, sizeof(want), "schema version %d", version);
+	assert_refused_untouched(p, RESULTS_EVERSION, want);
+}
+
 /* A version 1 file (before identities) is refused, with the reason. */
 START_TEST(test_refuses_version_1_untouched)
 {
-	const char *p = e2e_path("v1.db");
-	sqlite3 *db;
-	char sql[256];
 
-	ck_assert_int_eq(sqlite3_open(p, &db), SQLITE_OK);
-	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d; PRAGMA "
-	    "user_version = 1; CREATE TABLE runs (run_id INTEGER PRIMARY KEY);",
-	    RESULTS_APPLICATION_ID);
-	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-	assert_refused_untouched(p, RESULTS_EVERSION, "schema version 1");
+	assert_old_version_refused(1);
 }
 END_TEST
 
 /* A version 3 file (before issue 9's columns) is refused, with the reason. */
 START_TEST(test_refuses_version_3_untouched)
 {
-	const char *p = e2e_path("v3.db");
-	sqlite3 *db;
-	char sql[256];
 
-	ck_assert_int_eq(sqlite3_open(p, &db), SQLITE_OK);
-	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d; PRAGMA "
-	    "user_version = 3; CREATE TABLE runs (run_id INTEGER PRIMARY KEY);",
-	    RESULTS_APPLICATION_ID);
-	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-	assert_refused_untouched(p, RESULTS_EVERSION, "schema version 3");
+	assert_old_version_refused(3);
 }
 END_TEST
 
