@@ -565,6 +565,18 @@ group_label(const struct tgroup *g, const char *pre, size_t n,
 		snprintf(buf, len, "%s (%s)", g->label, w);
 }
 
+/* "scenario US sweep US host" (US = \037), malloc'd; NULL if out of memory. */
+static char *
+group_key(const char *scenario, const char *sweep, const char *host)
+{
+	size_t len = strlen(scenario) + strlen(sweep) + strlen(host) + 3;
+	char *key = malloc(len);
+
+	if (key != NULL)
+		snprintf(key, len, "%s\037%s\037%s", scenario, sweep, host);
+	return key;
+}
+
 static int
 plot_time_series(sqlite3 *db, const struct report_plot_opts *o,
     const struct pruns *p, struct plot **out, char *err, size_t errlen)
@@ -578,6 +590,7 @@ plot_time_series(sqlite3 *db, const struct report_plot_opts *o,
 	char list[1024], rates[1024], sql[256], title[2048], label[512];
 	char basebuf[128], ylabel[300];
 	const char *base;
+	char *key;
 	double *vals;
 	size_t i, j, k, r, ng_n, nlines, ntotal;
 	int rc, multihost, rate, compact;
@@ -632,21 +645,29 @@ plot_time_series(sqlite3 *db, const struct report_plot_opts *o,
 			if (!rdb_strv_has(&allhosts, hosts.s[j]) &&
 			    rdb_strv_add(&allhosts, hosts.s[j]) != REPORT_OK)
 				goto nomem;
-			snprintf(label, sizeof(label), "%s\037%s\037%s",
-			    p->r[i].scenario, p->r[i].sweep, hosts.s[j]);
+			/*
+			 * Built to its full length: a key cut short by a
+			 * fixed buffer would lose its separators (found by
+			 * fuzzing with a long scenario name).
+			 */
+			if ((key = group_key(p->r[i].scenario,
+			    p->r[i].sweep, hosts.s[j])) == NULL)
+				goto nomem;
 			for (k = 0; k < ng_n; k++)
-				if (strcmp(g[k].key, label) == 0)
+				if (strcmp(g[k].key, key) == 0)
 					break;
 			if (k == ng_n) {
 				if ((ng = realloc(g, (ng_n + 1) *
-				    sizeof(*g))) == NULL)
+				    sizeof(*g))) == NULL) {
+					free(key);
 					goto nomem;
+				}
 				g = ng;
 				memset(&g[ng_n], 0, sizeof(*g));
-				if ((g[ng_n].key = strdup(label)) == NULL)
-					goto nomem;
+				g[ng_n].key = key;
 				ng_n++;
-			}
+			} else
+				free(key);
 			g[k].nruns++;
 			ntotal++;
 		}
