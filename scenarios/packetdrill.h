@@ -51,8 +51,17 @@ struct pd_opt {
 	uint32_t	 sack[PD_MAXSACK][2];
 };
 
+/*
+ * A segment may name its connection by ports, packetdrill's
+ * `< SPORT>DPORT S 0:0(0) ...` (its opt_port_info): source and destination
+ * port as on the wire, so an injected segment's SPORT is the peer's port
+ * and DPORT the host's.  Without them a segment belongs to the connection
+ * the script last addressed (packetdrill's socket under test).
+ */
 struct pd_segment {
 	uint8_t		 flags;		/* TH_* | PD_TH_ECE | PD_TH_CWR */
+	int		 has_ports;
+	uint16_t	 sport, dport;
 	int		 seq_any;	/* `...`: seq and length unchecked */
 	uint32_t	 start, end, len;
 	int		 has_ack, has_win, has_opts;
@@ -90,13 +99,14 @@ struct pd_syscall {
 enum pd_shell_kind {
 	PD_SH_SYSCTL,		/* sysctl -w NAME=VALUE */
 	PD_SH_SOCKSTAT,		/* sockstat ... | grep -c STATE | grep N */
-	PD_SH_TCPDROP		/* tcpdrop -s STATE */
+	PD_SH_TCPDROP,		/* tcpdrop -s STATE */
+	PD_SH_SYSCTL_READ	/* sysctl -n NAME | grep [-q] VALUE */
 };
 
 struct pd_shell {
 	enum pd_shell_kind kind;
 	char		 name[96];	/* sysctl name, or STATE */
-	char		 value[32];	/* sysctl value, or grep's N */
+	char		 value[32];	/* sysctl value, or grep's N or VALUE */
 	char		 text[160];	/* the command as written */
 };
 

@@ -460,8 +460,23 @@ static int
 pd_segment(struct pd_parser *p, struct pd_lex *l, struct pd_event *e)
 {
 	struct pd_segment *seg = &e->u.seg;
+	int64_t sport, dport;
 	int rc;
 
+	/* packetdrill's opt_port_info: `SPORT>DPORT` before the flags. */
+	pd_ws(l);
+	if (isdigit((unsigned char)*l->s)) {
+		if (!pd_int(l, &sport) || !pd_accept(l, ">") ||
+		    !pd_int(l, &dport))
+			return (pd_error(p, "expected ports 'SPORT>DPORT' near "
+			    "'%.20s'", l->s));
+		if (sport < 1 || sport > 65535 || dport < 1 || dport > 65535)
+			return (pd_error(p, "bad port in '%" PRId64 ">%" PRId64
+			    "' (1 to 65535)", sport, dport));
+		seg->has_ports = 1;
+		seg->sport = (uint16_t)sport;
+		seg->dport = (uint16_t)dport;
+	}
 	if ((rc = pd_flags(p, l, &seg->flags)) != 0)
 		return (rc);
 	if (pd_accept(l, "...")) {
@@ -722,6 +737,31 @@ pd_shell_cmd(struct pd_parser *p, const struct pd_event *tmpl, char *cmd)
 			return (pd_error(p, "unsupported shell command '%s' "
 			    "(only sysctl -w NAME=VALUE)", cmd));
 		return (0);
+	}
+	/* A read, as conformance scripts assert one: the value must be
+	   VALUE exactly. */
+	if (strcmp(w[0], "sysctl") == 0 && nstage == 2 && nw == 3 &&
+	    strcmp(w[1], "-n") == 0 && strchr(w[2], '=') == NULL) {
+		char *g[4];
+		int ng = pd_words(stage[1], g, 4);
+
+		if (ng >= 2 && ng <= 3 && strcmp(g[0], "grep") == 0 &&
+		    (ng == 2 || strcmp(g[1], "-q") == 0) &&
+		    g[ng - 1][0] != '-') {
+			if ((e = pd_new_event(p)) == NULL)
+				return (pd_error(p, "out of memory"));
+			*e = *tmpl;
+			e->u.sh.kind = PD_SH_SYSCTL_READ;
+			snprintf(e->u.sh.name, sizeof(e->u.sh.name), "%s",
+			    w[2]);
+			snprintf(e->u.sh.value, sizeof(e->u.sh.value), "%s",
+			    g[ng - 1]);
+			snprintf(e->u.sh.text, sizeof(e->u.sh.text), "%s",
+			    cmd);
+			return (0);
+		}
+		return (pd_error(p, "unsupported shell command '%s' (only "
+		    "sysctl -n NAME | grep [-q] VALUE)", cmd));
 	}
 	if (strcmp(w[0], "sockstat") == 0 && nstage == 3) {
 		char *g1[4], *g2[4];
@@ -1027,6 +1067,9 @@ pd_segment_format(const struct pd_segment *seg, char *buf, size_t len)
 	int k, j;
 
 	buf[0] = '\0';
+	if (seg->has_ports)
+		pd_cat(buf, len, "%u>%u ", (unsigned)seg->sport,
+		    (unsigned)seg->dport);
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
 		if (seg->flags & order[i].f)
 			pd_cat(buf, len, "%c", order[i].c);

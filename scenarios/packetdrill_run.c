@@ -18,12 +18,22 @@
  * tunable table (sysctl), the pcb table (sockstat) or the kernel's drop
  * (tcpdrop).
  *
- * Sequence numbers are relative to each side's ISN, as in packetdrill: the
- * script's SYN defines the peer's ISN (its numbers are injected as
- * written) and the host's SYN or SYN-ACK defines the host's, learnt when
- * it is sent.  A TS ecr the script injects is shifted by the difference
- * between the host's real TS val and the script's for the last matched
- * segment, so the script may use its own clock for the host's values.
+ * A script may drive several connections, as packetdrill's may: each
+ * socket() is a new descriptor, and a segment may name its connection by
+ * ports (`< 40001>8080 S ...`, packetdrill's SPORT>DPORT).  A segment
+ * without ports belongs to the connection the script last addressed --
+ * the last named, opened (bind, listen, connect) or sent on -- which is
+ * packetdrill's socket under test.  An injected segment other than a SYN
+ * that names a connection the script never opened is unusable input: its
+ * sequence numbers would be relative to nothing.
+ *
+ * Sequence numbers are relative to each side's ISN, per connection, as in
+ * packetdrill: the script's SYN defines the peer's ISN (its numbers are
+ * injected as written) and the host's SYN or SYN-ACK defines the host's,
+ * learnt when it is sent.  A TS ecr the script injects is shifted by the
+ * difference between the host's real TS val and the script's for the
+ * connection's last matched segment, so the script may use its own clock
+ * for the host's values.
  *
  * A blocking system call that cannot complete (accept before a
  * connection, connect before the SYN-ACK, read before data) waits, as in
@@ -56,6 +66,7 @@
 #define PD_REMOTE_PORT	40000	/* the peer's port towards a listener */
 #define PD_MAXFD	64
 #define PD_MAXQ		64	/* segments sent and not yet judged */
+#define PD_MAXCONN	256	/* 4-tuples a script may address */
 
 /*
  * The stacks: --stack NAME, the name #ifdef tests, whether twsim models it
@@ -166,6 +177,14 @@ struct pd_sent {
 	struct tcp_segment	seg;
 };
 
+/* One connection as the script sees it: the host's and the peer's port. */
+struct pd_conn {
+	uint16_t		 lport, rport;
+	tcp_seq			 local_isn;
+	int			 have_ts_off;
+	uint32_t		 ts_off;
+};
+
 struct pd_run {
 	const struct pd_script	*s;
 	const struct pd_options	*o;
@@ -176,11 +195,10 @@ struct pd_run {
 	int			 qhead, qn, qoverflow;
 	struct socket		*fds[PD_MAXFD];
 	int			 nbio[PD_MAXFD];
-	/* The connection as the script sees it. */
-	tcp_seq			 local_isn;
+	/* Every connection addressed, and the current one's ports. */
+	struct pd_conn		 conns[PD_MAXCONN];
+	int			 nconns;
 	uint16_t		 lport, rport;
-	int			 have_ts_off;
-	uint32_t		 ts_off;
 	/* A blocking call waiting for the host. */
 	const struct pd_event	*wait;
 	int			 wait_fd;
@@ -229,6 +247,25 @@ pd_secs(sim_time_t t)
 
 /* ---- the wire --------------------------------------------------------- */
 
+/* The connection of a 4-tuple, or NULL; `create` adds it when absent. */
+static struct pd_conn *
+pd_conn(struct pd_run *r, uint16_t lport, uint16_t rport, int create)
+{
+	struct pd_conn *c;
+	int k;
+
+	for (k = 0; k < r->nconns; k++)
+		if (r->conns[k].lport == lport && r->conns[k].rport == rport)
+			return (&r->conns[k]);
+	if (!create || r->nconns == PD_MAXCONN)
+		return (NULL);
+	c = &r->conns[r->nconns++];
+	memset(c, 0, sizeof(*c));
+	c->lport = lport;
+	c->rport = rport;
+	return (c);
+}
+
 static void
 pd_deliver(void *arg, struct host *dst, const struct tcp_segment *seg)
 {
@@ -252,13 +289,16 @@ pd_deliver(void *arg, struct host *dst, const struct tcp_segment *seg)
 
 /* What the host sent, in the script's notation (host-relative seq). */
 static void
-pd_from_wire(const struct pd_run *r, const struct tcp_segment *w,
+pd_from_wire(const struct pd_conn *c, const struct tcp_segment *w,
     struct pd_segment *p)
 {
 
 	memset(p, 0, sizeof(*p));
 	p->flags = w->flags;
-	p->start = w->seq - r->local_isn;
+	p->has_ports = 1;
+	p->sport = w->sport;
+	p->dport = w->dport;
+	p->start = w->seq - c->local_isn;
 	p->len = w->len;
 	p->end = p->start + w->len;
 	if (w->flags & TH_ACK) {
@@ -343,6 +383,9 @@ pd_segment_matches(const struct pd_run *r, const struct pd_segment *want,
 
 	if (want->flags != got->flags)
 		return (0);
+	if (want->has_ports && (want->sport != got->sport ||
+	    want->dport != got->dport))
+		return (0);
 	if (!want->seq_any && (want->start != got->start ||
 	    want->len != got->len))
 		return (0);
@@ -357,13 +400,32 @@ pd_segment_matches(const struct pd_run *r, const struct pd_segment *want,
 	return (!want->has_opts || pd_opts_equal(want, got));
 }
 
-/* A script segment onto the wire, towards the host. */
-static void
-pd_inject(struct pd_run *r, const struct pd_segment *p)
+/*
+ * A script segment onto the wire, towards the host: PD_PASS, or
+ * PD_UNUSABLE for ports that name no connection of the script.
+ */
+static enum pd_status
+pd_inject(struct pd_run *r, const struct pd_event *e)
 {
+	const struct pd_segment *p = &e->u.seg;
 	struct tcp_segment w;
 	const struct pd_opt *ts;
+	struct pd_conn *c;
 
+	if (p->has_ports) {
+		c = pd_conn(r, p->dport, p->sport, 0);
+		if (c == NULL && (p->flags & (TH_SYN | TH_ACK)) != TH_SYN)
+			return (pd_say(r, PD_UNUSABLE, e->line, "%u>%u names "
+			    "no connection of this script (a SYN from port %u "
+			    "opens one)", (unsigned)p->sport,
+			    (unsigned)p->dport, (unsigned)p->sport));
+		r->rport = p->sport;
+		r->lport = p->dport;
+	}
+	c = pd_conn(r, r->lport, r->rport, 1);
+	if (c == NULL)
+		return (pd_say(r, PD_UNUSABLE, e->line, "more than %d "
+		    "connections", PD_MAXCONN));
 	memset(&w, 0, sizeof(w));
 	w.saddr = PD_REMOTE_IP;
 	w.daddr = PD_LOCAL_IP;
@@ -371,18 +433,19 @@ pd_inject(struct pd_run *r, const struct pd_segment *p)
 	w.dport = r->lport;
 	w.flags = p->flags & (TH_FIN | TH_SYN | TH_RST | TH_PUSH | TH_ACK);
 	w.seq = p->start;
-	w.ack = (p->flags & TH_ACK) && p->has_ack ? p->ack + r->local_isn : 0;
+	w.ack = (p->flags & TH_ACK) && p->has_ack ? p->ack + c->local_isn : 0;
 	w.win = p->has_win ? (uint16_t)p->win : 65535;
 	w.len = p->len;
 	if ((ts = pd_find_ts(p)) != NULL) {
 		w.opt_flags |= TOF_TS;
 		w.tsval = ts->a;
-		w.tsecr = ts->b + (r->have_ts_off && ts->b != 0 ? r->ts_off :
+		w.tsecr = ts->b + (c->have_ts_off && ts->b != 0 ? c->ts_off :
 		    0);
 	}
 	/* conn_id 0: the script is no incarnation of ours (HAZ-5). */
 	w.conn_id = 0;
 	tcp_input(r->h, &w);
+	return (PD_PASS);
 }
 
 /* ---- system calls ----------------------------------------------------- */
@@ -818,6 +881,46 @@ pd_sysctl(struct pd_run *r, const struct pd_event *e)
 	return (PD_PASS);
 }
 
+/*
+ * `sysctl -n NAME | grep [-q] VALUE`: the value read through the tunable
+ * table's get hook (TW-3: maxtcptw 0 reads as the auto size) must be VALUE
+ * exactly.  An unmodelled sysctl of pd_unmodelled reads as its default;
+ * any other the stack lacks is unusable input, naming it.
+ */
+static enum pd_status
+pd_sysctl_read(struct pd_run *r, const struct pd_event *e)
+{
+	const struct pd_shell *sh = &e->u.sh;
+	const struct tunable *t;
+	char got[32];
+	size_t k;
+	int i;
+
+	t = tunable_lookup_sysctl(sh->name,
+	    (enum tunable_stack)r->o->stack->tunable_stack, &i);
+	if (t != NULL) {
+		snprintf(got, sizeof(got), "%" PRId64, host_tunable_get(r->h,
+		    t, i) / tunable_sysctl_unit(t));
+	} else {
+		for (k = 0; k < sizeof(pd_unmodelled) /
+		    sizeof(pd_unmodelled[0]); k++)
+			if (pd_unmodelled[k].stack ==
+			    r->o->stack->tunable_stack &&
+			    strcmp(pd_unmodelled[k].name, sh->name) == 0)
+				break;
+		if (k == sizeof(pd_unmodelled) / sizeof(pd_unmodelled[0]))
+			return (pd_say(r, PD_UNUSABLE, e->line, "sysctl %s is "
+			    "not modelled on %s", sh->name,
+			    r->o->stack->name));
+		snprintf(got, sizeof(got), "%" PRId64,
+		    pd_unmodelled[k].value);
+	}
+	if (strcmp(got, sh->value) != 0)
+		return (pd_say(r, PD_FAIL, e->line, "expected `%s` to succeed "
+		    "got %s = %s", sh->text, sh->name, got));
+	return (PD_PASS);
+}
+
 static int
 pd_known_state(const char *s)
 {
@@ -878,6 +981,8 @@ pd_shell(struct pd_run *r, const struct pd_event *e)
 	switch (sh->kind) {
 	case PD_SH_SYSCTL:
 		return (pd_sysctl(r, e));
+	case PD_SH_SYSCTL_READ:
+		return (pd_sysctl_read(r, e));
 	case PD_SH_SOCKSTAT:
 		memset(&c, 0, sizeof(c));
 		c.state = sh->name;
@@ -981,6 +1086,7 @@ pd_unexpected(struct pd_run *r, const struct pd_event *e, sim_time_t when)
 {
 	struct pd_sent got;
 	struct pd_segment p;
+	struct pd_conn *c, none;
 	char want[320], seg[256];
 
 	if (r->qoverflow && r->qn == 0)
@@ -988,10 +1094,18 @@ pd_unexpected(struct pd_run *r, const struct pd_event *e, sim_time_t when)
 		    "than %d segments unjudged", "the script's segments",
 		    PD_MAXQ));
 	pd_take(r, &got);
+	c = pd_conn(r, got.seg.sport, got.seg.dport, 1);
+	if (c == NULL) {
+		memset(&none, 0, sizeof(none));
+		c = &none;
+	}
 	/* A SYN shows its own ISN as 0, as a matched one would. */
 	if (got.seg.flags & TH_SYN)
-		r->local_isn = got.seg.seq;
-	pd_from_wire(r, &got.seg, &p);
+		c->local_isn = got.seg.seq;
+	pd_from_wire(c, &got.seg, &p);
+	/* Ports are shown when the script uses them. */
+	p.has_ports = e != NULL && e->kind != PD_SYSCALL &&
+	    e->kind != PD_SHELL && e->u.seg.has_ports;
 	pd_segment_format(&p, seg, sizeof(seg));
 	if (e != NULL) {
 		pd_event_text(e, want, sizeof(want));
@@ -1011,6 +1125,7 @@ pd_outbound(struct pd_run *r, const struct pd_event *e, sim_time_t lo,
 	sim_time_t tol = r->s->tolerance, deadline = hi + tol;
 	struct pd_segment got;
 	struct pd_sent s;
+	struct pd_conn *c;
 	const struct pd_opt *wts;
 	char wbuf[256], gbuf[256];
 	enum pd_status st;
@@ -1025,11 +1140,16 @@ pd_outbound(struct pd_run *r, const struct pd_event *e, sim_time_t lo,
 	if (r->qn == 0)
 		return (pd_unexpected(r, e, lo));
 	pd_take(r, &s);
+	if ((c = pd_conn(r, s.seg.sport, s.seg.dport, 1)) == NULL)
+		return (pd_say(r, PD_UNUSABLE, e->line, "more than %d "
+		    "connections", PD_MAXCONN));
 	/* The host's SYN or SYN-ACK defines its ISN. */
 	if (s.seg.flags & TH_SYN)
-		r->local_isn = s.seg.seq;
+		c->local_isn = s.seg.seq;
 	r->lport = s.seg.sport;
-	pd_from_wire(r, &s.seg, &got);
+	r->rport = s.seg.dport;
+	pd_from_wire(c, &s.seg, &got);
+	got.has_ports = want->has_ports;
 	pd_segment_format(&got, gbuf, sizeof(gbuf));
 	if (s.t < lo - tol || s.t > deadline)
 		return (pd_say(r, PD_FAIL, e->line, "expected > %s at %.6f "
@@ -1039,8 +1159,8 @@ pd_outbound(struct pd_run *r, const struct pd_event *e, sim_time_t lo,
 		return (pd_say(r, PD_FAIL, e->line, "expected > %s got > %s",
 		    wbuf, gbuf));
 	if ((wts = pd_find_ts(want)) != NULL && (s.seg.opt_flags & TOF_TS)) {
-		r->ts_off = s.seg.tsval - wts->a;
-		r->have_ts_off = 1;
+		c->ts_off = s.seg.tsval - wts->a;
+		c->have_ts_off = 1;
 	}
 	*when = s.t;
 	return (PD_PASS);
@@ -1071,8 +1191,7 @@ pd_loop(struct pd_run *r)
 			return (pd_unexpected(r, e, lo));
 		switch (e->kind) {
 		case PD_INBOUND:
-			pd_inject(r, &e->u.seg);
-			st = PD_PASS;
+			st = pd_inject(r, e);
 			break;
 		case PD_SYSCALL:
 			st = pd_syscall(r, e);
