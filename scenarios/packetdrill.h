@@ -123,10 +123,27 @@ struct pd_event {
 	}		 u;
 };
 
+#define PD_MAXBOOT	8
+
+/*
+ * A boot-time tunable from the header, `--boot_sysctl=NAME=VALUE`: set as
+ * the loader would (FreeBSD's loader.conf, Linux's kernel command line)
+ * before the host boots, so its boot-time meaning holds (TW-2: maxtcptw
+ * below 32 caps the zone as given).  twsim's own header option:
+ * packetdrill runs on a kernel that has already booted.
+ */
+struct pd_boot {
+	int		 line;
+	char		 name[96];
+	int64_t		 value;
+};
+
 struct pd_script {
 	char		*file;		/* as given */
 	char		*name;		/* file name without directory */
 	sim_time_t	 tolerance;	/* --tolerance_usecs, default 4 ms */
+	int		 nboot;
+	struct pd_boot	 boot[PD_MAXBOOT];
 	size_t		 nevents;
 	struct pd_event	*events;
 };

@@ -354,6 +354,29 @@ pd_header(struct pd_parser *p, const char *stmt)
 			p->s->tolerance = v * SIM_USEC;
 			continue;
 		}
+		if (strncmp(opt, "--boot_sysctl=", 14) == 0) {
+			const char *name = opt + 14, *eq = strchr(name, '=');
+			struct pd_boot *b;
+
+			if (eq == NULL || eq == name || eq[1] == '\0' ||
+			    (size_t)(eq - name) >= sizeof(b->name))
+				return (pd_error(p, "expected "
+				    "'--boot_sysctl=NAME=VALUE', got '%s'",
+				    opt));
+			if (p->s->nboot == PD_MAXBOOT)
+				return (pd_error(p, "more than %d "
+				    "--boot_sysctl options", PD_MAXBOOT));
+			b = &p->s->boot[p->s->nboot];
+			errno = 0;
+			b->value = strtoll(eq + 1, &end, 0);
+			if (errno != 0 || *end != '\0')
+				return (pd_error(p, "bad value in '%s'", opt));
+			snprintf(b->name, sizeof(b->name), "%.*s",
+			    (int)(eq - name), name);
+			b->line = p->line;
+			p->s->nboot++;
+			continue;
+		}
 		return (pd_error(p, "unsupported header option '%s'", opt));
 	}
 	return (0);

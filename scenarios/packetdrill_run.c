@@ -1223,6 +1223,54 @@ pd_loop(struct pd_run *r)
 	return (PD_PASS);
 }
 
+/*
+ * The header's --boot_sysctl values into the host's boot tunables, as the
+ * loader stores them (no run-time hook: TW-2's maxtcptw has no floor
+ * there), then the table's bounds.  A sysctl the stack lacks is unusable
+ * unless it is one of pd_unmodelled at its default.
+ */
+static enum pd_status
+pd_boot(struct pd_run *r, struct host_tunables *boot)
+{
+	const struct pd_boot *b;
+	const struct tunable *t;
+	char err[160];
+	size_t k;
+	int n, i;
+
+	for (n = 0; n < r->s->nboot; n++) {
+		b = &r->s->boot[n];
+		t = tunable_lookup_sysctl(b->name,
+		    (enum tunable_stack)r->o->stack->tunable_stack, &i);
+		if (t == NULL) {
+			for (k = 0; k < sizeof(pd_unmodelled) /
+			    sizeof(pd_unmodelled[0]); k++)
+				if (pd_unmodelled[k].stack ==
+				    r->o->stack->tunable_stack &&
+				    strcmp(pd_unmodelled[k].name, b->name) == 0 &&
+				    pd_unmodelled[k].value == b->value)
+					break;
+			if (k < sizeof(pd_unmodelled) /
+			    sizeof(pd_unmodelled[0]))
+				continue;
+			return (pd_say(r, PD_UNUSABLE, b->line, "boot sysctl "
+			    "%s is not modelled on %s", b->name,
+			    r->o->stack->name));
+		}
+		if (b->value < INT64_MIN / tunable_sysctl_unit(t) ||
+		    b->value > INT64_MAX / tunable_sysctl_unit(t))
+			return (pd_say(r, PD_UNUSABLE, b->line, "boot sysctl "
+			    "%s=%" PRId64 " is out of range", b->name,
+			    b->value));
+		tunable_store(boot, t, i, b->value * tunable_sysctl_unit(t));
+	}
+	if (r->s->nboot > 0 && host_tunables_validate(boot, err,
+	    sizeof(err)) != 0)
+		return (pd_say(r, PD_UNUSABLE, r->s->boot[0].line, "boot "
+		    "sysctl: %s", err));
+	return (PD_PASS);
+}
+
 enum pd_status
 pd_run(const struct pd_script *s, const struct pd_options *o, char *msg,
     size_t msglen)
@@ -1255,6 +1303,8 @@ pd_run(const struct pd_script *s, const struct pd_options *o, char *msg,
 	}
 	host_tunables_init_stack(&boot,
 	    (enum tunable_stack)o->stack->tunable_stack);
+	if ((st = pd_boot(&r, &boot)) != PD_PASS)
+		goto out;
 	memset(&path, 0, sizeof(path));
 	path.latency.kind = DIST_CONSTANT;
 	path.latency.p[0] = 0;
