@@ -202,6 +202,63 @@ START_TEST(test_pd_shell_forms)
 }
 END_TEST
 
+/* packetdrill's opt_port_info: SPORT>DPORT names a segment's connection. */
+START_TEST(test_pd_segment_ports)
+{
+	struct pd_script *s = parse_ok(
+	    "0 < 40001>8080 S 0:0(0) win 65535\n"
+	    "+0 > 8080>40001 S. 0:0(0) ack 1\n"
+	    "+0 < . 1:1(0) ack 1\n", NULL, 0);
+	char buf[256];
+
+	ck_assert_uint_eq(s->nevents, 3);
+	ck_assert_int_eq(s->events[0].u.seg.has_ports, 1);
+	ck_assert_uint_eq(s->events[0].u.seg.sport, 40001);
+	ck_assert_uint_eq(s->events[0].u.seg.dport, 8080);
+	ck_assert_uint_eq(s->events[0].u.seg.flags, TH_SYN);
+	ck_assert_uint_eq(s->events[1].u.seg.sport, 8080);
+	ck_assert_uint_eq(s->events[1].u.seg.dport, 40001);
+	ck_assert_int_eq(s->events[2].u.seg.has_ports, 0);
+	pd_segment_format(&s->events[1].u.seg, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "8080>40001 S. 0:0(0) ack 1");
+	pd_script_free(s);
+	parse_bad("0 < 0>8080 S 0:0(0)\n", "t.pkt:1: bad port in '0>8080'");
+	parse_bad("0 < 40001>65536 S 0:0(0)\n", "t.pkt:1: bad port");
+	parse_bad("0 < 40001 S 0:0(0)\n", "t.pkt:1: expected ports "
+	    "'SPORT>DPORT'");
+}
+END_TEST
+
+/* A sysctl read in the shapes conformance scripts write, and boot values. */
+START_TEST(test_pd_sysctl_read_and_boot_sysctl)
+{
+	struct pd_script *s = parse_ok(
+	    "--boot_sysctl=kern.ipc.maxsockets=4\n"
+	    "--boot_sysctl=net.inet.tcp.maxtcptw=0x2\n"
+	    "0 `sysctl -n net.inet.tcp.maxtcptw | grep -q 5120`\n"
+	    "+0 `sysctl -n net.inet.tcp.msl | grep 30000`\n", NULL, 0);
+
+	ck_assert_int_eq(s->nboot, 2);
+	ck_assert_str_eq(s->boot[0].name, "kern.ipc.maxsockets");
+	ck_assert_int_eq(s->boot[0].value, 4);
+	ck_assert_int_eq(s->boot[0].line, 1);
+	ck_assert_int_eq(s->boot[1].value, 2);
+	ck_assert_uint_eq(s->nevents, 2);
+	ck_assert_int_eq(s->events[0].u.sh.kind, PD_SH_SYSCTL_READ);
+	ck_assert_str_eq(s->events[0].u.sh.name, "net.inet.tcp.maxtcptw");
+	ck_assert_str_eq(s->events[0].u.sh.value, "5120");
+	ck_assert_int_eq(s->events[1].u.sh.kind, PD_SH_SYSCTL_READ);
+	ck_assert_str_eq(s->events[1].u.sh.value, "30000");
+	pd_script_free(s);
+	parse_bad("0 `sysctl -n a.b | grep -v 1`\n", "t.pkt:1: unsupported "
+	    "shell command 'sysctl -n a.b | grep -v 1'");
+	parse_bad("0 `sysctl -n a.b | wc -l`\n", "t.pkt:1: unsupported");
+	parse_bad("--boot_sysctl=a.b\n", "t.pkt:1: expected "
+	    "'--boot_sysctl=NAME=VALUE'");
+	parse_bad("--boot_sysctl=a.b=x\n", "t.pkt:1: bad value");
+}
+END_TEST
+
 START_TEST(test_pd_ifdef_else_endif_and_comments)
 {
 	const char *text =
@@ -348,6 +405,8 @@ packetdrill_suite(void)
 	tcase_add_test(tc, test_pd_segment_fields_and_format);
 	tcase_add_test(tc, test_pd_syscall_arguments);
 	tcase_add_test(tc, test_pd_shell_forms);
+	tcase_add_test(tc, test_pd_segment_ports);
+	tcase_add_test(tc, test_pd_sysctl_read_and_boot_sysctl);
 	tcase_add_test(tc, test_pd_ifdef_else_endif_and_comments);
 	tcase_add_test(tc, test_pd_unsupported_constructs_are_named);
 	tcase_add_test(tc, test_pd_statement_continues_while_open);
