@@ -6,8 +6,9 @@
  * the newlines kept, so line numbers stay those of the file; #ifdef,
  * #ifndef, #else and #endif blank the lines of branches not taken; then
  * each statement -- a line, continued while a (, [ or { is open -- is
- * parsed.  Header options (--ip_version=ipv4, --tolerance_usecs=N) come
- * first; every other statement is an event with a time.
+ * parsed.  Header options (--ip_version=ipv4, --tolerance_usecs=N and
+ * twsim's --boot_sysctl=NAME=VALUE) come first; every other statement is
+ * an event with a time.
  *
  * Anything outside the subset is refused with the file, line and the
  * construct: a script we cannot read must not pass by accident.
