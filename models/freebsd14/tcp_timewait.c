@@ -131,5 +131,11 @@ f14_boot(struct host *h)
 {
 
 	h->twzone.tw_max = INT32_MAX;
+	/*
+	 * F14-2: and no UMA limit (UMA-4).  tcp_tw_init sized FreeBSD 9's
+	 * zone at maxsockets / 5 slabs; left so, a host booted with a small
+	 * maxsockets would skip TIME_WAIT past it.
+	 */
+	h->twzone.tw_maxpages = 0;
 	return (0);
 }
