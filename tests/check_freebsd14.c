@@ -119,6 +119,27 @@ START_TEST(test_f14_2_timewait_lasts_2msl_never_recycled)
 }
 END_TEST
 
+/*
+ * F14-2 with UMA-4: no zone cap, however small maxsockets is at boot
+ * (FreeBSD 9's auto size would be 1000 / 5 = 200, four slabs).
+ */
+START_TEST(test_f14_2_small_maxsockets_does_not_cap_timewait)
+{
+	struct host_tunables t;
+	int i;
+
+	teardown();
+	f14_tun(&t);
+	t.maxsockets = 1000;
+	setup_with(&t);
+	for (i = 0; i < 260; i++)
+		(void)closed_conn(0);
+	ck_assert_int_eq(host_tw_count(cli), 260);
+	ck_assert_uint_eq(cli->stat.tw_recycled, 0);
+	ck_assert_uint_eq(cli->stat.tw_skipped_nomem, 0);
+}
+END_TEST
+
 /* F14-2: nolocaltimewait is on by default: no TIME_WAIT between local
    addresses. */
 START_TEST(test_f14_2_nolocaltimewait_on_by_default)
@@ -234,6 +255,7 @@ freebsd14_suite(void)
 	tcase_add_test(tc, test_f14_1_ports_per_destination);
 	tcase_add_test(tc, test_f14_1_listener_port_is_busy);
 	tcase_add_test(tc, test_f14_2_timewait_lasts_2msl_never_recycled);
+	tcase_add_test(tc, test_f14_2_small_maxsockets_does_not_cap_timewait);
 	tcase_add_test(tc, test_f14_2_nolocaltimewait_on_by_default);
 	tcase_add_test(tc, test_f14_3_segments_in_timewait);
 	tcase_add_test(tc, test_f14_4_maxsockets_bounds_timewait);
