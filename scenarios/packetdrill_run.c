@@ -836,6 +836,19 @@ pd_syscall(struct pd_run *r, const struct pd_event *e)
 
 /* ---- shell commands --------------------------------------------------- */
 
+/* The kernel's default of a sysctl the model lacks on r's stack, or NULL. */
+static const struct pd_sysctl_default *
+pd_unmodelled_find(const struct pd_run *r, const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(pd_unmodelled) / sizeof(pd_unmodelled[0]); k++)
+		if (pd_unmodelled[k].stack == r->o->stack->tunable_stack &&
+		    strcmp(pd_unmodelled[k].name, name) == 0)
+			return (&pd_unmodelled[k]);
+	return (NULL);
+}
+
 static enum pd_status
 pd_sysctl(struct pd_run *r, const struct pd_event *e)
 {
@@ -843,7 +856,7 @@ pd_sysctl(struct pd_run *r, const struct pd_event *e)
 	const struct tunable *t;
 	char *end, err[160];
 	long long v;
-	size_t k;
+	const struct pd_sysctl_default *d;
 	int i;
 
 	errno = 0;
@@ -854,18 +867,13 @@ pd_sysctl(struct pd_run *r, const struct pd_event *e)
 	t = tunable_lookup_sysctl(sh->name,
 	    (enum tunable_stack)r->o->stack->tunable_stack, &i);
 	if (t == NULL) {
-		for (k = 0; k < sizeof(pd_unmodelled) /
-		    sizeof(pd_unmodelled[0]); k++) {
-			if (pd_unmodelled[k].stack !=
-			    r->o->stack->tunable_stack ||
-			    strcmp(pd_unmodelled[k].name, sh->name) != 0)
-				continue;
-			if (pd_unmodelled[k].value == v)
+		if ((d = pd_unmodelled_find(r, sh->name)) != NULL) {
+			if (d->value == v)
 				return (PD_PASS);
 			return (pd_say(r, PD_UNUSABLE, e->line, "sysctl %s is "
 			    "not modelled on %s: only its default %" PRId64
 			    " is accepted, not %lld", sh->name,
-			    r->o->stack->name, pd_unmodelled[k].value, v));
+			    r->o->stack->name, d->value, v));
 		}
 		return (pd_say(r, PD_UNUSABLE, e->line, "sysctl %s is not "
 		    "modelled on %s", sh->name, r->o->stack->name));
@@ -893,7 +901,7 @@ pd_sysctl_read(struct pd_run *r, const struct pd_event *e)
 	const struct pd_shell *sh = &e->u.sh;
 	const struct tunable *t;
 	char got[32];
-	size_t k;
+	const struct pd_sysctl_default *d;
 	int i;
 
 	t = tunable_lookup_sysctl(sh->name,
@@ -902,18 +910,11 @@ pd_sysctl_read(struct pd_run *r, const struct pd_event *e)
 		snprintf(got, sizeof(got), "%" PRId64, host_tunable_get(r->h,
 		    t, i) / tunable_sysctl_unit(t));
 	} else {
-		for (k = 0; k < sizeof(pd_unmodelled) /
-		    sizeof(pd_unmodelled[0]); k++)
-			if (pd_unmodelled[k].stack ==
-			    r->o->stack->tunable_stack &&
-			    strcmp(pd_unmodelled[k].name, sh->name) == 0)
-				break;
-		if (k == sizeof(pd_unmodelled) / sizeof(pd_unmodelled[0]))
+		if ((d = pd_unmodelled_find(r, sh->name)) == NULL)
 			return (pd_say(r, PD_UNUSABLE, e->line, "sysctl %s is "
 			    "not modelled on %s", sh->name,
 			    r->o->stack->name));
-		snprintf(got, sizeof(got), "%" PRId64,
-		    pd_unmodelled[k].value);
+		snprintf(got, sizeof(got), "%" PRId64, d->value);
 	}
 	if (strcmp(got, sh->value) != 0)
 		return (pd_say(r, PD_FAIL, e->line, "expected `%s` to succeed "
@@ -1235,7 +1236,7 @@ pd_boot(struct pd_run *r, struct host_tunables *boot)
 	const struct pd_boot *b;
 	const struct tunable *t;
 	char err[160];
-	size_t k;
+	const struct pd_sysctl_default *d;
 	int n, i;
 
 	for (n = 0; n < r->s->nboot; n++) {
@@ -1243,15 +1244,8 @@ pd_boot(struct pd_run *r, struct host_tunables *boot)
 		t = tunable_lookup_sysctl(b->name,
 		    (enum tunable_stack)r->o->stack->tunable_stack, &i);
 		if (t == NULL) {
-			for (k = 0; k < sizeof(pd_unmodelled) /
-			    sizeof(pd_unmodelled[0]); k++)
-				if (pd_unmodelled[k].stack ==
-				    r->o->stack->tunable_stack &&
-				    strcmp(pd_unmodelled[k].name, b->name) == 0 &&
-				    pd_unmodelled[k].value == b->value)
-					break;
-			if (k < sizeof(pd_unmodelled) /
-			    sizeof(pd_unmodelled[0]))
+			d = pd_unmodelled_find(r, b->name);
+			if (d != NULL && d->value == b->value)
 				continue;
 			return (pd_say(r, PD_UNUSABLE, b->line, "boot sysctl "
 			    "%s is not modelled on %s", b->name,
