@@ -21,6 +21,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "run", cmd_run, "run a scenario and record the results in a database" },
+	{ "merge", cmd_merge, "merge results databases: the slices of a sweep run on many machines" },
 	{ "check", cmd_check, "validate a scenario and list the runs it expands to" },
 	{ "params", cmd_params, "list every scenario key with unit, default and meaning" },
 	{ "report", cmd_report, "summarise runs: means, 95% confidence intervals, limits" },

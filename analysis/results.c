@@ -192,8 +192,10 @@ static const char *const RUN_TABLES[] = {
 
 struct results_merge_stats;
 struct results;
+struct merge_plan;
 static int	merge_schema(struct results *r, const char *src, int flags,
 		    const int64_t *only, size_t nonly,
+		    const struct merge_plan *plan,
 		    struct results_merge_stats *ms);
 
 /* The prepared writer statements, one per kind of row. */
@@ -1385,7 +1387,7 @@ results_run_end(struct results *r, int64_t run_id, const char *status,
 		rc = exec(r, "COMMIT", "cannot stage run");
 	r->cur_run = 0;
 	if (rc == RESULTS_OK)
-		rc = merge_schema(r, "stage", flags, NULL, 0, &ms);
+		rc = merge_schema(r, "stage", flags, NULL, 0, NULL, &ms);
 	clear_stage(r);
 	if (rc != RESULTS_OK)
 		return rc;
@@ -1479,18 +1481,60 @@ replaces(const char *old_status, const char *status, int flags)
 #define NRUN_TABLES	(sizeof(RUN_TABLES) / sizeof(RUN_TABLES[0]) - 1)
 
 /*
+ * The run ids a merge of several sources gives the runs it adds, decided
+ * before the first source is copied (results_merge_sources()): base + rank,
+ * rank being the run's place in run-index order among the runs added.
+ * Sorted by identity for bsearch.
+ */
+struct plan_id {
+	const char	*identity;
+	int64_t		 rank;
+};
+
+struct merge_plan {
+	int64_t		 base;		/* max(run_id) of dst when planned */
+	size_t		 n;
+	struct plan_id	*ids;
+};
+
+static int
+plan_id_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct plan_id *)a)->identity,
+	    ((const struct plan_id *)b)->identity);
+}
+
+/* The planned run id of a run being added, or 0 when it has none. */
+static int64_t
+planned_id(const struct merge_plan *plan, const char *identity)
+{
+	struct plan_id key, *hit;
+
+	if (plan == NULL || identity == NULL)
+		return 0;
+	key.identity = identity;
+	hit = bsearch(&key, plan->ids, plan->n, sizeof(*plan->ids),
+	    plan_id_cmp);
+	return hit != NULL ? plan->base + hit->rank : 0;
+}
+
+/*
  * Copies the runs of the attached schema `src` (a merge source, or the
  * staging database) into main, in one write transaction, by the identity
  * rule: every run in src's run_id order, or (only != NULL) the nonly runs
  * only[] in that order.  The one code path of results_run_end(),
- * results_merge() and so of `twsim run -j`.
+ * results_merge(), results_merge_runs(), `twsim merge` and so of `twsim
+ * run -j`.  A run added takes its planned id (plan; NULL: none) when that
+ * is still free, else max(run_id) + 1: another writer may have taken it
+ * meanwhile.
  */
 static int
 merge_schema(struct results *r, const char *src, int flags,
-    const int64_t *only, size_t nonly, struct results_merge_stats *ms)
+    const int64_t *only, size_t nonly, const struct merge_plan *plan,
+    struct results_merge_stats *ms)
 {
 	sqlite3_stmt *copy[NRUN_TABLES], *del[NRUN_TABLES];
-	sqlite3_stmt *ids = NULL, *find = NULL;
+	sqlite3_stmt *ids = NULL, *find = NULL, *taken = NULL;
 	char *sql;
 	const char *status, *old_status;
 	int64_t next, old, target;
@@ -1534,7 +1578,9 @@ merge_schema(struct results *r, const char *src, int flags,
 	    " %s ORDER BY run_id", src, only != NULL ? "WHERE run_id = ?1" : "");
 	if (sql == NULL || sqlite3_prepare_v2(r->db, sql, -1, &ids, NULL) !=
 	    SQLITE_OK || sqlite3_prepare_v2(r->db, "SELECT run_id, status FROM"
-	    " main.runs WHERE identity = ?1", -1, &find, NULL) != SQLITE_OK) {
+	    " main.runs WHERE identity = ?1", -1, &find, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(r->db, "SELECT 1 FROM main.runs WHERE run_id ="
+	    " ?1", -1, &taken, NULL) != SQLITE_OK) {
 		sqlite3_free(sql);
 		rc = sqlerr(r, "cannot read source runs");
 		goto out;
@@ -1588,7 +1634,22 @@ merge_schema(struct results *r, const char *src, int flags,
 			}
 			ms->replaced++;
 		} else if (rc == SQLITE_DONE) {
-			target = ++next;
+			target = planned_id(plan,
+			    (const char *)sqlite3_column_text(ids, 1));
+			if (target > 0) {
+				sqlite3_reset(taken);
+				sqlite3_bind_int64(taken, 1, target);
+				if ((rc = sqlite3_step(taken)) == SQLITE_ROW)
+					target = 0;
+				else if (rc != SQLITE_DONE) {
+					rc = sqlerr(r, "cannot look up a run");
+					goto out;
+				}
+			}
+			if (target <= 0)
+				target = next + 1;
+			if (target > next)
+				next = target;
 			ms->added++;
 		} else {
 			rc = sqlerr(r, "cannot look up a run");
@@ -1613,6 +1674,7 @@ merge_schema(struct results *r, const char *src, int flags,
 out:
 	sqlite3_finalize(ids);
 	sqlite3_finalize(find);
+	sqlite3_finalize(taken);
 	for (i = 0; i < NRUN_TABLES; i++) {
 		sqlite3_finalize(copy[i]);
 		sqlite3_finalize(del[i]);
@@ -1622,6 +1684,438 @@ out:
 	if (rc != RESULTS_OK)
 		memset(ms, 0, sizeof(*ms));
 	return rc;
+}
+
+/* ---- merging several databases ------------------------------------------ */
+
+/* A run of a merge source, as planned. */
+struct src_run {
+	int64_t		 run_id;	/* in its source */
+	int64_t		 run_index;
+	char		*identity;
+	size_t		 src;		/* which source */
+	size_t		 seq;		/* place in the merged order */
+};
+
+struct results_sources {
+	size_t		  n;
+	char		**paths;
+	size_t		 *first;	/* runs[first[i] .. first[i+1]): source
+					   i's runs, in its run_id order */
+	size_t		  nruns, cap;
+	struct src_run	 *runs;
+};
+
+void
+results_sources_free(struct results_sources *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->n; i++)
+		free(s->paths[i]);
+	for (i = 0; i < s->nruns; i++)
+		free(s->runs[i].identity);
+	free(s->paths);
+	free(s->first);
+	free(s->runs);
+	free(s);
+}
+
+int
+results_each_run(struct results *r, results_run_fn fn, void *ctx)
+{
+	struct results_run_info ri;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(r->db, "SELECT run_id, run_index, identity, "
+	    "status, scenario FROM main.runs ORDER BY run_id", -1, &st,
+	    NULL) != SQLITE_OK)
+		return sqlerr(r, "cannot read runs");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ri.run_id = sqlite3_column_int64(st, 0);
+		ri.run_index = sqlite3_column_int64(st, 1);
+		ri.identity = (const char *)sqlite3_column_text(st, 2);
+		ri.status = (const char *)sqlite3_column_text(st, 3);
+		ri.scenario = (const char *)sqlite3_column_text(st, 4);
+		if (ri.identity == NULL || ri.status == NULL ||
+		    ri.scenario == NULL) {
+			sqlite3_finalize(st);
+			return seterr(r, RESULTS_EFOREIGN, "results database "
+			    "%s: run %lld has no identity", r->path,
+			    (long long)ri.run_id);
+		}
+		if ((rc = fn(ctx, &ri)) != 0) {
+			sqlite3_finalize(st);
+			return rc;
+		}
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return sqlerr(r, "cannot read runs");
+	return RESULTS_OK;
+}
+
+struct read_ctx {
+	struct results_sources	*s;
+	size_t			 src;
+};
+
+static int
+read_run(void *arg, const struct results_run_info *ri)
+{
+	struct read_ctx *c = arg;
+	struct results_sources *s = c->s;
+	struct src_run *nr;
+	size_t cap;
+
+	if (s->nruns == s->cap) {
+		cap = s->cap ? 2 * s->cap : 64;
+		if ((nr = realloc(s->runs, cap * sizeof(*nr))) == NULL)
+			return RESULTS_ENOMEM;
+		s->runs = nr;
+		s->cap = cap;
+	}
+	nr = &s->runs[s->nruns];
+	if ((nr->identity = strdup(ri->identity)) == NULL)
+		return RESULTS_ENOMEM;
+	nr->run_id = ri->run_id;
+	nr->run_index = ri->run_index;
+	nr->src = c->src;
+	nr->seq = 0;
+	s->nruns++;
+	return 0;
+}
+
+int
+results_sources_read(const char *const *paths, size_t n,
+    struct results_sources **out, char *err, size_t errlen)
+{
+	struct results_sources *s;
+	struct results *src;
+	struct read_ctx c;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL ||
+	    (s->paths = calloc(n + 1, sizeof(*s->paths))) == NULL ||
+	    (s->first = calloc(n + 1, sizeof(*s->first))) == NULL) {
+		results_sources_free(s);
+		copyerr(err, errlen, "merge: out of memory");
+		return RESULTS_ENOMEM;
+	}
+	c.s = s;
+	for (i = 0; i < n; i++) {
+		if ((s->paths[i] = strdup(paths[i])) == NULL) {
+			results_sources_free(s);
+			copyerr(err, errlen, "merge: out of memory");
+			return RESULTS_ENOMEM;
+		}
+		s->n = i + 1;
+		/* The rules and messages of opening: foreign, other version
+		 * and damaged files are refused and left as they are. */
+		if ((rc = results_open(paths[i], RESULTS_READONLY, &src, err,
+		    errlen)) != RESULTS_OK) {
+			results_sources_free(s);
+			return rc;
+		}
+		s->first[i] = s->nruns;
+		c.src = i;
+		rc = results_each_run(src, read_run, &c);
+		if (rc == RESULTS_ENOMEM)
+			copyerr(err, errlen, "merge: out of memory");
+		else if (rc != RESULTS_OK)
+			copyerr(err, errlen, results_errmsg(src));
+		results_close(src);
+		if (rc != RESULTS_OK) {
+			results_sources_free(s);
+			return rc;
+		}
+	}
+	s->first[n] = s->nruns;
+	*out = s;
+	return RESULTS_OK;
+}
+
+size_t
+results_sources_nruns(const struct results_sources *s)
+{
+	return s->nruns;
+}
+
+/*
+ * The merged order: the sources' run lists merged by run_index, each
+ * source's own order kept (a k-way merge; ties go to the earlier source).
+ * Slices of one sweep are each in run-index order, so their runs come out
+ * in the order one `twsim run` of the whole sweep writes them, however the
+ * slices were cut and in whatever order the files are named.  A heap of
+ * the sources' next runs keeps 1,000 sources cheap.
+ */
+struct head {
+	size_t	next, end, src;
+};
+
+static int
+head_less(const struct results_sources *s, const struct head *a,
+    const struct head *b)
+{
+	int64_t x = s->runs[a->next].run_index, y = s->runs[b->next].run_index;
+
+	return x != y ? x < y : a->src < b->src;
+}
+
+static void
+head_sift_down(const struct results_sources *s, struct head *h, size_t n,
+    size_t i)
+{
+	struct head t;
+	size_t c;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= n)
+			return;
+		if (c + 1 < n && head_less(s, &h[c + 1], &h[c]))
+			c++;
+		if (!head_less(s, &h[c], &h[i]))
+			return;
+		t = h[i];
+		h[i] = h[c];
+		h[c] = t;
+		i = c;
+	}
+}
+
+static int
+order_runs(struct results_sources *s)
+{
+	struct head *h;
+	size_t i, nh = 0, seq = 0;
+
+	if ((h = calloc(s->n + 1, sizeof(*h))) == NULL)
+		return RESULTS_ENOMEM;
+	for (i = 0; i < s->n; i++)
+		if (s->first[i] < s->first[i + 1]) {
+			h[nh].next = s->first[i];
+			h[nh].end = s->first[i + 1];
+			h[nh].src = i;
+			nh++;
+		}
+	for (i = nh; i-- > 0;)
+		head_sift_down(s, h, nh, i);
+	while (nh > 0) {
+		s->runs[h[0].next].seq = seq++;
+		if (++h[0].next == h[0].end)
+			h[0] = h[--nh];
+		head_sift_down(s, h, nh, 0);
+	}
+	free(h);
+	return RESULTS_OK;
+}
+
+static int
+by_identity_seq(const void *a, const void *b)
+{
+	const struct src_run *x = *(struct src_run *const *)a;
+	const struct src_run *y = *(struct src_run *const *)b;
+	int c = strcmp(x->identity, y->identity);
+
+	if (c != 0)
+		return c;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int
+by_seq(const void *a, const void *b)
+{
+	const struct src_run *x = *(struct src_run *const *)a;
+	const struct src_run *y = *(struct src_run *const *)b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * Plans the ids of the runs the merge adds: every identity dst does not
+ * hold, at its first place in the merged order, gets base + 1, base + 2,
+ * ... in that order; *srcorder gets the sources in the order of their
+ * first run (each is copied in one transaction, and copying them in that
+ * order also lays the rows out as a direct run would).
+ */
+static int
+plan_merge(struct results *dst, struct results_sources *s,
+    struct merge_plan *plan, size_t **srcorder)
+{
+	struct src_run **byid = NULL, **reps = NULL;
+	size_t i, j, nreps = 0, nsrc = 0;
+	unsigned char *seen = NULL;
+	int64_t present;
+	int rc;
+
+	memset(plan, 0, sizeof(*plan));
+	*srcorder = NULL;
+	if ((rc = order_runs(s)) != RESULTS_OK)
+		goto nomem;
+	if ((rc = query_int(dst, "SELECT coalesce(max(run_id), 0) FROM "
+	    "main.runs", &plan->base, NULL)) != RESULTS_OK)
+		return sqlerr(dst, "cannot read run ids");
+	if ((byid = calloc(s->nruns + 1, sizeof(*byid))) == NULL ||
+	    (reps = calloc(s->nruns + 1, sizeof(*reps))) == NULL ||
+	    (plan->ids = calloc(s->nruns + 1, sizeof(*plan->ids))) == NULL ||
+	    (*srcorder = calloc(s->n + 1, sizeof(**srcorder))) == NULL ||
+	    (seen = calloc(s->n + 1, 1)) == NULL)
+		goto nomem;
+	for (i = 0; i < s->nruns; i++)
+		byid[i] = &s->runs[i];
+	qsort(byid, s->nruns, sizeof(*byid), by_identity_seq);
+	for (i = 0; i < s->nruns; i++) {
+		if (i > 0 && strcmp(byid[i]->identity,
+		    byid[i - 1]->identity) == 0)
+			continue;	/* a later copy: the identity rule */
+		if ((rc = results_find(dst, byid[i]->identity, &present, NULL,
+		    0)) != RESULTS_OK)
+			goto out;
+		if (present == 0)
+			reps[nreps++] = byid[i];
+	}
+	qsort(reps, nreps, sizeof(*reps), by_seq);
+	for (i = 0; i < nreps; i++) {
+		plan->ids[i].identity = reps[i]->identity;
+		plan->ids[i].rank = (int64_t)i + 1;
+	}
+	plan->n = nreps;
+	qsort(plan->ids, plan->n, sizeof(*plan->ids), plan_id_cmp);
+
+	/* The sources in the order of their first run; then the empty ones
+	 * (nothing to copy, but checked all the same). */
+	qsort(byid, s->nruns, sizeof(*byid), by_seq);
+	for (i = 0; i < s->nruns; i++)
+		if (!seen[byid[i]->src]) {
+			seen[byid[i]->src] = 1;
+			(*srcorder)[nsrc++] = byid[i]->src;
+		}
+	for (j = 0; j < s->n; j++)
+		if (!seen[j])
+			(*srcorder)[nsrc++] = j;
+	rc = RESULTS_OK;
+	goto out;
+nomem:
+	rc = seterr(dst, RESULTS_ENOMEM, "results database %s: merge: out of "
+	    "memory", dst->path);
+out:
+	free(byid);
+	free(reps);
+	free(seen);
+	if (rc != RESULTS_OK) {
+		free(plan->ids);
+		plan->ids = NULL;
+		free(*srcorder);
+		*srcorder = NULL;
+	}
+	return rc;
+}
+
+/* Copies the runs of one source file (all, or only[0..nonly) in that
+ * order) in one transaction. */
+static int
+merge_file(struct results *dst, const char *path, int flags,
+    const int64_t *only, size_t nonly, const struct merge_plan *plan,
+    struct results_merge_stats *ms)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(dst->db, "ATTACH DATABASE ?1 AS merge_src", -1,
+	    &st, NULL) != SQLITE_OK)
+		return sqlerr(dst, "cannot attach merge source");
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return seterr(dst, RESULTS_ESQL, "results database %s: cannot "
+		    "attach %s: %s", dst->path, path, sqlite3_errmsg(dst->db));
+	rc = merge_schema(dst, "merge_src", flags, only, nonly, plan, ms);
+	sqlite3_exec(dst->db, "DETACH DATABASE merge_src", NULL, NULL, NULL);
+	return rc;
+}
+
+/*
+ * The merge of sources already read: every run of every source in the
+ * planned order (only == NULL), or the runs only[0..nonly) of the one
+ * source s holds, in that order and unplanned.
+ */
+static int
+merge_sources(struct results *dst, struct results_sources *s, int flags,
+    const int64_t *only, size_t nonly, struct results_merge_stats *ms,
+    char *err, size_t errlen)
+{
+	struct results_merge_stats dummy, one;
+	struct merge_plan plan;
+	struct stat sa, sb;
+	size_t i, *srcorder = NULL;
+	int rc = RESULTS_OK;
+
+	if (ms == NULL)
+		ms = &dummy;
+	memset(ms, 0, sizeof(*ms));
+	memset(&plan, 0, sizeof(plan));
+	if (dst->mode == RESULTS_READONLY)
+		rc = seterr(dst, RESULTS_EINVAL,
+		    "results database %s: merge: opened read-only", dst->path);
+	else if (dst->cur_run != 0)
+		rc = seterr(dst, RESULTS_EINVAL,
+		    "results database %s: merge: run %lld is still open",
+		    dst->path, (long long)dst->cur_run);
+	else if (only != NULL && s->n != 1)
+		rc = seterr(dst, RESULTS_EINVAL,
+		    "results database %s: merge: chosen runs of %zu sources",
+		    dst->path, s->n);
+	for (i = 0; rc == RESULTS_OK && i < s->n; i++)
+		if (stat(dst->path, &sa) == 0 && stat(s->paths[i], &sb) == 0 &&
+		    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino)
+			rc = seterr(dst, RESULTS_EINVAL, "results database %s: "
+			    "cannot merge a database into itself", dst->path);
+	if (rc == RESULTS_OK && only != NULL)
+		rc = merge_file(dst, s->paths[0], flags, only, nonly, NULL, ms);
+	else if (rc == RESULTS_OK)
+		rc = plan_merge(dst, s, &plan, &srcorder);
+	/* One transaction per source: the cost of copying its rows. */
+	for (i = 0; only == NULL && rc == RESULTS_OK && i < s->n; i++) {
+		size_t k = srcorder[i];
+
+		if (s->first[k] == s->first[k + 1])
+			continue;
+		if ((rc = merge_file(dst, s->paths[k], flags, NULL, 0, &plan,
+		    &one)) != RESULTS_OK)
+			break;
+		ms->added += one.added;
+		ms->replaced += one.replaced;
+		ms->skipped += one.skipped;
+		if (one.added + one.replaced > 0) {
+			if (ms->first_run_id == 0 ||
+			    one.first_run_id < ms->first_run_id)
+				ms->first_run_id = one.first_run_id;
+			if (one.last_run_id > ms->last_run_id)
+				ms->last_run_id = one.last_run_id;
+		} else if (ms->added + ms->replaced == 0)
+			ms->last_run_id = one.last_run_id;	/* run kept */
+	}
+	free(plan.ids);
+	free(srcorder);
+	if (rc != RESULTS_OK) {
+		memset(ms, 0, sizeof(*ms));
+		copyerr(err, errlen, dst->errmsg);
+	}
+	return rc;
+}
+
+int
+results_merge_sources(struct results *dst, struct results_sources *s,
+    int flags, struct results_merge_stats *ms, char *err, size_t errlen)
+{
+	return merge_sources(dst, s, flags, NULL, 0, ms, err, errlen);
 }
 
 int
@@ -1637,63 +2131,17 @@ results_merge_runs(struct results *dst, const char *src_path,
     const int64_t *only, size_t nonly, int flags,
     struct results_merge_stats *ms, char *err, size_t errlen)
 {
-	struct results_merge_stats dummy;
-	struct results *src;
-	struct stat sa, sb;
-	sqlite3_stmt *st;
+	struct results_sources *s;
 	int rc;
 
-	if (ms == NULL)
-		ms = &dummy;
-	memset(ms, 0, sizeof(*ms));
-	if (dst->mode == RESULTS_READONLY)
-		rc = seterr(dst, RESULTS_EINVAL,
-		    "results database %s: merge: opened read-only", dst->path);
-	else if (dst->cur_run != 0)
-		rc = seterr(dst, RESULTS_EINVAL,
-		    "results database %s: merge: run %lld is still open",
-		    dst->path, (long long)dst->cur_run);
-	else if (stat(dst->path, &sa) == 0 && stat(src_path, &sb) == 0 &&
-	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino)
-		rc = seterr(dst, RESULTS_EINVAL,
-		    "results database %s: cannot merge a database into itself",
-		    dst->path);
-	else
-		rc = RESULTS_OK;
-	if (rc != RESULTS_OK) {
-		copyerr(err, errlen, dst->errmsg);
-		return rc;
-	}
-
-	/* Validate the source with the same rules and messages as opening. */
-	if ((rc = results_open(src_path, RESULTS_READONLY, &src, dst->errmsg,
+	if (ms != NULL)
+		memset(ms, 0, sizeof(*ms));
+	if ((rc = results_sources_read(&src_path, 1, &s, dst->errmsg,
 	    sizeof(dst->errmsg))) != RESULTS_OK) {
 		copyerr(err, errlen, dst->errmsg);
 		return rc;
 	}
-	results_close(src);
-
-	if (sqlite3_prepare_v2(dst->db, "ATTACH DATABASE ?1 AS merge_src", -1,
-	    &st, NULL) != SQLITE_OK) {
-		rc = sqlerr(dst, "cannot attach merge source");
-		copyerr(err, errlen, dst->errmsg);
-		return rc;
-	}
-	sqlite3_bind_text(st, 1, src_path, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		rc = seterr(dst, RESULTS_ESQL, "results database %s: cannot "
-		    "attach %s: %s", dst->path, src_path,
-		    sqlite3_errmsg(dst->db));
-		copyerr(err, errlen, dst->errmsg);
-		return rc;
-	}
-	rc = merge_schema(dst, "merge_src", flags, only, nonly, ms);
-	sqlite3_exec(dst->db, "DETACH DATABASE merge_src", NULL, NULL, NULL);
-	if (rc != RESULTS_OK) {
-		copyerr(err, errlen, dst->errmsg);
-		return rc;
-	}
-	return RESULTS_OK;
+	rc = merge_sources(dst, s, flags, only, nonly, ms, err, errlen);
+	results_sources_free(s);
+	return rc;
 }

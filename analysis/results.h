@@ -324,12 +324,39 @@ struct results_merge_stats {
 };
 
 /*
- * Copies every run of the twsim database at src_path into dst, in one
- * transaction, in src's run_id order, by the identity rule (flags:
- * RESULTS_REPLACE).  Added runs are numbered after dst's last run, in
- * order; a replacing run takes the id of the run it replaces.  No run may
- * be open on dst.  The resulting rows equal those of writing the runs into
- * dst directly.  st (may be NULL) gets the counts.
+ * Merge sources: the run lists of twsim databases to merge, read (and
+ * checked: a foreign, other-version or damaged file is refused with the
+ * message of results_open(), and left untouched) before anything is
+ * written.  `twsim merge` reads every input before it creates or opens
+ * its output, so a bad input leaves the output as it was.
+ */
+struct results_sources;
+int		 results_sources_read(const char *const *paths, size_t n,
+		    struct results_sources **out, char *err, size_t errlen);
+size_t		 results_sources_nruns(const struct results_sources *s);
+void		 results_sources_free(struct results_sources *s);
+
+/*
+ * Copies every run of the sources into dst by the identity rule (flags:
+ * RESULTS_REPLACE): a run whose identity dst (or an earlier source)
+ * holds is added once only.  The runs added are numbered after dst's last
+ * run in run-index order: the sources' run lists merged by runs.run_index,
+ * each source's own order kept, so merging the slices of a sweep (`twsim
+ * run --runs`) gives the run ids, and rows, of one `twsim run -j 1` of the
+ * whole sweep, whatever the order of the files.  A replacing run takes the
+ * id of the run it replaces.  One transaction per source (copying its
+ * rows), sources in the order of their first run; a failure leaves the
+ * sources merged so far.  No run may be open on dst.  st (may be NULL)
+ * gets the counts.
+ */
+int		 results_merge_sources(struct results *dst,
+		    struct results_sources *s, int flags,
+		    struct results_merge_stats *st, char *err, size_t errlen);
+
+/*
+ * The same for one file (results_sources_read(), then the code of
+ * results_merge_sources()) -- the path of `twsim run -j`, of the recovery
+ * of a killed parent's part files and of `twsim merge` alike.
  */
 int		 results_merge(struct results *dst, const char *src_path,
 		    int flags, struct results_merge_stats *st, char *err,
@@ -337,13 +364,28 @@ int		 results_merge(struct results *dst, const char *src_path,
 
 /*
  * The same for the runs src_run_ids[0..n) of src only, copied in that
- * order (a run id src lacks: RESULTS_EINVAL, nothing copied).  A merge of
- * several sources in one order of their own -- run_index, to rebuild one
- * command's run list from slices -- is a sequence of these calls, one per
- * stretch of runs from one source.
+ * order (a run id src lacks: RESULTS_EINVAL, nothing copied), in one
+ * transaction.  (results_merge_sources() rebuilds one command's run list
+ * from slices in run_index order with one transaction per source, however
+ * the slices interleave.)
  */
 int		 results_merge_runs(struct results *dst, const char *src_path,
 		    const int64_t *src_run_ids, size_t n, int flags,
 		    struct results_merge_stats *st, char *err, size_t errlen);
+
+/* ---- reading run lists ------------------------------------------------- */
+
+struct results_run_info {
+	int64_t		 run_id;
+	int64_t		 run_index;
+	const char	*identity;
+	const char	*status;	/* RESULTS_STATUS_* */
+	const char	*scenario;
+};
+/* A non-zero return stops the walk and is returned by results_each_run. */
+typedef int	(*results_run_fn)(void *ctx, const struct results_run_info *ri);
+/* Calls fn for every run of r, in run_id order (`twsim merge --status`). */
+int		 results_each_run(struct results *r, results_run_fn fn,
+		    void *ctx);
 
 #endif /* TWSIM_RESULTS_H */

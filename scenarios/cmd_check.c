@@ -27,7 +27,7 @@ check_usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: twsim check SCENARIO [--set KEY=VALUE]... [--seed N] "
-	    "[--keys]\n"
+	    "[--keys | --indices]\n"
 	    "\n"
 	    "Validate a scenario and print its expanded run list (index, "
 	    "sweep point,\n"
@@ -43,6 +43,10 @@ check_usage(FILE *out)
 	    "  --seed N         master seed (replaces [run] seed)\n"
 	    "  --keys           also print every key of each sweep point, "
 	    "defaults included\n"
+	    "  --indices        print only the run indices, one per line (for "
+	    "xargs,\n"
+	    "                   GNU parallel and job arrays: twsim run --runs "
+	    "INDEX)\n"
 	    "  -h, --help       show this help\n"
 	    "\n"
 	    "Exit status: 0 valid, 2 bad usage or an invalid scenario.\n");
@@ -73,7 +77,7 @@ cmd_check(int argc, char **argv)
 	const struct scenario_run *r;
 	char err[2048], dur[48];
 	uint64_t seed = 0;
-	int i, nsets = 0, keys = 0, wl;
+	int i, nsets = 0, keys = 0, indices = 0, wl;
 	size_t k, j;
 
 	sets = calloc((size_t)argc + 1, sizeof(*sets));
@@ -105,6 +109,8 @@ cmd_check(int argc, char **argv)
 			}
 		} else if (strcmp(arg, "--keys") == 0) {
 			keys = 1;
+		} else if (strcmp(arg, "--indices") == 0) {
+			indices = 1;
 		} else if (arg[0] == '-' && arg[1] != '\0') {
 			fprintf(stderr, "twsim check: unknown option '%s' "
 			    "(try 'twsim check --help')\n", arg);
@@ -118,6 +124,12 @@ cmd_check(int argc, char **argv)
 			free(sets);
 			return 2;
 		}
+	}
+	if (keys && indices) {
+		fprintf(stderr, "twsim check: --keys and --indices do not go "
+		    "together (--indices prints the indices alone)\n");
+		free(sets);
+		return 2;
 	}
 	if (file == NULL) {
 		check_usage(stderr);
@@ -135,6 +147,16 @@ cmd_check(int argc, char **argv)
 	}
 	free(sets);
 
+	if (indices) {
+		for (k = 0; k < scenario_nruns(sc); k++)
+			printf("%zu\n", scenario_run_at(sc, k)->index);
+		scenario_free(sc);
+		if (fflush(stdout) != 0) {
+			fprintf(stderr, "twsim check: write error\n");
+			return 2;
+		}
+		return 0;
+	}
 	printf("scenario %s (%s): %zu run%s = %zu sweep point%s x %u "
 	    "repetition%s, master seed %llu\n", scenario_name(sc),
 	    scenario_path(sc), scenario_nruns(sc),

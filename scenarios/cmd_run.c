@@ -43,6 +43,7 @@
 
 #include "analysis/results.h"
 #include "scenarios/commands.h"
+#include "scenarios/runlist.h"
 #include "scenarios/runner.h"
 #include "scenarios/scenario.h"
 
@@ -75,7 +76,7 @@ run_usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: twsim run SCENARIO [-o DB] [--seed N] [--set KEY=VALUE]... [-j N]\n"
-	    "                 [--replace | --repeat-more N] [--quiet]\n"
+	    "                 [--runs SPEC] [--replace | --repeat-more N] [--quiet]\n"
 	    "\n"
 	    "Run every sweep point x repetition of SCENARIO and record the results in an\n"
 	    "SQLite database (appended to when it exists).  A run is identified by its\n"
@@ -89,6 +90,9 @@ run_usage(FILE *out)
 	    "  -S, --set KEY=VALUE  override a scenario key, e.g. host.client.maxtcptw=5000,\n"
 	    "                       workload.web.rate=50/s, run.duration=60s (a sweep is\n"
 	    "                       allowed: workload.web.rate=${10,20}/s); repeatable\n"
+	    "  -r, --runs SPEC      run only these run indices, numbered as 'twsim check'\n"
+	    "                       prints them: e.g. 0,3,7-9 (a slice of a sweep for\n"
+	    "                       another machine; 'twsim merge' joins the slices)\n"
 	    "  -j, --jobs N         run N simulations at once in separate processes\n"
 	    "                       (default 1; the result tables are the same for any N)\n"
 	    "      --replace        run again the runs the database holds, replacing\n"
@@ -663,11 +667,12 @@ cmd_run(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "replace", no_argument, NULL, 'R' },
 		{ "repeat-more", required_argument, NULL, 'M' },
+		{ "runs", required_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *dbpath = "results.db";
+	const char *dbpath = "results.db", *runs_spec = NULL;
 	const char **sets = NULL;
 	int nsets = 0, jobs = 1, quiet = 0, replace = 0, ch, exitcode = 0;
 	unsigned long more = 0;
@@ -675,6 +680,7 @@ cmd_run(int argc, char **argv)
 	struct scenario *sc = NULL;
 	struct scenario_run *extra = NULL;
 	const struct scenario_run **todo = NULL;
+	unsigned char *slice = NULL;
 	struct results *db = NULL;
 	struct runner_opts opts;
 	struct results_identity id;
@@ -692,7 +698,7 @@ cmd_run(int argc, char **argv)
 	sets = calloc((size_t)argc + 1, sizeof(*sets));
 	if (sets == NULL)
 		return 2;
-	while ((ch = getopt_long(argc, argv, ":o:s:S:j:qh", longopts,
+	while ((ch = getopt_long(argc, argv, ":o:s:S:j:r:qh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'o':
@@ -741,6 +747,9 @@ cmd_run(int argc, char **argv)
 				goto usage_error;
 			}
 			break;
+		case 'r':
+			runs_spec = optarg;
+			break;
 		case 'q':
 			quiet = 1;
 			break;
@@ -770,6 +779,12 @@ cmd_run(int argc, char **argv)
 		    "new)\n");
 		goto usage_error;
 	}
+	if (runs_spec != NULL && more > 0) {
+		fprintf(stderr, "twsim run: --runs and --repeat-more do not go "
+		    "together (--runs picks runs of the scenario's own run "
+		    "list)\n");
+		goto usage_error;
+	}
 
 	/* Load and validate everything before touching the database. */
 	if (scenario_load(argv[optind], sets, nsets, seed, &sc, err,
@@ -779,6 +794,24 @@ cmd_run(int argc, char **argv)
 		scenario_free(sc);
 		free(sets);
 		return 2;
+	}
+	/*
+	 * --runs: a slice of the run list.  Each run keeps its index, seed
+	 * and so its identity (results.h): run alone, it gives the rows it
+	 * gives inside the whole sweep, and `twsim merge` of the slices
+	 * equals one run of the whole.
+	 */
+	if (runs_spec != NULL) {
+		if ((slice = calloc(scenario_nruns(sc) + 1, 1)) == NULL ||
+		    runlist_parse(runs_spec, scenario_nruns(sc), slice, err,
+		    sizeof(err)) != 0) {
+			fprintf(stderr, "twsim run: --runs: %s\n", slice ==
+			    NULL ? "out of memory" : err);
+			free(slice);
+			scenario_free(sc);
+			free(sets);
+			return 2;
+		}
 	}
 	if (results_open(dbpath, RESULTS_RW_CREATE, &db, err,
 	    sizeof(err)) != 0) {
@@ -825,6 +858,8 @@ cmd_run(int argc, char **argv)
 		const struct scenario_run *r = extra != NULL ? &extra[i] :
 		    scenario_run_at(sc, i);
 
+		if (slice != NULL && !slice[i])
+			continue;
 		if (runner_identity(r, &opts, &id) != 0) {
 			fprintf(stderr, "twsim run: out of memory\n");
 			exitcode = 2;
@@ -843,6 +878,8 @@ cmd_run(int argc, char **argv)
 		}
 		todo[n++] = r;
 	}
+	if (slice != NULL)
+		nlist = runlist_count(slice, nlist, 1);
 	if (!quiet && t.present > 0)
 		printf("%zu of %zu runs already in %s (same scenario, "
 		    "parameters and seed): not run again (--replace reruns "
@@ -957,6 +994,7 @@ done:
 	results_close(db);
 	free(todo);
 	free(extra);
+	free(slice);
 	scenario_free(sc);
 	free(sets);
 	return exitcode;

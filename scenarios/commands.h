@@ -14,6 +14,9 @@ int	cmd_params(int argc, char **argv);
 
 /* twsim run SCENARIO [-o DB] ...: run it (scenarios/cmd_run.c). */
 int	cmd_run(int argc, char **argv);
+/* twsim merge OUT IN... | --status SCENARIO PART...: join sweep slices
+   (scenarios/cmd_merge.c). */
+int	cmd_merge(int argc, char **argv);
 
 /*
  * twsim packetdrill [--stack S] [--lenient] [--define NAME]... SCRIPT...:
