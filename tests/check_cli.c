@@ -1213,7 +1213,7 @@ START_TEST(test_help_of_every_command_exits_0)
 {
 	static const char *const cmds[] = {
 		"run", "check", "params", "report", "query", "plot", "export",
-		NULL
+		"merge", NULL
 	};
 	int i;
 
@@ -1966,6 +1966,293 @@ START_TEST(test_long_values_continue_on_the_next_line)
 }
 END_TEST
 
+/* ---- sweeps on many machines: --runs, --indices, merge ------------------- */
+
+#define SWEEP_INI	"tests/scenarios/e2e/sweep.ini"
+
+/* One `twsim run -j 1` of the whole 6-run sweep into `name`. */
+static void
+run_whole_sweep(const char *name)
+{
+	e2e_assert_exit(e2e_twsim("run", e2e_srcpath(SWEEP_INI), "-o",
+	    e2e_path(name), "--quiet", "-j", "1", NULL), 0);
+}
+
+static void
+run_slice(const char *spec, const char *name)
+{
+	e2e_assert_exit(e2e_twsim("run", e2e_srcpath(SWEEP_INI), "--runs",
+	    spec, "-o", e2e_path(name), "--quiet", NULL), 0);
+}
+
+/* The rows of the run with run index `idx`, run ids and wall-clock left
+ * out: what must not depend on what else ran. */
+static char *
+rows_of_index(const char *path, int idx)
+{
+	sqlite3 *db = e2e_db_open(path);
+	char *a, *b, *c, *all;
+
+	a = e2e_q_rows(db, "SELECT scenario, sweep, repetition, seed, status,"
+	    " sim_seconds, events, identity, param_digest, run_index FROM runs"
+	    " WHERE run_index = %d", idx);
+	b = e2e_q_rows(db, "SELECT t, host, tw_count, tw_cap, ports_in_use,"
+	    " conn_attempted, tw_entered, tw_recycled FROM samples JOIN runs"
+	    " USING (run_id) WHERE run_index = %d ORDER BY host, t", idx);
+	c = e2e_q_rows(db, "SELECT conn_id, client, lport, t_start,"
+	    " t_established, t_end, outcome, syn_sent FROM connections JOIN"
+	    " runs USING (run_id) WHERE run_index = %d ORDER BY conn_id", idx);
+	sqlite3_close(db);
+	all = malloc(strlen(a) + strlen(b) + strlen(c) + 3);
+	ck_assert_ptr_nonnull(all);
+	sprintf(all, "%s#%s#%s", a, b, c);
+	ck_assert_uint_gt(strlen(c), 100);	/* connections recorded */
+	free(a);
+	free(b);
+	free(c);
+	return all;
+}
+
+/* --runs: a run executed alone has the seed and rows it has in the sweep. */
+START_TEST(test_runs_slice_has_the_rows_of_the_whole_sweep)
+{
+	char *a, *b;
+	sqlite3 *db;
+	int idx[] = { 0, 4 }, i;
+
+	run_whole_sweep("whole.db");
+	run_slice("4", "s4.db");
+	run_slice("0", "s0.db");
+	for (i = 0; i < 2; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "s%d.db", idx[i]);
+		a = rows_of_index(e2e_path("whole.db"), idx[i]);
+		b = rows_of_index(e2e_path(name), idx[i]);
+		assert_same_dump(a, b, "a run alone vs in the whole sweep");
+		free(a);
+		free(b);
+		db = e2e_db_open(e2e_path(name));
+		ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs"), 1);
+		sqlite3_close(db);
+	}
+	/* A list with ranges: exactly those runs. */
+	run_slice("1,3-5", "s1345.db");
+	db = e2e_db_open(e2e_path("s1345.db"));
+	a = e2e_q_text(db, "SELECT group_concat(run_index, ',') FROM (SELECT "
+	    "run_index FROM runs ORDER BY run_id)");
+	ck_assert_str_eq(a, "1,3,4,5");
+	free(a);
+	sqlite3_close(db);
+}
+END_TEST
+
+/* A bad SPEC is a usage error (exit 2) that touches no database. */
+START_TEST(test_runs_bad_spec_exits_2)
+{
+	static const char *const bad[] = {
+		"", "x", "1,", ",1", "1,,2", "3-1", "6", "0-6", "-1", "1-",
+		"1 2", "+1", "0x1", "1-2-3", NULL
+	};
+	char *log;
+	int i;
+
+	for (i = 0; bad[i] != NULL; i++) {
+		int rc = e2e_twsim("run", e2e_srcpath(SWEEP_INI), "--runs",
+		    bad[i], "-o", e2e_path("r.db"), "--quiet", NULL);
+
+		if (rc != 2)
+			e2e_show_log();
+		ck_assert_msg(rc == 2, "--runs '%s' exited %d", bad[i], rc);
+	}
+	ck_assert(!e2e_exists(e2e_path("r.db")));
+	log = e2e_slurp(e2e_path("twsim.log"), NULL);
+	ck_assert_ptr_nonnull(strstr(log, "twsim run: --runs: run index 6 "
+	    "does not exist: the runs are 0-5"));
+	ck_assert_ptr_nonnull(strstr(log, "range '3-1' in '3-1' runs "
+	    "backwards"));
+	free(log);
+	e2e_assert_exit(e2e_twsim("run", e2e_srcpath(SWEEP_INI), "--runs",
+	    "1", "--repeat-more", "1", "-o", e2e_path("r.db"), NULL), 2);
+}
+END_TEST
+
+START_TEST(test_check_indices_one_per_line)
+{
+	char *log;
+
+	e2e_assert_exit(e2e_twsim("check", e2e_srcpath(SWEEP_INI),
+	    "--indices", NULL), 0);
+	log = e2e_slurp(e2e_path("twsim.log"), NULL);
+	ck_assert_str_eq(log, "0\n1\n2\n3\n4\n5\n");
+	free(log);
+	e2e_assert_exit(e2e_twsim("check", e2e_srcpath(SWEEP_INI),
+	    "--indices", "--keys", NULL), 2);
+}
+END_TEST
+
+/*
+ * twsim merge of interleaved slices, named in no particular order, gives
+ * the tables of one `twsim run -j 1` of the whole sweep: run ids follow
+ * run-index order.  Merging them again adds nothing and changes nothing.
+ */
+START_TEST(test_merge_slices_equals_jobs_1)
+{
+	char *a, *b;
+
+	run_whole_sweep("whole.db");
+	run_slice("1,3,5", "odd.db");
+	run_slice("4", "four.db");
+	run_slice("0,2", "even.db");
+	e2e_assert_exit(e2e_twsim("merge", e2e_path("m.db"),
+	    e2e_path("odd.db"), e2e_path("four.db"), e2e_path("even.db"),
+	    NULL), 0);
+	a = db_dump(e2e_path("whole.db"));
+	b = db_dump(e2e_path("m.db"));
+	assert_same_dump(a, b, "merged slices vs -j 1");
+	free(a);
+	free(b);
+
+	a = full_dump(e2e_path("m.db"));
+	e2e_assert_exit(e2e_twsim("merge", e2e_path("m.db"),
+	    e2e_path("even.db"), e2e_path("odd.db"), e2e_path("four.db"),
+	    NULL), 0);
+	b = full_dump(e2e_path("m.db"));
+	assert_same_dump(a, b, "a second merge of the same slices");
+	free(a);
+	free(b);
+	/* Merging into a database that is an input is refused. */
+	e2e_assert_exit(e2e_twsim("merge", e2e_path("m.db"), e2e_path("m.db"),
+	    NULL), 2);
+	e2e_assert_exit(e2e_twsim("merge", e2e_path("m.db"), NULL), 2);
+}
+END_TEST
+
+/*
+ * Inputs of another schema version or not twsim's are refused (exit 2)
+ * before anything is written: the output is not created, or is left as it
+ * was, and every file is byte-identical.
+ */
+START_TEST(test_merge_refuses_foreign_and_other_version)
+{
+	char bad[3][700];
+	char sql[256], *before[3], *after, *m0, *m1;
+	size_t len[3], l;
+	int i;
+
+	sql_file(e2e_path("foreign.db"), "CREATE TABLE customers (id INTEGER, "
+	    "name TEXT); INSERT INTO customers VALUES (1, 'x');");
+	snprintf(sql, sizeof(sql), "PRAGMA application_id = %d; "
+	    "PRAGMA user_version = 1; CREATE TABLE runs (run_id INTEGER);",
+	    0x5457534d);
+	sql_file(e2e_path("v1.db"), sql);
+	write_file(e2e_path("notes.txt"), "not a database at all\n");
+	/* (e2e_path()'s buffers rotate: keep copies) */
+	snprintf(bad[0], sizeof(bad[0]), "%s", e2e_path("foreign.db"));
+	snprintf(bad[1], sizeof(bad[1]), "%s", e2e_path("v1.db"));
+	snprintf(bad[2], sizeof(bad[2]), "%s", e2e_path("notes.txt"));
+	run_slice("2", "good.db");
+	for (i = 0; i < 3; i++)
+		before[i] = e2e_slurp(bad[i], &len[i]);
+
+	for (i = 0; i < 3; i++) {
+		e2e_assert_exit(e2e_twsim("merge", e2e_path("new.db"),
+		    e2e_path("good.db"), bad[i], NULL), 2);
+		ck_assert(!e2e_exists(e2e_path("new.db")));
+	}
+	run_slice("0", "out.db");
+	m0 = full_dump(e2e_path("out.db"));
+	for (i = 0; i < 3; i++) {
+		e2e_assert_exit(e2e_twsim("merge", e2e_path("out.db"), bad[i],
+		    e2e_path("good.db"), NULL), 2);
+		/* ... and as the output. */
+		e2e_assert_exit(e2e_twsim("merge", bad[i],
+		    e2e_path("good.db"), NULL), 2);
+		after = e2e_slurp(bad[i], &l);
+		ck_assert_uint_eq(l, len[i]);
+		ck_assert_msg(memcmp(before[i], after, l) == 0,
+		    "%s was modified", bad[i]);
+		free(after);
+		free(before[i]);
+	}
+	m1 = full_dump(e2e_path("out.db"));
+	assert_same_dump(m0, m1, "the output after refused merges");
+	free(m0);
+	free(m1);
+	ck_assert(!e2e_exists(e2e_path("foreign.db-wal")));
+	ck_assert(!e2e_exists(e2e_path("v1.db-journal")));
+}
+END_TEST
+
+/*
+ * merge --status: the indices the parts hold complete, only failed, or not
+ * at all; exit 0 only when every run is done.  A failed run merged keeps
+ * its place and is replaced by a complete one later.
+ */
+START_TEST(test_merge_status_lists_done_failed_missing)
+{
+	sqlite3 *db;
+	char *log, *st;
+
+	run_slice("0", "p0.db");
+	run_slice("1", "p1.db");
+	run_slice("3", "p3.db");
+	db = e2e_db_open(e2e_path("p1.db"));
+	ck_assert_int_eq(sqlite3_exec(db, "UPDATE runs SET status = 'failed'",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	/* A part of another sweep counts as other, not as done. */
+	e2e_assert_exit(e2e_twsim("run", e2e_srcpath(SWEEP_INI), "--runs",
+	    "2", "--set", "run.seed=5", "-o", e2e_path("p9.db"), "--quiet",
+	    NULL), 0);
+	unlink(e2e_path("twsim.log"));
+	e2e_assert_exit(e2e_twsim("merge", "--status", e2e_srcpath(SWEEP_INI),
+	    e2e_path("p0.db"), e2e_path("p1.db"), e2e_path("p3.db"),
+	    e2e_path("p9.db"), NULL), 1);
+	log = e2e_slurp(e2e_path("twsim.log"), NULL);
+	ck_assert_str_eq(log, "scenario sweep: 6 runs in 4 part files\n"
+	    "done 2: 0,3\n"
+	    "failed 1: 1\n"
+	    "missing 3: 2,4-5\n"
+	    "other 1: runs of other scenarios or parameters\n");
+	free(log);
+
+	/* With --set as that sweep was run, p9.db holds its index 2. */
+	unlink(e2e_path("twsim.log"));
+	e2e_assert_exit(e2e_twsim("merge", "--status", e2e_srcpath(SWEEP_INI),
+	    "--set", "run.seed=5", e2e_path("p9.db"), NULL), 1);
+	log = e2e_slurp(e2e_path("twsim.log"), NULL);
+	ck_assert_ptr_nonnull(strstr(log, "done 1: 2\n"));
+	free(log);
+
+	/* The failed run merged, then its rerun: replaced in place. */
+	e2e_assert_exit(e2e_twsim("merge", e2e_path("m.db"), e2e_path("p0.db"),
+	    e2e_path("p1.db"), e2e_path("p3.db"), NULL), 0);
+	run_slice("1", "p1b.db");
+	e2e_assert_exit(e2e_twsim("merge", e2e_path("m.db"),
+	    e2e_path("p1b.db"), NULL), 0);
+	db = e2e_db_open(e2e_path("m.db"));
+	st = e2e_q_text(db, "SELECT group_concat(run_index || ':' || status, "
+	    "',') FROM (SELECT * FROM runs ORDER BY run_id)");
+	ck_assert_str_eq(st, "0:complete,1:complete,3:complete");
+	free(st);
+	sqlite3_close(db);
+
+	/* Every index done: exit 0. */
+	run_slice("2,4-5", "p245.db");
+	e2e_assert_exit(e2e_twsim("merge", "--status", e2e_srcpath(SWEEP_INI),
+	    e2e_path("m.db"), e2e_path("p245.db"), NULL), 0);
+	/* An unusable part: named, exit 2. */
+	write_file(e2e_path("junk.db"), "junk\n");
+	unlink(e2e_path("twsim.log"));
+	e2e_assert_exit(e2e_twsim("merge", "--status", e2e_srcpath(SWEEP_INI),
+	    e2e_path("m.db"), e2e_path("junk.db"), NULL), 2);
+	log = e2e_slurp(e2e_path("twsim.log"), NULL);
+	ck_assert_ptr_nonnull(strstr(log, "junk.db: not a twsim database"));
+	free(log);
+}
+END_TEST
+
 static Suite *
 cli_suite(void)
 {
@@ -2048,6 +2335,17 @@ cli_suite(void)
 	tcase_add_test(tc, test_unknown_command_exits_2);
 	tcase_add_test(tc, test_check_command);
 	tcase_add_test(tc, test_run_named_variable_and_address_block);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("sweeps");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_runs_slice_has_the_rows_of_the_whole_sweep);
+	tcase_add_test(tc, test_runs_bad_spec_exits_2);
+	tcase_add_test(tc, test_check_indices_one_per_line);
+	tcase_add_test(tc, test_merge_slices_equals_jobs_1);
+	tcase_add_test(tc, test_merge_refuses_foreign_and_other_version);
+	tcase_add_test(tc, test_merge_status_lists_done_failed_missing);
 	suite_add_tcase(s, tc);
 	return s;
 }

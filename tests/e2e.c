@@ -112,7 +112,9 @@ e2e_slurp(const char *path, size_t *len)
 	ck_assert_ptr_nonnull(buf);
 	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
 	fclose(f);
-	*len = (size_t)n;
+	buf[n] = '\0';		/* text files can be compared as strings */
+	if (len != NULL)
+		*len = (size_t)n;
 	return buf;
 }
 

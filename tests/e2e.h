@@ -32,7 +32,8 @@ const char	*e2e_tmpdir(void);
 const char	*e2e_path(const char *name);
 /* REL in the source tree: $srcdir (set by the harness), else TWSIM_SRCDIR. */
 const char	*e2e_srcpath(const char *rel);
-/* The whole file, malloc'ed; *len gets its size. */
+/* The whole file, malloc'ed and NUL-terminated; *len (len may be NULL)
+ * gets its size. */
 char		*e2e_slurp(const char *path, size_t *len);
 int		 e2e_exists(const char *path);
 
