@@ -682,9 +682,9 @@ END_TEST
  * the wall-clock columns (started_at, wall_seconds).
  */
 static char *
-dump_tables(const char *path)
+dump_tables_in(const char *path, int by_key)
 {
-	static const char *const q[] = {
+	static const char *const by_rowid[] = {
 		"SELECT run_id, scenario, sweep, repetition, seed, status,"
 		" sim_seconds, events, version, error, identity, param_digest,"
 		" run_index FROM runs ORDER BY rowid",
@@ -695,6 +695,17 @@ dump_tables(const char *path)
 		"SELECT * FROM run_summary",
 		NULL
 	};
+	static const char *const by_keys[] = {
+		"SELECT run_id, scenario, sweep, repetition, seed, status,"
+		" sim_seconds, events, version, error FROM runs ORDER BY run_id",
+		"SELECT * FROM params ORDER BY run_id, key",
+		"SELECT * FROM samples ORDER BY run_id, host, t",
+		"SELECT * FROM connections ORDER BY run_id, conn_id",
+		"SELECT * FROM host_stats ORDER BY run_id, host",
+		"SELECT * FROM run_summary",
+		NULL
+	};
+	const char *const *q = by_key ? by_keys : by_rowid;
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	sqlite3_str *out;
@@ -724,6 +735,13 @@ dump_tables(const char *path)
 		sqlite3_close(db);
 		return copy;
 	}
+}
+
+/* Rows in the order they were written (direct writes and merges alike). */
+static char *
+dump_tables(const char *path)
+{
+	return dump_tables_in(path, 0);
 }
 
 START_TEST(test_merge_equals_direct_writes)
@@ -836,6 +854,77 @@ END_TEST
  * aside), seed and repetition; the parameter digest leaves out seed,
  * repetition and run.seed.
  */
+/*
+ * results_merge_sources(): the runs added are numbered in run-index order
+ * whatever the order and cut of the sources (each in run-index order); a
+ * run in two sources is added once, the complete copy winning over a
+ * failed one; the result equals direct writes row for row.
+ */
+START_TEST(test_merge_sources_in_run_index_order)
+{
+	const char *paths[4];
+	char p[5][700], err[512], *da, *dc;
+	struct results *r;
+	struct results_sources *src;
+	struct results_merge_stats ms;
+	static const int cut[4][4] = {
+		{ 1, 4, -1 }, { 3, -1 }, { 2, -1 }, { 0, 2, 5, -1 }
+	};
+	int i, j;
+
+	for (i = 0; i < 5; i++) {
+		snprintf(err, sizeof(err), "p%d.db", i);
+		snprintf(p[i], sizeof(p[i]), "%s", e2e_path(err));
+	}
+	r = open_rw(p[4]);
+	for (j = 0; j < 6; j++)
+		write_run(r, j, RESULTS_STATUS_COMPLETE);
+	results_close(r);
+	for (i = 0; i < 4; i++) {
+		r = open_rw(p[i]);
+		for (j = 0; cut[i][j] >= 0; j++)
+			write_run(r, cut[i][j], i == 2 ? RESULTS_STATUS_FAILED :
+			    RESULTS_STATUS_COMPLETE);
+		results_close(r);
+		paths[i] = p[i];
+	}
+	ck_assert_int_eq(results_sources_read(paths, 4, &src, err,
+	    sizeof(err)), RESULTS_OK);
+	ck_assert_uint_eq(results_sources_nruns(src), 7);
+	r = open_rw(e2e_path("m.db"));
+	ck_assert_int_eq(results_merge_sources(r, src, 0, &ms, err,
+	    sizeof(err)), RESULTS_OK);
+	results_close(r);
+	results_sources_free(src);
+	/* Source 3 (holding run 0) is copied first, its complete run 2
+	 * with it; the failed copy of run 2 (source 2) is then dropped. */
+	ck_assert_int_eq(ms.added, 6);
+	ck_assert_int_eq(ms.replaced, 0);
+	ck_assert_int_eq(ms.skipped, 1);
+	ck_assert_int_eq(ms.first_run_id, 1);
+	ck_assert_int_eq(ms.last_run_id, 6);
+	/* Rows by key: interleaved sources lay them out in another order. */
+	da = dump_tables_in(p[4], 1);
+	dc = dump_tables_in(e2e_path("m.db"), 1);
+	for (i = 0; da[i] != '\0' && da[i] == dc[i]; i++)
+		;
+	ck_assert_msg(da[i] == dc[i], "merged rows differ at byte %d: "
+	    "direct '%.80s' merged '%.80s'", i, da + i, dc + i);
+	free(da);
+	free(dc);
+
+	/* A foreign file among the sources: refused before anything is
+	 * written (results_merge_sources() is never reached). */
+	write_file(e2e_path("junk.db"), "junk", 4);
+	paths[1] = e2e_path("junk.db");
+	err[0] = '\0';
+	ck_assert_int_eq(results_sources_read(paths, 2, &src, err,
+	    sizeof(err)), RESULTS_EFOREIGN);
+	ck_assert_ptr_null(src);
+	ck_assert_ptr_nonnull(strstr(err, "junk.db: not a twsim database"));
+}
+END_TEST
+
 START_TEST(test_identity_is_scenario_params_seed_repetition)
 {
 	struct results_kv a[3] = { { "run.seed", "1" }, { "k", "v" },
@@ -1249,6 +1338,7 @@ results_suite(void)
 	tcase_add_test(tc, test_merge_equals_direct_writes);
 	tcase_add_test(tc, test_merge_appends_after_existing_runs_and_keeps_writing);
 	tcase_add_test(tc, test_merge_refuses_foreign_source_and_changes_nothing);
+	tcase_add_test(tc, test_merge_sources_in_run_index_order);
 	tcase_add_test(tc, test_identity_is_scenario_params_seed_repetition);
 	tcase_add_test(tc, test_identity_rule_skip_replace_keep_complete);
 	tcase_add_test(tc, test_open_recovers_part_files_of_a_dead_parent);
