@@ -56,7 +56,9 @@
  * leftover of theirs.
  *
  * Run ids are max(run_id) + 1 for a new run, so a run rolled back leaves no
- * gap and merged runs are numbered as direct writes would be.
+ * gap and merged runs are numbered as direct writes would be; a merge of
+ * several files (results_merge_sources(), `twsim merge`) numbers the runs
+ * it adds in run-index order, as one `twsim run` of the whole sweep.
  *
  * Errors are values: functions return RESULTS_OK or a negative RESULTS_E*
  * code; the message is kept on the handle (results_errmsg()), or written to
