@@ -26,7 +26,7 @@ skip() {
 	exit 77
 }
 [ "$(id -u)" = 0 ] || skip "needs root to start slurmctld and slurmd"
-for tool in slurmctld slurmd munged sbatch squeue scontrol sqlite3 \
+for tool in slurmctld slurmd munged sbatch squeue sinfo scontrol sqlite3 \
     sha256sum; do
 	command -v "$tool" >/dev/null 2>&1 ||
 	    skip "$tool not found (Debian packages slurm-wlm, munge)"
