@@ -906,6 +906,21 @@ results_set_stop_flag(struct results *r, volatile sig_atomic_t *stop)
 	r->stop = stop;
 }
 
+void
+results_remove_files(const char *path)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	char *p;
+	size_t i;
+
+	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		if ((p = sqlite3_mprintf("%s%s", path, suffix[i])) == NULL)
+			return;
+		(void)unlink(p);
+		sqlite3_free(p);
+	}
+}
+
 const char *
 results_errmsg(const struct results *r)
 {

@@ -126,6 +126,9 @@ int		 results_open(const char *path, int mode, struct results **out,
 		    char *err, size_t errlen);
 /* Closes; a run still open is rolled back.  NULL is accepted. */
 void		 results_close(struct results *r);
+/* Removes the file at path and SQLite's -wal, -shm and -journal files
+ * beside it (part files no longer wanted); no error when absent. */
+void		 results_remove_files(const char *path);
 const char	*results_errmsg(const struct results *r);
 const char	*results_path(const struct results *r);
 /*

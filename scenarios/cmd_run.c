@@ -399,20 +399,6 @@ run_events(struct results *db, int64_t id)
 	return events;
 }
 
-static void
-remove_db_files(const char *path)
-{
-	char buf[4096];
-
-	unlink(path);
-	snprintf(buf, sizeof(buf), "%s-wal", path);
-	unlink(buf);
-	snprintf(buf, sizeof(buf), "%s-shm", path);
-	unlink(buf);
-	snprintf(buf, sizeof(buf), "%s-journal", path);
-	unlink(buf);
-}
-
 /*
  * Puts worker `pid` (0: the calling worker itself) into the workers'
  * process group, or makes it the leader of a new one when there is none.
@@ -471,8 +457,8 @@ run_parallel(const struct scenario_run *const *runs, size_t n,
 		while (running < jobs && next < n && !run_stop_requested) {
 			pid_t pid;
 
-			remove_db_files(paths[next]);
-			remove_db_files(tmps[next]);
+			results_remove_files(paths[next]);
+			results_remove_files(tmps[next]);
 			fflush(NULL);
 			pid = fork();
 			if (pid < 0) {
@@ -570,8 +556,8 @@ run_parallel(const struct scenario_run *const *runs, size_t n,
 				tally_add(t, &res);
 			}
 			if (state[merged] != 3)
-				remove_db_files(paths[merged]);
-			remove_db_files(tmps[merged]);
+				results_remove_files(paths[merged]);
+			results_remove_files(tmps[merged]);
 			progress_finish_run(pg, merged,
 			    sim_time_to_sec(r->duration), res.events);
 			merged++;
@@ -584,12 +570,12 @@ out:
 	for (i = 0; i < n; i++) {
 		if (paths != NULL && paths[i] != NULL) {
 			if (state != NULL && state[i] != 0 && state[i] != 3)
-				remove_db_files(paths[i]);
+				results_remove_files(paths[i]);
 			free(paths[i]);
 		}
 		if (tmps != NULL && tmps[i] != NULL) {
 			if (state != NULL && state[i] != 0)
-				remove_db_files(tmps[i]);
+				results_remove_files(tmps[i]);
 			free(tmps[i]);
 		}
 	}

@@ -12,14 +12,7 @@
 # Environment: $TWSIM (the binary) and $srcdir, as make check sets them.
 set -eu
 
-srcdir=$(cd "${srcdir:-.}" && pwd)
-TWSIM=${TWSIM:-./twsim}
-case "$TWSIM" in
-/*) ;;
-*) TWSIM="$(pwd)/$TWSIM" ;;
-esac
-export TWSIM
-scenario="$srcdir/tests/scenarios/e2e/sweep.ini"
+. "${srcdir:-.}/tests/sweep_env.sh"
 
 skip() {
 	echo "SKIP: no one-node Slurm cluster here: $*"
@@ -134,8 +127,5 @@ grep -q '^done 6: 0-5$' slurm-"$mjid".out ||
     { echo "FAIL: the merge job did not find every index done" >&2; exit 1; }
 
 "$TWSIM" run sweep.ini -j 1 -o whole.db --quiet
-sh "$srcdir/tests/db_digest.sh" whole.db >a.txt
-sh "$srcdir/tests/db_digest.sh" results.db >b.txt
-diff -u a.txt b.txt >&2 ||
-    { echo "FAIL: the Slurm sweep's tables differ from twsim run -j 1" >&2; exit 1; }
+same_tables whole.db results.db
 echo "PASS: a real Slurm job array (6 tasks) and merge job equal twsim run -j 1"

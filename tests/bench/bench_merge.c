@@ -207,20 +207,6 @@ check_merged(const char *path, int n, long rows)
 	return rc;
 }
 
-static void
-remove_db(const char *path)
-{
-	char buf[1100];
-
-	unlink(path);
-	snprintf(buf, sizeof(buf), "%s-wal", path);
-	unlink(buf);
-	snprintf(buf, sizeof(buf), "%s-shm", path);
-	unlink(buf);
-	snprintf(buf, sizeof(buf), "%s-journal", path);
-	unlink(buf);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -295,12 +281,12 @@ main(int argc, char **argv)
 out:
 	for (i = 0; i < n; i++)
 		if (parts[i] != NULL) {
-			remove_db(parts[i]);
+			results_remove_files(parts[i]);
 			free(parts[i]);
 		}
 	free(parts);
-	remove_db(quarter);
-	remove_db(full);
+	results_remove_files(quarter);
+	results_remove_files(full);
 	rmdir(dir);
 	return rc;
 }
