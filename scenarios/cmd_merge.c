@@ -120,7 +120,9 @@ static void
 status_line(const char *what, const unsigned char *state, size_t n,
     unsigned char want)
 {
-	printf("%s %zu: ", what, runlist_count(state, n, want));
+	size_t count = runlist_count(state, n, want);
+
+	printf("%s %zu:%s", what, count, count > 0 ? " " : "");
 	runlist_write(stdout, state, n, want);
 	putchar('\n');
 }
