@@ -1677,9 +1677,11 @@ merge_schema(struct results *r, const char *src, int flags,
 			    RESULTS_OK)
 				goto out;
 		}
-		if (ms->first_run_id == 0)
+		/* Planned ids need not rise within one source. */
+		if (ms->added + ms->replaced == 1 || target < ms->first_run_id)
 			ms->first_run_id = target;
-		ms->last_run_id = target;
+		if (ms->added + ms->replaced == 1 || target > ms->last_run_id)
+			ms->last_run_id = target;
 	}
 	if (rc != SQLITE_DONE) {
 		rc = sqlerr(r, "cannot read source runs");

@@ -321,9 +321,9 @@ struct results_merge_stats {
 	int64_t		added;		/* runs appended */
 	int64_t		replaced;	/* runs that replaced one of dst's */
 	int64_t		skipped;	/* runs dropped: identity present */
-	int64_t		first_run_id;	/* in dst, of the first run added or
-					   replaced (0: none) */
-	int64_t		last_run_id;	/* ... and of the last; when all
+	int64_t		first_run_id;	/* in dst, the lowest id of the runs
+					   added or replaced (0: none) */
+	int64_t		last_run_id;	/* ... and the highest; when all
 					   were skipped, of the run kept for
 					   the last one */
 };
