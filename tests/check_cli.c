@@ -513,61 +513,6 @@ END_TEST
 
 /* ---- determinism ------------------------------------------------------------ */
 
-/* Every result table of a database as text, wall-clock columns left out. */
-static char *
-db_dump(const char *path)
-{
-	static const char *const queries[] = {
-		"SELECT run_id, scenario, sweep, repetition, seed, status, "
-		    "sim_seconds, events, version, error, identity, "
-		    "param_digest, run_index FROM runs ORDER BY run_id",
-		"SELECT * FROM params ORDER BY run_id, key",
-		"SELECT * FROM samples ORDER BY run_id, host, t",
-		"SELECT * FROM connections ORDER BY run_id, conn_id",
-		"SELECT * FROM host_stats ORDER BY run_id, host",
-		"SELECT * FROM run_summary",
-		NULL
-	};
-	sqlite3 *db = e2e_db_open(path);
-	char *all = strdup(""), *part;
-	size_t i;
-
-	for (i = 0; queries[i] != NULL; i++) {
-		char *cat;
-
-		part = e2e_q_rows(db, "%s", queries[i]);
-		cat = malloc(strlen(all) + strlen(part) + 16);
-		ck_assert_ptr_nonnull(cat);
-		sprintf(cat, "%s== %zu\n%s", all, i, part);
-		free(all);
-		free(part);
-		all = cat;
-	}
-	sqlite3_close(db);
-	return all;
-}
-
-/* First differing line of two dumps, for the failure message. */
-static void
-assert_same_dump(const char *a, const char *b, const char *what)
-{
-	size_t i, line = 1, start = 0;
-
-	for (i = 0; a[i] != '\0' && a[i] == b[i]; i++)
-		if (a[i] == '\n') {
-			line++;
-			start = i + 1;
-		}
-	if (a[i] != b[i]) {
-		int la = (int)strcspn(a + start, "\n");
-		int lb = (int)strcspn(b + start, "\n");
-
-		ck_abort_msg("%s: differ at line %zu: '%.*s' vs '%.*s'", what,
-		    line, la > 160 ? 160 : la, a + start, lb > 160 ? 160 : lb,
-		    b + start);
-	}
-}
-
 /*
  * docs/DESIGN.md: the same scenario and seed give the same database
  * contents in every result table, run after run.  http10-server draws
@@ -594,10 +539,10 @@ START_TEST(test_determinism_same_seed_same_rows)
 	e2e_assert_exit(e2e_twsim("run",
 	    e2e_srcpath("scenarios/client-autocap.ini"), "-o", e2e_path("b.db"),
 	    "--quiet", "--seed", "42", "--set", "run.duration=20s", NULL), 0);
-	a = db_dump(e2e_path("a.db"));
-	b = db_dump(e2e_path("b.db"));
+	a = e2e_db_dump(e2e_path("a.db"));
+	b = e2e_db_dump(e2e_path("b.db"));
 	ck_assert_int_gt((int)strlen(a), 10000);
-	assert_same_dump(a, b, "same seed twice");
+	e2e_assert_same_dump(a, b, "same seed twice");
 	free(a);
 	free(b);
 }
@@ -616,8 +561,8 @@ START_TEST(test_determinism_other_seed_other_rows)
 	    e2e_srcpath("scenarios/client-autocap.ini"), "-o", e2e_path("b.db"),
 	    "--quiet", "--seed", "43", "--set", "run.duration=5s", "--set",
 	    "run.repeat=1", NULL), 0);
-	a = db_dump(e2e_path("a.db"));
-	b = db_dump(e2e_path("b.db"));
+	a = e2e_db_dump(e2e_path("a.db"));
+	b = e2e_db_dump(e2e_path("b.db"));
 	ck_assert_str_ne(a, b);
 	free(a);
 	free(b);
@@ -643,9 +588,9 @@ START_TEST(test_seed_override_and_repetition_seeds)
 	    e2e_srcpath("scenarios/nolocaltimewait.ini"), "-o",
 	    e2e_path("b.db"), "--quiet", "--set", "run.seed=77", "--set",
 	    "run.duration=3s", NULL), 0);
-	a = db_dump(e2e_path("a.db"));
-	b = db_dump(e2e_path("b.db"));
-	assert_same_dump(a, b, "--seed 77 vs --set run.seed=77");
+	a = e2e_db_dump(e2e_path("a.db"));
+	b = e2e_db_dump(e2e_path("b.db"));
+	e2e_assert_same_dump(a, b, "--seed 77 vs --set run.seed=77");
 	free(a);
 	free(b);
 
@@ -674,8 +619,8 @@ START_TEST(test_determinism_jobs_2_equals_jobs_1)
 	e2e_assert_exit(e2e_twsim("run",
 	    e2e_srcpath("scenarios/old-duplicates.ini"), "-o", e2e_path("b.db"),
 	    "--quiet", "-j", "2", "--set", "run.duration=8s", NULL), 0);
-	a = db_dump(e2e_path("a.db"));
-	b = db_dump(e2e_path("b.db"));
+	a = e2e_db_dump(e2e_path("a.db"));
+	b = e2e_db_dump(e2e_path("b.db"));
 	/* 2 sweep points x repeat 2. */
 	{
 		sqlite3 *db = e2e_db_open(e2e_path("b.db"));
@@ -684,7 +629,7 @@ START_TEST(test_determinism_jobs_2_equals_jobs_1)
 		    "WHERE status = 'complete'"), 4);
 		sqlite3_close(db);
 	}
-	assert_same_dump(a, b, "-j 2 vs -j 1");
+	e2e_assert_same_dump(a, b, "-j 2 vs -j 1");
 	free(a);
 	free(b);
 	/* No worker database is left beside the output. */
@@ -829,7 +774,7 @@ START_TEST(test_interrupt_sigint_keeps_earlier_run)
 	}
 	e2e_assert_exit(rc, 1);
 	after = db_dump_run1(e2e_path("r.db"));
-	assert_same_dump(before, after, "run 1 after SIGINT");
+	e2e_assert_same_dump(before, after, "run 1 after SIGINT");
 	free(before);
 	free(after);
 }
@@ -859,7 +804,7 @@ START_TEST(test_interrupt_sigkill_leaves_no_partial_run)
 	ck_assert_int_eq(e2e_wait(pid), 128 + SIGKILL);
 
 	after = db_dump_run1(e2e_path("r.db"));
-	assert_same_dump(before, after, "run 1 after SIGKILL");
+	e2e_assert_same_dump(before, after, "run 1 after SIGKILL");
 	db = e2e_db_open(e2e_path("r.db"));
 	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs WHERE run_id "
 	    "<> 1 AND status = 'complete'"), 0);
@@ -913,7 +858,7 @@ START_TEST(test_interrupt_sigint_with_jobs_2)
 	}
 	e2e_assert_exit(rc, 1);
 	after = db_dump_run1(e2e_path("r.db"));
-	assert_same_dump(before, after, "run 1 after SIGINT to -j 2");
+	e2e_assert_same_dump(before, after, "run 1 after SIGINT to -j 2");
 	db = e2e_db_open(e2e_path("r.db"));
 	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM runs WHERE status "
 	    "= 'complete'"), 1);
@@ -1351,7 +1296,7 @@ full_dump(const char *path)
 {
 	sqlite3 *db = e2e_db_open(path);
 	char *a = e2e_q_rows(db, "SELECT * FROM runs ORDER BY run_id");
-	char *b = db_dump(path);
+	char *b = e2e_db_dump(path);
 	char *all = malloc(strlen(a) + strlen(b) + 2);
 
 	ck_assert_ptr_nonnull(all);
@@ -1382,14 +1327,14 @@ START_TEST(test_rerun_skips_present_runs_replace_and_repeat_more)
 	e2e_assert_exit(e2e_twsim("run", scen, "-o", p, "--quiet", "--set",
 	    "run.duration=2s", "--set", "run.repeat=2", NULL), 0);
 	after = full_dump(p);
-	assert_same_dump(before, after, "a rerun");
+	e2e_assert_same_dump(before, after, "a rerun");
 	free(after);
 	/* The same with -j 2, and with the repetitions asked for in another
 	 * order of keys (--set before the file's own): still nothing. */
 	e2e_assert_exit(e2e_twsim("run", scen, "-o", p, "--quiet", "-j", "2",
 	    "--set", "run.repeat=2", "--set", "run.duration=2s", NULL), 0);
 	after = full_dump(p);
-	assert_same_dump(before, after, "a rerun with -j 2");
+	e2e_assert_same_dump(before, after, "a rerun with -j 2");
 	free(after);
 	free(before);
 
@@ -1431,7 +1376,7 @@ START_TEST(test_rerun_skips_present_runs_replace_and_repeat_more)
 	e2e_assert_exit(e2e_twsim("run", scen, "-o", p, "--quiet", "--set",
 	    "run.duration=2s", "--set", "run.repeat=6", NULL), 0);
 	after = full_dump(p);
-	assert_same_dump(before, after, "repeat 6 after --repeat-more");
+	e2e_assert_same_dump(before, after, "repeat 6 after --repeat-more");
 	free(before);
 	free(after);
 	/* Bad use of the options is refused up front. */
@@ -2029,7 +1974,7 @@ START_TEST(test_runs_slice_has_the_rows_of_the_whole_sweep)
 		snprintf(name, sizeof(name), "s%d.db", idx[i]);
 		a = rows_of_index(e2e_path("whole.db"), idx[i]);
 		b = rows_of_index(e2e_path(name), idx[i]);
-		assert_same_dump(a, b, "a run alone vs in the whole sweep");
+		e2e_assert_same_dump(a, b, "a run alone vs in the whole sweep");
 		free(a);
 		free(b);
 		db = e2e_db_open(e2e_path(name));
@@ -2107,9 +2052,9 @@ START_TEST(test_merge_slices_equals_jobs_1)
 	e2e_assert_exit(e2e_twsim("merge", e2e_path("m.db"),
 	    e2e_path("odd.db"), e2e_path("four.db"), e2e_path("even.db"),
 	    NULL), 0);
-	a = db_dump(e2e_path("whole.db"));
-	b = db_dump(e2e_path("m.db"));
-	assert_same_dump(a, b, "merged slices vs -j 1");
+	a = e2e_db_dump(e2e_path("whole.db"));
+	b = e2e_db_dump(e2e_path("m.db"));
+	e2e_assert_same_dump(a, b, "merged slices vs -j 1");
 	free(a);
 	free(b);
 
@@ -2118,7 +2063,7 @@ START_TEST(test_merge_slices_equals_jobs_1)
 	    e2e_path("even.db"), e2e_path("odd.db"), e2e_path("four.db"),
 	    NULL), 0);
 	b = full_dump(e2e_path("m.db"));
-	assert_same_dump(a, b, "a second merge of the same slices");
+	e2e_assert_same_dump(a, b, "a second merge of the same slices");
 	free(a);
 	free(b);
 	/* Merging into a database that is an input is refused. */
@@ -2176,7 +2121,7 @@ START_TEST(test_merge_refuses_foreign_and_other_version)
 		free(before[i]);
 	}
 	m1 = full_dump(e2e_path("out.db"));
-	assert_same_dump(m0, m1, "the output after refused merges");
+	e2e_assert_same_dump(m0, m1, "the output after refused merges");
 	free(m0);
 	free(m1);
 	ck_assert(!e2e_exists(e2e_path("foreign.db-wal")));

@@ -682,9 +682,9 @@ END_TEST
  * the wall-clock columns (started_at, wall_seconds).
  */
 static char *
-dump_tables_in(const char *path, int by_key)
+dump_tables(const char *path)
 {
-	static const char *const by_rowid[] = {
+	static const char *const q[] = {
 		"SELECT run_id, scenario, sweep, repetition, seed, status,"
 		" sim_seconds, events, version, error, identity, param_digest,"
 		" run_index FROM runs ORDER BY rowid",
@@ -695,17 +695,6 @@ dump_tables_in(const char *path, int by_key)
 		"SELECT * FROM run_summary",
 		NULL
 	};
-	static const char *const by_keys[] = {
-		"SELECT run_id, scenario, sweep, repetition, seed, status,"
-		" sim_seconds, events, version, error FROM runs ORDER BY run_id",
-		"SELECT * FROM params ORDER BY run_id, key",
-		"SELECT * FROM samples ORDER BY run_id, host, t",
-		"SELECT * FROM connections ORDER BY run_id, conn_id",
-		"SELECT * FROM host_stats ORDER BY run_id, host",
-		"SELECT * FROM run_summary",
-		NULL
-	};
-	const char *const *q = by_key ? by_keys : by_rowid;
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	sqlite3_str *out;
@@ -735,13 +724,6 @@ dump_tables_in(const char *path, int by_key)
 		sqlite3_close(db);
 		return copy;
 	}
-}
-
-/* Rows in the order they were written (direct writes and merges alike). */
-static char *
-dump_tables(const char *path)
-{
-	return dump_tables_in(path, 0);
 }
 
 START_TEST(test_merge_equals_direct_writes)
@@ -847,13 +829,6 @@ START_TEST(test_merge_refuses_foreign_source_and_changes_nothing)
 }
 END_TEST
 
-/* ---- identity ------------------------------------------------------------ */
-
-/*
- * results.h: the identity is scenario, parameters (in any order, run.repeat
- * aside), seed and repetition; the parameter digest leaves out seed,
- * repetition and run.seed.
- */
 /*
  * results_merge_sources(): the runs added are numbered in run-index order
  * whatever the order and cut of the sources (each in run-index order); a
@@ -904,12 +879,9 @@ START_TEST(test_merge_sources_in_run_index_order)
 	ck_assert_int_eq(ms.first_run_id, 1);
 	ck_assert_int_eq(ms.last_run_id, 6);
 	/* Rows by key: interleaved sources lay them out in another order. */
-	da = dump_tables_in(p[4], 1);
-	dc = dump_tables_in(e2e_path("m.db"), 1);
-	for (i = 0; da[i] != '\0' && da[i] == dc[i]; i++)
-		;
-	ck_assert_msg(da[i] == dc[i], "merged rows differ at byte %d: "
-	    "direct '%.80s' merged '%.80s'", i, da + i, dc + i);
+	da = e2e_db_dump(p[4]);
+	dc = e2e_db_dump(e2e_path("m.db"));
+	e2e_assert_same_dump(da, dc, "merged sources vs direct writes");
 	free(da);
 	free(dc);
 
@@ -925,6 +897,13 @@ START_TEST(test_merge_sources_in_run_index_order)
 }
 END_TEST
 
+/* ---- identity ------------------------------------------------------------ */
+
+/*
+ * results.h: the identity is scenario, parameters (in any order, run.repeat
+ * aside), seed and repetition; the parameter digest leaves out seed,
+ * repetition and run.seed.
+ */
 START_TEST(test_identity_is_scenario_params_seed_repetition)
 {
 	struct results_kv a[3] = { { "run.seed", "1" }, { "k", "v" },

@@ -342,3 +342,58 @@ e2e_q_rows(sqlite3 *db, const char *fmt, ...)
 	out[len] = '\0';
 	return out;
 }
+
+/* Every result table of a database as text, wall-clock columns left out. */
+char *
+e2e_db_dump(const char *path)
+{
+	static const char *const queries[] = {
+		"SELECT run_id, scenario, sweep, repetition, seed, status, "
+		    "sim_seconds, events, version, error, identity, "
+		    "param_digest, run_index FROM runs ORDER BY run_id",
+		"SELECT * FROM params ORDER BY run_id, key",
+		"SELECT * FROM samples ORDER BY run_id, host, t",
+		"SELECT * FROM connections ORDER BY run_id, conn_id",
+		"SELECT * FROM host_stats ORDER BY run_id, host",
+		"SELECT * FROM run_summary",
+		NULL
+	};
+	sqlite3 *db = e2e_db_open(path);
+	char *all = strdup(""), *part;
+	size_t i;
+
+	for (i = 0; queries[i] != NULL; i++) {
+		char *cat;
+
+		part = e2e_q_rows(db, "%s", queries[i]);
+		cat = malloc(strlen(all) + strlen(part) + 16);
+		ck_assert_ptr_nonnull(cat);
+		sprintf(cat, "%s== %zu\n%s", all, i, part);
+		free(all);
+		free(part);
+		all = cat;
+	}
+	sqlite3_close(db);
+	return all;
+}
+
+/* First differing line of two dumps, for the failure message. */
+void
+e2e_assert_same_dump(const char *a, const char *b, const char *what)
+{
+	size_t i, line = 1, start = 0;
+
+	for (i = 0; a[i] != '\0' && a[i] == b[i]; i++)
+		if (a[i] == '\n') {
+			line++;
+			start = i + 1;
+		}
+	if (a[i] != b[i]) {
+		int la = (int)strcspn(a + start, "\n");
+		int lb = (int)strcspn(b + start, "\n");
+
+		ck_abort_msg("%s: differ at line %zu: '%.*s' vs '%.*s'", what,
+		    line, la > 160 ? 160 : la, a + start, lb > 160 ? 160 : lb,
+		    b + start);
+	}
+}

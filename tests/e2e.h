@@ -79,4 +79,14 @@ char		*e2e_q_text(sqlite3 *db, const char *fmt, ...);
  */
 char		*e2e_q_rows(sqlite3 *db, const char *fmt, ...);
 
+/*
+ * Every result table of a twsim database as text (e2e_q_rows), rows by
+ * key, wall-clock columns (started_at, wall_seconds) left out: two
+ * databases holding the same runs give the same text.  Malloc'ed.
+ */
+char		*e2e_db_dump(const char *path);
+/* Fails the test, naming the first differing line, unless a equals b. */
+void		 e2e_assert_same_dump(const char *a, const char *b,
+		    const char *what);
+
 #endif /* !TESTS_E2E_H */

@@ -36,6 +36,7 @@
 #include <sqlite3.h>
 
 #include "analysis/results.h"
+#include "tests/bench/bench_rows.h"
 
 #define SAMPLE_SECONDS	60	/* samples per host per part */
 
@@ -61,13 +62,9 @@ write_part(const char *path, int i, long rows)
 {
 	struct results *r;
 	struct results_run run;
-	struct results_sample s;
-	struct results_conn c;
 	struct results_kv kv[2];
 	char err[512], seed[32];
 	int64_t id;
-	long k;
-	int h;
 
 	if (results_open(path, RESULTS_RW_PART, &r, err, sizeof(err)) != 0)
 		return fail(path, err);
@@ -87,30 +84,8 @@ write_part(const char *path, int i, long rows)
 	run.params = kv;
 	if (results_run_begin(r, &run, &id) != 0)
 		goto fail;
-	memset(&s, 0, sizeof(s));
-	for (k = 0; k < SAMPLE_SECONDS; k++)
-		for (h = 0; h < 2; h++) {
-			s.t = (double)k;
-			s.host = h ? "server" : "client";
-			s.tw_count = k + i;
-			if (results_sample(r, id, &s) != 0)
-				goto fail;
-		}
-	memset(&c, 0, sizeof(c));
-	c.workload = "web";
-	c.client = "client";
-	c.server = "server";
-	c.outcome = RESULTS_OUTCOME_OK;
-	c.syn_sent = 1;
-	for (k = 0; k < rows; k++) {
-		c.conn_id = k;
-		c.lport = 10000 + (int)(k % 55536);
-		c.t_start = (double)k * 0.0036;
-		c.t_established = c.t_start + 0.0002;
-		c.t_end = c.t_start + 0.01 + (double)i * 1e-6;
-		if (results_connection(r, id, &c) != 0)
-			goto fail;
-	}
+	if (bench_rows(r, id, SAMPLE_SECONDS, rows, i) != 0)
+		goto fail;
 	if (results_run_end(r, id, RESULTS_STATUS_COMPLETE, SAMPLE_SECONDS, 0,
 	    0, 0, NULL, NULL) != 0)
 		goto fail;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "analysis/results.h"
+#include "tests/bench/bench_rows.h"
 
 static double
 now(void)
@@ -30,13 +31,10 @@ main(int argc, char **argv)
 {
 	struct results_run run = { "bench", "rate=300/s", 0, 1, "bench", 0, 0,
 	    NULL };
-	struct results_sample s;
-	struct results_conn c;
 	struct results *r;
 	char path[256], err[512];
 	double t0, t1;
-	int64_t id, i, nconn = 1000000;
-	int h;
+	int64_t id, nconn = 1000000;
 
 	if (argc > 1)
 		snprintf(path, sizeof(path), "%s", argv[1]);
@@ -52,30 +50,8 @@ main(int argc, char **argv)
 	t0 = now();
 	if (results_run_begin(r, &run, &id) != 0)
 		goto fail;
-	memset(&s, 0, sizeof(s));
-	for (i = 0; i < 3600; i++)
-		for (h = 0; h < 2; h++) {
-			s.t = (double)i;
-			s.host = h ? "server" : "client";
-			s.tw_count = i;
-			if (results_sample(r, id, &s) != 0)
-				goto fail;
-		}
-	memset(&c, 0, sizeof(c));
-	c.workload = "web";
-	c.client = "client";
-	c.server = "server";
-	c.outcome = RESULTS_OUTCOME_OK;
-	c.syn_sent = 1;
-	for (i = 0; i < nconn; i++) {
-		c.conn_id = i;
-		c.lport = 10000 + (int)(i % 55536);
-		c.t_start = i * 0.0036;
-		c.t_established = c.t_start + 0.0002;
-		c.t_end = c.t_start + 0.01;
-		if (results_connection(r, id, &c) != 0)
-			goto fail;
-	}
+	if (bench_rows(r, id, 3600, (long)nconn, 0) != 0)
+		goto fail;
 	if (results_run_end(r, id, RESULTS_STATUS_COMPLETE, 3600, 0, 0,
 	    RESULTS_REPLACE, NULL, NULL) != 0)
 		goto fail;
