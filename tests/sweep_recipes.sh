@@ -41,10 +41,11 @@ n=$("$TWSIM" check "$scenario" --indices | wc -l)
 
 # 1. GNU parallel
 if command -v parallel >/dev/null 2>&1; then
-	TWSIM_PARTS="$tmp/pparts" sh "$srcdir/scripts/sweep-parallel" \
+	# (a space in the path: the jobs' arguments go through a shell)
+	TWSIM_PARTS="$tmp/p parts" sh "$srcdir/scripts/sweep-parallel" \
 	    "$scenario" "$tmp/parallel.db" -j 2 >"$tmp/parallel.out" 2>&1 ||
 	    { cat "$tmp/parallel.out" >&2; fail "scripts/sweep-parallel"; }
-	[ "$(ls "$tmp/pparts" | wc -l)" -eq 6 ] ||
+	[ "$(ls "$tmp/p parts" | wc -l)" -eq 6 ] ||
 	    fail "sweep-parallel: not one part database per index"
 	same_tables "$tmp/whole.db" "$tmp/parallel.db"
 	grep -q '^done 6: 0-5$' "$tmp/parallel.out" ||
