@@ -2046,7 +2046,9 @@ START_TEST(test_merge_slices_equals_jobs_1)
 	char *a, *b;
 
 	run_whole_sweep("whole.db");
-	run_slice("1,3,5", "odd.db");
+	/* A slice with -j 2: its workers' part files merged in run order. */
+	e2e_assert_exit(e2e_twsim("run", e2e_srcpath(SWEEP_INI), "--runs",
+	    "1,3,5", "-j", "2", "-o", e2e_path("odd.db"), "--quiet", NULL), 0);
 	run_slice("4", "four.db");
 	run_slice("0,2", "even.db");
 	e2e_assert_exit(e2e_twsim("merge", e2e_path("m.db"),
