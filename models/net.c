@@ -85,6 +85,11 @@ struct net {
 	uint64_t	 next_conn_id;
 	net_deliver_fn	 hook;
 	void		*hookarg;
+	int		 ntaps;		/* NET-8 */
+	struct {
+		net_tap_fn	 fn;
+		void		*arg;
+	}		 taps[NET_MAXTAPS];
 	struct net_inflight *free;
 	struct net_inflight_slab *slabs;
 	size_t		 inflight;
@@ -438,6 +443,17 @@ net_inflight_put(struct net *net, struct net_inflight *r)
 	net->inflight--;
 }
 
+/* NET-8: show a segment to every tap. */
+static void
+net_tap(struct net *net, const struct host *h, enum net_tap_dir dir,
+    const struct tcp_segment *seg)
+{
+	int i;
+
+	for (i = 0; i < net->ntaps; i++)
+		net->taps[i].fn(net->taps[i].arg, h, dir, seg);
+}
+
 static void
 net_deliver(struct sim *sim, void *arg)
 {
@@ -446,6 +462,8 @@ net_deliver(struct sim *sim, void *arg)
 
 	(void)sim;
 	net->stats.delivered++;
+	if (net->ntaps > 0)
+		net_tap(net, r->dst, NET_TAP_IN, &r->seg);
 	/* The record stays ours during the call: tcp_input may send. */
 	if (net->hook != NULL)
 		net->hook(net->hookarg, r->dst, &r->seg);
@@ -584,6 +602,8 @@ net_output(struct net *net, struct host *from, const struct tcp_segment *seg)
 	struct host *dst;
 	sim_time_t lat, now, arrive;
 
+	if (net->ntaps > 0)
+		net_tap(net, from, NET_TAP_OUT, seg);
 	/* NET-3: nobody owns the destination: counted and dropped. */
 	dst = net_host_by_addr(net, seg->daddr);
 	if (dst == NULL) {
@@ -600,6 +620,8 @@ net_output(struct net *net, struct host *from, const struct tcp_segment *seg)
 	/* NET-2: loss, then latency, then duplication, from the path. */
 	if (p->cfg.loss > 0.0 && rng_uniform(p->rng) < p->cfg.loss) {
 		net->stats.lost++;
+		if (net->ntaps > 0)
+			net_tap(net, from, NET_TAP_LOST, seg);
 		return;
 	}
 	lat = p->lat_fixed ? p->lat_ns :
@@ -633,6 +655,8 @@ net_output(struct net *net, struct host *from, const struct tcp_segment *seg)
 		 * before its original (NET-7 may have held that back).
 		 */
 		net->stats.duplicated++;
+		if (net->ntaps > 0)
+			net_tap(net, from, NET_TAP_DUP, seg);
 		net_schedule(net, dst, seg, arrive - now +
 		    net_draw_delay(&p->cfg.duplicate_delay, p->rng));
 	}
@@ -651,6 +675,18 @@ net_set_deliver_hook(struct net *net, net_deliver_fn fn, void *arg)
 
 	net->hook = fn;
 	net->hookarg = arg;
+}
+
+int
+net_add_tap(struct net *net, net_tap_fn fn, void *arg)
+{
+
+	if (net->ntaps == NET_MAXTAPS)
+		return (-1);
+	net->taps[net->ntaps].fn = fn;
+	net->taps[net->ntaps].arg = arg;
+	net->ntaps++;
+	return (0);
 }
 
 size_t

@@ -90,6 +90,23 @@ typedef void (*net_deliver_fn)(void *arg, struct host *h,
 		    const struct tcp_segment *seg);
 void		 net_set_deliver_hook(struct net *net, net_deliver_fn fn,
 		    void *arg);
+/*
+ * Taps: observers of the wire (packet captures, --trace), NET-8.  A tap
+ * sees every segment a host hands to the network (NET_TAP_OUT, before any
+ * loss: what the sender's interface shows), every segment delivered to a
+ * host (NET_TAP_IN, before tcp_input), and what the path did to a segment
+ * (NET_TAP_LOST, NET_TAP_DUP), at the simulated time of each.  h is the
+ * sending host for OUT, LOST and DUP, the receiving one for IN.  A tap only
+ * looks: no model decision depends on one, and the models know nothing of
+ * what it does with the segment (captures use libpcap, models do not).
+ * At most NET_MAXTAPS; returns 0, or -1 when full.
+ */
+enum net_tap_dir { NET_TAP_OUT, NET_TAP_IN, NET_TAP_LOST, NET_TAP_DUP };
+typedef void (*net_tap_fn)(void *arg, const struct host *h,
+		    enum net_tap_dir dir, const struct tcp_segment *seg);
+#define NET_MAXTAPS	4
+int		 net_add_tap(struct net *net, net_tap_fn fn, void *arg);
+
 /* Records of in-flight segments currently allocated (tests: no leak). */
 size_t		 net_inflight(const struct net *net);
 

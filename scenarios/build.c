@@ -103,6 +103,8 @@ get_value(struct builder *b, size_t si, const struct param *p,
 		return efail(ld, e, "bad value '%s' for %s in [%s]: %s",
 		    text, p->key, s->title, msg);
 	}
+	if (p->flags & PARAM_F_OUTPUT)
+		return 0;
 	ld_key_prefix(s, prefix, sizeof(prefix));
 	snprintf(key, sizeof(key), "%s.%s", prefix, p->key);
 	if (add_param(b, key, pv->canon) != 0)
@@ -325,6 +327,8 @@ build_hosts(struct builder *b)
 				hosts[h].nlisten = pv.n;
 			} else if (p->id == P_HOST_STACK)
 				stack = (int)pv.i;	/* choices in enum order */
+			else if (p->id == P_HOST_PCAP)
+				hosts[h].pcap = pv.i == 0;
 		}
 		/*
 		 * The tunables, as boot values (the loader's path), with the

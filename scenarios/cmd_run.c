@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #ifdef __linux__
@@ -42,10 +43,12 @@
 #include <unistd.h>
 
 #include "analysis/results.h"
+#include "models/capture.h"
 #include "scenarios/commands.h"
 #include "scenarios/runlist.h"
 #include "scenarios/runner.h"
 #include "scenarios/scenario.h"
+#include "scenarios/units.h"
 
 /*
  * The one piece of process-wide state: a signal handler can reach nothing
@@ -76,7 +79,8 @@ run_usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: twsim run SCENARIO [-o DB] [--seed N] [--set KEY=VALUE]... [-j N]\n"
-	    "                 [--runs SPEC] [--replace | --repeat-more N] [--quiet]\n"
+	    "                 [--runs SPEC] [--replace | --repeat-more N] [--pcap DIR]\n"
+	    "                 [--pcap-filter EXPR]... [--pcap-snaplen N] [--quiet]\n"
 	    "\n"
 	    "Run every sweep point x repetition of SCENARIO and record the results in an\n"
 	    "SQLite database (appended to when it exists).  A run is identified by its\n"
@@ -99,12 +103,187 @@ run_usage(FILE *out)
 	    "                       their rows (same run_id)\n"
 	    "      --repeat-more N  add N repetitions to every sweep point, numbered on\n"
 	    "                       from the highest the database holds, with new seeds\n"
+	    "      --pcap DIR       write a pcap capture per host per run into DIR\n"
+	    "                       (DIR/run<ID>-<HOST>.pcap): every host, or only those\n"
+	    "                       with pcap = yes; without --pcap those go to DB-pcap/\n"
+	    "      --pcap-filter EXPR  keep only matching packets; repeatable, all must\n"
+	    "                       match: 'time 10s..20s' (a window of simulated time,\n"
+	    "                       'time 10s..' open-ended), 'A:P B:Q' (a 4-tuple, both\n"
+	    "                       directions), or a pcap-filter(7) expression such as\n"
+	    "                       'port 80' or 'tcp[tcpflags] & tcp-syn != 0'\n"
+	    "      --pcap-snaplen N bytes kept of each packet (default: all)\n"
 	    "  -q, --quiet          no progress bar and no summary\n"
 	    "  -h, --help           show this help\n"
 	    "\n"
 	    "Exit status: 0 all runs complete (or already in the database), 1 a run\n"
 	    "failed or was interrupted, 2 bad usage, a bad scenario or an unusable\n"
 	    "(foreign, other version, damaged) database.\n");
+}
+
+/* ---- --pcap-filter ------------------------------------------------------- */
+
+/* "A.B.C.D:PORT" -> addr, port: 0, or -1. */
+static int
+parse_endpoint(const char *s, size_t n, char *addr, size_t addrlen,
+    long *port)
+{
+	char buf[64], *colon, *end, e[128];
+	uint32_t a;
+
+	if (n == 0 || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	colon = strrchr(buf, ':');
+	if (colon == NULL)
+		return -1;
+	*colon = '\0';
+	if (units_parse_ipv4(buf, &a, e, sizeof(e)) != 0)
+		return -1;
+	errno = 0;
+	*port = strtol(colon + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || end == colon + 1 || *port < 0 ||
+	    *port > 65535)
+		return -1;
+	if (strlen(buf) >= addrlen)
+		return -1;
+	memcpy(addr, buf, strlen(buf) + 1);
+	return 0;
+}
+
+/*
+ * "A:P B:Q" (or "A:P-B:Q", "A:P,B:Q") as a pcap-filter(7) expression for
+ * both directions of the 4-tuple; 1 if it was one, 0 if not.
+ */
+static int
+tuple_to_bpf(const char *s, char *out, size_t outlen)
+{
+	char a[32], b[32];
+	long p, q;
+	size_t n;
+
+	while (*s == ' ')
+		s++;
+	n = strcspn(s, " ,-");
+	if (parse_endpoint(s, n, a, sizeof(a), &p) != 0)
+		return 0;
+	s += n;
+	while (*s == ' ' || *s == ',' || *s == '-')
+		s++;
+	n = strcspn(s, " ");
+	if (parse_endpoint(s, n, b, sizeof(b), &q) != 0 ||
+	    s[n + strspn(s + n, " ")] != '\0')
+		return 0;
+	snprintf(out, outlen, "((src host %s and src port %ld and dst host %s "
+	    "and dst port %ld) or (src host %s and src port %ld and dst host "
+	    "%s and dst port %ld))", a, p, b, q, b, q, a, p);
+	return 1;
+}
+
+/*
+ * The --pcap-filter values as one capture filter: time windows intersect,
+ * everything else is ANDed into one BPF expression (*bpf, malloc'ed, NULL
+ * when none).  0, or -1 with a message.
+ */
+static int
+pcap_filter_build(const char *const *exprs, int n, struct capture_filter *f,
+    char **bpf, char *err, size_t errlen)
+{
+	char part[512], terr[256], tbuf[128], *dots, *out = NULL;
+	size_t len = 0;
+	sim_time_t from, to;
+	int i;
+
+	f->from = 0;
+	f->to = -1;
+	f->bpf = NULL;
+	*bpf = NULL;
+	for (i = 0; i < n; i++) {
+		const char *x = exprs[i];
+
+		while (*x == ' ')
+			x++;
+		if (strncmp(x, "time ", 5) == 0) {
+			snprintf(tbuf, sizeof(tbuf), "%s", x + 5);
+			dots = strstr(tbuf, "..");
+			if (dots == NULL) {
+				snprintf(err, errlen, "--pcap-filter '%s': a "
+				    "time window is 'time FROM..TO' (e.g. "
+				    "'time 10s..20s', 'time 60s..')", x);
+				goto fail;
+			}
+			*dots = '\0';
+			if (units_parse_time(tbuf, &from, terr,
+			    sizeof(terr)) != 0) {
+				snprintf(err, errlen, "--pcap-filter '%s': %s",
+				    x, terr);
+				goto fail;
+			}
+			to = -1;
+			if (dots[2] != '\0' && units_parse_time(dots + 2, &to,
+			    terr, sizeof(terr)) != 0) {
+				snprintf(err, errlen, "--pcap-filter '%s': %s",
+				    x, terr);
+				goto fail;
+			}
+			if (to >= 0 && to < from) {
+				snprintf(err, errlen, "--pcap-filter '%s': the "
+				    "window ends before it starts", x);
+				goto fail;
+			}
+			if (from > f->from)
+				f->from = from;
+			if (to >= 0 && (f->to < 0 || to < f->to))
+				f->to = to;
+			continue;
+		}
+		if (!tuple_to_bpf(x, part, sizeof(part))) {
+			if (capture_filter_check(x, terr, sizeof(terr)) != 0) {
+				snprintf(err, errlen, "--pcap-filter: %s (a "
+				    "filter is 'time FROM..TO', 'A:P B:Q' or a "
+				    "pcap-filter(7) expression)", terr);
+				goto fail;
+			}
+			snprintf(part, sizeof(part), "(%s)", x);
+		}
+		{
+			size_t pl = strlen(part);
+			char *grown = realloc(out, len + pl + 6);
+
+			if (grown == NULL) {
+				snprintf(err, errlen, "out of memory");
+				goto fail;
+			}
+			out = grown;
+			if (len > 0) {
+				memcpy(out + len, " and ", 5);
+				len += 5;
+			}
+			memcpy(out + len, part, pl + 1);
+			len += pl;
+		}
+	}
+	*bpf = out;
+	f->bpf = out;
+	return 0;
+fail:
+	free(out);
+	return -1;
+}
+
+/* The directory for captures exists (made when missing): 0, or -1. */
+static int
+pcap_dir_make(const char *dir, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0777) == 0)
+		return 0;
+	if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	snprintf(err, errlen, "--pcap %.1024s: %s", dir, errno == EEXIST ?
+	    "not a directory" : strerror(errno));
+	return -1;
 }
 
 /* ---- progress ------------------------------------------------------------ */
@@ -336,6 +515,39 @@ worker_progress(void *ctx, const struct runner_progress *p)
 		*w->stop = 1;
 }
 
+/* A worker's captures are named after its part; the parent renames them. */
+static void
+pcap_part_stem(char *buf, size_t len, pid_t parent, size_t i)
+{
+	snprintf(buf, len, ".part-%ld-%zu", (long)parent, i);
+}
+
+/*
+ * The parent: run i's captures, written under its part's stem by the
+ * worker, take the run's id in the database.
+ */
+static void
+pcap_rename_part(const struct runner_opts *o, const struct scenario_run *r,
+    size_t i, pid_t parent, int64_t run_id)
+{
+	char from[4096], to[4096];
+	size_t h;
+
+	if (o->pcap_dir == NULL)
+		return;
+	for (h = 0; h < r->nhosts; h++) {
+		if (!o->pcap_all && !r->hosts[h].pcap)
+			continue;
+		snprintf(from, sizeof(from), "%s/.part-%ld-%zu-%s.pcap",
+		    o->pcap_dir, (long)parent, i, r->hosts[h].name);
+		snprintf(to, sizeof(to), "%s/run%lld-%s.pcap", o->pcap_dir,
+		    (long long)run_id, r->hosts[h].name);
+		if (rename(from, to) != 0 && errno != ENOENT)
+			fprintf(stderr, "twsim run: %s: %s\n", to,
+			    strerror(errno));
+	}
+}
+
 static int
 worker_main(const struct scenario_run *run, const char *tmp_path,
     const char *path, const struct runner_opts *base, pid_t parent,
@@ -345,7 +557,7 @@ worker_main(const struct scenario_run *run, const char *tmp_path,
 	struct runner_result res;
 	struct runner_opts o = *base;
 	struct worker_watch watch;
-	char err[1024], name[512];
+	char err[1024], name[512], stem[64];
 
 #ifdef __linux__
 	/* End with the parent: a part file nobody merges is of no use. */
@@ -359,6 +571,10 @@ worker_main(const struct scenario_run *run, const char *tmp_path,
 	watch.sim = sim_slot;
 	o.progress = worker_progress;
 	o.progress_ctx = &watch;
+	if (o.pcap_dir != NULL) {
+		pcap_part_stem(stem, sizeof(stem), parent, run->index);
+		o.pcap_stem = stem;
+	}
 	run_name(run, name, sizeof(name));
 	if (results_open(tmp_path, RESULTS_RW_PART, &db, err,
 	    sizeof(err)) != 0) {
@@ -554,6 +770,9 @@ run_parallel(const struct scenario_run *const *runs, size_t n,
 				res.run_id = ms.last_run_id;
 				res.events = run_events(db, res.run_id);
 				tally_add(t, &res);
+				if (ms.added || ms.replaced)
+					pcap_rename_part(opts, r, r->index,
+					    parent, res.run_id);
 			}
 			if (state[merged] != 3)
 				results_remove_files(paths[merged]);
@@ -643,6 +862,13 @@ more_repetitions(struct scenario *sc, struct results *db,
 
 /* ---- the command ------------------------------------------------------------ */
 
+/* Long options without a short form. */
+enum {
+	OPT_PCAP = 256,
+	OPT_PCAP_FILTER,
+	OPT_PCAP_SNAPLEN
+};
+
 int
 cmd_run(int argc, char **argv)
 {
@@ -656,11 +882,17 @@ cmd_run(int argc, char **argv)
 		{ "runs", required_argument, NULL, 'r' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "pcap", required_argument, NULL, OPT_PCAP },
+		{ "pcap-filter", required_argument, NULL, OPT_PCAP_FILTER },
+		{ "pcap-snaplen", required_argument, NULL, OPT_PCAP_SNAPLEN },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *dbpath = "results.db", *runs_spec = NULL;
-	const char **sets = NULL;
-	int nsets = 0, jobs = 1, quiet = 0, replace = 0, ch, exitcode = 0;
+	const char *dbpath = "results.db", *runs_spec = NULL, *pcap_dir = NULL;
+	const char **sets = NULL, **pfilters = NULL;
+	char *pcap_bpf = NULL, pcap_default[4096];
+	struct capture_filter pfilter;
+	int nsets = 0, npfilters = 0, jobs = 1, quiet = 0, replace = 0, ch;
+	int exitcode = 0, snaplen = 0;
 	unsigned long more = 0;
 	uint64_t seed = 0;
 	struct scenario *sc = NULL;
@@ -682,8 +914,12 @@ cmd_run(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	sets = calloc((size_t)argc + 1, sizeof(*sets));
-	if (sets == NULL)
+	pfilters = calloc((size_t)argc + 1, sizeof(*pfilters));
+	if (sets == NULL || pfilters == NULL) {
+		free(sets);
+		free(pfilters);
 		return 2;
+	}
 	while ((ch = getopt_long(argc, argv, ":o:s:S:j:r:qh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -739,9 +975,27 @@ cmd_run(int argc, char **argv)
 		case 'q':
 			quiet = 1;
 			break;
+		case OPT_PCAP:
+			pcap_dir = optarg;
+			break;
+		case OPT_PCAP_FILTER:
+			pfilters[npfilters++] = optarg;
+			break;
+		case OPT_PCAP_SNAPLEN:
+			errno = 0;
+			snaplen = (int)strtol(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || snaplen < 40 ||
+			    snaplen > CAPTURE_SNAPLEN_MAX) {
+				fprintf(stderr, "twsim run: --pcap-snaplen "
+				    "wants a number of bytes from 40 to %d, "
+				    "not '%s'\n", CAPTURE_SNAPLEN_MAX, optarg);
+				goto usage_error;
+			}
+			break;
 		case 'h':
 			run_usage(stdout);
 			free(sets);
+			free(pfilters);
 			return 0;
 		case ':':
 			fprintf(stderr, "twsim run: option '%s' needs a "
@@ -772,6 +1026,12 @@ cmd_run(int argc, char **argv)
 		goto usage_error;
 	}
 
+	if (pcap_filter_build(pfilters, npfilters, &pfilter, &pcap_bpf, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "twsim run: %s\n", err);
+		goto usage_error;
+	}
+
 	/* Load and validate everything before touching the database. */
 	if (scenario_load(argv[optind], sets, nsets, seed, &sc, err,
 	    sizeof(err)) != 0 ||
@@ -779,6 +1039,8 @@ cmd_run(int argc, char **argv)
 		fprintf(stderr, "twsim run: %s\n", err);
 		scenario_free(sc);
 		free(sets);
+		free(pfilters);
+		free(pcap_bpf);
 		return 2;
 	}
 	/*
@@ -796,18 +1058,50 @@ cmd_run(int argc, char **argv)
 			free(slice);
 			scenario_free(sc);
 			free(sets);
+			free(pfilters);
+			free(pcap_bpf);
 			return 2;
 		}
 	}
-	if (results_open(dbpath, RESULTS_RW_CREATE, &db, err,
+	memset(&opts, 0, sizeof(opts));
+	if (scenario_nruns(sc) > 0) {
+		const struct scenario_run *r0 = scenario_run_at(sc, 0);
+		size_t h;
+		int marked = 0;
+
+		for (h = 0; h < r0->nhosts; h++)
+			marked |= r0->hosts[h].pcap;
+		/*
+		 * --pcap captures every host unless the scenario picks some
+		 * (pcap = yes); those alone are captured, beside the database
+		 * unless --pcap says where.
+		 */
+		if (pcap_dir == NULL && marked) {
+			size_t l = strlen(dbpath);
+
+			if (l > 3 && strcmp(dbpath + l - 3, ".db") == 0)
+				l -= 3;
+			snprintf(pcap_default, sizeof(pcap_default),
+			    "%.*s-pcap", (int)l, dbpath);
+			pcap_dir = pcap_default;
+		}
+		opts.pcap_all = !marked;
+	}
+	opts.pcap_dir = pcap_dir;
+	opts.pcap_snaplen = snaplen;
+	opts.pcap_filter = &pfilter;
+	if ((pcap_dir != NULL &&
+	    pcap_dir_make(pcap_dir, err, sizeof(err)) != 0) ||
+	    results_open(dbpath, RESULTS_RW_CREATE, &db, err,
 	    sizeof(err)) != 0) {
 		fprintf(stderr, "twsim run: %s\n", err);
 		scenario_free(sc);
 		free(sets);
+		free(pfilters);
+		free(pcap_bpf);
 		return 2;
 	}
 
-	memset(&opts, 0, sizeof(opts));
 	opts.scenario = scenario_name(sc);
 	opts.version = PACKAGE_VERSION;
 	opts.stop_flag = &run_stop_requested;
@@ -968,6 +1262,8 @@ cmd_run(int argc, char **argv)
 		if (t.first_id > 0)
 			printf("results: %s (run_id %" PRId64 "..%" PRId64
 			    ")\n", dbpath, t.first_id, t.last_id);
+		if (t.first_id > 0 && pcap_dir != NULL)
+			printf("captures: %s/run<ID>-<HOST>.pcap\n", pcap_dir);
 		if (run_stop_requested)
 			printf("interrupted: earlier runs are kept; the "
 			    "current ones are marked interrupted\n");
@@ -983,10 +1279,13 @@ done:
 	free(slice);
 	scenario_free(sc);
 	free(sets);
+	free(pfilters);
+	free(pcap_bpf);
 	return exitcode;
 
 usage_error:
 	fprintf(stderr, "(try 'twsim run --help')\n");
 	free(sets);
+	free(pfilters);
 	return 2;
 }

@@ -95,7 +95,15 @@ static const struct param table[P_NPARAMS] = {
 		    "timers and the defaults and names of its tunables "
 		    "(`twsim params --stack linux`)",
 	},
-	/* the host tunables follow: models/tunable.c */
+	/* the host tunables come here (TUNABLES_AT): models/tunable.c */
+	[P_HOST_PCAP] = {
+		.id = P_HOST_PCAP, .section = PARAM_SEC_HOST,
+		.key = "pcap", .type = PARAM_T_ENUM, .unit = "",
+		.defval = "no", .choices = "yes|no",
+		.flags = PARAM_F_NOSWEEP | PARAM_F_OUTPUT,
+		.meaning = "write a pcap capture of this host per run (into "
+		    "run --pcap DIR, else DB-pcap/ beside the database)",
+	},
 
 	/* [path A B] or [path A -> B] */
 	[P_PATH_LATENCY] = {
@@ -213,8 +221,11 @@ static const char *const section_forms[PARAM_NSECTIONS] = {
 	[PARAM_SEC_AT] = "[at TIME]",
 };
 
-/* The host tunables come after the last key before [path]. */
-#define TUNABLES_AT	P_PATH_LATENCY
+/*
+ * The host tunables come after address and listen, before the host keys
+ * that are not part of the model (pcap) and [path].
+ */
+#define TUNABLES_AT	P_HOST_PCAP
 
 static size_t
 ntunables(void)

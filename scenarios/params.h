@@ -63,6 +63,7 @@ enum param_id {
 	P_HOST_LISTEN,
 	P_HOST_STACK,
 	/* then the host tunables (models/tunable.c), id P_TUNABLE */
+	P_HOST_PCAP,
 
 	P_PATH_LATENCY,
 	P_PATH_LOSS,
@@ -89,6 +90,11 @@ enum param_id {
 #define PARAM_F_TUNABLE		0x02	/* may change in [at] */
 #define PARAM_F_NOSWEEP		0x04	/* may not be swept */
 #define PARAM_F_COMPUTED	0x08	/* default computed (defdoc) */
+/*
+ * An output option, not part of what is simulated: not recorded in the
+ * params table, so it never makes two runs of one model look different.
+ */
+#define PARAM_F_OUTPUT		0x10
 
 struct param {
 	enum param_id		 id;

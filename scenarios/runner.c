@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "analysis/results.h"
+#include "models/capture.h"
 #include "models/host.h"
 #include "models/net.h"
 #include "models/tcp_timewait.h"
@@ -193,6 +194,7 @@ struct run_ctx {
 	}			*byname;
 	size_t			 bynamecap;	/* a power of two */
 	struct sim_periodic	*sampler;
+	struct capture		**caps;		/* by host index, or NULL */
 	uint64_t		 conn_seq;
 	struct idmap		 pending_tw;	/* rows awaiting TIME_WAIT */
 	struct results_conn	*pool;		/* those rows */
@@ -442,6 +444,82 @@ apply_change(struct sim *sim, void *arg)
 	 * value the sysctl refuses is not an error of the run.
 	 */
 	(void)host_tunable_set(h, ch->tunable, ch->index, ch->value, NULL, 0);
+}
+
+/*
+ * NET-8 tap: a segment a host sent or received goes to its capture.  A
+ * segment to one of the host's own addresses is written once, when sent,
+ * as a loopback capture shows it (CAP-6).
+ */
+static void
+capture_tap(void *arg, const struct host *h, enum net_tap_dir dir,
+    const struct tcp_segment *seg)
+{
+	struct run_ctx *rc = arg;
+	struct capture *c;
+
+	if (rc->caps == NULL || (dir != NET_TAP_OUT && dir != NET_TAP_IN))
+		return;		/* closed: the world is being torn down */
+	if ((c = rc->caps[h->index]) == NULL)
+		return;
+	if (dir == NET_TAP_IN && host_owns_addr(h, seg->saddr))
+		return;
+	capture_segment(c, sim_now(rc->sim), seg);
+}
+
+static int
+open_captures(struct run_ctx *rc, const struct runner_opts *opts, char *err,
+    size_t errlen)
+{
+	const struct scenario_run *run = rc->run;
+	char path[4096], stem[64];
+	size_t i;
+	int any = 0;
+
+	if (opts->pcap_dir == NULL)
+		return 0;
+	rc->caps = calloc(run->nhosts, sizeof(*rc->caps));
+	if (rc->caps == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (opts->pcap_stem == NULL)
+		snprintf(stem, sizeof(stem), "run%lld", (long long)rc->run_id);
+	for (i = 0; i < run->nhosts; i++) {
+		if (!opts->pcap_all && !run->hosts[i].pcap)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s-%s.pcap", opts->pcap_dir,
+		    opts->pcap_stem != NULL ? opts->pcap_stem : stem,
+		    run->hosts[i].name);
+		rc->caps[i] = capture_open(path, opts->pcap_snaplen,
+		    opts->pcap_filter, err, errlen);
+		if (rc->caps[i] == NULL)
+			return -1;
+		any = 1;
+	}
+	if (any && net_add_tap(rc->net, capture_tap, rc) != 0) {
+		snprintf(err, errlen, "too many network taps");
+		return -1;
+	}
+	return 0;
+}
+
+/* Close every capture: 0, or -1 + err for the first that failed. */
+static int
+close_captures(struct run_ctx *rc, char *err, size_t errlen)
+{
+	size_t i;
+	int ret = 0;
+
+	if (rc->caps == NULL)
+		return 0;
+	for (i = 0; i < rc->run->nhosts; i++)
+		if (capture_close(rc->caps[i], ret == 0 ? err : NULL,
+		    ret == 0 ? errlen : 0) != 0)
+			ret = -1;
+	free(rc->caps);
+	rc->caps = NULL;
+	return ret;
 }
 
 static int
@@ -761,7 +839,8 @@ runner_run(const struct scenario_run *run, struct results *db,
 	}
 	if (opts->stop_flag != NULL)
 		sim_set_stop_flag(rc.sim, opts->stop_flag);
-	if (build_world(&rc, rc.errbuf, sizeof(rc.errbuf)) != 0) {
+	if (build_world(&rc, rc.errbuf, sizeof(rc.errbuf)) != 0 ||
+	    open_captures(&rc, opts, rc.errbuf, sizeof(rc.errbuf)) != 0) {
 		rc.failed = 1;
 		goto record;
 	}
@@ -844,6 +923,17 @@ record:
 
 	if (rc.sampler != NULL)
 		sim_periodic_cancel(rc.sim, rc.sampler);
+	/*
+	 * Before the world goes: tearing it down closes the connections still
+	 * open, which is no part of the run and must not be in the files.
+	 */
+	if (close_captures(&rc, rc.errbuf, sizeof(rc.errbuf)) != 0 &&
+	    res->status != RUNNER_FAILED) {
+		status = RESULTS_STATUS_FAILED;
+		res->status = RUNNER_FAILED;
+		(void)results_run_error(db, rc.run_id, rc.errbuf);
+		snprintf(err, errlen, "%s", rc.errbuf);
+	}
 	destroy_world(&rc);
 	free(changes);
 	if (rc.sim != NULL)

@@ -22,6 +22,7 @@
 
 #include "analysis/results.h"
 
+struct capture_filter;
 struct scenario;
 struct scenario_run;
 
@@ -45,6 +46,17 @@ struct runner_opts {
 						      sample (tests) */
 	int			 replace;	/* --replace: a complete run
 						   replaces one of its identity */
+	/*
+	 * Captures (models/capture.h): with pcap_dir set, one file per
+	 * captured host, DIR/STEM-HOST.pcap, STEM being pcap_stem or
+	 * "run<run_id>".  Captured: every host with pcap_all, else the hosts
+	 * with pcap = yes.
+	 */
+	const char		*pcap_dir;
+	const char		*pcap_stem;
+	int			 pcap_all;
+	int			 pcap_snaplen;	/* 0: whole packets */
+	const struct capture_filter *pcap_filter;	/* NULL: all */
 };
 
 enum runner_status {

@@ -45,6 +45,7 @@ struct scenario_host {
 	const uint32_t		*addrs;	/* host byte order */
 	size_t			 nlisten;
 	const uint16_t		*listen;	/* server ports */
+	int			 pcap;		/* pcap = yes */
 	struct host_tunables	 tun;		/* boot values */
 };
 
