@@ -25,6 +25,7 @@
 #include "sim/sim.h"
 
 struct net;
+struct trace;
 
 /*
  * The end of a TIME_WAIT (tcp_tw_report): the connection's incarnation
@@ -68,6 +69,7 @@ struct host {
 	struct inet_hashinfo	*hashinfo;	/* linux: models/linux.h */
 	host_tw_report_fn	 tw_report;	/* NULL: nobody listens */
 	void			*tw_report_arg;
+	struct trace		*trace;		/* --trace (trace.h), or NULL */
 };
 
 /* tcpcbs come from slabs of this many (no malloc per connection). */

@@ -88,11 +88,12 @@ tcp_passive_open(struct host *h, struct tcpcb *ltp,
 	}
 	tp->t_app = NULL;
 	tp->t_app_arg = ltp;
-	tp->t_state = TCPS_SYN_RECEIVED;
+	/* The peer first, so that --trace follows this side from here on. */
+	tp->peer_conn_id = seg->conn_id;
+	tcp_state_change(tp, TCPS_SYN_RECEIVED);
 	tp->irs = seg->seq;
 	tp->rcv_nxt = seg->seq + 1;
 	tp->rcv_adv = tp->rcv_nxt + tp->rcv_wnd;
-	tp->peer_conn_id = seg->conn_id;
 	tp->snd_wnd = seg->win;
 	return (tp);
 }
@@ -285,7 +286,7 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 			up_connected = 1;
 		} else {
 			/* Simultaneous open (RFC 793): send SYN-ACK. */
-			tp->t_state = TCPS_SYN_RECEIVED;
+			tcp_state_change(tp, TCPS_SYN_RECEIVED);
 			tp->snd_nxt = tp->snd_una;
 			tcp_timer_rexmt_stop(tp);
 		}
@@ -458,12 +459,12 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 			switch (tp->t_state) {
 			case TCPS_FIN_WAIT_1:
 				/* FW2-1: do not wait for ever for the FIN. */
-				tp->t_state = TCPS_FIN_WAIT_2;
+				tcp_state_change(tp, TCPS_FIN_WAIT_2);
 				tcp_timer_2msl_start(tp);
 				break;
 			case TCPS_CLOSING:
 				/* TCP-15: into TIME_WAIT (tcp_twstart). */
-				tp->t_state = TCPS_TIME_WAIT;
+				tcp_state_change(tp, TCPS_TIME_WAIT);
 				h->stack->twstart(tp);
 				return;
 			case TCPS_LAST_ACK:
@@ -527,13 +528,13 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 			tcp_state_change(tp, TCPS_CLOSE_WAIT);
 			break;
 		case TCPS_FIN_WAIT_1:
-			tp->t_state = TCPS_CLOSING;
+			tcp_state_change(tp, TCPS_CLOSING);
 			break;
 		case TCPS_FIN_WAIT_2:
 			/* TW-10: TF_ACKNOW is set, the entry sends the ACK. */
 			if (hazard)
 				h->stat.hazards++;
-			tp->t_state = TCPS_TIME_WAIT;
+			tcp_state_change(tp, TCPS_TIME_WAIT);
 			tp->t_host->stack->twstart(tp);
 			return;
 		default:

@@ -22,6 +22,7 @@
 #include "models/net.h"
 #include "models/segment.h"
 #include "models/tcp_var.h"
+#include "models/trace.h"
 
 /* Flags per state (FreeBSD's tcp_outflags[], tcp_fsm.h). */
 static const uint8_t tcp_outflags[TCP_NSTATES] = {
@@ -43,6 +44,8 @@ tcp_state_change(struct tcpcb *tp, enum tcp_state s)
 {
 	struct host *h = tp->t_host;
 
+	TCP_TRACE(h, tp->conn_id, tp->peer_conn_id, NULL, "state %s -> %s",
+	    tcp_state_name(tp->t_state), tcp_state_name(s));
 	if (tp->t_state == TCPS_ESTABLISHED && s != TCPS_ESTABLISHED)
 		h->stat.established--;
 	else if (tp->t_state != TCPS_ESTABLISHED && s == TCPS_ESTABLISHED)
@@ -194,6 +197,9 @@ again:
 	tp->t_flags &= ~TF_ACKNOW;
 
 	h->stat.segs_sent++;
+	/* A connection whose peer is traced is traced from its first send. */
+	if (h->trace != NULL)
+		(void)trace_wants(h->trace, tp->conn_id, tp->peer_conn_id);
 	net_output(h->net, h, &seg);
 	sent++;
 	/*

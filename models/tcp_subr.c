@@ -21,6 +21,7 @@
 #include "models/tcp_stack.h"
 #include "models/tcp_usrreq.h"
 #include "models/tcp_var.h"
+#include "models/trace.h"
 #include "sim/rng.h"
 
 struct tcpcb_slab {
@@ -134,6 +135,9 @@ tcp_close(struct tcpcb *tp)
 	struct host *h = tp->t_host;
 	struct inpcb *inp = tp->t_inpcb;
 
+	TCP_TRACE(h, tp->conn_id, tp->peer_conn_id, NULL,
+	    "closed in %s: pcb freed", tcp_state_name(tp->t_state));
+
 	if (inp != NULL)
 		in_pcbdrop(&h->pcbinfo, inp);
 	tcp_discardcb(tp);
@@ -150,6 +154,9 @@ tcp_drop(struct tcpcb *tp, int error)
 	const struct tcp_app_ops *app;
 	struct tcp_segment rst;
 
+	TCP_TRACE(h, tp->conn_id, tp->peer_conn_id, NULL, "dropped: %s",
+	    error == ETIMEDOUT ? "ETIMEDOUT" : error == ECONNRESET ?
+	    "ECONNRESET" : error == ECONNREFUSED ? "ECONNREFUSED" : "error");
 	/* TCPS_HAVERCVDSYN: the peer has state to reset. */
 	if (tp->t_state >= TCPS_SYN_RECEIVED && inp != NULL) {
 		memset(&rst, 0, sizeof(rst));

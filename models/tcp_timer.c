@@ -21,6 +21,7 @@
 #include "models/host.h"
 #include "models/tcp_stack.h"
 #include "models/tcp_var.h"
+#include "models/trace.h"
 
 /* tcp_timer.c's tables. */
 const int tcp_syn_backoff[TCP_MAXRXTSHIFT + 1] =
@@ -123,6 +124,10 @@ tcp_timer_rexmt(struct sim *sim, void *arg)
 	sim_time_t rexmt;
 
 	tp->t_rexmt = SIM_EVENT_NONE;
+	TCP_TRACE(h, tp->conn_id, tp->peer_conn_id,
+	    tp->t_state <= TCPS_SYN_RECEIVED ? "TCP-7" : "TCP-8",
+	    "retransmit timer fired (retransmission %d)",
+	    tp->t_rxtshift + 1);
 	++tp->t_rxtshift;
 	if (tp->t_state == TCPS_SYN_SENT || tp->t_state == TCPS_SYN_RECEIVED)
 		rexmt = h->stack->syn_rexmt(tp);
@@ -154,14 +159,19 @@ tcp_timer_rexmt_start(struct tcpcb *tp)
 		(void)sim_cancel(sim, tp->t_rexmt);
 	tp->t_rexmt = SIM_EVENT_NONE;
 	(void)sim_after(sim, tp->t_rxtcur, tcp_timer_rexmt, tp, &tp->t_rexmt);
+	TCP_TRACE(tp->t_host, tp->conn_id, tp->peer_conn_id, NULL,
+	    "retransmit timer armed: %.3f s", sim_time_to_sec(tp->t_rxtcur));
 }
 
 void
 tcp_timer_rexmt_stop(struct tcpcb *tp)
 {
 
-	if (tp->t_rexmt != SIM_EVENT_NONE)
+	if (tp->t_rexmt != SIM_EVENT_NONE) {
 		(void)sim_cancel(tp->t_host->sim, tp->t_rexmt);
+		TCP_TRACE(tp->t_host, tp->conn_id, tp->peer_conn_id, NULL,
+		    "retransmit timer stopped: all acknowledged");
+	}
 	tp->t_rexmt = SIM_EVENT_NONE;
 }
 
@@ -175,6 +185,9 @@ tcp_timer_keep(struct sim *sim, void *arg)
 	struct tcpcb *tp = arg;
 
 	tp->t_keep = SIM_EVENT_NONE;
+	TCP_TRACE(tp->t_host, tp->conn_id, tp->peer_conn_id, "TCP-7",
+	    "connection-establishment timer (keepinit) fired in %s",
+	    tcp_state_name(tp->t_state));
 	if (tp->t_state < TCPS_ESTABLISHED) {
 		tp->t_host->stat.conn_failed_timeout++;
 		(void)tcp_drop(tp, ETIMEDOUT);
@@ -192,6 +205,9 @@ tcp_timer_keep_start(struct tcpcb *tp)
 	if (k <= 0)
 		return;
 	(void)sim_after(sim, k, tcp_timer_keep, tp, &tp->t_keep);
+	TCP_TRACE(tp->t_host, tp->conn_id, tp->peer_conn_id, "TCP-7",
+	    "connection-establishment timer armed: %.3f s",
+	    sim_time_to_sec(k));
 }
 
 void
@@ -217,6 +233,8 @@ tcp_timer_2msl(struct sim *sim, void *arg)
 	sim_time_t again;
 
 	tp->t_2msl = SIM_EVENT_NONE;
+	TCP_TRACE(tp->t_host, tp->conn_id, tp->peer_conn_id, "TCP-14",
+	    "FIN_WAIT_2 timer fired in %s", tcp_state_name(tp->t_state));
 	if (tp->t_state != TCPS_FIN_WAIT_2)
 		return;
 	again = st->finwait2_recheck != NULL ? st->finwait2_recheck(tp) : 0;
@@ -238,4 +256,7 @@ tcp_timer_2msl_start(struct tcpcb *tp)
 	tp->t_2msl = SIM_EVENT_NONE;
 	(void)sim_after(sim, tp->t_host->stack->finwait2_timeout(tp),
 	    tcp_timer_2msl, tp, &tp->t_2msl);
+	TCP_TRACE(tp->t_host, tp->conn_id, tp->peer_conn_id, "TCP-14",
+	    "FIN_WAIT_2 timer armed: %.3f s",
+	    sim_time_to_sec(tp->t_host->stack->finwait2_timeout(tp)));
 }

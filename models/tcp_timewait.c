@@ -31,6 +31,7 @@
 #include "models/net.h"
 #include "models/tcp_timewait.h"
 #include "models/tcp_var.h"
+#include "models/trace.h"
 
 struct tcptw_slab {
 	struct tcptw_slab *next;
@@ -224,6 +225,8 @@ tcp_twstart(struct tcpcb *tp)
 	 * can wander in from the network.
 	 */
 	if (h->tun.nolocaltimewait && host_owns_addr(h, inp->inp_faddr)) {
+		TCP_TRACE(h, tp->conn_id, tp->peer_conn_id, "TW-6",
+		    "nolocaltimewait: the peer is local, no TIME_WAIT");
 		h->stat.tw_skipped_local++;
 		tcp_tw_report_skipped(tp);
 		tcp_close(tp);
@@ -236,6 +239,9 @@ tcp_twstart(struct tcpcb *tp)
 		tw = tcp_tw_2msl_scan(h, 1);
 		if (tw == NULL) {
 			/* TW-8: nothing to recycle: no TIME_WAIT at all. */
+			TCP_TRACE(h, tp->conn_id, tp->peer_conn_id, "TW-8",
+			    "TIME_WAIT zone full (cap %d), nothing to "
+			    "recycle: no TIME_WAIT", h->twzone.tw_max);
 			h->stat.tw_skipped_nomem++;
 			tcp_tw_report_skipped(tp);
 			tcp_close(tp);
@@ -245,6 +251,10 @@ tcp_twstart(struct tcpcb *tp)
 	tw->tw_inpcb = inp;
 	(void)tcp_tw_keep(tw, tp);		/* TW-9 */
 	acknow = tp->t_flags & TF_ACKNOW;
+	TCP_TRACE(h, tp->conn_id, tp->peer_conn_id, "TW-11",
+	    "TIME_WAIT entry made (%d of cap %d); 2MSL ends %.3f s from now",
+	    h->twzone.tw_used, h->twzone.tw_max,
+	    sim_time_to_sec(2 * h->tun.msl));
 
 	/* The full control block is no longer needed: discard it. */
 	tcp_discardcb(tp);
@@ -303,6 +313,8 @@ tcp_twcheck(struct inpcb *inp, const struct tcp_segment *th)
 	 */
 	tw = inp->inp_ppcb;
 	if (tw == NULL) {
+		TCP_TRACE(h, 0, th->conn_id, "TW-14", "segment for a recycled "
+		    "TIME_WAIT pcb: dropped");
 		h->stat.tw_dropped_recycled++;
 		return (0);
 	}
@@ -314,6 +326,8 @@ tcp_twcheck(struct inpcb *inp, const struct tcp_segment *th)
 	 * assassination"; Stevens vol. 2 p. 964).
 	 */
 	if (thflags & TH_RST) {
+		TCP_TRACE(h, tw->conn_id, th->conn_id, "TW-15",
+		    "RST in TIME_WAIT: ignored (RFC 1337)");
 		h->stat.rst_ignored_tw++;
 		return (0);
 	}
@@ -323,6 +337,9 @@ tcp_twcheck(struct inpcb *inp, const struct tcp_segment *th)
 	 * a new one: close the entry and let the caller find the listener.
 	 */
 	if ((thflags & TH_SYN) && SEQ_GT(th->seq, tw->rcv_nxt)) {
+		TCP_TRACE(h, tw->conn_id, th->conn_id, "TW-16",
+		    "SYN seq %u above rcv_nxt %u: TIME_WAIT closed, the SYN "
+		    "reopens the 4-tuple", th->seq, tw->rcv_nxt);
 		h->stat.tw_reopened++;
 		tcp_tw_report(tw, TW_END_REOPENED);
 		tcp_twclose(tw, 0);
@@ -355,6 +372,10 @@ tcp_twcheck_ack(struct tcptw *tw, const struct tcp_segment *th,
 
 	/* TW-17: anything else without ACK is dropped. */
 	if ((thflags & TH_ACK) == 0) {
+		TCP_TRACE(h, tw->conn_id, th->conn_id, "TW-17",
+		    (thflags & TH_SYN) ? "SYN seq %u not above rcv_nxt %u: "
+		    "dropped" : "segment without ACK (seq %u, rcv_nxt %u): "
+		    "dropped", th->seq, tw->rcv_nxt);
 		if (thflags & TH_SYN)
 			h->stat.syn_dropped_tw++;
 		return (0);
@@ -367,6 +388,8 @@ tcp_twcheck_ack(struct tcptw *tw, const struct tcp_segment *th,
 	if (thflags & TH_FIN) {
 		seq = th->seq + th->len + ((thflags & TH_SYN) ? 1 : 0);
 		if (seq + 1 == tw->rcv_nxt) {
+			TCP_TRACE(h, tw->conn_id, th->conn_id, "TW-18",
+			    "retransmitted FIN: 2MSL re-armed");
 			h->stat.tw_rearmed++;
 			rearm(tw);
 		}
@@ -377,8 +400,13 @@ tcp_twcheck_ack(struct tcptw *tw, const struct tcp_segment *th,
 	 * would only make the peer answer in turn).
 	 */
 	if (thflags != TH_ACK || th->len != 0 ||
-	    th->seq != tw->rcv_nxt || th->ack != tw->snd_nxt)
+	    th->seq != tw->rcv_nxt || th->ack != tw->snd_nxt) {
+		TCP_TRACE(h, tw->conn_id, th->conn_id, "TW-19",
+		    "answered with an ACK from TIME_WAIT");
 		tcp_twrespond(tw, TH_ACK);
+	} else
+		TCP_TRACE(h, tw->conn_id, th->conn_id, "TW-19",
+		    "pure duplicate ACK: not answered");
 	return (0);
 }
 
@@ -396,6 +424,8 @@ tcp_twclose(struct tcptw *tw, int reuse)
 	/* The kernel's KASSERTs: a TIME_WAIT pcb and its own entry. */
 	assert(inp->inp_flags & INP_TIMEWAIT);
 	assert(inp->inp_ppcb == tw);
+	TCP_TRACE(h, tw->conn_id, 0, "TW-21", "TIME_WAIT entry freed: port "
+	    "%u free", inp->inp_lport);
 	tw->tw_inpcb = NULL;
 	TAILQ_REMOVE(&h->twzone.twq_2msl, tw, tw_2msl);	/* 2msl_stop */
 	inp->inp_ppcb = NULL;
@@ -472,6 +502,13 @@ tcp_tw_2msl_scan(struct host *h, int reuse)
 		/* TW-12: stop at the first entry whose time has not come. */
 		if (tw == NULL || (!reuse && tw->tw_time - ticks > 0))
 			break;
+		if (reuse)
+			TCP_TRACE(h, tw->conn_id, 0, "TW-7", "TIME_WAIT zone "
+			    "full (cap %d): this oldest entry is recycled "
+			    "early", h->twzone.tw_max);
+		else
+			TCP_TRACE(h, tw->conn_id, 0, "TW-12", "2MSL over: "
+			    "expired by the slow timer");
 		tcp_tw_report(tw, reuse ? TW_END_RECYCLED : TW_END_EXPIRED);
 		tcp_twclose(tw, reuse);
 		if (reuse) {

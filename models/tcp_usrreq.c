@@ -105,7 +105,7 @@ tcp_usr_connect(struct host *h, uint32_t laddr, uint16_t lport,
 		tp->ts_recent = tk.ts_recent;
 	}
 	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
-	tp->t_state = TCPS_SYN_SENT;
+	tcp_state_change(tp, TCPS_SYN_SENT);
 	tcp_timer_keep_start(tp);
 	*tpp = tp;
 	(void)tcp_output(tp);
@@ -195,7 +195,7 @@ tcp_usrclosed(struct tcpcb *tp)
 		return (1);
 	case TCPS_CLOSE_WAIT:
 		tp->t_flags |= TF_NEEDFIN;
-		tp->t_state = TCPS_LAST_ACK;
+		tcp_state_change(tp, TCPS_LAST_ACK);
 		return (1);
 	default:
 		return (0);

@@ -25,6 +25,7 @@
 #include "models/net.h"
 #include "models/tcp_usrreq.h"
 #include "models/tcp_var.h"
+#include "models/trace.h"
 #include "models/workload.h"
 #include "sim/rng.h"
 #include "sim/sim.h"
@@ -599,8 +600,14 @@ conn_start(struct workload *w)
 	if (error != 0) {
 		/*
 		 * WL-5: no port (addrnotavail), the fixed 4-tuple is busy
-		 * (addrinuse), or no socket (nobufs, SOCK-1).
+		 * (addrinuse), or no socket (nobufs, SOCK-1).  The attempt
+		 * still gets an id of its own, from the incarnations'
+		 * sequence, so every connection record has one.
 		 */
+		cn->conn_id = net_new_conn_id(w->net);
+		TCP_TRACE(w->cfg.client, cn->conn_id, 0, "TCP-17",
+		    "connect failed: %s", error == ENOBUFS ? "ENOBUFS" :
+		    error == EADDRINUSE ? "EADDRINUSE" : "EADDRNOTAVAIL");
 		conn_finish(cn, error == ENOBUFS ? CONN_NOBUFS :
 		    error == EADDRINUSE ? CONN_ADDRINUSE : CONN_ADDRNOTAVAIL,
 		    0);

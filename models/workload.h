@@ -65,7 +65,9 @@ enum conn_outcome {
 const char	*conn_outcome_name(enum conn_outcome o);	/* "ok", ... */
 
 struct conn_record {
-	uint64_t	 conn_id;
+	uint64_t	 conn_id;	/* the client incarnation's (tcp_var.h);
+					   from the same sequence when connect
+					   failed */
 	const char	*workload;
 	const char	*client;	/* host name */
 	uint16_t	 lport;		/* 0 when no port was had */

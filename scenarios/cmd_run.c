@@ -80,7 +80,8 @@ run_usage(FILE *out)
 	fprintf(out,
 	    "usage: twsim run SCENARIO [-o DB] [--seed N] [--set KEY=VALUE]... [-j N]\n"
 	    "                 [--runs SPEC] [--replace | --repeat-more N] [--pcap DIR]\n"
-	    "                 [--pcap-filter EXPR]... [--pcap-snaplen N] [--quiet]\n"
+	    "                 [--pcap-filter EXPR]... [--pcap-snaplen N]\n"
+	    "                 [--trace CONN_ID]... [--quiet]\n"
 	    "\n"
 	    "Run every sweep point x repetition of SCENARIO and record the results in an\n"
 	    "SQLite database (appended to when it exists).  A run is identified by its\n"
@@ -112,6 +113,10 @@ run_usage(FILE *out)
 	    "                       directions), or a pcap-filter(7) expression such as\n"
 	    "                       'port 80' or 'tcp[tcpflags] & tcp-syn != 0'\n"
 	    "      --pcap-snaplen N bytes kept of each packet (default: all)\n"
+	    "      --trace CONN_ID  print every event of that connection (its conn_id in\n"
+	    "                       the connections table) and of its peer, in simulated\n"
+	    "                       time order: state changes, timers, segments in and\n"
+	    "                       out, the TIME_WAIT rule that fired; repeatable\n"
 	    "  -q, --quiet          no progress bar and no summary\n"
 	    "  -h, --help           show this help\n"
 	    "\n"
@@ -575,6 +580,18 @@ worker_main(const struct scenario_run *run, const char *tmp_path,
 		pcap_part_stem(stem, sizeof(stem), parent, run->index);
 		o.pcap_stem = stem;
 	}
+	/* The trace goes to a file the parent prints in run-list order. */
+	if (o.ntrace > 0) {
+		char tpath[4096];
+
+		snprintf(tpath, sizeof(tpath), "%s.trace", path);
+		o.trace_out = fopen(tpath, "w");
+		if (o.trace_out == NULL) {
+			fprintf(stderr, "twsim run: %s: %s\n", tpath,
+			    strerror(errno));
+			return WORKER_ERROR;
+		}
+	}
 	run_name(run, name, sizeof(name));
 	if (results_open(tmp_path, RESULTS_RW_PART, &db, err,
 	    sizeof(err)) != 0) {
@@ -584,9 +601,15 @@ worker_main(const struct scenario_run *run, const char *tmp_path,
 	if (runner_run(run, db, &o, &res, err, sizeof(err)) != 0) {
 		fprintf(stderr, "twsim run: %s: %s\n", name, err);
 		results_close(db);
+		if (o.trace_out != NULL)
+			fclose(o.trace_out);
 		return WORKER_ERROR;
 	}
 	results_close(db);
+	if (o.trace_out != NULL && fclose(o.trace_out) != 0) {
+		fprintf(stderr, "twsim run: trace: %s\n", strerror(errno));
+		return WORKER_ERROR;
+	}
 	/* Only a part file with its run recorded bears the final name. */
 	if (rename(tmp_path, path) != 0) {
 		fprintf(stderr, "twsim run: %s: %s\n", path, strerror(errno));
@@ -613,6 +636,24 @@ run_events(struct results *db, int64_t id)
 		events = (uint64_t)sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return events;
+}
+
+/* A worker's trace file, printed to stdout and removed. */
+static void
+trace_part_print(const char *dbpart)
+{
+	char path[4096], buf[8192];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s.trace", dbpart);
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(f);
+	fflush(stdout);
+	unlink(path);
 }
 
 /*
@@ -774,6 +815,8 @@ run_parallel(const struct scenario_run *const *runs, size_t n,
 					pcap_rename_part(opts, r, r->index,
 					    parent, res.run_id);
 			}
+			if (opts->ntrace > 0)
+				trace_part_print(paths[merged]);
 			if (state[merged] != 3)
 				results_remove_files(paths[merged]);
 			results_remove_files(tmps[merged]);
@@ -866,7 +909,8 @@ more_repetitions(struct scenario *sc, struct results *db,
 enum {
 	OPT_PCAP = 256,
 	OPT_PCAP_FILTER,
-	OPT_PCAP_SNAPLEN
+	OPT_PCAP_SNAPLEN,
+	OPT_TRACE
 };
 
 int
@@ -885,6 +929,7 @@ cmd_run(int argc, char **argv)
 		{ "pcap", required_argument, NULL, OPT_PCAP },
 		{ "pcap-filter", required_argument, NULL, OPT_PCAP_FILTER },
 		{ "pcap-snaplen", required_argument, NULL, OPT_PCAP_SNAPLEN },
+		{ "trace", required_argument, NULL, OPT_TRACE },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *dbpath = "results.db", *runs_spec = NULL, *pcap_dir = NULL;
@@ -893,6 +938,8 @@ cmd_run(int argc, char **argv)
 	struct capture_filter pfilter;
 	int nsets = 0, npfilters = 0, jobs = 1, quiet = 0, replace = 0, ch;
 	int exitcode = 0, snaplen = 0;
+	uint64_t *trace_ids = NULL;
+	size_t ntrace = 0;
 	unsigned long more = 0;
 	uint64_t seed = 0;
 	struct scenario *sc = NULL;
@@ -915,9 +962,11 @@ cmd_run(int argc, char **argv)
 	opterr = 0;
 	sets = calloc((size_t)argc + 1, sizeof(*sets));
 	pfilters = calloc((size_t)argc + 1, sizeof(*pfilters));
-	if (sets == NULL || pfilters == NULL) {
+	trace_ids = calloc((size_t)argc + 1, sizeof(*trace_ids));
+	if (sets == NULL || pfilters == NULL || trace_ids == NULL) {
 		free(sets);
 		free(pfilters);
+		free(trace_ids);
 		return 2;
 	}
 	while ((ch = getopt_long(argc, argv, ":o:s:S:j:r:qh", longopts,
@@ -978,6 +1027,18 @@ cmd_run(int argc, char **argv)
 		case OPT_PCAP:
 			pcap_dir = optarg;
 			break;
+		case OPT_TRACE:
+			errno = 0;
+			trace_ids[ntrace] = strtoull(optarg, &end, 10);
+			if (errno != 0 || *end != '\0' || optarg[0] == '-' ||
+			    optarg[0] == '\0' || trace_ids[ntrace] == 0) {
+				fprintf(stderr, "twsim run: --trace wants a "
+				    "connection id (conn_id, 1 or more), not "
+				    "'%s'\n", optarg);
+				goto usage_error;
+			}
+			ntrace++;
+			break;
 		case OPT_PCAP_FILTER:
 			pfilters[npfilters++] = optarg;
 			break;
@@ -996,6 +1057,7 @@ cmd_run(int argc, char **argv)
 			run_usage(stdout);
 			free(sets);
 			free(pfilters);
+			free(trace_ids);
 			return 0;
 		case ':':
 			fprintf(stderr, "twsim run: option '%s' needs a "
@@ -1040,6 +1102,7 @@ cmd_run(int argc, char **argv)
 		scenario_free(sc);
 		free(sets);
 		free(pfilters);
+		free(trace_ids);
 		free(pcap_bpf);
 		return 2;
 	}
@@ -1090,6 +1153,9 @@ cmd_run(int argc, char **argv)
 	opts.pcap_dir = pcap_dir;
 	opts.pcap_snaplen = snaplen;
 	opts.pcap_filter = &pfilter;
+	opts.trace_out = ntrace > 0 ? stdout : NULL;
+	opts.trace_ids = trace_ids;
+	opts.ntrace = ntrace;
 	if ((pcap_dir != NULL &&
 	    pcap_dir_make(pcap_dir, err, sizeof(err)) != 0) ||
 	    results_open(dbpath, RESULTS_RW_CREATE, &db, err,
@@ -1098,6 +1164,7 @@ cmd_run(int argc, char **argv)
 		scenario_free(sc);
 		free(sets);
 		free(pfilters);
+		free(trace_ids);
 		free(pcap_bpf);
 		return 2;
 	}
@@ -1280,6 +1347,7 @@ done:
 	scenario_free(sc);
 	free(sets);
 	free(pfilters);
+	free(trace_ids);
 	free(pcap_bpf);
 	return exitcode;
 
@@ -1287,5 +1355,6 @@ usage_error:
 	fprintf(stderr, "(try 'twsim run --help')\n");
 	free(sets);
 	free(pfilters);
+	free(trace_ids);
 	return 2;
 }

@@ -26,6 +26,7 @@
 #include "models/capture.h"
 #include "models/host.h"
 #include "models/net.h"
+#include "models/trace.h"
 #include "models/tcp_timewait.h"
 #include "models/workload.h"
 #include "scenarios/runner.h"
@@ -195,7 +196,7 @@ struct run_ctx {
 	size_t			 bynamecap;	/* a power of two */
 	struct sim_periodic	*sampler;
 	struct capture		**caps;		/* by host index, or NULL */
-	uint64_t		 conn_seq;
+	struct trace		*trace;		/* --trace, or NULL */
 	struct idmap		 pending_tw;	/* rows awaiting TIME_WAIT */
 	struct results_conn	*pool;		/* those rows */
 	size_t			 npool, pool_cap;
@@ -262,7 +263,12 @@ record_connection(void *arg, const struct conn_record *cr)
 	if (!rc->run->record_connections || rc->failed)
 		return;
 	memset(&c, 0, sizeof(c));
-	c.conn_id = (int64_t)++rc->conn_seq;
+	/*
+	 * The client incarnation's id: the number its segments carry and
+	 * that --trace takes, known from the connection's start (a record
+	 * is only written when the connection ends).
+	 */
+	c.conn_id = (int64_t)cr->conn_id;
 	c.workload = cr->workload;
 	c.client = cr->client;
 	c.lport = cr->lport;
@@ -520,6 +526,36 @@ close_captures(struct run_ctx *rc, char *err, size_t errlen)
 	free(rc->caps);
 	rc->caps = NULL;
 	return ret;
+}
+
+static int
+open_trace(struct run_ctx *rc, const struct runner_opts *opts, char *err,
+    size_t errlen)
+{
+	const struct scenario_run *run = rc->run;
+	size_t i;
+
+	if (opts->ntrace == 0 || opts->trace_out == NULL)
+		return 0;
+	rc->trace = trace_create(opts->trace_out, opts->trace_ids,
+	    opts->ntrace);
+	if (rc->trace == NULL ||
+	    net_add_tap(rc->net, trace_tap, rc->trace) != 0) {
+		snprintf(err, errlen, "cannot start the trace");
+		return -1;
+	}
+	for (i = 0; i < run->nhosts; i++)
+		rc->hosts[i]->trace = rc->trace;
+	/* No run_id: a -j N worker does not know the final one. */
+	fprintf(opts->trace_out, "# trace: run %zu of the scenario (%s%s"
+	    "repetition %u, seed %llu), connections", run->index + 1,
+	    run->label, run->label[0] != '\0' ? ", " : "", run->repetition,
+	    (unsigned long long)run->seed);
+	for (i = 0; i < opts->ntrace; i++)
+		fprintf(opts->trace_out, " %llu",
+		    (unsigned long long)opts->trace_ids[i]);
+	fputc('\n', opts->trace_out);
+	return 0;
 }
 
 static int
@@ -840,7 +876,8 @@ runner_run(const struct scenario_run *run, struct results *db,
 	if (opts->stop_flag != NULL)
 		sim_set_stop_flag(rc.sim, opts->stop_flag);
 	if (build_world(&rc, rc.errbuf, sizeof(rc.errbuf)) != 0 ||
-	    open_captures(&rc, opts, rc.errbuf, sizeof(rc.errbuf)) != 0) {
+	    open_captures(&rc, opts, rc.errbuf, sizeof(rc.errbuf)) != 0 ||
+	    open_trace(&rc, opts, rc.errbuf, sizeof(rc.errbuf)) != 0) {
 		rc.failed = 1;
 		goto record;
 	}
@@ -925,8 +962,13 @@ record:
 		sim_periodic_cancel(rc.sim, rc.sampler);
 	/*
 	 * Before the world goes: tearing it down closes the connections still
-	 * open, which is no part of the run and must not be in the files.
+	 * open, which is no part of the run and must not be in the files
+	 * nor in the trace.
 	 */
+	if (rc.trace != NULL) {
+		trace_stop(rc.trace);
+		fflush(opts->trace_out);
+	}
 	if (close_captures(&rc, rc.errbuf, sizeof(rc.errbuf)) != 0 &&
 	    res->status != RUNNER_FAILED) {
 		status = RESULTS_STATUS_FAILED;
@@ -935,6 +977,7 @@ record:
 		snprintf(err, errlen, "%s", rc.errbuf);
 	}
 	destroy_world(&rc);
+	trace_destroy(rc.trace);
 	free(changes);
 	if (rc.sim != NULL)
 		sim_destroy(rc.sim);

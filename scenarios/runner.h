@@ -57,6 +57,14 @@ struct runner_opts {
 	int			 pcap_all;
 	int			 pcap_snaplen;	/* 0: whole packets */
 	const struct capture_filter *pcap_filter;	/* NULL: all */
+	/*
+	 * --trace (models/trace.h): every event of these connections
+	 * (conn_id, and their peers) to trace_out, after a header line
+	 * naming the run.
+	 */
+	FILE			*trace_out;
+	const uint64_t		*trace_ids;
+	size_t			 ntrace;
 };
 
 enum runner_status {
