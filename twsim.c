@@ -27,7 +27,7 @@ static const struct command commands[] = {
 	{ "report", cmd_report, "summarise runs: means, 95% confidence intervals, limits" },
 	{ "query", cmd_query, "named queries and read-only SQL over a database" },
 	{ "plot", cmd_plot, "plot a metric over time or against a swept parameter" },
-	{ "export", cmd_export, "write a table or view of a database as CSV" },
+	{ "export", cmd_export, "write a table or view of a database as CSV or JSON" },
 	{ "packetdrill", cmd_packetdrill, "run packetdrill scripts against a simulated host" },
 	{ NULL, NULL, NULL }
 };
@@ -48,7 +48,8 @@ usage(FILE *out)
 	fprintf(out,
 	    "\n"
 	    "Options:\n"
-	    "  -h, --help     show this help (twsim COMMAND --help for a command)\n"
+	    "  -h, --help     show this help (twsim help COMMAND, or twsim COMMAND\n"
+	    "                 --help, for a command)\n"
 	    "  -V, --version  show the version\n");
 }
 
@@ -59,6 +60,25 @@ main(int argc, char **argv)
 
 	if (argc < 2) {
 		usage(stderr);
+		return 2;
+	}
+	/* `twsim help CMD` is `twsim CMD --help` (git's convention). */
+	if (strcmp(argv[1], "help") == 0 && argc >= 3) {
+		char *hargv[3];
+
+		if (argc > 3) {
+			fprintf(stderr, "twsim help: one command at a time\n");
+			return 2;
+		}
+		for (c = commands; c->name != NULL; c++)
+			if (strcmp(argv[2], c->name) == 0) {
+				hargv[0] = argv[2];
+				hargv[1] = "--help";
+				hargv[2] = NULL;
+				return c->fn(2, hargv);
+			}
+		fprintf(stderr, "twsim help: unknown command '%s' (try 'twsim "
+		    "help')\n", argv[2]);
 		return 2;
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||

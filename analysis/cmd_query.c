@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "analysis/commands.h"
 #include "analysis/query.h"
@@ -169,11 +170,15 @@ static void
 export_usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: twsim export DB TABLE [-o FILE.csv]\n"
+	    "usage: twsim export DB TABLE [-o FILE.csv|FILE.json] [--csv | --json]\n"
 	    "\n"
 	    "Write every row of a table or view of the results database DB as\n"
-	    "CSV (RFC 4180, header line first) to FILE.csv, or to standard\n"
-	    "output without -o (or with -o -).\n"
+	    "CSV (RFC 4180, header line first) or JSON (an array of objects, one\n"
+	    "per row) to FILE, or to standard output without -o (or with -o -).\n"
+	    "\n"
+	    "The format is --csv or --json, else the extension of FILE (.csv or\n"
+	    ".json); a FILE with neither needs --csv or --json.  On standard\n"
+	    "output the default is CSV.\n"
 	    "\n"
 	    "Tables: runs, params, samples, connections, host_stats; view\n"
 	    "run_summary.\n");
@@ -200,10 +205,11 @@ int
 cmd_export(int argc, char **argv)
 {
 	struct results *r;
-	const char *db = NULL, *table = NULL, *outpath = NULL;
+	const char *db = NULL, *table = NULL, *outpath = NULL, *ext;
+	enum query_format fmt = QUERY_CSV;
 	char err[1024], *sql;
 	FILE *out;
-	int i, rc;
+	int i, rc, given = 0;	/* given: --csv or --json */
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-h") == 0 ||
@@ -218,6 +224,22 @@ cmd_export(int argc, char **argv)
 				return 2;
 			}
 			outpath = argv[i];
+		} else if (strcmp(argv[i], "--json") == 0) {
+			if (given && fmt != QUERY_JSON) {
+				fprintf(stderr, "twsim export: --csv or --json, "
+				    "not both\n");
+				return 2;
+			}
+			fmt = QUERY_JSON;
+			given = 1;
+		} else if (strcmp(argv[i], "--csv") == 0) {
+			if (given && fmt != QUERY_CSV) {
+				fprintf(stderr, "twsim export: --csv or --json, "
+				    "not both\n");
+				return 2;
+			}
+			fmt = QUERY_CSV;
+			given = 1;
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			fprintf(stderr, "twsim export: unknown option '%s' "
 			    "(try 'twsim export --help')\n", argv[i]);
@@ -235,6 +257,35 @@ cmd_export(int argc, char **argv)
 	if (db == NULL || table == NULL) {
 		export_usage(stderr);
 		return 2;
+	}
+	/*
+	 * The file's extension says the format; never write one format
+	 * under the other's name, nor guess for a name that says neither.
+	 */
+	if (outpath != NULL && strcmp(outpath, "-") != 0) {
+		ext = strrchr(outpath, '.');
+		if (ext != NULL && strchr(ext, '/') != NULL)
+			ext = NULL;
+		if (ext != NULL && strcasecmp(ext, ".json") == 0) {
+			if (given && fmt != QUERY_JSON) {
+				fprintf(stderr, "twsim export: --csv into '%s': "
+				    "name it .csv, or use --json\n", outpath);
+				return 2;
+			}
+			fmt = QUERY_JSON;
+		} else if (ext != NULL && strcasecmp(ext, ".csv") == 0) {
+			if (given && fmt != QUERY_CSV) {
+				fprintf(stderr, "twsim export: --json into '%s': "
+				    "name it .json, or use --csv\n", outpath);
+				return 2;
+			}
+			fmt = QUERY_CSV;
+		} else if (!given) {
+			fprintf(stderr, "twsim export: which format for '%s'? "
+			    "name it .csv or .json, or give --csv or --json\n",
+			    outpath);
+			return 2;
+		}
 	}
 	if (results_open(db, RESULTS_READONLY, &r, err, sizeof(err)) !=
 	    RESULTS_OK) {
@@ -263,7 +314,7 @@ cmd_export(int argc, char **argv)
 		results_close(r);
 		return 1;
 	}
-	rc = query_run(results_sqlite(r), db, sql, QUERY_CSV, out, err,
+	rc = query_run(results_sqlite(r), db, sql, fmt, out, err,
 	    sizeof(err));
 	sqlite3_free(sql);
 	results_close(r);

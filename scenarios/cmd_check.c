@@ -194,7 +194,7 @@ params_usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: twsim params [--stack freebsd9|freebsd14|linux] "
-	    "[--markdown]\n"
+	    "[--markdown | --man]\n"
 	    "\n"
 	    "Print every scenario key with its section, unit, default and "
 	    "meaning.\n"
@@ -204,13 +204,14 @@ params_usage(FILE *out)
 	    "kernel's\n"
 	    "              defaults and sysctl names (default freebsd9)\n"
 	    "  --markdown  emit the Markdown table of docs/scenario-keys.md\n"
+	    "  --man       emit the manual page docs/twsim-scenario.5\n"
 	    "  -h, --help  show this help\n");
 }
 
 int
 cmd_params(int argc, char **argv)
 {
-	int i, md = 0, stack = TUNABLE_STACK_FREEBSD9;
+	int i, md = 0, man = 0, rc, stack = TUNABLE_STACK_FREEBSD9;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-h") == 0 ||
@@ -219,6 +220,8 @@ cmd_params(int argc, char **argv)
 			return 0;
 		} else if (strcmp(argv[i], "--markdown") == 0)
 			md = 1;
+		else if (strcmp(argv[i], "--man") == 0)
+			man = 1;
 		else if (strcmp(argv[i], "--stack") == 0 && i + 1 < argc) {
 			stack = tunable_stack_by_name(argv[++i]);
 			if (stack < 0) {
@@ -234,9 +237,13 @@ cmd_params(int argc, char **argv)
 			return 2;
 		}
 	}
-	if ((md ? params_write_markdown(stdout) :
-	    params_write_text_stack(stdout, stack)) != 0 ||
-	    fflush(stdout) != 0) {
+	if (md && man) {
+		fprintf(stderr, "twsim params: --markdown or --man, not both\n");
+		return 2;
+	}
+	rc = md ? params_write_markdown(stdout) : man ?
+	    params_write_man(stdout) : params_write_text_stack(stdout, stack);
+	if (rc != 0 || fflush(stdout) != 0) {
 		fprintf(stderr, "twsim params: write error\n");
 		return 2;
 	}

@@ -162,5 +162,7 @@ int			 params_write_text(FILE *out);
 /* The keys of a host of stack `stack`, with its defaults (--stack). */
 int			 params_write_text_stack(FILE *out, int stack);
 int			 params_write_markdown(FILE *out);
+/* The manual page twsim-scenario(5), keys from the table (docs/). */
+int			 params_write_man(FILE *out);
 
 #endif /* TWSIM_PARAMS_H */

@@ -1176,6 +1176,149 @@ START_TEST(test_help_of_every_command_exits_0)
 }
 END_TEST
 
+/* `twsim help CMD` prints exactly `twsim CMD --help`. */
+START_TEST(test_help_cmd_equals_cmd_help)
+{
+	static const char *const cmds[] = {
+		"run", "check", "params", "report", "query", "plot", "export",
+		NULL
+	};
+	char *a, *b;
+	size_t la, lb;
+	int i;
+
+	for (i = 0; cmds[i] != NULL; i++) {
+		unlink(e2e_path("twsim.log"));
+		e2e_assert_exit(e2e_twsim("help", cmds[i], NULL), 0);
+		a = e2e_slurp(e2e_path("twsim.log"), &la);
+		unlink(e2e_path("twsim.log"));
+		e2e_assert_exit(e2e_twsim(cmds[i], "--help", NULL), 0);
+		b = e2e_slurp(e2e_path("twsim.log"), &lb);
+		ck_assert_uint_gt(la, 20);
+		ck_assert_msg(la == lb && memcmp(a, b, la) == 0,
+		    "twsim help %s differs from twsim %s --help", cmds[i],
+		    cmds[i]);
+		free(a);
+		free(b);
+	}
+	e2e_assert_exit(e2e_twsim("help", "nope", NULL), 2);
+	e2e_assert_exit(e2e_twsim("help", "run", "check", NULL), 2);
+	e2e_assert_exit(e2e_twsim("help", NULL), 0);
+}
+END_TEST
+
+/*
+ * Every long option a command's help names is in twsim(1), so the man
+ * page cannot silently fall behind the code.
+ */
+START_TEST(test_man_page_names_every_option)
+{
+	static const char *const cmds[] = {
+		"run", "check", "params", "report", "query", "plot", "export",
+		NULL
+	};
+	char *help, *man, *p, opt[64], roff[128];
+	size_t len, mlen, n;
+	int i;
+
+	man = e2e_slurp(e2e_srcpath("docs/twsim.1"), &mlen);
+	man[mlen] = '\0';
+	for (i = 0; cmds[i] != NULL; i++) {
+		unlink(e2e_path("twsim.log"));
+		e2e_assert_exit(e2e_twsim(cmds[i], "--help", NULL), 0);
+		help = e2e_slurp(e2e_path("twsim.log"), &len);
+		help[len] = '\0';
+		for (p = help; (p = strstr(p, "--")) != NULL; p += 2) {
+			n = strspn(p + 2, "abcdefghijklmnopqrstuvwxyz-");
+			if (n == 0 || n >= sizeof(opt))
+				continue;
+			memcpy(opt, p + 2, n);
+			opt[n] = '\0';
+			if (strcmp(opt, "help") == 0)
+				continue;
+			/* roff writes each '-' as "\-". */
+			snprintf(roff, sizeof(roff), "\\-\\-");
+			for (size_t k = 0; k < n; k++) {
+				size_t l = strlen(roff);
+
+				if (opt[k] == '-')
+					snprintf(roff + l, sizeof(roff) - l,
+					    "\\-");
+				else
+					snprintf(roff + l, sizeof(roff) - l,
+					    "%c", opt[k]);
+			}
+			ck_assert_msg(strstr(man, roff) != NULL,
+			    "twsim %s --%s is not in docs/twsim.1", cmds[i],
+			    opt);
+		}
+		free(help);
+	}
+	free(man);
+}
+END_TEST
+
+/*
+ * export: CSV or JSON, chosen by --csv/--json or by the file's extension;
+ * never one written under the other's name, and a name that says neither
+ * needs a flag.
+ */
+START_TEST(test_export_json_and_format_by_extension)
+{
+	char *out;
+	size_t len;
+	sqlite3 *db;
+	int64_t n;
+
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("tests/scenarios/e2e/steady.ini"), "-o",
+	    e2e_path("r.db"), "--quiet", "--set", "run.duration=2s", NULL), 0);
+	db = e2e_db_open(e2e_path("r.db"));
+	n = e2e_q_int(db, "SELECT count(*) FROM connections");
+	sqlite3_close(db);
+	ck_assert_int_gt(n, 0);
+
+	e2e_assert_exit(e2e_twsim("export", e2e_path("r.db"), "connections",
+	    "-o", e2e_path("c.json"), NULL), 0);
+	out = e2e_slurp(e2e_path("c.json"), &len);
+	out[len] = '\0';
+	ck_assert_int_eq(out[0], '[');
+	ck_assert_ptr_nonnull(strstr(out, "\"conn_id\":"));
+	{
+		int64_t objs = 0;
+		const char *q;
+
+		for (q = out; (q = strstr(q, "\"conn_id\":")) != NULL; q++)
+			objs++;
+		ck_assert_int_eq(objs, n);
+	}
+	free(out);
+
+	e2e_assert_exit(e2e_twsim("export", e2e_path("r.db"), "connections",
+	    "-o", e2e_path("c.csv"), NULL), 0);
+	out = e2e_slurp(e2e_path("c.csv"), &len);
+	out[len] = '\0';
+	ck_assert_int_eq(strncmp(out, "run_id,conn_id,", 15), 0);
+	free(out);
+
+	e2e_assert_exit(e2e_twsim("export", e2e_path("r.db"), "runs",
+	    "--json", NULL), 0);
+	e2e_assert_exit(e2e_twsim("export", e2e_path("r.db"), "runs",
+	    "-o", e2e_path("x.txt"), NULL), 2);
+	ck_assert(!e2e_exists(e2e_path("x.txt")));
+	e2e_assert_exit(e2e_twsim("export", e2e_path("r.db"), "runs",
+	    "--json", "-o", e2e_path("x.txt"), NULL), 0);
+	e2e_assert_exit(e2e_twsim("export", e2e_path("r.db"), "runs",
+	    "--csv", "-o", e2e_path("y.json"), NULL), 2);
+	e2e_assert_exit(e2e_twsim("export", e2e_path("r.db"), "runs",
+	    "--json", "-o", e2e_path("y.csv"), NULL), 2);
+	e2e_assert_exit(e2e_twsim("export", e2e_path("r.db"), "runs",
+	    "--csv", "--json", NULL), 2);
+	ck_assert(!e2e_exists(e2e_path("y.json")));
+	ck_assert(!e2e_exists(e2e_path("y.csv")));
+}
+END_TEST
+
 START_TEST(test_unknown_command_exits_2)
 {
 	e2e_assert_exit(e2e_twsim("frobnicate", NULL), 2);
@@ -2280,6 +2423,9 @@ cli_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_help_of_every_command_exits_0);
 	tcase_add_test(tc, test_unknown_command_exits_2);
+	tcase_add_test(tc, test_help_cmd_equals_cmd_help);
+	tcase_add_test(tc, test_man_page_names_every_option);
+	tcase_add_test(tc, test_export_json_and_format_by_extension);
 	tcase_add_test(tc, test_check_command);
 	tcase_add_test(tc, test_run_named_variable_and_address_block);
 	suite_add_tcase(s, tc);

@@ -231,6 +231,42 @@ START_TEST(test_committed_docs_equal_generated_markdown)
 }
 END_TEST
 
+/*
+ * The manual page twsim-scenario(5) is generated from the same table:
+ * every key is in it, and the committed docs/twsim-scenario.5 is what
+ * `twsim params --man` prints (what `make install` installs).
+ */
+START_TEST(test_committed_man_page_equals_generated)
+{
+	const char *srcdir = getenv("srcdir");
+	const struct param *p;
+	struct param pb;
+	char path[1024], *gen, *doc, key[128];
+	size_t glen, dlen, i;
+	FILE *f;
+
+	gen = render(params_write_man, &glen);
+	for (i = 0; i < params_count(); i++) {
+		p = params_at(i, &pb);
+		snprintf(key, sizeof(key), "\n.TP\n.B %s\n", p->key);
+		ck_assert_msg(strstr(gen, key) != NULL, "%s missing", p->key);
+	}
+	ck_assert_ptr_nonnull(strstr(gen, ".TH TWSIM\\-SCENARIO 5"));
+	snprintf(path, sizeof(path), "%s/docs/twsim-scenario.5",
+	    srcdir != NULL ? srcdir : ".");
+	f = fopen(path, "r");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	doc = malloc(glen + 2);
+	ck_assert_ptr_nonnull(doc);
+	dlen = fread(doc, 1, glen + 1, f);
+	fclose(f);
+	ck_assert_msg(dlen == glen && memcmp(doc, gen, glen) == 0,
+	    "%s differs from `twsim params --man`: regenerate it", path);
+	free(doc);
+	free(gen);
+}
+END_TEST
+
 START_TEST(test_params_command_text_markdown_and_bad_argument)
 {
 	static char out[65536];
@@ -263,6 +299,7 @@ params_suite(void)
 	tcase_add_test(tc, test_text_lists_every_key_with_its_default);
 	tcase_add_test(tc, test_lnx21_params_stack_linux_lists_linux_defaults);
 	tcase_add_test(tc, test_committed_docs_equal_generated_markdown);
+	tcase_add_test(tc, test_committed_man_page_equals_generated);
 	tcase_add_test(tc, test_params_command_text_markdown_and_bad_argument);
 	suite_add_tcase(s, tc);
 	return s;
