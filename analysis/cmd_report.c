@@ -37,7 +37,8 @@ report_usage(FILE *out)
 	int m;
 
 	fprintf(out,
-	    "usage: twsim report DB [--run ID | --scenario NAME] [--csv | --json]\n"
+	    "usage: twsim report DB [--run ID | --scenario NAME] [--host H]\n"
+	    "                    [--csv | --json]\n"
 	    "\n"
 	    "Summarise the results database DB per sweep point and per host that\n"
 	    "did anything.  A sweep point pools the runs of one scenario whose\n"
@@ -60,9 +61,18 @@ report_usage(FILE *out)
 	    "  maxsockets limit = maxsockets / L     (TIME_WAIT pcbs count)\n"
 	    "and names the smallest one, the limit that binds.\n"
 	    "\n"
+	    "Every TIME_WAIT outcome is counted (ended after 2MSL, recycled\n"
+	    "early, reopened by a SYN, skipped), and the effective TIME_WAIT\n"
+	    "lifetime is measured by Little's law over the second half of each\n"
+	    "run (mean entries / entry rate), against 2MSL.  For each client an\n"
+	    "advice block, from the run's own rates: the ports (and addresses)\n"
+	    "that keep the full 2MSL, the maxtcptw that avoids EADDRNOTAVAIL and\n"
+	    "the TIME_WAIT lifetime it leaves, and the hazards seen.\n"
+	    "\n"
 	    "Options:\n"
 	    "  --run ID          only run ID\n"
 	    "  --scenario NAME   only runs of scenario NAME\n"
+	    "  --host H          only host H\n"
 	    "  --csv             CSV (RFC 4180), one row per sweep point x host x\n"
 	    "                    metric, header line first\n"
 	    "  --json            a JSON array of the same rows as objects\n"
@@ -73,9 +83,16 @@ report_usage(FILE *out)
 	    "mean when n = 0.  Rows with an empty host and metric runs_complete,\n"
 	    "runs_failed, runs_interrupted count the point's runs (n: all of\n"
 	    "them; mean: those of that status).  The metric\n"
-	    "limit_ports_rate, limit_cap_rate or limit_sockets_rate that\n"
-	    "binds has note \"binds\";\n"
-	    "first_addrnotavail_s has note \"in K of N runs\".\n"
+	    "limit_ports_rate, limit_cap_rate or limit_sockets_rate that
+"
+	    "binds has note \"binds\";
+"
+	    "first_addrnotavail_s has note \"in K of N runs\".  The advice comes as
+"
+	    "rows advice_ports_needed, advice_addrs_needed, advice_cap_safe and
+"
+	    "advice_tw_life_at_cap_s (n: runs; no CI).
+"
 	    "Metrics:\n");
 	for (m = 0; m < REPORT_NMETRICS; m++) {
 		d = report_metric_desc(m);
@@ -214,6 +231,10 @@ text_metric(FILE *f, const struct report_host *h, enum report_metric m)
 	if (m == REPORT_FIRST_ADDRNOTAVAIL)
 		fprintf(f, "%*sin %zu of %zu runs",
 		    13 - (int)strlen(d->unit), "", ci->n, h->nruns);
+	else if (m == REPORT_TW_LIFETIME && ci->n > 0 &&
+	    !isnan(h->tw_lifetime_s))
+		fprintf(f, "%*s2MSL + 0.25 s = %s s", 13 - (int)strlen(d->unit),
+		    "", num(h->tw_lifetime_s, a, sizeof(a)));
 	else if ((m == REPORT_CONNECT_P50 || m == REPORT_CONNECT_MAX ||
 	    m == REPORT_CONNECT_P99) && ci->n > 0)
 		fprintf(f, "%*s%s", 13 - (int)strlen(d->unit), "",
@@ -312,6 +333,52 @@ text_limits(FILE *f, const struct report_host *h, double duration)
 	fputc('\n', f);
 }
 
+/*
+ * What to set, for a client, from the run's own rates (report.h,
+ * struct report_host): keep the full 2MSL, or cap TIME_WAIT short of
+ * EADDRNOTAVAIL, and what that costs.
+ */
+static void
+text_advice(FILE *f, const struct report_host *h)
+{
+	char a[32], b[32], c[32], d[32];
+	double haz = h->m[REPORT_HAZARDS].mean;
+
+	if (isnan(h->ports_needed))
+		return;
+	fputs("    advice:\n", f);
+	fprintf(f, "      to keep the full 2MSL: %s ports in use at once "
+	    "(attempts/s x (%s s connected + %s s TIME_WAIT))",
+	    num(h->ports_needed, a, sizeof(a)),
+	    num(isnan(h->hold_s) ? 0 : h->hold_s, b, sizeof(b)),
+	    num(h->tw_lifetime_s, c, sizeof(c)));
+	if (!isnan(h->addrs_needed))
+		fprintf(f, ": %s local address%s of %s ports each",
+		    num(h->addrs_needed, a, sizeof(a)),
+		    h->addrs_needed == 1 ? "" : "es",
+		    num(h->usable_ports, d, sizeof(d)));
+	fputs("\n", f);
+	if (!isnan(h->cap_safe)) {
+		fprintf(f, "      to avoid EADDRNOTAVAIL instead: maxtcptw <= %s "
+		    "per address", num(h->cap_safe, a, sizeof(a)));
+		if (!isnan(h->tw_life_at_cap_s))
+			fprintf(f, "; TIME_WAIT then lasts about %s s "
+			    "(cap / entry rate) instead of %s s",
+			    num(h->tw_life_at_cap_s, b, sizeof(b)),
+			    num(h->tw_lifetime_s, c, sizeof(c)));
+		fputs("\n", f);
+	}
+	if (haz > 0)
+		fprintf(f, "      hazards seen: %s old duplicates acted on per "
+		    "run (RFC 1337): TIME_WAIT was too short for this path\n",
+		    num(haz, a, sizeof(a)));
+	else if (h->m[REPORT_TW_RECYCLED].mean > 0)
+		fputs("      hazards seen: none, although TIME_WAIT was cut "
+		    "short (recycled early)\n", f);
+	else
+		fputs("      hazards seen: none\n", f);
+}
+
 static void
 print_text(FILE *f, const char *db, const struct report *r)
 {
@@ -343,6 +410,7 @@ print_text(FILE *f, const char *db, const struct report *r)
 			for (m = 0; m < REPORT_LIMIT_PORTS; m++)
 				text_metric(f, h, m);
 			text_limits(f, h, pt->duration_s);
+			text_advice(f, h);
 		}
 	}
 }
@@ -491,6 +559,20 @@ print_rows(FILE *f, enum out_format fmt, const struct report *r)
 				row(&o, pt, h->host, d->name, d->unit, ci->n,
 				    ci->mean, ci->low, ci->high, note);
 			}
+			if (!isnan(h->ports_needed)) {
+				row(&o, pt, h->host, "advice_ports_needed",
+				    "ports", h->nruns, h->ports_needed, NAN,
+				    NAN, "full 2MSL");
+				row(&o, pt, h->host, "advice_addrs_needed",
+				    "addresses", h->nruns, h->addrs_needed,
+				    NAN, NAN, "full 2MSL");
+				row(&o, pt, h->host, "advice_cap_safe",
+				    "entries", h->nruns, h->cap_safe, NAN,
+				    NAN, "no EADDRNOTAVAIL");
+				row(&o, pt, h->host, "advice_tw_life_at_cap_s",
+				    "s", h->nruns, h->tw_life_at_cap_s, NAN,
+				    NAN, "at advice_cap_safe");
+			}
 		}
 	}
 	if (fmt == OUT_JSON)
@@ -547,7 +629,7 @@ open_db(const char *cmd, const char *path, struct results **r)
 int
 cmd_report(int argc, char **argv)
 {
-	struct report_filter flt = { 0, NULL };
+	struct report_filter flt = { 0, NULL, NULL };
 	enum out_format fmt = OUT_TEXT;
 	struct report *rep;
 	struct results *r;
@@ -570,6 +652,10 @@ cmd_report(int argc, char **argv)
 				return (2);
 		} else if (strcmp(argv[i], "--scenario") == 0) {
 			if ((flt.scenario = optval("report", argc, argv,
+			    &i)) == NULL)
+				return (2);
+		} else if (strcmp(argv[i], "--host") == 0) {
+			if ((flt.host = optval("report", argc, argv,
 			    &i)) == NULL)
 				return (2);
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {

@@ -63,6 +63,23 @@ static const struct report_metric_desc metric_descs[REPORT_NMETRICS] = {
 	    "s" },
 	[REPORT_TW_LIFE_P99] = { "tw_life_p99_s", "TIME_WAIT lifetime p99",
 	    "s" },
+	[REPORT_TW_ENTERED] = { "tw_entered", "TIME_WAIT entered", "entries" },
+	[REPORT_TW_EXPIRED] = { "tw_expired",
+	    "  ended after 2MSL (TW-12)", "entries" },
+	[REPORT_TW_RECYCLED] = { "tw_recycled",
+	    "  recycled early (TW-7)", "entries" },
+	[REPORT_TW_REOPENED] = { "tw_reopened",
+	    "  reopened by a SYN (TW-16)", "entries" },
+	[REPORT_TW_SKIPPED_LOCAL] = { "tw_skipped_local",
+	    "no TIME_WAIT: local (TW-6)", "connections" },
+	[REPORT_TW_SKIPPED_NOMEM] = { "tw_skipped_nomem",
+	    "no TIME_WAIT: zone full (TW-8)", "connections" },
+	[REPORT_RST_IGNORED_TW] = { "rst_ignored_tw",
+	    "RSTs ignored (TW-15)", "segments" },
+	[REPORT_ACKS_SENT_TW] = { "acks_sent_tw",
+	    "ACKs sent from TIME_WAIT", "segments" },
+	[REPORT_TW_LIFETIME] = { "tw_lifetime_s",
+	    "effective TIME_WAIT lifetime", "s" },
 	[REPORT_LIMIT_PORTS] = { "limit_ports_rate",
 	    "port-range limit (ports / L)", "/s" },
 	[REPORT_LIMIT_CAP] = { "limit_cap_rate",
@@ -139,12 +156,14 @@ struct acc {
 	size_t	 nruns;
 	int64_t	 last_run;			/* valid once nruns > 0 */
 	int	 lat_conn;
-	double	*v[REPORT_NMETRICS + 2];	/* + usable ports, lifetime */
-	size_t	 n[REPORT_NMETRICS + 2];
+	double	*v[REPORT_NMETRICS + 4];
+	size_t	 n[REPORT_NMETRICS + 4];
 };
-#define ACC_PORTS	REPORT_NMETRICS
-#define ACC_LIFE	(REPORT_NMETRICS + 1)
-#define ACC_NSLOTS	(REPORT_NMETRICS + 2)
+#define ACC_PORTS	REPORT_NMETRICS		/* usable ports */
+#define ACC_LIFE	(REPORT_NMETRICS + 1)	/* L = 2 MSL + 0.25 s */
+#define ACC_HOLD	(REPORT_NMETRICS + 2)	/* connect to close, ok */
+#define ACC_ARATE	(REPORT_NMETRICS + 3)	/* attempts per second */
+#define ACC_NSLOTS	(REPORT_NMETRICS + 4)
 
 struct accs {
 	struct acc	*a;
@@ -229,6 +248,8 @@ struct rstmts {
 	sqlite3_stmt	*samples;	/* tw mean, share at cap, count */
 	sqlite3_stmt	*latency;	/* connect latencies of a client */
 	sqlite3_stmt	*twlife;	/* TIME_WAIT lifetimes on a host */
+	sqlite3_stmt	*lifetime;	/* samples of the second half */
+	sqlite3_stmt	*hold;		/* mean time an ok connection lasts */
 };
 
 static void
@@ -240,13 +261,16 @@ rstmts_finalize(struct rstmts *s)
 	sqlite3_finalize(s->samples);
 	sqlite3_finalize(s->latency);
 	sqlite3_finalize(s->twlife);
+	sqlite3_finalize(s->lifetime);
+	sqlite3_finalize(s->hold);
 }
 
 /* Column order of the `hosts` statement. */
 enum {
 	H_HOST, H_ATTEMPTED, H_ESTABLISHED, H_ADDRNOTAVAIL, H_TIMEOUT,
 	H_RESET, H_FIRST_EADDR, H_PEAK, H_CAP, H_RECYCLED, H_SYNDROP,
-	H_HAZARDS, H_P50, H_P99, H_MAX, H_ENTERED, H_ACTIVITY, H_CAP_EFF,
+	H_HAZARDS, H_P50, H_P99, H_MAX, H_ENTERED, H_EXPIRED, H_REOPENED,
+	H_SKIP_LOCAL, H_SKIP_NOMEM, H_RST_IGN, H_ACKS_TW, H_ACTIVITY, H_CAP_EFF,
 	H_NOBUFS, H_ADDRINUSE
 };
 
@@ -263,7 +287,9 @@ rstmts_prepare(sqlite3 *db, struct rstmts *s, char *err, size_t errlen)
 	    " conn_failed_addrnotavail, conn_failed_timeout,"
 	    " conn_failed_reset, first_addrnotavail_s, tw_peak, tw_cap,"
 	    " tw_recycled, syn_dropped_tw, hazards, connect_p50_s,"
-	    " connect_p99_s, connect_max_s, tw_entered,"
+	    " connect_p99_s, connect_max_s, tw_entered, tw_expired,"
+	    " tw_reopened, tw_skipped_local, tw_skipped_nomem,"
+	    " rst_ignored_tw, acks_sent_tw,"
 	    /* A host "did something" if any of its counters moved. */
 	    " conn_attempted + conn_established + tw_entered + tw_peak +"
 	    " syn_dropped_tw + rst_ignored_tw + acks_sent_tw + hazards +"
@@ -287,7 +313,16 @@ rstmts_prepare(sqlite3 *db, struct rstmts *s, char *err, size_t errlen)
 	    "SELECT t_tw_end - t_tw_start FROM connections"
 	    " WHERE run_id = ?1 AND tw_host = ?2 AND t_tw_end IS NOT NULL"
 	    " AND tw_end <> 'skipped' ORDER BY 1",
-	    -1, &s->twlife, NULL) != SQLITE_OK) {
+	    -1, &s->twlife, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+	    "SELECT avg(tw_count), max(tw_entered) - min(tw_entered),"
+	    " max(t) - min(t) FROM samples"
+	    " WHERE run_id = ?1 AND host = ?2 AND t >= ?3",
+	    -1, &s->lifetime, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+	    "SELECT avg(t_end - t_start) FROM connections"
+	    " WHERE run_id = ?1 AND client = ?2 AND outcome = 'ok'",
+	    -1, &s->hold, NULL) != SQLITE_OK) {
 		rdb_sqlerr(db, err, errlen, "cannot prepare report queries");
 		rstmts_finalize(s);
 		memset(s, 0, sizeof(*s));	/* the caller finalizes again */
@@ -360,9 +395,50 @@ latency_quantiles(struct rstmts *s, int64_t run_id, const char *host,
 }
 
 /* Adds one complete run's values to the point's accumulators. */
+/*
+ * The effective TIME_WAIT lifetime of a host in one run, by Little's law
+ * over the second half of the run (past the first fill of the zone): the
+ * mean number of entries over the entry rate.  NAN without entries.
+ */
+static double
+tw_lifetime(struct rstmts *s, int64_t run_id, const char *host,
+    double duration)
+{
+	double mean, entered, span, v = NAN;
+
+	sqlite3_reset(s->lifetime);
+	sqlite3_bind_int64(s->lifetime, 1, run_id);
+	sqlite3_bind_text(s->lifetime, 2, host, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_double(s->lifetime, 3, duration / 2);
+	if (sqlite3_step(s->lifetime) == SQLITE_ROW) {
+		mean = rdb_col_double(s->lifetime, 0);
+		entered = rdb_col_double(s->lifetime, 1);
+		span = rdb_col_double(s->lifetime, 2);
+		if (entered > 0 && span > 0)
+			v = mean / (entered / span);
+	}
+	sqlite3_reset(s->lifetime);
+	return (v);
+}
+
+/* Mean connect-to-close time of a client's ok connections; NAN: none. */
+static double
+hold_time(struct rstmts *s, int64_t run_id, const char *host)
+{
+	double v = NAN;
+
+	sqlite3_reset(s->hold);
+	sqlite3_bind_int64(s->hold, 1, run_id);
+	sqlite3_bind_text(s->hold, 2, host, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s->hold) == SQLITE_ROW)
+		v = rdb_col_double(s->hold, 0);
+	sqlite3_reset(s->hold);
+	return (v);
+}
+
 static int
 add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
-    struct accs *as, char *err, size_t errlen)
+    const char *only, struct accs *as, char *err, size_t errlen)
 {
 	sqlite3_stmt *h;
 	struct acc *a;
@@ -377,6 +453,8 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 		if (sqlite3_column_int64(h, H_ACTIVITY) <= 0)
 			continue;
 		host = rdb_col_text(h, H_HOST);
+		if (only != NULL && strcmp(host, only) != 0)
+			continue;
 		if ((a = accs_get(as, host)) == NULL) {
 			sqlite3_reset(h);
 			rdb_seterr(err, errlen, "out of memory");
@@ -422,6 +500,21 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 		    rdb_col_double(h, H_ESTABLISHED) / duration);
 		acc_add(a, REPORT_TW_RATE,
 		    rdb_col_double(h, H_ENTERED) / duration);
+		acc_add(a, REPORT_TW_ENTERED, rdb_col_double(h, H_ENTERED));
+		acc_add(a, REPORT_TW_EXPIRED, rdb_col_double(h, H_EXPIRED));
+		acc_add(a, REPORT_TW_RECYCLED, rdb_col_double(h, H_RECYCLED));
+		acc_add(a, REPORT_TW_REOPENED, rdb_col_double(h, H_REOPENED));
+		acc_add(a, REPORT_TW_SKIPPED_LOCAL,
+		    rdb_col_double(h, H_SKIP_LOCAL));
+		acc_add(a, REPORT_TW_SKIPPED_NOMEM,
+		    rdb_col_double(h, H_SKIP_NOMEM));
+		acc_add(a, REPORT_RST_IGNORED_TW, rdb_col_double(h, H_RST_IGN));
+		acc_add(a, REPORT_ACKS_SENT_TW, rdb_col_double(h, H_ACKS_TW));
+		acc_add(a, REPORT_TW_LIFETIME, tw_lifetime(s, run_id, host,
+		    duration));
+		acc_add(a, ACC_ARATE, rdb_col_double(h, H_ATTEMPTED) /
+		    duration);
+		acc_add(a, ACC_HOLD, hold_time(s, run_id, host));
 
 		sqlite3_reset(s->samples);
 		sqlite3_bind_int64(s->samples, 1, run_id);
@@ -564,6 +657,35 @@ binding_limit(const struct report_host *rh)
 	return (b);
 }
 
+/*
+ * The advice of report.h for a client host, from the means of its runs:
+ * arate attempts per second, hold the connect-to-close time (NAN: no
+ * records, taken as 0: TIME_WAIT dominates).
+ */
+static void
+advise(struct report_host *rh, double arate, double hold)
+{
+	double twrate = rh->m[REPORT_TW_RATE].mean;
+
+	rh->hold_s = hold;
+	rh->ports_needed = rh->addrs_needed = rh->cap_safe = NAN;
+	rh->tw_life_at_cap_s = NAN;
+	if (!(arate > 0) || isnan(rh->tw_lifetime_s))
+		return;
+	if (isnan(hold))
+		hold = 0;
+	/* Little's law: ports held = arrival rate x time each is held. */
+	rh->ports_needed = ceil(arate * (hold + rh->tw_lifetime_s));
+	if (rh->usable_ports > 0) {
+		rh->addrs_needed = ceil(rh->ports_needed / rh->usable_ports);
+		rh->cap_safe = floor(rh->usable_ports - arate * hold);
+		if (rh->cap_safe < 0)
+			rh->cap_safe = 0;
+		if (twrate > 0)
+			rh->tw_life_at_cap_s = rh->cap_safe / twrate;
+	}
+}
+
 static int
 summarise(struct accs *as, struct report_point *pt)
 {
@@ -588,6 +710,8 @@ summarise(struct accs *as, struct report_point *pt)
 		rh->usable_ports = stats_mean(a->v[ACC_PORTS], a->n[ACC_PORTS]);
 		rh->tw_lifetime_s = stats_mean(a->v[ACC_LIFE], a->n[ACC_LIFE]);
 		rh->binding = binding_limit(rh);
+		advise(rh, stats_mean(a->v[ACC_ARATE], a->n[ACC_ARATE]),
+		    stats_mean(a->v[ACC_HOLD], a->n[ACC_HOLD]));
 	}
 	return (REPORT_OK);
 }
@@ -647,7 +771,7 @@ int
 report_build(sqlite3 *db, const struct report_filter *f,
     struct report **out, char *err, size_t errlen)
 {
-	struct report_filter nofilter = { 0, NULL };
+	struct report_filter nofilter = { 0, NULL, NULL };
 	struct report *r;
 	struct report_point *pt;
 	struct rstmts s;
@@ -655,7 +779,7 @@ report_build(sqlite3 *db, const struct report_filter *f,
 	sqlite3_stmt *st;
 	const char *status;
 	double duration, *durs;
-	size_t cap, i, nruns, nall = 0, runcap = 0;
+	size_t cap, i, nruns, nall = 0, runcap = 0, nhosts = 0;
 	int64_t id, *ids, *rids = NULL;
 	char **rscen = NULL, **rlabel = NULL, **rstatus = NULL, **strs;
 	int rc;
@@ -777,7 +901,8 @@ report_build(sqlite3 *db, const struct report_filter *f,
 			if (!(duration > 0))
 				duration = NAN;
 			durs[nruns] = duration;
-			rc = add_run(db, &s, id, duration, &as, err, errlen);
+			rc = add_run(db, &s, id, duration, f->host, &as, err,
+			    errlen);
 			if (rc != REPORT_OK) {
 				free(durs);
 				goto out;
@@ -788,6 +913,13 @@ report_build(sqlite3 *db, const struct report_filter *f,
 		if (summarise(&as, pt) != REPORT_OK)
 			goto nomem;
 		accs_free(&as);
+		nhosts += pt->nhosts;
+	}
+	if (f->host != NULL && nhosts == 0) {
+		rdb_seterr(err, errlen, "no host '%s' did anything in the "
+		    "selected runs", f->host);
+		rc = REPORT_EINVAL;
+		goto out;
 	}
 	rc = REPORT_OK;
 	goto out;

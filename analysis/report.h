@@ -79,6 +79,21 @@ enum report_metric {
 	REPORT_TW_LIFE_MEAN,
 	REPORT_TW_LIFE_P50,
 	REPORT_TW_LIFE_P99,
+	/* Every TIME_WAIT outcome (rules TW-6..TW-16), per run. */
+	REPORT_TW_ENTERED,
+	REPORT_TW_EXPIRED,		/* full 2MSL (TW-12) */
+	REPORT_TW_RECYCLED,		/* early, zone full (TW-7) */
+	REPORT_TW_REOPENED,		/* by a new SYN (TW-16) */
+	REPORT_TW_SKIPPED_LOCAL,	/* nolocaltimewait (TW-6) */
+	REPORT_TW_SKIPPED_NOMEM,	/* zone full, nothing to recycle (TW-8) */
+	REPORT_RST_IGNORED_TW,		/* TW-15 */
+	REPORT_ACKS_SENT_TW,		/* TW-10, TW-19 */
+	/*
+	 * Effective TIME_WAIT lifetime by Little's law in the second half
+	 * of the run: mean entries / entry rate (2MSL + 0.25 s when nothing
+	 * cuts it short).
+	 */
+	REPORT_TW_LIFETIME,
 	REPORT_LIMIT_PORTS,		/* predicted: usable ports / L */
 	REPORT_LIMIT_CAP,		/* predicted: tw_cap_effective / L */
 	REPORT_TW_CAP_EFFECTIVE,	/* what the zone holds (UMA-2) */
@@ -114,6 +129,23 @@ struct report_host {
 					   when the database does not say),
 					   "linux", or "mixed" across runs */
 	enum report_limit binding;	/* from the means of the limits */
+	/*
+	 * Advice for a client (conn_attempted > 0), from the run's own
+	 * rates (cmd_report prints it; NAN when unknown):
+	 *   hold_s: mean connect-to-close time of ok connections;
+	 *   ports_needed = attempt rate x (hold + L): the ports that keep
+	 *     every TIME_WAIT for its full 2MSL (Little's law);
+	 *   addrs_needed = ports_needed / usable ports per address;
+	 *   cap_safe = usable ports - attempt rate x hold: a maxtcptw no
+	 *     higher leaves a port for every new connection (no
+	 *     EADDRNOTAVAIL), and TIME_WAIT then lasts cap_safe / entry
+	 *     rate (tw_life_at_cap_s).
+	 */
+	double		 hold_s;
+	double		 ports_needed;
+	double		 addrs_needed;
+	double		 cap_safe;
+	double		 tw_life_at_cap_s;
 };
 
 struct report_point {
@@ -139,6 +171,8 @@ struct report {
 struct report_filter {
 	int64_t		 run_id;	/* > 0: only this run */
 	const char	*scenario;	/* non-NULL: only this scenario */
+	const char	*host;		/* non-NULL: only this host
+					   (REPORT_EINVAL when no run has it) */
 };
 
 int	report_build(sqlite3 *db, const struct report_filter *f,

@@ -255,7 +255,7 @@ open_ro(void)
 static struct report *
 build(int64_t run_id, const char *scenario, int expect_rc)
 {
-	struct report_filter f = { run_id, scenario };
+	struct report_filter f = { run_id, scenario, NULL };
 	struct results *r;
 	struct report *rep;
 	char err[512];
@@ -499,7 +499,7 @@ END_TEST
 
 START_TEST(test_scenario_filter_and_unknown_names)
 {
-	struct report_filter f = { 0, "nope" };
+	struct report_filter f = { 0, "nope", NULL };
 	struct results *r;
 	struct report *rep;
 	char err[512];
@@ -520,6 +520,140 @@ START_TEST(test_scenario_filter_and_unknown_names)
 	ck_assert_ptr_nonnull(strstr(err, "no run 999"));
 	ck_assert_ptr_nonnull(strstr(err, "runs 1 to 9"));
 	results_close(r);
+}
+END_TEST
+
+/* --host keeps one host; a host that did nothing there is an error. */
+START_TEST(test_host_filter_keeps_one_host)
+{
+	struct report_filter f = { 0, "web", "server" };
+	struct results *r;
+	struct report *rep;
+	char err[512];
+
+	r = open_ro();
+	ck_assert_int_eq(report_build(results_sqlite(r), &f, &rep, err,
+	    sizeof(err)), REPORT_OK);
+	ck_assert_uint_eq(rep->npoints, 2);
+	ck_assert_uint_eq(rep->points[0].nhosts, 1);
+	ck_assert_str_eq(rep->points[0].hosts[0].host, "server");
+	ck_assert_uint_eq(rep->points[1].nhosts, 1);
+	report_free(rep);
+	f.host = "idle";
+	ck_assert_int_eq(report_build(results_sqlite(r), &f, &rep, err,
+	    sizeof(err)), REPORT_EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "no host 'idle'"));
+	f.host = "nope";
+	ck_assert_int_eq(report_build(results_sqlite(r), &f, &rep, err,
+	    sizeof(err)), REPORT_EINVAL);
+	results_close(r);
+}
+END_TEST
+
+/*
+ * A client in steady state: 600 entries in TIME_WAIT, entering at 10/s,
+ * over 20 s; its connections last 0.5 s each; 1000 ports (10000-10999),
+ * msl 30 s (L = 60.25 s).  Little's law over the second half: 600 / 10 =
+ * 60 s.  Advice: ports = ceil(10 x (0.5 + 60.25)) = 608, one address;
+ * cap = floor(1000 - 10 x 0.5) = 995, lasting 995 / 10 = 99.5 s.
+ */
+START_TEST(test_tw_outcomes_lifetime_and_advice)
+{
+	static const struct results_kv kv[] = {
+		{ "run.duration", "20s" },
+		{ "host.client.portrange", "10000-10999" },
+		{ "host.client.msl", "30s" },
+	};
+	struct results_run run = { "steady", "", 0, 7, "test", 0,
+	    sizeof(kv) / sizeof(kv[0]), kv };
+	struct results_sample s;
+	struct results_host h;
+	struct results_conn c;
+	const struct report_host *rh;
+	struct report_filter f = { 0, "steady", NULL };
+	struct results *r;
+	struct report *rep;
+	char err[512];
+	int64_t id;
+	int i;
+
+	char path[160];
+
+	/* A database of its own: the shared one stays as the others expect. */
+	snprintf(path, sizeof(path), "%s/steady.db", dir);
+	unlink(path);
+	ck_assert_msg(results_open(path, RESULTS_RW_CREATE, &r, err,
+	    sizeof(err)) == RESULTS_OK, "%s", err);
+	ok(results_run_begin(r, &run, &id), r);
+	for (i = 1; i <= 20; i++) {
+		memset(&s, 0, sizeof(s));
+		s.t = i;
+		s.host = "client";
+		s.tw_count = i < 10 ? 60 * i : 600;
+		s.tw_cap = 100000;
+		s.tw_entered = 10 * i;
+		s.conn_attempted = 10 * i;
+		ok(results_sample(r, id, &s), r);
+	}
+	for (i = 0; i < 4; i++) {
+		memset(&c, 0, sizeof(c));
+		c.conn_id = i + 1;
+		c.workload = "web";
+		c.client = "client";
+		c.lport = 10000 + i;
+		c.server = "server";
+		c.t_start = i;
+		c.t_established = i + 0.001;
+		c.t_end = i + 0.5;
+		c.outcome = RESULTS_OUTCOME_OK;
+		c.syn_sent = 1;
+		ok(results_connection(r, id, &c), r);
+	}
+	memset(&h, 0, sizeof(h));
+	h.host = "client";
+	h.conn_attempted = 200;
+	h.conn_established = 200;
+	h.tw_entered = 200;
+	h.tw_expired = 11;
+	h.tw_recycled = 12;
+	h.tw_reopened = 13;
+	h.tw_skipped_local = 14;
+	h.tw_skipped_nomem = 15;
+	h.rst_ignored_tw = 16;
+	h.acks_sent_tw = 17;
+	h.tw_peak = 600;
+	h.tw_cap = 100000;
+	h.first_addrnotavail_s = NAN;
+	h.connect_p50_s = h.connect_p99_s = h.connect_max_s = NAN;
+	ok(results_host_stats(r, id, &h), r);
+	ok(results_run_end(r, id, RESULTS_STATUS_COMPLETE, 20.0, 0.1, 10, 0,
+	    NULL, &id), r);
+	results_close(r);
+
+	ck_assert_msg(results_open(path, RESULTS_READONLY, &r, err,
+	    sizeof(err)) == RESULTS_OK, "%s", err);
+	ck_assert_int_eq(report_build(results_sqlite(r), &f, &rep, err,
+	    sizeof(err)), REPORT_OK);
+	results_close(r);
+	unlink(path);
+	rh = host(&rep->points[0], "client");
+	ck_assert_ptr_nonnull(rh);
+	ck_assert_double_eq(rh->m[REPORT_TW_ENTERED].mean, 200);
+	ck_assert_double_eq(rh->m[REPORT_TW_EXPIRED].mean, 11);
+	ck_assert_double_eq(rh->m[REPORT_TW_RECYCLED].mean, 12);
+	ck_assert_double_eq(rh->m[REPORT_TW_REOPENED].mean, 13);
+	ck_assert_double_eq(rh->m[REPORT_TW_SKIPPED_LOCAL].mean, 14);
+	ck_assert_double_eq(rh->m[REPORT_TW_SKIPPED_NOMEM].mean, 15);
+	ck_assert_double_eq(rh->m[REPORT_RST_IGNORED_TW].mean, 16);
+	ck_assert_double_eq(rh->m[REPORT_ACKS_SENT_TW].mean, 17);
+	ck_assert_double_eq_tol(rh->m[REPORT_TW_LIFETIME].mean, 60.0, 1e-9);
+	ck_assert_double_eq_tol(rh->tw_lifetime_s, 60.25, 1e-12);
+	ck_assert_double_eq_tol(rh->hold_s, 0.5, 1e-12);
+	ck_assert_double_eq(rh->ports_needed, 608);
+	ck_assert_double_eq(rh->addrs_needed, 1);
+	ck_assert_double_eq(rh->cap_safe, 995);
+	ck_assert_double_eq_tol(rh->tw_life_at_cap_s, 99.5, 1e-9);
+	report_free(rep);
 }
 END_TEST
 
@@ -1027,6 +1161,32 @@ START_TEST(test_report_text_shows_ci_binding_limit_and_skips)
 }
 END_TEST
 
+/* --host on the command line; the advice block of a client. */
+START_TEST(test_report_text_host_and_advice)
+{
+	char *argv[] = { "report", dbpath, "--host", "client", NULL };
+	char *bad[] = { "report", dbpath, "--host", "idle", NULL };
+	struct captured c;
+
+	c = run_cmd(cmd_report, 4, argv);
+	ck_assert_int_eq(c.rc, 0);
+	ck_assert_ptr_nonnull(strstr(c.out, "host client"));
+	ck_assert_ptr_null(strstr(c.out, "host server"));
+	ck_assert_ptr_nonnull(strstr(c.out, "recycled early (TW-7)"));
+	ck_assert_ptr_nonnull(strstr(c.out, "advice:"));
+	ck_assert_ptr_nonnull(strstr(c.out, "to keep the full 2MSL:"));
+	ck_assert_ptr_nonnull(strstr(c.out, "to avoid EADDRNOTAVAIL instead: "
+	    "maxtcptw <= "));
+	/* Point A's client saw 0, 1 and 2 hazards. */
+	ck_assert_ptr_nonnull(strstr(c.out, "hazards seen: 1 old duplicates"));
+	captured_free(&c);
+	c = run_cmd(cmd_report, 4, bad);
+	ck_assert_int_eq(c.rc, 2);
+	ck_assert_ptr_nonnull(strstr(c.err, "no host 'idle'"));
+	captured_free(&c);
+}
+END_TEST
+
 START_TEST(test_report_csv_rows)
 {
 	char *argv[] = { "report", dbpath, "--scenario", "web", "--csv", NULL };
@@ -1246,6 +1406,8 @@ report_suite(void)
 	tcase_add_test(tc, test_latency_prefers_connection_records);
 	tcase_add_test(tc, test_run_filter_selects_one_run);
 	tcase_add_test(tc, test_scenario_filter_and_unknown_names);
+	tcase_add_test(tc, test_host_filter_keeps_one_host);
+	tcase_add_test(tc, test_tw_outcomes_lifetime_and_advice);
 	tcase_add_test(tc, test_param_values_lose_their_units);
 	tcase_add_test(tc, test_time_series_one_line_per_run_and_host);
 	tcase_add_test(tc, test_time_series_rejects_unknown_metric_and_host);
@@ -1258,6 +1420,7 @@ report_suite(void)
 	tcase_add_test(tc, test_many_runs_get_a_compact_key);
 	tcase_add_test(tc, test_sweep_plot_puts_the_auto_cap_at_its_value);
 	tcase_add_test(tc, test_report_text_shows_ci_binding_limit_and_skips);
+	tcase_add_test(tc, test_report_text_host_and_advice);
 	tcase_add_test(tc, test_report_csv_rows);
 	tcase_add_test(tc, test_report_json_single_run_has_null_ci);
 	tcase_add_test(tc, test_report_refuses_missing_and_foreign_databases);
