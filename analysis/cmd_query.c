@@ -224,21 +224,17 @@ cmd_export(int argc, char **argv)
 				return 2;
 			}
 			outpath = argv[i];
-		} else if (strcmp(argv[i], "--json") == 0) {
-			if (given && fmt != QUERY_JSON) {
+		} else if (strcmp(argv[i], "--json") == 0 ||
+		    strcmp(argv[i], "--csv") == 0) {
+			enum query_format want = argv[i][2] == 'j' ?
+			    QUERY_JSON : QUERY_CSV;
+
+			if (given && fmt != want) {
 				fprintf(stderr, "twsim export: --csv or --json, "
 				    "not both\n");
 				return 2;
 			}
-			fmt = QUERY_JSON;
-			given = 1;
-		} else if (strcmp(argv[i], "--csv") == 0) {
-			if (given && fmt != QUERY_CSV) {
-				fprintf(stderr, "twsim export: --csv or --json, "
-				    "not both\n");
-				return 2;
-			}
-			fmt = QUERY_CSV;
+			fmt = want;
 			given = 1;
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			fprintf(stderr, "twsim export: unknown option '%s' "

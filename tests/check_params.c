@@ -207,17 +207,18 @@ START_TEST(test_lnx21_params_stack_linux_lists_linux_defaults)
 }
 END_TEST
 
-START_TEST(test_committed_docs_equal_generated_markdown)
+/* The committed file REL (under $srcdir) is exactly gen[0..glen). */
+static void
+assert_committed(const char *rel, const char *gen, size_t glen,
+    const char *how)
 {
 	const char *srcdir = getenv("srcdir");
-	char path[1024], *gen, *doc;
-	size_t glen, dlen;
+	char path[1024], *doc;
+	size_t dlen;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/docs/scenario-keys.md",
-	    srcdir != NULL ? srcdir : ".");
-	gen = render(params_write_markdown, &glen);
-	ck_assert_ptr_nonnull(strstr(gen, "| `[host NAME]` | `maxtcptw` |"));
+	snprintf(path, sizeof(path), "%s/%s", srcdir != NULL ? srcdir : ".",
+	    rel);
 	f = fopen(path, "r");
 	ck_assert_msg(f != NULL, "cannot open %s", path);
 	doc = malloc(glen + 2);
@@ -225,8 +226,19 @@ START_TEST(test_committed_docs_equal_generated_markdown)
 	dlen = fread(doc, 1, glen + 1, f);
 	fclose(f);
 	ck_assert_msg(dlen == glen && memcmp(doc, gen, glen) == 0,
-	    "%s differs from `twsim params --markdown`: regenerate it", path);
+	    "%s differs from `%s`: regenerate it", path, how);
 	free(doc);
+}
+
+START_TEST(test_committed_docs_equal_generated_markdown)
+{
+	char *gen;
+	size_t glen;
+
+	gen = render(params_write_markdown, &glen);
+	ck_assert_ptr_nonnull(strstr(gen, "| `[host NAME]` | `maxtcptw` |"));
+	assert_committed("docs/scenario-keys.md", gen, glen,
+	    "twsim params --markdown");
 	free(gen);
 }
 END_TEST
@@ -238,12 +250,10 @@ END_TEST
  */
 START_TEST(test_committed_man_page_equals_generated)
 {
-	const char *srcdir = getenv("srcdir");
 	const struct param *p;
 	struct param pb;
-	char path[1024], *gen, *doc, key[128];
-	size_t glen, dlen, i;
-	FILE *f;
+	char *gen, key[128];
+	size_t glen, i;
 
 	gen = render(params_write_man, &glen);
 	for (i = 0; i < params_count(); i++) {
@@ -252,17 +262,8 @@ START_TEST(test_committed_man_page_equals_generated)
 		ck_assert_msg(strstr(gen, key) != NULL, "%s missing", p->key);
 	}
 	ck_assert_ptr_nonnull(strstr(gen, ".TH TWSIM\\-SCENARIO 5"));
-	snprintf(path, sizeof(path), "%s/docs/twsim-scenario.5",
-	    srcdir != NULL ? srcdir : ".");
-	f = fopen(path, "r");
-	ck_assert_msg(f != NULL, "cannot open %s", path);
-	doc = malloc(glen + 2);
-	ck_assert_ptr_nonnull(doc);
-	dlen = fread(doc, 1, glen + 1, f);
-	fclose(f);
-	ck_assert_msg(dlen == glen && memcmp(doc, gen, glen) == 0,
-	    "%s differs from `twsim params --man`: regenerate it", path);
-	free(doc);
+	assert_committed("docs/twsim-scenario.5", gen, glen,
+	    "twsim params --man");
 	free(gen);
 }
 END_TEST

@@ -47,6 +47,27 @@ ok(int rc, struct results *r)
 	    r != NULL ? results_errmsg(r) : "");
 }
 
+/* Connection i of client -> server: starts at i, connects after lat,
+   the client closes at i + 0.5 s. */
+static void
+put_ok_conn(struct results *r, int64_t id, int i, double lat)
+{
+	struct results_conn c;
+
+	memset(&c, 0, sizeof(c));
+	c.conn_id = i + 1;
+	c.workload = "web";
+	c.client = "client";
+	c.lport = 10000 + i;
+	c.server = "server";
+	c.t_start = i;
+	c.t_established = i + lat;
+	c.t_end = i + 0.5;
+	c.outcome = RESULTS_OUTCOME_OK;
+	c.syn_sent = 1;
+	ok(results_connection(r, id, &c), r);
+}
+
 static int64_t
 write_run(struct results *r, const char *scenario, const char *sweep,
     int rep, const char *rate, const struct client_vals *cv,
@@ -98,20 +119,8 @@ write_run(struct results *r, const char *scenario, const char *sweep,
 	}
 	if (connections) {
 		/* Latencies 1, 2, 3, 4 ms: p50 2.5 ms, p99 3.97 ms, max 4. */
-		for (i = 0; i < 4; i++) {
-			memset(&c, 0, sizeof(c));
-			c.conn_id = i + 1;
-			c.workload = "web";
-			c.client = "client";
-			c.lport = 10000 + i;
-			c.server = "server";
-			c.t_start = i;
-			c.t_established = i + 0.001 * (i + 1);
-			c.t_end = i + 0.5;
-			c.outcome = RESULTS_OUTCOME_OK;
-			c.syn_sent = 1;
-			ok(results_connection(r, id, &c), r);
-		}
+		for (i = 0; i < 4; i++)
+			put_ok_conn(r, id, i, 0.001 * (i + 1));
 		/* Never established: no latency. */
 		memset(&c, 0, sizeof(c));
 		c.conn_id = 5;
@@ -568,7 +577,6 @@ START_TEST(test_tw_outcomes_lifetime_and_advice)
 	    sizeof(kv) / sizeof(kv[0]), kv };
 	struct results_sample s;
 	struct results_host h;
-	struct results_conn c;
 	const struct report_host *rh;
 	struct report_filter f = { 0, "steady", NULL };
 	struct results *r;
@@ -595,20 +603,8 @@ START_TEST(test_tw_outcomes_lifetime_and_advice)
 		s.conn_attempted = 10 * i;
 		ok(results_sample(r, id, &s), r);
 	}
-	for (i = 0; i < 4; i++) {
-		memset(&c, 0, sizeof(c));
-		c.conn_id = i + 1;
-		c.workload = "web";
-		c.client = "client";
-		c.lport = 10000 + i;
-		c.server = "server";
-		c.t_start = i;
-		c.t_established = i + 0.001;
-		c.t_end = i + 0.5;
-		c.outcome = RESULTS_OUTCOME_OK;
-		c.syn_sent = 1;
-		ok(results_connection(r, id, &c), r);
-	}
+	for (i = 0; i < 4; i++)
+		put_ok_conn(r, id, i, 0.001);
 	memset(&h, 0, sizeof(h));
 	h.host = "client";
 	h.conn_attempted = 200;

@@ -190,6 +190,16 @@ assert_time_order(const char *out)
 	}
 }
 
+/* Runs pcap.ini untraced into r.db and opens it. */
+static sqlite3 *
+plain_run(void)
+{
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("tests/scenarios/e2e/pcap.ini"), "-o", e2e_path("r.db"),
+	    "--quiet", NULL), 0);
+	return (e2e_db_open(e2e_path("r.db")));
+}
+
 /*
  * A connection the database says sent its SYN more than once: the trace
  * shows each SYN, each retransmit timer that fired for it (TCP-7), and
@@ -201,11 +211,7 @@ START_TEST(test_trace_syn_retransmissions_match_database)
 	char *out, id[32], needle[128];
 	int64_t conn, syns;
 
-	unlink(e2e_path("twsim.log"));
-	e2e_assert_exit(e2e_twsim("run",
-	    e2e_srcpath("tests/scenarios/e2e/pcap.ini"), "-o", e2e_path("r.db"),
-	    "--quiet", NULL), 0);
-	db = e2e_db_open(e2e_path("r.db"));
+	db = plain_run();
 	conn = e2e_q_int(db, "SELECT conn_id FROM connections WHERE client = "
 	    "'client' AND syn_sent > 1 AND outcome = 'ok' ORDER BY conn_id "
 	    "LIMIT 1");
@@ -256,11 +262,7 @@ START_TEST(test_trace_tw16_reopening_syn)
 	char *out, id[32], other[64];
 	int64_t second, third;
 
-	unlink(e2e_path("twsim.log"));
-	e2e_assert_exit(e2e_twsim("run",
-	    e2e_srcpath("tests/scenarios/e2e/pcap.ini"), "-o", e2e_path("r.db"),
-	    "--quiet", NULL), 0);
-	db = e2e_db_open(e2e_path("r.db"));
+	db = plain_run();
 	second = e2e_q_int(db, "SELECT conn_id FROM connections WHERE client = "
 	    "'rsh' ORDER BY t_start LIMIT 1 OFFSET 1");
 	third = e2e_q_int(db, "SELECT conn_id FROM connections WHERE client = "
