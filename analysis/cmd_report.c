@@ -83,16 +83,11 @@ report_usage(FILE *out)
 	    "mean when n = 0.  Rows with an empty host and metric runs_complete,\n"
 	    "runs_failed, runs_interrupted count the point's runs (n: all of\n"
 	    "them; mean: those of that status).  The metric\n"
-	    "limit_ports_rate, limit_cap_rate or limit_sockets_rate that
-"
-	    "binds has note \"binds\";
-"
-	    "first_addrnotavail_s has note \"in K of N runs\".  The advice comes as
-"
-	    "rows advice_ports_needed, advice_addrs_needed, advice_cap_safe and
-"
-	    "advice_tw_life_at_cap_s (n: runs; no CI).
-"
+	    "limit_ports_rate, limit_cap_rate or limit_sockets_rate that\n"
+	    "binds has note \"binds\";\n"
+	    "first_addrnotavail_s has note \"in K of N runs\".  The advice comes as\n"
+	    "rows advice_ports_needed, advice_addrs_needed, advice_cap_safe and\n"
+	    "advice_tw_life_at_cap_s (n: runs; no CI).\n"
 	    "Metrics:\n");
 	for (m = 0; m < REPORT_NMETRICS; m++) {
 		d = report_metric_desc(m);

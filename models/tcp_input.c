@@ -33,6 +33,7 @@
 #include "models/tcp_timewait.h"
 #include "models/tcp_usrreq.h"
 #include "models/tcp_var.h"
+#include "models/trace.h"
 
 /* Received a FIN already: CLOSE_WAIT, CLOSING, LAST_ACK, TIME_WAIT. */
 #define TCPS_HAVERCVDFIN(s) \
@@ -46,6 +47,16 @@ tcp_seg_is_old(const struct tcpcb *tp, const struct tcp_segment *seg)
 
 	return (seg->conn_id != 0 && tp->peer_conn_id != 0 &&
 	    seg->conn_id != tp->peer_conn_id);
+}
+
+/* HAZ-1..HAZ-4: count an old duplicate acted on, and show it in --trace. */
+static void
+tcp_hazard(struct tcpcb *tp, const char *rule, const char *what)
+{
+
+	tp->t_host->stat.hazards++;
+	TCP_TRACE(tp->t_host, tp->conn_id, tp->peer_conn_id, rule,
+	    "hazard: %s of another incarnation acted on (RFC 1337)", what);
 }
 
 /*
@@ -304,13 +315,15 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 		    SEQ_LT(th_seq, tp->rcv_nxt + tp->rcv_wnd)))
 			return;
 		/*
-		 * HAZ-7: a RST answering a segment of another incarnation of
-		 * this endpoint (an old duplicate of ours that reached the
-		 * peer after the connection there was gone) that lands in
-		 * this incarnation's window.
+		 * HAZ-3 (old), HAZ-7: a RST answering a segment of another
+		 * incarnation of this endpoint (an old duplicate of ours that
+		 * reached the peer after the connection there was gone) that
+		 * lands in this incarnation's window.
 		 */
-		if (old || (seg->rst_for != 0 && seg->rst_for != tp->conn_id))
-			h->stat.hazards++;
+		if (old)
+			tcp_hazard(tp, "HAZ-3", "a RST");
+		else if (seg->rst_for != 0 && seg->rst_for != tp->conn_id)
+			tcp_hazard(tp, "HAZ-7", "a RST answering");
 		switch (tp->t_state) {
 		case TCPS_SYN_RECEIVED:
 			error = ECONNREFUSED;
@@ -377,7 +390,7 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 	if ((tp->t_flags & TF_APPCLOSED) && tp->t_state > TCPS_CLOSE_WAIT &&
 	    tlen > 0) {
 		if (old)
-			h->stat.hazards++;
+			tcp_hazard(tp, "HAZ-1", "data after close");
 		(void)tcp_close(tp);
 		tcp_respond_rst(h, seg);
 		return;
@@ -407,7 +420,7 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 	 */
 	if (thflags & TH_SYN) {
 		if (old)
-			h->stat.hazards++;
+			tcp_hazard(tp, "HAZ-4", "a SYN");
 		h->stat.conn_failed_reset++;
 		(void)tcp_drop(tp, ECONNRESET);
 		return;
@@ -519,7 +532,7 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 			tp->t_nreass = 0;
 			tp->t_reass_fin = 0;
 			if (fin_old)
-				hazard = 1;		/* HAZ-2 */
+				hazard = 2;		/* HAZ-2 */
 		}
 		tp->t_flags |= TF_ACKNOW;
 		switch (tp->t_state) {
@@ -533,7 +546,8 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 		case TCPS_FIN_WAIT_2:
 			/* TW-10: TF_ACKNOW is set, the entry sends the ACK. */
 			if (hazard)
-				h->stat.hazards++;
+				tcp_hazard(tp, hazard == 2 ? "HAZ-2" : "HAZ-1",
+				    hazard == 2 ? "a FIN" : "data");
 			tcp_state_change(tp, TCPS_TIME_WAIT);
 			tp->t_host->stack->twstart(tp);
 			return;
@@ -542,7 +556,8 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 		}
 	}
 	if (hazard)
-		h->stat.hazards++;
+		tcp_hazard(tp, hazard == 2 ? "HAZ-2" : "HAZ-1",
+		    hazard == 2 ? "a FIN" : "data");
 
 upcalls:
 	/* TCP-11: the listener's application takes the new connection. */

@@ -1,10 +1,11 @@
 /*
  * trace.c -- the lines of `twsim run --trace` (trace.h).
  *
- * The set of traced ids is small (the connections asked for and the peers
- * learnt from them), so it is a plain array searched linearly; so are the
- * 4-tuples traced connections were seen on, which let a RST that no
- * connection sends (conn_id 0) be shown with the connection it answers.
+ * The traced ids (the connections asked for, ranges included, and the
+ * peers learnt from them) are a sorted array searched by bisection; the
+ * last 4-tuples traced segments were seen on are a small ring, which lets
+ * a RST that no connection sends (conn_id 0) be shown with the connection
+ * it answers.
  * Lines go out as the simulation makes them, so they are in simulated-time
  * order.
  */
@@ -18,6 +19,8 @@
 #include "models/trace.h"
 #include "sim/sim.h"
 
+#define TRACE_TUPLES	256
+
 struct trace_tuple {
 	uint32_t	a, b;		/* addresses, a <= b */
 	uint16_t	pa, pb;		/* their ports */
@@ -27,28 +30,42 @@ struct trace {
 	FILE		*out;
 	uint64_t	*ids;
 	size_t		 nids, capids;
-	struct trace_tuple *tuples;
-	size_t		 ntuples, captuples;
+	struct trace_tuple tuples[TRACE_TUPLES];	/* a ring */
+	size_t		 ntuples, tuple_next;
 	uint64_t	 lines;
 	int		 stopped;
 };
 
+/* Index of the first id >= id in the sorted set. */
+static size_t
+trace_lower(const struct trace *t, uint64_t id)
+{
+	size_t lo = 0, hi = t->nids, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (t->ids[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo);
+}
+
 static int
 trace_has(const struct trace *t, uint64_t id)
 {
-	size_t i;
+	size_t i = trace_lower(t, id);
 
-	for (i = 0; i < t->nids; i++)
-		if (t->ids[i] == id)
-			return (1);
-	return (0);
+	return (i < t->nids && t->ids[i] == id);
 }
 
+/* Insert id, keeping the set sorted (peers are few: O(n) is fine). */
 static void
 trace_add(struct trace *t, uint64_t id)
 {
 	uint64_t *v;
-	size_t cap;
+	size_t cap, i;
 
 	if (id == 0 || trace_has(t, id))
 		return;
@@ -60,7 +77,18 @@ trace_add(struct trace *t, uint64_t id)
 		t->ids = v;
 		t->capids = cap;
 	}
-	t->ids[t->nids++] = id;
+	i = trace_lower(t, id);
+	memmove(&t->ids[i + 1], &t->ids[i], (t->nids - i) * sizeof(*t->ids));
+	t->ids[i] = id;
+	t->nids++;
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x < y ? -1 : x > y);
 }
 
 struct trace *
@@ -73,12 +101,20 @@ trace_create(FILE *out, const uint64_t *ids, size_t n)
 	if (t == NULL)
 		return (NULL);
 	t->out = out;
-	for (i = 0; i < n; i++)
-		trace_add(t, ids[i]);
-	if (t->nids < n) {
-		trace_destroy(t);
+	t->capids = n + 8;
+	if ((t->ids = malloc(t->capids * sizeof(*t->ids))) == NULL) {
+		free(t);
 		return (NULL);
 	}
+	/* The ids asked for, sorted, without repeats or 0. */
+	for (i = 0; i < n; i++)
+		if (ids[i] != 0)
+			t->ids[t->nids++] = ids[i];
+	qsort(t->ids, t->nids, sizeof(*t->ids), id_cmp);
+	for (i = n = 0; i < t->nids; i++)
+		if (n == 0 || t->ids[n - 1] != t->ids[i])
+			t->ids[n++] = t->ids[i];
+	t->nids = n;
 	return (t);
 }
 
@@ -88,7 +124,6 @@ trace_destroy(struct trace *t)
 	if (t == NULL)
 		return;
 	free(t->ids);
-	free(t->tuples);
 	free(t);
 }
 
@@ -133,34 +168,39 @@ tuple_of(const struct tcp_segment *s)
 }
 
 static int
+tuple_eq(const struct trace_tuple *x, const struct trace_tuple *y)
+{
+	return (x->a == y->a && x->b == y->b && x->pa == y->pa &&
+	    x->pb == y->pb);
+}
+
+static int
 tuple_find(const struct trace *t, const struct trace_tuple *k)
 {
 	size_t i;
 
 	for (i = 0; i < t->ntuples; i++)
-		if (t->tuples[i].a == k->a && t->tuples[i].b == k->b &&
-		    t->tuples[i].pa == k->pa && t->tuples[i].pb == k->pb)
+		if (tuple_eq(&t->tuples[i], k))
 			return (1);
 	return (0);
 }
 
+/*
+ * Remember the 4-tuple of a traced segment.  A RST of no connection
+ * answers a segment just sent, so the last TRACE_TUPLES 4-tuples are
+ * enough, and the search stays short whatever range is traced.
+ */
 static void
 tuple_add(struct trace *t, const struct trace_tuple *k)
 {
-	struct trace_tuple *v;
-	size_t cap;
+	size_t last = (t->tuple_next + TRACE_TUPLES - 1) % TRACE_TUPLES;
 
-	if (tuple_find(t, k))
+	if (t->ntuples > 0 && tuple_eq(&t->tuples[last], k))
 		return;
-	if (t->ntuples == t->captuples) {
-		cap = t->captuples ? 2 * t->captuples : 8;
-		v = realloc(t->tuples, cap * sizeof(*v));
-		if (v == NULL)
-			return;
-		t->tuples = v;
-		t->captuples = cap;
-	}
-	t->tuples[t->ntuples++] = *k;
+	t->tuples[t->tuple_next] = *k;
+	t->tuple_next = (t->tuple_next + 1) % TRACE_TUPLES;
+	if (t->ntuples < TRACE_TUPLES)
+		t->ntuples++;
 }
 
 static void

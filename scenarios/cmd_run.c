@@ -116,7 +116,8 @@ run_usage(FILE *out)
 	    "      --trace CONN_ID  print every event of that connection (its conn_id in\n"
 	    "                       the connections table) and of its peer, in simulated\n"
 	    "                       time order: state changes, timers, segments in and\n"
-	    "                       out, the TIME_WAIT rule that fired; repeatable\n"
+	    "                       out, the TIME_WAIT rule that fired, hazards;\n"
+	    "                       repeatable; FIRST-LAST traces a range\n"
 	    "  -q, --quiet          no progress bar and no summary\n"
 	    "  -h, --help           show this help\n"
 	    "\n"
@@ -289,6 +290,44 @@ pcap_dir_make(const char *dir, char *err, size_t errlen)
 	snprintf(err, errlen, "--pcap %.1024s: %s", dir, errno == EEXIST ?
 	    "not a directory" : strerror(errno));
 	return -1;
+}
+
+/* ---- --trace -------------------------------------------------------------- */
+
+#define TRACE_RANGE_MAX	100000
+
+/*
+ * One --trace value, ID or FIRST-LAST, appended to *ids (grown as
+ * needed): 0, or -1 when it is neither or the range is empty or larger
+ * than TRACE_RANGE_MAX.
+ */
+static int
+trace_parse(const char *s, uint64_t **ids, size_t *n, size_t *cap)
+{
+	unsigned long long first, last;
+	uint64_t *v, id;
+	char *end;
+
+	if (s[0] < '0' || s[0] > '9')
+		return -1;
+	errno = 0;
+	first = strtoull(s, &end, 10);
+	last = first;
+	if (errno == 0 && *end == '-' && end[1] >= '0' && end[1] <= '9')
+		last = strtoull(end + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || first == 0 || last < first ||
+	    last - first >= TRACE_RANGE_MAX)
+		return -1;
+	for (id = first; id <= last; id++) {
+		if (*n == *cap) {
+			*cap = *cap ? 2 * *cap : 16;
+			if ((v = realloc(*ids, *cap * sizeof(*v))) == NULL)
+				return -1;
+			*ids = v;
+		}
+		(*ids)[(*n)++] = id;
+	}
+	return 0;
 }
 
 /* ---- progress ------------------------------------------------------------ */
@@ -939,7 +978,7 @@ cmd_run(int argc, char **argv)
 	int nsets = 0, npfilters = 0, jobs = 1, quiet = 0, replace = 0, ch;
 	int exitcode = 0, snaplen = 0;
 	uint64_t *trace_ids = NULL;
-	size_t ntrace = 0;
+	size_t ntrace = 0, trace_cap = 0;
 	unsigned long more = 0;
 	uint64_t seed = 0;
 	struct scenario *sc = NULL;
@@ -962,8 +1001,7 @@ cmd_run(int argc, char **argv)
 	opterr = 0;
 	sets = calloc((size_t)argc + 1, sizeof(*sets));
 	pfilters = calloc((size_t)argc + 1, sizeof(*pfilters));
-	trace_ids = calloc((size_t)argc + 1, sizeof(*trace_ids));
-	if (sets == NULL || pfilters == NULL || trace_ids == NULL) {
+	if (sets == NULL || pfilters == NULL) {
 		free(sets);
 		free(pfilters);
 		free(trace_ids);
@@ -1028,16 +1066,14 @@ cmd_run(int argc, char **argv)
 			pcap_dir = optarg;
 			break;
 		case OPT_TRACE:
-			errno = 0;
-			trace_ids[ntrace] = strtoull(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || optarg[0] == '-' ||
-			    optarg[0] == '\0' || trace_ids[ntrace] == 0) {
+			if (trace_parse(optarg, &trace_ids, &ntrace,
+			    &trace_cap) != 0) {
 				fprintf(stderr, "twsim run: --trace wants a "
-				    "connection id (conn_id, 1 or more), not "
-				    "'%s'\n", optarg);
+				    "connection id (conn_id, 1 or more) or a "
+				    "range FIRST-LAST of at most %d, not '%s'\n",
+				    TRACE_RANGE_MAX, optarg);
 				goto usage_error;
 			}
-			ntrace++;
 			break;
 		case OPT_PCAP_FILTER:
 			pfilters[npfilters++] = optarg;
