@@ -87,7 +87,10 @@ report_usage(FILE *out)
 	    "binds has note \"binds\";\n"
 	    "first_addrnotavail_s has note \"in K of N runs\".  The advice comes as\n"
 	    "rows advice_ports_needed, advice_addrs_needed, advice_cap_safe and\n"
-	    "advice_tw_life_at_cap_s (n: runs; no CI).\n"
+	    "advice_tw_life_at_cap_s (n: runs; no CI).  When [at] changes moved\n"
+	    "a host's limits, rows period_limit_cap_rate, period_tw_entered_per_s,\n"
+	    "period_limit_ports_rate and period_conn_attempted_per_s give them\n"
+	    "per period (note: \"T0-T1 s\").\n"
 	    "Metrics:\n");
 	for (m = 0; m < REPORT_NMETRICS; m++) {
 		d = report_metric_desc(m);
@@ -239,6 +242,42 @@ text_metric(FILE *f, const struct report_host *h, enum report_metric m)
 }
 
 /*
+ * The limits period by period when [at] changes moved them: the cap the
+ * samples saw, L in force, and the rates measured in the period.
+ */
+static void
+text_periods(FILE *f, const struct report_host *h, int ports)
+{
+	const struct report_period *p;
+	char a[32], b[32], c[32], d[32], e[32], g[32];
+	size_t i;
+
+	if (h->nperiods == 0)
+		return;
+	fputs("    limits over time (they follow the [at] changes):\n", f);
+	for (i = 0; i < h->nperiods; i++) {
+		p = &h->periods[i];
+		fprintf(f, "      %s-%s s: zone cap %s / L %s s = %s/s, "
+		    "TIME_WAIT entered at %s/s", num(p->t0, a, sizeof(a)),
+		    num(p->t1, b, sizeof(b)), num(p->cap, c, sizeof(c)),
+		    num(p->life, d, sizeof(d)),
+		    num(p->limit_cap, e, sizeof(e)),
+		    num(p->tw_rate, g, sizeof(g)));
+		if (p->tw_rate > p->limit_cap)
+			fputs(" (above it: early recycling)", f);
+		if (ports) {
+			fprintf(f, "; ports %s / L = %s/s, attempted at %s/s",
+			    num(p->ports, a, sizeof(a)),
+			    num(p->limit_ports, b, sizeof(b)),
+			    num(p->attempt_rate, c, sizeof(c)));
+			if (p->attempt_rate > p->limit_ports)
+				fputs(" (above it: EADDRNOTAVAIL)", f);
+		}
+		fputc('\n', f);
+	}
+}
+
+/*
  * The limits, and the one that binds compared with what was measured:
  * the connection attempt rate against the port range, the TIME_WAIT entry
  * rate against the zone cap.
@@ -326,6 +365,7 @@ text_limits(FILE *f, const struct report_host *h, double duration)
 		fprintf(f, " (%s%% of it)",
 		    num(100.0 * meas / lim, c, sizeof(c)));
 	fputc('\n', f);
+	text_periods(f, h, ports);
 }
 
 /*
@@ -509,7 +549,7 @@ print_rows(FILE *f, enum out_format fmt, const struct report *r)
 	const struct stats_ci *ci;
 	struct row_out o = { f, fmt, 0 };
 	char note[64];
-	size_t i, j, nall;
+	size_t i, j, k, nall;
 	int m;
 
 	if (fmt == OUT_CSV)
@@ -553,6 +593,23 @@ print_rows(FILE *f, enum out_format fmt, const struct report *r)
 					    "from host_stats");
 				row(&o, pt, h->host, d->name, d->unit, ci->n,
 				    ci->mean, ci->low, ci->high, note);
+			}
+			for (k = 0; k < h->nperiods; k++) {
+				const struct report_period *p = &h->periods[k];
+
+				snprintf(note, sizeof(note), "%.15g-%.15g s",
+				    p->t0, p->t1);
+				row(&o, pt, h->host, "period_limit_cap_rate",
+				    "/s", h->nruns, p->limit_cap, NAN, NAN,
+				    note);
+				row(&o, pt, h->host, "period_tw_entered_per_s",
+				    "/s", h->nruns, p->tw_rate, NAN, NAN, note);
+				row(&o, pt, h->host, "period_limit_ports_rate",
+				    "/s", h->nruns, p->limit_ports, NAN, NAN,
+				    note);
+				row(&o, pt, h->host,
+				    "period_conn_attempted_per_s", "/s",
+				    h->nruns, p->attempt_rate, NAN, NAN, note);
 			}
 			if (!isnan(h->ports_needed)) {
 				row(&o, pt, h->host, "advice_ports_needed",

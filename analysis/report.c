@@ -156,6 +156,9 @@ struct acc {
 	size_t	 nruns;
 	int64_t	 last_run;			/* valid once nruns > 0 */
 	int	 lat_conn;
+	/* periods of the first run; rates summed over the runs */
+	size_t	 nper, nper_runs;
+	struct report_period *per;
 	double	*v[REPORT_NMETRICS + 4];
 	size_t	 n[REPORT_NMETRICS + 4];
 };
@@ -177,6 +180,7 @@ accs_free(struct accs *as)
 
 	for (i = 0; i < as->n; i++) {
 		free(as->a[i].host);
+		free(as->a[i].per);
 		for (j = 0; j < ACC_NSLOTS; j++)
 			free(as->a[i].v[j]);
 	}
@@ -250,6 +254,8 @@ struct rstmts {
 	sqlite3_stmt	*twlife;	/* TIME_WAIT lifetimes on a host */
 	sqlite3_stmt	*lifetime;	/* samples of the second half */
 	sqlite3_stmt	*hold;		/* mean time an ok connection lasts */
+	sqlite3_stmt	*changes;	/* [at] params of a run */
+	sqlite3_stmt	*counters;	/* cumulative counters at a time */
 };
 
 static void
@@ -263,6 +269,8 @@ rstmts_finalize(struct rstmts *s)
 	sqlite3_finalize(s->twlife);
 	sqlite3_finalize(s->lifetime);
 	sqlite3_finalize(s->hold);
+	sqlite3_finalize(s->changes);
+	sqlite3_finalize(s->counters);
 }
 
 /* Column order of the `hosts` statement. */
@@ -322,7 +330,22 @@ rstmts_prepare(sqlite3 *db, struct rstmts *s, char *err, size_t errlen)
 	    sqlite3_prepare_v2(db,
 	    "SELECT avg(t_end - t_start) FROM connections"
 	    " WHERE run_id = ?1 AND client = ?2 AND outcome = 'ok'",
-	    -1, &s->hold, NULL) != SQLITE_OK) {
+	    -1, &s->hold, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+	    "SELECT key, value FROM params WHERE run_id = ?1"
+	    " AND key LIKE 'at.%' ORDER BY key", -1, &s->changes,
+	    NULL) != SQLITE_OK ||
+	    /* The last sample at or before ?3, and the tw_cap of the last
+	       one inside (?3, ?4): a sample at a change's very time may
+	       come before or after it. */
+	    sqlite3_prepare_v2(db,
+	    "SELECT (SELECT tw_entered FROM samples WHERE run_id = ?1"
+	    "  AND host = ?2 AND t <= ?3 ORDER BY t DESC LIMIT 1),"
+	    " (SELECT conn_attempted FROM samples WHERE run_id = ?1"
+	    "  AND host = ?2 AND t <= ?3 ORDER BY t DESC LIMIT 1),"
+	    " (SELECT tw_cap FROM samples WHERE run_id = ?1"
+	    "  AND host = ?2 AND t < ?4 AND t > ?3 ORDER BY t DESC LIMIT 1)",
+	    -1, &s->counters, NULL) != SQLITE_OK) {
 		rdb_sqlerr(db, err, errlen, "cannot prepare report queries");
 		rstmts_finalize(s);
 		memset(s, 0, sizeof(*s));	/* the caller finalizes again */
@@ -434,6 +457,163 @@ hold_time(struct rstmts *s, int64_t run_id, const char *host)
 		v = rdb_col_double(s->hold, 0);
 	sqlite3_reset(s->hold);
 	return (v);
+}
+
+/* ---- limits that follow [at] changes -------------------------------- */
+
+#define MAXPERIODS	64
+
+/*
+ * A change of `host` in params key "at.<T>.<host>.<key>": its time and
+ * key, or 0 when the key is of another host or not a limit's tunable.
+ */
+static int
+at_change(const char *pkey, const char *host, double *t, const char **key)
+{
+	static const char *const keys[] = { "msl", "portrange", "maxtcptw",
+	    "maxsockets", NULL };
+	char tbuf[64], suffix[300];
+	size_t n, sl;
+	int i;
+
+	for (i = 0; keys[i] != NULL; i++) {
+		snprintf(suffix, sizeof(suffix), ".%s.%s", host, keys[i]);
+		n = strlen(pkey);
+		sl = strlen(suffix);
+		if (n <= 3 + sl || strncmp(pkey, "at.", 3) != 0 ||
+		    strcmp(pkey + n - sl, suffix) != 0)
+			continue;
+		if (n - sl - 3 >= sizeof(tbuf))
+			return (0);
+		memcpy(tbuf, pkey + 3, n - sl - 3);
+		tbuf[n - sl - 3] = '\0';
+		*t = report_parse_seconds(tbuf);
+		*key = keys[i];
+		return (!isnan(*t));
+	}
+	return (0);
+}
+
+static int
+dbl_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+/* Cumulative tw_entered and conn_attempted at t, and the cap in (t, t1). */
+static void
+counters_at(struct rstmts *s, int64_t run_id, const char *host, double t,
+    double t1, double *entered, double *attempted, double *cap)
+{
+	sqlite3_reset(s->counters);
+	sqlite3_bind_int64(s->counters, 1, run_id);
+	sqlite3_bind_text(s->counters, 2, host, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_double(s->counters, 3, t);
+	sqlite3_bind_double(s->counters, 4, t1);
+	*entered = *attempted = *cap = NAN;
+	if (sqlite3_step(s->counters) == SQLITE_ROW) {
+		*entered = rdb_col_double(s->counters, 0);
+		*attempted = rdb_col_double(s->counters, 1);
+		*cap = rdb_col_double(s->counters, 2);
+	}
+	sqlite3_reset(s->counters);
+	/* Before the first sample nothing has happened yet. */
+	if (isnan(*entered))
+		*entered = 0;
+	if (isnan(*attempted))
+		*attempted = 0;
+}
+
+/*
+ * One run's periods for a host with [at] changes: boundaries at 0, at
+ * each change of msl, portrange, maxtcptw or maxsockets, and at the end;
+ * msl and portrange in force from the params, the cap from the samples
+ * (so the sysctls' own semantics need no second implementation here),
+ * rates from the cumulative counters at the boundaries.  The first run
+ * of a point sets the periods; later runs add their rates.
+ */
+static void
+add_periods(struct rstmts *s, int64_t run_id, const char *host,
+    double duration, double msl0, double ports0, struct acc *a)
+{
+	struct report_period p[MAXPERIODS];
+	double bound[MAXPERIODS + 1], ct[MAXPERIODS], t, e0, e1, a0, a1, cap;
+	const char *ck[MAXPERIODS], *key;
+	char *cv[MAXPERIODS];
+	double msl, ports;
+	size_t nb = 0, nc = 0, i, j;
+
+	sqlite3_reset(s->changes);
+	sqlite3_bind_int64(s->changes, 1, run_id);
+	while (sqlite3_step(s->changes) == SQLITE_ROW && nc < MAXPERIODS - 1) {
+		if (!at_change((const char *)sqlite3_column_text(s->changes, 0),
+		    host, &t, &key) || !(t > 0 && t < duration))
+			continue;
+		ct[nc] = t;
+		ck[nc] = key;
+		cv[nc] = strdup((const char *)sqlite3_column_text(s->changes,
+		    1));
+		if (cv[nc] == NULL)
+			break;
+		nc++;
+	}
+	sqlite3_reset(s->changes);
+	if (nc == 0)
+		return;
+	bound[nb++] = 0;
+	for (i = 0; i < nc; i++)
+		bound[nb++] = ct[i];
+	qsort(bound, nb, sizeof(*bound), dbl_cmp);
+	for (i = j = 1; i < nb; i++)
+		if (bound[i] != bound[j - 1])
+			bound[j++] = bound[i];
+	nb = j;
+	bound[nb] = duration;
+	for (i = 0; i < nb; i++) {
+		/* What is in force from bound[i]: the last change before. */
+		msl = msl0;
+		ports = ports0;
+		for (j = 0; j < nc; j++)
+			if (ct[j] <= bound[i]) {
+				if (strcmp(ck[j], "msl") == 0)
+					msl = report_parse_seconds(cv[j]);
+				else if (strcmp(ck[j], "portrange") == 0)
+					ports = report_portrange_size(cv[j]);
+			}
+		counters_at(s, run_id, host, bound[i], bound[i + 1], &e0, &a0,
+		    &cap);
+		counters_at(s, run_id, host, bound[i + 1], bound[i + 1], &e1,
+		    &a1, &t);
+		memset(&p[i], 0, sizeof(p[i]));
+		p[i].t0 = bound[i];
+		p[i].t1 = bound[i + 1];
+		p[i].cap = cap;
+		p[i].life = 2.0 * msl + REPORT_TW_SCAN_SLACK_S;
+		p[i].ports = ports;
+		p[i].limit_ports = ports / p[i].life;
+		p[i].limit_cap = cap > 0 ? cap / p[i].life : NAN;
+		p[i].tw_rate = (e1 - e0) / (p[i].t1 - p[i].t0);
+		p[i].attempt_rate = (a1 - a0) / (p[i].t1 - p[i].t0);
+	}
+	for (j = 0; j < nc; j++)
+		free(cv[j]);
+	if (a->per == NULL) {
+		if ((a->per = calloc(nb, sizeof(*a->per))) == NULL)
+			return;
+		memcpy(a->per, p, nb * sizeof(*p));
+		a->nper = nb;
+		a->nper_runs = 1;
+		return;
+	}
+	if (nb != a->nper)
+		return;		/* other boundaries: not pooled */
+	for (i = 0; i < nb; i++) {
+		a->per[i].tw_rate += p[i].tw_rate;
+		a->per[i].attempt_rate += p[i].attempt_rate;
+	}
+	a->nper_runs++;
 }
 
 static int
@@ -613,6 +793,7 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 		}
 		acc_add(a, ACC_PORTS, ports);
 		acc_add(a, ACC_LIFE, life);
+		add_periods(s, run_id, host, duration, msl, ports, a);
 		acc_add(a, REPORT_LIMIT_PORTS, ports / life);
 		/* UMA-4: an effective cap of 0 is no limit. */
 		v = cap > 0 ? cap / life : NAN;
@@ -712,6 +893,14 @@ summarise(struct accs *as, struct report_point *pt)
 		rh->binding = binding_limit(rh);
 		advise(rh, stats_mean(a->v[ACC_ARATE], a->n[ACC_ARATE]),
 		    stats_mean(a->v[ACC_HOLD], a->n[ACC_HOLD]));
+		/* The periods, with the rates as means over the runs. */
+		rh->periods = a->per;
+		rh->nperiods = a->nper;
+		a->per = NULL;
+		for (j = 0; j < rh->nperiods; j++) {
+			rh->periods[j].tw_rate /= (double)a->nper_runs;
+			rh->periods[j].attempt_rate /= (double)a->nper_runs;
+		}
 	}
 	return (REPORT_OK);
 }
@@ -729,8 +918,10 @@ report_free(struct report *r)
 		free(pt->scenario);
 		free(pt->sweep);
 		free(pt->run_ids);
-		for (j = 0; j < pt->nhosts; j++)
+		for (j = 0; j < pt->nhosts; j++) {
 			free(pt->hosts[j].host);
+			free(pt->hosts[j].periods);
+		}
 		free(pt->hosts);
 	}
 	free(r->points);

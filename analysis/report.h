@@ -118,6 +118,21 @@ enum report_limit {
 };
 const char	*report_limit_name(enum report_limit l);	/* "ports" ... */
 
+/*
+ * The limits over one period between [at TIME] changes of a host's
+ * tunables (msl, portrange, maxtcptw, maxsockets): the zone cap as the
+ * samples saw it, L and the usable ports in force, the two limits, and
+ * the rates measured in the period (means over the runs).
+ */
+struct report_period {
+	double		 t0, t1;		/* s */
+	double		 cap;			/* tw_cap sampled */
+	double		 life;			/* L in force */
+	double		 ports;			/* usable ports in force */
+	double		 limit_ports, limit_cap;	/* /s */
+	double		 tw_rate, attempt_rate;	/* /s, measured */
+};
+
 struct report_host {
 	char		*host;
 	size_t		 nruns;		/* runs in which this host is active */
@@ -146,6 +161,9 @@ struct report_host {
 	double		 addrs_needed;
 	double		 cap_safe;
 	double		 tw_life_at_cap_s;
+	/* Limits that follow the [at] changes; none without changes. */
+	size_t		 nperiods;
+	struct report_period *periods;
 };
 
 struct report_point {

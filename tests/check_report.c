@@ -653,6 +653,98 @@ START_TEST(test_tw_outcomes_lifetime_and_advice)
 }
 END_TEST
 
+/*
+ * [at] changes move the limits: maxtcptw 100 -> 500 at 10 s (the samples
+ * show the cap), msl 30 s -> 10 s at 15 s; TIME_WAIT entered at 10/s all
+ * along.  Periods: 0-10 s cap 100, L 60.25; 10-15 s cap 500, L 60.25;
+ * 15-20 s cap 500, L 20.25.  Another host's change is not a boundary.
+ */
+START_TEST(test_limits_follow_at_changes)
+{
+	static const struct results_kv kv[] = {
+		{ "run.duration", "20s" },
+		{ "host.client.portrange", "10000-10999" },
+		{ "host.client.msl", "30s" },
+		{ "at.10s.client.maxtcptw", "500" },
+		{ "at.15s.client.msl", "10s" },
+		{ "at.5s.other.msl", "1s" },
+	};
+	struct results_run run = { "atchg", "", 0, 9, "test", 0,
+	    sizeof(kv) / sizeof(kv[0]), kv };
+	struct results_sample s;
+	struct results_host h;
+	const struct report_host *rh;
+	const struct report_period *p;
+	struct report_filter f = { 0, "atchg", NULL };
+	struct results *r;
+	struct report *rep;
+	char err[512], path[160];
+	int64_t id;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/atchg.db", dir);
+	unlink(path);
+	ck_assert_msg(results_open(path, RESULTS_RW_CREATE, &r, err,
+	    sizeof(err)) == RESULTS_OK, "%s", err);
+	ok(results_run_begin(r, &run, &id), r);
+	for (i = 1; i <= 20; i++) {
+		memset(&s, 0, sizeof(s));
+		s.t = i;
+		s.host = "client";
+		s.tw_count = 50;
+		s.tw_cap = i < 10 ? 100 : 500;
+		s.tw_entered = 10 * i;
+		s.conn_attempted = 12 * i;
+		ok(results_sample(r, id, &s), r);
+	}
+	memset(&h, 0, sizeof(h));
+	h.host = "client";
+	h.conn_attempted = 240;
+	h.conn_established = 200;
+	h.tw_entered = 200;
+	h.tw_cap = 500;
+	h.first_addrnotavail_s = NAN;
+	h.connect_p50_s = h.connect_p99_s = h.connect_max_s = NAN;
+	ok(results_host_stats(r, id, &h), r);
+	ok(results_run_end(r, id, RESULTS_STATUS_COMPLETE, 20.0, 0.1, 10, 0,
+	    NULL, &id), r);
+	results_close(r);
+
+	ck_assert_msg(results_open(path, RESULTS_READONLY, &r, err,
+	    sizeof(err)) == RESULTS_OK, "%s", err);
+	ck_assert_int_eq(report_build(results_sqlite(r), &f, &rep, err,
+	    sizeof(err)), REPORT_OK);
+	results_close(r);
+	unlink(path);
+	rh = host(&rep->points[0], "client");
+	ck_assert_ptr_nonnull(rh);
+	ck_assert_uint_eq(rh->nperiods, 3);
+	p = rh->periods;
+	ck_assert_double_eq(p[0].t0, 0);
+	ck_assert_double_eq(p[0].t1, 10);
+	ck_assert_double_eq(p[0].cap, 100);
+	ck_assert_double_eq_tol(p[0].limit_cap, 100 / 60.25, 1e-12);
+	ck_assert_double_eq_tol(p[0].tw_rate, 10, 1e-12);
+	ck_assert_double_eq_tol(p[0].attempt_rate, 12, 1e-12);
+	ck_assert_double_eq_tol(p[0].limit_ports, 1000 / 60.25, 1e-12);
+	ck_assert_double_eq(p[1].t0, 10);
+	ck_assert_double_eq(p[1].t1, 15);
+	ck_assert_double_eq(p[1].cap, 500);
+	ck_assert_double_eq_tol(p[1].life, 60.25, 1e-12);
+	ck_assert_double_eq(p[2].t0, 15);
+	ck_assert_double_eq(p[2].t1, 20);
+	ck_assert_double_eq(p[2].cap, 500);
+	ck_assert_double_eq_tol(p[2].life, 20.25, 1e-12);
+	ck_assert_double_eq_tol(p[2].limit_cap, 500 / 20.25, 1e-12);
+	ck_assert_double_eq_tol(p[2].tw_rate, 10, 1e-12);
+	report_free(rep);
+	/* The fixture's runs have no changes: no periods. */
+	rep = build(RUN_A0, NULL, REPORT_OK);
+	ck_assert_uint_eq(host(&rep->points[0], "client")->nperiods, 0);
+	report_free(rep);
+}
+END_TEST
+
 START_TEST(test_param_values_lose_their_units)
 {
 
@@ -1404,6 +1496,7 @@ report_suite(void)
 	tcase_add_test(tc, test_scenario_filter_and_unknown_names);
 	tcase_add_test(tc, test_host_filter_keeps_one_host);
 	tcase_add_test(tc, test_tw_outcomes_lifetime_and_advice);
+	tcase_add_test(tc, test_limits_follow_at_changes);
 	tcase_add_test(tc, test_param_values_lose_their_units);
 	tcase_add_test(tc, test_time_series_one_line_per_run_and_host);
 	tcase_add_test(tc, test_time_series_rejects_unknown_metric_and_host);
