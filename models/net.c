@@ -85,17 +85,18 @@ struct net {
 	uint64_t	 next_conn_id;
 	net_deliver_fn	 hook;
 	void		*hookarg;
-	int		 ntaps;		/* NET-8 */
-	struct {
-		net_tap_fn	 fn;
-		void		*arg;
-	}		 taps[NET_MAXTAPS];
 	struct net_inflight *free;
 	struct net_inflight_slab *slabs;
 	size_t		 inflight;
 	/* NET-7: open addressing, power of two; rebuilt when crowded. */
 	struct net_flow	*flows;
 	size_t		 flowcap, flowused;
+	int		 ntaps;		/* NET-8 */
+	/* Cold: read only when ntaps > 0, so kept off the hot fields. */
+	struct {
+		net_tap_fn	 fn;
+		void		*arg;
+	}		 taps[NET_MAXTAPS];
 };
 
 struct net *
