@@ -118,6 +118,8 @@ run_usage(FILE *out)
 	    "                       time order: state changes, timers, segments in and\n"
 	    "                       out, the TIME_WAIT rule that fired, hazards;\n"
 	    "                       repeatable; FIRST-LAST traces a range\n"
+	    "                       (--pcap and --trace see only the runs that run: one\n"
+	    "                       the database holds already needs --replace)\n"
 	    "  -q, --quiet          no progress bar and no summary\n"
 	    "  -h, --help           show this help\n"
 	    "\n"
@@ -559,39 +561,6 @@ worker_progress(void *ctx, const struct runner_progress *p)
 		*w->stop = 1;
 }
 
-/* A worker's captures are named after its part; the parent renames them. */
-static void
-pcap_part_stem(char *buf, size_t len, pid_t parent, size_t i)
-{
-	snprintf(buf, len, ".part-%ld-%zu", (long)parent, i);
-}
-
-/*
- * The parent: run i's captures, written under its part's stem by the
- * worker, take the run's id in the database.
- */
-static void
-pcap_rename_part(const struct runner_opts *o, const struct scenario_run *r,
-    size_t i, pid_t parent, int64_t run_id)
-{
-	char from[4096], to[4096];
-	size_t h;
-
-	if (o->pcap_dir == NULL)
-		return;
-	for (h = 0; h < r->nhosts; h++) {
-		if (!o->pcap_all && !r->hosts[h].pcap)
-			continue;
-		snprintf(from, sizeof(from), "%s/.part-%ld-%zu-%s.pcap",
-		    o->pcap_dir, (long)parent, i, r->hosts[h].name);
-		snprintf(to, sizeof(to), "%s/run%lld-%s.pcap", o->pcap_dir,
-		    (long long)run_id, r->hosts[h].name);
-		if (rename(from, to) != 0 && errno != ENOENT)
-			fprintf(stderr, "twsim run: %s: %s\n", to,
-			    strerror(errno));
-	}
-}
-
 static int
 worker_main(const struct scenario_run *run, const char *tmp_path,
     const char *path, const struct runner_opts *base, pid_t parent,
@@ -616,7 +585,8 @@ worker_main(const struct scenario_run *run, const char *tmp_path,
 	o.progress = worker_progress;
 	o.progress_ctx = &watch;
 	if (o.pcap_dir != NULL) {
-		pcap_part_stem(stem, sizeof(stem), parent, run->index);
+		runner_pcap_stem(stem, sizeof(stem), (long)parent,
+		    run->index);
 		o.pcap_stem = stem;
 	}
 	/* The trace goes to a file the parent prints in run-list order. */
@@ -850,9 +820,14 @@ run_parallel(const struct scenario_run *const *runs, size_t n,
 				res.run_id = ms.last_run_id;
 				res.events = run_events(db, res.run_id);
 				tally_add(t, &res);
-				if (ms.added || ms.replaced)
-					pcap_rename_part(opts, r, r->index,
-					    parent, res.run_id);
+				if (opts->pcap_dir != NULL) {
+					char stem[64];
+
+					runner_pcap_stem(stem, sizeof(stem),
+					    (long)parent, r->index);
+					runner_pcap_finish(opts, r, stem,
+					    res.run_id, ms.added || ms.replaced);
+				}
 			}
 			if (opts->ntrace > 0)
 				trace_part_print(paths[merged]);

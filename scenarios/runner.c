@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "analysis/results.h"
 #include "models/capture.h"
@@ -489,8 +490,10 @@ open_captures(struct run_ctx *rc, const struct runner_opts *opts, char *err,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	/* The run's id in the file is known only at its end. */
 	if (opts->pcap_stem == NULL)
-		snprintf(stem, sizeof(stem), "run%lld", (long long)rc->run_id);
+		runner_pcap_stem(stem, sizeof(stem), (long)getpid(),
+		    run->index);
 	for (i = 0; i < run->nhosts; i++) {
 		if (!opts->pcap_all && !run->hosts[i].pcap)
 			continue;
@@ -508,6 +511,36 @@ open_captures(struct run_ctx *rc, const struct runner_opts *opts, char *err,
 		return -1;
 	}
 	return 0;
+}
+
+void
+runner_pcap_stem(char *buf, size_t len, long owner, size_t index)
+{
+	snprintf(buf, len, ".part-%ld-%zu", owner, index);
+}
+
+void
+runner_pcap_finish(const struct runner_opts *o, const struct scenario_run *r,
+    const char *stem, int64_t run_id, int keep)
+{
+	char from[4096], to[4096];
+	size_t h;
+
+	if (o->pcap_dir == NULL)
+		return;
+	for (h = 0; h < r->nhosts; h++) {
+		if (!o->pcap_all && !r->hosts[h].pcap)
+			continue;
+		snprintf(from, sizeof(from), "%s/%s-%s.pcap", o->pcap_dir, stem,
+		    r->hosts[h].name);
+		snprintf(to, sizeof(to), "%s/run%lld-%s.pcap", o->pcap_dir,
+		    (long long)run_id, r->hosts[h].name);
+		if (!keep)
+			(void)unlink(from);
+		else if (rename(from, to) != 0 && errno != ENOENT)
+			fprintf(stderr, "twsim run: %s: %s\n", to,
+			    strerror(errno));
+	}
 }
 
 /* Close every capture: 0, or -1 + err for the first that failed. */
@@ -987,6 +1020,15 @@ record:
 	    0, &res->action, &res->run_id) != RESULTS_OK) {
 		snprintf(err, errlen, "%s", results_errmsg(db));
 		return -1;
+	}
+	/* In this process the id is known now (a worker's parent renames). */
+	if (opts->pcap_dir != NULL && opts->pcap_stem == NULL) {
+		char stem[64];
+
+		runner_pcap_stem(stem, sizeof(stem), (long)getpid(),
+		    run->index);
+		runner_pcap_finish(opts, run, stem, res->run_id,
+		    res->action != RESULTS_SKIPPED);
 	}
 	return 0;
 }

@@ -53,7 +53,7 @@ struct runner_opts {
 	 * with pcap = yes.
 	 */
 	const char		*pcap_dir;
-	const char		*pcap_stem;
+	const char		*pcap_stem;	/* NULL: the runner names them */
 	int			 pcap_all;
 	int			 pcap_snaplen;	/* 0: whole packets */
 	const struct capture_filter *pcap_filter;	/* NULL: all */
@@ -97,6 +97,18 @@ int	runner_identity(const struct scenario_run *run,
  * (whatever its status: see res->status), or -1 when even the record could
  * not be written (message in err).
  */
+/*
+ * Captures are written under a stem of their own until the run has its
+ * id in the database: ".part-OWNER-INDEX", OWNER the pid of the process
+ * that records the run (a -j N worker's parent).  runner_pcap_finish()
+ * then gives them their names, DIR/run<ID>-HOST.pcap, or removes them
+ * when the run was not recorded (keep 0: its identity was present).
+ */
+void	runner_pcap_stem(char *buf, size_t len, long owner, size_t index);
+void	runner_pcap_finish(const struct runner_opts *opts,
+	    const struct scenario_run *run, const char *stem, int64_t run_id,
+	    int keep);
+
 int	runner_run(const struct scenario_run *run, struct results *db,
 	    const struct runner_opts *opts, struct runner_result *res,
 	    char *err, size_t errlen);

@@ -646,6 +646,42 @@ START_TEST(test_cap_pcap_key_and_jobs)
 }
 END_TEST
 
+/*
+ * Appending to a database: the files are named after the ids the runs get
+ * there, with -j 1 and -j 2 alike; a run the database holds already is not
+ * run again, so it writes no capture (--replace would).
+ */
+START_TEST(test_cap_names_follow_database_run_ids)
+{
+	const char *ini = e2e_srcpath("tests/scenarios/e2e/pcap.ini");
+
+	e2e_assert_exit(e2e_twsim("run", ini, "-o", e2e_path("a.db"),
+	    "--quiet", "--set", "run.duration=2s", NULL), 0);
+	e2e_assert_exit(e2e_twsim("run", ini, "-o", e2e_path("a.db"),
+	    "--quiet", "--set", "run.duration=2s", "--seed", "7", "--pcap",
+	    e2e_path("c"), NULL), 0);
+	ck_assert(!e2e_exists(e2e_path("c/run1-rsh.pcap")));
+	ck_assert(e2e_exists(e2e_path("c/run2-rsh.pcap")));
+	e2e_assert_exit(e2e_twsim("run", ini, "-o", e2e_path("a.db"),
+	    "--quiet", "--set", "run.duration=2s", "--seed", "8", "--set",
+	    "run.repeat=2", "-j", "2", "--pcap", e2e_path("c"), NULL), 0);
+	ck_assert(e2e_exists(e2e_path("c/run3-server.pcap")));
+	ck_assert(e2e_exists(e2e_path("c/run4-server.pcap")));
+	/* Already there: nothing runs, nothing is captured. */
+	e2e_assert_exit(e2e_twsim("run", ini, "-o", e2e_path("a.db"),
+	    "--quiet", "--set", "run.duration=2s", "--pcap", e2e_path("d"),
+	    NULL), 0);
+	ck_assert(!e2e_exists(e2e_path("d/run1-rsh.pcap")));
+	{
+		char cmd[700];
+
+		snprintf(cmd, sizeof(cmd), "ls -A '%s' '%s' | grep -q part",
+		    e2e_path("c"), e2e_path("d"));
+		ck_assert_int_ne(system(cmd), 0);
+	}
+}
+END_TEST
+
 static Suite *
 capture_suite(void)
 {
@@ -670,6 +706,7 @@ capture_suite(void)
 	tcase_add_test(tc, test_cap5_filters_on_the_command_line);
 	tcase_add_test(tc, test_cap5_bad_filters_refused);
 	tcase_add_test(tc, test_cap_pcap_key_and_jobs);
+	tcase_add_test(tc, test_cap_names_follow_database_run_ids);
 	suite_add_tcase(s, tc);
 	return s;
 }
