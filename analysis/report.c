@@ -328,9 +328,9 @@ rstmts_prepare(sqlite3 *db, struct rstmts *s, char *err, size_t errlen)
 	    " WHERE run_id = ?1 AND host = ?2 AND t >= ?3",
 	    -1, &s->lifetime, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db,
-	    "SELECT avg(t_end - t_start) FROM connections"
-	    " WHERE run_id = ?1 AND client = ?2 AND outcome = 'ok'",
-	    -1, &s->hold, NULL) != SQLITE_OK ||
+	    "SELECT avg(established) FROM samples"
+	    " WHERE run_id = ?1 AND host = ?2", -1, &s->hold,
+	    NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db,
 	    "SELECT key, value FROM params WHERE run_id = ?1"
 	    " AND key LIKE 'at.%' ORDER BY key", -1, &s->changes,
@@ -444,17 +444,22 @@ tw_lifetime(struct rstmts *s, int64_t run_id, const char *host,
 	return (v);
 }
 
-/* Mean connect-to-close time of a client's ok connections; NAN: none. */
+/*
+ * Mean time a client's connection stays established, by Little's law from
+ * the samples (mean established / establishment rate): the per-host
+ * aggregates, never the connection rows, so it costs the same for a run of
+ * ten million connections.  NAN without samples or connections.
+ */
 static double
-hold_time(struct rstmts *s, int64_t run_id, const char *host)
+hold_time(struct rstmts *s, int64_t run_id, const char *host, double rate)
 {
 	double v = NAN;
 
 	sqlite3_reset(s->hold);
 	sqlite3_bind_int64(s->hold, 1, run_id);
 	sqlite3_bind_text(s->hold, 2, host, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s->hold) == SQLITE_ROW)
-		v = rdb_col_double(s->hold, 0);
+	if (sqlite3_step(s->hold) == SQLITE_ROW && rate > 0)
+		v = rdb_col_double(s->hold, 0) / rate;
 	sqlite3_reset(s->hold);
 	return (v);
 }
@@ -694,7 +699,8 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 		    duration));
 		acc_add(a, ACC_ARATE, rdb_col_double(h, H_ATTEMPTED) /
 		    duration);
-		acc_add(a, ACC_HOLD, hold_time(s, run_id, host));
+		acc_add(a, ACC_HOLD, hold_time(s, run_id, host,
+		    rdb_col_double(h, H_ESTABLISHED) / duration));
 
 		sqlite3_reset(s->samples);
 		sqlite3_bind_int64(s->samples, 1, run_id);
@@ -715,7 +721,13 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 		}
 		sqlite3_reset(s->samples);
 
-		lat = latency_quantiles(s, run_id, host, q);
+		/*
+		 * Exact quantiles from the connection rows of a small run;
+		 * a large one has the runner's (1% buckets) in host_stats,
+		 * and sorting its rows would cost seconds (REPORT_ROWS_MAX).
+		 */
+		lat = rdb_col_double(h, H_ATTEMPTED) > REPORT_ROWS_MAX ? 0 :
+		    latency_quantiles(s, run_id, host, q);
 		if (lat < 0) {
 			if (lat == REPORT_ENOMEM) {
 				sqlite3_reset(h);

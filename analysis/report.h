@@ -52,6 +52,13 @@ struct plot;
 #define REPORT_EINVAL	(-3)	/* unknown metric, host or parameter */
 #define REPORT_ENOMEM	(-4)
 
+/*
+ * Above this many connections of a host in a run, the report reads its
+ * host_stats quantiles instead of sorting its connection rows, so a report
+ * stays under a second on a database of ten million rows.
+ */
+#define REPORT_ROWS_MAX		100000
+
 /* Mean TIME_WAIT lifetime beyond 2*MSL: half the 500 ms slow timer. */
 #define REPORT_TW_SCAN_SLACK_S	0.25
 
@@ -147,7 +154,8 @@ struct report_host {
 	/*
 	 * Advice for a client (conn_attempted > 0), from the run's own
 	 * rates (cmd_report prints it; NAN when unknown):
-	 *   hold_s: mean connect-to-close time of ok connections;
+	 *   hold_s: mean time a connection stays established (Little's
+	 *     law over the samples: mean established / establishment rate);
 	 *   ports_needed = attempt rate x (hold + L): the ports that keep
 	 *     every TIME_WAIT for its full 2MSL (Little's law);
 	 *   addrs_needed = ports_needed / usable ports per address;

@@ -66,7 +66,7 @@ static const struct param table[P_NPARAMS] = {
 		.id = P_RUN_CONNECTIONS, .section = PARAM_SEC_RUN,
 		.key = "connections", .type = PARAM_T_ENUM, .unit = "",
 		.defval = "auto", .choices = "yes|no|auto",
-		.meaning = "per-connection records; auto: on below 1e6 expected "
+		.meaning = "per-connection records; auto: on below 1e5 expected "
 		    "connections (sum of rate x active time)",
 	},
 

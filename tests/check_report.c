@@ -561,7 +561,8 @@ END_TEST
 
 /*
  * A client in steady state: 600 entries in TIME_WAIT, entering at 10/s,
- * over 20 s; its connections last 0.5 s each; 1000 ports (10000-10999),
+ * over 20 s; its connections last 0.5 s each (5 established at a time:
+ * 5 / 10/s = 0.5 s by Little's law); 1000 ports (10000-10999),
  * msl 30 s (L = 60.25 s).  Little's law over the second half: 600 / 10 =
  * 60 s.  Advice: ports = ceil(10 x (0.5 + 60.25)) = 608, one address;
  * cap = floor(1000 - 10 x 0.5) = 995, lasting 995 / 10 = 99.5 s.
@@ -601,6 +602,7 @@ START_TEST(test_tw_outcomes_lifetime_and_advice)
 		s.tw_cap = 100000;
 		s.tw_entered = 10 * i;
 		s.conn_attempted = 10 * i;
+		s.established = 5;	/* 10/s x 0.5 s */
 		ok(results_sample(r, id, &s), r);
 	}
 	for (i = 0; i < 4; i++)
@@ -741,6 +743,61 @@ START_TEST(test_limits_follow_at_changes)
 	/* The fixture's runs have no changes: no periods. */
 	rep = build(RUN_A0, NULL, REPORT_OK);
 	ck_assert_uint_eq(host(&rep->points[0], "client")->nperiods, 0);
+	report_free(rep);
+}
+END_TEST
+
+/*
+ * A run of more than REPORT_ROWS_MAX connections: the report reads the
+ * runner's quantiles in host_stats, not the rows (sorting ten million of
+ * them took seconds), even when rows are there.
+ */
+START_TEST(test_large_runs_use_host_stats_not_rows)
+{
+	static const struct results_kv kv[] = {
+		{ "run.duration", "10s" },
+		{ "host.client.msl", "30s" },
+	};
+	struct results_run run = { "large", "", 0, 11, "test", 0,
+	    sizeof(kv) / sizeof(kv[0]), kv };
+	struct results_host h;
+	const struct report_host *rh;
+	struct report_filter f = { 0, "large", NULL };
+	struct results *r;
+	struct report *rep;
+	char err[512], path[160];
+	int64_t id;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/large.db", dir);
+	unlink(path);
+	ck_assert_msg(results_open(path, RESULTS_RW_CREATE, &r, err,
+	    sizeof(err)) == RESULTS_OK, "%s", err);
+	ok(results_run_begin(r, &run, &id), r);
+	for (i = 0; i < 4; i++)
+		put_ok_conn(r, id, i, 0.001);
+	memset(&h, 0, sizeof(h));
+	h.host = "client";
+	h.conn_attempted = REPORT_ROWS_MAX + 1;
+	h.conn_established = REPORT_ROWS_MAX + 1;
+	h.first_addrnotavail_s = NAN;
+	h.connect_p50_s = 0.3;
+	h.connect_p99_s = 0.6;
+	h.connect_max_s = 0.9;
+	ok(results_host_stats(r, id, &h), r);
+	ok(results_run_end(r, id, RESULTS_STATUS_COMPLETE, 10.0, 0.1, 10, 0,
+	    NULL, &id), r);
+	results_close(r);
+	ck_assert_msg(results_open(path, RESULTS_READONLY, &r, err,
+	    sizeof(err)) == RESULTS_OK, "%s", err);
+	ck_assert_int_eq(report_build(results_sqlite(r), &f, &rep, err,
+	    sizeof(err)), REPORT_OK);
+	results_close(r);
+	unlink(path);
+	rh = host(&rep->points[0], "client");
+	ck_assert_int_eq(rh->latency_from_connections, 0);
+	ck_assert_double_eq(rh->m[REPORT_CONNECT_P50].mean, 0.3);
+	ck_assert_double_eq(rh->m[REPORT_CONNECT_MAX].mean, 0.9);
 	report_free(rep);
 }
 END_TEST
@@ -1497,6 +1554,7 @@ report_suite(void)
 	tcase_add_test(tc, test_host_filter_keeps_one_host);
 	tcase_add_test(tc, test_tw_outcomes_lifetime_and_advice);
 	tcase_add_test(tc, test_limits_follow_at_changes);
+	tcase_add_test(tc, test_large_runs_use_host_stats_not_rows);
 	tcase_add_test(tc, test_param_values_lose_their_units);
 	tcase_add_test(tc, test_time_series_one_line_per_run_and_host);
 	tcase_add_test(tc, test_time_series_rejects_unknown_metric_and_host);

@@ -15,7 +15,7 @@
  *                    the run (samples cannot be switched off)
  *   recording=on:    sample = 1s, connections = no -- what `twsim run`
  *                    records of this load by default (connections = auto
- *                    keeps per-connection rows off above 1e6 expected
+ *                    keeps per-connection rows off above 1e5 expected
  *                    connections; said explicitly so that a scaled-down
  *                    run measures the same thing)
  *   recording=full:  sample = 1s and connections = yes: 12 million
