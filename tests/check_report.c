@@ -532,6 +532,47 @@ START_TEST(test_scenario_filter_and_unknown_names)
 }
 END_TEST
 
+/*
+ * A database of its own for one test (the shared one stays as the other
+ * tests expect): private_begin() creates DIR/NAME and starts `run` in it;
+ * private_report() ends the run (complete, sim_s simulated seconds),
+ * builds the report of `scenario` from it and removes the file.
+ */
+static struct results *
+private_begin(const char *name, const struct results_run *run, int64_t *id)
+{
+	struct results *r;
+	char path[160], err[512];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	unlink(path);
+	ck_assert_msg(results_open(path, RESULTS_RW_CREATE, &r, err,
+	    sizeof(err)) == RESULTS_OK, "%s", err);
+	ok(results_run_begin(r, run, id), r);
+	return (r);
+}
+
+static struct report *
+private_report(struct results *r, int64_t id, double sim_s,
+    const char *name, const char *scenario)
+{
+	struct report_filter f = { 0, scenario, NULL };
+	struct report *rep;
+	char path[160], err[512];
+
+	ok(results_run_end(r, id, RESULTS_STATUS_COMPLETE, sim_s, 0.1, 10, 0,
+	    NULL, &id), r);
+	results_close(r);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	ck_assert_msg(results_open(path, RESULTS_READONLY, &r, err,
+	    sizeof(err)) == RESULTS_OK, "%s", err);
+	ck_assert_int_eq(report_build(results_sqlite(r), &f, &rep, err,
+	    sizeof(err)), REPORT_OK);
+	results_close(r);
+	unlink(path);
+	return (rep);
+}
+
 /* --host keeps one host; a host that did nothing there is an error. */
 START_TEST(test_host_filter_keeps_one_host)
 {
@@ -579,21 +620,12 @@ START_TEST(test_tw_outcomes_lifetime_and_advice)
 	struct results_sample s;
 	struct results_host h;
 	const struct report_host *rh;
-	struct report_filter f = { 0, "steady", NULL };
 	struct results *r;
 	struct report *rep;
-	char err[512];
 	int64_t id;
 	int i;
 
-	char path[160];
-
-	/* A database of its own: the shared one stays as the others expect. */
-	snprintf(path, sizeof(path), "%s/steady.db", dir);
-	unlink(path);
-	ck_assert_msg(results_open(path, RESULTS_RW_CREATE, &r, err,
-	    sizeof(err)) == RESULTS_OK, "%s", err);
-	ok(results_run_begin(r, &run, &id), r);
+	r = private_begin("steady.db", &run, &id);
 	for (i = 1; i <= 20; i++) {
 		memset(&s, 0, sizeof(s));
 		s.t = i;
@@ -624,16 +656,7 @@ START_TEST(test_tw_outcomes_lifetime_and_advice)
 	h.first_addrnotavail_s = NAN;
 	h.connect_p50_s = h.connect_p99_s = h.connect_max_s = NAN;
 	ok(results_host_stats(r, id, &h), r);
-	ok(results_run_end(r, id, RESULTS_STATUS_COMPLETE, 20.0, 0.1, 10, 0,
-	    NULL, &id), r);
-	results_close(r);
-
-	ck_assert_msg(results_open(path, RESULTS_READONLY, &r, err,
-	    sizeof(err)) == RESULTS_OK, "%s", err);
-	ck_assert_int_eq(report_build(results_sqlite(r), &f, &rep, err,
-	    sizeof(err)), REPORT_OK);
-	results_close(r);
-	unlink(path);
+	rep = private_report(r, id, 20.0, "steady.db", "steady");
 	rh = host(&rep->points[0], "client");
 	ck_assert_ptr_nonnull(rh);
 	ck_assert_double_eq(rh->m[REPORT_TW_ENTERED].mean, 200);
@@ -677,18 +700,12 @@ START_TEST(test_limits_follow_at_changes)
 	struct results_host h;
 	const struct report_host *rh;
 	const struct report_period *p;
-	struct report_filter f = { 0, "atchg", NULL };
 	struct results *r;
 	struct report *rep;
-	char err[512], path[160];
 	int64_t id;
 	int i;
 
-	snprintf(path, sizeof(path), "%s/atchg.db", dir);
-	unlink(path);
-	ck_assert_msg(results_open(path, RESULTS_RW_CREATE, &r, err,
-	    sizeof(err)) == RESULTS_OK, "%s", err);
-	ok(results_run_begin(r, &run, &id), r);
+	r = private_begin("atchg.db", &run, &id);
 	for (i = 1; i <= 20; i++) {
 		memset(&s, 0, sizeof(s));
 		s.t = i;
@@ -708,16 +725,7 @@ START_TEST(test_limits_follow_at_changes)
 	h.first_addrnotavail_s = NAN;
 	h.connect_p50_s = h.connect_p99_s = h.connect_max_s = NAN;
 	ok(results_host_stats(r, id, &h), r);
-	ok(results_run_end(r, id, RESULTS_STATUS_COMPLETE, 20.0, 0.1, 10, 0,
-	    NULL, &id), r);
-	results_close(r);
-
-	ck_assert_msg(results_open(path, RESULTS_READONLY, &r, err,
-	    sizeof(err)) == RESULTS_OK, "%s", err);
-	ck_assert_int_eq(report_build(results_sqlite(r), &f, &rep, err,
-	    sizeof(err)), REPORT_OK);
-	results_close(r);
-	unlink(path);
+	rep = private_report(r, id, 20.0, "atchg.db", "atchg");
 	rh = host(&rep->points[0], "client");
 	ck_assert_ptr_nonnull(rh);
 	ck_assert_uint_eq(rh->nperiods, 3);
@@ -762,18 +770,12 @@ START_TEST(test_large_runs_use_host_stats_not_rows)
 	    sizeof(kv) / sizeof(kv[0]), kv };
 	struct results_host h;
 	const struct report_host *rh;
-	struct report_filter f = { 0, "large", NULL };
 	struct results *r;
 	struct report *rep;
-	char err[512], path[160];
 	int64_t id;
 	int i;
 
-	snprintf(path, sizeof(path), "%s/large.db", dir);
-	unlink(path);
-	ck_assert_msg(results_open(path, RESULTS_RW_CREATE, &r, err,
-	    sizeof(err)) == RESULTS_OK, "%s", err);
-	ok(results_run_begin(r, &run, &id), r);
+	r = private_begin("large.db", &run, &id);
 	for (i = 0; i < 4; i++)
 		put_ok_conn(r, id, i, 0.001);
 	memset(&h, 0, sizeof(h));
@@ -785,15 +787,7 @@ START_TEST(test_large_runs_use_host_stats_not_rows)
 	h.connect_p99_s = 0.6;
 	h.connect_max_s = 0.9;
 	ok(results_host_stats(r, id, &h), r);
-	ok(results_run_end(r, id, RESULTS_STATUS_COMPLETE, 10.0, 0.1, 10, 0,
-	    NULL, &id), r);
-	results_close(r);
-	ck_assert_msg(results_open(path, RESULTS_READONLY, &r, err,
-	    sizeof(err)) == RESULTS_OK, "%s", err);
-	ck_assert_int_eq(report_build(results_sqlite(r), &f, &rep, err,
-	    sizeof(err)), REPORT_OK);
-	results_close(r);
-	unlink(path);
+	rep = private_report(r, id, 10.0, "large.db", "large");
 	rh = host(&rep->points[0], "client");
 	ck_assert_int_eq(rh->latency_from_connections, 0);
 	ck_assert_double_eq(rh->m[REPORT_CONNECT_P50].mean, 0.3);
