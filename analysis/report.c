@@ -541,7 +541,8 @@ counters_at(struct rstmts *s, int64_t run_id, const char *host, double t,
  */
 static void
 add_periods(struct rstmts *s, int64_t run_id, const char *host,
-    double duration, double msl0, double ports0, struct acc *a)
+    double duration, double msl0, double slack, double ports0,
+    struct acc *a)
 {
 	struct report_period p[MAXPERIODS];
 	double bound[MAXPERIODS + 1], ct[MAXPERIODS], t, e0, e1, a0, a1, cap;
@@ -595,7 +596,7 @@ add_periods(struct rstmts *s, int64_t run_id, const char *host,
 		p[i].t0 = bound[i];
 		p[i].t1 = bound[i + 1];
 		p[i].cap = cap;
-		p[i].life = 2.0 * msl + REPORT_TW_SCAN_SLACK_S;
+		p[i].life = 2.0 * msl + slack;
 		p[i].ports = ports;
 		p[i].limit_ports = ports / p[i].life;
 		p[i].limit_cap = cap > 0 ? cap / p[i].life : NAN;
@@ -628,7 +629,7 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 	sqlite3_stmt *h;
 	struct acc *a;
 	const char *host;
-	double q[3], ports, msl, life, cap, v;
+	double q[3], ports, msl, slack, life, cap, v;
 	int rc, lat;
 
 	h = s->hosts;
@@ -796,16 +797,20 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 			    sim_time_to_sec(LINUX_TIMEWAIT_LEN +
 			    timer_wheel_granularity(LINUX_TIMEWAIT_LEN,
 			    (int)hz) / 2);
+			/* No msl: the periods keep this L (slack 0). */
+			msl = life / 2.0;
+			slack = 0.0;
 		} else {
 			msl = host_param(s->param, run_id, host, "msl",
 			    report_parse_seconds);
 			/* F14-2: FreeBSD 14's own timer has no scan slack. */
-			life = 2.0 * msl + (strcmp(a->stack, "freebsd14") == 0 ?
-			    0.0 : REPORT_TW_SCAN_SLACK_S);
+			slack = strcmp(a->stack, "freebsd14") == 0 ? 0.0 :
+			    REPORT_TW_SCAN_SLACK_S;
+			life = 2.0 * msl + slack;
 		}
 		acc_add(a, ACC_PORTS, ports);
 		acc_add(a, ACC_LIFE, life);
-		add_periods(s, run_id, host, duration, msl, ports, a);
+		add_periods(s, run_id, host, duration, msl, slack, ports, a);
 		acc_add(a, REPORT_LIMIT_PORTS, ports / life);
 		/* UMA-4: an effective cap of 0 is no limit. */
 		v = cap > 0 ? cap / life : NAN;
