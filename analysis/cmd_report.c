@@ -231,7 +231,7 @@ text_metric(FILE *f, const struct report_host *h, enum report_metric m)
 		    13 - (int)strlen(d->unit), "", ci->n, h->nruns);
 	else if (m == REPORT_TW_LIFETIME && ci->n > 0 &&
 	    !isnan(h->tw_lifetime_s))
-		fprintf(f, "%*s2MSL + 0.25 s = %s s", 13 - (int)strlen(d->unit),
+		fprintf(f, "%*sL = %s s", 13 - (int)strlen(d->unit),
 		    "", num(h->tw_lifetime_s, a, sizeof(a)));
 	else if ((m == REPORT_CONNECT_P50 || m == REPORT_CONNECT_MAX ||
 	    m == REPORT_CONNECT_P99) && ci->n > 0)
@@ -394,8 +394,10 @@ text_advice(FILE *f, const struct report_host *h)
 		    num(h->usable_ports, d, sizeof(d)));
 	fputs("\n", f);
 	if (!isnan(h->cap_safe)) {
-		fprintf(f, "      to avoid EADDRNOTAVAIL instead: maxtcptw <= %s "
-		    "per address", num(h->cap_safe, a, sizeof(a)));
+		fprintf(f, "      to avoid EADDRNOTAVAIL instead: %s <= %s "
+		    "per address", strcmp(h->stack, "linux") == 0 ?
+		    "tcp_max_tw_buckets" : "maxtcptw",
+		    num(h->cap_safe, a, sizeof(a)));
 		if (!isnan(h->tw_life_at_cap_s))
 			fprintf(f, "; TIME_WAIT then lasts about %s s "
 			    "(cap / entry rate) instead of %s s",

@@ -696,8 +696,6 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 		    rdb_col_double(h, H_SKIP_NOMEM));
 		acc_add(a, REPORT_RST_IGNORED_TW, rdb_col_double(h, H_RST_IGN));
 		acc_add(a, REPORT_ACKS_SENT_TW, rdb_col_double(h, H_ACKS_TW));
-		acc_add(a, REPORT_TW_LIFETIME, tw_lifetime(s, run_id, host,
-		    duration));
 		acc_add(a, ACC_ARATE, rdb_col_double(h, H_ATTEMPTED) /
 		    duration);
 		acc_add(a, ACC_HOLD, hold_time(s, run_id, host,
@@ -811,6 +809,13 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 		acc_add(a, ACC_PORTS, ports);
 		acc_add(a, ACC_LIFE, life);
 		add_periods(s, run_id, host, duration, msl, slack, ports, a);
+		/*
+		 * Little's law needs the zone in steady state: only when the
+		 * second half of the run starts after a full lifetime.
+		 */
+		if (duration / 2 >= life)
+			acc_add(a, REPORT_TW_LIFETIME, tw_lifetime(s, run_id,
+			    host, duration));
 		acc_add(a, REPORT_LIMIT_PORTS, ports / life);
 		/* UMA-4: an effective cap of 0 is no limit. */
 		v = cap > 0 ? cap / life : NAN;
