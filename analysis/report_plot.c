@@ -208,6 +208,7 @@ select_runs(sqlite3 *db, const struct report_plot_opts *o, struct pruns *p,
 
 	f.run_id = o->run_id;
 	f.scenario = o->scenario;
+	f.host = NULL;		/* the chart picks its hosts itself */
 	if ((rc = rdb_filter_runs(db, &f, &st,
 	    "run_id, scenario, sweep, repetition, status", err, errlen)) !=
 	    REPORT_OK)
@@ -485,6 +486,7 @@ limit_lines(sqlite3 *db, const struct report_plot_opts *o,
 
 	f.run_id = o->run_id;
 	f.scenario = o->scenario;
+	f.host = NULL;		/* the chart picks its hosts itself */
 	if ((rc = report_build(db, &f, &r, err, errlen)) != REPORT_OK)
 		return (rc);
 	for (i = 0; i < r->npoints; i++)
