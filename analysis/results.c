@@ -163,6 +163,9 @@ static const char SCHEMA[] =
     "  conn_failed_addrinuse     INTEGER NOT NULL,\n"
     "  tw_rearmed                INTEGER NOT NULL,\n"
     "  tw_dropped_recycled       INTEGER NOT NULL,\n"
+    "  rexmt_data                INTEGER NOT NULL,\n"
+    "  rexmt_timeouts            INTEGER NOT NULL,\n"
+    "  fast_rexmt                INTEGER NOT NULL,\n"
     "  PRIMARY KEY (run_id, host)\n"
     ");\n"
     /*
@@ -180,7 +183,8 @@ static const char SCHEMA[] =
     "         h.connect_p50_s, h.connect_p99_s, h.connect_max_s,\n"
     "         h.tw_reused, h.tw_killed_rst, h.tw_cap_effective,\n"
     "         h.conn_failed_nobufs, h.conn_failed_addrinuse, h.tw_rearmed,\n"
-    "         h.tw_dropped_recycled\n"
+    "         h.tw_dropped_recycled, h.rexmt_data, h.rexmt_timeouts,\n"
+    "         h.fast_rexmt\n"
     "  FROM runs AS r LEFT JOIN host_stats AS h ON h.run_id = r.run_id\n"
     "  ORDER BY r.run_id, h.host;\n";
 
@@ -252,9 +256,10 @@ static const char *const STMT_SQL[ST_COUNT] = {
 	    " first_addrnotavail_s, connect_p50_s, connect_p99_s,"
 	    " connect_max_s, tw_reused, tw_killed_rst, tw_cap_effective,"
 	    " conn_failed_nobufs, conn_failed_addrinuse, tw_rearmed,"
-	    " tw_dropped_recycled) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-	    " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,"
-	    " ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+	    " tw_dropped_recycled, rexmt_data, rexmt_timeouts, fast_rexmt)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+	    " ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26,"
+	    " ?27, ?28, ?29, ?30, ?31, ?32, ?33)",
 };
 
 struct results {
@@ -376,6 +381,13 @@ judge(struct results *r, uint32_t appid, int64_t version, int empty,
 		    "EADDRINUSE columns (this twsim knows version %d): run the "
 		    "scenarios again into a new database", r->path,
 		    (long long)version, RESULTS_SCHEMA_VERSION);
+	if (version == 4)
+		return seterr(r, RESULTS_EVERSION,
+		    "results database %s: schema version 4, written by an "
+		    "older twsim without the data path's rexmt_data, "
+		    "rexmt_timeouts and fast_rexmt columns (this twsim knows "
+		    "version %d): run the scenarios again into a new database",
+		    r->path, RESULTS_SCHEMA_VERSION);
 	if (version != RESULTS_SCHEMA_VERSION)
 		return seterr(r, RESULTS_EVERSION,
 		    "results database %s: unknown twsim schema version %lld "
@@ -1336,6 +1348,9 @@ results_host_stats(struct results *r, int64_t run_id,
 	sqlite3_bind_int64(st, 28, h->conn_failed_addrinuse);
 	sqlite3_bind_int64(st, 29, h->tw_rearmed);
 	sqlite3_bind_int64(st, 30, h->tw_dropped_recycled);
+	sqlite3_bind_int64(st, 31, h->rexmt_data);
+	sqlite3_bind_int64(st, 32, h->rexmt_timeouts);
+	sqlite3_bind_int64(st, 33, h->fast_rexmt);
 	return step_once(r, st, "cannot insert host stats");
 }
 

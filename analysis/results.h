@@ -74,7 +74,7 @@
 #include <sqlite3.h>
 
 #define RESULTS_APPLICATION_ID	0x5457534d	/* "TWSM" */
-#define RESULTS_SCHEMA_VERSION	4
+#define RESULTS_SCHEMA_VERSION	5
 
 /* Return codes. */
 #define RESULTS_OK		0
@@ -283,6 +283,10 @@ struct results_host {
 	int64_t		 conn_failed_addrinuse;
 	int64_t		 tw_rearmed;
 	int64_t		 tw_dropped_recycled;
+	/* schema 5 (issue 15): how losses were repaired (DP-5, DP-6) */
+	int64_t		 rexmt_data;
+	int64_t		 rexmt_timeouts;
+	int64_t		 fast_rexmt;
 };
 int		 results_host_stats(struct results *r, int64_t run_id,
 		    const struct results_host *h);

@@ -24,6 +24,16 @@
 
 /* Option flags (struct tcpopt's to_flags). */
 #define TOF_TS	0x0001		/* timestamp option present (RFC 7323) */
+#define TOF_SCALE 0x0002	/* window scale option (SYN only, DP-8) */
+#define TOF_SACKPERM 0x0004	/* SACK permitted (SYN only, SACK-1) */
+#define TOF_SACK 0x0008		/* SACK blocks (SACK-2) */
+
+#define TCP_MAX_SACK	4	/* SACK blocks an option can hold */
+
+/* A block of sequence space the receiver holds: [start, end). */
+struct sackblk {
+	tcp_seq		start, end;
+};
 
 struct tcp_segment {
 	uint32_t	saddr, daddr;	/* IPv4, host byte order */
@@ -31,7 +41,10 @@ struct tcp_segment {
 	tcp_seq		seq, ack;
 	uint8_t		flags;		/* TH_* */
 	uint8_t		opt_flags;	/* TOF_* */
-	uint16_t	win;		/* window, unscaled */
+	uint16_t	win;		/* window, as sent (scaled down) */
+	uint8_t		wscale;		/* when TOF_SCALE: shift offered */
+	uint8_t		nsacks;		/* when TOF_SACK: blocks in sacks[] */
+	struct sackblk	sacks[TCP_MAX_SACK];
 	uint32_t	len;		/* payload bytes */
 	uint32_t	tsval, tsecr;	/* when TOF_TS */
 	uint64_t	conn_id;	/* sender incarnation (simulator oracle) */

@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "models/cc_newreno.h"
 #include "models/host.h"
 #include "models/in_pcb.h"
 #include "models/segment.h"
@@ -106,6 +107,20 @@ tcp_passive_open(struct host *h, struct tcpcb *ltp,
 	tp->rcv_nxt = seg->seq + 1;
 	tp->rcv_adv = tp->rcv_nxt + tp->rcv_wnd;
 	tp->snd_wnd = seg->win;
+	/*
+	 * DP-8: syncache_add (and Linux's request sock) scales the window
+	 * only when the SYN offered a scale and rfc1323 is on: the peer's
+	 * shift is kept, ours is the one that reaches maxsockbuf.
+	 */
+	if ((tp->t_flags & TF_REQ_SCALE) && (seg->opt_flags & TOF_SCALE)) {
+		tp->t_flags |= TF_RCVD_SCALE;
+		tp->snd_scale = seg->wscale > TCP_MAX_WINSHIFT ?
+		    TCP_MAX_WINSHIFT : seg->wscale;
+	} else
+		tp->t_flags &= ~TF_REQ_SCALE;
+	/* SACK-1: SACK only when the SYN permitted it. */
+	if ((seg->opt_flags & TOF_SACKPERM) == 0)
+		tp->t_flags &= ~TF_SACK_PERMIT;
 	return (tp);
 }
 
@@ -142,7 +157,8 @@ tcp_input_listen(struct host *h, struct tcpcb *ltp,
 	/* LNX-15: a SYN that ended a TIME_WAIT gets the ISN it derived. */
 	tp->iss = tw_isn != 0 ? tw_isn : h->stack->new_isn(h, seg->daddr,
 	    seg->dport, seg->saddr, seg->sport);
-	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
+	/* tcp_sendseqinit: snd_recover starts at iss too (DP-5). */
+	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->snd_recover = tp->iss;
 	/* TCP-10: timestamps only when both sides ask (RFC 7323 3.2). */
 	if ((tp->t_flags & TF_REQ_TSTMP) && (seg->opt_flags & TOF_TS)) {
 		tp->t_flags |= TF_RCVD_TSTMP;
@@ -155,9 +171,10 @@ tcp_input_listen(struct host *h, struct tcpcb *ltp,
 
 /*
  * TCP-3: keep out-of-order data [seq, seq + len) as a block, merged with
- * its neighbours.  A full queue drops the segment (the peer resends).
+ * its neighbours.  A full queue drops the segment (the peer resends):
+ * 0, and it is not SACKed either (SACK-3); 1 when kept.
  */
-static void
+static int
 tcp_reass_insert(struct tcpcb *tp, tcp_seq seq, uint32_t len, int old)
 {
 	struct tcp_reass_blk *b = tp->t_reass;
@@ -183,15 +200,16 @@ tcp_reass_insert(struct tcpcb *tp, tcp_seq seq, uint32_t len, int old)
 			memmove(&b[i + 1], &b[j], (size_t)(n - j) * sizeof(*b));
 			tp->t_nreass = n - (j - i - 1);
 		}
-		return;
+		return (1);
 	}
 	if (n == TCP_REASS_MAX)
-		return;
+		return (0);
 	memmove(&b[i + 1], &b[i], (size_t)(n - i) * sizeof(*b));
 	b[i].start = seq;
 	b[i].end = end;
 	b[i].old = old;
 	tp->t_nreass = n + 1;
+	return (1);
 }
 
 /* TCP-3: after rcv_nxt advanced, deliver the blocks it reached. */
@@ -217,21 +235,197 @@ tcp_reass_pull(struct tcpcb *tp, int *hazard)
 	return (got);
 }
 
-/* The RTT sample of an ACK that echoes one of our timestamps (TCP-9). */
+/*
+ * TCP-9, DP-12: the RTT sample of an ACK of new data: from the timestamp
+ * it echoes when timestamps are on, else from the segment being timed
+ * when the ACK covers it (tcp_do_segment's process_ACK).  Karn's rule is
+ * in what is timed: only new data (tcp_output), and a retransmission
+ * stops the timing (tcp_timer_rexmt, fast retransmit, partial ACKs).
+ */
 static void
-tcp_rtt_from_ts(struct tcpcb *tp, const struct tcp_segment *seg)
+tcp_rtt_sample(struct tcpcb *tp, const struct tcp_segment *seg)
 {
 	struct host *h = tp->t_host;
 	uint32_t ticks;
 
-	if ((seg->opt_flags & TOF_TS) == 0 || seg->tsecr == 0 ||
-	    (tp->t_flags & TF_RCVD_TSTMP) == 0)
+	if ((seg->opt_flags & TOF_TS) && seg->tsecr != 0 &&
+	    (tp->t_flags & TF_RCVD_TSTMP)) {
+		ticks = tcp_ts_getticks(h) - (seg->tsecr - tp->ts_offset) + 1;
+		if ((int32_t)ticks <= 0)
+			return;
+		/* TS-3: the timestamp clock counts milliseconds. */
+		tcp_xmit_timer(tp, (sim_time_t)ticks * SIM_MSEC);
+		tp->t_rttimed = 0;
+	} else if (tp->t_rttimed && SEQ_GT(seg->ack, tp->t_rtseq)) {
+		tcp_xmit_timer(tp, (sim_time_t)(host_ticks(h) -
+		    tp->t_rtttime) * h->tick_ns);
+		tp->t_rttimed = 0;
+	}
+}
+
+/*
+ * DP-5: tcp_newreno_partial_ack: an ACK inside recovery that does not
+ * reach snd_recover: resend the next unacknowledged segment at once, and
+ * deflate cwnd by what was acked less one segment.  snd_una is not yet
+ * updated.
+ */
+static void
+tcp_newreno_partial_ack(struct tcpcb *tp, tcp_seq ack)
+{
+	tcp_seq onxt = tp->snd_nxt;
+	uint32_t ocwnd = tp->snd_cwnd, acked = ack - tp->snd_una;
+
+	tcp_timer_rexmt_stop(tp);
+	tp->t_rttimed = 0;
+	tp->snd_nxt = ack;
+	tp->snd_cwnd = tp->t_maxseg + acked;
+	tp->t_flags |= TF_ACKNOW;
+	(void)tcp_output(tp);
+	tp->snd_cwnd = ocwnd;
+	if (SEQ_GT(onxt, tp->snd_nxt))
+		tp->snd_nxt = onxt;
+	tp->snd_cwnd = tp->snd_cwnd > acked ? tp->snd_cwnd - acked : 0;
+	tp->snd_cwnd += tp->t_maxseg;
+}
+
+/*
+ * DP-5: duplicate ACKs (tcp_do_segment): the third starts fast
+ * retransmit and NewReno recovery, further ones inflate cwnd by a
+ * segment each; with rfc3042 the first two send new data (limited
+ * transmit).  Returns 1 when the segment is consumed (the kernel's `goto
+ * drop`), 0 when processing goes on.
+ */
+static int
+tcp_dupack(struct tcpcb *tp, const struct tcp_segment *seg, uint8_t thflags)
+{
+	struct host *h = tp->t_host;
+	tcp_seq onxt;
+	uint32_t oldcwnd, sent, sb, avail, awnd;
+	tcp_seq oldsndmax;
+	int finpending = (thflags & TH_FIN) &&
+	    !TCPS_HAVERCVDFIN(tp->t_state);
+
+	if (tp->t_rexmt == SIM_EVENT_NONE || seg->ack != tp->snd_una) {
+		tp->t_dupacks = 0;
+		return (0);
+	}
+	if (++tp->t_dupacks > TCPREXMTTHRESH ||
+	    (tp->t_flags & TF_FASTRECOVERY)) {
+		cc_ack_received(tp, 0, CC_DUPACK);
+		if ((tp->t_flags & TF_SACK_PERMIT) &&
+		    (tp->t_flags & TF_FASTRECOVERY)) {
+			/*
+			 * SACK-6: a segment more only while less than
+			 * ssthresh is in flight (what the peer has not
+			 * SACKed, plus what was resent).
+			 */
+			awnd = (tp->snd_nxt - tp->snd_fack) +
+			    tp->sack_bytes_rexmit;
+			if (awnd < tp->snd_ssthresh) {
+				tp->snd_cwnd += tp->t_maxseg;
+				if (tp->snd_cwnd > tp->snd_ssthresh)
+					tp->snd_cwnd = tp->snd_ssthresh;
+			}
+		} else
+			tp->snd_cwnd += tp->t_maxseg;
+		if (finpending)
+			return (0);
+		(void)tcp_output(tp);
+		return (1);
+	}
+	if (tp->t_dupacks == TCPREXMTTHRESH) {
+		onxt = tp->snd_nxt;
+		if ((tp->t_flags & TF_SACK_PERMIT) ?
+		    (tp->t_flags & TF_FASTRECOVERY) != 0 :
+		    SEQ_LEQ(seg->ack, tp->snd_recover)) {
+			tp->t_dupacks = 0;
+			return (0);
+		}
+		cc_cong_signal(tp, CC_NDUPACK);
+		cc_ack_received(tp, 0, CC_DUPACK);
+		tcp_timer_rexmt_stop(tp);
+		tp->t_rttimed = 0;
+		if (tp->t_flags & TF_SACK_PERMIT) {
+			/*
+			 * SACK-5: recovery from the scoreboard: one segment
+			 * now (the first hole), more as duplicates come.
+			 */
+			h->stat.fast_rexmt++;
+			tp->sack_newdata = tp->snd_nxt;
+			tp->snd_cwnd = tp->t_maxseg;
+			(void)tcp_output(tp);
+			return (1);
+		}
+		tp->snd_nxt = seg->ack;
+		tp->snd_cwnd = tp->t_maxseg;
+		h->stat.fast_rexmt++;
+		if (finpending)
+			return (0);
+		(void)tcp_output(tp);
+		tp->snd_cwnd = tp->snd_ssthresh + tp->t_maxseg *
+		    (uint32_t)(tp->t_dupacks - tp->snd_limited);
+		if (SEQ_GT(onxt, tp->snd_nxt))
+			tp->snd_nxt = onxt;
+		return (1);
+	}
+	if (!h->tun.rfc3042)
+		return (0);
+	/* DP-5: limited transmit (RFC 3042). */
+	cc_ack_received(tp, 0, CC_DUPACK);
+	oldcwnd = tp->snd_cwnd;
+	oldsndmax = tp->snd_max;
+	if (tp->t_dupacks == 1)
+		tp->snd_limited = 0;
+	tp->snd_cwnd = (tp->snd_nxt - tp->snd_una) +
+	    (uint32_t)(tp->t_dupacks - tp->snd_limited) * tp->t_maxseg;
+	if (finpending)
+		return (0);
+	/* Only when there is new data to send (else it would be pure ACKs). */
+	sb = tcp_sbcc(tp);
+	avail = sb > tp->snd_nxt - tp->snd_una ? sb -
+	    (tp->snd_nxt - tp->snd_una) : 0;
+	if (avail > 0)
+		(void)tcp_output(tp);
+	sent = tp->snd_max - oldsndmax;
+	if (sent > tp->t_maxseg)
+		tp->snd_limited = 2;
+	else if (sent > 0)
+		tp->snd_limited++;
+	tp->snd_cwnd = oldcwnd;
+	return (1);
+}
+
+/*
+ * DP-11: the receive buffer grows by recvbuf_inc (up to recvbuf_max) when
+ * more than 7/8 of it arrived within one round trip as measured by our
+ * own timestamp coming back, less than a second; one step per RTT, only
+ * in a bulk transfer that takes the kernel's header-prediction path.
+ */
+static void
+tcp_autorcvbuf(struct tcpcb *tp, const struct tcp_segment *seg,
+    uint32_t tlen)
+{
+	struct host *h = tp->t_host;
+	uint32_t tsecr, newsize = 0;
+
+	if (!h->tun.recvbuf_auto || (seg->opt_flags & TOF_TS) == 0 ||
+	    seg->tsecr == 0 || (tp->t_rcvsbflags & SB_AUTOSIZE) == 0)
 		return;
-	ticks = tcp_ts_getticks(h) - (seg->tsecr - tp->ts_offset) + 1;
-	if ((int32_t)ticks <= 0)
-		return;
-	/* TS-3: the timestamp clock counts milliseconds. */
-	tcp_xmit_timer(tp, (sim_time_t)ticks * SIM_MSEC);
+	tsecr = seg->tsecr - tp->ts_offset;
+	if (TSTMP_GT(tsecr, tp->rfbuf_ts) &&
+	    tsecr - tp->rfbuf_ts < (uint32_t)h->tun.hz) {
+		if (tp->rfbuf_cnt > tp->t_rcvbuf / 8 * 7 &&
+		    tp->t_rcvbuf < (uint32_t)h->tun.recvbuf_max) {
+			newsize = tp->t_rcvbuf + (uint32_t)h->tun.recvbuf_inc;
+			if (newsize > (uint32_t)h->tun.recvbuf_max)
+				newsize = (uint32_t)h->tun.recvbuf_max;
+		}
+		tp->rfbuf_ts = 0;
+		tp->rfbuf_cnt = 0;
+	} else
+		tp->rfbuf_cnt += tlen;
+	if (newsize != 0 && !tcp_sbreserve(tp, &tp->t_rcvbuf, newsize))
+		tp->t_rcvsbflags &= ~SB_AUTOSIZE;
 }
 
 static void
@@ -244,7 +438,8 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 	tcp_seq th_seq = seg->seq;
 	uint32_t tlen = seg->len, delivered = 0;
 	int32_t todrop;
-	int has_ts, old, fin_old, hazard = 0, ourfinisacked;
+	uint32_t tiwin, acked, maxwin;
+	int has_ts, old, fin_old, hazard = 0, ourfinisacked, predict;
 	int up_connected = 0, up_accepted = 0, up_peerclosed = 0;
 
 	old = tcp_seg_is_old(tp, seg);
@@ -252,6 +447,8 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 	has_ts = (seg->opt_flags & TOF_TS) &&
 	    (tp->t_flags & (TF_REQ_TSTMP | TF_RCVD_TSTMP)) ==
 	    (TF_REQ_TSTMP | TF_RCVD_TSTMP);
+	/* DP-8: the window, unscaled (a SYN's never is: snd_scale is 0). */
+	tiwin = (uint32_t)seg->win << tp->snd_scale;
 
 	if (tp->t_state == TCPS_SYN_SENT) {
 		/* TCP-1: the ACK of a SYN-ACK must cover exactly our SYN. */
@@ -274,14 +471,35 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 		tp->rcv_nxt = th_seq + 1;
 		tp->rcv_adv = tp->rcv_nxt + tp->rcv_wnd;
 		tp->peer_conn_id = seg->conn_id;
+		/* DP-8: scaling when both SYNs offered it. */
+		if ((seg->opt_flags & TOF_SCALE) &&
+		    (tp->t_flags & TF_REQ_SCALE)) {
+			tp->t_flags |= TF_RCVD_SCALE;
+			tp->snd_scale = seg->wscale > TCP_MAX_WINSHIFT ?
+			    TCP_MAX_WINSHIFT : seg->wscale;
+		} else
+			tp->t_flags &= ~TF_REQ_SCALE;
 		tp->snd_wnd = seg->win;
+		tp->max_sndwnd = tp->snd_wnd;
+		tp->snd_wl1 = th_seq;
+		tp->snd_wl2 = seg->ack;
 		if ((tp->t_flags & TF_REQ_TSTMP) && (seg->opt_flags & TOF_TS)) {
 			tp->t_flags |= TF_RCVD_TSTMP;
 			tp->ts_recent = seg->tsval;
 		} else
 			tp->t_flags &= ~TF_REQ_TSTMP;
+		/* SACK-1: SACK only when the SYN-ACK permits it too. */
+		if ((seg->opt_flags & TOF_SACKPERM) == 0)
+			tp->t_flags &= ~TF_SACK_PERMIT;
+		tcp_mss(tp);
 		tp->t_flags |= TF_ACKNOW;
 		if (thflags & TH_ACK) {
+			if ((tp->t_flags & (TF_RCVD_SCALE | TF_REQ_SCALE)) ==
+			    (TF_RCVD_SCALE | TF_REQ_SCALE))
+				tp->rcv_scale = tp->request_r_scale;
+			maxwin = (uint32_t)TCP_MAXWIN << tp->rcv_scale;
+			tp->rcv_adv = tp->rcv_nxt + (tp->rcv_wnd < maxwin ?
+			    tp->rcv_wnd : maxwin);
 			tp->snd_una = seg->ack;
 			if (SEQ_LT(tp->snd_nxt, tp->snd_una))
 				tp->snd_nxt = tp->snd_una;
@@ -289,10 +507,9 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 			tcp_timer_keep_stop(tp);
 			tp->t_rxtshift = 0;
 			tp->t_rxtcur = tcp_rexmtval(tp);
-			if ((seg->opt_flags & TOF_TS) &&
-			    (tp->t_flags & TF_RCVD_TSTMP))
-				tcp_rtt_from_ts(tp, seg);
+			tcp_rtt_sample(tp, seg);
 			tcp_state_change(tp, TCPS_ESTABLISHED);
+			cc_conn_init(tp);
 			h->stat.conn_established++;
 			up_connected = 1;
 		} else {
@@ -303,6 +520,30 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 		}
 		goto upcalls;
 	}
+
+	/*
+	 * DP-11: header prediction's bulk-receive path: in-order data and
+	 * nothing else, in ESTABLISHED, nothing being retransmitted, the
+	 * window unchanged, nothing waiting for reassembly.  Only there does
+	 * the receive buffer grow; any other segment restarts its count.
+	 */
+	predict = tp->t_state == TCPS_ESTABLISHED && th_seq == tp->rcv_nxt &&
+	    (thflags & (TH_SYN | TH_FIN | TH_RST | TH_ACK)) == TH_ACK &&
+	    tp->snd_nxt == tp->snd_max && tiwin != 0 &&
+	    tiwin == tp->snd_wnd && tp->t_nreass == 0 &&
+	    (!has_ts || TSTMP_GEQ(seg->tsval, tp->ts_recent)) &&
+	    tlen > 0 && seg->ack == tp->snd_una;
+	if (predict)
+		tcp_autorcvbuf(tp, seg, tlen);
+	else {
+		tp->rfbuf_ts = 0;
+		tp->rfbuf_cnt = 0;
+	}
+	/* The window: the (empty) receive buffer, or what we advertised. */
+	tp->rcv_wnd = tp->t_rcvbuf;
+	if (SEQ_GT(tp->rcv_adv, tp->rcv_nxt) &&
+	    tp->rcv_adv - tp->rcv_nxt > tp->rcv_wnd)
+		tp->rcv_wnd = tp->rcv_adv - tp->rcv_nxt;
 
 	/*
 	 * TCP-4: a RST in the window closes the connection (FreeBSD of this
@@ -448,26 +689,74 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 			h->stat.conn_established++;
 			up_connected = 1;
 		}
+		/* DP-1, DP-8: syncache_socket's tcp_mss; scaling if both. */
+		tcp_mss(tp);
+		if ((tp->t_flags & (TF_RCVD_SCALE | TF_REQ_SCALE)) ==
+		    (TF_RCVD_SCALE | TF_REQ_SCALE))
+			tp->rcv_scale = tp->request_r_scale;
+		tp->snd_wnd = tiwin;
+		tp->snd_wl1 = th_seq - 1;
 		tcp_state_change(tp, TCPS_ESTABLISHED);
+		cc_conn_init(tp);
 	}
 	if (SEQ_GT(seg->ack, tp->snd_max)) {
 		tp->t_flags |= TF_ACKNOW;
 		goto dropafterack;
 	}
-	if (SEQ_GT(seg->ack, tp->snd_una)) {
+	/* SACK-4: the scoreboard takes the ACK and its blocks first. */
+	if ((tp->t_flags & TF_SACK_PERMIT) &&
+	    ((seg->opt_flags & TOF_SACK) || tp->snd_numholes > 0))
+		tcp_sack_doack(tp, seg);
+	if (SEQ_LEQ(seg->ack, tp->snd_una)) {
+		/* DP-5: a duplicate ACK: nothing but the same window. */
+		if (tlen == 0 && tiwin == tp->snd_wnd) {
+			if (tcp_dupack(tp, seg, thflags))
+				return;
+		} else
+			tp->t_dupacks = 0;
+	} else {
 		/* TCP-2: new data acknowledged. */
-		tcp_rtt_from_ts(tp, seg);
+		if (tp->t_flags & TF_FASTRECOVERY) {
+			if (SEQ_GEQ(seg->ack, tp->snd_recover))
+				cc_post_recovery(tp, seg->ack);
+			else if (tp->t_flags & TF_SACK_PERMIT)
+				tcp_sack_partialack(tp, seg->ack);
+			else
+				tcp_newreno_partial_ack(tp, seg->ack);
+		}
+		tp->t_dupacks = 0;
+		tcp_rtt_sample(tp, seg);
 		tp->t_rxtshift = 0;
 		tp->t_rxtcur = tcp_rexmtval(tp);
 		ourfinisacked = (tp->t_flags & TF_SENTFIN) &&
 		    seg->ack == tp->snd_max;
-		tp->snd_una = seg->ack;
-		if (SEQ_LT(tp->snd_nxt, tp->snd_una))
-			tp->snd_nxt = tp->snd_una;
-		if (tp->snd_una == tp->snd_max)
+		if (seg->ack == tp->snd_max)
 			tcp_timer_rexmt_stop(tp);
 		else
 			tcp_timer_rexmt_start(tp);
+		/* DP-3: what this ACK covers, less our SYN and FIN. */
+		acked = seg->ack - tp->snd_una;
+		if (tp->snd_una == tp->iss && acked > 0)
+			acked--;
+		if (ourfinisacked && acked > 0)
+			acked--;
+		if (acked > 0)
+			cc_ack_received(tp, acked, CC_ACK);
+		tp->snd_wnd = tp->snd_wnd > acked ? tp->snd_wnd - acked : 0;
+		/* snd_recover stays behind snd_una across a wrap. */
+		if ((tp->t_flags & TF_FASTRECOVERY) == 0 &&
+		    SEQ_GT(tp->snd_una, tp->snd_recover) &&
+		    SEQ_LEQ(seg->ack, tp->snd_recover))
+			tp->snd_recover = seg->ack - 1;
+		if ((tp->t_flags & TF_FASTRECOVERY) &&
+		    SEQ_GEQ(seg->ack, tp->snd_recover))
+			tp->t_flags &= ~TF_FASTRECOVERY;
+		tp->snd_una = seg->ack;
+		if ((tp->t_flags & TF_SACK_PERMIT) &&
+		    SEQ_GT(tp->snd_una, tp->snd_recover))
+			tp->snd_recover = tp->snd_una;
+		if (SEQ_LT(tp->snd_nxt, tp->snd_una))
+			tp->snd_nxt = tp->snd_una;
 		if (ourfinisacked) {
 			switch (tp->t_state) {
 			case TCPS_FIN_WAIT_1:
@@ -489,7 +778,16 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 			}
 		}
 	}
-	tp->snd_wnd = seg->win;
+	/* DP-8: step6: take the window of the newest segment. */
+	if (SEQ_LT(tp->snd_wl1, th_seq) || (tp->snd_wl1 == th_seq &&
+	    (SEQ_LT(tp->snd_wl2, seg->ack) || (tp->snd_wl2 == seg->ack &&
+	    tiwin > tp->snd_wnd)))) {
+		tp->snd_wnd = tiwin;
+		tp->snd_wl1 = th_seq;
+		tp->snd_wl2 = seg->ack;
+		if (tp->snd_wnd > tp->max_sndwnd)
+			tp->max_sndwnd = tp->snd_wnd;
+	}
 
 	/*
 	 * TCP-2: in-order data goes to the application, with whatever the
@@ -500,6 +798,19 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 	if ((tlen > 0 || (thflags & TH_FIN)) &&
 	    !TCPS_HAVERCVDFIN(tp->t_state)) {
 		if (th_seq == tp->rcv_nxt) {
+			/*
+			 * DP-7: in-order data with nothing to reassemble is
+			 * acked at once only every second segment (the
+			 * delayed-ACK timer is running); otherwise the ACK
+			 * waits for the timer or for data to ride on.
+			 */
+			if (tp->t_nreass == 0 &&
+			    tp->t_state >= TCPS_ESTABLISHED &&
+			    tp->t_delack == SIM_EVENT_NONE &&
+			    h->tun.delayed_ack)
+				tp->t_flags |= TF_DELACK;
+			else
+				tp->t_flags |= TF_ACKNOW;
 			tp->rcv_nxt += tlen;
 			delivered = tlen;
 			if (old && tlen > 0)
@@ -512,17 +823,26 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 				fin_old = tp->t_reass_fin_old;
 			}
 		} else {
-			if (tlen > 0)
-				tcp_reass_insert(tp, th_seq, tlen, old);
+			if (tlen > 0 && !tcp_reass_insert(tp, th_seq, tlen,
+			    old)) {
+				/* Dropped, FIN and all: nothing to SACK. */
+				tlen = 0;
+				thflags &= ~TH_FIN;
+			}
 			if (thflags & TH_FIN) {
 				tp->t_reass_fin = 1;
 				tp->t_reass_fin_old = old;
 				tp->t_reass_finseq = th_seq + tlen;
 				thflags &= ~TH_FIN;
 			}
+			tp->t_flags |= TF_ACKNOW;
 		}
-		tp->t_flags |= TF_ACKNOW;
 	}
+
+	/* SACK-3: the blocks we report, once the data is in. */
+	if (tlen > 0 && (tp->t_flags & TF_SACK_PERMIT) &&
+	    !TCPS_HAVERCVDFIN(tp->t_state))
+		tcp_update_sack_list(tp, th_seq, th_seq + tlen);
 
 	/* TCP-15/16: the peer's FIN, once everything before it arrived. */
 	if (thflags & TH_FIN) {
@@ -587,6 +907,11 @@ upcalls:
 	if (up_peerclosed && app != NULL && app->peer_closed != NULL)
 		app->peer_closed(tp->t_app_arg, tp);
 	(void)tcp_output(tp);
+	/* DP-7: check_delack: an ACK nothing carried waits for the timer. */
+	if (tp->t_flags & TF_DELACK) {
+		tp->t_flags &= ~TF_DELACK;
+		tcp_timer_delack_start(tp);
+	}
 	return;
 
 dropafterack:

@@ -16,6 +16,7 @@ typedef uint32_t tcp_seq;
 
 /* Timestamps compare the same way (RFC 7323 section 5.3). */
 #define TSTMP_LT(a, b)	((int32_t)((a) - (b)) < 0)
+#define TSTMP_GT(a, b)	((int32_t)((a) - (b)) > 0)
 #define TSTMP_GEQ(a, b)	((int32_t)((a) - (b)) >= 0)
 
 #endif /* TWSIM_TCP_SEQ_H */

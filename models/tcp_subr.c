@@ -79,9 +79,30 @@ tcp_newtcpcb(struct host *h, struct inpcb *inp)
 	tp->t_state = TCPS_CLOSED;
 	if (h->tun.rfc1323)
 		tp->t_flags |= TF_REQ_TSTMP;
-	tp->rcv_wnd = 65535;
+	/*
+	 * DP-1, DP-8, DP-9: a full-size segment until the handshake says
+	 * otherwise; cwnd and ssthresh as large as a window can be until
+	 * cc_conn_init; the buffers at sendspace and recvspace, both
+	 * autosized; the window shift that reaches maxsockbuf requested
+	 * along with timestamps when rfc1323 is on.
+	 */
+	tp->t_maxseg = TCP_MSS;
+	tp->snd_cwnd = (uint32_t)TCP_MAXWIN << TCP_MAX_WINSHIFT;
+	tp->snd_ssthresh = (uint32_t)TCP_MAXWIN << TCP_MAX_WINSHIFT;
+	tp->t_sndbuf = (uint32_t)h->tun.sendspace;
+	tp->t_rcvbuf = (uint32_t)h->tun.recvspace;
+	tp->t_sndsbflags = tp->t_rcvsbflags = SB_AUTOSIZE;
+	if (h->tun.rfc1323)
+		tp->t_flags |= TF_REQ_SCALE;
+	/* SACK-1: offered when sack is on. */
+	if (h->tun.sack)
+		tp->t_flags |= TF_SACK_PERMIT;
+	tp->sack_nexthole = -1;
+	tp->request_r_scale = tcp_request_scale(h);
+	tp->rcv_wnd = tp->t_rcvbuf;
 	tp->t_rxtcur = h->tun.rto_initial;
-	tp->t_rexmt = tp->t_keep = tp->t_2msl = SIM_EVENT_NONE;
+	tp->t_rexmt = tp->t_keep = tp->t_2msl = tp->t_delack =
+	    SIM_EVENT_NONE;
 	tp->t_starttime = host_ticks(h);
 	/*
 	 * TS-1: FreeBSD 9/10 give an active open no offset (the stack's op
@@ -118,6 +139,7 @@ tcp_discardcb(struct tcpcb *tp)
 	tcp_timer_stop(h->sim, &tp->t_rexmt);
 	tcp_timer_stop(h->sim, &tp->t_keep);
 	tcp_timer_stop(h->sim, &tp->t_2msl);
+	tcp_timer_stop(h->sim, &tp->t_delack);
 	if (tp->t_state == TCPS_ESTABLISHED)
 		h->stat.established--;
 	if (tp->t_inpcb != NULL && tp->t_inpcb->inp_ppcb == tp)
@@ -250,6 +272,65 @@ tcp_new_ts_offset(struct host *h)
 {
 
 	return ((uint32_t)gsl_rng_get(rng_gsl(h->ts_rng)));
+}
+
+int
+tcp_request_scale(const struct host *h)
+{
+	int scale = 0;
+
+	/* DP-8: tcp_connect, syncache_add: the least shift reaching sb_max. */
+	while (scale < TCP_MAX_WINSHIFT &&
+	    ((uint64_t)TCP_MAXWIN << scale) < (uint64_t)h->tun.maxsockbuf)
+		scale++;
+	return (scale);
+}
+
+int
+tcp_sbreserve(const struct tcpcb *tp, uint32_t *hiwat, uint32_t size)
+{
+	/*
+	 * DP-9: sbreserve refuses more than sb_max scaled by the mbuf
+	 * cluster overhead, MCLBYTES / (MSIZE + MCLBYTES) = 2048 / 2304.
+	 */
+	uint64_t lim = (uint64_t)tp->t_host->tun.maxsockbuf * 2048 / 2304;
+
+	if (size > lim)
+		return (0);
+	*hiwat = size;
+	return (1);
+}
+
+void
+tcp_mss(struct tcpcb *tp)
+{
+	uint32_t mss = TCP_MSS, bufsize, sbmax;
+
+	/* DP-1: tcp_mss_update: timestamps take 12 bytes of each segment. */
+	if ((tp->t_flags & (TF_REQ_TSTMP | TF_NOOPT)) == TF_REQ_TSTMP &&
+	    (tp->t_flags & TF_RCVD_TSTMP))
+		mss -= TCPOLEN_TSTAMP_APPA;
+	tp->t_maxseg = mss;
+	/* tcp_mss: both buffers in whole segments, at most sb_max. */
+	sbmax = (uint32_t)tp->t_host->tun.maxsockbuf;
+	bufsize = tp->t_sndbuf;
+	if (bufsize < mss)
+		tp->t_maxseg = mss = bufsize;
+	else {
+		bufsize = (bufsize + mss - 1) / mss * mss;
+		if (bufsize > sbmax)
+			bufsize = sbmax;
+		if (bufsize > tp->t_sndbuf)
+			(void)tcp_sbreserve(tp, &tp->t_sndbuf, bufsize);
+	}
+	bufsize = tp->t_rcvbuf;
+	if (bufsize > mss) {
+		bufsize = (bufsize + mss - 1) / mss * mss;
+		if (bufsize > sbmax)
+			bufsize = sbmax;
+		if (bufsize > tp->t_rcvbuf)
+			(void)tcp_sbreserve(tp, &tp->t_rcvbuf, bufsize);
+	}
 }
 
 int

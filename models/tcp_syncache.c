@@ -149,7 +149,8 @@ syncache_add(struct host *h, struct tcpcb *ltp, const struct tcp_segment *seg)
 	 * reused 4-tuple starts nowhere near its previous incarnation.
 	 */
 	tp->iss = syncache_random(h);
-	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
+	/* tcp_sendseqinit: snd_recover starts at iss too (DP-5). */
+	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->snd_recover = tp->iss;
 	tp->t_sc_time = sim_now(h->sim);
 	/*
 	 * SYNC-1, TS-2: with timestamps the SYN-ACK's tsval is the value the

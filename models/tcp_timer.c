@@ -1,12 +1,13 @@
 /*
  * tcp_timer.c -- the per-connection timers (FreeBSD's netinet/tcp_timer.c):
- * retransmission, connection establishment (keepinit) and FIN_WAIT_2.
+ * retransmission, connection establishment (keepinit), FIN_WAIT_2 and the
+ * delayed ACK (DP-7).
  * TIME_WAIT has no per-connection timer: its entries wait on the 2MSL
  * queue that the host's slow timer scans (tcp_timewait.c).
  *
  * Each timer is one simulator event whose handle lives in the tcpcb
- * (t_rexmt, t_keep, t_2msl); tcp_discardcb() cancels them, so a timer
- * never fires on a freed tcpcb.
+ * (t_rexmt, t_keep, t_2msl, t_delack); tcp_discardcb() cancels them, so a
+ * timer never fires on a freed tcpcb.
  *
  * The RTO follows Jacobson/Karels as RFC 6298 states it, from timestamp
  * RTT samples (TCP-9); every recomputed value goes through TCPT_RANGESET,
@@ -18,6 +19,7 @@
 
 #include <errno.h>
 
+#include "models/cc_newreno.h"
 #include "models/host.h"
 #include "models/tcp_stack.h"
 #include "models/tcp_var.h"
@@ -95,7 +97,7 @@ tcp_xmit_timer(struct tcpcb *tp, sim_time_t rtt)
  * TCP-7, RTO-1, RTO-2 (FreeBSD's tcp_timer_rexmt for a SYN): the backoff
  * of tcp_syn_backoff on TCP_REXMTVAL, plus the slop: on a dead path SYNs
  * go at 0, 3.0, 6.2, 9.4, ... s.  At the third retransmission timestamps
- * (and window scaling) are no longer asked for, for middleboxes that drop
+ * (and window scaling and SACK) are no longer asked for, for middleboxes that drop
  * unknown options.
  */
 sim_time_t
@@ -104,8 +106,9 @@ tcp_timer_syn_backoff(struct tcpcb *tp)
 
 	if (tp->t_rxtshift > TCP_MAXRXTSHIFT)
 		return (0);
+	/* RTO-2, DP-8, SACK-1: nor SACK, after the third. */
 	if (tp->t_state == TCPS_SYN_SENT && tp->t_rxtshift == 3)
-		tp->t_flags &= ~TF_REQ_TSTMP;
+		tp->t_flags &= ~(TF_REQ_TSTMP | TF_REQ_SCALE | TF_SACK_PERMIT);
 	return (tcp_rangeset(tp, tcp_rexmtval_raw(tp) *
 	    tcp_syn_backoff[tp->t_rxtshift], TCPTV_MIN));
 }
@@ -128,6 +131,8 @@ tcp_timer_rexmt(struct sim *sim, void *arg)
 	    tp->t_state <= TCPS_SYN_RECEIVED ? "TCP-7" : "TCP-8",
 	    "retransmit timer fired (retransmission %d)",
 	    tp->t_rxtshift + 1);
+	/* SACK-7: a timeout empties the scoreboard. */
+	tcp_free_sackholes(tp);
 	++tp->t_rxtshift;
 	if (tp->t_state == TCPS_SYN_SENT || tp->t_state == TCPS_SYN_RECEIVED)
 		rexmt = h->stack->syn_rexmt(tp);
@@ -141,12 +146,20 @@ tcp_timer_rexmt(struct sim *sim, void *arg)
 		(void)tcp_drop(tp, ETIMEDOUT);
 		return;
 	}
+	h->stat.rexmt_timeouts++;
 	tp->t_rxtcur = rexmt;
-	/* Go back N: resend from the oldest unacknowledged byte. */
+	/*
+	 * Go back N: resend from the oldest unacknowledged byte.  DP-6: the
+	 * timeout is a congestion signal: cwnd is one segment, so only the
+	 * oldest segment goes now; its ACK says what the peer still lacks.
+	 * DP-12: no RTT sample from anything sent before (Karn).
+	 */
 	tp->snd_nxt = tp->snd_una;
-	tp->t_flags |= TF_RXTONE;
+	tp->snd_recover = tp->snd_max;
+	tp->t_flags |= TF_ACKNOW;
+	tp->t_rttimed = 0;
+	cc_cong_signal(tp, CC_RTO);
 	(void)tcp_output(tp);
-	tp->t_flags &= ~TF_RXTONE;
 	(void)sim;
 }
 
@@ -259,4 +272,39 @@ tcp_timer_2msl_start(struct tcpcb *tp)
 	TCP_TRACE(tp->t_host, tp->conn_id, tp->peer_conn_id, "TCP-14",
 	    "FIN_WAIT_2 timer armed: %.3f s",
 	    sim_time_to_sec(tp->t_host->stack->finwait2_timeout(tp)));
+}
+
+/*
+ * DP-7: tcp_timer_delack: the delayed ACK is due: send it (with whatever
+ * else tcp_output finds to send).
+ */
+static void
+tcp_timer_delack(struct sim *sim, void *arg)
+{
+	struct tcpcb *tp = arg;
+
+	tp->t_delack = SIM_EVENT_NONE;
+	tp->t_flags |= TF_ACKNOW;
+	tp->t_host->stat.delack_sent++;
+	(void)tcp_output(tp);
+	(void)sim;
+}
+
+void
+tcp_timer_delack_start(struct tcpcb *tp)
+{
+	struct host *h = tp->t_host;
+
+	tcp_timer_delack_stop(tp);
+	(void)sim_after(h->sim, h->tun.delacktime, tcp_timer_delack, tp,
+	    &tp->t_delack);
+}
+
+void
+tcp_timer_delack_stop(struct tcpcb *tp)
+{
+
+	if (tp->t_delack != SIM_EVENT_NONE)
+		(void)sim_cancel(tp->t_host->sim, tp->t_delack);
+	tp->t_delack = SIM_EVENT_NONE;
 }

@@ -104,7 +104,8 @@ tcp_usr_connect(struct host *h, uint32_t laddr, uint16_t lport,
 		tp->iss = tk.iss;
 		tp->ts_recent = tk.ts_recent;
 	}
-	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
+	/* tcp_sendseqinit: snd_recover starts at iss too (DP-5). */
+	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->snd_recover = tp->iss;
 	tcp_state_change(tp, TCPS_SYN_SENT);
 	tcp_timer_keep_start(tp);
 	*tpp = tp;

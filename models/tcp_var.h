@@ -45,14 +45,23 @@ const char	*tcp_state_name(enum tcp_state s);
 
 /* t_flags (subset of FreeBSD's). */
 #define TF_ACKNOW	0x0001	/* ack peer immediately */
+#define TF_DELACK	0x0002	/* ack, but try to delay it (DP-7) */
 #define TF_NOOPT	0x0008	/* don't use tcp options */
 #define TF_SENTFIN	0x0010	/* have sent FIN */
+#define TF_REQ_SCALE	0x0020	/* have/will request window scaling */
+#define TF_RCVD_SCALE	0x0040	/* other side has requested scaling */
 #define TF_REQ_TSTMP	0x0080	/* have/will request timestamps */
 #define TF_RCVD_TSTMP	0x0100	/* a timestamp was received in SYN */
 #define TF_APPCLOSED	0x0200	/* application closed: no more sends */
 #define TF_NEEDFIN	0x0400	/* send FIN once queued data is out */
 #define TF_SYNCACHE	0x10000	/* a syncache entry, not yet a socket */
 #define TF_SYNCOOKIE	0x20000	/* ... dropped; only its cookie is left */
+#define TF_FASTRECOVERY	0x100000 /* NewReno fast recovery (DP-5) */
+#define TF_SACK_PERMIT	0x200000 /* SACK negotiated (SACK-1) */
+#define TF_LASTIDLE	0x40000000 /* connection was previously idle */
+
+/* Socket buffer flags (sb_flags) of the model's two buffers. */
+#define SB_AUTOSIZE	0x0800	/* automatically size the buffer */
 
 struct tcpcb {
 	struct inpcb	*t_inpcb;
@@ -74,6 +83,54 @@ struct tcpcb {
 	tcp_seq		 rcv_adv;	/* highest seq advertised + 1 */
 	uint32_t	 rcv_wnd;
 	int		 rcv_scale;
+	tcp_seq		 last_ack_sent;
+
+	/*
+	 * The data path (DP-n): the segment size, NewReno's congestion state
+	 * (cc_newreno.c) and the window scales negotiated on the SYNs.
+	 */
+	uint32_t	 t_maxseg;	/* payload per full segment */
+	uint32_t	 snd_cwnd, snd_ssthresh;
+	uint32_t	 t_bytes_acked;	/* ABC in congestion avoidance */
+	int		 t_ccflags;	/* CCF_* (cc_newreno.c) */
+	tcp_seq		 snd_recover;	/* snd_max when recovery began */
+	int		 t_dupacks, snd_limited;
+	uint32_t	 max_sndwnd;	/* largest window the peer offered */
+	tcp_seq		 snd_wl1, snd_wl2; /* segment of the last window */
+	int		 snd_scale;	/* the peer's window shift */
+	int		 request_r_scale; /* the shift we offer */
+	/*
+	 * The socket buffers' sizes (sb_hiwat) and flags: data is a byte
+	 * count and applications read at once, so the receive buffer is
+	 * always empty and its size is the window; the send buffer holds
+	 * min(its size, data not yet acknowledged).
+	 */
+	uint32_t	 t_sndbuf, t_rcvbuf;
+	int		 t_sndsbflags, t_rcvsbflags;
+	uint32_t	 rfbuf_ts;	/* DP-11: timestamp starting the RTT */
+	uint32_t	 rfbuf_cnt;	/* ... and the bytes received since */
+	/*
+	 * SACK (tcp_sack.c, SACK-n): the blocks we report as a receiver,
+	 * most recent first, and the sender's scoreboard: the holes between
+	 * snd_una and snd_fack (the highest byte SACKed), oldest first, each
+	 * with how far it was resent (rxmit).
+	 */
+#define MAX_SACK_BLKS	6	/* blocks a receiver remembers */
+#define TCP_SACK_MAXHOLES 16	/* holes a scoreboard holds (kernel: 128) */
+	struct sackblk	 sackblks[MAX_SACK_BLKS];
+	int		 rcv_numsacks;
+	struct sackhole {
+		tcp_seq		 start, end, rxmit;
+	}		 snd_holes[TCP_SACK_MAXHOLES];
+	int		 snd_numholes;
+	int		 sack_nexthole;	/* index of the next hole to resend */
+	uint32_t	 sack_bytes_rexmit; /* bytes resent from the holes */
+	tcp_seq		 snd_fack;
+	tcp_seq		 sack_newdata;	/* snd_nxt when recovery began */
+	/* DP-12: the segment being timed without timestamps (Karn). */
+	int		 t_rttimed;	/* 1: t_rtttime, t_rtseq valid */
+	int64_t		 t_rtttime;	/* ticks when it was sent */
+	tcp_seq		 t_rtseq;
 
 	/* RFC 7323 timestamps. */
 	uint32_t	 ts_recent;
@@ -88,6 +145,7 @@ struct tcpcb {
 	sim_event_t	 t_rexmt;	/* retransmit timer */
 	sim_event_t	 t_keep;	/* connection-establishment timer */
 	sim_event_t	 t_2msl;	/* FIN_WAIT_2 timer */
+	sim_event_t	 t_delack;	/* delayed-ACK timer (DP-7) */
 	int64_t		 t_starttime;	/* ticks at creation */
 	sim_time_t	 t_rcvtime;	/* last segment received (FW2-2) */
 
@@ -159,6 +217,9 @@ struct tcpstat {
 	uint64_t	rexmt_syn;
 	uint64_t	rexmt_data;
 	uint64_t	rexmt_fin;
+	uint64_t	rexmt_timeouts;		/* retransmit timer expiries */
+	uint64_t	fast_rexmt;		/* fast retransmits (DP-5) */
+	uint64_t	delack_sent;		/* ACKs the delack timer sent */
 	uint64_t	drops_noport;		/* SYN to a closed port: RST */
 
 	/* Old duplicates of an earlier incarnation acted on (RFC 1337). */
@@ -175,16 +236,18 @@ struct tcpstat {
 /*
  * A new tcpcb from the host's free list, attached to inp (inp->inp_ppcb =
  * tp): state CLOSED, t_starttime = ticks, t_rxtcur = rto_initial,
- * TF_REQ_TSTMP when rfc1323 is on, ts_offset 0 (TS-1), rcv_wnd 65535,
+ * TF_REQ_TSTMP and TF_REQ_SCALE when rfc1323 is on, ts_offset 0 (TS-1),
+ * the buffers at sendspace/recvspace and rcv_wnd the latter (DP-9),
  * timers SIM_EVENT_NONE and a fresh conn_id (net_new_conn_id).  NULL when
  * out of memory.
  */
 struct tcpcb	*tcp_newtcpcb(struct host *h, struct inpcb *inp);
 /*
- * Cancel tp's timers (t_rexmt, t_keep, t_2msl), detach it from its inpcb
- * and return it to the free list.  A tcpcb still in ESTABLISHED takes
- * itself off the `established` gauge; otherwise the gauge is the state
- * machine's (whoever moves t_state away from ESTABLISHED decrements it).
+ * Cancel tp's timers (t_rexmt, t_keep, t_2msl, t_delack), detach it from
+ * its inpcb and return it to the free list.  A tcpcb still in ESTABLISHED
+ * takes itself off the `established` gauge; otherwise the gauge is the
+ * state machine's (whoever moves t_state away from ESTABLISHED decrements
+ * it).
  */
 void		 tcp_discardcb(struct tcpcb *tp);
 /* Drop the pcb from the hashes, free it and discard tp.  Returns NULL. */
@@ -251,8 +314,11 @@ int		 syncache_input(struct tcpcb *tp,
  * one event whatever its size; 1460 keeps segment counts realistic
  * (TCP-6).
  */
-#define TF_RXTONE		0x4000	/* after an RTO: one segment only */
 #define TCP_MSS			1460
+#define TCPOLEN_TSTAMP_APPA	12	/* DP-1: timestamps cost 12 bytes */
+#define TCP_MAXWIN		65535	/* largest unscaled window */
+#define TCP_MAX_WINSHIFT	14	/* largest window shift */
+#define TCPREXMTTHRESH		3	/* duplicate ACKs: fast retransmit */
 #define TCP_MAXRXTSHIFT		12		/* retransmissions before drop */
 #define TCPTV_MIN		(30 * SIM_MSEC)	/* tcp_rexmit_min */
 #define TCP_REXMIT_SLOP		(200 * SIM_MSEC) /* tcp_rexmit_slop, RTO-1 */
@@ -270,11 +336,17 @@ extern const int tcp_backoff[TCP_MAXRXTSHIFT + 1];
 
 /*
  * tcp_output: send what tp's state and queue call for -- the SYN or
- * SYN-ACK, data up to the peer's window in segments of at most TCP_MSS,
- * the FIN once the queue is empty, or a pending ACK (TF_ACKNOW).
+ * SYN-ACK, data within min(the peer's window, cwnd) and the send buffer
+ * in segments of at most t_maxseg (DP-4, DP-9), the FIN once the queue
+ * is empty, a window update, or a pending ACK (TF_ACKNOW).
  * Returns the number of segments sent.
  */
 int		 tcp_output(struct tcpcb *tp);
+/*
+ * DP-9: what the send buffer holds (sb_cc): min(t_sndbuf, the data from
+ * snd_una to the end of what the application queued).
+ */
+uint32_t	 tcp_sbcc(const struct tcpcb *tp);
 /*
  * Answer a segment that no connection takes with a RST (tcp_input's
  * dropwithreset): never to a RST; seq = its ack when it carries an ACK,
@@ -289,13 +361,46 @@ void		 tcp_listen_orphan(struct tcpcb *ltp);
 /* Move tp to state s, keeping the `established` gauge. */
 void		 tcp_state_change(struct tcpcb *tp, enum tcp_state s);
 
-/* tcp_timer.c: the three per-connection timers (sim events on tp). */
+/*
+ * DP-1: tcp_mss at the handshake: t_maxseg is TCP_MSS less 12 bytes when
+ * timestamps were negotiated, and both socket buffers are rounded up to
+ * whole segments (at most maxsockbuf).
+ */
+void		 tcp_mss(struct tcpcb *tp);
+/* DP-8: the window shift that lets a window reach maxsockbuf. */
+int		 tcp_request_scale(const struct host *h);
+/*
+ * DP-9, DP-10, DP-11: sbreserve: grow a socket buffer to `size`; 0 when
+ * size exceeds what maxsockbuf allows (the buffer stays as it is).
+ */
+int		 tcp_sbreserve(const struct tcpcb *tp, uint32_t *hiwat,
+		    uint32_t size);
+
+/*
+ * tcp_sack.c (SACK-n): the receiver's block list after data
+ * [start, end) arrived; the scoreboard after an ACK (and its blocks); the
+ * next hole to resend (NULL: none) with the bytes resent so far; a partial
+ * ACK in recovery; snd_nxt past what the peer holds after a timeout;
+ * emptying the scoreboard.
+ */
+void		 tcp_update_sack_list(struct tcpcb *tp, tcp_seq start,
+		    tcp_seq end);
+void		 tcp_sack_doack(struct tcpcb *tp, const struct tcp_segment *seg);
+struct sackhole	*tcp_sack_output(struct tcpcb *tp, uint32_t *bytes_rexmt);
+void		 tcp_sack_partialack(struct tcpcb *tp, tcp_seq ack);
+void		 tcp_sack_adjust(struct tcpcb *tp);
+void		 tcp_free_sackholes(struct tcpcb *tp);
+
+/* tcp_timer.c: the per-connection timers (sim events on tp). */
 void		 tcp_timer_rexmt_start(struct tcpcb *tp);	/* t_rxtcur */
 void		 tcp_timer_rexmt_stop(struct tcpcb *tp);
 void		 tcp_timer_keep_start(struct tcpcb *tp);	/* keepinit */
 void		 tcp_timer_keep_stop(struct tcpcb *tp);
 /* FW2-1: FIN_WAIT_2 after close: finwait2_timeout or TP_MAXIDLE. */
 void		 tcp_timer_2msl_start(struct tcpcb *tp);
+/* DP-7: the delayed-ACK timer, delacktime from now; stop cancels it. */
+void		 tcp_timer_delack_start(struct tcpcb *tp);
+void		 tcp_timer_delack_stop(struct tcpcb *tp);
 /* An RTT sample (Jacobson/Karels, RFC 6298): sets t_rxtcur. */
 void		 tcp_xmit_timer(struct tcpcb *tp, sim_time_t rtt);
 /*

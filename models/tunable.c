@@ -403,6 +403,266 @@ static const struct tunable table[] = {
 		.meaning = "SYN timeouts before the RTO starts doubling; extra "
 		    "retransmissions (LNX-18)",
 	},
+	/*
+	 * The data path (DP-n).  FreeBSD 9: 9.3's tcp_input.c, tcp_output.c,
+	 * tcp_usrreq.c and kern/uipc_sockbuf.c.  FreeBSD 14 has the same
+	 * sysctls; its defaults here are 9's (not checked against 14's
+	 * sources), but for initcwnd10, which 14 lacks: its
+	 * net.inet.tcp.initcwnd_segments 10 gives the same window.  Linux
+	 * has only tcp_sack among them; the other rows keep the values the
+	 * data path runs a Linux host with (DP-14): TCP_DELACK_MIN 40 ms,
+	 * tcp_wmem 4096 16384 4194304, tcp_rmem 4096 131072 6291456 (so a
+	 * window shift of 7), TCP_INIT_CWND 10.
+	 */
+	{
+		.key = "delayed_ack",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.delayed_ack",
+		    [TUNABLE_STACK_FREEBSD14] = "net.inet.tcp.delayed_ack" },
+		.type = TUNABLE_T_INT, .unit = "",
+		.min = 0, .max = 1,
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 1 },
+		    [TUNABLE_STACK_FREEBSD14] = { 1 },
+		    [TUNABLE_STACK_LINUX] = { 1 } },
+		FIELD(delayed_ack), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "1: delay the ACK of a lone in-order segment (DP-7)",
+	},
+	{
+		.key = "delacktime",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.delacktime",
+		    [TUNABLE_STACK_FREEBSD14] = "net.inet.tcp.delacktime" },
+		.type = TUNABLE_T_TIME, .unit = "s",
+		.min = 1 * MS, .max = 1 * SEC,
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 100 * MS },
+		    [TUNABLE_STACK_FREEBSD14] = { 100 * MS },
+		    [TUNABLE_STACK_LINUX] = { 40 * MS } },
+		FIELD(delacktime), .flags = TUNABLE_F_RUNTIME, .sysctl_unit = MS,
+		.meaning = "delayed-ACK timer (TCPTV_DELACK, hz / 10; Linux: "
+		    "TCP_DELACK_MIN 40 ms)",
+	},
+	{
+		.key = "sendspace",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.sendspace",
+		    [TUNABLE_STACK_FREEBSD14] = "net.inet.tcp.sendspace" },
+		.type = TUNABLE_T_INT, .unit = "",
+		.min = 1, .max = INTMAX,
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 32768 },
+		    [TUNABLE_STACK_FREEBSD14] = { 32768 },
+		    [TUNABLE_STACK_LINUX] = { 16384 } },
+		FIELD(sendspace), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "initial send buffer in bytes (DP-9; Linux: "
+		    "tcp_wmem[1])",
+	},
+	{
+		.key = "recvspace",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.recvspace",
+		    [TUNABLE_STACK_FREEBSD14] = "net.inet.tcp.recvspace" },
+		.type = TUNABLE_T_INT, .unit = "",
+		.min = 1, .max = INTMAX,
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 65536 },
+		    [TUNABLE_STACK_FREEBSD14] = { 65536 },
+		    [TUNABLE_STACK_LINUX] = { 131072 } },
+		FIELD(recvspace), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "initial receive buffer in bytes (DP-9; Linux: "
+		    "tcp_rmem[1])",
+	},
+	{
+		.key = "sendbuf_auto",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.sendbuf_auto",
+		    [TUNABLE_STACK_FREEBSD14] = "net.inet.tcp.sendbuf_auto" },
+		.type = TUNABLE_T_INT, .unit = "",
+		.min = 0, .max = 1,
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 1 },
+		    [TUNABLE_STACK_FREEBSD14] = { 1 },
+		    [TUNABLE_STACK_LINUX] = { 1 } },
+		FIELD(sendbuf_auto), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "1: grow the send buffer automatically (DP-10)",
+	},
+	{
+		.key = "sendbuf_inc",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.sendbuf_inc",
+		    [TUNABLE_STACK_FREEBSD14] = "net.inet.tcp.sendbuf_inc" },
+		.type = TUNABLE_T_INT, .unit = "",
+		.min = 1, .max = INTMAX,
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 8192 },
+		    [TUNABLE_STACK_FREEBSD14] = { 8192 },
+		    [TUNABLE_STACK_LINUX] = { 8192 } },
+		FIELD(sendbuf_inc), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "send buffer autotuning step in bytes",
+	},
+	{
+		.key = "sendbuf_max",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.sendbuf_max",
+		    [TUNABLE_STACK_FREEBSD14] = "net.inet.tcp.sendbuf_max" },
+		.type = TUNABLE_T_INT, .unit = "",
+		.min = 1, .max = INTMAX,
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 2097152 },
+		    [TUNABLE_STACK_FREEBSD14] = { 2097152 },
+		    [TUNABLE_STACK_LINUX] = { 4194304 } },
+		FIELD(sendbuf_max), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "send buffer autotuning limit in bytes (Linux: "
+		    "tcp_wmem[2])",
+	},
+	{
+		.key = "recvbuf_auto",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.recvbuf_auto",
+		    [TUNABLE_STACK_FREEBSD14] = "net.inet.tcp.recvbuf_auto" },
+		.type = TUNABLE_T_INT, .unit = "",
+		.min = 0, .max = 1,
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 1 },
+		    [TUNABLE_STACK_FREEBSD14] = { 1 },
+		    [TUNABLE_STACK_LINUX] = { 1 } },
+		FIELD(recvbuf_auto), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "1: grow the receive buffer automatically (DP-11)",
+	},
+	{
+		.key = "recvbuf_inc",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.recvbuf_inc",
+		    [TUNABLE_STACK_FREEBSD14] = "net.inet.tcp.recvbuf_inc" },
+		.type = TUNABLE_T_INT, .unit = "",
+		.min = 1, .max = INTMAX,
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 16384 },
+		    [TUNABLE_STACK_FREEBSD14] = { 16384 },
+		    [TUNABLE_STACK_LINUX] = { 16384 } },
+		FIELD(recvbuf_inc), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "receive buffer autotuning step in bytes",
+	},
+	{
+		.key = "recvbuf_max",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.recvbuf_max",
+		    [TUNABLE_STACK_FREEBSD14] = "net.inet.tcp.recvbuf_max" },
+		.type = TUNABLE_T_INT, .unit = "",
+		.min = 1, .max = INTMAX,
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 2097152 },
+		    [TUNABLE_STACK_FREEBSD14] = { 2097152 },
+		    [TUNABLE_STACK_LINUX] = { 6291456 } },
+		FIELD(recvbuf_max), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "receive buffer autotuning limit in bytes (Linux: "
+		    "tcp_rmem[2])",
+	},
+	{
+		.key = "maxsockbuf",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "kern.ipc.maxsockbuf",
+		    [TUNABLE_STACK_FREEBSD14] = "kern.ipc.maxsockbuf" },
+		.type = TUNABLE_T_INT, .unit = "",
+		.min = 2048, .max = INTMAX,
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 2097152 },
+		    [TUNABLE_STACK_FREEBSD14] = { 2097152 },
+		    [TUNABLE_STACK_LINUX] = { 6291456 } },
+		FIELD(maxsockbuf), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "largest socket buffer (sb_max); sets the window "
+		    "scale requested (DP-8)",
+	},
+	{
+		.key = "rfc3390",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.rfc3390",
+		    [TUNABLE_STACK_FREEBSD14] = "net.inet.tcp.rfc3390" },
+		.type = TUNABLE_T_INT, .unit = "",
+		.min = 0, .max = 1,
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 1 },
+		    [TUNABLE_STACK_FREEBSD14] = { 1 },
+		    [TUNABLE_STACK_LINUX] = { 1 } },
+		FIELD(rfc3390), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "1: initial window min(4 mss, max(2 mss, 4380)) "
+		    "when initcwnd10 is 0 (DP-2)",
+	},
+	{
+		.key = "initcwnd10",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.experimental.initcwnd10" },
+		.type = TUNABLE_T_INT, .unit = "",
+		.min = 0, .max = 1,
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 1 },
+		    [TUNABLE_STACK_FREEBSD14] = { 1 },
+		    [TUNABLE_STACK_LINUX] = { 1 } },
+		FIELD(initcwnd10), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "1: initial window min(10 mss, max(2 mss, 14600)) "
+		    "(RFC 6928; on in FreeBSD 9.3) (DP-2)",
+	},
+	{
+		.key = "rfc3465",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.rfc3465",
+		    [TUNABLE_STACK_FREEBSD14] = "net.inet.tcp.rfc3465" },
+		.type = TUNABLE_T_INT, .unit = "",
+		.min = 0, .max = 1,
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 1 },
+		    [TUNABLE_STACK_FREEBSD14] = { 1 },
+		    [TUNABLE_STACK_LINUX] = { 1 } },
+		FIELD(rfc3465), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "1: appropriate byte counting (DP-3)",
+	},
+	{
+		.key = "abc_l_var",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.abc_l_var",
+		    [TUNABLE_STACK_FREEBSD14] = "net.inet.tcp.abc_l_var" },
+		.type = TUNABLE_T_INT, .unit = "",
+		.min = 1, .max = 1000,
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 2 },
+		    [TUNABLE_STACK_FREEBSD14] = { 2 },
+		    [TUNABLE_STACK_LINUX] = { 2 } },
+		FIELD(abc_l_var), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "most segments one ACK may grow cwnd by in slow "
+		    "start (DP-3)",
+	},
+	{
+		.key = "rfc3042",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.rfc3042",
+		    [TUNABLE_STACK_FREEBSD14] = "net.inet.tcp.rfc3042" },
+		.type = TUNABLE_T_INT, .unit = "",
+		.min = 0, .max = 1,
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 1 },
+		    [TUNABLE_STACK_FREEBSD14] = { 1 },
+		    [TUNABLE_STACK_LINUX] = { 1 } },
+		FIELD(rfc3042), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "1: limited transmit on the first two duplicate "
+		    "ACKs (DP-5)",
+	},
+	{
+		.key = "sack",
+		.sysctl = {
+		    [TUNABLE_STACK_FREEBSD9] = "net.inet.tcp.sack.enable",
+		    [TUNABLE_STACK_FREEBSD14] = "net.inet.tcp.sack.enable",
+		    [TUNABLE_STACK_LINUX] = "net.ipv4.tcp_sack" },
+		.type = TUNABLE_T_INT, .unit = "",
+		.min = 0, .max = 1,
+		.def = {
+		    [TUNABLE_STACK_FREEBSD9] = { 1 },
+		    [TUNABLE_STACK_FREEBSD14] = { 1 },
+		    [TUNABLE_STACK_LINUX] = { 1 } },
+		FIELD(sack), .flags = TUNABLE_F_RUNTIME,
+		.meaning = "1: offer and use selective acknowledgments "
+		    "(SACK-n)",
+	},
 };
 
 #define NTUNABLES	(sizeof(table) / sizeof(table[0]))

@@ -59,6 +59,24 @@ struct host_tunables {
 	/* The host's kernel (enum tunable_stack): not a row, the [host]
 	   key `stack`; host_tunables_init_stack sets it. */
 	int		stack;
+	/* The data path (DP-n). */
+	int		delayed_ack;	/* net.inet.tcp.delayed_ack */
+	sim_time_t	delacktime;	/* net.inet.tcp.delacktime [ns] */
+	int		sendspace;	/* net.inet.tcp.sendspace [bytes] */
+	int		recvspace;	/* net.inet.tcp.recvspace [bytes] */
+	int		sendbuf_auto;	/* net.inet.tcp.sendbuf_auto */
+	int		sendbuf_inc;	/* net.inet.tcp.sendbuf_inc [bytes] */
+	int		sendbuf_max;	/* net.inet.tcp.sendbuf_max [bytes] */
+	int		recvbuf_auto;	/* net.inet.tcp.recvbuf_auto */
+	int		recvbuf_inc;	/* net.inet.tcp.recvbuf_inc [bytes] */
+	int		recvbuf_max;	/* net.inet.tcp.recvbuf_max [bytes] */
+	int		maxsockbuf;	/* kern.ipc.maxsockbuf [bytes] */
+	int		rfc3390;	/* net.inet.tcp.rfc3390 */
+	int		initcwnd10;	/* ...tcp.experimental.initcwnd10 */
+	int		rfc3465;	/* net.inet.tcp.rfc3465 */
+	int		abc_l_var;	/* net.inet.tcp.abc_l_var */
+	int		rfc3042;	/* net.inet.tcp.rfc3042 */
+	int		sack;		/* net.inet.tcp.sack.enable */
 };
 
 /*

@@ -86,47 +86,33 @@ static const struct pd_stack pd_stack_table[] = {
  * at the kernel's default (FreeBSD 9: sys/netinet/tcp_input.c,
  * tcp_output.c, tcp_sack.c, tcp_syncache.c, tcp_usrreq.c, tcp_timer.c,
  * tcp_subr.c), since any other value asks for behaviour the model does not
- * have.  The delayed ACK is on by default in the kernel; the model acks at
- * once (TCP-5), so a script that relies on either is judged only as far
- * as its segments say.
+ * have.  (The data path's sysctls -- delayed_ack, sendspace, sack.enable,
+ * ... -- are rows of the tunable table, DP-n.)
  */
 static const struct pd_sysctl_default {
 	int		 stack;		/* enum tunable_stack */
 	const char	*name;
 	int64_t		 value;
 } pd_unmodelled[] = {
-	{ TUNABLE_STACK_FREEBSD9, "net.inet.tcp.sack.enable", 1 },
-	{ TUNABLE_STACK_FREEBSD9, "net.inet.tcp.delayed_ack", 1 },
 	{ TUNABLE_STACK_FREEBSD9, "net.inet.tcp.ecn.enable", 0 },
 	{ TUNABLE_STACK_FREEBSD9, "net.inet.tcp.blackhole", 0 },
 	{ TUNABLE_STACK_FREEBSD9, "net.inet.tcp.drop_synfin", 0 },
 	{ TUNABLE_STACK_FREEBSD9, "net.inet.tcp.syncookies", 1 },
 	{ TUNABLE_STACK_FREEBSD9, "net.inet.tcp.mssdflt", 512 },
-	{ TUNABLE_STACK_FREEBSD9, "net.inet.tcp.sendspace", 32768 },
-	{ TUNABLE_STACK_FREEBSD9, "net.inet.tcp.recvspace", 65536 },
 	{ TUNABLE_STACK_FREEBSD9, "net.inet.tcp.path_mtu_discovery", 1 },
 	{ TUNABLE_STACK_FREEBSD9, "net.inet.tcp.fast_finwait2_recycle", 0 },
 	{ TUNABLE_STACK_FREEBSD9, "net.inet.tcp.finwait2_timeout", 60000 },
-	{ TUNABLE_STACK_FREEBSD9, "net.inet.tcp.rfc3042", 1 },
-	{ TUNABLE_STACK_FREEBSD9, "net.inet.tcp.rfc3390", 1 },
 	{ TUNABLE_STACK_FREEBSD9, "net.inet.tcp.tso", 1 },
 	/* FreeBSD 14 (the same files at releng/14.x) */
-	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.sack.enable", 1 },
-	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.delayed_ack", 1 },
 	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.ecn.enable", 2 },
 	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.blackhole", 0 },
 	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.syncookies", 1 },
 	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.mssdflt", 536 },
-	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.sendspace", 32768 },
-	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.recvspace", 65536 },
 	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.path_mtu_discovery", 1 },
 	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.fast_finwait2_recycle", 0 },
 	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.finwait2_timeout", 60000 },
-	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.rfc3042", 1 },
-	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.rfc3390", 1 },
 	{ TUNABLE_STACK_FREEBSD14, "net.inet.tcp.tso", 1 },
 	/* Linux 6.x (net/ipv4/tcp_ipv4.c tcp_sk_init, sysctl_net_ipv4.c) */
-	{ TUNABLE_STACK_LINUX, "net.ipv4.tcp_sack", 1 },
 	{ TUNABLE_STACK_LINUX, "net.ipv4.tcp_dsack", 1 },
 	{ TUNABLE_STACK_LINUX, "net.ipv4.tcp_window_scaling", 1 },
 	{ TUNABLE_STACK_LINUX, "net.ipv4.tcp_ecn", 2 },

@@ -788,6 +788,9 @@ write_host_stats(struct run_ctx *rc)
 		rh.conn_failed_addrinuse = (int64_t)st->conn_failed_addrinuse;
 		rh.tw_rearmed = (int64_t)st->tw_rearmed;
 		rh.tw_dropped_recycled = (int64_t)st->tw_dropped_recycled;
+		rh.rexmt_data = (int64_t)st->rexmt_data;
+		rh.rexmt_timeouts = (int64_t)st->rexmt_timeouts;
+		rh.fast_rexmt = (int64_t)st->fast_rexmt;
 		rh.first_addrnotavail_s = opt_seconds(st->first_addrnotavail);
 		rh.connect_p50_s = lat_quantile(&rc->lat[i], 0.50);
 		rh.connect_p99_s = lat_quantile(&rc->lat[i], 0.99);

@@ -78,6 +78,23 @@ START_TEST(test_host1_freebsd9_defaults)
 	ck_assert_int_eq(t.rfc1323, 1);
 	ck_assert_int_eq(t.rto_initial, 3 * SIM_SEC);
 	ck_assert_int_eq(t.keepinit, 75 * SIM_SEC);
+	/* The data path's (DP-n): FreeBSD 9.3's tcp_input.c, tcp_output.c. */
+	ck_assert_int_eq(t.delayed_ack, 1);
+	ck_assert_int_eq(t.delacktime, 100 * SIM_MSEC);
+	ck_assert_int_eq(t.sendspace, 32768);
+	ck_assert_int_eq(t.recvspace, 65536);
+	ck_assert_int_eq(t.sendbuf_auto, 1);
+	ck_assert_int_eq(t.sendbuf_inc, 8192);
+	ck_assert_int_eq(t.sendbuf_max, 2097152);
+	ck_assert_int_eq(t.recvbuf_auto, 1);
+	ck_assert_int_eq(t.recvbuf_inc, 16384);
+	ck_assert_int_eq(t.recvbuf_max, 2097152);
+	ck_assert_int_eq(t.maxsockbuf, 2097152);
+	ck_assert_int_eq(t.rfc3390, 1);
+	ck_assert_int_eq(t.initcwnd10, 1);
+	ck_assert_int_eq(t.rfc3465, 1);
+	ck_assert_int_eq(t.abc_l_var, 2);
+	ck_assert_int_eq(t.rfc3042, 1);
 	/* A host booted with them. */
 	ck_assert_int_eq(host_tw_cap(cli), 5120);
 	ck_assert_int_eq(host_tw_count(cli), 0);

@@ -1099,9 +1099,12 @@ START_TEST(test_identity_second_writer_of_a_run_is_dropped)
 }
 END_TEST
 
-/* An old twsim file of schema `version` is refused, with the reason. */
+/*
+ * An old twsim file of schema `version` is refused, naming the version
+ * and, when `why` is not NULL, the reason.
+ */
 static void
-assert_old_version_refused(int version)
+assert_old_version_refused(int version, const char *why)
 {
 	char name[32], want[32], sql[256];
 	const char *p;
@@ -1117,13 +1120,15 @@ assert_old_version_refused(int version)
 	sqlite3_close(db);
 	snprintf(want, sizeof(want), "schema version %d", version);
 	assert_refused_untouched(p, RESULTS_EVERSION, want);
+	if (why != NULL)
+		assert_refused_untouched(p, RESULTS_EVERSION, why);
 }
 
 /* A version 1 file (before identities) is refused, with the reason. */
 START_TEST(test_refuses_version_1_untouched)
 {
 
-	assert_old_version_refused(1);
+	assert_old_version_refused(1, NULL);
 }
 END_TEST
 
@@ -1131,7 +1136,19 @@ END_TEST
 START_TEST(test_refuses_version_3_untouched)
 {
 
-	assert_old_version_refused(3);
+	assert_old_version_refused(3, NULL);
+}
+END_TEST
+
+/*
+ * A version 4 file (before issue 15's host_stats columns) is refused,
+ * saying which columns it lacks.
+ */
+START_TEST(test_refuses_version_4_untouched)
+{
+
+	assert_old_version_refused(4, "rexmt_data, rexmt_timeouts and "
+	    "fast_rexmt");
 }
 END_TEST
 
@@ -1325,6 +1342,7 @@ results_suite(void)
 	tcase_add_test(tc, test_identity_second_writer_of_a_run_is_dropped);
 	tcase_add_test(tc, test_refuses_version_1_untouched);
 	tcase_add_test(tc, test_refuses_version_3_untouched);
+	tcase_add_test(tc, test_refuses_version_4_untouched);
 	tcase_add_test(tc, test_merge_runs_interleaved_slices_in_run_index_order);
 	tcase_add_test(tc, test_writer_waits_out_a_long_lock);
 	suite_add_tcase(s, tc);

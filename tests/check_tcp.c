@@ -209,6 +209,17 @@ establish(struct tcpcb **ctp, struct tcpcb **stp)
 	ck_assert_int_eq((*stp)->t_state, TCPS_ESTABLISHED);
 }
 
+/* A new world whose hosts boot with ct and st, and an established pair. */
+static void
+restart_established(const struct host_tunables *ct,
+    const struct host_tunables *st, struct tcpcb **ctp, struct tcpcb **stp)
+{
+
+	teardown();
+	setup_with(ct, st);
+	establish(ctp, stp);
+}
+
 /*
  * A segment from the client's endpoint to the server, at the server's
  * rcv_nxt and acknowledging its snd_nxt: flags ACK, no payload, sent by
@@ -276,7 +287,7 @@ START_TEST(test_tcp1_three_way_handshake_sequence_numbers)
 	ck_assert_uint_eq(ctp->peer_conn_id, stp->conn_id);
 	ck_assert_uint_eq(stp->peer_conn_id, ctp->conn_id);
 	ck_assert_int_eq(ctp->t_syn_sent, 1);
-	/* TCP-5: the ACK went out at once, no delayed ACK. */
+	/* TCP-5, DP-7: the SYN-ACK is acked at once, never delayed. */
 	ck_assert_int_eq(recs[2].t - recs[1].t, SIM_MSEC);
 }
 END_TEST
@@ -291,7 +302,8 @@ START_TEST(test_tcp2_data_advances_seq_and_ack)
 	establish(&ctp, &stp);
 	first = nrec;
 	ck_assert_int_eq(tcp_usr_send(ctp, 3000), 0);
-	run_for(10 * SIM_MSEC);
+	/* DP-7: the third segment's ACK is a delayed one (100 ms). */
+	run_for(150 * SIM_MSEC);
 	ck_assert_uint_eq(sapp.rcvd, 3000);
 	ck_assert_uint_eq(stp->rcv_nxt, stp->irs + 1 + 3000);
 	ck_assert_uint_eq(ctp->snd_una, ctp->iss + 1 + 3000);
@@ -300,10 +312,10 @@ START_TEST(test_tcp2_data_advances_seq_and_ack)
 	for (i = first; i < nrec; i++) {
 		if (!recs[i].to_server || recs[i].seg.len == 0)
 			continue;
-		/* TCP-6: at most one MSS per segment, contiguous. */
-		ck_assert_uint_le(recs[i].seg.len, TCP_MSS);
+		/* TCP-6, DP-1: at most one t_maxseg, contiguous. */
+		ck_assert_uint_le(recs[i].seg.len, ctp->t_maxseg);
 		ck_assert_uint_eq(recs[i].seg.seq,
-		    ctp->iss + 1 + (uint32_t)ndata * TCP_MSS);
+		    ctp->iss + 1 + (uint32_t)ndata * ctp->t_maxseg);
 		ndata++;
 	}
 	ck_assert_int_eq(ndata, 3);
@@ -311,7 +323,7 @@ START_TEST(test_tcp2_data_advances_seq_and_ack)
 	sapp.respond = 0;
 	first = nrec;
 	ck_assert_int_eq(tcp_usr_send(stp, 100), 0);
-	run_for(10 * SIM_MSEC);
+	run_for(150 * SIM_MSEC);
 	ck_assert_uint_eq(capp.rcvd, 100);
 	ck_assert_uint_eq(ctp->rcv_nxt, ctp->irs + 1 + 100);
 	ck_assert_uint_eq(stp->snd_una, stp->iss + 1 + 100);
@@ -338,9 +350,9 @@ START_TEST(test_tcp6_psh_on_the_last_queued_byte)
 
 	establish(&ctp, &stp);
 	first = nrec;
-	ck_assert_int_eq(tcp_usr_send(ctp, 3 * TCP_MSS + 100), 0);
+	ck_assert_int_eq(tcp_usr_send(ctp, 3 * ctp->t_maxseg + 100), 0);
 	run_for(10 * SIM_MSEC);
-	ck_assert_uint_eq(sapp.rcvd, 3 * TCP_MSS + 100);
+	ck_assert_uint_eq(sapp.rcvd, 3 * ctp->t_maxseg + 100);
 	for (i = first; i < nrec; i++) {
 		if (!recs[i].to_server || recs[i].seg.len == 0)
 			continue;
@@ -630,7 +642,7 @@ START_TEST(test_tcp8_lost_fin_is_retransmitted)
 }
 END_TEST
 
-/* TCP-8, TCP-3: one lost segment costs one retransmission. */
+/* TCP-8, TCP-3, DP-5, DP-12: the first data segment is lost. */
 static int
 drop_first_data(const struct tcp_segment *seg, int to_server)
 {
@@ -645,14 +657,21 @@ START_TEST(test_tcp8_timeout_resends_only_the_oldest_segment)
 	establish(&ctp, &stp);
 	drop_fn = drop_first_data;
 	ndrop_left = 1;
-	ck_assert_int_eq(tcp_usr_send(ctp, 4 * TCP_MSS), 0);
+	/*
+	 * Three segments: two duplicate ACKs are too few for a fast
+	 * retransmit (DP-5), so the timer must fire.
+	 */
+	ck_assert_int_eq(tcp_usr_send(ctp, 3 * ctp->t_maxseg), 0);
 	run_for(10 * SIM_MSEC);
-	/* Three segments wait in the server's reassembly queue. */
+	/* Two segments wait in the server's reassembly queue. */
 	ck_assert_uint_eq(sapp.rcvd, 0);
 	ck_assert_int_eq(stp->t_nreass, 1);
 	run_for(SIM_SEC);
-	ck_assert_uint_eq(sapp.rcvd, 4 * TCP_MSS);
+	ck_assert_uint_eq(sapp.rcvd, 3 * ctp->t_maxseg);
+	/* DP-6: cwnd one segment: only the oldest went again. */
 	ck_assert_uint_eq(cli->stat.rexmt_data, 1);
+	ck_assert_uint_eq(cli->stat.rexmt_timeouts, 1);
+	ck_assert_uint_eq(cli->stat.fast_rexmt, 0);
 	ck_assert_uint_eq(ctp->snd_una, ctp->snd_max);
 }
 END_TEST
@@ -719,18 +738,55 @@ START_TEST(test_tcp9_rto3_rto_from_rtt_samples_plus_slop)
 }
 END_TEST
 
-START_TEST(test_tcp9_without_timestamps_rto_stays_initial)
+/*
+ * DP-12: without timestamps the RTT comes from the one segment being
+ * timed: the SYN (1 ms each way: 2 ticks), then new data.  srtt 2 ms,
+ * rttvar 1 ms: RTO = 2 + 4 x 1 + 200 (slop) = 206 ms (RTO-3).
+ */
+START_TEST(test_dp12_without_timestamps_rtt_from_timed_segment)
 {
 	struct host_tunables t;
 	struct tcpcb *ctp, *stp;
 
 	host_tunables_init(&t);
 	t.rfc1323 = 0;
-	teardown();
-	setup_with(NULL, &t);
-	establish(&ctp, &stp);
-	ck_assert_int_eq(ctp->t_srtt, 0);
-	ck_assert_int_eq(ctp->t_rxtcur, cli->tun.rto_initial);
+	restart_established(&t, &t, &ctp, &stp);
+	ck_assert_int_eq(ctp->t_srtt, 2 * SIM_MSEC);
+	ck_assert_int_eq(ctp->t_rttvar, SIM_MSEC);
+	ck_assert_int_eq(ctp->t_rxtcur, 206 * SIM_MSEC);
+	ck_assert_int_eq(ctp->t_rttimed, 0);
+	/* New data is timed from its first byte. */
+	ck_assert_int_eq(tcp_usr_send(ctp, 100), 0);
+	ck_assert_int_eq(ctp->t_rttimed, 1);
+	ck_assert_uint_eq(ctp->t_rtseq, ctp->snd_una);
+}
+END_TEST
+
+/*
+ * DP-12: Karn: a timeout stops the timing, and a retransmission is never
+ * timed, so the ACK of a resent segment gives no sample.
+ */
+START_TEST(test_dp12_karn_no_sample_from_a_retransmission)
+{
+	struct host_tunables t;
+	struct tcpcb *ctp, *stp;
+	sim_time_t srtt;
+
+	host_tunables_init(&t);
+	t.rfc1323 = 0;
+	restart_established(&t, &t, &ctp, &stp);
+	srtt = ctp->t_srtt;
+	drop_fn = drop_first_data;
+	ndrop_left = 1;
+	ck_assert_int_eq(tcp_usr_send(ctp, 100), 0);
+	ck_assert_int_eq(ctp->t_rttimed, 1);
+	run_for(2 * SIM_SEC);
+	ck_assert_uint_eq(sapp.rcvd, 100);
+	ck_assert_uint_eq(cli->stat.rexmt_timeouts, 1);
+	ck_assert_uint_eq(ctp->snd_una, ctp->snd_max);
+	/* No sample: an RTT of 206 ms + 2 ms would have moved srtt. */
+	ck_assert_int_eq(ctp->t_srtt, srtt);
+	ck_assert_int_eq(ctp->t_rttimed, 0);
 }
 END_TEST
 
@@ -748,7 +804,13 @@ START_TEST(test_tcp10_timestamps_negotiated)
 	ck_assert_uint_eq(recs[1].seg.tsecr, recs[0].seg.tsval);
 	ck_assert_uint_eq(stp->ts_recent, recs[2].seg.tsval);
 	ck_assert_uint_eq(recs[2].seg.tsecr, recs[1].seg.tsval);
-	ck_assert_uint_eq(ctp->rcv_adv, ctp->rcv_nxt + 65535);
+	/*
+	 * DP-1, DP-9: the window offered is the receive buffer, recvspace
+	 * rounded up to whole 1448-byte segments: 46 x 1448 = 66608.
+	 */
+	ck_assert_uint_eq(ctp->t_maxseg, 1448);
+	ck_assert_uint_eq(ctp->t_rcvbuf, 66608);
+	ck_assert_uint_eq(ctp->rcv_adv, ctp->rcv_nxt + 66608);
 }
 END_TEST
 
@@ -759,9 +821,7 @@ START_TEST(test_tcp10_no_timestamps_when_peer_does_not_ask)
 
 	host_tunables_init(&t);
 	t.rfc1323 = 0;
-	teardown();
-	setup_with(NULL, &t);
-	establish(&ctp, &stp);
+	restart_established(NULL, &t, &ctp, &stp);
 	ck_assert(recs[0].seg.opt_flags & TOF_TS);
 	ck_assert(!(recs[1].seg.opt_flags & TOF_TS));
 	ck_assert(!(recs[2].seg.opt_flags & TOF_TS));
@@ -821,9 +881,7 @@ START_TEST(test_fw2_1_fast_recycle_uses_finwait2_timeout)
 	host_tunables_init(&t);
 	t.fast_finwait2_recycle = 1;
 	t.finwait2_timeout = 30 * SIM_SEC;
-	teardown();
-	setup_with(&t, NULL);
-	establish(&ctp, &stp);
+	restart_established(&t, NULL, &ctp, &stp);
 	ck_assert_int_eq(tcp_usr_close(ctp), 0);
 	run_for(10 * SIM_MSEC);
 	ck_assert_int_eq(ctp->t_state, TCPS_FIN_WAIT_2);
@@ -847,9 +905,7 @@ START_TEST(test_fw2_2_traffic_extends_fin_wait_2)
 	host_tunables_init(&t);
 	t.keepcnt = 2;
 	t.keepintvl = 10 * SIM_SEC;		/* TP_MAXIDLE 20 s */
-	teardown();
-	setup_with(&t, NULL);
-	establish(&ctp, &stp);
+	restart_established(&t, NULL, &ctp, &stp);
 	ck_assert_int_eq(tcp_usr_close(ctp), 0);
 	run_for(15 * SIM_SEC);
 	/*
@@ -1004,7 +1060,7 @@ START_TEST(test_tcp3_duplicate_data_acked_not_delivered)
 
 	establish(&ctp, &stp);
 	ck_assert_int_eq(tcp_usr_send(ctp, 100), 0);
-	run_for(10 * SIM_MSEC);
+	run_for(150 * SIM_MSEC);	/* the delayed ACK too (DP-7) */
 	ck_assert_uint_eq(sapp.rcvd, 100);
 	d = recs[nrec - 2].seg;		/* the data segment */
 	ck_assert_uint_eq(d.len, 100);
@@ -1498,6 +1554,425 @@ START_TEST(test_tcp11_listener_close_orphans_children)
 }
 END_TEST
 
+
+/* ---- the data path (DP-n) ---------------------------------------------- */
+
+/* Data segments (len > 0) toward the server sent from record `from` on. */
+static int
+count_data(int from, int to_server)
+{
+	int i, n = 0;
+
+	for (i = from; i < nrec && i < MAXREC; i++)
+		if (recs[i].to_server == to_server && recs[i].seg.len > 0 &&
+		    !recs[i].dropped)
+			n++;
+	return (n);
+}
+
+/* Pure ACKs (no data, no SYN/FIN) in direction `to_server` from `from`. */
+static int
+count_pure_acks(int from, int to_server)
+{
+	int i, n = 0;
+
+	for (i = from; i < nrec && i < MAXREC; i++)
+		if (recs[i].to_server == to_server && recs[i].seg.len == 0 &&
+		    (recs[i].seg.flags & (TH_SYN | TH_FIN | TH_RST)) == 0)
+			n++;
+	return (n);
+}
+
+/*
+ * DP-7: two segments arriving together get one ACK at once (the second
+ * finds the delayed-ACK timer running); a lone segment's ACK waits
+ * delacktime, 100 ms.  delayed_ack 0 acks every segment at once.
+ */
+START_TEST(test_dp7_every_second_segment_acked_at_once)
+{
+	struct host_tunables t;
+	struct tcpcb *ctp, *stp;
+	sim_time_t t0;
+	int first;
+
+	establish(&ctp, &stp);
+	first = nrec;
+	ck_assert_int_eq(tcp_usr_send(ctp, 2 * ctp->t_maxseg), 0);
+	run_for(5 * SIM_MSEC);
+	ck_assert_int_eq(count_pure_acks(first, 0), 1);
+	ck_assert_uint_eq(recs[nrec - 1].seg.ack, stp->rcv_nxt);
+	ck_assert_uint_eq(srv->stat.delack_sent, 0);
+	/* One more segment: its ACK comes from the timer. */
+	first = nrec;
+	t0 = sim_now(sim);
+	ck_assert_int_eq(tcp_usr_send(ctp, ctp->t_maxseg), 0);
+	run_for(50 * SIM_MSEC);
+	ck_assert_int_eq(count_pure_acks(first, 0), 0);
+	run_for(100 * SIM_MSEC);
+	ck_assert_int_eq(count_pure_acks(first, 0), 1);
+	ck_assert_uint_eq(srv->stat.delack_sent, 1);
+	/* Sent 1 ms (arrival) + 100 ms (delacktime) after the data. */
+	ck_assert_int_eq(recs[nrec - 1].t - t0, 102 * SIM_MSEC);
+
+	host_tunables_init(&t);
+	t.delayed_ack = 0;
+	restart_established(NULL, &t, &ctp, &stp);
+	first = nrec;
+	ck_assert_int_eq(tcp_usr_send(ctp, 3 * ctp->t_maxseg), 0);
+	run_for(5 * SIM_MSEC);
+	ck_assert_int_eq(count_pure_acks(first, 0), 3);
+}
+END_TEST
+
+/*
+ * DP-8: both SYNs offer shift 6 (the smallest with 65535 << shift >= a
+ * 2 MiB maxsockbuf); with rfc1323 off on the server, neither side scales.
+ */
+START_TEST(test_dp8_window_scale_negotiated)
+{
+	struct host_tunables t;
+	struct tcpcb *ctp, *stp;
+
+	establish(&ctp, &stp);
+	ck_assert(recs[0].seg.opt_flags & TOF_SCALE);
+	ck_assert_int_eq(recs[0].seg.wscale, 6);
+	ck_assert(recs[1].seg.opt_flags & TOF_SCALE);
+	ck_assert_int_eq(ctp->rcv_scale, 6);
+	ck_assert_int_eq(ctp->snd_scale, 6);
+	ck_assert_int_eq(stp->rcv_scale, 6);
+	ck_assert_int_eq(stp->snd_scale, 6);
+	/* The SYN's window is never scaled; later ones are (66608 >> 6). */
+	ck_assert_int_eq(recs[0].seg.win, 65535);
+	ck_assert_int_eq(recs[2].seg.win, 66608 >> 6);
+	ck_assert_uint_eq(stp->snd_wnd, (66608 >> 6) << 6);
+	/* Shift from maxsockbuf: 65535 << 3 = 524280 >= 256 KiB. */
+	cli->tun.maxsockbuf = 262144;
+	ck_assert_int_eq(tcp_request_scale(cli), 3);
+	cli->tun.maxsockbuf = 65535;
+	ck_assert_int_eq(tcp_request_scale(cli), 0);
+
+	host_tunables_init(&t);
+	t.rfc1323 = 0;
+	restart_established(NULL, &t, &ctp, &stp);
+	ck_assert(recs[0].seg.opt_flags & TOF_SCALE);
+	ck_assert(!(recs[1].seg.opt_flags & TOF_SCALE));
+	ck_assert_int_eq(ctp->rcv_scale, 0);
+	ck_assert_int_eq(ctp->snd_scale, 0);
+	ck_assert_int_eq(stp->rcv_scale, 0);
+	/* No timestamps either: full 1460-byte segments (DP-1). */
+	ck_assert_uint_eq(ctp->t_maxseg, TCP_MSS);
+	ck_assert_int_eq(recs[2].seg.win, 65535);
+}
+END_TEST
+
+/*
+ * DP-5: ten segments, the first lost: nine duplicate ACKs come back.  The
+ * third resends the lost segment at once (no timeout), ssthresh = 14480 /
+ * 2 = 5 segments; the ACK of everything ends recovery with cwnd = what is
+ * in flight (nothing) + one segment.
+ */
+START_TEST(test_dp5_fast_retransmit_after_three_dupacks)
+{
+	struct tcpcb *ctp, *stp;
+
+	establish(&ctp, &stp);
+	drop_fn = drop_first_data;
+	ndrop_left = 1;
+	ck_assert_uint_eq(ctp->snd_cwnd, 14480);
+	ck_assert_int_eq(tcp_usr_send(ctp, 10 * ctp->t_maxseg), 0);
+	run_for(10 * SIM_MSEC);
+	ck_assert_uint_eq(sapp.rcvd, 10 * ctp->t_maxseg);
+	ck_assert_uint_eq(cli->stat.fast_rexmt, 1);
+	ck_assert_uint_eq(cli->stat.rexmt_data, 1);
+	ck_assert_uint_eq(cli->stat.rexmt_timeouts, 0);
+	ck_assert_uint_eq(ctp->snd_ssthresh, 5 * ctp->t_maxseg);
+	ck_assert_uint_eq(ctp->snd_cwnd, ctp->t_maxseg);
+	ck_assert(!(ctp->t_flags & TF_FASTRECOVERY));
+	ck_assert_uint_eq(ctp->snd_una, ctp->snd_max);
+}
+END_TEST
+
+/*
+ * DP-9: the send buffer bounds what is in flight: sendspace 4096, rounded
+ * up to 3 x 1448, lets 3 segments go though cwnd allows 10.  Nagle: a
+ * short segment waits while data is unacknowledged -- here for the
+ * delayed ACK of the first (1 ms + 100 ms + 1 ms).
+ */
+START_TEST(test_dp9_send_buffer_and_nagle)
+{
+	struct host_tunables t;
+	struct tcpcb *ctp, *stp;
+	sim_time_t t0;
+	int first;
+
+	host_tunables_init(&t);
+	t.sendspace = 4096;
+	t.sendbuf_auto = 0;
+	restart_established(&t, NULL, &ctp, &stp);
+	ck_assert_uint_eq(ctp->t_sndbuf, 3 * 1448);
+	first = nrec;
+	ck_assert_int_eq(tcp_usr_send(ctp, 20 * ctp->t_maxseg), 0);
+	run_for(SIM_MSEC + SIM_MSEC / 2);	/* arrived, not yet acked */
+	ck_assert_int_eq(count_data(first, 1), 3);
+	run_for(SIM_SEC);
+	ck_assert_uint_eq(sapp.rcvd, 20 * ctp->t_maxseg);
+	ck_assert_uint_eq(ctp->t_sndbuf, 3 * 1448);
+
+	restart_established(NULL, NULL, &ctp, &stp);
+	first = nrec;
+	t0 = sim_now(sim);
+	ck_assert_int_eq(tcp_usr_send(ctp, 100), 0);	/* idle: goes */
+	ck_assert_int_eq(tcp_usr_send(ctp, 100), 0);	/* waits */
+	run_for(SIM_MSEC + SIM_MSEC / 2);
+	ck_assert_int_eq(count_data(first, 1), 1);
+	run_for(50 * SIM_MSEC);
+	ck_assert_int_eq(count_data(first, 1), 1);
+	run_for(100 * SIM_MSEC);
+	ck_assert_int_eq(count_data(first, 1), 2);
+	ck_assert_uint_eq(sapp.rcvd, 200);
+	/*
+	 * The second left when the delayed ACK of the first came back
+	 * (records are arrivals: 1 + 100 + 1 ms, then 1 ms on the wire).
+	 */
+	first = nrec;
+	while (--first >= 0 && !(recs[first].to_server &&
+	    recs[first].seg.len == 100))
+		;
+	ck_assert_int_eq(recs[first].t - t0, 102 * SIM_MSEC + SIM_MSEC);
+}
+END_TEST
+
+/*
+ * DP-10, DP-11: a 4 MiB bulk transfer grows the sender's buffer by
+ * sendbuf_inc steps and the receiver's by recvbuf_inc steps from their
+ * rounded starts; switched off, they stay; the receive side needs
+ * timestamps.
+ */
+START_TEST(test_dp10_dp11_buffers_grow_in_steps)
+{
+	struct host_tunables t;
+	struct tcpcb *ctp, *stp;
+
+	establish(&ctp, &stp);
+	ck_assert_int_eq(tcp_usr_send(ctp, 4 << 20), 0);
+	run_for(5 * SIM_SEC);
+	ck_assert_uint_eq(sapp.rcvd, 4 << 20);
+	ck_assert_uint_gt(ctp->t_sndbuf, 33304);
+	ck_assert_uint_eq((ctp->t_sndbuf - 33304) % 8192, 0);
+	ck_assert_uint_gt(stp->t_rcvbuf, 66608);
+	ck_assert_uint_eq((stp->t_rcvbuf - 66608) % 16384, 0);
+
+	host_tunables_init(&t);
+	t.sendbuf_auto = 0;
+	t.recvbuf_auto = 0;
+	restart_established(&t, &t, &ctp, &stp);
+	ck_assert_int_eq(tcp_usr_send(ctp, 4 << 20), 0);
+	run_for(5 * SIM_SEC);
+	ck_assert_uint_eq(sapp.rcvd, 4 << 20);
+	ck_assert_uint_eq(ctp->t_sndbuf, 33304);
+	ck_assert_uint_eq(stp->t_rcvbuf, 66608);
+
+	host_tunables_init(&t);
+	t.rfc1323 = 0;
+	restart_established(&t, &t, &ctp, &stp);
+	ck_assert_int_eq(tcp_usr_send(ctp, 4 << 20), 0);
+	run_for(5 * SIM_SEC);
+	ck_assert_uint_eq(sapp.rcvd, 4 << 20);
+	/* 65536 rounded up to 45 x 1460 = 65700; no timestamps: no steps. */
+	ck_assert_uint_eq(stp->t_rcvbuf, 65700);
+}
+END_TEST
+
+/*
+ * DP-13: after an idle RTO the window restarts at min(cwnd, 4380): 3 full
+ * segments go at once (the 36 bytes left of 4380 would be a short
+ * segment, not the end of the data: DP-9), though cwnd had grown.
+ */
+START_TEST(test_dp13_idle_connection_restarts_its_window)
+{
+	struct tcpcb *ctp, *stp;
+	int first;
+
+	establish(&ctp, &stp);
+	ck_assert_int_eq(tcp_usr_send(ctp, 40 * ctp->t_maxseg), 0);
+	run_for(SIM_SEC);
+	ck_assert_uint_eq(sapp.rcvd, 40 * ctp->t_maxseg);
+	ck_assert_uint_gt(ctp->snd_cwnd, 20 * ctp->t_maxseg);
+	ck_assert_int_lt(ctp->t_rxtcur, SIM_SEC);
+	first = nrec;
+	ck_assert_int_eq(tcp_usr_send(ctp, 40 * ctp->t_maxseg), 0);
+	ck_assert_uint_eq(ctp->snd_cwnd, 4380);
+	run_for(SIM_MSEC + SIM_MSEC / 2);
+	ck_assert_int_eq(count_data(first, 1), 3);
+}
+END_TEST
+
+/* SACK-1: permitted on both SYNs; not when one side has sack off. */
+START_TEST(test_sack1_negotiated_on_both_syns)
+{
+	struct host_tunables t;
+	struct tcpcb *ctp, *stp;
+
+	establish(&ctp, &stp);
+	ck_assert(recs[0].seg.opt_flags & TOF_SACKPERM);
+	ck_assert(recs[1].seg.opt_flags & TOF_SACKPERM);
+	ck_assert(ctp->t_flags & TF_SACK_PERMIT);
+	ck_assert(stp->t_flags & TF_SACK_PERMIT);
+
+	host_tunables_init(&t);
+	t.sack = 0;
+	restart_established(NULL, &t, &ctp, &stp);
+	ck_assert(recs[0].seg.opt_flags & TOF_SACKPERM);
+	ck_assert(!(recs[1].seg.opt_flags & TOF_SACKPERM));
+	ck_assert(!(ctp->t_flags & TF_SACK_PERMIT));
+	ck_assert(!(stp->t_flags & TF_SACK_PERMIT));
+}
+END_TEST
+
+static int ndata_seen;
+
+/* The first and the fourth data segment toward the server are lost. */
+static int
+drop_first_and_fourth(const struct tcp_segment *seg, int to_server)
+{
+
+	if (!to_server || seg->len == 0)
+		return (0);
+	ndata_seen++;
+	return (ndata_seen == 1 || ndata_seen == 4);
+}
+
+/* When the server got the resent segment starting at `seq`. */
+static sim_time_t
+arrival_of(tcp_seq seq, int from)
+{
+	int i;
+
+	for (i = from; i < nrec && i < MAXREC; i++)
+		if (recs[i].to_server && recs[i].seg.len > 0 &&
+		    recs[i].seg.seq == seq && !recs[i].dropped)
+			return (recs[i].t);
+	return (-1);
+}
+
+/*
+ * SACK-2, SACK-4, SACK-5: two holes in one window.  The duplicate ACKs
+ * report the blocks the server holds (newest first), and the third starts
+ * recovery from the scoreboard: both holes are resent within the same
+ * round trip.  Without SACK, NewReno resends the second hole only when
+ * the partial ACK for the first comes back, one round trip (2 ms) later.
+ */
+START_TEST(test_sack5_two_holes_resent_in_one_round_trip)
+{
+	struct host_tunables t;
+	struct tcpcb *ctp, *stp;
+	tcp_seq s1, s4;
+	sim_time_t t1, t4;
+	int first, i, sacked = 0, last = 0;
+
+	establish(&ctp, &stp);
+	ndata_seen = 0;
+	drop_fn = drop_first_and_fourth;
+	ndrop_left = 2;
+	first = nrec;
+	s1 = ctp->snd_nxt;
+	s4 = s1 + 3 * ctp->t_maxseg;
+	ck_assert_int_eq(tcp_usr_send(ctp, 10 * ctp->t_maxseg), 0);
+	run_for(20 * SIM_MSEC);
+	ck_assert_uint_eq(sapp.rcvd, 10 * ctp->t_maxseg);
+	/*
+	 * The last duplicate ACK (ack s1) reports the newest block first:
+	 * segments 5-10, then 2-3.
+	 */
+	for (i = first; i < nrec; i++)
+		if (!recs[i].to_server && recs[i].seg.ack == s1 &&
+		    (recs[i].seg.opt_flags & TOF_SACK)) {
+			sacked++;
+			last = i;
+		}
+	ck_assert_int_eq(sacked, 8);
+	ck_assert_int_eq(recs[last].seg.nsacks, 2);
+	ck_assert_uint_eq(recs[last].seg.sacks[0].start,
+	    s4 + ctp->t_maxseg);
+	ck_assert_uint_eq(recs[last].seg.sacks[0].end,
+	    s1 + 10 * ctp->t_maxseg);
+	ck_assert_uint_eq(recs[last].seg.sacks[1].start,
+	    s1 + ctp->t_maxseg);
+	ck_assert_uint_eq(recs[last].seg.sacks[1].end, s4);
+	t1 = arrival_of(s1, first);
+	t4 = arrival_of(s4, first);
+	ck_assert_int_ge(t1, 0);
+	ck_assert_int_eq(t4, t1);
+	ck_assert_uint_eq(cli->stat.fast_rexmt, 1);
+	ck_assert_uint_eq(cli->stat.rexmt_data, 2);
+	ck_assert_uint_eq(cli->stat.rexmt_timeouts, 0);
+
+	host_tunables_init(&t);
+	t.sack = 0;
+	restart_established(&t, &t, &ctp, &stp);
+	ndata_seen = 0;
+	drop_fn = drop_first_and_fourth;
+	ndrop_left = 2;
+	first = nrec;
+	s1 = ctp->snd_nxt;
+	s4 = s1 + 3 * ctp->t_maxseg;
+	ck_assert_int_eq(tcp_usr_send(ctp, 10 * ctp->t_maxseg), 0);
+	run_for(20 * SIM_MSEC);
+	ck_assert_uint_eq(sapp.rcvd, 10 * ctp->t_maxseg);
+	t1 = arrival_of(s1, first);
+	t4 = arrival_of(s4, first);
+	ck_assert_int_eq(t4 - t1, 2 * SIM_MSEC);
+	ck_assert_uint_eq(cli->stat.fast_rexmt, 1);
+	ck_assert_uint_eq(cli->stat.rexmt_timeouts, 0);
+}
+END_TEST
+
+/* Every other data segment toward the server is lost (the odd ones). */
+static int
+drop_odd_data(const struct tcp_segment *seg, int to_server)
+{
+
+	if (!to_server || seg->len == 0)
+		return (0);
+	return (++ndata_seen % 2 == 1);
+}
+
+/*
+ * SACK-3, TCP-3: 20 segments, the odd ones lost: the even ones make ten
+ * separate blocks, of which the reassembly queue keeps eight; the two it
+ * drops (segments 18 and 20) are not reported, so the newest block the
+ * receiver SACKs is segment 16.
+ */
+START_TEST(test_sack3_dropped_by_full_reassembly_not_reported)
+{
+	struct tcpcb *ctp, *stp;
+	tcp_seq s1;
+	int i, last = -1;
+
+	establish(&ctp, &stp);
+	ndata_seen = 0;
+	drop_fn = drop_odd_data;
+	ndrop_left = 10;
+	s1 = ctp->snd_nxt;
+	/* As if slow start had grown it: all 20 go at once. */
+	ctp->snd_cwnd = 20 * ctp->t_maxseg;
+	ck_assert_int_eq(tcp_usr_send(ctp, 20 * ctp->t_maxseg), 0);
+	/* The duplicate ACKs are back at 2 ms, the resends not yet in. */
+	run_for(2 * SIM_MSEC + SIM_MSEC / 2);
+	ck_assert_int_eq(stp->t_nreass, TCP_REASS_MAX);
+	for (i = 0; i < nrec; i++)
+		if (!recs[i].to_server && (recs[i].seg.opt_flags & TOF_SACK))
+			last = i;
+	ck_assert_int_ge(last, 0);
+	ck_assert_uint_eq(recs[last].seg.sacks[0].start,
+	    s1 + 15 * ctp->t_maxseg);
+	ck_assert_uint_eq(recs[last].seg.sacks[0].end,
+	    s1 + 16 * ctp->t_maxseg);
+	run_for(5 * SIM_SEC);
+	ck_assert_uint_eq(sapp.rcvd, 20 * ctp->t_maxseg);
+}
+END_TEST
+
 static Suite *
 tcp_suite(void)
 {
@@ -1524,7 +1999,8 @@ tcp_suite(void)
 	tcase_add_test(tc, test_tcp8_data_retransmitted_then_dropped_after_12);
 	tcase_add_test(tc, test_tcp8_timeout_resends_only_the_oldest_segment);
 	tcase_add_test(tc, test_tcp9_rto3_rto_from_rtt_samples_plus_slop);
-	tcase_add_test(tc, test_tcp9_without_timestamps_rto_stays_initial);
+	tcase_add_test(tc, test_dp12_without_timestamps_rtt_from_timed_segment);
+	tcase_add_test(tc, test_dp12_karn_no_sample_from_a_retransmission);
 	tcase_add_test(tc, test_tcp10_timestamps_negotiated);
 	tcase_add_test(tc, test_tcp10_no_timestamps_when_peer_does_not_ask);
 	tcase_add_test(tc, test_tcp10_paws_drops_old_timestamp);
@@ -1553,6 +2029,15 @@ tcp_suite(void)
 	    test_sync6_sock1_accept_beyond_maxsockets_fails_nobufs);
 	tcase_add_test(tc, test_ts1_ts2_ts3_offsets_and_clock);
 	tcase_add_test(tc, test_tcp11_listener_close_orphans_children);
+	tcase_add_test(tc, test_dp7_every_second_segment_acked_at_once);
+	tcase_add_test(tc, test_dp8_window_scale_negotiated);
+	tcase_add_test(tc, test_dp5_fast_retransmit_after_three_dupacks);
+	tcase_add_test(tc, test_dp9_send_buffer_and_nagle);
+	tcase_add_test(tc, test_dp10_dp11_buffers_grow_in_steps);
+	tcase_add_test(tc, test_dp13_idle_connection_restarts_its_window);
+	tcase_add_test(tc, test_sack1_negotiated_on_both_syns);
+	tcase_add_test(tc, test_sack5_two_holes_resent_in_one_round_trip);
+	tcase_add_test(tc, test_sack3_dropped_by_full_reassembly_not_reported);
 	suite_add_tcase(s, tc);
 	return (s);
 }

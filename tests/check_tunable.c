@@ -182,7 +182,14 @@ START_TEST(test_tunable_lookup_by_sysctl_name)
 	ck_assert_ptr_null(lookup("TCPTV_RTOBASE", FB9, &i));
 	ck_assert_ptr_null(lookup("msl", FB9, &i));
 	ck_assert_ptr_null(lookup("net.inet.ip.portrange.", FB9, &i));
-	ck_assert_ptr_null(lookup("net.inet.tcp.sack.enable", FB9, &i));
+	ck_assert_ptr_null(lookup("net.inet.tcp.ecn.enable", FB9, &i));
+	/* SACK-1: one row, under each kernel's own name. */
+	t = lookup("net.inet.tcp.sack.enable", FB9, &i);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_str_eq(t->key, "sack");
+	ck_assert_ptr_eq(lookup("net.inet.tcp.sack.enable", F14, &i), t);
+	ck_assert_ptr_eq(lookup("net.ipv4.tcp_sack", LNX, &i), t);
+	ck_assert_ptr_null(lookup("net.inet.tcp.sack.enable", LNX, &i));
 	/* Per stack: Linux's names on Linux only, in their own units. */
 	t = lookup("net.ipv4.tcp_fin_timeout", LNX, &i);
 	ck_assert_ptr_nonnull(t);

@@ -1207,6 +1207,137 @@ START_TEST(test_wl9_two_address_client_has_twice_the_ports)
 }
 END_TEST
 
+/* ---- the data path (DP-n) ---------------------------------------------- */
+
+/*
+ * Lifetimes, connect to the client's close, on a 50 ms + 50 ms path.
+ * Every host is a FreeBSD 9.3 default: timestamps and window scaling on,
+ * so a full segment carries 1460 - 12 = 1448 bytes (DP-1); initcwnd10,
+ * ABC with abc_l_var 2, delayed ACKs, Nagle.  The handshake: SYN at 0,
+ * SYN-ACK at 50 ms, the client established at 100 ms sends its request
+ * with the ACK; the server has it at 150 ms and answers at once.  Times
+ * below are when the server sends; the client gets a flight 50 ms later.
+ *
+ * 1 KiB = 0.2 s: 1024 bytes fit the initial window of
+ * min(10 x 1448, max(2 x 1448, 14600)) = 14480 (DP-2) and go as one
+ * short segment (the connection is idle and it is the end of the data,
+ * DP-9) at 150 ms; the client has them at 200 ms and closes.
+ *
+ * 64 KiB = 65536 = 45 x 1448 + 376 bytes = 0.6 s:
+ *   150 ms: 10 segments (cwnd 14480).
+ *   200 ms: the client ACKs every second segment at once (DP-7): 5 ACKs
+ *           of 2896 bytes, each growing cwnd by min(2896, 2 x 1448) in
+ *           slow start (DP-3): cwnd 28960.
+ *   250 ms: 20 segments.  300 ms: 10 ACKs, cwnd 57920.
+ *   350 ms: the 15 full segments left; the 376-byte tail is short and
+ *           data is in flight, so it waits (Nagle, DP-9).
+ *   400 ms: 7 ACKs cover 14 segments; the 15th is alone: its ACK waits
+ *           for the delayed-ACK timer, delacktime 100 ms (DP-7).
+ *   500 ms: that ACK goes; at 550 ms all is acked, the tail goes.
+ *   600 ms: the client has the whole response and closes.
+ * The send buffer never binds: 32768 rounded up to 23 x 1448 = 33304
+ * (DP-1) grows by sendbuf_inc 8192 on every ACK that finds it 7/8 full
+ * with the window covering it (DP-10), faster than cwnd grows.
+ *
+ * 1 MiB = 724 x 1448 + 224 bytes = 1.5 s.  Slow start as above for 10,
+ * 20 and 40 segments (150, 250, 350 ms); from then on the client's window
+ * limits: recvspace 65536 rounded up to 46 x 1448 = 66608 (DP-1), offered
+ * with shift 6 (the smallest that reaches maxsockbuf 2 MiB, DP-8) as
+ * 66608 >> 6 = 1040, i.e. 66560 bytes: 45 full segments (the 1400 bytes
+ * left would be a short segment: DP-9).  The receive buffer grows by
+ * recvbuf_inc 16384 when more than 7/8 of it arrived in one round trip
+ * as timed by a returning timestamp (DP-11); the count restarts with the
+ * client's next ACK, whose timestamp the next flight echoes unchanged
+ * (same millisecond), so each measurement spans two flights and the
+ * window steps every second RTT: 66560 -> 82944 -> 99328 -> 115712 ->
+ * 132096 bytes (57, 68, 79, 91 segments).  A flight of an odd number of
+ * segments leaves its last ACK to the timer, so the next is one short:
+ *   ms:       450 550 650 750 850 950 1050 1150 1250 1350
+ *   segments:  45  44  57  56  68  68   79   78   91   68 (the rest)
+ * 10 + 20 + 40 + 45 + 44 + 57 + 56 + 68 + 68 + 79 + 78 + 91 + 68 = 724.
+ * The 1350 ms flight is even: acked at once at 1400 ms, all acked at
+ * 1450 ms, when the 224-byte tail goes (Nagle); the client has it at
+ * 1500 ms.  (Without scaling and autotuning it would be 64 KiB per RTT.)
+ */
+START_TEST(test_dp_lifetimes_on_a_100ms_path)
+{
+	static const struct {
+		const char	*response;
+		double		 lifetime;
+	} want[] = {
+		{ "1KiB", 0.2 }, { "64KiB", 0.6 }, { "1MiB", 1.5 },
+	};
+	sqlite3 *db = run_scenario("data-path", NULL);
+	int64_t id;
+	size_t i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		id = run_with(db, "workload.web.response", want[i].response);
+		ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM "
+		    "connections WHERE run_id = %lld AND outcome = 'ok'",
+		    (long long)id), 1);
+		ck_assert_double_eq_tol(e2e_q_dbl(db, "SELECT t_end - t_start "
+		    "FROM connections WHERE run_id = %lld", (long long)id),
+		    want[i].lifetime, 1e-9);
+		/* Nothing lost, nothing resent. */
+		ck_assert_int_eq(e2e_q_int(db, "SELECT rexmt_data + "
+		    "rexmt_timeouts + fast_rexmt FROM run_summary WHERE "
+		    "run_id = %lld AND host = 'server'", (long long)id), 0);
+	}
+	sqlite3_close(db);
+}
+END_TEST
+
+/*
+ * DP-5, SACK-n on a lossy path: about 145 of the server's segments are
+ * lost (see the scenario); each hole in the middle of a window brings
+ * three duplicate ACKs and a fast retransmit -- with SACK (the default)
+ * recovery then resends from the scoreboard, without it a second hole
+ * in the same window is resent at the partial ACK (NewReno) -- so
+ * rexmt_data exceeds fast_rexmt either way.  With this seed no loss
+ * falls where only the timer can find it (the last segments of a
+ * response), so the server's retransmit timer never fires; the two
+ * client timeouts of the NewReno run are SYNs whose SYN-ACK was lost
+ * (the SACK run sends other segments, so other ones are lost).  Without
+ * fast retransmit every loss would cost a timeout of at least srtt + 4
+ * rttvar + 200 ms.  (Mean lifetime: 3.82 s with SACK, 4.11 s without.)
+ */
+static void
+assert_fast_recovery(sqlite3 *db, int client_timeouts)
+{
+	long long id = e2e_q_int(db, "SELECT max(run_id) FROM runs");
+	int64_t fast, rexmt;
+
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM connections "
+	    "WHERE run_id = %lld AND outcome = 'ok'", id), 40);
+	fast = e2e_q_int(db, "SELECT fast_rexmt FROM run_summary WHERE "
+	    "run_id = %lld AND host = 'server'", id);
+	rexmt = e2e_q_int(db, "SELECT rexmt_data FROM run_summary WHERE "
+	    "run_id = %lld AND host = 'server'", id);
+	ck_assert_int_ge(fast, 100);
+	ck_assert_int_gt(rexmt, fast);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT rexmt_timeouts FROM "
+	    "run_summary WHERE run_id = %lld AND host = 'server'", id), 0);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT rexmt_timeouts FROM "
+	    "run_summary WHERE run_id = %lld AND host = 'client'", id),
+	    client_timeouts);
+}
+
+START_TEST(test_dp5_lossy_path_recovers_by_fast_retransmit)
+{
+	sqlite3 *db = run_scenario("lossy-path", NULL);
+
+	assert_fast_recovery(db, 0);
+	sqlite3_close(db);
+	db = run_scenario("lossy-path", "host.server.sack=0",
+	    "host.client.sack=0", NULL);
+	assert_fast_recovery(db, 2);
+	ck_assert_int_eq(e2e_q_int(db, "SELECT count(*) FROM params WHERE "
+	    "key = 'host.server.sack' AND value = '0'"), 1);
+	sqlite3_close(db);
+}
+END_TEST
+
 static Suite *
 validation_suite(void)
 {
@@ -1235,6 +1366,8 @@ validation_suite(void)
 	tcase_add_test(tc, test_port2_port5_randomization_throttle);
 	tcase_add_test(tc,
 	    test_tcp7_syn_retransmission_and_keepinit_on_one_way_loss);
+	tcase_add_test(tc, test_dp_lifetimes_on_a_100ms_path);
+	tcase_add_test(tc, test_dp5_lossy_path_recovers_by_fast_retransmit);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("model");
