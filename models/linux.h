@@ -31,6 +31,8 @@ struct tcp_takeover;
 #define LINUX_TIMEWAIT_LEN	(60 * SIM_SEC)
 /* TCP_TIMEOUT_INIT: the SYN's first RTO. */
 #define LINUX_TIMEOUT_INIT	SIM_SEC
+/* TCP_RTO_MIN: the RTO floor (LNX-23). */
+#define LINUX_RTO_MIN		(200 * SIM_MSEC)
 /* TCP_RTO_MAX. */
 #define LINUX_RTO_MAX		(120 * SIM_SEC)
 /* INET_TABLE_PERTURB_SIZE (CONFIG_INET_TABLE_PERTURB_ORDER 16). */
@@ -39,6 +41,12 @@ struct tcp_takeover;
 #define LINUX_INVALID_RATELIMIT	(500 * SIM_MSEC)
 /* TCP_PAWS_MSL: a RST's PAWS check lasts 60 s after the last timestamp. */
 #define LINUX_PAWS_MSL		60
+/*
+ * TCP_MAX_QUICKACKS (include/net/tcp.h): the quick ACKs tcp_incr_quickack
+ * grants a connection's first data, when the receive window allows 16
+ * (it does at tcp_rmem's default).
+ */
+#define LINUX_MAX_QUICKACKS	16
 
 /*
  * Per-host state of the Linux policy: the keys of secure_seq.c and the

@@ -802,15 +802,19 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 			 * DP-7: in-order data with nothing to reassemble is
 			 * acked at once only every second segment (the
 			 * delayed-ACK timer is running); otherwise the ACK
-			 * waits for the timer or for data to ride on.
+			 * waits for the timer or for data to ride on.  LNX-22:
+			 * a Linux connection's first data segments are acked
+			 * at once (quickack mode).
 			 */
 			if (tp->t_nreass == 0 &&
 			    tp->t_state >= TCPS_ESTABLISHED &&
 			    tp->t_delack == SIM_EVENT_NONE &&
-			    h->tun.delayed_ack)
+			    h->tun.delayed_ack && tp->t_quickack == 0)
 				tp->t_flags |= TF_DELACK;
 			else
 				tp->t_flags |= TF_ACKNOW;
+			if (tlen > 0 && tp->t_quickack > 0)
+				tp->t_quickack--;
 			tp->rcv_nxt += tlen;
 			delivered = tlen;
 			if (old && tlen > 0)

@@ -87,12 +87,24 @@ struct tcp_stack_ops {
 	/* Added to every recomputed RTO (FreeBSD's tcp_rexmit_slop, RTO-1). */
 	sim_time_t	 rexmit_slop;
 	/*
+	 * The smallest RTO computed from RTT samples: FreeBSD's
+	 * tcp_rexmit_min (TCPTV_MIN, 30 ms); Linux's TCP_RTO_MIN (200 ms,
+	 * LNX-23).
+	 */
+	sim_time_t	 rto_min;
+	/*
 	 * 1: passive opens go through a syncache with syncookies (SYNC-n,
 	 * FreeBSD): random ISN and timestamp offset, no socket until the
 	 * handshake completes.  0: the SYN makes a SYN_RECEIVED connection
 	 * with the stack's ISN (Linux's request sock).
 	 */
 	int		 syncache;
+	/*
+	 * In-order data segments acked at once at the start of a connection
+	 * before delayed ACKs begin (LNX-22: Linux's quickack mode,
+	 * TCP_MAX_QUICKACKS); 0: FreeBSD's DELAY_ACK from the first (DP-7).
+	 */
+	int		 quickacks;
 	/* 1: the host's pcbs are capped at kern.ipc.maxsockets (SOCK-1). */
 	int		 maxsockets;
 	/* The TIME_WAIT cap the sampler reports (tw_cap). */

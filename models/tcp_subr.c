@@ -98,6 +98,7 @@ tcp_newtcpcb(struct host *h, struct inpcb *inp)
 	if (h->tun.sack)
 		tp->t_flags |= TF_SACK_PERMIT;
 	tp->sack_nexthole = -1;
+	tp->t_quickack = h->stack->quickacks;	/* LNX-22 */
 	tp->request_r_scale = tcp_request_scale(h);
 	tp->rcv_wnd = tp->t_rcvbuf;
 	tp->t_rxtcur = h->tun.rto_initial;

@@ -63,13 +63,14 @@ tcp_rexmtval(const struct tcpcb *tp)
 
 	if (tp->t_srtt == 0)
 		return (tp->t_host->tun.rto_initial);
-	return (tcp_rangeset(tp, tcp_rexmtval_raw(tp), TCPTV_MIN));
+	return (tcp_rangeset(tp, tcp_rexmtval_raw(tp),
+	    tp->t_host->stack->rto_min));
 }
 
 void
 tcp_xmit_timer(struct tcpcb *tp, sim_time_t rtt)
 {
-	sim_time_t delta;
+	sim_time_t delta, rmin;
 
 	if (rtt <= 0)
 		rtt = 1;
@@ -87,9 +88,10 @@ tcp_xmit_timer(struct tcpcb *tp, sim_time_t rtt)
 			tp->t_srtt = 1;
 	}
 	tp->t_rxtshift = 0;
-	/* RTO-1, RTO-3: the slop is part of every data RTO. */
+	/* RTO-1, RTO-3: the slop is part of every data RTO; LNX-23. */
+	rmin = tp->t_host->stack->rto_min;
 	tp->t_rxtcur = tcp_rangeset(tp, tcp_rexmtval_raw(tp),
-	    TCPTV_MIN > rtt + 2 * tp->t_host->tick_ns ? TCPTV_MIN :
+	    rmin > rtt + 2 * tp->t_host->tick_ns ? rmin :
 	    rtt + 2 * tp->t_host->tick_ns);
 }
 
@@ -140,7 +142,7 @@ tcp_timer_rexmt(struct sim *sim, void *arg)
 		rexmt = 0;
 	else
 		rexmt = tcp_rangeset(tp, tcp_rexmtval_raw(tp) *
-		    tcp_backoff[tp->t_rxtshift], TCPTV_MIN);
+		    tcp_backoff[tp->t_rxtshift], tp->t_host->stack->rto_min);
 	if (rexmt == 0) {
 		h->stat.conn_failed_timeout++;
 		(void)tcp_drop(tp, ETIMEDOUT);

@@ -146,6 +146,7 @@ struct tcpcb {
 	sim_event_t	 t_keep;	/* connection-establishment timer */
 	sim_event_t	 t_2msl;	/* FIN_WAIT_2 timer */
 	sim_event_t	 t_delack;	/* delayed-ACK timer (DP-7) */
+	int		 t_quickack;	/* segments still acked at once (LNX-22) */
 	int64_t		 t_starttime;	/* ticks at creation */
 	sim_time_t	 t_rcvtime;	/* last segment received (FW2-2) */
 

@@ -23,16 +23,17 @@
 #include "models/uipc_socket.h"
 
 /*
- * SO-6.  FreeBSD 9 and 14: net.inet.tcp.sendspace 32768, recvspace 65536
- * (tcp_usrreq.c); a flag option reads as its bit (sogetopt: so_options &
- * SO_REUSEADDR 0x4, SO_LINGER 0x80; tcp_ctloutput: t_flags & TF_NODELAY
- * 0x4).  Linux: tcp_wmem[1] 16384, tcp_rmem[1] 131072 (tcp_init_sock), a
+ * SO-6.  The buffers start at the host's sendspace and recvspace (the
+ * tunable table: FreeBSD's net.inet.tcp.sendspace 32768, recvspace 65536;
+ * Linux's tcp_wmem[1] 16384, tcp_rmem[1] 131072).  FreeBSD 9 and 14: a
+ * flag option reads as its bit (sogetopt: so_options & SO_REUSEADDR 0x4,
+ * SO_LINGER 0x80; tcp_ctloutput: t_flags & TF_NODELAY 0x4).  Linux: a
  * flag reads as 1, and a size written is doubled (sk_setsockopt).
  */
 static const struct so_stack_conv so_conv[TUNABLE_NSTACKS] = {
-	[TUNABLE_STACK_FREEBSD9] = { 32768, 65536, 0x4, 0x80, 0x4, 0 },
-	[TUNABLE_STACK_FREEBSD14] = { 32768, 65536, 0x4, 0x80, 0x4, 0 },
-	[TUNABLE_STACK_LINUX] = { 16384, 131072, 1, 1, 1, 1 },
+	[TUNABLE_STACK_FREEBSD9] = { 0x4, 0x80, 0x4, 0 },
+	[TUNABLE_STACK_FREEBSD14] = { 0x4, 0x80, 0x4, 0 },
+	[TUNABLE_STACK_LINUX] = { 1, 1, 1, 1 },
 };
 
 const struct so_stack_conv *
@@ -174,8 +175,8 @@ socreate(struct host *h)
 	if (so == NULL)
 		return (NULL);
 	so->so_host = h;
-	so->so_rcvbuf = so_stack_conv(so)->rcvbuf;
-	so->so_sndbuf = so_stack_conv(so)->sndbuf;
+	so->so_rcvbuf = h->tun.recvspace;
+	so->so_sndbuf = h->tun.sendspace;
 	TAILQ_INIT(&so->so_comp);
 	return (so);
 }

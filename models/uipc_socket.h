@@ -56,12 +56,12 @@ enum sockopt_name {
 #define SO_SHUT_RDWR	2
 
 /*
- * What a socket reads back, per stack: the default buffer sizes, the
- * value a set flag option reads as, and whether a buffer size written is
- * doubled (Linux's sk_setsockopt does, for its bookkeeping).
+ * What a socket reads back, per stack: the value a set flag option reads
+ * as, and whether a buffer size written is doubled (Linux's sk_setsockopt
+ * does, for its bookkeeping).  The default buffer sizes are the host's
+ * sendspace and recvspace (DP-9).
  */
 struct so_stack_conv {
-	int	sndbuf, rcvbuf;		/* defaults */
 	int	reuseaddr, linger, nodelay; /* a set flag reads as this */
 	int	bufdouble;		/* 1: a size written is doubled */
 };

@@ -1625,6 +1625,79 @@ START_TEST(test_dp7_every_second_segment_acked_at_once)
 END_TEST
 
 /*
+ * LNX-22: a Linux server acks the first 16 lone data segments at once
+ * (quickack mode); the 17th waits Linux's delacktime, 40 ms.  A FreeBSD
+ * server delays the first lone segment's ACK already (DP-7).
+ */
+START_TEST(test_lnx22_linux_quickacks_first_segments)
+{
+	struct host_tunables lnx;
+	struct tcpcb *ctp, *stp;
+	sim_time_t t0;
+	int first, i;
+
+	host_tunables_init_stack(&lnx, TUNABLE_STACK_LINUX);
+	restart_established(&lnx, &lnx, &ctp, &stp);
+	ck_assert_int_eq(stp->t_quickack, 16);
+	for (i = 0; i < 16; i++) {
+		first = nrec;
+		ck_assert_int_eq(tcp_usr_send(ctp, ctp->t_maxseg), 0);
+		run_for(5 * SIM_MSEC);
+		ck_assert_msg(count_pure_acks(first, 0) == 1,
+		    "segment %d not acked at once", i + 1);
+		run_for(100 * SIM_MSEC);
+	}
+	ck_assert_int_eq(stp->t_quickack, 0);
+	ck_assert_uint_eq(srv->stat.delack_sent, 0);
+	first = nrec;
+	t0 = sim_now(sim);
+	ck_assert_int_eq(tcp_usr_send(ctp, ctp->t_maxseg), 0);
+	run_for(30 * SIM_MSEC);
+	ck_assert_int_eq(count_pure_acks(first, 0), 0);
+	run_for(50 * SIM_MSEC);
+	ck_assert_int_eq(count_pure_acks(first, 0), 1);
+	ck_assert_uint_eq(srv->stat.delack_sent, 1);
+	/* 1 ms to arrive, 40 ms (TCP_DELACK_MIN), 1 ms back. */
+	ck_assert_int_eq(recs[nrec - 1].t - t0, 42 * SIM_MSEC);
+
+	/* FreeBSD has no quickack mode. */
+	restart_established(NULL, NULL, &ctp, &stp);
+	ck_assert_int_eq(stp->t_quickack, 0);
+	first = nrec;
+	ck_assert_int_eq(tcp_usr_send(ctp, ctp->t_maxseg), 0);
+	run_for(5 * SIM_MSEC);
+	ck_assert_int_eq(count_pure_acks(first, 0), 0);
+}
+END_TEST
+
+/*
+ * LNX-23: on a 2 ms round trip a Linux connection's RTO is TCP_RTO_MIN,
+ * 200 ms (so a 40 ms delayed ACK never draws a retransmission); FreeBSD's
+ * is srtt + 4 rttvar + the 200 ms slop, above its 30 ms floor.
+ */
+START_TEST(test_lnx23_linux_rto_floor_200ms)
+{
+	struct host_tunables lnx;
+	struct tcpcb *ctp, *stp;
+
+	host_tunables_init_stack(&lnx, TUNABLE_STACK_LINUX);
+	restart_established(&lnx, &lnx, &ctp, &stp);
+	ck_assert_int_eq(tcp_usr_send(ctp, ctp->t_maxseg), 0);
+	run_for(100 * SIM_MSEC);
+	ck_assert_int_gt(ctp->t_srtt, 0);
+	ck_assert_int_eq(ctp->t_rxtcur, 200 * SIM_MSEC);
+	ck_assert_int_eq(cli->stat.rexmt_timeouts, 0);
+
+	restart_established(NULL, NULL, &ctp, &stp);
+	ck_assert_int_eq(tcp_usr_send(ctp, ctp->t_maxseg), 0);
+	run_for(200 * SIM_MSEC);
+	ck_assert_int_gt(ctp->t_srtt, 0);
+	ck_assert_int_eq(ctp->t_rxtcur, ctp->t_srtt + 4 * ctp->t_rttvar +
+	    TCP_REXMIT_SLOP);
+}
+END_TEST
+
+/*
  * DP-8: both SYNs offer shift 6 (the smallest with 65535 << shift >= a
  * 2 MiB maxsockbuf); with rfc1323 off on the server, neither side scales.
  */
@@ -2030,6 +2103,8 @@ tcp_suite(void)
 	tcase_add_test(tc, test_ts1_ts2_ts3_offsets_and_clock);
 	tcase_add_test(tc, test_tcp11_listener_close_orphans_children);
 	tcase_add_test(tc, test_dp7_every_second_segment_acked_at_once);
+	tcase_add_test(tc, test_lnx22_linux_quickacks_first_segments);
+	tcase_add_test(tc, test_lnx23_linux_rto_floor_200ms);
 	tcase_add_test(tc, test_dp8_window_scale_negotiated);
 	tcase_add_test(tc, test_dp5_fast_retransmit_after_three_dupacks);
 	tcase_add_test(tc, test_dp9_send_buffer_and_nagle);

@@ -153,6 +153,51 @@ lookup(const char *name, enum tunable_stack st, int *i)
 }
 
 /* A sysctl's kernel name finds its row; its value's unit is the row's. */
+/*
+ * DP-14: every stack boots the data path with buffers and windows that
+ * can carry data; FreeBSD 14 lacks initcwnd10 (initcwnd_segments gives the
+ * same window); Linux has only sack among the data path's rows and runs
+ * with its own values.
+ */
+START_TEST(test_dp14_data_path_defaults_per_stack)
+{
+	static const char *const lnx_lacks[] = { "delayed_ack",
+	    "delacktime", "sendspace", "recvspace", "sendbuf_auto",
+	    "sendbuf_inc", "sendbuf_max", "recvbuf_auto", "recvbuf_inc",
+	    "recvbuf_max", "maxsockbuf", "rfc3390", "initcwnd10", "rfc3465",
+	    "abc_l_var", "rfc3042" };
+	struct host_tunables t;
+	size_t k;
+	int s;
+
+	for (s = 0; s < TUNABLE_NSTACKS; s++) {
+		host_tunables_init_stack(&t, (enum tunable_stack)s);
+		ck_assert_int_gt(t.sendspace, 0);
+		ck_assert_int_gt(t.recvspace, 0);
+		ck_assert_int_ge(t.sendbuf_max, t.sendspace);
+		ck_assert_int_ge(t.recvbuf_max, t.recvspace);
+		ck_assert_int_ge(t.maxsockbuf, t.recvspace);
+		ck_assert_int_gt(t.sendbuf_inc, 0);
+		ck_assert_int_gt(t.recvbuf_inc, 0);
+		ck_assert_int_gt(t.abc_l_var, 0);
+		ck_assert_int_gt(t.delacktime, 0);
+		ck_assert_int_eq(t.initcwnd10, 1);
+		ck_assert_int_eq(t.sack, 1);
+	}
+	ck_assert(tunable_has(tunable_lookup("initcwnd10"), F14) == 0);
+	ck_assert(tunable_has(tunable_lookup("delacktime"), F14));
+	host_tunables_init_stack(&t, LNX);
+	ck_assert_int_eq(t.delacktime, 40 * SIM_MSEC);
+	ck_assert_int_eq(t.sendspace, 16384);
+	ck_assert_int_eq(t.recvspace, 131072);
+	ck_assert_int_eq(t.recvbuf_max, 6291456);
+	ck_assert(tunable_has(tunable_lookup("sack"), LNX));
+	for (k = 0; k < sizeof(lnx_lacks) / sizeof(lnx_lacks[0]); k++)
+		ck_assert_msg(!tunable_has(tunable_lookup(lnx_lacks[k]), LNX),
+		    "linux has %s", lnx_lacks[k]);
+}
+END_TEST
+
 START_TEST(test_tunable_lookup_by_sysctl_name)
 {
 	const struct tunable *t;
@@ -281,6 +326,7 @@ tunable_suite(void)
 	tcase_add_test(tc, test_host1_validate_refuses_a_value_out_of_bounds);
 	tcase_add_test(tc, test_host2_runtime_writes_follow_the_rows);
 	tcase_add_test(tc, test_tunable_lookup_by_sysctl_name);
+	tcase_add_test(tc, test_dp14_data_path_defaults_per_stack);
 	suite_add_tcase(s, tc);
 	return (s);
 }
