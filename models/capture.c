@@ -42,6 +42,8 @@ struct capture {
 #define TCPOPT_NOP		1
 #define TCPOPT_MAXSEG		2
 #define TCPOPT_WINDOW		3
+#define TCPOPT_SACK_PERMITTED	4
+#define TCPOPT_SACK		5
 #define TCPOPT_TIMESTAMP	8
 
 static void
@@ -85,41 +87,62 @@ cksum_fold(uint32_t sum)
 }
 
 /*
- * CAP-2: the options.  A SYN carries MSS = TCP_MSS, the segment size the
- * model always uses (TCP-6); when it carries timestamps (rfc1323 on, and
- * on a SYN-ACK only when the SYN had them) it also offers window scaling
- * with shift 0 -- the model's rcv_scale (TCP-6), FreeBSD sending
- * TF_REQ_SCALE and TF_REQ_TSTMP together -- laid out as tcp_addoptions
- * does: MSS, NOP, WS, NOP, NOP, TS.  Later segments with timestamps carry
- * NOP, NOP, TS (the RFC 7323 appendix A layout).  Returns the length, a
- * multiple of 4.
+ * CAP-2: the options the model's segment carries, laid out as FreeBSD's
+ * tcp_addoptions does (sys/netinet/tcp_output.c): MSS (a SYN always
+ * carries TCP_MSS) on a 4-byte boundary; the window scale (DP-8) after
+ * NOPs to an odd offset; SACK-permitted (SACK-1) on an even one; the
+ * timestamps (TCP-10) and then the SACK blocks (SACK-2) each after NOPs to
+ * 2 mod 4; EOL pads to a multiple of 4.  A SYN with all of them is MSS,
+ * NOP, WS, SACK_PERM, TS; a later segment NOP, NOP, TS, NOP, NOP, SACK.
+ * Returns the length, a multiple of 4 (at most 40).
  */
 static size_t
 capture_options(const struct tcp_segment *seg, uint8_t *o)
 {
 	size_t n = 0;
+	int i;
 
 	if (seg->flags & TH_SYN) {
 		o[n++] = TCPOPT_MAXSEG;
 		o[n++] = 4;
 		put16(o + n, TCP_MSS);
 		n += 2;
-		if (seg->opt_flags & TOF_TS) {
+	}
+	if (seg->opt_flags & TOF_SCALE) {
+		while (n == 0 || n % 2 != 1)
 			o[n++] = TCPOPT_NOP;
-			o[n++] = TCPOPT_WINDOW;
-			o[n++] = 3;
-			o[n++] = 0;
-		}
+		o[n++] = TCPOPT_WINDOW;
+		o[n++] = 3;
+		o[n++] = seg->wscale;
+	}
+	if (seg->opt_flags & TOF_SACKPERM) {
+		while (n % 2 != 0)
+			o[n++] = TCPOPT_NOP;
+		o[n++] = TCPOPT_SACK_PERMITTED;
+		o[n++] = 2;
 	}
 	if (seg->opt_flags & TOF_TS) {
-		o[n++] = TCPOPT_NOP;
-		o[n++] = TCPOPT_NOP;
+		while (n == 0 || n % 4 != 2)
+			o[n++] = TCPOPT_NOP;
 		o[n++] = TCPOPT_TIMESTAMP;
 		o[n++] = 10;
 		put32(o + n, seg->tsval);
 		put32(o + n + 4, seg->tsecr);
 		n += 8;
 	}
+	if ((seg->opt_flags & TOF_SACK) && seg->nsacks > 0) {
+		while (n == 0 || n % 4 != 2)
+			o[n++] = TCPOPT_NOP;
+		o[n++] = TCPOPT_SACK;
+		o[n++] = (uint8_t)(2 + 8 * seg->nsacks);
+		for (i = 0; i < seg->nsacks; i++) {
+			put32(o + n, seg->sacks[i].start);
+			put32(o + n + 4, seg->sacks[i].end);
+			n += 8;
+		}
+	}
+	while (n % 4 != 0)
+		o[n++] = TCPOPT_EOL;
 	return (n);
 }
 

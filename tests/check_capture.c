@@ -112,30 +112,70 @@ START_TEST(test_cap1_ipv4_header)
 }
 END_TEST
 
-START_TEST(test_cap2_syn_options_mss_ws_ts)
+/* CAP-2: a SYN offering everything: MSS, NOP, WS 6, SACK_PERM, TS. */
+START_TEST(test_cap2_syn_options_mss_ws_sackperm_ts)
 {
 	struct tcp_segment s = seg_make(TH_SYN, 0, 1);
 	const uint8_t *o = pkt + 40;
-	size_t n = capture_packet(&s, pkt, sizeof(pkt));
+	size_t n;
 
+	s.opt_flags |= TOF_SCALE | TOF_SACKPERM;
+	s.wscale = 6;
+	n = capture_packet(&s, pkt, sizeof(pkt));
 	ck_assert_uint_eq(n, 60);
 	ck_assert_uint_eq(pkt[20 + 12] >> 4, 10);	/* 40-byte header */
 	/* MSS 1460 */
 	ck_assert_uint_eq(o[0], 2);
 	ck_assert_uint_eq(o[1], 4);
 	ck_assert_uint_eq(get16(o + 2), TCP_MSS);
-	/* NOP, window scale shift 0 */
+	/* NOP, window scale shift 6 */
 	ck_assert_uint_eq(o[4], 1);
 	ck_assert_uint_eq(o[5], 3);
 	ck_assert_uint_eq(o[6], 3);
-	ck_assert_uint_eq(o[7], 0);
-	/* NOP, NOP, timestamps */
-	ck_assert_uint_eq(o[8], 1);
-	ck_assert_uint_eq(o[9], 1);
+	ck_assert_uint_eq(o[7], 6);
+	/* SACK permitted */
+	ck_assert_uint_eq(o[8], 4);
+	ck_assert_uint_eq(o[9], 2);
+	/* timestamps */
 	ck_assert_uint_eq(o[10], 8);
 	ck_assert_uint_eq(o[11], 10);
 	ck_assert_uint_eq(get32(o + 12), 1000);
 	ck_assert_uint_eq(get32(o + 16), 0);
+	ck_assert(tcp_sum_ok(pkt, n));
+	/* Timestamps alone (no scale offered): MSS, NOP, NOP, TS. */
+	s = seg_make(TH_SYN, 0, 1);
+	ck_assert_uint_eq(capture_packet(&s, pkt, sizeof(pkt)), 56);
+	ck_assert_uint_eq(o[4], 1);
+	ck_assert_uint_eq(o[5], 1);
+	ck_assert_uint_eq(o[6], 8);
+}
+END_TEST
+
+/* CAP-2: SACK blocks after the timestamps: NOP, NOP, SACK (SACK-2). */
+START_TEST(test_cap2_sack_blocks_after_timestamps)
+{
+	struct tcp_segment s = seg_make(TH_ACK, 0, 1);
+	const uint8_t *o = pkt + 40;
+	size_t n;
+
+	s.opt_flags |= TOF_SACK;
+	s.nsacks = 2;
+	s.sacks[0].start = 1000;
+	s.sacks[0].end = 2448;
+	s.sacks[1].start = 5000;
+	s.sacks[1].end = 6448;
+	n = capture_packet(&s, pkt, sizeof(pkt));
+	ck_assert_uint_eq(n, 20 + 20 + 32);
+	ck_assert_uint_eq(o[2], 8);			/* TS after NOP, NOP */
+	ck_assert_uint_eq(o[12], 1);
+	ck_assert_uint_eq(o[13], 1);
+	ck_assert_uint_eq(o[14], 5);
+	ck_assert_uint_eq(o[15], 18);
+	ck_assert_uint_eq(get32(o + 16), 1000);
+	ck_assert_uint_eq(get32(o + 20), 2448);
+	ck_assert_uint_eq(get32(o + 24), 5000);
+	ck_assert_uint_eq(get32(o + 28), 6448);
+	ck_assert(tcp_sum_ok(pkt, n));
 }
 END_TEST
 
@@ -690,7 +730,8 @@ capture_suite(void)
 
 	tc = tcase_create("packets");
 	tcase_add_test(tc, test_cap1_ipv4_header);
-	tcase_add_test(tc, test_cap2_syn_options_mss_ws_ts);
+	tcase_add_test(tc, test_cap2_syn_options_mss_ws_sackperm_ts);
+	tcase_add_test(tc, test_cap2_sack_blocks_after_timestamps);
 	tcase_add_test(tc, test_cap2_syn_without_timestamps_has_mss_only);
 	tcase_add_test(tc, test_cap2_later_segments_carry_nop_nop_ts);
 	tcase_add_test(tc, test_cap3_header_fields_unchanged);
