@@ -351,6 +351,9 @@ tcp_dupack(struct tcpcb *tp, const struct tcp_segment *seg, uint8_t thflags)
 			 * now (the first hole), more as duplicates come.
 			 */
 			h->stat.fast_rexmt++;
+			TCP_TRACE(h, tp->conn_id, tp->peer_conn_id, "SACK-5",
+			    "third duplicate ACK: SACK recovery to %u, ssthresh "
+			    "%u", tp->snd_recover - tp->iss, tp->snd_ssthresh);
 			tp->sack_newdata = tp->snd_nxt;
 			tp->snd_cwnd = tp->t_maxseg;
 			(void)tcp_output(tp);
@@ -359,6 +362,9 @@ tcp_dupack(struct tcpcb *tp, const struct tcp_segment *seg, uint8_t thflags)
 		tp->snd_nxt = seg->ack;
 		tp->snd_cwnd = tp->t_maxseg;
 		h->stat.fast_rexmt++;
+		TCP_TRACE(h, tp->conn_id, tp->peer_conn_id, "DP-5",
+		    "third duplicate ACK: fast retransmit of %u, ssthresh %u",
+		    seg->ack - tp->iss, tp->snd_ssthresh);
 		if (finpending)
 			return (0);
 		(void)tcp_output(tp);
@@ -426,6 +432,9 @@ tcp_autorcvbuf(struct tcpcb *tp, const struct tcp_segment *seg,
 		tp->rfbuf_cnt += tlen;
 	if (newsize != 0 && !tcp_sbreserve(tp, &tp->t_rcvbuf, newsize))
 		tp->t_rcvsbflags &= ~SB_AUTOSIZE;
+	else if (newsize != 0)
+		TCP_TRACE(h, tp->conn_id, tp->peer_conn_id, "DP-11",
+		    "receive buffer grown to %u", tp->t_rcvbuf);
 }
 
 static void
@@ -813,8 +822,11 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 				tp->t_flags |= TF_DELACK;
 			else
 				tp->t_flags |= TF_ACKNOW;
-			if (tlen > 0 && tp->t_quickack > 0)
-				tp->t_quickack--;
+			if (tlen > 0 && tp->t_quickack > 0 &&
+			    --tp->t_quickack == 0)
+				TCP_TRACE(h, tp->conn_id, tp->peer_conn_id,
+				    "LNX-22", "last quick ACK: delayed ACKs "
+				    "from now on");
 			tp->rcv_nxt += tlen;
 			delivered = tlen;
 			if (old && tlen > 0)

@@ -113,8 +113,11 @@ tcp_output(struct tcpcb *tp)
 	 */
 	idle = (tp->t_flags & TF_LASTIDLE) || tp->snd_max == tp->snd_una;
 	if (idle && tp->t_state >= TCPS_ESTABLISHED &&
-	    sim_now(h->sim) - tp->t_rcvtime >= tp->t_rxtcur)
+	    sim_now(h->sim) - tp->t_rcvtime >= tp->t_rxtcur) {
 		cc_after_idle(tp);
+		TCP_TRACE(h, tp->conn_id, tp->peer_conn_id, "DP-13",
+		    "idle for an RTO: cwnd restarts at %u", tp->snd_cwnd);
+	}
 	tp->t_flags &= ~TF_LASTIDLE;
 
 again:
@@ -203,6 +206,10 @@ again:
 				want = (uint32_t)h->tun.sendbuf_max;
 			if (!tcp_sbreserve(tp, &tp->t_sndbuf, want))
 				tp->t_sndsbflags &= ~SB_AUTOSIZE;
+			else
+				TCP_TRACE(h, tp->conn_id, tp->peer_conn_id,
+				    "DP-10", "send buffer grown to %u",
+				    tp->t_sndbuf);
 		}
 		if (len > tp->t_maxseg) {
 			len = tp->t_maxseg;

@@ -161,6 +161,9 @@ tcp_timer_rexmt(struct sim *sim, void *arg)
 	tp->t_flags |= TF_ACKNOW;
 	tp->t_rttimed = 0;
 	cc_cong_signal(tp, CC_RTO);
+	TCP_TRACE(h, tp->conn_id, tp->peer_conn_id, "DP-6",
+	    "timeout: cwnd %u, ssthresh %u, resend from %u", tp->snd_cwnd,
+	    tp->snd_ssthresh, tp->snd_una - tp->iss);
 	(void)tcp_output(tp);
 	(void)sim;
 }
@@ -288,6 +291,8 @@ tcp_timer_delack(struct sim *sim, void *arg)
 	tp->t_delack = SIM_EVENT_NONE;
 	tp->t_flags |= TF_ACKNOW;
 	tp->t_host->stat.delack_sent++;
+	TCP_TRACE(tp->t_host, tp->conn_id, tp->peer_conn_id, "DP-7",
+	    "delayed-ACK timer fired: ACK %u", tp->rcv_nxt - tp->irs);
 	(void)tcp_output(tp);
 	(void)sim;
 }

@@ -258,6 +258,31 @@ START_TEST(test_trace_syn_retransmissions_match_database)
 END_TEST
 
 /*
+ * The data path's events reach the trace: over every connection, one
+ * DP-6 line per retransmit timeout and one SACK-5 (or DP-5) line per fast
+ * retransmit, as many as host_stats counts (rexmt_timeouts, fast_rexmt).
+ */
+START_TEST(test_trace_data_path_events_match_database)
+{
+	sqlite3 *db;
+	char *out;
+	int64_t timeouts, fast;
+
+	db = plain_run();
+	timeouts = e2e_q_int(db, "SELECT sum(rexmt_timeouts) FROM host_stats");
+	fast = e2e_q_int(db, "SELECT sum(fast_rexmt) FROM host_stats");
+	sqlite3_close(db);
+	ck_assert_int_gt(timeouts, 0);
+	ck_assert_int_gt(fast, 0);
+	out = trace_run("t.db", "1-100000", NULL, NULL);
+	ck_assert_int_eq(count(out, "[DP-6] timeout: cwnd "), timeouts);
+	ck_assert_int_eq(count(out, "[SACK-5] third duplicate ACK") +
+	    count(out, "[DP-5] third duplicate ACK"), fast);
+	free(out);
+}
+END_TEST
+
+/*
  * The second rsh connection meets the server's TIME_WAIT of the first on
  * the same 4-tuple: the trace shows TW-16 firing, and no line of the
  * other rsh connections themselves.
@@ -381,6 +406,7 @@ trace_suite(void)
 	tcase_add_checked_fixture(tc, e2e_setup, e2e_teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_trace_syn_retransmissions_match_database);
+	tcase_add_test(tc, test_trace_data_path_events_match_database);
 	tcase_add_test(tc, test_trace_tw16_reopening_syn);
 	tcase_add_test(tc, test_trace_jobs_2_same_as_jobs_1);
 	tcase_add_test(tc, test_trace_shows_every_hazard);
