@@ -26,10 +26,7 @@ static void
 setup(void)
 {
 
-	fx_world_create(1, &sim, &net);
-	h = fx_host(net, "h", NULL, FX_ADDR(10, 0, 0, 1));
-	tp = tcp_newtcpcb(h, NULL);
-	ck_assert_ptr_nonnull(tp);
+	tp = fx_lone_tcpcb(&sim, &net, &h);
 	tp->t_maxseg = MSS;
 	tp->snd_wnd = 1 << 20;
 	tp->iss = tp->snd_una = tp->snd_nxt = tp->snd_max = 1000;

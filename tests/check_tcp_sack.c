@@ -28,10 +28,7 @@ static void
 setup(void)
 {
 
-	fx_world_create(1, &sim, &net);
-	h = fx_host(net, "h", NULL, FX_ADDR(10, 0, 0, 1));
-	tp = tcp_newtcpcb(h, NULL);
-	ck_assert_ptr_nonnull(tp);
+	tp = fx_lone_tcpcb(&sim, &net, &h);
 	tp->t_maxseg = 1000;
 	tp->snd_una = tp->snd_nxt = S(0);
 	tp->snd_max = S(20);

@@ -13,6 +13,7 @@
 
 #include "models/host.h"
 #include "models/net.h"
+#include "models/tcp_var.h"
 #include "sim/sim.h"
 #include "tests/model_fixture.h"
 
@@ -50,6 +51,18 @@ fx_host(struct net *net, const char *name, const struct host_tunables *boot,
 	if (addr != 0)
 		fx_addr(net, h, addr);
 	return (h);
+}
+
+struct tcpcb *
+fx_lone_tcpcb(struct sim **simp, struct net **netp, struct host **hp)
+{
+	struct tcpcb *tp;
+
+	fx_world_create(1, simp, netp);
+	*hp = fx_host(*netp, "h", NULL, FX_ADDR(10, 0, 0, 1));
+	tp = tcp_newtcpcb(*hp, NULL);
+	ck_assert_ptr_nonnull(tp);
+	return (tp);
 }
 
 void

@@ -25,6 +25,7 @@
 struct host;
 struct host_tunables;
 struct net;
+struct tcpcb;
 
 /* An IPv4 address a.b.c.d in host order. */
 #define FX_ADDR(a, b, c, d) \
@@ -40,6 +41,13 @@ void		 fx_world_destroy(struct sim **simp, struct net **netp);
 /* A host booted with `boot` (NULL: the defaults), owning `addr` (0: none). */
 struct host	*fx_host(struct net *net, const char *name,
 		    const struct host_tunables *boot, uint32_t addr);
+/*
+ * A world with one host "h" (10.0.0.1, default tunables) and a tcpcb of it
+ * on no inpcb, for tests that drive TCP's functions directly (congestion
+ * control, the SACK scoreboard); free it with tcp_discardcb().
+ */
+struct tcpcb	*fx_lone_tcpcb(struct sim **simp, struct net **netp,
+		    struct host **hp);
 /* Gives `h` one more address. */
 void		 fx_addr(struct net *net, struct host *h, uint32_t addr);
 /* Runs `sim` for `d` more nanoseconds of simulated time. */
