@@ -403,8 +403,14 @@ text_advice(FILE *f, const struct report_host *h)
 			    "(cap / entry rate) instead of %s s",
 			    num(h->tw_life_at_cap_s, b, sizeof(b)),
 			    num(h->tw_lifetime_s, c, sizeof(c)));
+		else if (strcmp(h->stack, "linux") == 0)
+			fputs("; closes beyond it get no TIME_WAIT at all "
+			    "(LNX-9), the others keep the full length", f);
 		fputs("\n", f);
-	}
+	} else if (strcmp(h->stack, "freebsd14") == 0)
+		fputs("      to avoid EADDRNOTAVAIL instead: FreeBSD 14 has "
+		    "no TIME_WAIT cap (F14-4): only more ports or addresses "
+		    "help\n", f);
 	if (haz > 0)
 		fprintf(f, "      hazards seen: %s old duplicates acted on per "
 		    "run (RFC 1337): TIME_WAIT was too short for this path\n",

@@ -881,10 +881,19 @@ advise(struct report_host *rh, double arate, double hold)
 	rh->ports_needed = ceil(arate * (hold + rh->tw_lifetime_s));
 	if (rh->usable_ports > 0) {
 		rh->addrs_needed = ceil(rh->ports_needed / rh->usable_ports);
+		/* F14-4: FreeBSD 14 has no TIME_WAIT cap to trade for ports. */
+		if (strcmp(rh->stack, "freebsd14") == 0)
+			return;
 		rh->cap_safe = floor(rh->usable_ports - arate * hold);
 		if (rh->cap_safe < 0)
 			rh->cap_safe = 0;
-		if (twrate > 0)
+		/*
+		 * TW-7: past the cap FreeBSD 9 recycles the oldest entry, so
+		 * each lasts cap / entry rate.  LNX-9: past tcp_max_tw_buckets
+		 * Linux gives a close no TIME_WAIT at all, and the entries
+		 * that exist keep their full length: no shorter lifetime.
+		 */
+		if (twrate > 0 && strcmp(rh->stack, "linux") != 0)
 			rh->tw_life_at_cap_s = rh->cap_safe / twrate;
 	}
 }

@@ -162,7 +162,10 @@ struct report_host {
 	 *   cap_safe = usable ports - attempt rate x hold: a maxtcptw no
 	 *     higher leaves a port for every new connection (no
 	 *     EADDRNOTAVAIL), and TIME_WAIT then lasts cap_safe / entry
-	 *     rate (tw_life_at_cap_s).
+	 *     rate (tw_life_at_cap_s).  Per stack: linux's cap is
+	 *     tcp_max_tw_buckets, past which a close gets no TIME_WAIT
+	 *     (LNX-9), so tw_life_at_cap_s is NAN; freebsd14 has no cap
+	 *     (F14-4), so cap_safe is NAN too.
 	 */
 	double		 hold_s;
 	double		 ports_needed;

@@ -1070,6 +1070,44 @@ START_TEST(test_rto1_syn_schedule_on_a_dead_path)
 END_TEST
 
 /* REC-1 with TW-12 on FreeBSD 9: 2 MSL plus up to one slow-timer period. */
+/*
+ * The report's advice names each stack's own knob: FreeBSD 9 trades ports
+ * for a shorter TIME_WAIT with maxtcptw (TW-7); Linux's tcp_max_tw_buckets
+ * gives closes past it no TIME_WAIT at all (LNX-9), so no shorter lifetime
+ * is promised; FreeBSD 14 has no cap to offer (F14-4).
+ */
+START_TEST(test_lnx9_f14_4_advice_names_each_stacks_knob)
+{
+	char *out, *bsd9, *bsd14, *lnx;
+	size_t len;
+
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("scenarios/stacks-side-by-side.ini"), "-o",
+	    e2e_path("r.db"), "--quiet", NULL), 0);
+	(void)unlink(e2e_path("twsim.log"));
+	e2e_assert_exit(e2e_twsim("report", e2e_path("r.db"), NULL), 0);
+	out = e2e_slurp(e2e_path("twsim.log"), &len);
+	bsd14 = strstr(out, "host bsd14 ");
+	bsd9 = strstr(out, "host bsd9 ");
+	lnx = strstr(out, "stack linux)");
+	ck_assert(bsd14 != NULL && bsd9 != NULL && lnx != NULL);
+	ck_assert(bsd14 < bsd9 && bsd9 < lnx);
+	/* Each host's advice lies between its heading and the next. */
+	*bsd9 = '\0';
+	ck_assert_ptr_nonnull(strstr(bsd14, "FreeBSD 14 has no TIME_WAIT "
+	    "cap (F14-4)"));
+	ck_assert_ptr_null(strstr(bsd14, "maxtcptw <="));
+	*lnx = '\0';
+	ck_assert_ptr_nonnull(strstr(bsd9 + 1, "maxtcptw <= "));
+	ck_assert_ptr_nonnull(strstr(bsd9 + 1, "(cap / entry rate)"));
+	ck_assert_ptr_nonnull(strstr(lnx + 1, "tcp_max_tw_buckets <= "));
+	ck_assert_ptr_nonnull(strstr(lnx + 1, "no TIME_WAIT at all "
+	    "(LNX-9)"));
+	ck_assert_ptr_null(strstr(lnx + 1, "(cap / entry rate)"));
+	free(out);
+}
+END_TEST
+
 START_TEST(test_rec1_tw12_freebsd_records_expired_timewait)
 {
 	sqlite3 *db;
@@ -1377,6 +1415,7 @@ validation_suite(void)
 	tcase_add_test(tc,
 	    test_rec1_lnx11_connections_record_how_timewait_ended);
 	tcase_add_test(tc, test_rec1_tw12_freebsd_records_expired_timewait);
+	tcase_add_test(tc, test_lnx9_f14_4_advice_names_each_stacks_knob);
 	tcase_add_test(tc, test_tw18_rearm_is_counted_and_answered);
 	suite_add_tcase(s, tc);
 	return s;
