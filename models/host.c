@@ -146,7 +146,7 @@ host_destroy(struct host *h)
 		sim_periodic_cancel(h->sim, h->slowtimo);
 	if (h->porttick != NULL)
 		sim_periodic_cancel(h->sim, h->porttick);
-	if (h->pcbinfo.ipi_hashbase != NULL) {
+	if (h->pcbinfo.ipi_tuples != NULL) {
 		if (h->stack != NULL)
 			h->stack->twdestroy(h);
 		else
@@ -317,7 +317,7 @@ host_check_pcb(struct inpcb *inp, void *arg)
 
 	if (c->bad)
 		return;
-	if (inp->inp_host != c->h) {
+	if (in_pcb_host(inp) != c->h) {
 		snprintf(c->err, c->errlen, "pcb of another host in the table");
 		c->bad = 1;
 		return;

@@ -2,14 +2,25 @@
  * in_pcb.c -- protocol control blocks: allocation, the two lookup hashes and
  * ephemeral port selection, after FreeBSD 9's netinet/in_pcb.c.
  *
- * A pcb is linked on two chains once it has a local port: the 4-tuple hash
+ * A pcb is found two ways once it has a local port: in the 4-tuple table
  * (segment demultiplexing; listeners sit there with faddr 0, fport 0) and
- * the local-port hash (is (laddr, lport) held by anybody?).  The port hash
- * is what makes TIME_WAIT expensive: a TIME_WAIT pcb stays on it and keeps
- * its ephemeral port from in_pcb_lport() until tcp_twclose() drops it.
+ * on the local-port hash (is (laddr, lport) held by anybody?).  The port
+ * hash is what makes TIME_WAIT expensive: a TIME_WAIT pcb stays on it and
+ * keeps its ephemeral port from in_pcb_lport() until tcp_twclose() drops
+ * it.
+ *
+ * The kernel chains both hashes.  The model chains the port hash but keeps
+ * the 4-tuple table open-addressed (struct inpcbinfo says how), because of
+ * what one connection touches at a million TIME_WAIT entries: a chained
+ * lookup reads a bucket head and every pcb on its chain, each a cache miss
+ * once the tables outgrow the cache; a slot word read tells almost every
+ * non-matching pcb apart without touching it.  Which pcb a lookup finds is
+ * the same either way: no 4-tuple is hashed twice (in_pcb_check says so).
  *
  * pcbs come from slabs of INPCB_SLAB and return to a free list, so the
- * steady state never calls malloc.  Rule IDs (PORT-n) are in docs/RULES.md.
+ * steady state never calls malloc.  A pcb's inp_index names its slab and
+ * place, so a 32-bit slot half can name it.  Rule IDs (PORT-n) are in
+ * docs/RULES.md.
  */
 #include "config.h"
 
@@ -23,14 +34,9 @@
 #include "models/in_pcb.h"
 #include "sim/rng.h"
 
-struct inpcb_slab {
-	struct inpcb_slab *next;
-	struct inpcb	 pcbs[INPCB_SLAB];
-};
-
-static size_t
-in_pcbhash(const struct inpcbinfo *pi, uint32_t faddr, uint16_t fport,
-    uint32_t laddr, uint16_t lport)
+/* The 4-tuple's 32-bit hash: its low bits pick the home slot. */
+static uint32_t
+in_pcbhash(uint32_t faddr, uint16_t fport, uint32_t laddr, uint16_t lport)
 {
 	uint32_t h;
 
@@ -40,7 +46,7 @@ in_pcbhash(const struct inpcbinfo *pi, uint32_t faddr, uint16_t fport,
 	h ^= h >> 15;
 	h *= 0x27d4eb2fu;
 	h ^= h >> 13;
-	return (h & pi->ipi_hashmask);
+	return (h);
 }
 
 static size_t
@@ -50,62 +56,155 @@ in_pcbporthash(const struct inpcbinfo *pi, uint32_t laddr, uint16_t lport)
 
 	h = laddr * 0x9e3779b1u ^ (uint32_t)lport * 0x85ebca77u;
 	h ^= h >> 16;
-	return (h & pi->ipi_hashmask);
+	return (h & pi->ipi_porthashmask);
+}
+
+/* ---- the 4-tuple table ------------------------------------------------ */
+
+#define TUPLE_SLOT(hash, inp)	(((uint64_t)(hash) << 32) | \
+				    ((uint64_t)(inp)->inp_index + 1))
+#define TUPLE_HASH(slot)	((uint32_t)((slot) >> 32))
+#define TUPLE_INDEX(slot)	((uint32_t)(slot) - 1)
+
+/* The table starts with this many slots and doubles while 3/4 full. */
+#define IN_PCBTUPLE_MIN	64
+
+static struct inpcb *
+in_pcb_by_index(const struct inpcbinfo *pi, uint32_t index)
+{
+
+	return (&pi->ipi_slabv[index / INPCB_SLAB]->pcbs[index % INPCB_SLAB]);
+}
+
+/* Put a slot word into the first empty slot from its home on. */
+static void
+tuple_put(uint64_t *tab, size_t mask, uint64_t slot)
+{
+	size_t i;
+
+	for (i = TUPLE_HASH(slot) & mask; tab[i] != 0; i = (i + 1) & mask)
+		;
+	tab[i] = slot;
 }
 
 /*
- * Both hashes start at this many buckets (or ipi_hashmax when smaller)
- * and double as pcbs arrive.
+ * Move every slot word into a table of n slots.  Each word carries its
+ * hash, so no pcb is touched: at a million pcbs, reading them would be a
+ * million cache misses.  ENOMEM leaves the table as it was.
+ */
+static int
+in_pcb_tuples_resize(struct inpcbinfo *pi, size_t n)
+{
+	uint64_t *tab;
+	size_t i;
+
+	if ((tab = calloc(n, sizeof(*tab))) == NULL)
+		return (ENOMEM);
+	if (pi->ipi_tuples != NULL)
+		for (i = 0; i <= pi->ipi_tuplemask; i++)
+			if (pi->ipi_tuples[i] != 0)
+				tuple_put(tab, n - 1, pi->ipi_tuples[i]);
+	free(pi->ipi_tuples);
+	pi->ipi_tuples = tab;
+	pi->ipi_tuplemask = n - 1;
+	return (0);
+}
+
+/*
+ * The first pcb other than `skip` hashed under exactly this 4-tuple.  Only
+ * slots whose whole hash matches cost a look at their pcb.
+ */
+static struct inpcb *
+tuple_find(const struct inpcbinfo *pi, uint32_t faddr, uint16_t fport,
+    uint32_t laddr, uint16_t lport, const struct inpcb *skip)
+{
+	const uint64_t *tab = pi->ipi_tuples;
+	struct inpcb *inp;
+	uint32_t h;
+	size_t i;
+
+	h = in_pcbhash(faddr, fport, laddr, lport);
+	for (i = h & pi->ipi_tuplemask; tab[i] != 0;
+	    i = (i + 1) & pi->ipi_tuplemask) {
+		if (TUPLE_HASH(tab[i]) != h)
+			continue;
+		inp = in_pcb_by_index(pi, TUPLE_INDEX(tab[i]));
+		if (inp != skip && inp->inp_faddr == faddr &&
+		    inp->inp_fport == fport && inp->inp_laddr == laddr &&
+		    inp->inp_lport == lport)
+			return (inp);
+	}
+	return (NULL);
+}
+
+/*
+ * Take inp's word out and shift the rest of its cluster back: each later
+ * word moves into the hole unless its home lies cyclically in
+ * (hole, its slot], where it would no longer be found.
+ */
+static void
+tuple_remove(struct inpcbinfo *pi, const struct inpcb *inp)
+{
+	uint64_t *tab = pi->ipi_tuples;
+	size_t mask = pi->ipi_tuplemask, hole, j, home;
+	uint32_t h;
+
+	h = in_pcbhash(inp->inp_faddr, inp->inp_fport, inp->inp_laddr,
+	    inp->inp_lport);
+	for (hole = h & mask; tab[hole] != TUPLE_SLOT(h, inp);
+	    hole = (hole + 1) & mask)
+		assert(tab[hole] != 0);		/* it is in the table */
+	for (j = (hole + 1) & mask; tab[j] != 0; j = (j + 1) & mask) {
+		home = TUPLE_HASH(tab[j]) & mask;
+		if (((j - home) & mask) < ((j - hole) & mask))
+			continue;		/* home in (hole, j]: stays */
+		tab[hole] = tab[j];
+		hole = j;
+	}
+	tab[hole] = 0;
+}
+
+/* ---- the port hash ---------------------------------------------------- */
+
+/*
+ * The port hash starts at this many buckets (or ipi_porthashmax when
+ * smaller) and doubles as pcbs arrive.
  */
 #define IN_PCBHASH_MIN	64
 
 /*
- * Move every pcb of both hashes into tables of n buckets.  The order of
- * pcbs on a chain changes, which no lookup can see: a 4-tuple is hashed
- * at most once (in_pcbconnect refuses a second) and the port hash is
+ * Move every pcb of the port hash into a table of n buckets.  The order
+ * of pcbs on a chain changes, which no lookup can see: the port hash is
  * only asked whether anybody holds (laddr, lport).  ENOMEM leaves the
- * tables as they were (still correct, only fuller).
+ * table as it was (still correct, only fuller).
  *
  * The hashed pcbs are found by walking the slabs in memory order (a pcb
  * is hashed iff INP_INHASH), not the old chains, and are linked into the
- * new tables without being unlinked from the old ones, which are freed
- * whole: at a million pcbs, walking the chains made each rehash a
- * million cache misses.
+ * new table without being unlinked from the old one, which is freed
+ * whole.
  */
 static int
-in_pcbrehash(struct inpcbinfo *pi, size_t n)
+in_pcb_porthash_resize(struct inpcbinfo *pi, size_t n)
 {
-	struct inpcbhead *hb, *pb;
-	struct inpcb_slab *s;
+	struct inpcbhead *pb;
 	struct inpcb *inp;
+	uint32_t k;
 	size_t i;
 
-	hb = malloc(n * sizeof(*hb));
-	pb = malloc(n * sizeof(*pb));
-	if (hb == NULL || pb == NULL) {
-		free(hb);
-		free(pb);
+	if ((pb = malloc(n * sizeof(*pb))) == NULL)
 		return (ENOMEM);
-	}
-	for (i = 0; i < n; i++) {
-		LIST_INIT(&hb[i]);
+	for (i = 0; i < n; i++)
 		LIST_INIT(&pb[i]);
-	}
-	pi->ipi_hashmask = n - 1;
-	for (s = pi->ipi_slabs; s != NULL; s = s->next)
+	pi->ipi_porthashmask = n - 1;
+	for (k = 0; k < pi->ipi_nslabs; k++)
 		for (i = 0; i < INPCB_SLAB; i++) {
-			inp = &s->pcbs[i];
+			inp = &pi->ipi_slabv[k]->pcbs[i];
 			if ((inp->inp_flags & INP_INHASH) == 0)
 				continue;
-			LIST_INSERT_HEAD(&hb[in_pcbhash(pi, inp->inp_faddr,
-			    inp->inp_fport, inp->inp_laddr, inp->inp_lport)],
-			    inp, inp_hash);
 			LIST_INSERT_HEAD(&pb[in_pcbporthash(pi, inp->inp_laddr,
 			    inp->inp_lport)], inp, inp_portlist);
 		}
-	free(pi->ipi_hashbase);
 	free(pi->ipi_porthashbase);
-	pi->ipi_hashbase = hb;
 	pi->ipi_porthashbase = pb;
 	return (0);
 }
@@ -119,14 +218,18 @@ in_pcbinfo_init(struct inpcbinfo *pi, struct host *h, struct rng *r,
 	memset(pi, 0, sizeof(*pi));
 	/*
 	 * Round up to a power of two so a mask selects the bucket; at most
-	 * 2^20 buckets (16 MB for both tables), whatever maxsockets says.
-	 * That is the most the tables grow to; they start small.
+	 * 2^20 buckets (8 MB), whatever maxsockets says.  That is the most
+	 * the port hash grows to; it starts small.
 	 */
 	for (n = 16; n < hashsize && n < ((size_t)1 << 20); n <<= 1)
 		;
-	pi->ipi_hashmax = n;
-	if (in_pcbrehash(pi, n < IN_PCBHASH_MIN ? n : IN_PCBHASH_MIN) != 0)
+	pi->ipi_porthashmax = n;
+	if (in_pcb_porthash_resize(pi, n < IN_PCBHASH_MIN ? n :
+	    IN_PCBHASH_MIN) != 0 ||
+	    in_pcb_tuples_resize(pi, IN_PCBTUPLE_MIN) != 0) {
+		in_pcbinfo_destroy(pi);
 		return (ENOMEM);
+	}
 	pi->ipi_host = h;
 	pi->ipi_rng = r;
 	/* No range counted yet (empty); in_pcb_lport sets it. */
@@ -138,14 +241,13 @@ in_pcbinfo_init(struct inpcbinfo *pi, struct host *h, struct rng *r,
 void
 in_pcbinfo_destroy(struct inpcbinfo *pi)
 {
-	struct inpcb_slab *s, *next;
+	uint32_t k;
 	int i;
 
-	for (s = pi->ipi_slabs; s != NULL; s = next) {
-		next = s->next;
-		free(s);
-	}
-	free(pi->ipi_hashbase);
+	for (k = 0; k < pi->ipi_nslabs; k++)
+		free(pi->ipi_slabv[k]);
+	free(pi->ipi_slabv);
+	free(pi->ipi_tuples);
 	free(pi->ipi_porthashbase);
 	for (i = 0; i < pi->ipi_naddrs; i++)
 		free(pi->ipi_addrs[i].ia_portmap);
@@ -267,17 +369,17 @@ in_pcb_busy_recount(struct inpcbinfo *pi, int first, int last)
 static uint64_t *
 in_pcb_portmap_new(const struct inpcbinfo *pi, uint32_t laddr)
 {
-	struct inpcb_slab *s;
 	struct inpcb *inp;
 	uint64_t *m;
+	uint32_t k;
 	size_t i;
 
 	m = calloc(2 * IN_PCB_PORTMAP_WORDS, sizeof(*m));
 	if (m == NULL)
 		return (NULL);
-	for (s = pi->ipi_slabs; s != NULL; s = s->next)
+	for (k = 0; k < pi->ipi_nslabs; k++)
 		for (i = 0; i < INPCB_SLAB; i++) {
-			inp = &s->pcbs[i];
+			inp = &pi->ipi_slabv[k]->pcbs[i];
 			if ((inp->inp_flags & INP_INHASH) == 0 ||
 			    inp->inp_laddr != laddr)
 				continue;
@@ -378,30 +480,40 @@ in_pcb_portmap(const struct inpcbinfo *pi, uint32_t laddr)
 struct inpcb *
 in_pcballoc(struct inpcbinfo *pi)
 {
-	struct inpcb_slab *s;
+	struct inpcb_slab *s, **v;
 	struct inpcb *inp;
-	size_t i;
+	uint32_t i, index;
 
 	if (pi->ipi_free == NULL) {
 		/* Grow by one slab; its pcbs go on the free list. */
-		s = malloc(sizeof(*s));
-		if (s == NULL)
+		if (pi->ipi_nslabs == pi->ipi_slabvcap) {
+			i = pi->ipi_slabvcap == 0 ? 16 : 2 * pi->ipi_slabvcap;
+			if (i > UINT32_MAX / INPCB_SLAB ||
+			    (v = realloc(pi->ipi_slabv, i * sizeof(*v))) == NULL)
+				return (NULL);
+			pi->ipi_slabv = v;
+			pi->ipi_slabvcap = i;
+		}
+		if ((s = malloc(sizeof(*s))) == NULL)
 			return (NULL);
-		/* Zeroed: in_pcbrehash reads the flags of free pcbs too. */
+		/* Zeroed: the slab walks read the flags of free pcbs too. */
 		memset(s->pcbs, 0, sizeof(s->pcbs));
-		s->next = pi->ipi_slabs;
-		pi->ipi_slabs = s;
+		s->host = pi->ipi_host;
 		for (i = INPCB_SLAB; i-- > 0;) {
+			s->pcbs[i].inp_index = pi->ipi_nslabs * INPCB_SLAB + i;
 			s->pcbs[i].inp_ppcb = pi->ipi_free;
 			pi->ipi_free = &s->pcbs[i];
 		}
+		pi->ipi_slabv[pi->ipi_nslabs++] = s;
 		pi->ipi_nfree += INPCB_SLAB;
 	}
 	inp = pi->ipi_free;
 	pi->ipi_free = inp->inp_ppcb;
 	pi->ipi_nfree--;
+	index = inp->inp_index;
 	memset(inp, 0, sizeof(*inp));
-	inp->inp_host = pi->ipi_host;
+	inp->inp_index = index;
+	inp->inp_flags = INP_ALLOCATED;
 	pi->ipi_count++;
 	return (inp);
 }
@@ -447,10 +559,20 @@ in_pcbinshash(struct inpcbinfo *pi, struct inpcb *inp)
 {
 	uint64_t *map;
 
-	/* Load factor 1 at most, until the tables reach ipi_hashmax. */
-	if (pi->ipi_nhashed > pi->ipi_hashmask &&
-	    pi->ipi_hashmask + 1 < pi->ipi_hashmax)
-		(void)in_pcbrehash(pi, 2 * (pi->ipi_hashmask + 1));
+	/* The 4-tuple table: at most 3/4 full, or lookups probe long. */
+	if (4 * (pi->ipi_nhashed + 1) > 3 * (pi->ipi_tuplemask + 1))
+		(void)in_pcb_tuples_resize(pi, 2 * (pi->ipi_tuplemask + 1));
+	/*
+	 * The port hash: load factor 1 at most, until it reaches
+	 * ipi_porthashmax buckets or one per (address, port) key there can
+	 * be -- the ports of each address and of the wildcard.  A server's
+	 * million TIME_WAIT entries share one key; more buckets would only
+	 * cost memory.
+	 */
+	if (pi->ipi_nhashed > pi->ipi_porthashmask &&
+	    pi->ipi_porthashmask + 1 < pi->ipi_porthashmax &&
+	    pi->ipi_porthashmask + 1 < ((size_t)pi->ipi_naddrs + 1) * 65536)
+		(void)in_pcb_porthash_resize(pi, 2 * (pi->ipi_porthashmask + 1));
 	/*
 	 * First holder?  With a port map the bits say so, without walking a
 	 * chain of pcbs that are mostly out of the cache; a second holder
@@ -467,8 +589,17 @@ in_pcbinshash(struct inpcbinfo *pi, struct inpcb *inp)
 	    in_pcb_port_holder(pi, inp->inp_laddr, inp->inp_lport,
 	    inp) == NULL)
 		in_pcb_port_held(pi, inp->inp_laddr, inp->inp_lport, 1);
-	LIST_INSERT_HEAD(&pi->ipi_hashbase[in_pcbhash(pi, inp->inp_faddr,
-	    inp->inp_fport, inp->inp_laddr, inp->inp_lport)], inp, inp_hash);
+	/*
+	 * A full table that could not grow (ENOMEM) must still keep an empty
+	 * slot, or probes would never end.
+	 */
+	if (pi->ipi_nhashed + 1 > pi->ipi_tuplemask) {
+		fprintf(stderr, "twsim: out of memory for the pcb table\n");
+		abort();
+	}
+	tuple_put(pi->ipi_tuples, pi->ipi_tuplemask, TUPLE_SLOT(in_pcbhash(
+	    inp->inp_faddr, inp->inp_fport, inp->inp_laddr, inp->inp_lport),
+	    inp));
 	LIST_INSERT_HEAD(&pi->ipi_porthashbase[in_pcbporthash(pi,
 	    inp->inp_laddr, inp->inp_lport)], inp, inp_portlist);
 	inp->inp_flags |= INP_INHASH;
@@ -485,7 +616,7 @@ in_pcbremhash(struct inpcbinfo *pi, struct inpcb *inp)
 
 	if ((inp->inp_flags & INP_INHASH) == 0)
 		return;
-	LIST_REMOVE(inp, inp_hash);
+	tuple_remove(pi, inp);
 	LIST_REMOVE(inp, inp_portlist);
 	inp->inp_flags &= ~INP_INHASH;
 	pi->ipi_nhashed--;
@@ -538,26 +669,15 @@ in_pcblookup(struct inpcbinfo *pi, uint32_t faddr, uint16_t fport,
     uint32_t laddr, uint16_t lport, int wildcard)
 {
 	struct inpcb *inp;
-	uint32_t la;
-	int pass;
 
-	LIST_FOREACH(inp, &pi->ipi_hashbase[in_pcbhash(pi, faddr, fport,
-	    laddr, lport)], inp_hash)
-		if (inp->inp_faddr == faddr && inp->inp_fport == fport &&
-		    inp->inp_laddr == laddr && inp->inp_lport == lport)
-			return (inp);
+	if ((inp = tuple_find(pi, faddr, fport, laddr, lport, NULL)) != NULL)
+		return (inp);
 	if (!wildcard)
 		return (NULL);
 	/* A listener: bound to laddr first, then to the wildcard. */
-	for (pass = 0; pass < 2; pass++) {
-		la = pass == 0 ? laddr : INADDR_ANY_HOST;
-		LIST_FOREACH(inp, &pi->ipi_hashbase[in_pcbhash(pi, 0, 0, la,
-		    lport)], inp_hash)
-			if (inp->inp_faddr == 0 && inp->inp_fport == 0 &&
-			    inp->inp_laddr == la && inp->inp_lport == lport)
-				return (inp);
-	}
-	return (NULL);
+	if ((inp = tuple_find(pi, 0, 0, laddr, lport, NULL)) != NULL)
+		return (inp);
+	return (tuple_find(pi, 0, 0, INADDR_ANY_HOST, lport, NULL));
 }
 
 /*
@@ -645,14 +765,8 @@ in_pcbbind(struct inpcbinfo *pi, struct inpcb *inp, uint32_t laddr,
 			for (i = -1; i < pi->ipi_naddrs; i++) {
 				uint32_t a = i < 0 ? INADDR_ANY_HOST :
 				    pi->ipi_addrs[i].ia_addr;
-				LIST_FOREACH(other, &pi->ipi_hashbase[
-				    in_pcbhash(pi, 0, 0, a, lport)], inp_hash)
-					if (other != inp &&
-					    other->inp_faddr == 0 &&
-					    other->inp_fport == 0 &&
-					    other->inp_laddr == a &&
-					    other->inp_lport == lport)
-						return (EADDRINUSE);
+				if (tuple_find(pi, 0, 0, a, lport, inp) != NULL)
+					return (EADDRINUSE);
 			}
 		} else {
 			other = in_pcblookup(pi, 0, 0, laddr, lport, 1);
@@ -710,10 +824,14 @@ void
 in_pcbfree(struct inpcbinfo *pi, struct inpcb *inp)
 {
 
-	assert(inp->inp_host == pi->ipi_host);	/* not already free */
+	uint32_t index;
+
+	assert(inp->inp_flags & INP_ALLOCATED);	/* not already free */
 	assert(pi->ipi_count > 0);
 	in_pcbremhash(pi, inp);
+	index = inp->inp_index;
 	memset(inp, 0, sizeof(*inp));
+	inp->inp_index = index;
 	inp->inp_ppcb = pi->ipi_free;
 	pi->ipi_free = inp;
 	pi->ipi_nfree++;
@@ -761,16 +879,19 @@ void
 in_pcb_foreach(struct inpcbinfo *pi, void (*fn)(struct inpcb *, void *),
     void *arg)
 {
-	struct inpcb *inp, *next;
-	size_t i;
+	struct inpcb *inp;
+	uint32_t index;
 
-	/* Save the next pointer: fn may free the pcb it is handed. */
-	for (i = 0; i <= pi->ipi_hashmask; i++)
-		for (inp = LIST_FIRST(&pi->ipi_hashbase[i]); inp != NULL;
-		    inp = next) {
-			next = LIST_NEXT(inp, inp_hash);
+	/*
+	 * By index, not by slot: fn may free its pcb, and a removal shifts
+	 * other slots of the table back -- past the walk, or into a slot it
+	 * already visited.  The slabs never move.
+	 */
+	for (index = 0; index < pi->ipi_nslabs * INPCB_SLAB; index++) {
+		inp = in_pcb_by_index(pi, index);
+		if (inp->inp_flags & INP_INHASH)
 			fn(inp, arg);
-		}
+	}
 }
 
 int
@@ -779,7 +900,9 @@ in_pcb_check(const struct inpcbinfo *pi, char *err, size_t errlen)
 	const struct inpcb *inp, *o;
 	const struct in_pcbaddr *ia;
 	const uint64_t *map;
-	size_t i, nhash, nport;
+	uint64_t slot;
+	uint32_t h;
+	size_t i, j, nhash, nport;
 	int *count, *nshared, ai, a;
 
 	nhash = nport = 0;
@@ -791,24 +914,53 @@ in_pcb_check(const struct inpcbinfo *pi, char *err, size_t errlen)
 		snprintf(err, errlen, "in_pcb_check: out of memory");
 		return (-1);
 	}
-	for (i = 0; i <= pi->ipi_hashmask; i++) {
-		LIST_FOREACH(inp, &pi->ipi_hashbase[i], inp_hash) {
-			nhash++;
-			if ((inp->inp_flags & INP_INHASH) == 0 ||
-			    (inp->inp_flags & INP_DROPPED) != 0) {
-				snprintf(err, errlen, "pcb %u:%u in hash without "
-				    "INP_INHASH or with INP_DROPPED",
-				    (unsigned)inp->inp_laddr,
+	for (i = 0; i <= pi->ipi_tuplemask; i++) {
+		if ((slot = pi->ipi_tuples[i]) == 0)
+			continue;
+		nhash++;
+		if (TUPLE_INDEX(slot) >= pi->ipi_nslabs * INPCB_SLAB) {
+			snprintf(err, errlen, "4-tuple slot %zu names pcb %u, "
+			    "beyond the slabs", i, (unsigned)TUPLE_INDEX(slot));
+			goto fail;
+		}
+		inp = in_pcb_by_index(pi, TUPLE_INDEX(slot));
+		if ((inp->inp_flags & INP_INHASH) == 0 ||
+		    (inp->inp_flags & INP_DROPPED) != 0) {
+			snprintf(err, errlen, "pcb %u:%u in hash without "
+			    "INP_INHASH or with INP_DROPPED",
+			    (unsigned)inp->inp_laddr, (unsigned)inp->inp_lport);
+			goto fail;
+		}
+		h = in_pcbhash(inp->inp_faddr, inp->inp_fport, inp->inp_laddr,
+		    inp->inp_lport);
+		if (TUPLE_HASH(slot) != h) {
+			snprintf(err, errlen, "4-tuple slot %zu holds a hash "
+			    "its pcb does not have", i);
+			goto fail;
+		}
+		/* Findable: no empty slot between its home and it. */
+		for (j = h & pi->ipi_tuplemask; j != i;
+		    j = (j + 1) & pi->ipi_tuplemask)
+			if (pi->ipi_tuples[j] == 0) {
+				snprintf(err, errlen, "pcb %u:%u cut off from "
+				    "its home slot", (unsigned)inp->inp_laddr,
 				    (unsigned)inp->inp_lport);
 				goto fail;
 			}
-			if (in_pcbhash(pi, inp->inp_faddr, inp->inp_fport,
-			    inp->inp_laddr, inp->inp_lport) != i) {
-				snprintf(err, errlen, "pcb in the wrong "
-				    "4-tuple bucket");
-				goto fail;
-			}
+		/* One pcb per 4-tuple: a lookup would see only one. */
+		if (tuple_find(pi, inp->inp_faddr, inp->inp_fport,
+		    inp->inp_laddr, inp->inp_lport, inp) != NULL) {
+			snprintf(err, errlen, "two pcbs hold 4-tuple %u:%u",
+			    (unsigned)inp->inp_laddr, (unsigned)inp->inp_lport);
+			goto fail;
 		}
+	}
+	if (4 * nhash > 3 * (pi->ipi_tuplemask + 1)) {
+		snprintf(err, errlen, "4-tuple table over-full: %zu of %zu",
+		    nhash, pi->ipi_tuplemask + 1);
+		goto fail;
+	}
+	for (i = 0; i <= pi->ipi_porthashmask; i++) {
 		LIST_FOREACH(inp, &pi->ipi_porthashbase[i], inp_portlist) {
 			nport++;
 			if (in_pcbporthash(pi, inp->inp_laddr,

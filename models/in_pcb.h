@@ -7,8 +7,10 @@
  * connection, a struct tcptw once compressed into TIME_WAIT (INP_TIMEWAIT),
  * or NULL once the TIME_WAIT state was recycled.
  *
- * The table hashes pcbs twice: by 4-tuple (segment demultiplexing) and by
- * local (address, port) (is this port busy?).  Both are O(1) expected.
+ * The table finds pcbs two ways: by 4-tuple (segment demultiplexing; an
+ * open-addressing table of hashes, see struct inpcbinfo) and by local
+ * (address, port) (is this port busy?; a chained hash).  Both are O(1)
+ * expected.
  *
  * Ephemeral ports (in_pcb_lport, FreeBSD 9): a per-table cursor
  * `ipport_lastport`; when net.inet.ip.portrange.randomized is set and the
@@ -42,6 +44,7 @@ struct rng;
 #define INP_DROPPED	0x0002	/* out of the hashes: port released */
 #define INP_LISTEN	0x0004	/* a listening endpoint */
 #define INP_INHASH	0x0008	/* linked in both hashes */
+#define INP_ALLOCATED	0x0010	/* off the free list */
 
 #define INADDR_ANY_HOST	((uint32_t)0)
 
@@ -68,22 +71,49 @@ struct in_pcbaddr {
 
 #define IN_PCB_PORTMAP_WORDS	(65536 / 64)
 
+/*
+ * 48 bytes: a TIME_WAIT entry keeps its pcb, so every byte here is paid a
+ * million times at a million entries (issue budget: 161 bytes per entry,
+ * tcptw and table slots included).  The host is not stored: it is in the
+ * slab header, found from inp_index (in_pcb_host()).
+ */
 struct inpcb {
-	LIST_ENTRY(inpcb) inp_hash;	/* 4-tuple chain */
 	LIST_ENTRY(inpcb) inp_portlist;	/* local (addr, port) chain */
-	struct host	*inp_host;
 	void		*inp_ppcb;	/* struct tcpcb * or struct tcptw * */
 	uint32_t	 inp_laddr, inp_faddr;
 	uint16_t	 inp_lport, inp_fport;
 	uint32_t	 inp_flags;
+	uint32_t	 inp_index;	/* slab number * INPCB_SLAB + place */
 };
 
 LIST_HEAD(inpcbhead, inpcb);
 
+/* pcbs come from slabs of this many, never one malloc per connection. */
+#define INPCB_SLAB	256
+
+struct inpcb_slab {
+	struct host	*host;		/* every pcb of the slab is this host's */
+	struct inpcb	 pcbs[INPCB_SLAB];
+};
+
 struct inpcbinfo {
-	struct inpcbhead *ipi_hashbase;		/* by 4-tuple */
-	struct inpcbhead *ipi_porthashbase;	/* by local (addr, port) */
-	size_t		 ipi_hashmask;
+	/*
+	 * The 4-tuple table: open addressing, linear probing, one 64-bit
+	 * word per slot -- the 4-tuple's 32-bit hash in the high half, the
+	 * pcb's inp_index + 1 in the low half, 0 for an empty slot.  A lookup
+	 * compares hashes in the slots and touches a pcb only when its whole
+	 * hash matches: a 4-tuple nobody holds (every SYN to a server) costs
+	 * one cache line, not a bucket head plus every pcb chained on it,
+	 * which at a million TIME_WAIT entries were all out of the cache.
+	 * Removal shifts the rest of the cluster back (no tombstones).  The
+	 * table doubles while more than 3/4 full, whatever maxsockets says:
+	 * open addressing cannot hold more pcbs than slots.
+	 */
+	uint64_t	*ipi_tuples;
+	size_t		 ipi_tuplemask;		/* slots - 1, a power of two */
+	/* Chained by local (addr, port); grows to ipi_porthashmax buckets. */
+	struct inpcbhead *ipi_porthashbase;
+	size_t		 ipi_porthashmask;
 	struct host	*ipi_host;
 	struct rng	*ipi_rng;		/* random port jumps */
 
@@ -107,22 +137,33 @@ struct inpcbinfo {
 
 	struct inpcb	*ipi_free;		/* free list (via inp_ppcb) */
 	size_t		 ipi_count;		/* pcbs allocated and live */
-	struct inpcb_slab *ipi_slabs;		/* backing memory, freed at destroy */
+	/* Backing memory: slab k holds the pcbs of index k * INPCB_SLAB.. */
+	struct inpcb_slab **ipi_slabv;
+	uint32_t	 ipi_nslabs, ipi_slabvcap;
 	size_t		 ipi_nfree;		/* pcbs on the free list */
 
 	/*
-	 * The hashes start small and double (rehash) whenever the hashed pcbs
-	 * outnumber the buckets, up to ipi_hashmax buckets (the size asked of
-	 * in_pcbinfo_init, from maxsockets).  Sized to the population they
-	 * stay in cache; sized to maxsockets, every lookup missed it.
+	 * The port hash starts small and doubles whenever the hashed pcbs
+	 * outnumber its buckets, up to ipi_porthashmax buckets: the size
+	 * asked of in_pcbinfo_init (from maxsockets), and never more than
+	 * there are (address, port) keys to tell apart.  Sized to the
+	 * population it stays in cache; sized to maxsockets, every lookup
+	 * missed it.
 	 */
-	size_t		 ipi_hashmax;		/* most buckets, a power of two */
+	size_t		 ipi_porthashmax;	/* most buckets, a power of two */
 	size_t		 ipi_nhashed;		/* pcbs in the hashes */
 	size_t		 ipi_nwild;		/* of those, bound to INADDR_ANY */
 };
 
-/* pcbs come from slabs of this many, never one malloc per connection. */
-#define INPCB_SLAB	256
+/* The host a pcb belongs to: its slab's. */
+static inline struct host *
+in_pcb_host(const struct inpcb *inp)
+{
+	const struct inpcb *first = inp - inp->inp_index % INPCB_SLAB;
+
+	return (((const struct inpcb_slab *)(const void *)((const char *)first -
+	    offsetof(struct inpcb_slab, pcbs)))->host);
+}
 
 int		 in_pcbinfo_init(struct inpcbinfo *pi, struct host *h,
 		    struct rng *r, size_t hashsize);
@@ -185,7 +226,11 @@ int		 in_pcb_ports_in_use_total(const struct inpcbinfo *pi);
  */
 int		 in_pcb_lport(struct inpcbinfo *pi, uint32_t laddr,
 		    uint16_t *lportp);
-/* Visit every pcb in the 4-tuple hash (tests, invariants, teardown). */
+/*
+ * Visit every hashed pcb (tests, invariants, teardown) in inp_index
+ * order, which the table's history (growth, removals) does not change.
+ * fn may free the pcb it is handed, and no other.
+ */
 void		 in_pcb_foreach(struct inpcbinfo *pi,
 		    void (*fn)(struct inpcb *inp, void *arg), void *arg);
 /*

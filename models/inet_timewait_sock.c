@@ -91,7 +91,7 @@ timer_wheel_granularity(sim_time_t timeo, int hz)
 void
 inet_twsk_schedule(struct tcptw *tw, sim_time_t timeo)
 {
-	struct host *h = tw->tw_inpcb->inp_host;
+	struct host *h = in_pcb_host(tw->tw_inpcb);
 	sim_time_t when;
 
 	when = timer_wheel_expiry(sim_now(h->sim), timeo, h->tun.hz);

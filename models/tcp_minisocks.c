@@ -130,7 +130,7 @@ int
 tcp_timewait_state_process(struct inpcb *inp, const struct tcp_segment *seg,
     tcp_seq *isn)
 {
-	struct host *h = inp->inp_host;
+	struct host *h = in_pcb_host(inp);
 	struct tcptw *tw = inp->inp_ppcb;
 	uint8_t th = seg->flags;
 	int paws_reject = 0, saw_tstamp;

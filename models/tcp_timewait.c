@@ -303,7 +303,7 @@ static void	tcp_tw_2msl_rearm(struct tcptw *tw);
 int
 tcp_twcheck(struct inpcb *inp, const struct tcp_segment *th)
 {
-	struct host *h = inp->inp_host;
+	struct host *h = in_pcb_host(inp);
 	struct tcptw *tw;
 	uint8_t thflags;
 
@@ -366,7 +366,7 @@ int
 tcp_twcheck_ack(struct tcptw *tw, const struct tcp_segment *th,
     void (*rearm)(struct tcptw *tw))
 {
-	struct host *h = tw->tw_inpcb->inp_host;
+	struct host *h = in_pcb_host(tw->tw_inpcb);
 	uint8_t thflags = th->flags;
 	tcp_seq seq;
 
@@ -419,7 +419,7 @@ void
 tcp_twclose(struct tcptw *tw, int reuse)
 {
 	struct inpcb *inp = tw->tw_inpcb;
-	struct host *h = inp->inp_host;
+	struct host *h = in_pcb_host(inp);
 
 	/* The kernel's KASSERTs: a TIME_WAIT pcb and its own entry. */
 	assert(inp->inp_flags & INP_TIMEWAIT);
@@ -446,7 +446,7 @@ int
 tcp_twrespond(struct tcptw *tw, int flags)
 {
 	struct inpcb *inp = tw->tw_inpcb;
-	struct host *h = inp->inp_host;
+	struct host *h = in_pcb_host(inp);
 	struct tcp_segment seg;
 
 	memset(&seg, 0, sizeof(seg));
@@ -483,7 +483,7 @@ tcp_tw_2msl_reset(struct tcptw *tw, int rearm)
 	struct host *h;
 
 	assert(tw->tw_inpcb != NULL);
-	h = tw->tw_inpcb->inp_host;
+	h = in_pcb_host(tw->tw_inpcb);
 	if (rearm)
 		TAILQ_REMOVE(&h->twzone.twq_2msl, tw, tw_2msl);
 	tw->tw_time = host_ticks(h) + 2 * sim_time_to_ticks(h->tun.msl,
@@ -541,7 +541,7 @@ tw_end_name(enum tw_end how)
 void
 tcp_tw_report(const struct tcptw *tw, enum tw_end how)
 {
-	const struct host *h = tw->tw_inpcb->inp_host;
+	const struct host *h = in_pcb_host(tw->tw_inpcb);
 
 	if (h->tw_report != NULL)
 		h->tw_report(h->tw_report_arg, h, tw->conn_id,
@@ -612,7 +612,7 @@ tcp_tw_check(const struct host *h, char *err, size_t errlen)
 void
 tcptw_timer_arm(struct tcptw *tw, sim_time_t when, sim_fn fn)
 {
-	struct host *h = tw->tw_inpcb->inp_host;
+	struct host *h = in_pcb_host(tw->tw_inpcb);
 
 	if (tw->tw_timer != SIM_EVENT_NONE)
 		(void)sim_cancel(h->sim, tw->tw_timer);
@@ -623,7 +623,7 @@ tcptw_timer_arm(struct tcptw *tw, sim_time_t when, sim_fn fn)
 void
 tcptw_timer_close(struct tcptw *tw)
 {
-	struct host *h = tw->tw_inpcb->inp_host;
+	struct host *h = in_pcb_host(tw->tw_inpcb);
 
 	if (tw->tw_timer != SIM_EVENT_NONE)
 		(void)sim_cancel(h->sim, tw->tw_timer);
@@ -645,7 +645,7 @@ void
 tcptw_timer_expired(struct sim *sim, void *arg)
 {
 	struct tcptw *tw = arg;
-	struct host *h = tw->tw_inpcb->inp_host;
+	struct host *h = in_pcb_host(tw->tw_inpcb);
 
 	(void)sim;
 	tw->tw_timer = SIM_EVENT_NONE;

@@ -411,7 +411,7 @@ END_TEST
 START_TEST(test_pcbs_come_from_a_free_list)
 {
 	struct inpcb *inp[300];
-	struct inpcb_slab *slabs;
+	uint32_t slabs = 0;
 	int i, round;
 
 	boot(10000, 65535, 1, 0, 0);
@@ -420,9 +420,9 @@ START_TEST(test_pcbs_come_from_a_free_list)
 			ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, &inp[i]),
 			    0);
 		if (round == 0)
-			slabs = pi->ipi_slabs;
+			slabs = pi->ipi_nslabs;
 		/* No new slab once the working set is there. */
-		ck_assert_ptr_eq(pi->ipi_slabs, slabs);
+		ck_assert_uint_eq(pi->ipi_nslabs, slabs);
 		for (i = 0; i < 300; i++)
 			in_pcbfree(pi, inp[i]);
 		ck_assert_int_eq(pi->ipi_count, 0);
@@ -432,10 +432,12 @@ START_TEST(test_pcbs_come_from_a_free_list)
 END_TEST
 
 /*
- * The hashes start small and double with the population (load factor at
- * most 1) up to the size maxsockets asks for; every pcb is still found,
- * in the right bucket, after each rehash, and a wildcard listener bound
- * after the growth still holds its port on every address.
+ * The port hash starts small and doubles with the population (load factor
+ * at most 1) up to the size maxsockets asks for; the 4-tuple table doubles
+ * while more than 3/4 full.  Every pcb is still found, in the right
+ * bucket and reachable from its home slot, after each resize, and a
+ * wildcard listener bound after the growth still holds its port on every
+ * address.
  */
 START_TEST(test_hash_grows_with_population_up_to_maxsockets)
 {
@@ -445,17 +447,21 @@ START_TEST(test_hash_grows_with_population_up_to_maxsockets)
 	int i;
 
 	boot(10000, 65535, 1, 0, 0);
-	maxb = pi->ipi_hashmax;
-	startb = pi->ipi_hashmask + 1;
+	maxb = pi->ipi_porthashmax;
+	startb = pi->ipi_porthashmask + 1;
 	/* maxsockets 25600 rounds up to 32768 buckets, but not at first. */
 	ck_assert_uint_eq(maxb, 32768);
 	ck_assert_uint_lt(startb, 3000);
+	ck_assert_uint_lt(pi->ipi_tuplemask + 1, 3000);
 	for (i = 0; i < 3000; i++) {
 		ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, &inp[i]), 0);
-		ck_assert_uint_ge(pi->ipi_hashmask + 1, (size_t)i + 1);
-		ck_assert_uint_le(pi->ipi_hashmask + 1, maxb);
+		ck_assert_uint_ge(pi->ipi_porthashmask + 1, (size_t)i + 1);
+		ck_assert_uint_le(pi->ipi_porthashmask + 1, maxb);
+		ck_assert_uint_le(4 * ((size_t)i + 1),
+		    3 * (pi->ipi_tuplemask + 1));
 	}
-	ck_assert_uint_eq(pi->ipi_hashmask + 1, 4096);
+	ck_assert_uint_eq(pi->ipi_porthashmask + 1, 4096);
+	ck_assert_uint_eq(pi->ipi_tuplemask + 1, 4096);
 	ck_assert_msg(in_pcb_check(pi, err, sizeof(err)) == 0, "%s", err);
 	for (i = 0; i < 3000; i++) {
 		ck_assert_ptr_eq(in_pcblookup(pi, SERVER, 80, CLIENT,
@@ -496,7 +502,7 @@ START_TEST(test_hash_rehash_ignores_never_used_pcbs)
 	boot(10000, 65535, 1, 0, 0);
 	for (i = 0; i < 600; i++)
 		ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, &inp[i]), 0);
-	ck_assert_uint_eq(pi->ipi_hashmask + 1, 1024);
+	ck_assert_uint_eq(pi->ipi_porthashmask + 1, 1024);
 	ck_assert_msg(in_pcb_check(pi, err, sizeof(err)) == 0, "%s", err);
 	for (i = 0; i < 600; i++)
 		ck_assert_ptr_eq(in_pcblookup(pi, SERVER, 80, CLIENT,
@@ -509,7 +515,88 @@ START_TEST(test_hash_rehash_ignores_never_used_pcbs)
 }
 END_TEST
 
-/* The tables never grow past the size asked for (16 buckets here). */
+/*
+ * The 4-tuple table under churn: pcbs come and go at random, ~45 live in
+ * a table of 64 slots, so clusters form, wrap around the end and lose
+ * members from their middle.  After every step the invariants hold (each
+ * word reachable from its home, none hashed twice), every live pcb is
+ * found and every freed 4-tuple is not: a removal that shifted the wrong
+ * word back, or none, leaves one cut off from its home.
+ */
+START_TEST(test_tuple_table_survives_random_churn)
+{
+	struct inpcb *live[48];
+	uint16_t gone_port;
+	uint32_t gone_faddr;
+	char err[256];
+	int n = 0, step, k;
+
+	boot(10000, 65535, 1, 0, 0);
+	srandom(7);
+	for (step = 0; step < 20000; step++) {
+		if (n < 24 || (n < 45 && random() % 2 == 0)) {
+			ck_assert_int_eq(conn(CLIENT, 0, SERVER + (uint32_t)(
+			    random() % 3), 80, &live[n]), 0);
+			n++;
+		} else {
+			k = (int)(random() % n);
+			gone_port = live[k]->inp_lport;
+			gone_faddr = live[k]->inp_faddr;
+			in_pcbfree(pi, live[k]);
+			live[k] = live[--n];
+			ck_assert_ptr_null(in_pcblookup(pi, gone_faddr, 80,
+			    CLIENT, gone_port, 0));
+		}
+		ck_assert_uint_eq(pi->ipi_tuplemask + 1, 64);
+		ck_assert_msg(in_pcb_check(pi, err, sizeof(err)) == 0,
+		    "step %d: %s", step, err);
+		for (k = 0; k < n; k++)
+			ck_assert_ptr_eq(in_pcblookup(pi, live[k]->inp_faddr,
+			    80, CLIENT, live[k]->inp_lport, 0), live[k]);
+	}
+	while (n > 0)
+		in_pcbfree(pi, live[--n]);
+}
+END_TEST
+
+static void
+free_every_other(struct inpcb *inp, void *arg)
+{
+	int *seen = arg;
+
+	if ((*seen)++ % 2 == 0)
+		in_pcbfree(pi, inp);
+}
+
+/*
+ * in_pcb_foreach visits every hashed pcb once even when the callback
+ * frees the pcb it is handed (as teardown does), which in a table
+ * whose removals shift slots would skip some and repeat others.
+ */
+START_TEST(test_foreach_visits_each_pcb_once_while_freeing)
+{
+	struct inpcb *inp;
+	char err[256];
+	int i, seen = 0;
+
+	boot(10000, 65535, 1, 0, 0);
+	for (i = 0; i < 1000; i++)
+		ck_assert_int_eq(conn(CLIENT, 0, SERVER, 80, &inp), 0);
+	in_pcb_foreach(pi, free_every_other, &seen);
+	ck_assert_int_eq(seen, 1000);
+	ck_assert_uint_eq(pi->ipi_count, 500);
+	ck_assert_msg(in_pcb_check(pi, err, sizeof(err)) == 0, "%s", err);
+	seen = 0;
+	in_pcb_foreach(pi, free_every_other, &seen);
+	ck_assert_int_eq(seen, 500);
+	ck_assert_uint_eq(pi->ipi_count, 250);
+}
+END_TEST
+
+/*
+ * The port hash never grows past the size asked for (16 buckets here);
+ * the 4-tuple table grows past it, as it must to hold every pcb.
+ */
 START_TEST(test_hash_stops_growing_at_its_maximum)
 {
 	struct inpcbinfo small;
@@ -522,13 +609,14 @@ START_TEST(test_hash_stops_growing_at_its_maximum)
 	ck_assert_int_eq(in_pcbinfo_init(&small, cli, sim_rng(sim, "t"), 10),
 	    0);
 	ck_assert_int_eq(in_pcbinfo_add_addr(&small, CLIENT), 0);
-	ck_assert_uint_eq(small.ipi_hashmax, 16);
+	ck_assert_uint_eq(small.ipi_porthashmax, 16);
 	for (i = 0; i < 100; i++) {
 		inp[i] = in_pcballoc(&small);
 		ck_assert_int_eq(in_pcbconnect(&small, inp[i], CLIENT, 0,
 		    SERVER, 80), 0);
 	}
-	ck_assert_uint_eq(small.ipi_hashmask + 1, 16);
+	ck_assert_uint_eq(small.ipi_porthashmask + 1, 16);
+	ck_assert_uint_eq(small.ipi_tuplemask + 1, 256);
 	ck_assert_msg(in_pcb_check(&small, err, sizeof(err)) == 0, "%s", err);
 	for (i = 0; i < 100; i++) {
 		port = inp[i]->inp_lport;
@@ -869,6 +957,8 @@ in_pcb_suite(void)
 	tcase_add_test(tc, test_pcbs_come_from_a_free_list);
 	tcase_add_test(tc, test_hash_grows_with_population_up_to_maxsockets);
 	tcase_add_test(tc, test_hash_stops_growing_at_its_maximum);
+	tcase_add_test(tc, test_tuple_table_survives_random_churn);
+	tcase_add_test(tc, test_foreach_visits_each_pcb_once_while_freeing);
 	tcase_add_test(tc, test_hash_rehash_ignores_never_used_pcbs);
 	tcase_add_test(tc, test_port4_full_range_fails_after_one_lap);
 	tcase_add_test(tc, test_port3_foreign_address_is_refused);

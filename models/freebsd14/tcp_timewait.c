@@ -29,7 +29,7 @@
 static void
 f14_tw_2msl_reset(struct tcptw *tw)
 {
-	struct host *h = tw->tw_inpcb->inp_host;
+	struct host *h = in_pcb_host(tw->tw_inpcb);
 	int64_t ticks;
 
 	ticks = host_ticks(h) + 2 * sim_time_to_ticks(h->tun.msl, h->tun.hz);
@@ -86,7 +86,7 @@ f14_twstart(struct tcpcb *tp)
 int
 f14_twcheck(struct inpcb *inp, const struct tcp_segment *th, tcp_seq *isn)
 {
-	struct host *h = inp->inp_host;
+	struct host *h = in_pcb_host(inp);
 	struct tcptw *tw = inp->inp_ppcb;
 	uint8_t thflags = th->flags;
 

@@ -124,9 +124,9 @@ main(int argc, char **argv)
 	}
 
 	per_sizeof = sizeof(struct tcptw) + sizeof(struct inpcb);
-	/* Two bucket arrays (4-tuple, port) of one pointer each. */
-	hashbytes = 2 * (h->pcbinfo.ipi_hashmask + 1) *
-	    sizeof(struct inpcbhead);
+	/* The 4-tuple table's slot words and the port hash's buckets. */
+	hashbytes = (h->pcbinfo.ipi_tuplemask + 1) * sizeof(uint64_t) +
+	    (h->pcbinfo.ipi_porthashmask + 1) * sizeof(struct inpcbhead);
 	/* Slab headers and the unused tail of the last slabs. */
 	overhead = (double)hashbytes / n +
 	    (double)(h->pcbinfo.ipi_nfree * sizeof(struct inpcb) +
