@@ -24,6 +24,7 @@
 #include "models/tcp_stack.h"
 #include "models/tcp_timewait.h"
 #include "models/tcp_var.h"
+#include "models/trace.h"
 #include "sim/rng.h"
 
 int
@@ -134,6 +135,9 @@ inet_check_established(struct host *h, uint32_t laddr, uint16_t lport,
 	if (tk->iss == 0)
 		tk->iss = 1;
 	tk->ts_recent = tw->t_recent;
+	TCP_TRACE(h, tw->conn_id, 0, "LNX-8", "a connect takes this TIME_WAIT "
+	    "4-tuple over (tcp_tw_reuse %d): entry killed, new ISN %u",
+	    h->tun.tcp_tw_reuse, tk->iss);
 	h->stat.tw_reused++;			/* Linux TWRecycled */
 	tcp_tw_report(tw, TW_END_REUSED);
 	inet_twsk_deschedule_put(tw);

@@ -22,6 +22,7 @@
 #include "models/linux.h"
 #include "models/tcp_timewait.h"
 #include "models/tcp_var.h"
+#include "models/trace.h"
 
 void
 tcp_time_wait(struct tcpcb *tp)
@@ -35,6 +36,10 @@ tcp_time_wait(struct tcpcb *tp)
 	/* LNX-9: inet_twsk_alloc refuses past tcp_max_tw_buckets. */
 	if (h->twzone.tw_used >= h->tun.tcp_max_tw_buckets ||
 	    (tw = tcptw_zone_alloc(&h->twzone)) == NULL) {
+		TCP_TRACE(h, tp->conn_id, tp->peer_conn_id, "LNX-9",
+		    "%d TIME_WAIT entries, tcp_max_tw_buckets %d: no "
+		    "TIME_WAIT, closed at once", h->twzone.tw_used,
+		    h->tun.tcp_max_tw_buckets);
 		h->stat.tw_skipped_nomem++;	/* Linux TCPTimeWaitOverflow */
 		tcp_tw_report_skipped(tp);
 		/* tcp_fin acked the FIN before tcp_time_wait was called. */
@@ -67,6 +72,10 @@ tcp_time_wait(struct tcpcb *tp)
 		(void)tcp_twrespond(tw, TH_ACK);
 	/* LNX-11: TCP_TIMEWAIT_LEN on the wheel, whatever tcp_fin_timeout. */
 	inet_twsk_schedule(tw, LINUX_TIMEWAIT_LEN);
+	TCP_TRACE(h, tw->conn_id, tw->peer_conn_id, "LNX-11", "TIME_WAIT "
+	    "entry made (%d in use); the timer wheel fires it %.3f s from "
+	    "now", h->twzone.tw_used, sim_time_to_sec(sim_time_from_ticks(
+	    tw->tw_time, h->tun.hz) - sim_now(h->sim)));
 	tcptw_count_entered(h);
 }
 
@@ -100,14 +109,23 @@ tcp_tw_oow_ack(struct host *h, struct tcptw *tw,
 	uint32_t now_ms = (uint32_t)(sim_now(h->sim) / SIM_MSEC);
 	int32_t elapsed;
 
-	if (segment_seqlen(seg) != 0 && (seg->flags & TH_SYN) == 0)
+	if (segment_seqlen(seg) != 0 && (seg->flags & TH_SYN) == 0) {
+		TCP_TRACE(h, tw->conn_id, seg->conn_id, "LNX-16", "segment "
+		    "with data or FIN: answered with an ACK");
 		return (tcp_twrespond(tw, TH_ACK), 0);
+	}
 	/* The kernel's u32 clock: 0 means never. */
 	elapsed = (int32_t)(now_ms - tw->tw_last_oow_ms);
 	if (tw->tw_last_oow_ms != 0 && elapsed >= 0 &&
-	    elapsed < LINUX_INVALID_RATELIMIT / SIM_MSEC)
+	    elapsed < LINUX_INVALID_RATELIMIT / SIM_MSEC) {
+		TCP_TRACE(h, tw->conn_id, seg->conn_id, "LNX-16", "not "
+		    "answered: an ACK went out %d ms ago "
+		    "(tcp_invalid_ratelimit)", (int)elapsed);
 		return (0);
+	}
 	tw->tw_last_oow_ms = now_ms;
+	TCP_TRACE(h, tw->conn_id, seg->conn_id, "LNX-16",
+	    "answered with an ACK from TIME_WAIT");
 	(void)tcp_twrespond(tw, TH_ACK);
 	return (0);
 }
@@ -144,8 +162,12 @@ tcp_timewait_state_process(struct inpcb *inp, const struct tcp_segment *seg,
 	rcv_nxt = tw->rcv_nxt;
 	end_seq = seg->seq + segment_seqlen(seg);
 	saw_tstamp = (seg->opt_flags & TOF_TS) && tw->ts_recent_stamp >= 0;
-	if (saw_tstamp && tcp_tw_paws_reject(h, tw, seg))
+	if (saw_tstamp && tcp_tw_paws_reject(h, tw, seg)) {
 		paws_reject = 1;			/* LNX-13 */
+		TCP_TRACE(h, tw->conn_id, seg->conn_id, "LNX-13", "PAWS: "
+		    "tsval %u older than ts_recent %u: rejected", seg->tsval,
+		    tw->t_recent);
+	}
 
 	/*
 	 * LNX-14: exactly at rcv_nxt with no sequence space: a RST or a bare
@@ -156,13 +178,21 @@ tcp_timewait_state_process(struct inpcb *inp, const struct tcp_segment *seg,
 		if (th & TH_RST) {
 			if (!h->tun.tcp_rfc1337) {
 				/* TIME_WAIT assassination (RFC 1337). */
+				TCP_TRACE(h, tw->conn_id, seg->conn_id,
+				    "LNX-14", "RST at rcv_nxt: TIME_WAIT "
+				    "killed (tcp_rfc1337 0)");
 				h->stat.tw_killed_rst++;
 				tcp_tw_report(tw, TW_END_KILLED);
 				inet_twsk_deschedule_put(tw);
 				return (0);
 			}
+			TCP_TRACE(h, tw->conn_id, seg->conn_id, "LNX-14",
+			    "RST at rcv_nxt: ignored (tcp_rfc1337 1)");
 			h->stat.rst_ignored_tw++;
 		} else {
+			TCP_TRACE(h, tw->conn_id, seg->conn_id, "LNX-14",
+			    "bare ACK at rcv_nxt: 60 s restarted, not "
+			    "answered");
 			h->stat.tw_rearmed++;
 			inet_twsk_schedule(tw, LINUX_TIMEWAIT_LEN);
 		}
@@ -187,10 +217,15 @@ tcp_timewait_state_process(struct inpcb *inp, const struct tcp_segment *seg,
 		if (*isn == 0)
 			*isn = 1;
 		if (!tcp_tw_listener(h, seg)) {
+			TCP_TRACE(h, tw->conn_id, seg->conn_id, "LNX-15",
+			    "new SYN but no listener: answered with an ACK");
 			*isn = 0;
 			(void)tcp_twrespond(tw, TH_ACK);
 			return (0);
 		}
+		TCP_TRACE(h, tw->conn_id, seg->conn_id, "LNX-15", "SYN seq %u "
+		    "above rcv_nxt %u (or with a newer timestamp): TIME_WAIT "
+		    "ends, the SYN goes to the listener", seg->seq, rcv_nxt);
 		h->stat.tw_reopened++;
 		tcp_tw_report(tw, TW_END_REOPENED);
 		inet_twsk_deschedule_put(tw);
@@ -206,11 +241,15 @@ tcp_timewait_state_process(struct inpcb *inp, const struct tcp_segment *seg,
 		 * below rcv_nxt: it does not restart the timer.
 		 */
 		if (paws_reject || (th & TH_ACK)) {
+			TCP_TRACE(h, tw->conn_id, seg->conn_id, "LNX-16",
+			    "60 s restarted");
 			h->stat.tw_rearmed++;
 			inet_twsk_schedule(tw, LINUX_TIMEWAIT_LEN);
 		}
 		return (tcp_tw_oow_ack(h, tw, seg));
 	}
+	TCP_TRACE(h, tw->conn_id, seg->conn_id, "LNX-16", "RST not at "
+	    "rcv_nxt: dropped");
 	h->stat.rst_ignored_tw++;
 	return (0);
 }

@@ -141,6 +141,8 @@ const struct tcp_stack_ops tcp_stack_freebsd9 = {
 	.tw_cap = bsd_tw_cap,
 	.tw_cap_effective = bsd_tw_cap_effective,
 	.boot = host_boot_slowtimo,
+	.tw_timer_rule = "TW-12",
+	.tw_free_rule = "TW-21",
 };
 
 /* FreeBSD 14 ************************************************************/
@@ -171,6 +173,8 @@ const struct tcp_stack_ops tcp_stack_freebsd14 = {
 	.maxsockets = 1,
 	.tw_cap = f14_tw_cap,
 	.boot = f14_boot,
+	.tw_timer_rule = "F14-2",
+	.tw_free_rule = "F14-2",
 };
 
 /* Linux ***************************************************************/
@@ -271,6 +275,8 @@ const struct tcp_stack_ops tcp_stack_linux = {
 	.quickacks = LINUX_MAX_QUICKACKS,
 	.tw_cap = lnx_tw_cap,
 	.boot = lnx_boot,
+	.tw_timer_rule = "LNX-11",
+	.tw_free_rule = "LNX-11",
 };
 
 const struct tcp_stack_ops *

@@ -116,6 +116,13 @@ struct tcp_stack_ops {
 	int		(*tw_cap_effective)(const struct host *h);
 	/* Boot: the stack's own kernel timers; 0, or -1 (no memory). */
 	int		(*boot)(struct host *h);
+	/*
+	 * The rule `--trace` names when a TIME_WAIT entry ends on its own
+	 * timer (Linux, FreeBSD 14; FreeBSD 9's slow timer says TW-12) and
+	 * when an entry is freed with its port (docs/RULES.md IDs).
+	 */
+	const char	*tw_timer_rule;
+	const char	*tw_free_rule;
 };
 
 /* The operations of stack s (enum tunable_stack); NULL if unknown. */

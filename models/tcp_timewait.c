@@ -424,7 +424,8 @@ tcp_twclose(struct tcptw *tw, int reuse)
 	/* The kernel's KASSERTs: a TIME_WAIT pcb and its own entry. */
 	assert(inp->inp_flags & INP_TIMEWAIT);
 	assert(inp->inp_ppcb == tw);
-	TCP_TRACE(h, tw->conn_id, 0, "TW-21", "TIME_WAIT entry freed: port "
+	TCP_TRACE(h, tw->conn_id, 0, h->stack != NULL ?
+	    h->stack->tw_free_rule : "TW-21", "TIME_WAIT entry freed: port "
 	    "%u free", inp->inp_lport);
 	tw->tw_inpcb = NULL;
 	TAILQ_REMOVE(&h->twzone.twq_2msl, tw, tw_2msl);	/* 2msl_stop */
@@ -649,6 +650,8 @@ tcptw_timer_expired(struct sim *sim, void *arg)
 
 	(void)sim;
 	tw->tw_timer = SIM_EVENT_NONE;
+	TCP_TRACE(h, tw->conn_id, 0, h->stack->tw_timer_rule, "2MSL over: "
+	    "the entry's own timer fired");
 	h->stat.tw_expired++;
 	tcp_tw_report(tw, TW_END_EXPIRED);
 	tcp_twclose(tw, 0);

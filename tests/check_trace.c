@@ -372,6 +372,80 @@ START_TEST(test_trace_shows_every_hazard)
 }
 END_TEST
 
+/* Lines of out that contain both a and b. */
+static int
+count_lines(const char *out, const char *a, const char *b)
+{
+	const char *p = out, *nl;
+	char line[512];
+	size_t len;
+	int n = 0;
+
+	for (; *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		ck_assert_ptr_nonnull(nl);
+		len = (size_t)(nl - p) < sizeof(line) - 1 ? (size_t)(nl - p) :
+		    sizeof(line) - 1;
+		memcpy(line, p, len);
+		line[len] = '\0';
+		if (strstr(line, a) != NULL && strstr(line, b) != NULL)
+			n++;
+	}
+	return n;
+}
+
+static int64_t
+host_stat(sqlite3 *db, const char *col, const char *host)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), "SELECT sum(%s) FROM host_stats WHERE "
+	    "host = '%s'", col, host);
+	return (e2e_q_int(db, sql));
+}
+
+/*
+ * Each stack's TIME_WAIT names its own kernel's rules: on the Linux host
+ * LNX-11 for every entry made and every timer that ends one, on the
+ * FreeBSD 14 host F14-2, as many as the database counts -- and neither
+ * host's lines cite FreeBSD 9's TW-n rules.
+ */
+START_TEST(test_trace_names_each_stacks_rules)
+{
+	sqlite3 *db;
+	char *out;
+	size_t len;
+
+	unlink(e2e_path("twsim.log"));
+	e2e_assert_exit(e2e_twsim("run",
+	    e2e_srcpath("scenarios/stacks-side-by-side.ini"), "-o",
+	    e2e_path("s.db"), "--quiet", "--set", "run.duration=70s",
+	    "--trace", "1-100000", NULL), 0);
+	out = e2e_slurp(e2e_path("twsim.log"), &len);
+	out[len] = '\0';
+	db = e2e_db_open(e2e_path("s.db"));
+	ck_assert_int_gt(host_stat(db, "tw_expired", "lnx"), 0);
+	ck_assert_int_gt(host_stat(db, "tw_expired", "bsd14"), 0);
+	ck_assert_int_eq(count_lines(out, " lnx conn ",
+	    "[LNX-11] TIME_WAIT entry made"), host_stat(db, "tw_entered",
+	    "lnx"));
+	ck_assert_int_eq(count_lines(out, " lnx conn ", "[LNX-11] 2MSL over"),
+	    host_stat(db, "tw_expired", "lnx"));
+	ck_assert_int_eq(count_lines(out, " bsd14 conn ",
+	    "[F14-2] TIME_WAIT: the connection stays"), host_stat(db,
+	    "tw_entered", "bsd14"));
+	ck_assert_int_eq(count_lines(out, " bsd14 conn ",
+	    "[F14-2] 2MSL over"), host_stat(db, "tw_expired", "bsd14"));
+	ck_assert_int_eq(count_lines(out, " bsd9 conn ", "[TW-11] TIME_WAIT "
+	    "entry made"), host_stat(db, "tw_entered", "bsd9"));
+	ck_assert_int_eq(count_lines(out, " lnx conn ", "[TW-"), 0);
+	ck_assert_int_eq(count_lines(out, " bsd14 conn ", "[TW-2"), 0);
+	sqlite3_close(db);
+	assert_time_order(out);
+	free(out);
+}
+END_TEST
+
 START_TEST(test_trace_bad_id_is_usage_error)
 {
 	e2e_assert_exit(e2e_twsim("run",
@@ -411,6 +485,7 @@ trace_suite(void)
 	tcase_add_test(tc, test_trace_jobs_2_same_as_jobs_1);
 	tcase_add_test(tc, test_trace_shows_every_hazard);
 	tcase_add_test(tc, test_trace_bad_id_is_usage_error);
+	tcase_add_test(tc, test_trace_names_each_stacks_rules);
 	suite_add_tcase(s, tc);
 	return s;
 }

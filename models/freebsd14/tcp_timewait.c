@@ -21,6 +21,7 @@
 #include "models/in_pcb.h"
 #include "models/tcp_timewait.h"
 #include "models/tcp_var.h"
+#include "models/trace.h"
 
 /*
  * F14-2: tcp_timer_activate(tp, TT_2MSL, 2 * V_tcp_msl): a callout 2 MSL
@@ -56,6 +57,8 @@ f14_twstart(struct tcpcb *tp)
 	if (h->tun.nolocaltimewait && host_owns_addr(h, inp->inp_faddr)) {
 		if (tp->t_flags & TF_ACKNOW)
 			(void)tcp_output(tp);
+		TCP_TRACE(h, tp->conn_id, tp->peer_conn_id, "F14-2",
+		    "nolocaltimewait: the peer is local, no TIME_WAIT");
 		h->stat.tw_skipped_local++;
 		tcp_tw_report_skipped(tp);
 		(void)tcp_close(tp);
@@ -73,6 +76,9 @@ f14_twstart(struct tcpcb *tp)
 	tw->tw_timer = SIM_EVENT_NONE;
 	(void)tcp_tw_keep(tw, tp);
 	acknow = tp->t_flags & TF_ACKNOW;
+	TCP_TRACE(h, tp->conn_id, tp->peer_conn_id, "F14-2", "TIME_WAIT: "
+	    "the connection stays (%d in TIME_WAIT); 2MSL ends %.3f s from "
+	    "now", h->twzone.tw_used, sim_time_to_sec(2 * h->tun.msl));
 	tcp_discardcb(tp);
 	inp->inp_ppcb = tw;
 	inp->inp_flags |= INP_TIMEWAIT;
@@ -94,6 +100,8 @@ f14_twcheck(struct inpcb *inp, const struct tcp_segment *th, tcp_seq *isn)
 	assert(tw != NULL);		/* nothing recycles in 14 */
 	/* F14-3: RST is dropped (RFC 1337; Stevens vol. 2 p. 964). */
 	if (thflags & TH_RST) {
+		TCP_TRACE(h, tw->conn_id, th->conn_id, "F14-3",
+		    "RST in TIME_WAIT: ignored (RFC 1337)");
 		h->stat.rst_ignored_tw++;
 		return (0);
 	}
@@ -103,6 +111,9 @@ f14_twcheck(struct inpcb *inp, const struct tcp_segment *th, tcp_seq *isn)
 	 */
 	if ((thflags & (TH_SYN | TH_ACK)) == TH_SYN &&
 	    SEQ_GT(th->seq, tw->rcv_nxt)) {
+		TCP_TRACE(h, tw->conn_id, th->conn_id, "F14-3",
+		    "SYN seq %u above rcv_nxt %u: TIME_WAIT closed, the SYN "
+		    "reopens the 4-tuple", th->seq, tw->rcv_nxt);
 		h->stat.tw_reopened++;
 		tcp_tw_report(tw, TW_END_REOPENED);
 		tcptw_timer_close(tw);
