@@ -7,8 +7,9 @@
  * `twsim query`, `twsim export` of every table and view the file holds, and
  * the chart data of `twsim plot` (a time series and a sweep; no gnuplot).
  * Each must end with an exit code and a message -- no crash, sanitizer
- * report, leak or hang (`make fuzz`, tests/fuzz/run).  Output goes to
- * /dev/null (tests/fuzz/run closes the harness's stdout and stderr).
+ * report, leak or hang (`make fuzz`, tests/fuzz/run).  Printed output is
+ * lost (tests/fuzz/run closes the harness's stdout and stderr); exports go
+ * to a scratch file beside the input, so no run can touch a device.
  */
 #include "config.h"
 
@@ -125,7 +126,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct query_named *q;
 	struct results *r;
 	sqlite3_stmt *st;
-	char err[1024], **tables = NULL;
+	char err[1024], **tables = NULL, outpath[4200];
 	size_t ntables = 0, i;
 	FILE *f;
 
@@ -165,8 +166,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	plot_data(results_sqlite(r), "tw_count", NULL);
 	plot_data(results_sqlite(r), "tw_peak", "rate");
 	results_close(r);
+	snprintf(outpath, sizeof(outpath), "%s.export", dbpath);
 	for (i = 0; i < ntables; i++) {
-		cmd(cmd_export, "export", tables[i], "-o", "/dev/null", NULL);
+		cmd(cmd_export, "export", tables[i], "-o", outpath, NULL);
+		(void)unlink(outpath);
 		free(tables[i]);
 	}
 	free(tables);
