@@ -221,14 +221,19 @@ host_tunable_set(struct host *h, const struct tunable *t, int i,
 		    t->key);
 		return (-1);
 	}
-	if (t->set != NULL)
-		return (t->set(h, t, i, value, err, errlen));
-	if ((double)value < t->min || (double)value > t->max) {
+	if (t->set == NULL &&
+	    ((double)value < t->min || (double)value > t->max)) {
 		snprintf(err, errlen, "%s: value %jd out of range",
 		    tunable_nvalues(t) > 1 ? t->names[i] : t->key,
 		    (intmax_t)value);
 		return (-1);
 	}
+	/* HOST-6: a value the host's other tunables rule out is refused. */
+	if (t->check_with != NULL &&
+	    t->check_with(&h->tun, value, err, errlen) != 0)
+		return (-1);
+	if (t->set != NULL)
+		return (t->set(h, t, i, value, err, errlen));
 	tunable_store(&h->tun, t, i, value);
 	return (0);
 }

@@ -106,7 +106,9 @@ int64_t		 host_ticks(const struct host *h);
  * while 0 gives the auto size (TW-3); maxsockets may only grow (-1 for a
  * decrease) and re-caps an auto-sized zone (TW-5); portrange values are
  * clamped to 1024..65535 and apply from the next allocation (they do not
- * re-cap the zone); msl applies to entries created afterwards.  A
+ * re-cap the zone); msl applies to entries created afterwards, and one
+ * whose 2 MSL the host's hz puts beyond 32-bit ticks is refused (-1,
+ * HOST-6).  A
  * tunable without TUNABLE_F_RUNTIME (hz) refuses a write; a row without
  * a hook checks the bounds and stores.  Returns 0, or -1 with a message.
  */

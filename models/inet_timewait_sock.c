@@ -95,7 +95,7 @@ inet_twsk_schedule(struct tcptw *tw, sim_time_t timeo)
 	sim_time_t when;
 
 	when = timer_wheel_expiry(sim_now(h->sim), timeo, h->tun.hz);
-	tw->tw_time = sim_time_to_ticks(when, h->tun.hz);
+	tw->tw_time = tw_ticks32(sim_time_to_ticks(when, h->tun.hz));
 	/* At expiry inet_twsk_kill ends TIME_WAIT (LNX-11). */
 	tcptw_timer_arm(tw, when, tcptw_timer_expired);
 }

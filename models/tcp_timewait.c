@@ -13,11 +13,12 @@
  * use is on the 2MSL queue, oldest first; the slow timer (host.c) scans it
  * from the head.
  *
- * Memory: one TIME_WAIT connection costs a struct tcptw (112 bytes on LP64,
- * 32 of them the Linux stack's and the per-connection records')
- * plus its struct inpcb (64 bytes): 176 bytes, against ~800 for a full
- * tcpcb + inpcb + socket in the kernel.  check_timewait pins the sum at
- * <= 256 bytes; tests/bench/bench_twmem measures it at 10^6 entries.
+ * Memory: one TIME_WAIT connection costs a struct tcptw (88 bytes on LP64,
+ * 40 of them the oracle's, the records' and the Linux and FreeBSD 14
+ * stacks') plus its struct inpcb (64 bytes): 152 bytes, against ~800 for
+ * a full tcpcb + inpcb + socket in the kernel.  tcp_timewait.h asserts
+ * the entry's 88 at compile time, check_timewait the sum at <= 256 bytes;
+ * tests/bench/bench_twmem measures it at 10^6 entries.
  */
 #include "config.h"
 
@@ -288,9 +289,10 @@ tcp_tw_keep(struct tcptw *tw, const struct tcpcb *tp)
 	tw->ts_offset = ts ? tp->ts_offset : 0;
 	tw->snd_nxt = tp->snd_nxt;
 	tw->rcv_nxt = tp->rcv_nxt;
-	tw->iss = tp->iss;
-	tw->irs = tp->irs;
-	tw->t_starttime = tp->t_starttime;
+	/*
+	 * Not iss, irs or t_starttime: the kernel copies them for
+	 * tcp_twrecycleable alone, which is compiled out (#if 0).
+	 */
 	tw->tw_time = 0;
 	tw->conn_id = tp->conn_id;
 	tw->peer_conn_id = tp->peer_conn_id;
@@ -487,8 +489,9 @@ tcp_tw_2msl_reset(struct tcptw *tw, int rearm)
 	h = in_pcb_host(tw->tw_inpcb);
 	if (rearm)
 		TAILQ_REMOVE(&h->twzone.twq_2msl, tw, tw_2msl);
-	tw->tw_time = host_ticks(h) + 2 * sim_time_to_ticks(h->tun.msl,
-	    h->tun.hz);
+	/* The kernel's int arithmetic: ticks + 2 * tcp_msl may wrap. */
+	tw->tw_time = tw_ticks32(host_ticks(h) + 2 *
+	    sim_time_to_ticks(h->tun.msl, h->tun.hz));
 	TAILQ_INSERT_TAIL(&h->twzone.twq_2msl, tw, tw_2msl);
 }
 
@@ -496,12 +499,17 @@ struct tcptw *
 tcp_tw_2msl_scan(struct host *h, int reuse)
 {
 	struct tcptw *tw;
-	int64_t ticks = host_ticks(h);
+	int32_t ticks = tw_ticks32(host_ticks(h));
 
 	for (;;) {
 		tw = TAILQ_FIRST(&h->twzone.twq_2msl);
-		/* TW-12: stop at the first entry whose time has not come. */
-		if (tw == NULL || (!reuse && tw->tw_time - ticks > 0))
+		/*
+		 * TW-12: stop at the first entry whose time has not come, by
+		 * the kernel's wrap-safe (tw->tw_time - ticks) > 0 on 32-bit
+		 * ticks (HOST-6 keeps the difference within 2^31).
+		 */
+		if (tw == NULL || (!reuse &&
+		    tw_ticks_diff(tw->tw_time, ticks) > 0))
 			break;
 		if (reuse)
 			TCP_TRACE(h, tw->conn_id, 0, "TW-7", "TIME_WAIT zone "

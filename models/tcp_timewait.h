@@ -24,27 +24,71 @@ struct host;
 struct inpcb;
 struct tcpcb;
 
+/*
+ * One TIME_WAIT connection.  FreeBSD 9's own struct (tcp_var.h) is 72
+ * bytes; ours drops what nothing reads and adds the oracle, the records'
+ * start and the Linux and FreeBSD 14 stacks' fields, in an order with no
+ * padding but the 2 bytes after last_win.  What a segment or the 2MSL scan
+ * touches comes first (one cache line); the per-stack tail last.
+ *
+ * TW-9: the kernel also copies iss, irs and t_starttime, but only
+ * tcp_twrecycleable reads them, and it is compiled out (#if 0, in
+ * tcp_timewait.c and in 9.3's tcp_var.h): the model keeps none of them.
+ *
+ * TW-11/TW-12: tw_time is the kernel's 32-bit int tick count (tw_ticks32)
+ * and is compared by wrap-safe subtraction (tw_ticks_diff), so it is
+ * exact across the counter's wrap as long as 2 MSL plus a slow-timer
+ * period stays below 2^31 ticks (HOST-6 refuses hz and msl beyond).
+ */
 struct tcptw {
 	struct inpcb	*tw_inpcb;	/* NULL while free */
 	tcp_seq		 snd_nxt;
 	tcp_seq		 rcv_nxt;
-	tcp_seq		 iss;
-	tcp_seq		 irs;
 	uint32_t	 t_recent;	/* ts_recent, 0 without timestamps */
 	uint32_t	 ts_offset;
+	int32_t		 tw_time;	/* ticks (32-bit) at which 2MSL ends */
 	uint16_t	 last_win;
-	int64_t		 t_starttime;	/* ticks */
-	int64_t		 tw_time;	/* ticks at which 2MSL ends */
+	TAILQ_ENTRY(tcptw) tw_2msl;	/* the 2MSL queue, or the free list */
 	uint64_t	 conn_id;	/* simulator oracle (segment.h) */
 	uint64_t	 peer_conn_id;	/* the peer's incarnation (oracle) */
 	sim_time_t	 tw_start;	/* when TIME_WAIT began (records; Linux's
 					   tw_entry_stamp) */
-	TAILQ_ENTRY(tcptw) tw_2msl;	/* the 2MSL queue, or the free list */
-	/* Linux (models/tcp_minisocks.c, inet_timewait_sock.c) */
-	sim_event_t	 tw_timer;	/* the entry's own timer (LNX-11) */
+	/* Linux (models/tcp_minisocks.c, inet_timewait_sock.c), F14 */
+	sim_event_t	 tw_timer;	/* the entry's own timer (LNX-11, F14-2) */
+	/* Linux only */
 	uint32_t	 tw_last_oow_ms; /* last rate-limited ACK, ms; 0 none */
 	int32_t		 ts_recent_stamp; /* s of t_recent; -1 no timestamps */
 };
+
+/*
+ * The memory budget (issue 10): users bring a million TIME_WAIT entries,
+ * and a connection in TIME_WAIT -- entry, pcb and its share of the hashes
+ * and slabs, as tests/bench/bench_twmem measures it -- must cost at most
+ * 161 bytes on LP64.  The entry's part of that is 88: a field added here
+ * has to pay for itself by one taken out.
+ */
+_Static_assert(sizeof(struct tcptw) <= 88,
+    "struct tcptw outgrew issue 10's memory budget (88 bytes on LP64)");
+
+/*
+ * TW-11/TW-12: the kernel's int ticks.  tw_ticks32 keeps the low 32 bits
+ * of the host's 64-bit tick count (two's complement, as the kernel's
+ * counter wraps); tw_ticks_diff is the kernel's (a - b) on ints, computed
+ * in unsigned arithmetic so the wrap is defined.
+ */
+static inline int32_t
+tw_ticks32(int64_t ticks)
+{
+
+	return ((int32_t)(uint32_t)ticks);
+}
+
+static inline int32_t
+tw_ticks_diff(int32_t a, int32_t b)
+{
+
+	return ((int32_t)((uint32_t)a - (uint32_t)b));
+}
 
 TAILQ_HEAD(tcptw_queue, tcptw);
 
@@ -88,9 +132,10 @@ int	tcptw_zone_cap_effective(const struct tcptw_zone *z);
 
 /*
  * Memory: a TIME_WAIT connection costs one struct tcptw plus its struct
- * inpcb (tcptw 112 + inpcb 64 = 176 bytes on LP64), plus a share of the
- * hash-bucket arrays; tests pin the sum at <= 256 bytes and
- * tests/bench/bench_twmem measures it at one million entries.
+ * inpcb (tcptw 88 + inpcb 64 = 152 bytes on LP64), plus a share of the
+ * hash-bucket arrays; the assertion above pins the entry at <= 88 bytes,
+ * check_timewait the sum at <= 256, and tests/bench/bench_twmem measures
+ * it at one million entries.
  */
 
 void	tcp_tw_init(struct host *h);		/* boot: cap from tunables */
@@ -120,8 +165,8 @@ int	sysctl_maxtcptw_set(struct host *h, int value);	/* 1 applied, 0 ignored */
 void	tcp_twstart(struct tcpcb *tp);
 /*
  * What an entry keeps of tp (TW-9, LNX-10): window, timestamps when both
- * ends used them, sequence numbers, start time, incarnations.  Returns 1
- * when the entry has timestamps.
+ * ends used them, snd_nxt and rcv_nxt, the time TIME_WAIT began,
+ * incarnations.  Returns 1 when the entry has timestamps.
  */
 int	tcp_tw_keep(struct tcptw *tw, const struct tcpcb *tp);
 int	tcp_twcheck(struct inpcb *inp, const struct tcp_segment *th);

@@ -46,6 +46,8 @@
 			.size = sizeof(((struct host_tunables *)0)->f)
 
 static int	check_hz(const struct tunable *, int64_t, char *, size_t);
+static int	check_msl_with(const struct host_tunables *, int64_t, char *,
+		    size_t);
 static int	set_portrange(struct host *, const struct tunable *, int,
 		    int64_t, char *, size_t);
 static int	set_maxsockets(struct host *, const struct tunable *, int,
@@ -84,6 +86,7 @@ static const struct tunable table[] = {
 		    [TUNABLE_STACK_LINUX] = { 30 * SEC } },
 		/* TW-11: applies to entries created from then on */
 		FIELD(msl), .flags = TUNABLE_F_RUNTIME, .sysctl_unit = MS,
+		.check_with = check_msl_with,		/* HOST-6 */
 		.meaning = "maximum segment lifetime; TIME_WAIT lasts 2 x msl",
 	},
 	{
@@ -886,6 +889,16 @@ host_tunables_validate(const struct host_tunables *tun, char *err,
 			}
 		}
 	}
+	/* Then the checks across rows, once every value is in range. */
+	for (k = 0; k < NTUNABLES; k++) {
+		t = &table[k];
+		if (!tunable_has(t, (enum tunable_stack)tun->stack) ||
+		    t->check_with == NULL)
+			continue;
+		if (t->check_with(tun, tunable_value(tun, t, 0), err,
+		    errlen) != 0)
+			return (-1);
+	}
 	return (0);
 }
 
@@ -903,6 +916,32 @@ check_hz(const struct tunable *t, int64_t v, char *err, size_t errlen)
 		return (-1);
 	}
 	return (0);
+}
+
+/*
+ * HOST-6: TIME_WAIT keeps the kernel's 32-bit ticks (TW-11, TW-12: int
+ * ticks and tw_time, compared by wrap-safe subtraction).  The comparison is
+ * exact while an entry's time is less than 2^31 ticks away, i.e. while 2
+ * MSL plus one slow-timer period (an entry waiting behind the head) stays
+ * below 2^31 ticks; the margin taken is a whole second.  Only a high hz
+ * with a long msl reaches it (at hz 1000000, msl up to 1073 s).  The
+ * kernel does not guard this (its 2 * tcp_msl would overflow an int).
+ */
+static int
+check_msl_with(const struct host_tunables *tun, int64_t v, char *err,
+    size_t errlen)
+{
+	int64_t span, maxmsl;
+
+	span = 2 * sim_time_to_ticks(v, tun->hz) + tun->hz;
+	if (span <= INT32_MAX)
+		return (0);
+	maxmsl = (INT32_MAX - (int64_t)tun->hz) / 2 / tun->hz;
+	snprintf(err, errlen, "msl %.3f s with hz %d: 2 x msl + 1 s is %jd "
+	    "ticks, beyond the 2^31 of TIME_WAIT's 32-bit tick counter; at "
+	    "this hz msl may be at most %jd s (HOST-6)", (double)v / SEC,
+	    tun->hz, (intmax_t)span, (intmax_t)maxmsl);
+	return (-1);
 }
 
 static int

@@ -141,6 +141,13 @@ struct tunable {
 	int		(*check)(const struct tunable *t, int64_t v, char *err,
 			    size_t errlen);
 	/*
+	 * A check of value v against the host's other tunables (HOST-6:
+	 * msl against hz), at boot and on every run-time write: 0, or -1
+	 * with a message.  NULL: none.
+	 */
+	int		(*check_with)(const struct host_tunables *tun,
+			    int64_t v, char *err, size_t errlen);
+	/*
 	 * A run-time write of value `i` with the sysctl's semantics (TW-4:
 	 * a maxtcptw write below 32 is ignored): 0, or -1 with a message.
 	 * NULL: checked against the bounds and stored.
@@ -189,7 +196,10 @@ void	host_tunables_init_stack(struct host_tunables *tun,
 	    enum tunable_stack stack);
 /* FreeBSD 9's defaults. */
 void	host_tunables_init(struct host_tunables *tun);
-/* Boot values within the table's bounds and checks: 0, or -1 + err. */
+/*
+ * Boot values within the table's bounds and checks (each row's check, then
+ * its check_with): 0, or -1 + err.
+ */
 int	host_tunables_validate(const struct host_tunables *tun, char *err,
 	    size_t errlen);
 

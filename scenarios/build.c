@@ -298,7 +298,7 @@ build_hosts(struct builder *b)
 	struct pval pv;
 	struct addrset as = { NULL, 0, 0 };
 	size_t i, j, jj, k, n = 0, h, h2, ntt;
-	char a[32];
+	char a[32], msg[256];
 	int stack;
 
 	for (i = 0; i < ld->nsecs; i++)
@@ -367,6 +367,27 @@ build_hosts(struct builder *b)
 			if (set_tunable(b, &hosts[h].tun, &tt[j], &pv, e,
 			    s) != 0)
 				goto fail;
+		}
+		/*
+		 * HOST-6: then each value against the host's others (msl
+		 * against hz), located at the entry that set it.
+		 */
+		for (j = 0; j < ntt; j++) {
+			int idx;
+
+			if (tt[j].check_with == NULL ||
+			    !tunable_has(&tt[j], (enum tunable_stack)stack) ||
+			    tt[j].check_with(&hosts[h].tun, tunable_value(
+			    &hosts[h].tun, &tt[j], 0), msg, sizeof(msg)) == 0)
+				continue;
+			addrset_free(&as);
+			idx = ld_find_entry(ld, i, tt[j].key);
+			if (idx < 0)
+				return lfail(ld, s->line, "[%s]: %s", s->title,
+				    msg);
+			return efail(ld, &ld->ents[idx], "bad value '%s' for "
+			    "%s in [%s]: %s", entry_text(&ld->ents[idx], b->pt),
+			    tt[j].key, s->title, msg);
 		}
 		/*
 		 * An address belongs to one host only; the earliest host
@@ -742,6 +763,12 @@ build_changes(struct builder *b)
 		tmp.key = e->param->key;
 		tmp.tunable = e->param->tun;
 		tmp.value = pv.i;
+		/* HOST-6: the host's boot hz rules out a long msl. */
+		if (tmp.tunable->check_with != NULL &&
+		    tmp.tunable->check_with(&r->hosts[tmp.host].tun, pv.i,
+		    msg, sizeof(msg)) != 0)
+			return efail(ld, e, "bad value '%s' for %s in [%s]: %s",
+			    entry_text(e, b->pt), e->key, s->title, msg);
 		if (tmp.tunable->type == TUNABLE_T_PORTRANGE) {
 			tmp.value = pv.first;
 			ch[n++] = tmp;

@@ -122,6 +122,40 @@ START_TEST(test_host1_invalid_boot_tunables_refused)
 }
 END_TEST
 
+/*
+ * HOST-6: TIME_WAIT's ticks are 32-bit (TW-11, TW-12), so 2 msl + 1 s at
+ * the host's hz must stay below 2^31 ticks: at hz 1000000, msl 1073 s is
+ * the most; beyond, a boot value and a run-time write are both refused.
+ */
+START_TEST(test_host6_msl_beyond_32bit_ticks_refused)
+{
+	struct host_tunables t;
+	struct host *h;
+	char err[256];
+	int64_t v;
+
+	host_tunables_init(&t);
+	t.hz = 1000000;
+	t.msl = 1074 * SIM_SEC;
+	ck_assert_ptr_null(net_add_host(net, "bad", &t, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "at most 1073 s (HOST-6)") != NULL, "%s",
+	    err);
+	t.msl = 1073 * SIM_SEC;
+	h = net_add_host(net, "fast", &t, err, sizeof(err));
+	ck_assert_msg(h != NULL, "%s", err);
+	ck_assert_int_eq(host_sysctl_set(h, "msl", 1074 * SIM_SEC, err,
+	    sizeof(err)), -1);
+	ck_assert(strstr(err, "HOST-6") != NULL);
+	ck_assert_int_eq(host_sysctl_get(h, "msl", &v), 0);
+	ck_assert_int_eq(v, 1073 * SIM_SEC);		/* unchanged */
+	ck_assert_int_eq(host_sysctl_set(h, "msl", 10 * SIM_SEC, err,
+	    sizeof(err)), 0);
+	/* At the default hz the table's own bound comes first. */
+	ck_assert_int_eq(host_sysctl_set(cli, "msl", 3600 * SIM_SEC, err,
+	    sizeof(err)), 0);
+}
+END_TEST
+
 START_TEST(test_host2_sysctl_roundtrip)
 {
 	static const struct {
@@ -512,6 +546,7 @@ host_suite(void)
 	tcase_add_test(tc, test_host1_freebsd9_defaults);
 	tcase_add_test(tc, test_host1_invalid_boot_tunables_refused);
 	tcase_add_test(tc, test_host2_sysctl_roundtrip);
+	tcase_add_test(tc, test_host6_msl_beyond_32bit_ticks_refused);
 	tcase_add_test(tc, test_host2_portrange_clamped_and_used_next);
 	tcase_add_test(tc, test_host3_maxsockets_only_grows);
 	tcase_add_test(tc, test_host4_check_passes_then_catches_corruption);

@@ -486,6 +486,27 @@ START_TEST(test_error_bad_values_and_units)
 }
 END_TEST
 
+/*
+ * HOST-6: 2 msl at the host's hz must fit TIME_WAIT's 32-bit ticks; the
+ * error points at the msl that breaks it, at boot or at a simulated time.
+ */
+START_TEST(test_host6_msl_beyond_32bit_ticks_names_its_line)
+{
+	struct scenario *sc;
+
+	fails("[run]\nduration = 1s\n[host a]\naddress = 10.0.0.1\n"
+	    "hz = 1000000\nmsl = 1074s\n", "t.ini:6: bad value '1074s' for "
+	    "msl in [host a]", "at most 1073 s (HOST-6)");
+	fails("[run]\nduration = 1s\n[host a]\naddress = 10.0.0.1\n"
+	    "msl = 1074s\nhz = 1000000\n", "t.ini:5:", "HOST-6");
+	fails("[run]\nduration = 10s\n[host a]\naddress = 10.0.0.1\n"
+	    "hz = 1000000\n[at 5s]\na.msl = 1074s\n", "t.ini:7:", "HOST-6");
+	sc = load("[run]\nduration = 10s\n[host a]\naddress = 10.0.0.1\n"
+	    "hz = 1000000\nmsl = 1073s\n[at 5s]\na.msl = 1073s\n");
+	scenario_free(sc);
+}
+END_TEST
+
 START_TEST(test_error_syntax_lines)
 {
 	fails("[run]\nduration = 1s\njust words\n", "t.ini:3:",
@@ -1282,6 +1303,7 @@ scenario_suite(void)
 	tcase_add_test(tc,
 	    test_lnx21_tunable_the_stack_lacks_is_an_error_with_line);
 	tcase_add_test(tc, test_error_bad_values_and_units);
+	tcase_add_test(tc, test_host6_msl_beyond_32bit_ticks_names_its_line);
 	tcase_add_test(tc,
 	    test_port1_wl9_reversed_range_and_client_without_address);
 	tcase_add_test(tc, test_error_syntax_lines);

@@ -489,7 +489,6 @@ START_TEST(test_tw9_entry_keeps_connection_fields)
 	tp->snd_nxt = 33;
 	tp->rcv_nxt = 44;
 	tp->rcv_adv = 44 + 4096;
-	tp->t_starttime = 99;
 	conn_id = tp->conn_id;
 	ck_assert(conn_id != 0);
 	inp = tp->t_inpcb;
@@ -497,12 +496,12 @@ START_TEST(test_tw9_entry_keeps_connection_fields)
 	tcp_twstart(tp);
 	tw = inp->inp_ppcb;
 	ck_assert_int_eq(tw->last_win, 4096 >> 2);
-	ck_assert_uint_eq(tw->iss, 11);
-	ck_assert_uint_eq(tw->irs, 22);
+	/* Not iss, irs, t_starttime: only the compiled-out
+	   tcp_twrecycleable read them (TW-9). */
 	ck_assert_uint_eq(tw->snd_nxt, 33);
 	ck_assert_uint_eq(tw->rcv_nxt, 44);
-	ck_assert_int_eq(tw->t_starttime, 99);
 	ck_assert_uint_eq(tw->conn_id, conn_id);
+	ck_assert_int_eq(tw->tw_start, 123 * SIM_MSEC);
 	ck_assert_uint_eq(tw->t_recent, 777);
 	ck_assert_uint_eq(tw->ts_offset, 100000);
 	ck_assert_int_eq(tw->tw_time, start + 2 * 30000);
@@ -683,6 +682,57 @@ START_TEST(test_tw13_rearmed_entry_moves_to_tail)
 	ck_assert_int_eq(host_tw_count(cli), 1);
 	run_to(3500 * SIM_MSEC);
 	ck_assert_int_eq(host_tw_count(cli), 0);
+}
+END_TEST
+
+/*
+ * TW-11/TW-12 with the kernel's 32-bit ticks: an entry armed 1.2 s before
+ * the tick counter wraps -- at 2^31 (int ticks turn negative) and at 2^32
+ * (the low 32 bits pass 0) -- ends 0.8 s after the wrap and is closed by
+ * the slow tick after that, not by the first scan after it was made.  hz
+ * 1000000 brings the wraps to 2147 s and 4295 s of simulated time.
+ */
+static void
+setup_hz1e6_msl1(void)
+{
+	struct host_tunables t;
+
+	host_tunables_init(&t);
+	t.hz = 1000000;
+	t.msl = SIM_SEC;
+	setup_with(&t);
+}
+
+static void
+expire_across_wrap(int64_t wrap, int32_t stored, uint16_t fport)
+{
+	struct tcptw *tw;
+	sim_time_t t0, tick;
+	int64_t end;
+	int expired = (int)cli->stat.tw_expired;
+
+	t0 = wrap * SIM_USEC - 1200 * SIM_MSEC;
+	end = wrap + 800000;			/* ticks: t0 + 2 MSL */
+	run_to(t0);
+	tw = mktw(fport);
+	ck_assert_int_eq(tw->tw_time, stored);	/* wrapped, as an int */
+	/* The slow ticks are at whole half seconds; the first at or after
+	   the end closes it. */
+	tick = (end * SIM_USEC + 500 * SIM_MSEC - 1) / (500 * SIM_MSEC) *
+	    (500 * SIM_MSEC);
+	run_to(tick - 1);
+	ck_assert_int_eq(host_tw_count(cli), 1);
+	ck_assert_int_eq(cli->stat.tw_expired, expired);
+	run_to(tick);
+	ck_assert_int_eq(host_tw_count(cli), 0);
+	ck_assert_int_eq(cli->stat.tw_expired, expired + 1);
+}
+
+START_TEST(test_tw12_expiry_is_wrap_safe_across_32bit_ticks)
+{
+	ck_assert_int_eq(host_ticks(cli), 0);
+	expire_across_wrap((int64_t)1 << 31, INT32_MIN + 800000, 80);
+	expire_across_wrap((int64_t)1 << 32, 800000, 81);
 }
 END_TEST
 
@@ -985,6 +1035,11 @@ timewait_suite(void)
 	tcase_add_test(tc, test_uma2_full_slab_is_usable_before_recycling);
 	tcase_add_test(tc, test_uma3_slabs_stay_after_entries_expire);
 	tcase_add_test(tc, test_tw_memory_per_entry_at_most_256_bytes);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("wrap");
+	tcase_add_checked_fixture(tc, setup_hz1e6_msl1, teardown);
+	tcase_add_test(tc, test_tw12_expiry_is_wrap_safe_across_32bit_ticks);
 	suite_add_tcase(s, tc);
 
 	/* These create their own hosts. */

@@ -34,7 +34,7 @@ f14_tw_2msl_reset(struct tcptw *tw)
 	int64_t ticks;
 
 	ticks = host_ticks(h) + 2 * sim_time_to_ticks(h->tun.msl, h->tun.hz);
-	tw->tw_time = ticks;
+	tw->tw_time = tw_ticks32(ticks);	/* for tests; the timer decides */
 	/* At expiry tcp_timer_2msl closes the connection (F14-2). */
 	tcptw_timer_arm(tw, sim_time_from_ticks(ticks, h->tun.hz),
 	    tcptw_timer_expired);
