@@ -87,7 +87,8 @@ static const struct tunable table[] = {
 		/* TW-11: applies to entries created from then on */
 		FIELD(msl), .flags = TUNABLE_F_RUNTIME, .sysctl_unit = MS,
 		.check_with = check_msl_with,		/* HOST-6 */
-		.meaning = "maximum segment lifetime; TIME_WAIT lasts 2 x msl",
+		.meaning = "maximum segment lifetime; TIME_WAIT lasts 2 x msl "
+		    "(hz x (2 msl + 1 s) below 2^31 ticks)",
 	},
 	{
 		.key = "portrange",
