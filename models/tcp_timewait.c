@@ -15,7 +15,7 @@
  *
  * Memory: one TIME_WAIT connection costs a struct tcptw (88 bytes on LP64,
  * 40 of them the oracle's, the records' and the Linux and FreeBSD 14
- * stacks') plus its struct inpcb (64 bytes): 152 bytes, against ~800 for
+ * stacks') plus its struct inpcb (48 bytes): 136 bytes, against ~800 for
  * a full tcpcb + inpcb + socket in the kernel.  tcp_timewait.h asserts
  * the entry's 88 at compile time, check_timewait the sum at <= 256 bytes;
  * tests/bench/bench_twmem measures it at 10^6 entries.

@@ -132,7 +132,7 @@ int	tcptw_zone_cap_effective(const struct tcptw_zone *z);
 
 /*
  * Memory: a TIME_WAIT connection costs one struct tcptw plus its struct
- * inpcb (tcptw 88 + inpcb 64 = 152 bytes on LP64), plus a share of the
+ * inpcb (tcptw 88 + inpcb 48 = 136 bytes on LP64), plus a share of the
  * hash-bucket arrays; the assertion above pins the entry at <= 88 bytes,
  * check_timewait the sum at <= 256, and tests/bench/bench_twmem measures
  * it at one million entries.

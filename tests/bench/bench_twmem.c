@@ -13,9 +13,9 @@
  * heap growth measured across the whole run divided by N.
  *
  * Output, e.g.:
- *   timewait memory: 1000000 entries, 169 bytes/entry (tcptw 88 + inpcb 64
- *   + hash/slab overhead 17)
- *   timewait memory (mallinfo2): 1000000 entries, 169 bytes/entry ...
+ *   timewait memory: 1000000 entries, 154 bytes/entry (tcptw 88 + inpcb 48
+ *   + hash/slab overhead 18)
+ *   timewait memory (mallinfo2): 1000000 entries, 154 bytes/entry ...
  *
  * Usage: bench_twmem [N]   (or TWSIM_BENCH_TW=N).
  */
