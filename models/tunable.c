@@ -410,9 +410,10 @@ static const struct tunable table[] = {
 	/*
 	 * The data path (DP-n).  FreeBSD 9: 9.3's tcp_input.c, tcp_output.c,
 	 * tcp_usrreq.c and kern/uipc_sockbuf.c.  FreeBSD 14 has the same
-	 * sysctls; its defaults here are 9's (not checked against 14's
-	 * sources), but for initcwnd10, which 14 lacks: its
-	 * net.inet.tcp.initcwnd_segments 10 gives the same window.  Linux
+	 * sysctls and 9's defaults for them but two (F14-5): delacktime is
+	 * 40 ms (TCPTV_DELACK hz / 25 since 13.0; 100 ms before), and
+	 * initcwnd10 is gone -- its net.inet.tcp.initcwnd_segments 10 gives
+	 * the same window.  Linux
 	 * has only tcp_sack among them; the other rows keep the values the
 	 * data path runs a Linux host with (DP-14): TCP_DELACK_MIN 40 ms,
 	 * tcp_wmem 4096 16384 4194304, tcp_rmem 4096 131072 6291456 (so a
@@ -441,11 +442,11 @@ static const struct tunable table[] = {
 		.min = 1 * MS, .max = 1 * SEC,
 		.def = {
 		    [TUNABLE_STACK_FREEBSD9] = { 100 * MS },
-		    [TUNABLE_STACK_FREEBSD14] = { 100 * MS },
+		    [TUNABLE_STACK_FREEBSD14] = { 40 * MS },
 		    [TUNABLE_STACK_LINUX] = { 40 * MS } },
 		FIELD(delacktime), .flags = TUNABLE_F_RUNTIME, .sysctl_unit = MS,
-		.meaning = "delayed-ACK timer (TCPTV_DELACK, hz / 10; Linux: "
-		    "TCP_DELACK_MIN 40 ms)",
+		.meaning = "delayed-ACK timer (TCPTV_DELACK: hz / 10 in "
+		    "FreeBSD 9, hz / 25 in 14; Linux: TCP_DELACK_MIN 40 ms)",
 	},
 	{
 		.key = "sendspace",

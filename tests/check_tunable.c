@@ -186,6 +186,11 @@ START_TEST(test_dp14_data_path_defaults_per_stack)
 	}
 	ck_assert(tunable_has(tunable_lookup("initcwnd10"), F14) == 0);
 	ck_assert(tunable_has(tunable_lookup("delacktime"), F14));
+	/* F14-5: TCPTV_DELACK went from hz / 10 to hz / 25 in 13.0. */
+	host_tunables_init_stack(&t, F14);
+	ck_assert_int_eq(t.delacktime, 40 * SIM_MSEC);
+	host_tunables_init_stack(&t, TUNABLE_STACK_FREEBSD9);
+	ck_assert_int_eq(t.delacktime, 100 * SIM_MSEC);
 	host_tunables_init_stack(&t, LNX);
 	ck_assert_int_eq(t.delacktime, 40 * SIM_MSEC);
 	ck_assert_int_eq(t.sendspace, 16384);
