@@ -96,6 +96,9 @@ tcp_twsk_unique(const struct host *h, const struct tcptw *tw, int twp)
 	int reuse = h->tun.tcp_tw_reuse;
 	int64_t now_ms;
 
+	/* LNX-24: a FIN_WAIT2 bucket's peer may still be sending. */
+	if (tw->tw_substate == TCPS_FIN_WAIT_2)
+		reuse = 0;
 	if (reuse == 2 && !ipv4_is_loopback(inp->inp_faddr) &&
 	    !ipv4_is_loopback(inp->inp_laddr))
 		reuse = 0;

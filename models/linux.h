@@ -75,8 +75,13 @@ int		inet_hash_connect(struct host *h, struct inpcb *inp,
 int		tcp_twsk_unique(const struct host *h, const struct tcptw *tw,
 		    int twp);
 
-/* tcp_minisocks.c (LNX-9..11, LNX-13..17) */
+/* tcp_minisocks.c (LNX-9..11, LNX-13..17, LNX-19, LNX-24) */
 void		tcp_time_wait(struct tcpcb *tp);
+sim_time_t	tcp_fin_time(const struct tcpcb *tp);
+sim_time_t	tcp_fin_wait2_timer(const struct tcpcb *tp);
+int		tcp_fin_wait2(struct tcpcb *tp,
+		    const struct tcp_segment *seg);
+void		tcp_fin_wait2_expired(struct tcpcb *tp);
 int		tcp_timewait_state_process(struct inpcb *inp,
 		    const struct tcp_segment *seg, tcp_seq *isn);
 

@@ -771,7 +771,10 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 			case TCPS_FIN_WAIT_1:
 				/* FW2-1: do not wait for ever for the FIN. */
 				tcp_state_change(tp, TCPS_FIN_WAIT_2);
-				tcp_timer_2msl_start(tp);
+				if (h->stack->finwait2 == NULL)
+					tcp_timer_2msl_start(tp);
+				else if (h->stack->finwait2(tp, seg))
+					return;		/* LNX-24 */
 				break;
 			case TCPS_CLOSING:
 				/* TCP-15: into TIME_WAIT (tcp_twstart). */

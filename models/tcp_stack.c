@@ -227,17 +227,6 @@ lnx_keepinit(const struct tcpcb *tp)
 	return (0);	/* no such timer: the SYN's retries bound the connect */
 }
 
-/* LNX-19: tcp_fin_time: tcp_fin_timeout, at least 3.5 RTO. */
-static sim_time_t
-lnx_finwait2_timeout(const struct tcpcb *tp)
-{
-	sim_time_t rto = tp->t_rxtcur, tmo = tp->t_host->tun.tcp_fin_timeout;
-
-	if (tmo < (rto << 2) - (rto >> 1))
-		tmo = (rto << 2) - (rto >> 1);
-	return (tmo);
-}
-
 static int
 lnx_tw_cap(const struct host *h)
 {
@@ -270,7 +259,9 @@ const struct tcp_stack_ops tcp_stack_linux = {
 	.ts_offset = secure_tcp_ts_off,
 	.syn_rexmt = lnx_syn_rexmt,
 	.keepinit = lnx_keepinit,
-	.finwait2_timeout = lnx_finwait2_timeout,
+	.finwait2_timeout = tcp_fin_wait2_timer,	/* LNX-19 */
+	.finwait2 = tcp_fin_wait2,			/* LNX-24 */
+	.finwait2_expired = tcp_fin_wait2_expired,	/* LNX-24 */
 	.rto_min = LINUX_RTO_MIN,
 	.quickacks = LINUX_MAX_QUICKACKS,
 	.tw_cap = lnx_tw_cap,

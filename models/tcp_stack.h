@@ -77,6 +77,20 @@ struct tcp_stack_ops {
 	sim_time_t	(*syn_rexmt)(struct tcpcb *tp);
 	/* The connection-establishment timer (0: none). */
 	sim_time_t	(*keepinit)(const struct tcpcb *tp);
+	/*
+	 * Our FIN was acked by seg (FIN_WAIT_1 -> FIN_WAIT_2): 1 when tp is
+	 * gone (Linux: an orphan's TIME_WAIT bucket in substate FIN_WAIT2,
+	 * LNX-24), else 0 with the FIN_WAIT_2 timer armed.  NULL: the timer
+	 * (FW2-1).
+	 */
+	int		(*finwait2)(struct tcpcb *tp,
+			    const struct tcp_segment *seg);
+	/*
+	 * The FIN_WAIT_2 timer fired (the state is still FIN_WAIT_2): the
+	 * stack ends or transforms tp itself (Linux, LNX-24).  NULL: as
+	 * finwait2_recheck says.
+	 */
+	void		(*finwait2_expired)(struct tcpcb *tp);
 	/* How long an orphaned FIN_WAIT_2 lasts (FreeBSD: its first look). */
 	sim_time_t	(*finwait2_timeout)(const struct tcpcb *tp);
 	/*

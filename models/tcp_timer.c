@@ -255,6 +255,10 @@ tcp_timer_2msl(struct sim *sim, void *arg)
 	    "FIN_WAIT_2 timer fired in %s", tcp_state_name(tp->t_state));
 	if (tp->t_state != TCPS_FIN_WAIT_2)
 		return;
+	if (st->finwait2_expired != NULL) {
+		st->finwait2_expired(tp);
+		return;
+	}
 	again = st->finwait2_recheck != NULL ? st->finwait2_recheck(tp) : 0;
 	if (again <= 0) {
 		(void)tcp_close(tp);

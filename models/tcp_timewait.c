@@ -294,6 +294,8 @@ tcp_tw_keep(struct tcptw *tw, const struct tcpcb *tp)
 	 * tcp_twrecycleable alone, which is compiled out (#if 0).
 	 */
 	tw->tw_time = 0;
+	tw->tw_substate = TCPS_TIME_WAIT;	/* Linux may say otherwise */
+	tw->tw_rcv_wscale = (uint8_t)tp->rcv_scale;
 	tw->conn_id = tp->conn_id;
 	tw->peer_conn_id = tp->peer_conn_id;
 	tw->tw_start = sim_now(tp->t_host->sim);

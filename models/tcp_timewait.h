@@ -28,7 +28,7 @@ struct tcpcb;
  * One TIME_WAIT connection.  FreeBSD 9's own struct (tcp_var.h) is 72
  * bytes; ours drops what nothing reads and adds the oracle, the records'
  * start and the Linux and FreeBSD 14 stacks' fields, in an order with no
- * padding but the 2 bytes after last_win.  What a segment or the 2MSL scan
+ * padding.  What a segment or the 2MSL scan
  * touches comes first (one cache line); the per-stack tail last.
  *
  * TW-9: the kernel also copies iss, irs and t_starttime, but only
@@ -48,6 +48,9 @@ struct tcptw {
 	uint32_t	 ts_offset;
 	int32_t		 tw_time;	/* ticks (32-bit) at which 2MSL ends */
 	uint16_t	 last_win;
+	/* Linux: TCPS_FIN_WAIT_2 or TCPS_TIME_WAIT (tw_substate, LNX-24) */
+	uint8_t		 tw_substate;
+	uint8_t		 tw_rcv_wscale;	/* Linux: to scale last_win back */
 	TAILQ_ENTRY(tcptw) tw_2msl;	/* the 2MSL queue, or the free list */
 	uint64_t	 conn_id;	/* simulator oracle (segment.h) */
 	uint64_t	 peer_conn_id;	/* the peer's incarnation (oracle) */

@@ -221,6 +221,12 @@ tcp_usr_close(struct tcpcb *tp)
 	default:
 		break;
 	}
+	/* LNX-24: tcp_close of a socket already in FIN_WAIT_2. */
+	if (tp->t_state == TCPS_FIN_WAIT_2 &&
+	    tp->t_host->stack->finwait2 != NULL) {
+		(void)tp->t_host->stack->finwait2(tp, NULL);
+		return (0);
+	}
 	/* A connection already closing has nothing more to send. */
 	if (tcp_usrclosed(tp))
 		(void)tcp_output(tp);

@@ -533,7 +533,7 @@ START_TEST(test_tuple_table_survives_random_churn)
 
 	boot(10000, 65535, 1, 0, 0);
 	srandom(7);
-	for (step = 0; step < 20000; step++) {
+	for (step = 0; step < 4000; step++) {
 		if (n < 24 || (n < 45 && random() % 2 == 0)) {
 			ck_assert_int_eq(conn(CLIENT, 0, SERVER + (uint32_t)(
 			    random() % 3), 80, &live[n]), 0);

@@ -603,29 +603,225 @@ START_TEST(test_lnx18_syn_backoff_linear_then_doubling)
 }
 END_TEST
 
-/* LNX-19: an orphaned FIN_WAIT_2 lasts tcp_fin_timeout, no TIME_WAIT. */
-START_TEST(test_lnx19_fin_wait_2_lasts_tcp_fin_timeout)
+/*
+ * A client connection closed while the server keeps its end open
+ * (sapp.close_on_fin 0): the client's FIN is acked alone.  Its port.
+ */
+static uint16_t
+half_closed_conn(void)
+{
+	struct tcpcb *tp;
+	uint16_t port;
+
+	sapp.close_on_fin = 0;
+	ck_assert_int_eq(try_connect(SADDR, 0, &tp), 0);
+	port = tp->t_inpcb->inp_lport;
+	run_for(10 * SIM_MSEC);
+	ck_assert_int_eq(tcp_usr_close(tp), 0);
+	run_for(10 * SIM_MSEC);
+	return (port);
+}
+
+/*
+ * LNX-19, LNX-24: an orphaned FIN_WAIT_2 lasts tcp_fin_time (here 10 s)
+ * -- not as a socket but as a TIME_WAIT bucket in substate FIN_WAIT2,
+ * which holds the port and counts as an entry, then expires.
+ */
+START_TEST(test_lnx24_orphan_fin_wait_2_is_a_bucket_for_tcp_fin_time)
 {
 	struct host_tunables t;
-	struct tcpcb *tp;
+	struct tcptw *tw;
 	sim_time_t t0;
+	uint16_t p;
 
 	teardown();
 	lnx_tun(&t);
 	t.tcp_fin_timeout = 10 * SIM_SEC;
 	setup_with(&t, NULL, CADDR, SADDR);
-	sapp.close_on_fin = 0;			/* the server never closes */
-	ck_assert_int_eq(try_connect(SADDR, 0, &tp), 0);
-	run_for(10 * SIM_MSEC);
-	ck_assert_int_eq(tcp_usr_close(tp), 0);
-	run_for(10 * SIM_MSEC);
-	ck_assert_int_eq(tp->t_state, TCPS_FIN_WAIT_2);
-	t0 = sim_now(sim);
-	run_for(10 * SIM_SEC - 20 * SIM_MSEC);
+	p = half_closed_conn();
+	t0 = sim_now(sim) - 10 * SIM_MSEC;
+	ck_assert_ptr_nonnull(tw = client_tw(p));
+	ck_assert_int_eq(tw->tw_substate, TCPS_FIN_WAIT_2);
+	ck_assert_int_eq(host_tw_count(cli), 1);
+	ck_assert_uint_eq(cli->stat.tw_entered, 1);
+	run_for(t0 + 10 * SIM_SEC - 20 * SIM_MSEC - sim_now(sim));
 	ck_assert_int_eq(host_ports_in_use(cli), 1);
-	run_for(t0 + 10 * SIM_SEC - sim_now(sim));
+	run_for(SIM_SEC);	/* the wheel fires it a little late (LNX-12) */
 	ck_assert_int_eq(host_ports_in_use(cli), 0);
-	ck_assert_uint_eq(cli->stat.tw_entered, 0);
+	ck_assert_int_eq(host_tw_count(cli), 0);
+	ck_assert_uint_eq(cli->stat.tw_expired, 1);
+}
+END_TEST
+
+/*
+ * LNX-19, LNX-24: a tcp_fin_time above TCP_TIMEWAIT_LEN keeps the socket
+ * for tcp_fin_time - 60 s, then hands over to a bucket for that long
+ * again (tcp_keepalive_timer's arithmetic): 90 s is 30 s + 30 s.
+ */
+START_TEST(test_lnx19_long_fin_timeout_socket_then_bucket)
+{
+	struct host_tunables t;
+	sim_time_t t0;
+	uint16_t p;
+
+	teardown();
+	lnx_tun(&t);
+	t.tcp_fin_timeout = 90 * SIM_SEC;
+	setup_with(&t, NULL, CADDR, SADDR);
+	p = half_closed_conn();
+	t0 = sim_now(sim) - 10 * SIM_MSEC;
+	ck_assert_ptr_null(client_tw(p));
+	ck_assert_int_eq(capp.tp->t_state, TCPS_FIN_WAIT_2);
+	run_for(t0 + 29 * SIM_SEC - sim_now(sim));
+	ck_assert_ptr_null(client_tw(p));
+	run_for(2 * SIM_SEC);
+	ck_assert_ptr_nonnull(client_tw(p));
+	ck_assert_int_eq(client_tw(p)->tw_substate, TCPS_FIN_WAIT_2);
+	run_for(t0 + 59 * SIM_SEC - sim_now(sim));
+	ck_assert_int_eq(host_ports_in_use(cli), 1);
+	run_for(3 * SIM_SEC);
+	ck_assert_int_eq(host_ports_in_use(cli), 0);
+	ck_assert_uint_eq(cli->stat.tw_expired, 1);
+}
+END_TEST
+
+/*
+ * LNX-24: the peer's FIN at rcv_nxt moves the bucket to TIME_WAIT for
+ * TCP_TIMEWAIT_LEN from then, and is acked.
+ */
+START_TEST(test_lnx24_peer_fin_turns_the_bucket_into_time_wait)
+{
+	struct tcptw *tw;
+	sim_time_t t1;
+	uint16_t p;
+	int n;
+
+	p = half_closed_conn();
+	tw = client_tw(p);
+	ck_assert_int_eq(tw->tw_substate, TCPS_FIN_WAIT_2);
+	run_for(5 * SIM_SEC);
+	n = nrec;
+	ck_assert_int_eq(tcp_usr_close(sapp.tp), 0);	/* the server's FIN */
+	run_for(10 * SIM_MSEC);
+	t1 = sim_now(sim);
+	ck_assert_ptr_eq(client_tw(p), tw);
+	ck_assert_int_eq(tw->tw_substate, TCPS_TIME_WAIT);
+	ck_assert_int_eq(nrec, n + 2);			/* FIN, its ACK */
+	ck_assert_uint_eq(recs[nrec - 1].seg.flags, TH_ACK);
+	ck_assert_uint_eq(cli->stat.tw_entered, 1);
+	/* 60 s from the FIN, not from the bucket (plus the wheel's). */
+	run_for(59 * SIM_SEC);
+	ck_assert_ptr_nonnull(client_tw(p));
+	run_for(t1 + 63 * SIM_SEC - sim_now(sim));
+	ck_assert_ptr_null(client_tw(p));
+}
+END_TEST
+
+/*
+ * LNX-9, LNX-24: FIN_WAIT2 buckets count against tcp_max_tw_buckets: past
+ * it the orphan is closed at once, and the peer's FIN that comes later
+ * finds no socket and is answered with a RST.
+ */
+START_TEST(test_lnx24_fin_wait2_buckets_count_against_max_tw_buckets)
+{
+	struct host_tunables t;
+	struct tcpcb *second;
+	uint16_t p;
+
+	teardown();
+	lnx_tun(&t);
+	t.tcp_max_tw_buckets = 1;
+	setup_with(&t, NULL, CADDR, SADDR);
+	p = half_closed_conn();
+	ck_assert_ptr_nonnull(client_tw(p));
+	ck_assert_int_eq(host_tw_count(cli), 1);
+	(void)half_closed_conn();
+	ck_assert_uint_eq(cli->stat.tw_skipped_nomem, 1);
+	ck_assert_int_eq(host_tw_count(cli), 1);
+	ck_assert_int_eq(host_ports_in_use(cli), 1);
+	second = sapp.tp;
+	ck_assert_int_eq(second->t_state, TCPS_CLOSE_WAIT);
+	ck_assert_int_eq(tcp_usr_close(second), 0);
+	run_for(10 * SIM_MSEC);
+	ck_assert_uint_eq(cli->stat.rst_sent, 1);
+}
+END_TEST
+
+/*
+ * LNX-24: what a bucket in FIN_WAIT2 does with other segments: a
+ * duplicate ACK is dropped silently; new data, or a SYN at rcv_nxt, is
+ * answered with a RST and kills it; a RST kills it quietly.
+ */
+START_TEST(test_lnx24_fin_wait2_bucket_segment_rules)
+{
+	struct tcp_segment s;
+	uint16_t p;
+	int n;
+
+	p = half_closed_conn();
+	blackhole = 1;			/* from here on: recorded, not delivered */
+	server_segment(client_tw(p), p, TH_ACK, &s);
+	n = nrec;
+	tcp_input(cli, &s);		/* a duplicate ACK */
+	run_for(10 * SIM_MSEC);
+	ck_assert_int_eq(nrec, n);
+	ck_assert_ptr_nonnull(client_tw(p));
+	s.len = 100;			/* data after our FIN */
+	tcp_input(cli, &s);
+	run_for(10 * SIM_MSEC);
+	ck_assert_int_eq(nrec, n + 1);
+	ck_assert_uint_eq(recs[nrec - 1].seg.flags & TH_RST, TH_RST);
+	ck_assert_ptr_null(client_tw(p));
+	ck_assert_uint_eq(cli->stat.tw_killed_rst, 1);
+
+	blackhole = 0;
+	p = half_closed_conn();
+	blackhole = 1;
+	server_segment(client_tw(p), p, TH_SYN, &s);
+	n = nrec;
+	tcp_input(cli, &s);		/* a SYN at rcv_nxt */
+	run_for(10 * SIM_MSEC);
+	ck_assert_int_eq(nrec, n + 1);
+	ck_assert_uint_eq(recs[nrec - 1].seg.flags & TH_RST, TH_RST);
+	ck_assert_ptr_null(client_tw(p));
+
+	blackhole = 0;
+	p = half_closed_conn();
+	blackhole = 1;
+	server_segment(client_tw(p), p, TH_RST, &s);
+	n = nrec;
+	tcp_input(cli, &s);		/* a RST: killed, nothing sent */
+	run_for(10 * SIM_MSEC);
+	ck_assert_int_eq(nrec, n);
+	ck_assert_ptr_null(client_tw(p));
+	ck_assert_uint_eq(cli->stat.tw_killed_rst, 3);
+}
+END_TEST
+
+/*
+ * LNX-7, LNX-24: a connect never takes a FIN_WAIT2 bucket over, whatever
+ * tcp_tw_reuse says (Linux 6.11, "avoid reusing FIN_WAIT2 when trying to
+ * find port in connect()"): the peer has not closed yet.
+ */
+START_TEST(test_lnx7_fin_wait2_bucket_never_taken_over)
+{
+	struct host_tunables t;
+	struct tcpcb *tp;
+	uint16_t p;
+
+	teardown();
+	lnx_tun(&t);
+	t.portrange_first = 40000;
+	t.portrange_last = 40001;
+	t.tcp_tw_reuse = 1;
+	setup_with(&t, NULL, CADDR, SADDR);
+	p = half_closed_conn();
+	ck_assert_int_eq(client_tw(p)->tw_substate, TCPS_FIN_WAIT_2);
+	p = half_closed_conn();			/* the other port */
+	ck_assert_int_eq(client_tw(p)->tw_substate, TCPS_FIN_WAIT_2);
+	run_for(5 * SIM_SEC);			/* past tcp_tw_reuse_delay */
+	ck_assert_int_eq(try_connect(SADDR, 0, &tp), EADDRNOTAVAIL);
+	ck_assert_uint_eq(cli->stat.tw_reused, 0);
 }
 END_TEST
 
@@ -684,7 +880,12 @@ linux_suite(void)
 	tcase_add_test(tc, test_lnx13_paws_rejects_an_old_timestamp);
 	tcase_add_test(tc, test_lnx15_syn_with_newer_timestamp_reopens);
 	tcase_add_test(tc, test_lnx18_syn_backoff_linear_then_doubling);
-	tcase_add_test(tc, test_lnx19_fin_wait_2_lasts_tcp_fin_timeout);
+	tcase_add_test(tc, test_lnx24_orphan_fin_wait_2_is_a_bucket_for_tcp_fin_time);
+	tcase_add_test(tc, test_lnx19_long_fin_timeout_socket_then_bucket);
+	tcase_add_test(tc, test_lnx24_peer_fin_turns_the_bucket_into_time_wait);
+	tcase_add_test(tc, test_lnx24_fin_wait2_buckets_count_against_max_tw_buckets);
+	tcase_add_test(tc, test_lnx24_fin_wait2_bucket_segment_rules);
+	tcase_add_test(tc, test_lnx7_fin_wait2_bucket_never_taken_over);
 	tcase_add_test(tc, test_lnx20_ts_offset_per_pair_and_clock_driven_isn);
 	suite_add_tcase(s, tc);
 	return (s);
