@@ -41,7 +41,9 @@ struct wl_conn {
 	uint64_t	 conn_id;
 	uint16_t	 lport;
 	int		 got_response, hold_done, peer_fin;
+	int		 may_close;	/* WL-10: close_delay after the FIN over */
 	sim_event_t	 hold_ev;
+	sim_event_t	 close_ev;	/* WL-10 */
 	TAILQ_ENTRY(wl_conn) link;	/* live list, or the free list */
 };
 TAILQ_HEAD(wl_connq, wl_conn);
@@ -52,6 +54,7 @@ struct wl_sconn {
 	struct tcpcb	*tp;
 	uint64_t	 rcvd;
 	int		 responded;
+	sim_event_t	 close_ev;	/* WL-10: the delayed close */
 	TAILQ_ENTRY(wl_sconn) link;
 };
 TAILQ_HEAD(wl_sconnq, wl_sconn);
@@ -70,6 +73,8 @@ struct wl_server {
 	int		 adopted;	/* the listener was workload_listen's */
 	uint32_t	 request, response;
 	enum workload_closer close_by;
+	sim_time_t	 close_delay;	/* WL-10 */
+	struct sim	*sim;
 	char		*owner;		/* first workload, for messages */
 	int		 refs;
 	uint64_t	 served;
@@ -182,6 +187,7 @@ sconn_alloc(struct wl_server *srv)
 	TAILQ_REMOVE(&srv->freeq, sc, link);
 	memset(sc, 0, sizeof(*sc));
 	sc->srv = srv;
+	sc->close_ev = SIM_EVENT_NONE;
 	TAILQ_INSERT_TAIL(&srv->live, sc, link);
 	return (sc);
 }
@@ -191,6 +197,9 @@ sconn_free(struct wl_sconn *sc)
 {
 	struct wl_server *srv = sc->srv;
 
+	if (sc->close_ev != SIM_EVENT_NONE)
+		(void)sim_cancel(srv->sim, sc->close_ev);
+	sc->close_ev = SIM_EVENT_NONE;
 	TAILQ_REMOVE(&srv->live, sc, link);
 	TAILQ_INSERT_HEAD(&srv->freeq, sc, link);
 }
@@ -242,12 +251,34 @@ srv_received(void *arg, struct tcpcb *tp, uint32_t bytes)
 		srv_respond(sc);
 }
 
+/* WL-10: the server application gets round to closing. */
+static void
+srv_close_now(struct sim *sim, void *arg)
+{
+	struct wl_sconn *sc = arg;
+	struct tcpcb *tp = sc->tp;
+
+	(void)sim;
+	sc->close_ev = SIM_EVENT_NONE;
+	sconn_free(sc);
+	(void)tcp_usr_close(tp);
+}
+
 static void
 srv_peer_closed(void *arg, struct tcpcb *tp)
 {
 	struct wl_sconn *sc = arg;
 
-	/* WL-6: close_by client: the server closes on the client's FIN. */
+	/*
+	 * WL-6: close_by client: the server closes on the client's FIN --
+	 * WL-10: close_delay later.
+	 */
+	if (sc != NULL && sc->srv->close_delay > 0) {
+		if (sc->close_ev == SIM_EVENT_NONE)
+			(void)sim_after(sc->srv->sim, sc->srv->close_delay,
+			    srv_close_now, sc, &sc->close_ev);
+		return;
+	}
 	if (sc != NULL)
 		sconn_free(sc);
 	(void)tcp_usr_close(tp);
@@ -299,16 +330,26 @@ srv_release(struct wl_server *srv)
 	srv_free(srv);
 }
 
+/* WL-10: only the second closer waits; the server is, when close_by client. */
+static sim_time_t
+srv_close_delay(const struct workload_config *cfg)
+{
+
+	return (cfg->close_by == WORKLOAD_CLOSE_CLIENT ? cfg->close_delay : 0);
+}
+
 static int
 srv_agrees(const struct wl_server *srv, const struct workload_config *cfg,
     char *err, size_t errlen)
 {
 
 	if (srv->request == cfg->request && srv->response == cfg->response &&
-	    srv->close_by == cfg->close_by)
+	    srv->close_by == cfg->close_by &&
+	    srv->close_delay == srv_close_delay(cfg))
 		return (0);
 	snprintf(err, errlen, "workloads %s and %s share server port %u on "
-	    "%s but disagree on request, response or close", srv->owner,
+	    "%s but disagree on request, response, close or close_delay",
+	    srv->owner,
 	    cfg->name, (unsigned)srv->port, srv->host->name);
 	return (-1);
 }
@@ -349,6 +390,8 @@ srv_get(const struct workload_config *cfg, char *err, size_t errlen)
 	srv->request = cfg->request;
 	srv->response = cfg->response;
 	srv->close_by = cfg->close_by;
+	srv->close_delay = srv_close_delay(cfg);
+	srv->sim = h->sim;
 	srv->refs = 1;
 	TAILQ_INIT(&srv->live);
 	TAILQ_INIT(&srv->freeq);
@@ -438,6 +481,7 @@ conn_alloc(struct workload *w)
 	cn->w = w;
 	cn->t_established = -1;
 	cn->hold_ev = SIM_EVENT_NONE;
+	cn->close_ev = SIM_EVENT_NONE;
 	TAILQ_INSERT_TAIL(&w->live, cn, link);
 	w->active++;
 	return (cn);
@@ -474,6 +518,9 @@ conn_finish(struct wl_conn *cn, enum conn_outcome outcome, int syn_sent)
 	if (cn->hold_ev != SIM_EVENT_NONE)
 		(void)sim_cancel(w->sim, cn->hold_ev);
 	cn->hold_ev = SIM_EVENT_NONE;
+	if (cn->close_ev != SIM_EVENT_NONE)
+		(void)sim_cancel(w->sim, cn->close_ev);
+	cn->close_ev = SIM_EVENT_NONE;
 	TAILQ_REMOVE(&w->live, cn, link);
 	TAILQ_INSERT_HEAD(&w->freeq, cn, link);
 	w->active--;
@@ -482,16 +529,19 @@ conn_finish(struct wl_conn *cn, enum conn_outcome outcome, int syn_sent)
 
 /*
  * WL-5: the client closes once it has the response and held it, and --
- * when the server closes first -- once the server's FIN arrived.
+ * when the server closes first -- once the server's FIN arrived and
+ * close_delay passed since (WL-10).
  */
 static void
 conn_maybe_close(struct wl_conn *cn)
 {
 	struct tcpcb *tp = cn->tp;
-	int syn_sent;
+	int syn_sent, second;
 
+	second = cn->peer_fin && (cn->w->cfg.close_delay == 0 ||
+	    cn->may_close);
 	if (!((cn->got_response && cn->hold_done &&
-	    (cn->w->cfg.close_by == WORKLOAD_CLOSE_CLIENT || cn->peer_fin)) ||
+	    (cn->w->cfg.close_by == WORKLOAD_CLOSE_CLIENT || second)) ||
 	    (cn->peer_fin && !cn->got_response)))
 		return;
 	syn_sent = tp->t_syn_sent;
@@ -550,13 +600,33 @@ cli_received(void *arg, struct tcpcb *tp, uint32_t bytes)
 		conn_got_response(cn);
 }
 
+/* WL-10: the client application gets round to closing. */
+static void
+conn_close_delay_over(struct sim *sim, void *arg)
+{
+	struct wl_conn *cn = arg;
+
+	(void)sim;
+	cn->close_ev = SIM_EVENT_NONE;
+	cn->may_close = 1;
+	conn_maybe_close(cn);
+}
+
 static void
 cli_peer_closed(void *arg, struct tcpcb *tp)
 {
 	struct wl_conn *cn = arg;
+	struct workload *w = cn->w;
 
 	(void)tp;
 	cn->peer_fin = 1;
+	if (w->cfg.close_by == WORKLOAD_CLOSE_SERVER &&
+	    w->cfg.close_delay > 0 && cn->close_ev == SIM_EVENT_NONE &&
+	    !cn->may_close) {
+		(void)sim_after(w->sim, w->cfg.close_delay,
+		    conn_close_delay_over, cn, &cn->close_ev);
+		return;
+	}
 	conn_maybe_close(cn);
 }
 
@@ -835,6 +905,8 @@ workload_destroy(struct workload *w)
 	while ((cn = TAILQ_FIRST(&w->live)) != NULL) {
 		if (cn->hold_ev != SIM_EVENT_NONE)
 			(void)sim_cancel(w->sim, cn->hold_ev);
+		if (cn->close_ev != SIM_EVENT_NONE)
+			(void)sim_cancel(w->sim, cn->close_ev);
 		TAILQ_REMOVE(&w->live, cn, link);
 		w->active--;
 		conn_report(cn, CONN_OK, cn->tp != NULL ? cn->tp->t_syn_sent :

@@ -48,6 +48,7 @@ struct workload_config {
 	uint32_t	 response;	/* bytes */
 	sim_time_t	 hold;		/* after the response, before closing */
 	enum workload_closer close_by;
+	sim_time_t	 close_delay;	/* WL-10: the second closer's */
 	uint16_t	 sport;		/* 0: ephemeral */
 	sim_time_t	 start, stop;
 };

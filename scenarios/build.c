@@ -663,6 +663,9 @@ build_workloads(struct builder *b)
 				    SCENARIO_CLOSE_CLIENT :
 				    SCENARIO_CLOSE_SERVER;
 				break;
+			case P_WL_CLOSE_DELAY:
+				x->close_delay = pv.i;
+				break;
 			case P_WL_SPORT:
 				x->sport = (uint16_t)pv.i;
 				break;

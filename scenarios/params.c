@@ -184,6 +184,14 @@ static const struct param table[P_NPARAMS] = {
 		.defval = "client", .choices = "client|server",
 		.meaning = "who closes first (and so holds TIME_WAIT)",
 	},
+	[P_WL_CLOSE_DELAY] = {
+		.id = P_WL_CLOSE_DELAY, .section = PARAM_SEC_WORKLOAD,
+		.key = "close_delay", .type = PARAM_T_TIME, .unit = "s",
+		.defval = "0s", .min = 0, .max = YEAR,
+		.meaning = "how long the side that closes second takes to "
+		    "close after the peer's FIN (a slow application; the "
+		    "first closer waits in FIN_WAIT_2 meanwhile)",
+	},
 	[P_WL_SPORT] = {
 		.id = P_WL_SPORT, .section = PARAM_SEC_WORKLOAD, .key = "sport",
 		.type = PARAM_T_INT, .unit = "", .defval = "0",

@@ -78,6 +78,7 @@ enum param_id {
 	P_WL_RESPONSE,
 	P_WL_HOLD,
 	P_WL_CLOSE,
+	P_WL_CLOSE_DELAY,
 	P_WL_SPORT,
 	P_WL_START,
 	P_WL_STOP,

@@ -690,6 +690,7 @@ build_world(struct run_ctx *rc, char *err, size_t errlen)
 		wc.hold = sw->hold;
 		wc.close_by = sw->close_by == SCENARIO_CLOSE_CLIENT ?
 		    WORKLOAD_CLOSE_CLIENT : WORKLOAD_CLOSE_SERVER;
+		wc.close_delay = sw->close_delay;
 		wc.sport = sw->sport;
 		wc.start = sw->start;
 		wc.stop = sw->stop;

@@ -99,6 +99,7 @@ struct scenario_workload {
 	uint64_t	 response;	/* bytes */
 	sim_time_t	 hold;
 	enum scenario_closer close_by;
+	sim_time_t	 close_delay;	/* the second closer's (WL-10) */
 	uint16_t	 sport;		/* 0 = ephemeral */
 	sim_time_t	 start;		/* connections begin */
 	sim_time_t	 stop;		/* and end (<= duration) */

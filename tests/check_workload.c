@@ -384,6 +384,57 @@ START_TEST(test_wl6_shared_server_must_agree)
 END_TEST
 
 /*
+ * WL-10: close_delay makes the second closer slow.  With close_by client
+ * the server closes 3 s after the client's FIN, so each client
+ * connection waits in FIN_WAIT_2 (holding its port, FW2-1) for those 3 s
+ * before its TIME_WAIT starts; with close_by server the client does, and
+ * the server waits.  Workloads sharing a server must agree on it.
+ */
+START_TEST(test_wl10_close_delay_keeps_the_first_closer_in_fin_wait_2)
+{
+	struct workload_config c, d;
+	struct workload *w;
+	char err[256];
+
+	config(&c, "slow-server", 1);
+	c.close_delay = 3 * SIM_SEC;
+	c.stop = 500 * SIM_MSEC;		/* one connection, at 0 s */
+	w = create(&c);
+	(void)sim_run(sim, 2 * SIM_SEC, 0);
+	ck_assert_int_eq(outcomes[CONN_OK], 1);	/* the client closed */
+	ck_assert_int_eq(host_tw_count(cli), 0);	/* FIN_WAIT_2 */
+	ck_assert_int_eq(host_ports_in_use(cli), 1);
+	(void)sim_run(sim, 4 * SIM_SEC, 0);
+	ck_assert_int_eq(host_tw_count(cli), 1);
+	ck_assert_uint_eq(cli->stat.tw_entered, 1);
+
+	config(&d, "other", 1);
+	d.close_delay = 1 * SIM_SEC;
+	err[0] = '\0';
+	ck_assert_ptr_null(workload_create(net, &d, record, NULL, err,
+	    sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "close_delay"));
+	workload_destroy(w);
+
+	config(&c, "slow-client", 1);
+	c.close_by = WORKLOAD_CLOSE_SERVER;
+	c.close_delay = 3 * SIM_SEC;
+	c.start = 10 * SIM_SEC;
+	c.stop = 10 * SIM_SEC + 500 * SIM_MSEC;
+	w = create(&c);
+	(void)sim_run(sim, 12 * SIM_SEC, 0);
+	ck_assert_int_eq(outcomes[CONN_OK], 1);	/* not yet closed */
+	ck_assert_int_eq(host_tw_count(srv), 0);
+	(void)sim_run(sim, 14 * SIM_SEC, 0);
+	ck_assert_int_eq(outcomes[CONN_OK], 2);
+	ck_assert_int_eq(host_tw_count(srv), 1);
+	/* The report of a delayed close carries its real end. */
+	ck_assert_int_ge(recs[nrecs - 1].t_end, 13 * SIM_SEC);
+	workload_destroy(w);
+}
+END_TEST
+
+/*
  * WL-9: a client with two addresses uses both in turn, each with its own
  * ports, so it has twice the ports of a one-address client; a workload
  * pinned to one address (client = HOST/ADDRESS) uses that one only.
@@ -566,6 +617,7 @@ workload_suite(void)
 	tcase_add_test(tc, test_wl6_close_by_server_puts_server_in_time_wait);
 	tcase_add_test(tc, test_wl6_close_by_client_puts_client_in_time_wait);
 	tcase_add_test(tc, test_wl6_shared_server_must_agree);
+	tcase_add_test(tc, test_wl10_close_delay_keeps_the_first_closer_in_fin_wait_2);
 	tcase_add_test(tc, test_wl7_fixed_sport_busy_is_addrinuse);
 	tcase_add_test(tc, test_wl9_two_address_client_has_twice_the_ports);
 	tcase_add_test(tc, test_wl7_fixed_sport_server_closes_reopens);
