@@ -463,6 +463,8 @@ tcp_do_segment(struct tcpcb *tp, const struct tcp_segment *seg)
 		/* TCP-1: the ACK of a SYN-ACK must cover exactly our SYN. */
 		if ((thflags & TH_ACK) && (SEQ_LEQ(seg->ack, tp->iss) ||
 		    SEQ_GT(seg->ack, tp->snd_max))) {
+			if (h->stack->synsent_bad_ack != NULL)
+				h->stack->synsent_bad_ack(tp);	/* LNX-25 */
 			tcp_respond_rst(h, seg);
 			return;
 		}

@@ -18,6 +18,7 @@
 #include "models/tcp_stack.h"
 #include "models/tcp_timewait.h"
 #include "models/tcp_var.h"
+#include "models/trace.h"
 #include "models/tunable.h"
 
 /* FreeBSD 9 ************************************************************/
@@ -219,6 +220,27 @@ lnx_syn_rexmt(struct tcpcb *tp)
 	return (rto < LINUX_RTO_MAX ? rto : LINUX_RTO_MAX);
 }
 
+/*
+ * LNX-25: tcp_rcv_synsent_state_process: an unacceptable ACK to a SYN not
+ * yet retransmitted -- typically the challenge ACK of a peer whose old
+ * connection on this 4-tuple is still open (CLOSE_WAIT), which our RST
+ * then resets -- re-arms the retransmit timer at TCP_TIMEOUT_MIN, two
+ * jiffies on the wheel, so the SYN goes again almost at once instead of
+ * after a whole initial RTO.
+ */
+static void
+lnx_synsent_bad_ack(struct tcpcb *tp)
+{
+	struct host *h = tp->t_host;
+
+	if (tp->t_rxtshift != 0)
+		return;
+	TCP_TRACE(h, tp->conn_id, tp->peer_conn_id, "LNX-25", "unacceptable "
+	    "ACK to our SYN: RST, and the SYN again in two jiffies");
+	tcp_timer_rexmt_at(tp, timer_wheel_expiry(sim_now(h->sim),
+	    sim_time_from_ticks(2, h->tun.hz), h->tun.hz));
+}
+
 static sim_time_t
 lnx_keepinit(const struct tcpcb *tp)
 {
@@ -258,6 +280,7 @@ const struct tcp_stack_ops tcp_stack_linux = {
 	.new_isn = lnx_new_isn,
 	.ts_offset = secure_tcp_ts_off,
 	.syn_rexmt = lnx_syn_rexmt,
+	.synsent_bad_ack = lnx_synsent_bad_ack,		/* LNX-25 */
 	.keepinit = lnx_keepinit,
 	.finwait2_timeout = tcp_fin_wait2_timer,	/* LNX-19 */
 	.finwait2 = tcp_fin_wait2,			/* LNX-24 */

@@ -75,6 +75,12 @@ struct tcp_stack_ops {
 	 * the next RTO, or 0 to give up (ETIMEDOUT).
 	 */
 	sim_time_t	(*syn_rexmt)(struct tcpcb *tp);
+	/*
+	 * SYN_SENT got an ACK that does not cover exactly our SYN (TCP-1;
+	 * the caller answers it with a RST).  NULL: nothing more; Linux
+	 * sends the SYN again almost at once (LNX-25).
+	 */
+	void		(*synsent_bad_ack)(struct tcpcb *tp);
 	/* The connection-establishment timer (0: none). */
 	sim_time_t	(*keepinit)(const struct tcpcb *tp);
 	/*

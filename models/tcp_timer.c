@@ -181,6 +181,21 @@ tcp_timer_rexmt_start(struct tcpcb *tp)
 	    "retransmit timer armed: %.3f s", sim_time_to_sec(tp->t_rxtcur));
 }
 
+/* The retransmit timer, at `when` instead of t_rxtcur from now. */
+void
+tcp_timer_rexmt_at(struct tcpcb *tp, sim_time_t when)
+{
+	struct sim *sim = tp->t_host->sim;
+
+	if (tp->t_rexmt != SIM_EVENT_NONE)
+		(void)sim_cancel(sim, tp->t_rexmt);
+	tp->t_rexmt = SIM_EVENT_NONE;
+	(void)sim_at(sim, when, tcp_timer_rexmt, tp, &tp->t_rexmt);
+	TCP_TRACE(tp->t_host, tp->conn_id, tp->peer_conn_id, NULL,
+	    "retransmit timer armed: %.3f s", sim_time_to_sec(when -
+	    sim_now(sim)));
+}
+
 void
 tcp_timer_rexmt_stop(struct tcpcb *tp)
 {

@@ -394,6 +394,7 @@ void		 tcp_free_sackholes(struct tcpcb *tp);
 
 /* tcp_timer.c: the per-connection timers (sim events on tp). */
 void		 tcp_timer_rexmt_start(struct tcpcb *tp);	/* t_rxtcur */
+void		 tcp_timer_rexmt_at(struct tcpcb *tp, sim_time_t when);
 void		 tcp_timer_rexmt_stop(struct tcpcb *tp);
 void		 tcp_timer_keep_start(struct tcpcb *tp);	/* keepinit */
 void		 tcp_timer_keep_stop(struct tcpcb *tp);

@@ -825,6 +825,56 @@ START_TEST(test_lnx7_fin_wait2_bucket_never_taken_over)
 }
 END_TEST
 
+/*
+ * LNX-25: an ACK to our SYN that does not cover it (a peer still holding
+ * an old connection on this 4-tuple answers with a challenge ACK) gets a
+ * RST, and the SYN goes again two jiffies later (TCP_TIMEOUT_MIN; 8 to
+ * 12 ms at hz 250 on the wheel), not after the 1 s initial RTO; once the
+ * SYN was retransmitted, no more.
+ */
+START_TEST(test_lnx25_unacceptable_ack_in_syn_sent_resends_the_syn_soon)
+{
+	struct tcp_segment s;
+	struct tcpcb *tp;
+	int n, i, syns;
+
+	blackhole = 1;
+	ck_assert_int_eq(try_connect(SADDR, 0, &tp), 0);
+	run_for(SIM_MSEC);
+	ck_assert_int_eq(nrec, 1);			/* the SYN */
+	memset(&s, 0, sizeof(s));
+	s.saddr = SADDR;
+	s.daddr = CADDR;
+	s.sport = PORT;
+	s.dport = tp->t_inpcb->inp_lport;
+	s.seq = 12345;
+	s.ack = tp->iss + 1000;				/* not our SYN's */
+	s.flags = TH_ACK;
+	n = nrec;
+	tcp_input(cli, &s);
+	run_for(20 * SIM_MSEC);
+	ck_assert_int_ge(nrec, n + 2);
+	ck_assert_uint_eq(recs[n].seg.flags, TH_RST);
+	ck_assert_uint_eq(recs[n].seg.seq, s.ack);
+	ck_assert_uint_eq(recs[n + 1].seg.flags, TH_SYN);
+	/*
+	 * Two jiffies, and the wheel fires a level-0 timer one jiffy after
+	 * its expiry (LNX-12): within three jiffies, 12 ms, of the RST.
+	 */
+	ck_assert_int_gt(recs[n + 1].t - recs[n].t, 8 * SIM_MSEC);
+	ck_assert_int_le(recs[n + 1].t - recs[n].t, 12 * SIM_MSEC);
+	ck_assert_int_eq(tp->t_rxtshift, 1);
+	/* A second one: RST only; the timer keeps its backed-off time. */
+	n = nrec;
+	tcp_input(cli, &s);
+	run_for(500 * SIM_MSEC);
+	for (syns = 0, i = n; i < nrec; i++)
+		syns += recs[i].seg.flags == TH_SYN;
+	ck_assert_int_eq(syns, 0);
+	ck_assert_uint_eq(recs[n].seg.flags, TH_RST);
+}
+END_TEST
+
 /* LNX-20: one timestamp clock per address pair; ISNs grow with time. */
 START_TEST(test_lnx20_ts_offset_per_pair_and_clock_driven_isn)
 {
@@ -886,6 +936,7 @@ linux_suite(void)
 	tcase_add_test(tc, test_lnx24_fin_wait2_buckets_count_against_max_tw_buckets);
 	tcase_add_test(tc, test_lnx24_fin_wait2_bucket_segment_rules);
 	tcase_add_test(tc, test_lnx7_fin_wait2_bucket_never_taken_over);
+	tcase_add_test(tc, test_lnx25_unacceptable_ack_in_syn_sent_resends_the_syn_soon);
 	tcase_add_test(tc, test_lnx20_ts_offset_per_pair_and_clock_driven_isn);
 	suite_add_tcase(s, tc);
 	return (s);

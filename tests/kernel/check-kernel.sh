@@ -47,7 +47,16 @@ fi
 
 # The settings.  Columns: name, seconds, connections/s, server address
 # (the client connects to it from the same namespace), sysctls under
-# net.ipv4 (comma separated).  Every setting also gets the 100-port range.
+# net.ipv4 (comma separated), and how many ms the server takes to close
+# after the client's FIN (twsim's close_delay; 0 when absent).  Every
+# setting also gets the 100-port range.
+#
+# fw2: the server closes 2 s late, so each client socket waits in
+# FIN_WAIT_2.  Linux turns such an orphan into a FIN_WAIT2 bucket that
+# counts against tcp_max_tw_buckets (LNX-24): past the 20 buckets it is
+# closed at once and its port is free, so 50 connections/s never run out
+# of the 100 ports -- a model that kept the socket would hold 100 ports
+# for those 2 s and hit EADDRNOTAVAIL.
 SETTINGS='
 reuse0        67  20   127.0.0.1  tcp_tw_reuse=0
 reuse1        10  200  127.0.0.1  tcp_tw_reuse=1
@@ -55,6 +64,7 @@ reuse2        10  200  127.0.0.1  tcp_tw_reuse=2
 reuse2-nonlo  10  200  10.77.0.1  tcp_tw_reuse=2
 nots          10  200  127.0.0.1  tcp_tw_reuse=1,tcp_timestamps=0
 maxtw         10  200  127.0.0.1  tcp_tw_reuse=0,tcp_max_tw_buckets=20
+fw2           10  50   127.0.0.1  tcp_tw_reuse=0,tcp_max_tw_buckets=20  2000
 '
 PORTRANGE="40000 40099"
 SERVER_PORT=5000
@@ -98,7 +108,7 @@ echo "check-kernel: Linux $kernel, CONFIG_HZ=$hz; settings run in parallel" \
 
 pids=()
 names=()
-while read -r name secs rate addr sysctls; do
+while read -r name secs rate addr sysctls delay; do
 	[ -n "$name" ] || continue
 	# Inside the parent, `unshare --net` gives the setting a fresh
 	# namespace of its own for as long as twload runs.
@@ -117,7 +127,7 @@ while read -r name secs rate addr sysctls; do
 			for s in "${kv[@]}"; do sysctl -qw "net.ipv4.$s"; done
 			exec "$@"' setup "$addr" "$PORTRANGE" "$sysctls" \
 			"$twload" -a "$addr" -p "$SERVER_PORT" -r "$rate" \
-			-d "$secs" -q 100 -s 100
+			-d "$secs" -q 100 -s 100 -c "${delay:-0}"
 	} >"$outdir/$name.out" 2>"$outdir/$name.err" &
 	pids+=($!)
 	names+=("$name")
@@ -149,7 +159,7 @@ val() {
 # Writes SETTING.ini, runs it, and writes SETTING.twsim with the keys of
 # twload's output, read back from twsim's database.
 twsim_setting() {
-	local name=$1 secs=$2 rate=$3 addr=$4 sysctls=$5
+	local name=$1 secs=$2 rate=$3 addr=$4 sysctls=$5 delay=${6:-0}
 	local ini="$outdir/$name.ini" db="$outdir/$name.db" kv k v
 	local first ok ports even
 
@@ -177,6 +187,7 @@ twsim_setting() {
 		echo "request = 100B"
 		echo "response = 100B"
 		echo "close = client"
+		echo "close_delay = ${delay}ms"
 	} >"$ini"
 	rm -f "$db"
 	"$twsim" run "$ini" -o "$db" --quiet
@@ -239,9 +250,10 @@ twsim_lifetimes() {
 }
 
 if [ -n "$twsim" ]; then
-	while read -r name secs rate addr sysctls; do
+	while read -r name secs rate addr sysctls delay; do
 		[ -n "$name" ] || continue
-		twsim_setting "$name" "$secs" "$rate" "$addr" "$sysctls"
+		twsim_setting "$name" "$secs" "$rate" "$addr" "$sysctls" \
+		    "${delay:-0}"
 	done <<<"$SETTINGS"
 fi
 

@@ -6,7 +6,9 @@
  * namespace the harness has set up: one host, a server listening on ADDR:PORT
  * (a child process), and a client that calls connect() without bind() at a
  * constant rate, sends a request, reads the response and closes first, so
- * each connection leaves its TIME_WAIT on the client side.  Meanwhile it
+ * each connection leaves its TIME_WAIT on the client side.  With -c MS
+ * the server closes that long after the client's FIN (twsim's workload
+ * close_delay), so the client waits in FIN_WAIT_2 meanwhile.  Meanwhile it
  * polls /proc/net/tcp to time every client TIME_WAIT entry from its first
  * sighting to its disappearance, and reads the TcpExt counters of
  * /proc/net/netstat at the end.
@@ -44,6 +46,7 @@ struct options {
 	double		 duration;	/* seconds */
 	int		 request;	/* bytes */
 	int		 response;	/* bytes */
+	long long	 close_delay;	/* ns: the server's, after EOF */
 };
 
 struct lifetimes {
@@ -100,13 +103,38 @@ die(const char *what)
 
 /*
  * The server: accept, read the request, write the response, close on the
- * client's EOF (so the server closes second and holds no TIME_WAIT).
+ * client's EOF (so the server closes second and holds no TIME_WAIT) --
+ * or close_delay after it.
  */
 struct sconn {
 	int	fd;
 	int	got;		/* request bytes read */
 	int	answered;
+	long long close_at;	/* ns; 0: not at EOF yet */
 };
+
+/* Close the connections whose delayed close is due; the next one's time. */
+static long long
+server_close_due(struct sconn *conns, int *npending)
+{
+	long long now = now_ns(), next = 0;
+	int j;
+
+	if (*npending == 0)
+		return (0);
+	for (j = 0; j < MAX_CONNS; j++) {
+		if (conns[j].fd < 0 || conns[j].close_at == 0)
+			continue;
+		if (conns[j].close_at <= now) {
+			close(conns[j].fd);
+			conns[j].fd = -1;
+			conns[j].close_at = 0;
+			(*npending)--;
+		} else if (next == 0 || conns[j].close_at < next)
+			next = conns[j].close_at;
+	}
+	return (next);
+}
 
 static void
 server_run(int lfd, const struct options *o)
@@ -114,7 +142,8 @@ server_run(int lfd, const struct options *o)
 	static struct sconn conns[MAX_CONNS];
 	struct epoll_event ev, evs[256];
 	char buf[65536];
-	int ep, i, n;
+	long long next;
+	int ep, i, n, npending = 0, timeout;
 
 	memset(buf, 'r', sizeof(buf));
 	ep = epoll_create1(0);
@@ -127,7 +156,10 @@ server_run(int lfd, const struct options *o)
 	for (i = 0; i < MAX_CONNS; i++)
 		conns[i].fd = -1;
 	for (;;) {
-		n = epoll_wait(ep, evs, 256, -1);
+		next = server_close_due(conns, &npending);
+		timeout = next == 0 ? -1 :
+		    (int)((next - now_ns()) / 1000000LL) + 1;
+		n = epoll_wait(ep, evs, 256, timeout);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -151,6 +183,7 @@ server_run(int lfd, const struct options *o)
 					conns[j].fd = fd;
 					conns[j].got = 0;
 					conns[j].answered = 0;
+					conns[j].close_at = 0;
 					ev.events = EPOLLIN;
 					ev.data.u32 = (uint32_t)j;
 					epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
@@ -174,6 +207,14 @@ server_run(int lfd, const struct options *o)
 				    errno == EINTR))
 					break;
 				/* EOF (the client's FIN) or an error. */
+				if (r == 0 && o->close_delay > 0) {
+					epoll_ctl(ep, EPOLL_CTL_DEL,
+					    conns[k].fd, NULL);
+					conns[k].close_at = now_ns() +
+					    o->close_delay;
+					npending++;
+					break;
+				}
 				close(conns[k].fd);
 				conns[k].fd = -1;
 				break;
@@ -357,7 +398,7 @@ usage(void)
 {
 
 	fprintf(stderr, "usage: twload -a ADDR -p PORT -r RATE -d SECONDS "
-	    "[-q REQUEST_BYTES] [-s RESPONSE_BYTES]\n");
+	    "[-q REQUEST_BYTES] [-s RESPONSE_BYTES] [-c CLOSE_DELAY_MS]\n");
 	exit(2);
 }
 
@@ -367,7 +408,7 @@ main(int argc, char **argv)
 	static const char *const counters[] = { "TW", "TWRecycled",
 	    "TWKilled", "TCPTimeWaitOverflow", "PAWSTimewait", NULL };
 	static struct measure m;
-	struct options o = { "127.0.0.1", 5000, 200, 10, 100, 100 };
+	struct options o = { "127.0.0.1", 5000, 200, 10, 100, 100, 0 };
 	struct sockaddr_in srv;
 	long long next_arrival, next_poll, end, period;
 	double sum = 0, steady_span;
@@ -375,7 +416,7 @@ main(int argc, char **argv)
 	int c, lfd, one = 1;
 	size_t i;
 
-	while ((c = getopt(argc, argv, "a:p:r:d:q:s:")) != -1) {
+	while ((c = getopt(argc, argv, "a:p:r:d:q:s:c:")) != -1) {
 		switch (c) {
 		case 'a': o.addr = optarg; break;
 		case 'p': o.port = atoi(optarg); break;
@@ -383,12 +424,13 @@ main(int argc, char **argv)
 		case 'd': o.duration = atof(optarg); break;
 		case 'q': o.request = atoi(optarg); break;
 		case 's': o.response = atoi(optarg); break;
+		case 'c': o.close_delay = atoll(optarg) * 1000000LL; break;
 		default: usage();
 		}
 	}
 	if (o.rate <= 0 || o.duration <= 0 || o.port <= 0 ||
 	    o.port > 65535 || o.request < 1 || o.request > 65536 ||
-	    o.response < 1 || o.response > 65536)
+	    o.response < 1 || o.response > 65536 || o.close_delay < 0)
 		usage();
 	memset(&srv, 0, sizeof(srv));
 	srv.sin_family = AF_INET;
