@@ -3,9 +3,11 @@
  * analysis/report.c (the summary), analysis/report_plot.c (the chart's
  * data) and analysis/plot.c (drawing it).
  *
- * Both open the database read-only through results_open(), so a file that
- * is not a twsim database, or is of another schema version, is refused
- * with the same message as everywhere else and never touched.
+ * Both open the database read-only through results_open_reader(), so a
+ * file that is not a twsim database, or is of another schema version, is
+ * refused with the same message as everywhere else and never touched; the
+ * check for damage covers the tables they read (REPORT_TABLES), not the
+ * connection rows, which neither reads.
  *
  * Exit codes: 0 ok, 1 failure (gnuplot missing or failed, out of memory,
  * output not writable), 2 bad usage or bad input (unknown option, metric,
@@ -676,7 +678,8 @@ open_db(const char *cmd, const char *path, struct results **r)
 {
 	char err[1024];
 
-	if (results_open(path, RESULTS_READONLY, r, err, sizeof(err)) !=
+	/* Only what report and plot read is checked for damage. */
+	if (results_open_reader(path, REPORT_TABLES, r, err, sizeof(err)) !=
 	    RESULTS_OK) {
 		fprintf(stderr, "twsim %s: %s\n", cmd, err);
 		return (-1);

@@ -245,13 +245,16 @@ acc_add(struct acc *a, int slot, double v)
 		a->v[slot][a->n[slot]++] = v;
 }
 
+const char *const REPORT_TABLES[] = {
+	"runs", "params", "samples", "host_stats", "connection_stats", NULL
+};
+
 /* Statements shared by every run of a report. */
 struct rstmts {
 	sqlite3_stmt	*param;		/* value of (run, key) */
 	sqlite3_stmt	*hosts;		/* run_summary rows of a run */
 	sqlite3_stmt	*samples;	/* tw mean, share at cap, count */
-	sqlite3_stmt	*latency;	/* connect latencies of a client */
-	sqlite3_stmt	*twlife;	/* TIME_WAIT lifetimes on a host */
+	sqlite3_stmt	*conns;		/* connection_stats of (run, host) */
 	sqlite3_stmt	*lifetime;	/* samples of the second half */
 	sqlite3_stmt	*hold;		/* mean time an ok connection lasts */
 	sqlite3_stmt	*changes;	/* [at] params of a run */
@@ -265,8 +268,7 @@ rstmts_finalize(struct rstmts *s)
 	sqlite3_finalize(s->param);
 	sqlite3_finalize(s->hosts);
 	sqlite3_finalize(s->samples);
-	sqlite3_finalize(s->latency);
-	sqlite3_finalize(s->twlife);
+	sqlite3_finalize(s->conns);
 	sqlite3_finalize(s->lifetime);
 	sqlite3_finalize(s->hold);
 	sqlite3_finalize(s->changes);
@@ -313,15 +315,10 @@ rstmts_prepare(sqlite3 *db, struct rstmts *s, char *err, size_t errlen)
 	    " FROM samples WHERE run_id = ?1 AND host = ?2",
 	    -1, &s->samples, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db,
-	    "SELECT t_established - t_start FROM connections"
-	    " WHERE run_id = ?1 AND client = ?2"
-	    " AND t_established IS NOT NULL ORDER BY 1",
-	    -1, &s->latency, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db,
-	    "SELECT t_tw_end - t_tw_start FROM connections"
-	    " WHERE run_id = ?1 AND tw_host = ?2 AND t_tw_end IS NOT NULL"
-	    " AND tw_end <> 'skipped' ORDER BY 1",
-	    -1, &s->twlife, NULL) != SQLITE_OK ||
+	    "SELECT connect_n, connect_p50_s, connect_p99_s, connect_max_s,"
+	    " tw_n, tw_life_mean_s, tw_life_p50_s, tw_life_p99_s"
+	    " FROM connection_stats WHERE run_id = ?1 AND host = ?2",
+	    -1, &s->conns, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db,
 	    "SELECT avg(tw_count), max(tw_entered) - min(tw_entered),"
 	    " max(t) - min(t) FROM samples"
@@ -355,66 +352,37 @@ rstmts_prepare(sqlite3 *db, struct rstmts *s, char *err, size_t errlen)
 }
 
 /*
- * Quantiles of a column of connection records, sorted by the query (st:
- * latency or twlife): p50, p99, max and the mean in q[0..3].  1 when
- * there are records, 0 when none, or an error.
+ * What the run's connection rows say of a host (results.h
+ * connection_stats, written at the end of the run, so no row is read
+ * here): connect latency p50, p99, max in lat[0..2] when it was the client
+ * of established connections (*nlat their number), TIME_WAIT lifetime
+ * mean, p50, p99 in tw[0..2] over those it held (*ntw).  Both 0 when the
+ * run recorded no rows; an error is REPORT_ESQL.
  */
 static int
-record_quantiles(sqlite3_stmt *st, int64_t run_id, const char *host,
-    double q[4])
+conn_stats(struct rstmts *s, int64_t run_id, const char *host,
+    int64_t *nlat, double lat[3], int64_t *ntw, double tw[3])
 {
-	double *x, *nx, sum = 0;
-	size_t n, cap, i;
-	int rc;
+	int rc, i;
 
-	x = NULL;
-	n = cap = 0;
-	sqlite3_reset(st);
-	sqlite3_bind_int64(st, 1, run_id);
-	sqlite3_bind_text(st, 2, host, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n == cap) {
-			cap = cap != 0 ? cap * 2 : 256;
-			if ((nx = realloc(x, cap * sizeof(*x))) == NULL) {
-				free(x);
-				sqlite3_reset(st);
-				return (REPORT_ENOMEM);
-			}
-			x = nx;
+	*nlat = *ntw = 0;
+	sqlite3_reset(s->conns);
+	sqlite3_bind_int64(s->conns, 1, run_id);
+	sqlite3_bind_text(s->conns, 2, host, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(s->conns);
+	if (rc == SQLITE_ROW) {
+		*nlat = sqlite3_column_int64(s->conns, 0);
+		*ntw = sqlite3_column_int64(s->conns, 4);
+		for (i = 0; i < 3; i++) {
+			lat[i] = rdb_col_double(s->conns, 1 + i);
+			tw[i] = rdb_col_double(s->conns, 5 + i);
 		}
-		x[n++] = sqlite3_column_double(st, 0);
+		rc = SQLITE_DONE;
 	}
-	if (rc != SQLITE_DONE) {
-		/* The caller reads the error first, then resets. */
-		free(x);
-		return (REPORT_ESQL);
-	}
-	sqlite3_reset(st);
-	if (n == 0)
-		return (0);
-	for (i = 0; i < n; i++)
-		sum += x[i];
-	q[0] = stats_quantile_sorted(x, n, 0.50);
-	q[1] = stats_quantile_sorted(x, n, 0.99);
-	q[2] = x[n - 1];
-	q[3] = sum / (double)n;
-	free(x);
-	return (1);
-}
-
-/* Connect-latency quantiles of one client from its connection records;
- * 0 when the run recorded none. */
-static int
-latency_quantiles(struct rstmts *s, int64_t run_id, const char *host,
-    double q[3])
-{
-	double q4[4];
-	int rc;
-
-	rc = record_quantiles(s->latency, run_id, host, q4);
-	if (rc == 1)
-		memcpy(q, q4, 3 * sizeof(*q));
-	return (rc);
+	if (rc != SQLITE_DONE)
+		return (REPORT_ESQL);	/* the caller reads the error */
+	sqlite3_reset(s->conns);
+	return (REPORT_OK);
 }
 
 /* Adds one complete run's values to the point's accumulators. */
@@ -629,8 +597,9 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 	sqlite3_stmt *h;
 	struct acc *a;
 	const char *host;
-	double q[3], ports, msl, slack, life, cap, v;
-	int rc, lat;
+	double q[3], tw[3], ports, msl, slack, life, cap, v;
+	int64_t nlat, ntw;
+	int rc;
 
 	h = s->hosts;
 	sqlite3_reset(h);
@@ -721,25 +690,19 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 		sqlite3_reset(s->samples);
 
 		/*
-		 * Exact quantiles from the connection rows of a small run;
-		 * a large one has the runner's (1% buckets) in host_stats,
-		 * and sorting its rows would cost seconds (REPORT_ROWS_MAX).
+		 * Exact quantiles from the run's connection rows when it
+		 * recorded them (their aggregates, connection_stats), else
+		 * the runner's (1% buckets) in host_stats.
 		 */
-		lat = rdb_col_double(h, H_ATTEMPTED) > REPORT_ROWS_MAX ? 0 :
-		    latency_quantiles(s, run_id, host, q);
-		if (lat < 0) {
-			if (lat == REPORT_ENOMEM) {
-				sqlite3_reset(h);
-				rdb_seterr(err, errlen, "out of memory");
-				return (REPORT_ENOMEM);
-			}
+		if (conn_stats(s, run_id, host, &nlat, q, &ntw, tw) !=
+		    REPORT_OK) {
 			rc = rdb_sqlerr(db, err, errlen,
-			    "cannot read connections");
-			sqlite3_reset(s->latency);
+			    "cannot read connection_stats");
+			sqlite3_reset(s->conns);
 			sqlite3_reset(h);
 			return (rc);
 		}
-		if (lat == 0) {
+		if (nlat == 0) {
 			q[0] = rdb_col_double(h, H_P50);
 			q[1] = rdb_col_double(h, H_P99);
 			q[2] = rdb_col_double(h, H_MAX);
@@ -748,28 +711,10 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 		acc_add(a, REPORT_CONNECT_P50, q[0]);
 		acc_add(a, REPORT_CONNECT_P99, q[1]);
 		acc_add(a, REPORT_CONNECT_MAX, q[2]);
-		{
-			double t4[4];
-
-			lat = record_quantiles(s->twlife, run_id, host, t4);
-			if (lat < 0) {
-				if (lat == REPORT_ENOMEM) {
-					sqlite3_reset(h);
-					rdb_seterr(err, errlen,
-					    "out of memory");
-					return (REPORT_ENOMEM);
-				}
-				rc = rdb_sqlerr(db, err, errlen,
-				    "cannot read connections");
-				sqlite3_reset(s->twlife);
-				sqlite3_reset(h);
-				return (rc);
-			}
-			if (lat == 1) {
-				acc_add(a, REPORT_TW_LIFE_MEAN, t4[3]);
-				acc_add(a, REPORT_TW_LIFE_P50, t4[0]);
-				acc_add(a, REPORT_TW_LIFE_P99, t4[1]);
-			}
+		if (ntw > 0) {
+			acc_add(a, REPORT_TW_LIFE_MEAN, tw[0]);
+			acc_add(a, REPORT_TW_LIFE_P50, tw[1]);
+			acc_add(a, REPORT_TW_LIFE_P99, tw[2]);
 		}
 
 		ports = host_param(s->param, run_id, host, "portrange",

@@ -53,11 +53,13 @@ struct plot;
 #define REPORT_ENOMEM	(-4)
 
 /*
- * Above this many connections of a host in a run, the report reads its
- * host_stats quantiles instead of sorting its connection rows, so a report
- * stays under a second on a database of ten million rows.
+ * The tables report and plot read (run_summary is runs joined with
+ * host_stats), and so the only ones they check for damage when they open a
+ * database (results_open_reader()).  Never `connections`: what a report
+ * needs of the rows is in connection_stats, written at the end of each
+ * run, so it costs the same for a database of ten million rows.
  */
-#define REPORT_ROWS_MAX		100000
+extern const char *const REPORT_TABLES[];
 
 /* Mean TIME_WAIT lifetime beyond 2*MSL: half the 500 ms slow timer. */
 #define REPORT_TW_SCAN_SLACK_S	0.25

@@ -17,7 +17,12 @@
  *  - Identity.  runs.identity is UNIQUE: a run is in a file at most once
  *    however it got there (written, merged from a part file, recovered).
  *  - Safety of damaged files.  PRAGMA quick_check at every open of an
- *    existing file, before anything is written.
+ *    existing file, before anything is written: of the whole file for
+ *    writers (run, merge) and for readers that may read any table (query,
+ *    export); of just the tables it reads for a reader that names them
+ *    (results_open_reader(): report and plot), which then never pays for
+ *    reading the connection rows it does not use -- on a database of ten
+ *    million rows the whole-file check alone took 3.5 s.
  *  - Speed.  A run may record ~1e6 connection rows and a sample per host
  *    per second.  Every insert is a statement prepared once per handle and
  *    bound by index; the journal is WAL with synchronous=NORMAL (a commit
@@ -51,6 +56,7 @@
 
 #include "analysis/digest.h"
 #include "analysis/results.h"
+#include "analysis/stats.h"
 
 /*
  * The schema, version RESULTS_SCHEMA_VERSION.  Names are a public contract
@@ -169,6 +175,26 @@ static const char SCHEMA[] =
     "  PRIMARY KEY (run_id, host)\n"
     ");\n"
     /*
+     * Version 6: what a report needs of the connection rows, computed
+     * from them at the end of each run that records them (conn_stats()),
+     * so that readers never scan millions of rows: one row per host that
+     * is the client of a row or holds one's TIME_WAIT.
+     */
+    "CREATE TABLE connection_stats (\n"
+    "  run_id          INTEGER NOT NULL REFERENCES runs(run_id),\n"
+    "  host            TEXT NOT NULL,\n"
+    "  connect_n       INTEGER NOT NULL,\n"
+    "  connect_p50_s   REAL,\n"
+    "  connect_p99_s   REAL,\n"
+    "  connect_max_s   REAL,\n"
+    "  tw_n            INTEGER NOT NULL,\n"
+    "  tw_life_mean_s  REAL,\n"
+    "  tw_life_p50_s   REAL,\n"
+    "  tw_life_p99_s   REAL,\n"
+    "  tw_life_max_s   REAL,\n"
+    "  PRIMARY KEY (run_id, host)\n"
+    ");\n"
+    /*
      * One row per (run, host).  LEFT JOIN so that a run which failed before
      * recording any host still shows up (with host NULL).
      */
@@ -191,7 +217,8 @@ static const char SCHEMA[] =
 
 /* Tables holding a run's rows, in the order merge copies them. */
 static const char *const RUN_TABLES[] = {
-	"runs", "params", "samples", "connections", "host_stats", NULL
+	"runs", "params", "samples", "connections", "host_stats",
+	"connection_stats", NULL
 };
 
 struct results_merge_stats;
@@ -266,6 +293,7 @@ struct results {
 	sqlite3		*db;
 	char		*path;
 	int		 mode;
+	const char *const *check;	/* tables to check, NULL: the file */
 	int64_t		 cur_run;	/* run being staged, or 0 */
 	int64_t		 stage_seq;	/* ids of staged runs */
 	volatile sig_atomic_t *stop;	/* results_set_stop_flag() */
@@ -388,6 +416,13 @@ judge(struct results *r, uint32_t appid, int64_t version, int empty,
 		    "rexmt_timeouts and fast_rexmt columns (this twsim knows "
 		    "version %d): run the scenarios again into a new database",
 		    r->path, RESULTS_SCHEMA_VERSION);
+	if (version == 5)
+		return seterr(r, RESULTS_EVERSION,
+		    "results database %s: schema version 5, written by an "
+		    "older twsim without the connection_stats table that "
+		    "reports read instead of the connection rows (this twsim "
+		    "knows version %d): run the scenarios again into a new "
+		    "database", r->path, RESULTS_SCHEMA_VERSION);
 	if (version != RESULTS_SCHEMA_VERSION)
 		return seterr(r, RESULTS_EVERSION,
 		    "results database %s: unknown twsim schema version %lld "
@@ -758,16 +793,26 @@ set_wal(struct results *r)
 /*
  * PRAGMA quick_check: the b-tree structure of every page, without the
  * index-to-table cross checks of integrity_check (so it costs one read of
- * the file).  Reading only, so a damaged file is left as it is.
+ * what it checks).  Of the whole file (every table, index and the free
+ * list), or with r->check of the schema table and each table named there
+ * with its indexes only (SQLite >= 3.33).
+ * Reading only, so a damaged file is left as it is.
  */
 static int
-check_intact(struct results *r)
+check_one(struct results *r, const char *table)
 {
 	sqlite3_stmt *st = NULL;
 	const char *res;
+	char *sql;
 	int rc;
 
-	rc = sqlite3_prepare_v2(r->db, "PRAGMA quick_check(1)", -1, &st, NULL);
+	sql = table != NULL ? sqlite3_mprintf("PRAGMA main.quick_check(\"%w\")",
+	    table) : sqlite3_mprintf("PRAGMA main.quick_check(1)");
+	if (sql == NULL)
+		return seterr(r, RESULTS_ENOMEM,
+		    "results database %s: out of memory", r->path);
+	rc = sqlite3_prepare_v2(r->db, sql, -1, &st, NULL);
+	sqlite3_free(sql);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
@@ -782,7 +827,26 @@ check_intact(struct results *r)
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB)
 		return damaged(r, sqlite3_errmsg(r->db));
+	/* A table of the schema missing: an edited file. */
+	if (table != NULL && rc == SQLITE_ERROR)
+		return damaged(r, sqlite3_errmsg(r->db));
 	return sqlerr(r, "cannot check the file");
+}
+
+static int
+check_intact(struct results *r)
+{
+	size_t i;
+	int rc;
+
+	if (r->check == NULL)
+		return check_one(r, NULL);
+	if ((rc = check_one(r, "sqlite_master")) != RESULTS_OK)
+		return rc;
+	for (i = 0; r->check[i] != NULL; i++)
+		if ((rc = check_one(r, r->check[i])) != RESULTS_OK)
+			return rc;
+	return RESULTS_OK;
 }
 
 static int
@@ -854,9 +918,9 @@ open_handle(struct results *r)
 	return RESULTS_OK;
 }
 
-int
-results_open(const char *path, int mode, struct results **out, char *err,
-    size_t errlen)
+static int
+open_checking(const char *path, int mode, const char *const *check,
+    struct results **out, char *err, size_t errlen)
 {
 	struct results *r;
 	int rc;
@@ -875,13 +939,36 @@ results_open(const char *path, int mode, struct results **out, char *err,
 		return RESULTS_ENOMEM;
 	}
 	r->mode = mode;
-	if ((rc = open_handle(r)) != RESULTS_OK) {
+	r->check = check;
+	rc = open_handle(r);
+	r->check = NULL;	/* the caller's array: not kept */
+	if (rc != RESULTS_OK) {
 		copyerr(err, errlen, r->errmsg);
 		results_close(r);
 		return rc;
 	}
 	*out = r;
 	return RESULTS_OK;
+}
+
+int
+results_open(const char *path, int mode, struct results **out, char *err,
+    size_t errlen)
+{
+	return open_checking(path, mode, NULL, out, err, errlen);
+}
+
+int
+results_open_reader(const char *path, const char *const *tables,
+    struct results **out, char *err, size_t errlen)
+{
+	if (tables == NULL) {
+		*out = NULL;
+		copyerr(err, errlen, "results database: no tables to check");
+		return RESULTS_EINVAL;
+	}
+	return open_checking(path, RESULTS_READONLY, tables, out, err,
+	    errlen);
 }
 
 void
@@ -1367,6 +1454,257 @@ results_run_error(struct results *r, int64_t run_id, const char *message)
 	return step_once(r, st, "cannot record run error");
 }
 
+/* ---- aggregates of a run's connection rows ------------------------------ */
+
+/*
+ * connection_stats is computed at the end of a run from the run's own rows
+ * (staged, or in place in a part file), so it is exactly what the rows
+ * say, is copied with them by merge_schema(), and is the same whatever -j.
+ * Readers (twsim report) then never scan the rows: sorting a host's
+ * millions of rows at every report took seconds.  Values are sorted in
+ * memory (8 bytes each, one pass at a time, freed at once): a sort by
+ * SQLite would cost several times more than reading the rows.
+ */
+struct cs_host {
+	char		*name;
+	double		*v;		/* the values of the current pass */
+	size_t		 n, cap;
+	int64_t		 connect_n, tw_n;
+	double		 connect[3];	/* p50, p99, max */
+	double		 tw[4];		/* mean, p50, p99, max */
+};
+
+struct cs_hosts {
+	struct cs_host	*h;		/* in order of first appearance */
+	size_t		 n, cap;
+	size_t		*slot;		/* hash of names: index + 1, 0 free */
+	size_t		 nslot;		/* a power of two, > 2 n */
+};
+
+static void
+cs_free(struct cs_hosts *hs)
+{
+	size_t i;
+
+	for (i = 0; i < hs->n; i++) {
+		free(hs->h[i].name);
+		free(hs->h[i].v);
+	}
+	free(hs->h);
+	free(hs->slot);
+}
+
+static size_t
+cs_hash(const char *name, size_t nslot)
+{
+	uint64_t x = 1469598103934665603ull;	/* FNV-1a */
+
+	for (; *name != '\0'; name++)
+		x = (x ^ (unsigned char)*name) * 1099511628211ull;
+	return (size_t)x & (nslot - 1);
+}
+
+/* The host named `name`, added when new; NULL when out of memory. */
+static struct cs_host *
+cs_get(struct cs_hosts *hs, const char *name)
+{
+	struct cs_host *nh;
+	size_t *ns, i, j, nn;
+
+	if (hs->nslot != 0)
+		for (j = cs_hash(name, hs->nslot); hs->slot[j] != 0;
+		    j = (j + 1) & (hs->nslot - 1))
+			if (strcmp(hs->h[hs->slot[j] - 1].name, name) == 0)
+				return &hs->h[hs->slot[j] - 1];
+	if (2 * (hs->n + 1) >= hs->nslot) {
+		nn = hs->nslot != 0 ? 2 * hs->nslot : 64;
+		if ((ns = calloc(nn, sizeof(*ns))) == NULL)
+			return NULL;
+		for (i = 0; i < hs->n; i++) {
+			for (j = cs_hash(hs->h[i].name, nn); ns[j] != 0;
+			    j = (j + 1) & (nn - 1))
+				;
+			ns[j] = i + 1;
+		}
+		free(hs->slot);
+		hs->slot = ns;
+		hs->nslot = nn;
+	}
+	if (hs->n == hs->cap) {
+		nn = hs->cap != 0 ? 2 * hs->cap : 16;
+		if ((nh = realloc(hs->h, nn * sizeof(*nh))) == NULL)
+			return NULL;
+		hs->h = nh;
+		hs->cap = nn;
+	}
+	nh = &hs->h[hs->n];
+	memset(nh, 0, sizeof(*nh));
+	if ((nh->name = strdup(name)) == NULL)
+		return NULL;
+	for (j = cs_hash(name, hs->nslot); hs->slot[j] != 0;
+	    j = (j + 1) & (hs->nslot - 1))
+		;
+	hs->slot[j] = ++hs->n;
+	return nh;
+}
+
+static int
+cs_dbl_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int
+cs_name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct cs_host *)a)->name,
+	    ((const struct cs_host *)b)->name);
+}
+
+/*
+ * One pass: the values of `sql` (host, value) grouped by host, then per
+ * host p50, p99 and max (out[0..2]) and the mean (out[3], tw only) of
+ * them, the mean summed in sorted order.
+ */
+static int
+cs_pass(struct results *r, struct cs_hosts *hs, const char *sql,
+    int64_t run_id, int tw)
+{
+	struct cs_host *h;
+	sqlite3_stmt *st;
+	const char *name;
+	double *nv, sum, *out;
+	size_t i, k;
+	int rc;
+
+	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return sqlerr(r, "cannot read the connection rows");
+	sqlite3_bind_int64(st, 1, run_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((name = (const char *)sqlite3_column_text(st, 0)) == NULL)
+			continue;
+		if ((h = cs_get(hs, name)) == NULL)
+			break;
+		if (h->n == h->cap) {
+			k = h->cap != 0 ? 2 * h->cap : 256;
+			if ((nv = realloc(h->v, k * sizeof(*nv))) == NULL)
+				break;
+			h->v = nv;
+			h->cap = k;
+		}
+		h->v[h->n++] = sqlite3_column_double(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return seterr(r, RESULTS_ENOMEM,
+		    "results database %s: out of memory", r->path);
+	if (rc != SQLITE_DONE)
+		return sqlerr(r, "cannot read the connection rows");
+	for (i = 0; i < hs->n; i++) {
+		h = &hs->h[i];
+		out = tw ? h->tw : h->connect;
+		if (tw)
+			h->tw_n = (int64_t)h->n;
+		else
+			h->connect_n = (int64_t)h->n;
+		out[0] = out[1] = out[2] = NAN;
+		if (tw)
+			out[3] = NAN;
+		if (h->n > 0) {
+			qsort(h->v, h->n, sizeof(*h->v), cs_dbl_cmp);
+			out[0] = stats_quantile_sorted(h->v, h->n, 0.50);
+			out[1] = stats_quantile_sorted(h->v, h->n, 0.99);
+			out[2] = h->v[h->n - 1];
+			if (tw) {
+				for (sum = 0, k = 0; k < h->n; k++)
+					sum += h->v[k];
+				out[3] = sum / (double)h->n;
+			}
+		}
+		free(h->v);
+		h->v = NULL;
+		h->n = h->cap = 0;
+	}
+	return RESULTS_OK;
+}
+
+/*
+ * Writes the connection_stats rows of run `run_id` of schema `schema`
+ * (stage, or main for a part file) from its connection rows: the connect
+ * latency of each client over its established connections, and the
+ * lifetime of the TIME_WAITs each host held that ended (not those skipped,
+ * REC-1), as twsim report shows them.  Rows in host-name order.
+ */
+static int
+conn_stats(struct results *r, const char *schema, int64_t run_id)
+{
+	struct cs_hosts hs;
+	struct cs_host *h;
+	sqlite3_stmt *st = NULL;
+	char *sql;
+	size_t i;
+	int rc;
+
+	memset(&hs, 0, sizeof(hs));
+	sql = sqlite3_mprintf("SELECT client, t_established - t_start FROM"
+	    " \"%w\".connections WHERE run_id = ?1 AND t_established IS NOT"
+	    " NULL", schema);
+	rc = sql != NULL ? cs_pass(r, &hs, sql, run_id, 0) :
+	    seterr(r, RESULTS_ENOMEM, "results database %s: out of memory",
+	    r->path);
+	sqlite3_free(sql);
+	if (rc != RESULTS_OK)
+		goto out;
+	sql = sqlite3_mprintf("SELECT tw_host, t_tw_end - t_tw_start FROM"
+	    " \"%w\".connections WHERE run_id = ?1 AND t_tw_end IS NOT NULL"
+	    " AND tw_end <> 'skipped'", schema);
+	rc = sql != NULL ? cs_pass(r, &hs, sql, run_id, 1) :
+	    seterr(r, RESULTS_ENOMEM, "results database %s: out of memory",
+	    r->path);
+	sqlite3_free(sql);
+	if (rc != RESULTS_OK || hs.n == 0)
+		goto out;
+	/* A host first seen in the TIME_WAIT pass has no latency yet. */
+	for (i = 0; i < hs.n; i++)
+		if (hs.h[i].connect_n == 0)
+			hs.h[i].connect[0] = hs.h[i].connect[1] =
+			    hs.h[i].connect[2] = NAN;
+	qsort(hs.h, hs.n, sizeof(*hs.h), cs_name_cmp);
+	sql = sqlite3_mprintf("INSERT INTO \"%w\".connection_stats (run_id,"
+	    " host, connect_n, connect_p50_s, connect_p99_s, connect_max_s,"
+	    " tw_n, tw_life_mean_s, tw_life_p50_s, tw_life_p99_s,"
+	    " tw_life_max_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+	    " ?11)", schema);
+	if (sql == NULL || sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_free(sql);
+		rc = sqlerr(r, "cannot write connection_stats");
+		goto out;
+	}
+	sqlite3_free(sql);
+	for (i = 0; i < hs.n && rc == RESULTS_OK; i++) {
+		h = &hs.h[i];
+		sqlite3_bind_int64(st, 1, run_id);
+		bind_text(st, 2, h->name);
+		sqlite3_bind_int64(st, 3, h->connect_n);
+		bind_real_or_null(st, 4, h->connect[0]);
+		bind_real_or_null(st, 5, h->connect[1]);
+		bind_real_or_null(st, 6, h->connect[2]);
+		sqlite3_bind_int64(st, 7, h->tw_n);
+		bind_real_or_null(st, 8, h->tw[3]);
+		bind_real_or_null(st, 9, h->tw[0]);
+		bind_real_or_null(st, 10, h->tw[1]);
+		bind_real_or_null(st, 11, h->tw[2]);
+		rc = step_once(r, st, "cannot write connection_stats");
+	}
+	sqlite3_finalize(st);
+out:
+	cs_free(&hs);
+	return rc;
+}
+
 int
 results_run_end(struct results *r, int64_t run_id, const char *status,
     double sim_seconds, double wall_seconds, uint64_t events, int flags,
@@ -1399,6 +1737,9 @@ results_run_end(struct results *r, int64_t run_id, const char *status,
 	bind_real_or_null(st, 4, wall_seconds);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)events);
 	rc = step_once(r, st, "cannot end run");
+	if (rc == RESULTS_OK)
+		rc = conn_stats(r, r->mode == RESULTS_RW_PART ? "main" :
+		    "stage", run_id);
 	if (r->mode == RESULTS_RW_PART) {
 		/* Written in place: committing is recording. */
 		if (rc == RESULTS_OK)

@@ -15,6 +15,10 @@
  *   connections(run_id, conn_id, workload, client, lport, server, t_start,
  *        t_established, t_end, outcome, syn_sent)
  *   host_stats(run_id, host, <final counters>)
+ *   connection_stats(run_id, host, connect_n, connect_p50_s, connect_p99_s,
+ *        connect_max_s, tw_n, tw_life_mean_s, tw_life_p50_s, tw_life_p99_s,
+ *        tw_life_max_s)                     aggregates of the connection
+ *                                             rows, written at run end
  * View:
  *   run_summary   runs joined with host_stats, one row per (run, host).
  *
@@ -43,8 +47,9 @@
  * Files are marked with PRAGMA application_id RESULTS_APPLICATION_ID and
  * versioned with PRAGMA user_version RESULTS_SCHEMA_VERSION.  Opening a
  * file that is not a twsim database, is of another version, or is damaged
- * (PRAGMA quick_check) fails with a message naming the file and the reason,
- * and leaves the file untouched.  While a writer has the file open it is in
+ * (PRAGMA quick_check: of the whole file, or of the tables a reader names,
+ * results_open_reader()) fails with a message naming the file and the
+ * reason, and leaves the file untouched.  While a writer has the file open it is in
  * WAL mode (readers see every committed run meanwhile); closing returns it
  * to a plain rollback-journal file, so read-only readers leave no -wal/-shm
  * files behind.
@@ -74,7 +79,7 @@
 #include <sqlite3.h>
 
 #define RESULTS_APPLICATION_ID	0x5457534d	/* "TWSM" */
-#define RESULTS_SCHEMA_VERSION	5
+#define RESULTS_SCHEMA_VERSION	6
 
 /* Return codes. */
 #define RESULTS_OK		0
@@ -123,6 +128,18 @@ struct results;		/* opaque: one open database */
  * reason is in err, and the file is left byte-for-byte as it was.
  */
 int		 results_open(const char *path, int mode, struct results **out,
+		    char *err, size_t errlen);
+/*
+ * Opens `path` read-only (RESULTS_READONLY) for a reader that reads only
+ * the tables named in `tables` (NULL-terminated): the check for damage
+ * covers those tables and their indexes instead of the whole file, so a
+ * reader that never touches the connection rows does not pay for reading
+ * them.  A damaged page in any of them is refused as by results_open();
+ * one elsewhere in the file is not seen.  Writers, and readers that may
+ * read any table, use results_open() (the whole file).
+ */
+int		 results_open_reader(const char *path,
+		    const char *const *tables, struct results **out,
 		    char *err, size_t errlen);
 /* Closes; a run still open is rolled back.  NULL is accepted. */
 void		 results_close(struct results *r);

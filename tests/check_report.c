@@ -759,11 +759,13 @@ START_TEST(test_limits_follow_at_changes)
 END_TEST
 
 /*
- * A run of more than REPORT_ROWS_MAX connections: the report reads the
- * runner's quantiles in host_stats, not the rows (sorting ten million of
- * them took seconds), even when rows are there.
+ * The connect latency and TIME_WAIT lifetime of a run that recorded its
+ * rows come from their aggregates (connection_stats, written at the end of
+ * the run), whatever the run's size: the report reads no row, so rows
+ * deleted afterwards change nothing, and a run of more connections than
+ * any row limit still shows the exact quantiles, not host_stats' buckets.
  */
-START_TEST(test_large_runs_use_host_stats_not_rows)
+START_TEST(test_report_reads_connection_stats_not_rows)
 {
 	static const struct results_kv kv[] = {
 		{ "run.duration", "10s" },
@@ -771,30 +773,71 @@ START_TEST(test_large_runs_use_host_stats_not_rows)
 	};
 	struct results_run run = { "large", "", 0, 11, "test", 0,
 	    sizeof(kv) / sizeof(kv[0]), kv };
+	struct report_filter f = { 0, "large", NULL };
 	struct results_host h;
+	struct results_conn c;
 	const struct report_host *rh;
 	struct results *r;
 	struct report *rep;
+	char path[160], err[512];
+	sqlite3 *db;
 	int64_t id;
 	int i;
 
 	r = private_begin("large.db", &run, &id);
 	for (i = 0; i < 4; i++)
-		put_ok_conn(r, id, i, 0.001);
+		put_ok_conn(r, id, i, 0.001 * (i + 1));
+	/* Two TIME_WAITs on the client: 60 s and 61 s. */
+	memset(&c, 0, sizeof(c));
+	c.workload = "web";
+	c.client = "client";
+	c.server = "server";
+	c.outcome = RESULTS_OUTCOME_OK;
+	c.syn_sent = 1;
+	c.tw_host = "client";
+	c.tw_end = "expired";
+	for (i = 0; i < 2; i++) {
+		c.conn_id = 100 + i;
+		c.t_start = i;
+		c.t_established = i + 0.5;
+		c.t_end = i + 1;
+		c.t_tw_start = i + 1;
+		c.t_tw_end = i + 61 + i;
+		ok(results_connection(r, id, &c), r);
+	}
 	memset(&h, 0, sizeof(h));
 	h.host = "client";
-	h.conn_attempted = REPORT_ROWS_MAX + 1;
-	h.conn_established = REPORT_ROWS_MAX + 1;
+	h.conn_attempted = 100001;
+	h.conn_established = 100001;
+	h.tw_entered = 2;
 	h.first_addrnotavail_s = NAN;
 	h.connect_p50_s = 0.3;
 	h.connect_p99_s = 0.6;
 	h.connect_max_s = 0.9;
 	ok(results_host_stats(r, id, &h), r);
-	rep = private_report(r, id, 10.0, "large.db", "large");
+	ok(results_run_end(r, id, RESULTS_STATUS_COMPLETE, 10.0, 0.1, 10, 0,
+	    NULL, &id), r);
+	results_close(r);
+	snprintf(path, sizeof(path), "%s/large.db", dir);
+	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "DELETE FROM connections", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_msg(results_open_reader(path, REPORT_TABLES, &r, err,
+	    sizeof(err)) == RESULTS_OK, "%s", err);
+	ck_assert_int_eq(report_build(results_sqlite(r), &f, &rep, err,
+	    sizeof(err)), REPORT_OK);
+	results_close(r);
+	unlink(path);
 	rh = host(&rep->points[0], "client");
-	ck_assert_int_eq(rh->latency_from_connections, 0);
-	ck_assert_double_eq(rh->m[REPORT_CONNECT_P50].mean, 0.3);
-	ck_assert_double_eq(rh->m[REPORT_CONNECT_MAX].mean, 0.9);
+	ck_assert_int_eq(rh->latency_from_connections, 1);
+	/* Latencies 0.001, 0.002, 0.003, 0.004, 0.5, 0.5 (the TIME_WAIT
+	 * rows'): p50 between the 3rd and 4th, max 0.5. */
+	ck_assert_double_eq_tol(rh->m[REPORT_CONNECT_P50].mean, 0.0035, 1e-12);
+	ck_assert_double_eq(rh->m[REPORT_CONNECT_MAX].mean, 0.5);
+	ck_assert_double_eq(rh->m[REPORT_TW_LIFE_MEAN].mean, 60.5);
+	ck_assert_double_eq(rh->m[REPORT_TW_LIFE_P50].mean, 60.5);
+	ck_assert_double_eq_tol(rh->m[REPORT_TW_LIFE_P99].mean, 60.99, 1e-9);
 	report_free(rep);
 }
 END_TEST
@@ -1551,7 +1594,7 @@ report_suite(void)
 	tcase_add_test(tc, test_host_filter_keeps_one_host);
 	tcase_add_test(tc, test_tw_outcomes_lifetime_and_advice);
 	tcase_add_test(tc, test_limits_follow_at_changes);
-	tcase_add_test(tc, test_large_runs_use_host_stats_not_rows);
+	tcase_add_test(tc, test_report_reads_connection_stats_not_rows);
 	tcase_add_test(tc, test_param_values_lose_their_units);
 	tcase_add_test(tc, test_time_series_one_line_per_run_and_host);
 	tcase_add_test(tc, test_time_series_rejects_unknown_metric_and_host);

@@ -1153,6 +1153,17 @@ START_TEST(test_refuses_version_4_untouched)
 END_TEST
 
 /*
+ * A version 5 file (before connection_stats) is refused, naming the table
+ * it lacks.
+ */
+START_TEST(test_refuses_version_5_untouched)
+{
+
+	assert_old_version_refused(5, "without the connection_stats table");
+}
+END_TEST
+
+/*
  * Slices merged back in run_index order (results_merge_runs(), what
  * `twsim merge` of `--runs` slices needs): the rows equal those of one
  * process writing every run in order.  A run id the source lacks is
@@ -1343,6 +1354,7 @@ results_suite(void)
 	tcase_add_test(tc, test_refuses_version_1_untouched);
 	tcase_add_test(tc, test_refuses_version_3_untouched);
 	tcase_add_test(tc, test_refuses_version_4_untouched);
+	tcase_add_test(tc, test_refuses_version_5_untouched);
 	tcase_add_test(tc, test_merge_runs_interleaved_slices_in_run_index_order);
 	tcase_add_test(tc, test_writer_waits_out_a_long_lock);
 	suite_add_tcase(s, tc);
