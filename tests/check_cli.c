@@ -1845,6 +1845,59 @@ START_TEST(test_damaged_database_refused_by_every_command)
 }
 END_TEST
 
+/*
+ * report and plot check only the tables they read (REPORT_TABLES): with
+ * the connections table damaged they still answer, while every command
+ * that may read it (run, query, export) refuses the file with exit 2; with
+ * a table they read damaged, they refuse it too.  The file stays as it was.
+ */
+START_TEST(test_report_checks_only_the_tables_it_reads)
+{
+	char scen[1024], p[700];
+	char *a, *b;
+	size_t la, lb;
+	sqlite3 *db;
+	int64_t root[2], psize;
+	FILE *f;
+	int i;
+
+	steady_paths(scen, p);
+	e2e_assert_exit(e2e_twsim("run", scen, "-o", p, "--quiet", "--set",
+	    "run.duration=5s", NULL), 0);
+	db = e2e_db_open(p);
+	root[0] = e2e_q_int(db, "SELECT rootpage FROM sqlite_master WHERE "
+	    "name = 'connections'");
+	root[1] = e2e_q_int(db, "SELECT rootpage FROM sqlite_master WHERE "
+	    "name = 'host_stats'");
+	psize = e2e_q_int(db, "PRAGMA page_size");
+	ck_assert_int_gt(e2e_q_int(db, "SELECT count(*) FROM connections"), 0);
+	sqlite3_close(db);
+	for (i = 0; i < 2; i++) {
+		f = fopen(p, "r+b");
+		ck_assert_ptr_nonnull(f);
+		ck_assert_int_eq(fseek(f, (long)((root[i] - 1) * psize),
+		    SEEK_SET), 0);
+		ck_assert_uint_eq(fwrite("\x0d\xff\xff\xff\xff\xff\xff\xff",
+		    1, 8, f), 8);
+		fclose(f);
+		a = e2e_slurp(p, &la);
+		e2e_assert_exit(e2e_twsim("report", p, NULL), i == 0 ? 0 : 2);
+		e2e_assert_exit(e2e_twsim("query", p, "SELECT count(*) FROM "
+		    "connections", NULL), 2);
+		e2e_assert_exit(e2e_twsim("export", p, "connections", "-o",
+		    e2e_path("c.csv"), NULL), 2);
+		e2e_assert_exit(e2e_twsim("run", scen, "-o", p, "--quiet",
+		    "--set", "run.duration=1s", NULL), 2);
+		b = e2e_slurp(p, &lb);
+		ck_assert_uint_eq(la, lb);
+		ck_assert_msg(memcmp(a, b, la) == 0, "the damaged file was "
+		    "modified");
+		free(a);
+		free(b);
+	}
+}
+END_TEST
+
 /* query --timeout: a cross join that would run for hours stops (exit 1). */
 START_TEST(test_query_timeout_stops_a_cross_join)
 {
@@ -2406,6 +2459,7 @@ cli_suite(void)
 	tcase_add_test(tc, test_sigterm_under_jobs_2_interrupts_promptly);
 	tcase_add_test(tc, test_signal_during_merge_interrupts_workers_promptly);
 	tcase_add_test(tc, test_damaged_database_refused_by_every_command);
+	tcase_add_test(tc, test_report_checks_only_the_tables_it_reads);
 	tcase_add_test(tc, test_query_timeout_stops_a_cross_join);
 	suite_add_tcase(s, tc);
 

@@ -692,6 +692,7 @@ dump_tables(const char *path)
 		"SELECT * FROM samples ORDER BY rowid",
 		"SELECT * FROM connections ORDER BY rowid",
 		"SELECT * FROM host_stats ORDER BY rowid",
+		"SELECT * FROM connection_stats ORDER BY rowid",
 		"SELECT * FROM run_summary",
 		NULL
 	};
@@ -1313,6 +1314,168 @@ START_TEST(test_refuses_damaged_file_untouched)
 }
 END_TEST
 
+/*
+ * A run of five connection rows, written in `mode`: client latencies
+ * 0.01 to 0.04 (the fifth never established), TIME_WAITs of 60 and 62 s
+ * on the client, 30 s on the server, one skipped on the client.
+ */
+static void
+write_tw_run(const char *p, int mode)
+{
+	static const double lat[5] = { 0.01, 0.02, 0.03, 0.04, NAN };
+	static const double life[5] = { 60, 62, 30, 0, NAN };
+	static const char *const host[5] = { "client", "client", "server",
+	    "client", NULL };
+	static const char *const how[5] = { "expired", "recycled", "expired",
+	    "skipped", NULL };
+	struct results_run run;
+	struct results_conn c;
+	struct results *r;
+	char err[512];
+	int64_t id;
+	int j;
+
+	ck_assert_int_eq(results_open(p, mode, &r, err, sizeof(err)),
+	    RESULTS_OK);
+	memset(&run, 0, sizeof(run));
+	run.scenario = "tw";
+	run.version = "0.1.0";
+	ck_assert_int_eq(results_run_begin(r, &run, &id), RESULTS_OK);
+	for (j = 0; j < 5; j++) {
+		memset(&c, 0, sizeof(c));
+		c.conn_id = j;
+		c.workload = "web";
+		c.client = "client";
+		c.server = "server";
+		c.t_start = j;
+		c.t_established = j + lat[j];
+		c.t_end = j + 1;
+		c.outcome = j == 4 ? RESULTS_OUTCOME_ADDRNOTAVAIL :
+		    RESULTS_OUTCOME_OK;
+		c.tw_end = how[j];
+		c.tw_host = host[j];
+		c.t_tw_start = j + 1;
+		c.t_tw_end = j + 1 + life[j];
+		ck_assert_int_eq(results_connection(r, id, &c), RESULTS_OK);
+	}
+	ck_assert_int_eq(results_run_end(r, id, RESULTS_STATUS_COMPLETE, 10,
+	    0.1, 1, 0, NULL, NULL), RESULTS_OK);
+	results_close(r);
+}
+
+/*
+ * connection_stats: at the end of a run, per host, the connect latency of
+ * its established connections and the lifetime of the TIME_WAITs it held
+ * (not the skipped one), from the run's rows; the same whether the run is
+ * staged (twsim run) or written in place (a -j worker's part file), and
+ * merged with the run.
+ */
+START_TEST(test_connection_stats_written_at_run_end)
+{
+	const char *pa = e2e_path("a.db"), *pp = e2e_path("part.db");
+	const char *pm = e2e_path("m.db");
+	const char *q = "SELECT group_concat(row, ';') FROM (SELECT host || ',' "
+	    "|| connect_n || ',' || quote(round(connect_p50_s, 9)) || ',' || "
+	    "quote(round(connect_max_s, 9)) || ',' || tw_n || ',' || "
+	    "quote(tw_life_mean_s) || ',' || quote(tw_life_p50_s) || ',' || "
+	    "quote(tw_life_max_s) AS row FROM connection_stats ORDER BY rowid)";
+	const char *want = "client,4,0.025,0.04,2,61.0,61.0,62.0;"
+	    "server,0,NULL,NULL,1,30.0,30.0,30.0";
+	struct results *r;
+	char err[512], *da, *dm;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int i;
+
+	write_tw_run(pa, RESULTS_RW_CREATE);
+	write_tw_run(pp, RESULTS_RW_PART);
+	r = open_rw(pm);
+	ck_assert_int_eq(results_merge(r, pp, 0, NULL, err, sizeof(err)),
+	    RESULTS_OK);
+	results_close(r);
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(sqlite3_open_v2(i == 0 ? pa : i == 1 ? pp : pm,
+		    &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_prepare_v2(db, q, -1, &st, NULL),
+		    SQLITE_OK);
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+		ck_assert_str_eq((const char *)sqlite3_column_text(st, 0),
+		    want);
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+	}
+	da = dump_tables(pa);
+	dm = dump_tables(pm);
+	ck_assert_str_eq(da, dm);
+	free(da);
+	free(dm);
+}
+END_TEST
+
+/* Garbage over the first page of `table` (its b-tree root). */
+static void
+damage_root_of(const char *p, const char *table)
+{
+	char sql[128];
+	int64_t page, psize;
+	FILE *f;
+
+	snprintf(sql, sizeof(sql), "SELECT rootpage FROM sqlite_master WHERE "
+	    "name = '%s'", table);
+	page = sql_int(p, sql);
+	psize = sql_int(p, "PRAGMA page_size");
+	ck_assert_int_gt(page, 1);
+	f = fopen(p, "r+b");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fseek(f, (long)((page - 1) * psize), SEEK_SET), 0);
+	ck_assert_int_eq(fwrite("\x0d\xff\xff\xff\xff\xff\xff\xff", 1, 8, f),
+	    8);
+	fclose(f);
+}
+
+/*
+ * results_open_reader() checks the tables it is given, not the whole file:
+ * a damaged connections table does not stop a reader of the others (it
+ * stops every whole-file opener), a damaged table it reads does; the file
+ * is left as it is either way.
+ */
+START_TEST(test_reader_checks_only_the_tables_it_reads)
+{
+	static const char *const tables[] = { "runs", "params", "samples",
+	    "host_stats", "connection_stats", NULL };
+	const char *p = e2e_path("d.db");
+	struct results *r;
+	char err[512], *before, *after;
+	size_t n0, n1;
+	int k;
+
+	r = open_rw(p);
+	for (k = 0; k < 4; k++)
+		write_run(r, k, RESULTS_STATUS_COMPLETE);
+	results_close(r);
+	damage_root_of(p, "connections");
+	before = e2e_slurp(p, &n0);
+	ck_assert_int_eq(results_open(p, RESULTS_READONLY, &r, err,
+	    sizeof(err)), RESULTS_EDAMAGED);
+	ck_assert_int_eq(results_open(p, RESULTS_RW_CREATE, &r, err,
+	    sizeof(err)), RESULTS_EDAMAGED);
+	ck_assert_msg(results_open_reader(p, tables, &r, err, sizeof(err)) ==
+	    RESULTS_OK, "%s", err);
+	results_close(r);
+	damage_root_of(p, "host_stats");
+	free(before);
+	before = e2e_slurp(p, &n0);
+	ck_assert_int_eq(results_open_reader(p, tables, &r, err, sizeof(err)),
+	    RESULTS_EDAMAGED);
+	ck_assert_ptr_nonnull(strstr(err, "damaged"));
+	after = e2e_slurp(p, &n1);
+	ck_assert_uint_eq(n0, n1);
+	ck_assert(memcmp(before, after, n0) == 0);
+	free(before);
+	free(after);
+}
+END_TEST
+
 static Suite *
 results_suite(void)
 {
@@ -1355,6 +1518,8 @@ results_suite(void)
 	tcase_add_test(tc, test_refuses_version_3_untouched);
 	tcase_add_test(tc, test_refuses_version_4_untouched);
 	tcase_add_test(tc, test_refuses_version_5_untouched);
+	tcase_add_test(tc, test_connection_stats_written_at_run_end);
+	tcase_add_test(tc, test_reader_checks_only_the_tables_it_reads);
 	tcase_add_test(tc, test_merge_runs_interleaved_slices_in_run_index_order);
 	tcase_add_test(tc, test_writer_waits_out_a_long_lock);
 	suite_add_tcase(s, tc);

@@ -17,7 +17,8 @@ set -eu
 digest() {
 	# table and the ORDER BY that makes its dump stable
 	for spec in runs:run_id params:run_id,key samples:run_id,host,t \
-	    connections:run_id,conn_id host_stats:run_id,host; do
+	    connections:run_id,conn_id host_stats:run_id,host \
+	    connection_stats:run_id,host; do
 		table=${spec%%:*} order=${spec#*:}
 		cols=$(sqlite3 -batch -noheader -list "$1" \
 		    "SELECT group_concat('\"' || name || '\"', ',')

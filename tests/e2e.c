@@ -355,6 +355,7 @@ e2e_db_dump(const char *path)
 		"SELECT * FROM samples ORDER BY run_id, host, t",
 		"SELECT * FROM connections ORDER BY run_id, conn_id",
 		"SELECT * FROM host_stats ORDER BY run_id, host",
+		"SELECT * FROM connection_stats ORDER BY run_id, host",
 		"SELECT * FROM run_summary",
 		NULL
 	};
