@@ -289,6 +289,18 @@ static const char *const STMT_SQL[ST_COUNT] = {
 	    " ?27, ?28, ?29, ?30, ?31, ?32, ?33)",
 };
 
+/* The values of connection_stats while a run is open (conn_stats()). */
+struct cs_host;
+struct cs_hosts {
+	struct cs_host	*h;		/* in order of first appearance */
+	size_t		 n, cap;
+	size_t		*slot;		/* hash of names: index + 1, 0 free */
+	size_t		 nslot;		/* a power of two, > 2 n */
+};
+
+static void	cs_clear(struct cs_hosts *hs);
+static int	cs_add(struct results *r, const struct results_conn *c);
+
 struct results {
 	sqlite3		*db;
 	char		*path;
@@ -298,6 +310,7 @@ struct results {
 	int64_t		 stage_seq;	/* ids of staged runs */
 	volatile sig_atomic_t *stop;	/* results_set_stop_flag() */
 	sqlite3_stmt	*st[ST_COUNT];
+	struct cs_hosts	 cs;		/* of the run being written */
 	char		 errmsg[512];
 };
 
@@ -995,6 +1008,7 @@ results_close(struct results *r)
 		    NULL);
 	}
 	sqlite3_close(r->db);
+	cs_clear(&r->cs);
 	free(r->path);
 	free(r);
 }
@@ -1216,6 +1230,7 @@ results_max_repetition(struct results *r, const char *param_digest,
 static void
 clear_stage(struct results *r)
 {
+	cs_clear(&r->cs);
 	if (r->mode != RESULTS_RW_CREATE) {
 		/* A part file, written in place: undo the open run. */
 		if (!sqlite3_get_autocommit(r->db))
@@ -1393,7 +1408,9 @@ results_connection(struct results *r, int64_t run_id,
 		sqlite3_bind_null(st, 14);
 	}
 	bind_text(st, 15, c->tw_end);
-	return step_once(r, st, "cannot insert connection");
+	if ((rc = step_once(r, st, "cannot insert connection")) != RESULTS_OK)
+		return rc;
+	return cs_add(r, c);
 }
 
 int
@@ -1457,41 +1474,39 @@ results_run_error(struct results *r, int64_t run_id, const char *message)
 /* ---- aggregates of a run's connection rows ------------------------------ */
 
 /*
- * connection_stats is computed at the end of a run from the run's own rows
- * (staged, or in place in a part file), so it is exactly what the rows
- * say, is copied with them by merge_schema(), and is the same whatever -j.
- * Readers (twsim report) then never scan the rows: sorting a host's
- * millions of rows at every report took seconds.  Values are sorted in
- * memory (8 bytes each, one pass at a time, freed at once): a sort by
- * SQLite would cost several times more than reading the rows.
+ * connection_stats is computed from the run's own rows at the end of the
+ * run, so it says exactly what the rows say, is copied with them by
+ * merge_schema(), and is the same whatever -j.  Readers (twsim report)
+ * then never read the rows: sorting a host's millions of them at every
+ * report took seconds.  The values are kept as the rows are written (8
+ * bytes each while the run is open: reading them back from the staging
+ * database would cost a third of writing them) and the quantiles found by
+ * selection, not sorting (stats_quantile_select()).
  */
-struct cs_host {
-	char		*name;
-	double		*v;		/* the values of the current pass */
+struct cs_vals {
+	double		*v;
 	size_t		 n, cap;
-	int64_t		 connect_n, tw_n;
-	double		 connect[3];	/* p50, p99, max */
-	double		 tw[4];		/* mean, p50, p99, max */
 };
 
-struct cs_hosts {
-	struct cs_host	*h;		/* in order of first appearance */
-	size_t		 n, cap;
-	size_t		*slot;		/* hash of names: index + 1, 0 free */
-	size_t		 nslot;		/* a power of two, > 2 n */
+struct cs_host {
+	char		*name;
+	struct cs_vals	 lat;		/* connect latencies, as client */
+	struct cs_vals	 tw;		/* TIME_WAIT lifetimes, as holder */
 };
 
 static void
-cs_free(struct cs_hosts *hs)
+cs_clear(struct cs_hosts *hs)
 {
 	size_t i;
 
 	for (i = 0; i < hs->n; i++) {
 		free(hs->h[i].name);
-		free(hs->h[i].v);
+		free(hs->h[i].lat.v);
+		free(hs->h[i].tw.v);
 	}
 	free(hs->h);
 	free(hs->slot);
+	memset(hs, 0, sizeof(*hs));
 }
 
 static size_t
@@ -1549,11 +1564,70 @@ cs_get(struct cs_hosts *hs, const char *name)
 }
 
 static int
-cs_dbl_cmp(const void *a, const void *b)
+cs_push(struct cs_vals *cv, double v)
 {
-	double x = *(const double *)a, y = *(const double *)b;
+	double *nv;
+	size_t k;
 
-	return (x > y) - (x < y);
+	if (cv->n == cv->cap) {
+		k = cv->cap != 0 ? 2 * cv->cap : 256;
+		if ((nv = realloc(cv->v, k * sizeof(*nv))) == NULL)
+			return -1;
+		cv->v = nv;
+		cv->cap = k;
+	}
+	cv->v[cv->n++] = v;
+	return 0;
+}
+
+/*
+ * Keeps what connection_stats needs of row c, as the row stores it (the
+ * differences of its columns): the connect latency of an established
+ * connection, for its client, and the lifetime of a TIME_WAIT that ended
+ * -- not one skipped, which has none (REC-1) -- for the host that held it.
+ */
+static int
+cs_add(struct results *r, const struct results_conn *c)
+{
+	struct cs_host *h;
+
+	if (c->client != NULL && !isnan(c->t_established)) {
+		if ((h = cs_get(&r->cs, c->client)) == NULL ||
+		    cs_push(&h->lat, c->t_established - c->t_start) != 0)
+			goto oom;
+	}
+	if (c->tw_end != NULL && c->tw_host != NULL && !isnan(c->t_tw_end) &&
+	    strcmp(c->tw_end, "skipped") != 0) {
+		if ((h = cs_get(&r->cs, c->tw_host)) == NULL ||
+		    cs_push(&h->tw, c->t_tw_end - c->t_tw_start) != 0)
+			goto oom;
+	}
+	return RESULTS_OK;
+oom:
+	return seterr(r, RESULTS_ENOMEM, "results database %s: out of memory",
+	    r->path);
+}
+
+/* p50, p99, max and mean of cv in out[0..3] (NAN without values). */
+static void
+cs_summary(struct cs_vals *cv, double out[4])
+{
+	double sum = 0, max;
+	size_t i;
+
+	out[0] = out[1] = out[2] = out[3] = NAN;
+	if (cv->n == 0)
+		return;
+	max = cv->v[0];
+	for (i = 0; i < cv->n; i++) {
+		sum += cv->v[i];
+		if (cv->v[i] > max)
+			max = cv->v[i];
+	}
+	out[0] = stats_quantile_select(cv->v, cv->n, 0.50);
+	out[1] = stats_quantile_select(cv->v, cv->n, 0.99);
+	out[2] = max;
+	out[3] = sum / (double)cv->n;
 }
 
 static int
@@ -1564,114 +1638,24 @@ cs_name_cmp(const void *a, const void *b)
 }
 
 /*
- * One pass: the values of `sql` (host, value) grouped by host, then per
- * host p50, p99 and max (out[0..2]) and the mean (out[3], tw only) of
- * them, the mean summed in sorted order.
- */
-static int
-cs_pass(struct results *r, struct cs_hosts *hs, const char *sql,
-    int64_t run_id, int tw)
-{
-	struct cs_host *h;
-	sqlite3_stmt *st;
-	const char *name;
-	double *nv, sum, *out;
-	size_t i, k;
-	int rc;
-
-	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return sqlerr(r, "cannot read the connection rows");
-	sqlite3_bind_int64(st, 1, run_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if ((name = (const char *)sqlite3_column_text(st, 0)) == NULL)
-			continue;
-		if ((h = cs_get(hs, name)) == NULL)
-			break;
-		if (h->n == h->cap) {
-			k = h->cap != 0 ? 2 * h->cap : 256;
-			if ((nv = realloc(h->v, k * sizeof(*nv))) == NULL)
-				break;
-			h->v = nv;
-			h->cap = k;
-		}
-		h->v[h->n++] = sqlite3_column_double(st, 1);
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return seterr(r, RESULTS_ENOMEM,
-		    "results database %s: out of memory", r->path);
-	if (rc != SQLITE_DONE)
-		return sqlerr(r, "cannot read the connection rows");
-	for (i = 0; i < hs->n; i++) {
-		h = &hs->h[i];
-		out = tw ? h->tw : h->connect;
-		if (tw)
-			h->tw_n = (int64_t)h->n;
-		else
-			h->connect_n = (int64_t)h->n;
-		out[0] = out[1] = out[2] = NAN;
-		if (tw)
-			out[3] = NAN;
-		if (h->n > 0) {
-			qsort(h->v, h->n, sizeof(*h->v), cs_dbl_cmp);
-			out[0] = stats_quantile_sorted(h->v, h->n, 0.50);
-			out[1] = stats_quantile_sorted(h->v, h->n, 0.99);
-			out[2] = h->v[h->n - 1];
-			if (tw) {
-				for (sum = 0, k = 0; k < h->n; k++)
-					sum += h->v[k];
-				out[3] = sum / (double)h->n;
-			}
-		}
-		free(h->v);
-		h->v = NULL;
-		h->n = h->cap = 0;
-	}
-	return RESULTS_OK;
-}
-
-/*
- * Writes the connection_stats rows of run `run_id` of schema `schema`
- * (stage, or main for a part file) from its connection rows: the connect
- * latency of each client over its established connections, and the
- * lifetime of the TIME_WAITs each host held that ended (not those skipped,
- * REC-1), as twsim report shows them.  Rows in host-name order.
+ * Writes the connection_stats rows of run `run_id` into schema `schema`
+ * (stage, or main for a part file), one per host of the run's rows in
+ * host-name order, and forgets the values.
  */
 static int
 conn_stats(struct results *r, const char *schema, int64_t run_id)
 {
-	struct cs_hosts hs;
+	struct cs_hosts *hs = &r->cs;
 	struct cs_host *h;
 	sqlite3_stmt *st = NULL;
+	double lat[4], tw[4];
 	char *sql;
 	size_t i;
-	int rc;
+	int rc = RESULTS_OK;
 
-	memset(&hs, 0, sizeof(hs));
-	sql = sqlite3_mprintf("SELECT client, t_established - t_start FROM"
-	    " \"%w\".connections WHERE run_id = ?1 AND t_established IS NOT"
-	    " NULL", schema);
-	rc = sql != NULL ? cs_pass(r, &hs, sql, run_id, 0) :
-	    seterr(r, RESULTS_ENOMEM, "results database %s: out of memory",
-	    r->path);
-	sqlite3_free(sql);
-	if (rc != RESULTS_OK)
-		goto out;
-	sql = sqlite3_mprintf("SELECT tw_host, t_tw_end - t_tw_start FROM"
-	    " \"%w\".connections WHERE run_id = ?1 AND t_tw_end IS NOT NULL"
-	    " AND tw_end <> 'skipped'", schema);
-	rc = sql != NULL ? cs_pass(r, &hs, sql, run_id, 1) :
-	    seterr(r, RESULTS_ENOMEM, "results database %s: out of memory",
-	    r->path);
-	sqlite3_free(sql);
-	if (rc != RESULTS_OK || hs.n == 0)
-		goto out;
-	/* A host first seen in the TIME_WAIT pass has no latency yet. */
-	for (i = 0; i < hs.n; i++)
-		if (hs.h[i].connect_n == 0)
-			hs.h[i].connect[0] = hs.h[i].connect[1] =
-			    hs.h[i].connect[2] = NAN;
-	qsort(hs.h, hs.n, sizeof(*hs.h), cs_name_cmp);
+	if (hs->n == 0)
+		return RESULTS_OK;
+	qsort(hs->h, hs->n, sizeof(*hs->h), cs_name_cmp);
 	sql = sqlite3_mprintf("INSERT INTO \"%w\".connection_stats (run_id,"
 	    " host, connect_n, connect_p50_s, connect_p99_s, connect_max_s,"
 	    " tw_n, tw_life_mean_s, tw_life_p50_s, tw_life_p99_s,"
@@ -1684,24 +1668,26 @@ conn_stats(struct results *r, const char *schema, int64_t run_id)
 		goto out;
 	}
 	sqlite3_free(sql);
-	for (i = 0; i < hs.n && rc == RESULTS_OK; i++) {
-		h = &hs.h[i];
+	for (i = 0; i < hs->n && rc == RESULTS_OK; i++) {
+		h = &hs->h[i];
+		cs_summary(&h->lat, lat);
+		cs_summary(&h->tw, tw);
 		sqlite3_bind_int64(st, 1, run_id);
 		bind_text(st, 2, h->name);
-		sqlite3_bind_int64(st, 3, h->connect_n);
-		bind_real_or_null(st, 4, h->connect[0]);
-		bind_real_or_null(st, 5, h->connect[1]);
-		bind_real_or_null(st, 6, h->connect[2]);
-		sqlite3_bind_int64(st, 7, h->tw_n);
-		bind_real_or_null(st, 8, h->tw[3]);
-		bind_real_or_null(st, 9, h->tw[0]);
-		bind_real_or_null(st, 10, h->tw[1]);
-		bind_real_or_null(st, 11, h->tw[2]);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)h->lat.n);
+		bind_real_or_null(st, 4, lat[0]);
+		bind_real_or_null(st, 5, lat[1]);
+		bind_real_or_null(st, 6, lat[2]);
+		sqlite3_bind_int64(st, 7, (sqlite3_int64)h->tw.n);
+		bind_real_or_null(st, 8, tw[3]);
+		bind_real_or_null(st, 9, tw[0]);
+		bind_real_or_null(st, 10, tw[1]);
+		bind_real_or_null(st, 11, tw[2]);
 		rc = step_once(r, st, "cannot write connection_stats");
 	}
 	sqlite3_finalize(st);
 out:
-	cs_free(&hs);
+	cs_clear(hs);
 	return rc;
 }
 

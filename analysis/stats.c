@@ -82,6 +82,33 @@ stats_quantile_sorted(const double *x, size_t n, double p)
 }
 
 double
+stats_quantile_select(double *x, size_t n, double p)
+{
+	double index, delta, lo, hi;
+	size_t lhs, i;
+
+	if (n == 0 || !(p >= 0.0 && p <= 1.0))
+		return (NAN);
+	/*
+	 * gsl_stats_quantile_from_sorted_data(): the order statistic at
+	 * floor(p (n - 1)) and the next, weighted by the fraction.  After
+	 * gsl_stats_select() puts the former in place, x[lhs + 1 ..] hold
+	 * the larger values, so the next is their least.
+	 */
+	index = p * (double)(n - 1);
+	lhs = (size_t)index;
+	delta = index - (double)lhs;
+	lo = gsl_stats_select(x, 1, n, lhs);
+	if (lhs == n - 1)
+		return (lo);
+	hi = x[lhs + 1];
+	for (i = lhs + 2; i < n; i++)
+		if (x[i] < hi)
+			hi = x[i];
+	return ((1 - delta) * lo + delta * hi);
+}
+
+double
 stats_quantile(double *x, size_t n, double p)
 {
 

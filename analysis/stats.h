@@ -37,5 +37,11 @@ void	stats_ci95(const double *x, size_t n, struct stats_ci *out);
 double	stats_quantile(double *x, size_t n, double p);
 /* Same, for data the caller already sorted ascending. */
 double	stats_quantile_sorted(const double *x, size_t n, double p);
+/*
+ * Same value as stats_quantile_sorted() on x sorted, found by selection
+ * in O(n) instead of a sort (millions of values at the end of a run,
+ * results.c); reorders x.  NAN when n == 0 or p is outside [0, 1].
+ */
+double	stats_quantile_select(double *x, size_t n, double p);
 
 #endif /* TWSIM_STATS_H */

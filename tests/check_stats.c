@@ -6,9 +6,12 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <check.h>
+#include <gsl/gsl_sort.h>
 
 #include "analysis/stats.h"
 
@@ -110,6 +113,39 @@ START_TEST(test_quantiles_interpolate_between_order_statistics)
 }
 END_TEST
 
+/*
+ * Selection gives exactly the value of the sort (the TIME_WAIT and connect
+ * quantiles of connection_stats, results.c): many ties, many sizes.
+ */
+START_TEST(test_quantile_select_equals_sorted)
+{
+	static const double ps[] = { 0.0, 0.01, 0.5, 0.99, 0.999, 1.0 };
+	double x[1000], y[1000], sel[1000], want, got;
+	uint64_t z = 7;
+	size_t n, i, k;
+
+	for (n = 1; n <= 1000; n = n < 10 ? n + 1 : n * 3 + 1) {
+		for (i = 0; i < n; i++) {
+			z = z * 6364136223846793005ull + 1442695040888963407ull;
+			/* A value in 0..49 plus a fraction: ties and not. */
+			x[i] = (double)((z >> 33) % 50) + ((z >> 20) & 1 ?
+			    (double)(z >> 40) / 16777216.0 : 0.0);
+		}
+		memcpy(y, x, n * sizeof(*x));
+		gsl_sort(y, 1, n);
+		for (k = 0; k < sizeof(ps) / sizeof(ps[0]); k++) {
+			want = stats_quantile_sorted(y, n, ps[k]);
+			memcpy(sel, x, n * sizeof(*x));
+			got = stats_quantile_select(sel, n, ps[k]);
+			ck_assert_msg(got == want, "n %zu p %g: select %.17g, "
+			    "sorted %.17g", n, ps[k], got, want);
+		}
+	}
+	ck_assert(isnan(stats_quantile_select(x, 0, 0.5)));
+	ck_assert(isnan(stats_quantile_select(x, 4, 1.5)));
+}
+END_TEST
+
 static Suite *
 stats_suite(void)
 {
@@ -126,6 +162,7 @@ stats_suite(void)
 	tcase_add_test(tc, test_single_replication_has_no_interval);
 	tcase_add_test(tc, test_empty_sample_is_nan);
 	tcase_add_test(tc, test_quantiles_interpolate_between_order_statistics);
+	tcase_add_test(tc, test_quantile_select_equals_sorted);
 	suite_add_tcase(s, tc);
 	return (s);
 }
