@@ -309,7 +309,12 @@ text_limits(FILE *f, const struct report_host *h, double duration)
 	else
 		fprintf(f, "    limits, L = 2*MSL%s = %s s:", f14 ? "" :
 		    " + 0.25 s", num(h->tw_lifetime_s, a, sizeof(a)));
-	if (ports)
+	if (ports && h->addrs > 1)
+		fprintf(f, " port range %s ports per address x %s addresses "
+		    "/ L = %s/s;", num(h->usable_ports, b, sizeof(b)),
+		    num(h->addrs, d, sizeof(d)),
+		    num(h->m[REPORT_LIMIT_PORTS].mean, c, sizeof(c)));
+	else if (ports)
 		fprintf(f, " port range %s ports per address / L = %s/s;",
 		    num(h->usable_ports, b, sizeof(b)),
 		    num(h->m[REPORT_LIMIT_PORTS].mean, c, sizeof(c)));
@@ -396,10 +401,15 @@ text_advice(FILE *f, const struct report_host *h)
 		    num(h->usable_ports, d, sizeof(d)));
 	fputs("\n", f);
 	if (!isnan(h->cap_safe)) {
+		/* A cap of the host's: the ports of all its addresses. */
 		fprintf(f, "      to avoid EADDRNOTAVAIL instead: %s <= %s "
-		    "per address", strcmp(h->stack, "linux") == 0 ?
+		    "on this host (%s address%s x %s ports, less those held "
+		    "connected)", strcmp(h->stack, "linux") == 0 ?
 		    "tcp_max_tw_buckets" : "maxtcptw",
-		    num(h->cap_safe, a, sizeof(a)));
+		    num(h->cap_safe, a, sizeof(a)),
+		    num(isnan(h->addrs) ? 1 : h->addrs, b, sizeof(b)),
+		    isnan(h->addrs) || h->addrs == 1 ? "" : "es",
+		    num(h->usable_ports, c, sizeof(c)));
 		if (!isnan(h->tw_life_at_cap_s))
 			fprintf(f, "; TIME_WAIT then lasts about %s s "
 			    "(cap / entry rate) instead of %s s",

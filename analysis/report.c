@@ -81,7 +81,7 @@ static const struct report_metric_desc metric_descs[REPORT_NMETRICS] = {
 	[REPORT_TW_LIFETIME] = { "tw_lifetime_s",
 	    "effective TIME_WAIT lifetime", "s" },
 	[REPORT_LIMIT_PORTS] = { "limit_ports_rate",
-	    "port-range limit (ports / L)", "/s" },
+	    "port-range limit (ports x addresses / L)", "/s" },
 	[REPORT_LIMIT_CAP] = { "limit_cap_rate",
 	    "zone-cap limit (effective cap / L)", "/s" },
 	[REPORT_TW_CAP_EFFECTIVE] = { "tw_cap_effective",
@@ -159,14 +159,15 @@ struct acc {
 	/* periods of the first run; rates summed over the runs */
 	size_t	 nper, nper_runs;
 	struct report_period *per;
-	double	*v[REPORT_NMETRICS + 4];
-	size_t	 n[REPORT_NMETRICS + 4];
+	double	*v[REPORT_NMETRICS + 5];
+	size_t	 n[REPORT_NMETRICS + 5];
 };
 #define ACC_PORTS	REPORT_NMETRICS		/* usable ports */
 #define ACC_LIFE	(REPORT_NMETRICS + 1)	/* L = 2 MSL + 0.25 s */
 #define ACC_HOLD	(REPORT_NMETRICS + 2)	/* connect to close, ok */
 #define ACC_ARATE	(REPORT_NMETRICS + 3)	/* attempts per second */
-#define ACC_NSLOTS	(REPORT_NMETRICS + 4)
+#define ACC_ADDRS	(REPORT_NMETRICS + 4)	/* addresses connected from */
+#define ACC_NSLOTS	(REPORT_NMETRICS + 5)
 
 struct accs {
 	struct acc	*a;
@@ -255,6 +256,7 @@ struct rstmts {
 	sqlite3_stmt	*hosts;		/* run_summary rows of a run */
 	sqlite3_stmt	*samples;	/* tw mean, share at cap, count */
 	sqlite3_stmt	*conns;		/* connection_stats of (run, host) */
+	sqlite3_stmt	*clients;	/* workloads' client values of a run */
 	sqlite3_stmt	*lifetime;	/* samples of the second half */
 	sqlite3_stmt	*hold;		/* mean time an ok connection lasts */
 	sqlite3_stmt	*changes;	/* [at] params of a run */
@@ -269,6 +271,7 @@ rstmts_finalize(struct rstmts *s)
 	sqlite3_finalize(s->hosts);
 	sqlite3_finalize(s->samples);
 	sqlite3_finalize(s->conns);
+	sqlite3_finalize(s->clients);
 	sqlite3_finalize(s->lifetime);
 	sqlite3_finalize(s->hold);
 	sqlite3_finalize(s->changes);
@@ -319,6 +322,10 @@ rstmts_prepare(sqlite3 *db, struct rstmts *s, char *err, size_t errlen)
 	    " tw_n, tw_life_mean_s, tw_life_p50_s, tw_life_p99_s"
 	    " FROM connection_stats WHERE run_id = ?1 AND host = ?2",
 	    -1, &s->conns, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+	    "SELECT value FROM params WHERE run_id = ?1"
+	    " AND key GLOB 'workload.*.client'", -1, &s->clients,
+	    NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db,
 	    "SELECT avg(tw_count), max(tw_entered) - min(tw_entered),"
 	    " max(t) - min(t) FROM samples"
@@ -410,6 +417,49 @@ tw_lifetime(struct rstmts *s, int64_t run_id, const char *host,
 	}
 	sqlite3_reset(s->lifetime);
 	return (v);
+}
+
+/*
+ * The local addresses a host's connections go out from, each with its own
+ * ports (PORT-3): every address it owns when a workload names the host
+ * alone (WL-9: round-robin over them), else the distinct ones workloads
+ * pin it to (client = HOST/ADDRESS); all it owns when no workload names
+ * it.  1 when the run does not say.
+ */
+static double
+client_addresses(struct rstmts *s, int64_t run_id, const char *host)
+{
+	const char *v;
+	char *pinned[64];
+	size_t hl = strlen(host), np = 0, i;
+	double owned;
+	int all = 0;
+
+	owned = host_param(s->param, run_id, host, "address",
+	    report_address_count);
+	if (isnan(owned))
+		owned = 1;
+	sqlite3_reset(s->clients);
+	sqlite3_bind_int64(s->clients, 1, run_id);
+	while (!all && sqlite3_step(s->clients) == SQLITE_ROW) {
+		if ((v = (const char *)sqlite3_column_text(s->clients, 0)) ==
+		    NULL || strncmp(v, host, hl) != 0)
+			continue;
+		if (v[hl] == '\0')
+			all = 1;
+		else if (v[hl] == '/') {
+			for (i = 0; i < np; i++)
+				if (strcmp(pinned[i], v + hl + 1) == 0)
+					break;
+			if (i == np && np < sizeof(pinned) / sizeof(*pinned) &&
+			    (pinned[np] = strdup(v + hl + 1)) != NULL)
+				np++;
+		}
+	}
+	sqlite3_reset(s->clients);
+	for (i = 0; i < np; i++)
+		free(pinned[i]);
+	return (all || np == 0 ? owned : (double)np);
 }
 
 /*
@@ -510,7 +560,7 @@ counters_at(struct rstmts *s, int64_t run_id, const char *host, double t,
 static void
 add_periods(struct rstmts *s, int64_t run_id, const char *host,
     double duration, double msl0, double slack, double ports0,
-    struct acc *a)
+    double addrs, struct acc *a)
 {
 	struct report_period p[MAXPERIODS];
 	double bound[MAXPERIODS + 1], ct[MAXPERIODS], t, e0, e1, a0, a1, cap;
@@ -566,7 +616,7 @@ add_periods(struct rstmts *s, int64_t run_id, const char *host,
 		p[i].cap = cap;
 		p[i].life = 2.0 * msl + slack;
 		p[i].ports = ports;
-		p[i].limit_ports = ports / p[i].life;
+		p[i].limit_ports = ports * addrs / p[i].life;
 		p[i].limit_cap = cap > 0 ? cap / p[i].life : NAN;
 		p[i].tw_rate = (e1 - e0) / (p[i].t1 - p[i].t0);
 		p[i].attempt_rate = (a1 - a0) / (p[i].t1 - p[i].t0);
@@ -597,7 +647,7 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 	sqlite3_stmt *h;
 	struct acc *a;
 	const char *host;
-	double q[3], tw[3], ports, msl, slack, life, cap, v;
+	double q[3], tw[3], ports, addrs, msl, slack, life, cap, v;
 	int64_t nlat, ntw;
 	int rc;
 
@@ -751,9 +801,12 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 			    REPORT_TW_SCAN_SLACK_S;
 			life = 2.0 * msl + slack;
 		}
+		addrs = client_addresses(s, run_id, host);
 		acc_add(a, ACC_PORTS, ports);
+		acc_add(a, ACC_ADDRS, addrs);
 		acc_add(a, ACC_LIFE, life);
-		add_periods(s, run_id, host, duration, msl, slack, ports, a);
+		add_periods(s, run_id, host, duration, msl, slack, ports, addrs,
+		    a);
 		/*
 		 * Little's law needs the zone in steady state: only when the
 		 * second half of the run starts after a full lifetime.
@@ -761,7 +814,7 @@ add_run(sqlite3 *db, struct rstmts *s, int64_t run_id, double duration,
 		if (duration / 2 >= life)
 			acc_add(a, REPORT_TW_LIFETIME, tw_lifetime(s, run_id,
 			    host, duration));
-		acc_add(a, REPORT_LIMIT_PORTS, ports / life);
+		acc_add(a, REPORT_LIMIT_PORTS, ports * addrs / life);
 		/* UMA-4: an effective cap of 0 is no limit. */
 		v = cap > 0 ? cap / life : NAN;
 		acc_add(a, REPORT_LIMIT_CAP, v);
@@ -829,7 +882,8 @@ advise(struct report_host *rh, double arate, double hold)
 		/* F14-4: FreeBSD 14 has no TIME_WAIT cap to trade for ports. */
 		if (strcmp(rh->stack, "freebsd14") == 0)
 			return;
-		rh->cap_safe = floor(rh->usable_ports - arate * hold);
+		rh->cap_safe = floor(rh->usable_ports * (isnan(rh->addrs) ? 1 :
+		    rh->addrs) - arate * hold);
 		if (rh->cap_safe < 0)
 			rh->cap_safe = 0;
 		/*
@@ -865,6 +919,7 @@ summarise(struct accs *as, struct report_point *pt)
 		for (j = 0; j < REPORT_NMETRICS; j++)
 			stats_ci95(a->v[j], a->n[j], &rh->m[j]);
 		rh->usable_ports = stats_mean(a->v[ACC_PORTS], a->n[ACC_PORTS]);
+		rh->addrs = stats_mean(a->v[ACC_ADDRS], a->n[ACC_ADDRS]);
 		rh->tw_lifetime_s = stats_mean(a->v[ACC_LIFE], a->n[ACC_LIFE]);
 		rh->binding = binding_limit(rh);
 		advise(rh, stats_mean(a->v[ACC_ARATE], a->n[ACC_ARATE]),

@@ -16,8 +16,10 @@
  *   mean TIME_WAIT lifetime  L = 2 * MSL + 0.25 s
  *       (tcp_tw_2msl_reset() arms 2*MSL; the 500 ms slow timer that
  *        tcp_tw_2msl_scan() runs on adds half a period on average)
- *   port limit   = usable ports / L,  usable = last - first + 1 per local
- *                  address (net.inet.ip.portrange.first/last)
+ *   port limit   = usable ports x addresses / L,  usable = last - first +
+ *                  1 per local address (net.inet.ip.portrange.first/last),
+ *                  addresses: those the host's connections go out from
+ *                  (WL-9), each with its own ports (PORT-3)
  *   zone limit   = tw_cap_effective / L  (net.inet.tcp.maxtcptw rounded up
  *                  to whole UMA slabs, UMA-1)
  *   socket limit = maxsockets / L     (kern.ipc.maxsockets: TIME_WAIT
@@ -148,6 +150,8 @@ struct report_host {
 	struct stats_ci	 m[REPORT_NMETRICS];
 	int		 latency_from_connections; /* 0: from host_stats */
 	double		 usable_ports;	/* per local address; NAN: unknown */
+	double		 addrs;		/* local addresses its connections
+					   go out from (WL-9); NAN: unknown */
 	double		 tw_lifetime_s;	/* L; NAN: unknown */
 	char		 stack[16];	/* the host's kernel: "freebsd9" (also
 					   when the database does not say),
@@ -161,10 +165,12 @@ struct report_host {
 	 *   ports_needed = attempt rate x (hold + L): the ports that keep
 	 *     every TIME_WAIT for its full 2MSL (Little's law);
 	 *   addrs_needed = ports_needed / usable ports per address;
-	 *   cap_safe = usable ports - attempt rate x hold: a maxtcptw no
-	 *     higher leaves a port for every new connection (no
-	 *     EADDRNOTAVAIL), and TIME_WAIT then lasts cap_safe / entry
-	 *     rate (tw_life_at_cap_s).  Per stack: linux's cap is
+	 *   cap_safe = usable ports x addrs - attempt rate x hold: a
+	 *     maxtcptw no higher leaves a port for every new connection
+	 *     (no EADDRNOTAVAIL), and TIME_WAIT then lasts cap_safe /
+	 *     entry rate (tw_life_at_cap_s).  The cap is the host's (one
+	 *     zone, one tcp_max_tw_buckets) and its ports those of all the
+	 *     addresses it connects from.  Per stack: linux's cap is
 	 *     tcp_max_tw_buckets, past which a close gets no TIME_WAIT
 	 *     (LNX-9), so tw_life_at_cap_s is NAN; freebsd14 has no cap
 	 *     (F14-4), so cap_safe is NAN too.
@@ -212,6 +218,9 @@ void	report_free(struct report *r);		/* NULL is accepted */
 
 /* Usable ports of a "FIRST-LAST" range; NAN when unparsable. */
 double	report_portrange_size(const char *value);
+/* Addresses in a host's `address` list ("A, B-C, D/28"); NAN when
+ * unparsable. */
+double	report_address_count(const char *value);
 /* A time "30s", "250ms", "2min" in seconds; NAN when unparsable. */
 double	report_parse_seconds(const char *value);
 /* The leading number of a parameter value with its unit stripped (times

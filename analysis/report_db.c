@@ -106,6 +106,38 @@ report_portrange_size(const char *value)
 }
 
 double
+report_address_count(const char *value)
+{
+	const char *p, *comma;
+	char item[64];
+	uint32_t first, last;
+	double n = 0;
+	size_t len;
+
+	if (value == NULL)
+		return (NAN);
+	/* The loader's canonical list: items ", "-separated, none twice. */
+	for (p = value; *p != '\0'; p = *comma != '\0' ? comma + 1 : comma) {
+		comma = strchr(p, ',');
+		if (comma == NULL)
+			comma = p + strlen(p);
+		while (p < comma && isspace((unsigned char)*p))
+			p++;
+		len = (size_t)(comma - p);
+		while (len > 0 && isspace((unsigned char)p[len - 1]))
+			len--;
+		if (len == 0 || len >= sizeof(item))
+			return (NAN);
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (units_parse_ipv4_range(item, &first, &last, NULL, 0) != 0)
+			return (NAN);
+		n += (double)(last - first) + 1;
+	}
+	return (n > 0 ? n : NAN);
+}
+
+double
 report_param_number(const char *value)
 {
 	char *end;

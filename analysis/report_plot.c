@@ -499,9 +499,16 @@ limit_lines(sqlite3 *db, const struct report_plot_opts *o,
 			connects = rh->m[REPORT_CONN_ATTEMPTED].mean > 0;
 			v = rh->m[REPORT_LIMIT_PORTS].mean;
 			if ((which & LIM_RATES) && connects && isfinite(v)) {
-				snprintf(label, sizeof(label), "%s limit: %.0f "
-				    "ports / L (%.4g s) = %.4g/s", rh->host,
-				    rh->usable_ports, L, v);
+				if (rh->addrs > 1)
+					snprintf(label, sizeof(label), "%s "
+					    "limit: %.0f ports x %.0f addresses"
+					    " / L (%.4g s) = %.4g/s", rh->host,
+					    rh->usable_ports, rh->addrs, L, v);
+				else
+					snprintf(label, sizeof(label), "%s "
+					    "limit: %.0f ports / L (%.4g s) = "
+					    "%.4g/s", rh->host,
+					    rh->usable_ports, L, v);
 				if (plot_add_hline(pl, v, label, 0) ==
 				    PLOT_ENOMEM)
 					goto nomem;

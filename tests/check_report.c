@@ -860,6 +860,13 @@ START_TEST(test_param_values_lose_their_units)
 	ck_assert_double_eq(report_param_number("49152-65535"), 16384);
 	ck_assert_double_eq(report_param_number("5000"), 5000);
 	ck_assert(isnan(report_param_number("poisson")));
+	/* A host's canonical address list: addresses, ranges, blocks. */
+	ck_assert_double_eq(report_address_count("10.0.0.2"), 1);
+	ck_assert_double_eq(report_address_count("10.0.0.3, 10.0.0.4"), 2);
+	ck_assert_double_eq(report_address_count("10.0.0.2-10.0.0.5, "
+	    "10.0.1.0/28"), 4 + 14);
+	ck_assert(isnan(report_address_count("")));
+	ck_assert(isnan(report_address_count("10.0.0.2, web")));
 }
 END_TEST
 
@@ -1362,6 +1369,10 @@ START_TEST(test_report_text_host_and_advice)
 	ck_assert_ptr_nonnull(strstr(c.out, "to keep the full 2MSL:"));
 	ck_assert_ptr_nonnull(strstr(c.out, "to avoid EADDRNOTAVAIL instead: "
 	    "maxtcptw <= "));
+	/* maxtcptw is the host's cap, over the ports of its one address. */
+	ck_assert_ptr_nonnull(strstr(c.out, " on this host (1 address x 1000 "
+	    "ports, less those held connected)"));
+	ck_assert_ptr_null(strstr(c.out, "per address;"));
 	/* Point A's client saw 0, 1 and 2 hazards. */
 	ck_assert_ptr_nonnull(strstr(c.out, "hazards seen: 1 old duplicates"));
 	captured_free(&c);

@@ -45,6 +45,8 @@
 #include <check.h>
 #include <sqlite3.h>
 
+#include "analysis/report.h"
+#include "analysis/results.h"
 #include "models/host.h"
 #include "models/net.h"
 #include "models/tcp_timewait.h"
@@ -1245,6 +1247,68 @@ START_TEST(test_wl9_two_address_client_has_twice_the_ports)
 }
 END_TEST
 
+/*
+ * WL-9, PORT-3 in the report: maxtcptw is one cap per host, so the advice
+ * "to avoid EADDRNOTAVAIL" counts the ports of every address the host
+ * connects from -- twice client1's for client2 (two addresses in turn),
+ * client1's for client3 (two addresses, pinned to one) -- and so does the
+ * port limit.  A figure per address would give client2 client1's cap.
+ */
+START_TEST(test_wl9_advice_cap_counts_every_address_of_the_host)
+{
+	static const struct {
+		const char *host;
+		double addrs;
+	} want[] = { { "client1", 1 }, { "client2", 2 }, { "client3", 1 } };
+	struct report_filter f = { 0, NULL, NULL };
+	const struct report_host *rh;
+	struct results *r;
+	struct report *rep;
+	char err[512], *out, *at;
+	double arate, hold, dur;
+	size_t i, j, len;
+	sqlite3 *db;
+
+	db = run_scenario("two-address", NULL);
+	sqlite3_close(db);
+	ck_assert_msg(results_open_reader(e2e_path("r.db"), REPORT_TABLES, &r,
+	    err, sizeof(err)) == RESULTS_OK, "%s", err);
+	ck_assert_int_eq(report_build(results_sqlite(r), &f, &rep, err,
+	    sizeof(err)), REPORT_OK);
+	results_close(r);
+	dur = rep->points[0].duration_s;
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		for (rh = NULL, j = 0; j < rep->points[0].nhosts; j++)
+			if (strcmp(rep->points[0].hosts[j].host,
+			    want[i].host) == 0)
+				rh = &rep->points[0].hosts[j];
+		ck_assert_ptr_nonnull(rh);
+		ck_assert_double_eq(rh->usable_ports, 100);
+		ck_assert_double_eq(rh->addrs, want[i].addrs);
+		arate = rh->m[REPORT_CONN_ATTEMPTED].mean / dur;
+		hold = isnan(rh->hold_s) ? 0 : rh->hold_s;
+		ck_assert_double_eq(rh->cap_safe, floor(100 * want[i].addrs -
+		    arate * hold));
+		ck_assert_double_eq_tol(rh->m[REPORT_LIMIT_PORTS].mean,
+		    100 * want[i].addrs / rh->tw_lifetime_s, 1e-9);
+	}
+	report_free(rep);
+
+	(void)unlink(e2e_path("twsim.log"));
+	e2e_assert_exit(e2e_twsim("report", e2e_path("r.db"), "--host",
+	    "client2", NULL), 0);
+	out = e2e_slurp(e2e_path("twsim.log"), &len);
+	at = strstr(out, "to avoid EADDRNOTAVAIL instead: maxtcptw <= ");
+	ck_assert_ptr_nonnull(at);
+	ck_assert_ptr_nonnull(strstr(at, " on this host (2 addresses x 100 "
+	    "ports, less those held connected)"));
+	ck_assert_ptr_null(strstr(out, "per address;"));
+	ck_assert_ptr_nonnull(strstr(out, "port range 100 ports per address x "
+	    "2 addresses / L"));
+	free(out);
+}
+END_TEST
+
 /* ---- the data path (DP-n) ---------------------------------------------- */
 
 /*
@@ -1401,6 +1465,7 @@ validation_suite(void)
 	    test_uma3_lowered_cap_does_not_recycle_while_slabs_suffice);
 	tcase_add_test(tc, test_net7_connect_p50_flat_with_load);
 	tcase_add_test(tc, test_wl9_two_address_client_has_twice_the_ports);
+	tcase_add_test(tc, test_wl9_advice_cap_counts_every_address_of_the_host);
 	tcase_add_test(tc, test_port2_port5_randomization_throttle);
 	tcase_add_test(tc,
 	    test_tcp7_syn_retransmission_and_keepinit_on_one_way_loss);
