@@ -833,7 +833,8 @@ check_one(struct results *r, const char *table)
 		if (res != NULL && strcmp(res, "ok") == 0)
 			rc = RESULTS_OK;
 		else
-			rc = damaged(r, res != NULL ? res : "quick_check failed");
+			rc = damaged(r, res != NULL ? res :
+			    "quick_check failed");
 		sqlite3_finalize(st);
 		return rc;
 	}

@@ -49,10 +49,10 @@
  * file that is not a twsim database, is of another version, or is damaged
  * (PRAGMA quick_check: of the whole file, or of the tables a reader names,
  * results_open_reader()) fails with a message naming the file and the
- * reason, and leaves the file untouched.  While a writer has the file open it is in
- * WAL mode (readers see every committed run meanwhile); closing returns it
- * to a plain rollback-journal file, so read-only readers leave no -wal/-shm
- * files behind.
+ * reason, and leaves the file untouched.  While a writer has the file
+ * open it is in WAL mode (readers see every committed run meanwhile);
+ * closing returns it to a plain rollback-journal file, so read-only
+ * readers leave no -wal/-shm files behind.
  *
  * Worker part files.  A `twsim run -j N` worker writes FILE.part-PID-I.tmp
  * (PID the parent's, I the run's index) and renames it FILE.part-PID-I once

@@ -539,14 +539,28 @@ START_TEST(test_concurrent_writers_of_a_new_file_all_append)
 }
 END_TEST
 
+/* p holds exactly the n0 bytes `before` (which this frees). */
+static void
+assert_unchanged(const char *p, char *before, size_t n0)
+{
+	char *after;
+	size_t n1;
+
+	after = e2e_slurp(p, &n1);
+	ck_assert_uint_eq(n0, n1);
+	ck_assert_msg(memcmp(before, after, n0) == 0, "%s was modified", p);
+	free(before);
+	free(after);
+}
+
 /* Opening `p` in both modes is refused with `code`; p stays identical. */
 static void
 assert_refused_untouched(const char *p, int code, const char *reason)
 {
 	struct results *r;
 	char err[512], wal[340];
-	char *before, *after;
-	size_t n0, n1;
+	char *before;
+	size_t n0;
 	int mode;
 
 	before = e2e_slurp(p, &n0);
@@ -559,13 +573,9 @@ assert_refused_untouched(const char *p, int code, const char *reason)
 		ck_assert_msg(strstr(err, reason) != NULL, "no reason '%s': %s",
 		    reason, err);
 	}
-	after = e2e_slurp(p, &n1);
-	ck_assert_uint_eq(n0, n1);
-	ck_assert(memcmp(before, after, n0) == 0);
+	assert_unchanged(p, before, n0);
 	snprintf(wal, sizeof(wal), "%s-wal", p);
 	ck_assert(!e2e_exists(wal));
-	free(before);
-	free(after);
 }
 
 START_TEST(test_refuses_non_sqlite_file_untouched)
@@ -1277,8 +1287,8 @@ START_TEST(test_refuses_damaged_file_untouched)
 {
 	const char *p = e2e_path("damaged.db");
 	struct results *r;
-	char err[512], *before, *after;
-	size_t n0, n1;
+	char err[512], *before;
+	size_t n0;
 	int64_t pages, psize;
 	FILE *f;
 	int k, mode;
@@ -1306,11 +1316,7 @@ START_TEST(test_refuses_damaged_file_untouched)
 		ck_assert_ptr_nonnull(strstr(err, p));
 		ck_assert_ptr_nonnull(strstr(err, "damaged"));
 	}
-	after = e2e_slurp(p, &n1);
-	ck_assert_uint_eq(n0, n1);
-	ck_assert(memcmp(before, after, n0) == 0);
-	free(before);
-	free(after);
+	assert_unchanged(p, before, n0);
 }
 END_TEST
 
@@ -1374,7 +1380,8 @@ START_TEST(test_connection_stats_written_at_run_end)
 {
 	const char *pa = e2e_path("a.db"), *pp = e2e_path("part.db");
 	const char *pm = e2e_path("m.db");
-	const char *q = "SELECT group_concat(row, ';') FROM (SELECT host || ',' "
+	const char *q = "SELECT group_concat(row, ';') FROM (SELECT host || "
+	    "',' "
 	    "|| connect_n || ',' || quote(round(connect_p50_s, 9)) || ',' || "
 	    "quote(round(connect_max_s, 9)) || ',' || tw_n || ',' || "
 	    "quote(tw_life_mean_s) || ',' || quote(tw_life_p50_s) || ',' || "
@@ -1445,8 +1452,8 @@ START_TEST(test_reader_checks_only_the_tables_it_reads)
 	    "host_stats", "connection_stats", NULL };
 	const char *p = e2e_path("d.db");
 	struct results *r;
-	char err[512], *before, *after;
-	size_t n0, n1;
+	char err[512], *before;
+	size_t n0;
 	int k;
 
 	r = open_rw(p);
@@ -1454,25 +1461,16 @@ START_TEST(test_reader_checks_only_the_tables_it_reads)
 		write_run(r, k, RESULTS_STATUS_COMPLETE);
 	results_close(r);
 	damage_root_of(p, "connections");
-	before = e2e_slurp(p, &n0);
-	ck_assert_int_eq(results_open(p, RESULTS_READONLY, &r, err,
-	    sizeof(err)), RESULTS_EDAMAGED);
-	ck_assert_int_eq(results_open(p, RESULTS_RW_CREATE, &r, err,
-	    sizeof(err)), RESULTS_EDAMAGED);
+	assert_refused_untouched(p, RESULTS_EDAMAGED, "damaged");
 	ck_assert_msg(results_open_reader(p, tables, &r, err, sizeof(err)) ==
 	    RESULTS_OK, "%s", err);
 	results_close(r);
 	damage_root_of(p, "host_stats");
-	free(before);
 	before = e2e_slurp(p, &n0);
 	ck_assert_int_eq(results_open_reader(p, tables, &r, err, sizeof(err)),
 	    RESULTS_EDAMAGED);
 	ck_assert_ptr_nonnull(strstr(err, "damaged"));
-	after = e2e_slurp(p, &n1);
-	ck_assert_uint_eq(n0, n1);
-	ck_assert(memcmp(before, after, n0) == 0);
-	free(before);
-	free(after);
+	assert_unchanged(p, before, n0);
 }
 END_TEST
 

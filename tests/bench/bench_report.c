@@ -15,10 +15,11 @@
  * whole-file PRAGMA quick_check that every open of the file made before
  * (results_open()), which writers, query and export still make.
  *
- * usage: bench_report [ROWS]   (default 10,000,000, about 800 MB under
- * $TMPDIR and a minute to write; TWSIM_BENCH_SCALE=0.1 scales the rows).
- * BENCH_REPORT_KEEP=1 keeps the databases.  Exit 1 when writing or a report fails; the time is printed against its
- * target, never judged (a loaded machine is not a failure).
+ * usage: bench_report [ROWS]   (default 10,000,000, about 1 GB under
+ * $TMPDIR and half a minute to write; TWSIM_BENCH_SCALE=0.1 scales the
+ * rows).  BENCH_REPORT_KEEP=1 keeps the databases.  Exit 1 when writing
+ * or a report fails; the time is printed against its target, never
+ * judged (a loaded machine is not a failure).
  */
 #include "config.h"
 
@@ -216,8 +217,8 @@ time_report(const char *path)
 	dup2(saved, STDOUT_FILENO);
 	close(saved);
 	if (rc != 0) {
-		fprintf(stderr, "bench_report: twsim report %s: exit %d\n", path,
-		    rc);
+		fprintf(stderr, "bench_report: twsim report %s: exit %d\n",
+		    path, rc);
 		return -1;
 	}
 	return t1 - t0;
