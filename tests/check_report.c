@@ -552,25 +552,41 @@ private_begin(const char *name, const struct results_run *run, int64_t *id)
 	return (r);
 }
 
+/* The same, running `edit` (SQL; NULL: none) on the file before the
+ * report, which opens it as twsim report does. */
 static struct report *
-private_report(struct results *r, int64_t id, double sim_s,
-    const char *name, const char *scenario)
+private_report_edited(struct results *r, int64_t id, double sim_s,
+    const char *name, const char *scenario, const char *edit)
 {
 	struct report_filter f = { 0, scenario, NULL };
 	struct report *rep;
 	char path[160], err[512];
+	sqlite3 *db;
 
 	ok(results_run_end(r, id, RESULTS_STATUS_COMPLETE, sim_s, 0.1, 10, 0,
 	    NULL, &id), r);
 	results_close(r);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	ck_assert_msg(results_open(path, RESULTS_READONLY, &r, err,
+	if (edit != NULL) {
+		ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+		ck_assert_int_eq(sqlite3_exec(db, edit, NULL, NULL, NULL),
+		    SQLITE_OK);
+		sqlite3_close(db);
+	}
+	ck_assert_msg(results_open_reader(path, REPORT_TABLES, &r, err,
 	    sizeof(err)) == RESULTS_OK, "%s", err);
 	ck_assert_int_eq(report_build(results_sqlite(r), &f, &rep, err,
 	    sizeof(err)), REPORT_OK);
 	results_close(r);
 	unlink(path);
 	return (rep);
+}
+
+static struct report *
+private_report(struct results *r, int64_t id, double sim_s,
+    const char *name, const char *scenario)
+{
+	return (private_report_edited(r, id, sim_s, name, scenario, NULL));
 }
 
 /* --host keeps one host; a host that did nothing there is an error. */
@@ -773,14 +789,11 @@ START_TEST(test_report_reads_connection_stats_not_rows)
 	};
 	struct results_run run = { "large", "", 0, 11, "test", 0,
 	    sizeof(kv) / sizeof(kv[0]), kv };
-	struct report_filter f = { 0, "large", NULL };
 	struct results_host h;
 	struct results_conn c;
 	const struct report_host *rh;
 	struct results *r;
 	struct report *rep;
-	char path[160], err[512];
-	sqlite3 *db;
 	int64_t id;
 	int i;
 
@@ -815,20 +828,8 @@ START_TEST(test_report_reads_connection_stats_not_rows)
 	h.connect_p99_s = 0.6;
 	h.connect_max_s = 0.9;
 	ok(results_host_stats(r, id, &h), r);
-	ok(results_run_end(r, id, RESULTS_STATUS_COMPLETE, 10.0, 0.1, 10, 0,
-	    NULL, &id), r);
-	results_close(r);
-	snprintf(path, sizeof(path), "%s/large.db", dir);
-	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, "DELETE FROM connections", NULL,
-	    NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-	ck_assert_msg(results_open_reader(path, REPORT_TABLES, &r, err,
-	    sizeof(err)) == RESULTS_OK, "%s", err);
-	ck_assert_int_eq(report_build(results_sqlite(r), &f, &rep, err,
-	    sizeof(err)), REPORT_OK);
-	results_close(r);
-	unlink(path);
+	rep = private_report_edited(r, id, 10.0, "large.db", "large",
+	    "DELETE FROM connections");
 	rh = host(&rep->points[0], "client");
 	ck_assert_int_eq(rh->latency_from_connections, 1);
 	/* Latencies 0.001, 0.002, 0.003, 0.004, 0.5, 0.5 (the TIME_WAIT
