@@ -1642,12 +1642,18 @@ cs_name_cmp(const void *a, const void *b)
 static int
 conn_stats(struct results *r, const char *schema, int64_t run_id)
 {
+	/*
+	 * In the order the rows were written, staged or in a part file
+	 * (whose index would give conn_id order): the mean's sum, and so
+	 * its last bits, must not depend on -j.
+	 */
 	static const char *const pass[2] = {
 		"SELECT client, t_established - t_start FROM \"%w\".connections"
-		" WHERE run_id = ?1 AND t_established IS NOT NULL",
+		" NOT INDEXED WHERE run_id = ?1 AND t_established IS NOT NULL"
+		" ORDER BY rowid",
 		"SELECT tw_host, t_tw_end - t_tw_start FROM \"%w\".connections"
-		" WHERE run_id = ?1 AND t_tw_end IS NOT NULL"
-		" AND tw_end <> 'skipped'",
+		" NOT INDEXED WHERE run_id = ?1 AND t_tw_end IS NOT NULL"
+		" AND tw_end <> 'skipped' ORDER BY rowid",
 	};
 	struct cs_hosts hs;
 	struct cs_host *h;
