@@ -58,7 +58,7 @@ static const struct {
 	{ "syn_dropped_tw", "SYNs dropped by TIME_WAIT", 1 },
 	{ "rst_ignored_tw", "RSTs ignored in TIME_WAIT", 1 },
 	{ "acks_sent_tw", "ACKs sent from TIME_WAIT", 1 },
-	{ "hazards", "hazards", 1 },
+	{ "hazards", "hazards (old duplicates acted on)", 1 },
 	{ "first_addrnotavail_s", "time to first EADDRNOTAVAIL (s)", 0 },
 	{ "connect_p50_s", "connect latency p50 (s)", 0 },
 	{ "connect_p99_s", "connect latency p99 (s)", 0 },

@@ -1162,6 +1162,37 @@ START_TEST(test_rate_metric_names_follow_the_cumulative_columns)
 END_TEST
 
 /*
+ * Every column of the samples table the schema creates has a plot label,
+ * which is also where it says whether it is cumulative: a column
+ * results.c adds without one would plot under its bare name and, were it
+ * a counter, without its _rate metric.
+ */
+START_TEST(test_every_samples_column_has_a_plot_label)
+{
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	const char *name;
+	int n = 0;
+
+	ck_assert_int_eq(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT name FROM "
+	    "pragma_table_info('samples') WHERE name NOT IN ('run_id', 't', "
+	    "'host')", -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		name = (const char *)sqlite3_column_text(st, 0);
+		ck_assert_msg(strcmp(report_column_label(name), name) != 0,
+		    "samples.%s has no plot label (report_plot.c columns[])",
+		    name);
+		n++;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	ck_assert_int_gt(n, 20);
+}
+END_TEST
+
+/*
  * --mean: one line per sweep point and host, the mean of its runs at
  * each sample time inside its 95% CI band.
  */
@@ -1614,6 +1645,7 @@ report_suite(void)
 	tcase_add_test(tc, test_sweep_plot_rejects_unknown_param_and_metric);
 	tcase_add_test(tc, test_rate_metric_is_per_second_with_limit_lines);
 	tcase_add_test(tc, test_rate_metric_names_follow_the_cumulative_columns);
+	tcase_add_test(tc, test_every_samples_column_has_a_plot_label);
 	tcase_add_test(tc, test_level_charts_carry_the_cap_and_the_port_range);
 	tcase_add_test(tc, test_mean_across_repetitions_with_ci_band);
 	tcase_add_test(tc, test_many_runs_get_a_compact_key);
