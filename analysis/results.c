@@ -59,6 +59,27 @@
 #include "analysis/stats.h"
 
 /*
+ * The columns of connection_stats (version 6), in one place: the schema
+ * creates the table with them, and so does the upgrade of a version 5
+ * file (upgrade_v5()).
+ */
+#define CONNECTION_STATS_COLUMNS \
+    " (\n" \
+    "  run_id          INTEGER NOT NULL REFERENCES runs(run_id),\n" \
+    "  host            TEXT NOT NULL,\n" \
+    "  connect_n       INTEGER NOT NULL,\n" \
+    "  connect_p50_s   REAL,\n" \
+    "  connect_p99_s   REAL,\n" \
+    "  connect_max_s   REAL,\n" \
+    "  tw_n            INTEGER NOT NULL,\n" \
+    "  tw_life_mean_s  REAL,\n" \
+    "  tw_life_p50_s   REAL,\n" \
+    "  tw_life_p99_s   REAL,\n" \
+    "  tw_life_max_s   REAL,\n" \
+    "  PRIMARY KEY (run_id, host)\n" \
+    ");\n"
+
+/*
  * The schema, version RESULTS_SCHEMA_VERSION.  Names are a public contract
  * (users' scripts query them): add columns at the end, never rename.  Any
  * change to the tables is a new RESULTS_SCHEMA_VERSION.
@@ -180,20 +201,7 @@ static const char SCHEMA[] =
      * so that readers never scan millions of rows: one row per host that
      * is the client of a row or holds one's TIME_WAIT.
      */
-    "CREATE TABLE connection_stats (\n"
-    "  run_id          INTEGER NOT NULL REFERENCES runs(run_id),\n"
-    "  host            TEXT NOT NULL,\n"
-    "  connect_n       INTEGER NOT NULL,\n"
-    "  connect_p50_s   REAL,\n"
-    "  connect_p99_s   REAL,\n"
-    "  connect_max_s   REAL,\n"
-    "  tw_n            INTEGER NOT NULL,\n"
-    "  tw_life_mean_s  REAL,\n"
-    "  tw_life_p50_s   REAL,\n"
-    "  tw_life_p99_s   REAL,\n"
-    "  tw_life_max_s   REAL,\n"
-    "  PRIMARY KEY (run_id, host)\n"
-    ");\n"
+    "CREATE TABLE connection_stats" CONNECTION_STATS_COLUMNS
     /*
      * One row per (run, host).  LEFT JOIN so that a run which failed before
      * recording any host still shows up (with host NULL).
@@ -294,6 +302,7 @@ struct results {
 	char		*path;
 	int		 mode;
 	const char *const *check;	/* tables to check, NULL: the file */
+	int		 v5;		/* a version 5 file (upgrade_v5()) */
 	int64_t		 cur_run;	/* run being staged, or 0 */
 	int64_t		 stage_seq;	/* ids of staged runs */
 	volatile sig_atomic_t *stop;	/* results_set_stop_flag() */
@@ -416,13 +425,11 @@ judge(struct results *r, uint32_t appid, int64_t version, int empty,
 		    "rexmt_timeouts and fast_rexmt columns (this twsim knows "
 		    "version %d): run the scenarios again into a new database",
 		    r->path, RESULTS_SCHEMA_VERSION);
-	if (version == 5)
-		return seterr(r, RESULTS_EVERSION,
-		    "results database %s: schema version 5, written by an "
-		    "older twsim without the connection_stats table that "
-		    "reports read instead of the connection rows (this twsim "
-		    "knows version %d): run the scenarios again into a new "
-		    "database", r->path, RESULTS_SCHEMA_VERSION);
+	/* Version 5 lacks only connection_stats, made from its rows. */
+	if (version == 5) {
+		r->v5 = 1;
+		return RESULTS_OK;
+	}
 	if (version != RESULTS_SCHEMA_VERSION)
 		return seterr(r, RESULTS_EVERSION,
 		    "results database %s: unknown twsim schema version %lld "
@@ -844,10 +851,78 @@ check_intact(struct results *r)
 		return check_one(r, NULL);
 	if ((rc = check_one(r, "sqlite_master")) != RESULTS_OK)
 		return rc;
-	for (i = 0; r->check[i] != NULL; i++)
+	for (i = 0; r->check[i] != NULL; i++) {
+		/* A version 5 file has none yet: upgrade_v5() reads the rows. */
+		if (r->v5 && strcmp(r->check[i], "connection_stats") == 0) {
+			if ((rc = check_one(r, "connections")) != RESULTS_OK)
+				return rc;
+			continue;
+		}
 		if ((rc = check_one(r, r->check[i])) != RESULTS_OK)
 			return rc;
+	}
 	return RESULTS_OK;
+}
+
+static int	conn_stats_into(struct results *r, const char *from,
+		    const char *to, int64_t run_id);
+
+/*
+ * A version 5 file: everything of version 6 but connection_stats, which is
+ * made from the file's own connection rows, run by run, as the runs would
+ * have made it (conn_stats()).  A writer upgrades the file in place, in
+ * one transaction; a reader makes the table in its private temp schema, so
+ * the file stays byte-for-byte as it was (and pays a scan of the rows at
+ * every open until a writer upgrades it).
+ */
+static int
+upgrade_v5(struct results *r)
+{
+	int ro = r->mode == RESULTS_READONLY;
+	sqlite3_stmt *st = NULL;
+	int64_t *ids = NULL, *more;
+	size_t n = 0, cap = 0, i;
+	char sql[128];
+	int rc = RESULTS_OK;
+
+	if (!ro && (rc = exec(r, "BEGIN IMMEDIATE", "cannot begin")) !=
+	    RESULTS_OK)
+		return rc;
+	rc = exec(r, ro ? "CREATE TEMP TABLE connection_stats"
+	    CONNECTION_STATS_COLUMNS : "CREATE TABLE connection_stats"
+	    CONNECTION_STATS_COLUMNS,
+	    "cannot make connection_stats of a version 5 file");
+	if (rc == RESULTS_OK && sqlite3_prepare_v2(r->db, "SELECT run_id FROM "
+	    "main.runs ORDER BY run_id", -1, &st, NULL) != SQLITE_OK)
+		rc = sqlerr(r, "cannot read the runs");
+	while (rc == RESULTS_OK && sqlite3_step(st) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			if ((more = realloc(ids, cap * sizeof(*ids))) == NULL) {
+				rc = seterr(r, RESULTS_ENOMEM, "results "
+				    "database %s: out of memory", r->path);
+				break;
+			}
+			ids = more;
+		}
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	for (i = 0; rc == RESULTS_OK && i < n; i++)
+		rc = conn_stats_into(r, "main", ro ? "temp" : "main", ids[i]);
+	free(ids);
+	if (rc == RESULTS_OK && !ro) {
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+		    RESULTS_SCHEMA_VERSION);
+		rc = exec(r, sql, "cannot mark the file");
+		if (rc == RESULTS_OK)
+			rc = exec(r, "COMMIT", "cannot commit the upgrade");
+	}
+	if (rc != RESULTS_OK && !ro)
+		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+	if (rc == RESULTS_OK)
+		r->v5 = 0;
+	return rc;
 }
 
 static int
@@ -893,7 +968,7 @@ open_handle(struct results *r)
 	if (!is_new && (rc = check_intact(r)) != RESULTS_OK)
 		return rc;
 	if (r->mode == RESULTS_READONLY)
-		return RESULTS_OK;
+		return (r->v5 ? upgrade_v5(r) : RESULTS_OK);
 
 	/*
 	 * Ours or empty, and intact: only now may anything be written.  WAL
@@ -908,6 +983,8 @@ open_handle(struct results *r)
 	    "PRAGMA cache_size = -32768", "cannot set pragmas")) != RESULTS_OK)
 		return rc;
 	if (is_new && (rc = create_schema(r)) != RESULTS_OK)
+		return rc;
+	if (r->v5 && (rc = upgrade_v5(r)) != RESULTS_OK)
 		return rc;
 	if (r->mode == RESULTS_RW_CREATE &&
 	    (rc = attach_stage(r)) != RESULTS_OK)
@@ -1632,15 +1709,17 @@ cs_name_cmp(const void *a, const void *b)
 }
 
 /*
- * Writes the connection_stats rows of run `run_id` of schema `schema`
- * (stage, or main for a part file) from its connection rows, one per host
+ * Writes the connection_stats rows of run `run_id` into schema `to`
+ * (stage, or main for a part file; temp for a reader of a version 5
+ * file) from its connection rows in schema `from`, one per host
  * in host-name order: the connect latency (as the row stores it,
  * t_established - t_start) of the connections it established as client,
  * and the lifetime (t_tw_end - t_tw_start) of the TIME_WAITs it held that
  * ended -- not one skipped, which has none, nor one still open (REC-1).
  */
 static int
-conn_stats(struct results *r, const char *schema, int64_t run_id)
+conn_stats_into(struct results *r, const char *from, const char *to,
+    int64_t run_id)
 {
 	/*
 	 * In the order the rows were written, staged or in a part file
@@ -1664,7 +1743,7 @@ conn_stats(struct results *r, const char *schema, int64_t run_id)
 
 	memset(&hs, 0, sizeof(hs));
 	for (k = 0; k < 2 && rc == RESULTS_OK; k++) {
-		if ((sql = sqlite3_mprintf(pass[k], schema)) == NULL) {
+		if ((sql = sqlite3_mprintf(pass[k], from)) == NULL) {
 			rc = seterr(r, RESULTS_ENOMEM,
 			    "results database %s: out of memory", r->path);
 			break;
@@ -1679,7 +1758,7 @@ conn_stats(struct results *r, const char *schema, int64_t run_id)
 	    " host, connect_n, connect_p50_s, connect_p99_s, connect_max_s,"
 	    " tw_n, tw_life_mean_s, tw_life_p50_s, tw_life_p99_s,"
 	    " tw_life_max_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-	    " ?11)", schema);
+	    " ?11)", to);
 	if (sql == NULL || sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) !=
 	    SQLITE_OK) {
 		sqlite3_free(sql);
@@ -1706,6 +1785,14 @@ conn_stats(struct results *r, const char *schema, int64_t run_id)
 out:
 	cs_clear(&hs);
 	return rc;
+}
+
+/* The same, the rows and the table in one schema (the run's own). */
+static int
+conn_stats(struct results *r, const char *schema, int64_t run_id)
+{
+
+	return (conn_stats_into(r, schema, schema, run_id));
 }
 
 int
@@ -1911,7 +1998,7 @@ merge_schema(struct results *r, const char *src, int flags,
 	sqlite3_stmt *ids = NULL, *find = NULL, *taken = NULL;
 	char *sql;
 	const char *status, *old_status;
-	int64_t next, old, target;
+	int64_t next, old, target, src_has_cs;
 	size_t i, k;
 	int rc;
 
@@ -1931,10 +2018,34 @@ merge_schema(struct results *r, const char *src, int flags,
 		rc = sqlerr(r, "cannot read run ids");
 		goto out;
 	}
+	/*
+	 * A version 5 source has no connection_stats: each run's rows are
+	 * computed from its connection rows once they are copied, as the run
+	 * would have computed them (conn_stats()).
+	 */
+	sql = sqlite3_mprintf("SELECT count(*) FROM \"%w\".sqlite_master "
+	    "WHERE type = 'table' AND name = 'connection_stats'", src);
+	if (sql == NULL) {
+		rc = seterr(r, RESULTS_ENOMEM, "results database %s: out of "
+		    "memory", r->path);
+		goto out;
+	}
+	rc = query_int(r, sql, &src_has_cs, NULL);
+	sqlite3_free(sql);
+	if (rc != RESULTS_OK) {
+		rc = sqlerr(r, "cannot read the source's schema");
+		goto out;
+	}
 	for (i = 0; i < NRUN_TABLES; i++) {
 		if ((rc = build_copy_sql(r, src, RUN_TABLES[i], &sql)) !=
 		    RESULTS_OK)
 			goto out;
+		if (!src_has_cs && strcmp(RUN_TABLES[i], "connection_stats") ==
+		    0) {
+			sqlite3_free(sql);
+			/* Nothing to copy (made below), binding as a copy. */
+			sql = sqlite3_mprintf("SELECT 1 WHERE 0 AND ?1 AND ?2");
+		}
 		rc = sqlite3_prepare_v2(r->db, sql, -1, &copy[i], NULL);
 		sqlite3_free(sql);
 		sql = sqlite3_mprintf("DELETE FROM main.\"%w\" WHERE run_id = "
@@ -2036,6 +2147,9 @@ merge_schema(struct results *r, const char *src, int flags,
 			    RESULTS_OK)
 				goto out;
 		}
+		if (!src_has_cs && (rc = conn_stats(r, "main", target)) !=
+		    RESULTS_OK)
+			goto out;
 		/* Planned ids need not rise within one source. */
 		if (ms->added + ms->replaced == 1 || target < ms->first_run_id)
 			ms->first_run_id = target;

@@ -1163,14 +1163,87 @@ START_TEST(test_refuses_version_4_untouched)
 }
 END_TEST
 
-/*
- * A version 5 file (before connection_stats) is refused, naming the table
- * it lacks.
- */
-START_TEST(test_refuses_version_5_untouched)
-{
+static void	write_tw_run(const char *p, int mode);
 
-	assert_old_version_refused(5, "without the connection_stats table");
+/* connection_stats as text, through an open handle (temp or main). */
+static char *
+conn_stats_text(sqlite3 *db)
+{
+	const char *q = "SELECT group_concat(row, ';') FROM (SELECT host || "
+	    "',' || connect_n || ',' || quote(connect_p50_s) || ',' || "
+	    "quote(connect_max_s) || ',' || tw_n || ',' || "
+	    "quote(tw_life_mean_s) || ',' || quote(tw_life_p99_s) AS row "
+	    "FROM connection_stats ORDER BY run_id, host)";
+	sqlite3_stmt *st;
+	char *t;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	t = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return (t);
+}
+
+/*
+ * A version 5 file (before connection_stats) is still read and written:
+ * a reader makes the table from the rows in its private temp schema and
+ * leaves the file byte-for-byte as it was; a merge from it makes the
+ * table's rows as it copies the runs; a writer upgrades the file to
+ * version 6 in place.  Every way the table is what the runs themselves
+ * would have written.
+ */
+START_TEST(test_version_5_file_is_read_untouched_and_upgraded_by_a_writer)
+{
+	static const char *const tables[] = { "runs", "host_stats",
+	    "connection_stats", NULL };
+	const char *p = e2e_path("v5.db"), *pm = e2e_path("from-v5.db");
+	struct results *r;
+	char err[512], *want, *got, *before, *after;
+	size_t n0, n1;
+	int64_t version;
+	sqlite3 *db;
+
+	write_tw_run(p, RESULTS_RW_CREATE);
+	ck_assert_int_eq(sqlite3_open(p, &db), SQLITE_OK);
+	want = conn_stats_text(db);
+	ck_assert_int_eq(sqlite3_exec(db, "DROP TABLE connection_stats; "
+	    "PRAGMA user_version = 5; PRAGMA journal_mode = DELETE", NULL,
+	    NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	before = e2e_slurp(p, &n0);
+	ck_assert_msg(results_open_reader(p, tables, &r, err, sizeof(err)) ==
+	    RESULTS_OK, "%s", err);
+	got = conn_stats_text(results_sqlite(r));
+	ck_assert_str_eq(got, want);
+	free(got);
+	results_close(r);
+	after = e2e_slurp(p, &n1);
+	ck_assert_uint_eq(n0, n1);
+	ck_assert(memcmp(before, after, n0) == 0);
+	free(before);
+	free(after);
+
+	/* Merged from: the runs' rows are made as they are copied. */
+	r = open_rw(pm);
+	ck_assert_msg(results_merge(r, p, 0, NULL, err, sizeof(err)) ==
+	    RESULTS_OK, "%s", err);
+	got = conn_stats_text(results_sqlite(r));
+	ck_assert_str_eq(got, want);
+	free(got);
+	results_close(r);
+
+	r = open_rw(p);
+	results_close(r);
+	ck_assert_int_eq(sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	got = conn_stats_text(db);
+	ck_assert_str_eq(got, want);
+	free(got);
+	version = e2e_q_int(db, "PRAGMA user_version");
+	ck_assert_int_eq(version, 6);
+	sqlite3_close(db);
+	free(want);
 }
 END_TEST
 
@@ -1515,7 +1588,7 @@ results_suite(void)
 	tcase_add_test(tc, test_refuses_version_1_untouched);
 	tcase_add_test(tc, test_refuses_version_3_untouched);
 	tcase_add_test(tc, test_refuses_version_4_untouched);
-	tcase_add_test(tc, test_refuses_version_5_untouched);
+	tcase_add_test(tc, test_version_5_file_is_read_untouched_and_upgraded_by_a_writer);
 	tcase_add_test(tc, test_connection_stats_written_at_run_end);
 	tcase_add_test(tc, test_reader_checks_only_the_tables_it_reads);
 	tcase_add_test(tc, test_merge_runs_interleaved_slices_in_run_index_order);
