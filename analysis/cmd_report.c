@@ -390,7 +390,7 @@ text_advice(FILE *f, const struct report_host *h)
 		return;
 	fputs("    advice:\n", f);
 	fprintf(f, "      to keep the full 2MSL: %s ports in use at once "
-	    "(attempts/s x (%s s connected + %s s TIME_WAIT))",
+	    "(attempts/s x (%s s before TIME_WAIT + %s s TIME_WAIT))",
 	    num(h->ports_needed, a, sizeof(a)),
 	    num(isnan(h->hold_s) ? 0 : h->hold_s, b, sizeof(b)),
 	    num(h->tw_lifetime_s, c, sizeof(c)));
@@ -404,7 +404,7 @@ text_advice(FILE *f, const struct report_host *h)
 		/* A cap of the host's: the ports of all its addresses. */
 		fprintf(f, "      to avoid EADDRNOTAVAIL instead: %s <= %s "
 		    "on this host (%s address%s x %s ports, less those held "
-		    "connected)", strcmp(h->stack, "linux") == 0 ?
+		    "before TIME_WAIT)", strcmp(h->stack, "linux") == 0 ?
 		    "tcp_max_tw_buckets" : "maxtcptw",
 		    num(h->cap_safe, a, sizeof(a)),
 		    num(isnan(h->addrs) ? 1 : h->addrs, b, sizeof(b)),

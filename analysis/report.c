@@ -332,7 +332,7 @@ rstmts_prepare(sqlite3 *db, struct rstmts *s, char *err, size_t errlen)
 	    " WHERE run_id = ?1 AND host = ?2 AND t >= ?3",
 	    -1, &s->lifetime, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db,
-	    "SELECT avg(established) FROM samples"
+	    "SELECT avg(ports_in_use - tw_count) FROM samples"
 	    " WHERE run_id = ?1 AND host = ?2", -1, &s->hold,
 	    NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(db,
@@ -463,10 +463,14 @@ client_addresses(struct rstmts *s, int64_t run_id, const char *host)
 }
 
 /*
- * Mean time a client's connection stays established, by Little's law from
- * the samples (mean established / establishment rate): the per-host
- * aggregates, never the connection rows, so it costs the same for a run of
- * ten million connections.  NAN without samples or connections.
+ * Mean time a client's connection holds its port before TIME_WAIT --
+ * connecting, established, and closing: FIN_WAIT_1 and FIN_WAIT_2, which
+ * a peer slow to close (close_delay) makes long -- by Little's law from
+ * the samples (mean ports in use outside TIME_WAIT / establishment rate):
+ * the per-host aggregates, never the connection rows, so it costs the
+ * same for a run of ten million connections.  NAN without samples or
+ * connections.  (A Linux orphan's FIN_WAIT2 bucket, LNX-24, is counted
+ * in tw_count and so not here.)
  */
 static double
 hold_time(struct rstmts *s, int64_t run_id, const char *host, double rate)

@@ -1301,7 +1301,7 @@ START_TEST(test_wl9_advice_cap_counts_every_address_of_the_host)
 	at = strstr(out, "to avoid EADDRNOTAVAIL instead: maxtcptw <= ");
 	ck_assert_ptr_nonnull(at);
 	ck_assert_ptr_nonnull(strstr(at, " on this host (2 addresses x 100 "
-	    "ports, less those held connected)"));
+	    "ports, less those held before TIME_WAIT)"));
 	ck_assert_ptr_null(strstr(out, "per address;"));
 	ck_assert_ptr_nonnull(strstr(out, "port range 100 ports per address x "
 	    "2 addresses / L"));
