@@ -189,22 +189,6 @@ host_owns_addr(const struct host *h, uint32_t addr)
 	return (0);
 }
 
-int64_t
-host_ticks(const struct host *h)
-{
-	sim_time_t now = sim_now(h->sim);
-
-	/*
-	 * Hot (every segment's timestamp): one division; time is >= 0.  At
-	 * the default hz the divisor is a constant the compiler turns into a
-	 * multiplication, five times cheaper than dividing by a variable.
-	 */
-	if (now >= 0 && h->tick_ns == SIM_MSEC)
-		return (now / SIM_MSEC);
-	return (now >= 0 ? now / h->tick_ns :
-	    sim_time_to_ticks(now, h->tun.hz));
-}
-
 int
 host_tunable_set(struct host *h, const struct tunable *t, int i,
     int64_t value, char *err, size_t errlen)

@@ -94,8 +94,38 @@ int		 host_owns_addr(const struct host *h, uint32_t addr);
  */
 int		 host_boot_slowtimo(struct host *h);
 
-/* Current kernel `ticks` of this host. */
-int64_t		 host_ticks(const struct host *h);
+/*
+ * Current kernel `ticks` of this host.  Inline: it is read for every
+ * segment timed and every TIME_WAIT entry, and a call into host.c cost
+ * more than the arithmetic.  At the default hz the divisor is a constant
+ * the compiler turns into a multiplication, five times cheaper than
+ * dividing by a variable; time is >= 0 in a run.
+ */
+static inline int64_t
+host_ticks(const struct host *h)
+{
+	sim_time_t now = sim_now(h->sim);
+
+	if (now >= 0 && h->tick_ns == SIM_MSEC)
+		return (now / SIM_MSEC);
+	return (now >= 0 ? now / h->tick_ns :
+	    sim_time_to_ticks(now, h->tun.hz));
+}
+
+/*
+ * TS-3: tcp_ts_getticks (tcp_var.h's, kept here because it reads the
+ * host's clock): milliseconds of uptime, whatever hz is.  Counted from 1,
+ * not 0: the kernel takes a tsecr of 0 for "no echo", and a real host has
+ * been up for a while when it opens a connection, whereas a simulated one
+ * may connect in its first millisecond.  Inline for the same reason as
+ * host_ticks: every segment sent or acknowledged reads it.
+ */
+static inline uint32_t
+tcp_ts_getticks(const struct host *h)
+{
+
+	return ((uint32_t)(sim_now(h->sim) / SIM_MSEC) + 1);
+}
 
 /*
  * Run-time sysctl writes and reads of value i of tunable t (a row of

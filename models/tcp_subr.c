@@ -254,19 +254,6 @@ tcp_new_isn(struct host *h, uint32_t laddr, uint16_t lport, uint32_t faddr,
 	return (isn);
 }
 
-/*
- * TS-3: tcp_ts_getticks: milliseconds of uptime, whatever hz is.  Counted
- * from 1, not 0: the kernel takes a tsecr of 0 for "no echo", and a real
- * host has been up for a while when it opens a connection, whereas a
- * simulated one may connect in its first millisecond.
- */
-uint32_t
-tcp_ts_getticks(const struct host *h)
-{
-
-	return ((uint32_t)(sim_now(h->sim) / SIM_MSEC) + 1);
-}
-
 /* FreeBSD 12+'s tcp_new_ts_offset: random for each connection. */
 uint32_t
 tcp_new_ts_offset(struct host *h)

@@ -272,9 +272,9 @@ tcp_seq		 tcp_new_isn(struct host *h, uint32_t laddr, uint16_t lport,
 		    uint32_t faddr, uint16_t fport);
 /*
  * TS-3: the timestamp clock counts milliseconds whatever hz is
- * (tsval = tcp_ts_getticks + ts_offset).
+ * (tsval = tcp_ts_getticks + ts_offset): tcp_ts_getticks() is inline in
+ * models/host.h, beside the host's clock it reads.
  */
-uint32_t	 tcp_ts_getticks(const struct host *h);
 /* A random timestamp offset (FreeBSD 12+'s, for each connection). */
 uint32_t	 tcp_new_ts_offset(struct host *h);
 /*

@@ -38,6 +38,7 @@
 
 #include <assert.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,7 @@ struct sim_stream {
 };
 
 struct sim {
-	sim_time_t	 now;
+	struct sim_clock clock;		/* first: sim_now() reads it inline */
 	uint64_t	 seed;
 	uint64_t	 events;	/* processed, over all runs */
 	struct evq	*q;
@@ -82,6 +83,9 @@ struct sim {
 	size_t		 streamidxcap;
 	char		 errmsg[256];
 };
+
+_Static_assert(offsetof(struct sim, clock) == 0,
+    "sim_now() (sim.h) reads the clock as the struct's first member");
 
 static int
 sim_err(struct sim *sim, int code, const char *fmt, ...)
@@ -136,12 +140,6 @@ sim_destroy(struct sim *sim)
 	free(sim);
 }
 
-sim_time_t
-sim_now(const struct sim *sim)
-{
-	return sim->now;
-}
-
 uint64_t
 sim_seed(const struct sim *sim)
 {
@@ -172,10 +170,10 @@ sim_at(struct sim *sim, sim_time_t when, sim_fn fn, void *arg,
 {
 	if (fn == NULL)
 		return sim_err(sim, SIM_EINVAL, "sim_at: no callback");
-	if (when < sim->now)
+	if (when < sim->clock.now)
 		return sim_err(sim, SIM_EPAST,
 		    "sim_at: time %jd ns is before now (%jd ns)",
-		    (intmax_t)when, (intmax_t)sim->now);
+		    (intmax_t)when, (intmax_t)sim->clock.now);
 	if (evq_push(sim->q, when, (evq_fn)fn, arg, h) != EVQ_OK)
 		return sim_err(sim, SIM_ENOMEM,
 		    "sim_at: out of memory for the event queue");
@@ -189,11 +187,11 @@ sim_after(struct sim *sim, sim_time_t delay, sim_fn fn, void *arg,
 	if (delay < 0)
 		return sim_err(sim, SIM_EPAST,
 		    "sim_after: negative delay %jd ns", (intmax_t)delay);
-	if (delay > SIM_TIME_MAX - sim->now)
+	if (delay > SIM_TIME_MAX - sim->clock.now)
 		return sim_err(sim, SIM_EINVAL,
 		    "sim_after: delay %jd ns overflows the clock",
 		    (intmax_t)delay);
-	return sim_at(sim, sim->now + delay, fn, arg, h);
+	return sim_at(sim, sim->clock.now + delay, fn, arg, h);
 }
 
 int
@@ -259,10 +257,10 @@ sim_every(struct sim *sim, sim_time_t first, sim_time_t period, sim_fn fn,
 		    (intmax_t)period);
 		return NULL;
 	}
-	if (first < sim->now) {
+	if (first < sim->clock.now) {
 		sim_err(sim, SIM_EPAST,
 		    "sim_every: first time %jd ns is before now (%jd ns)",
-		    (intmax_t)first, (intmax_t)sim->now);
+		    (intmax_t)first, (intmax_t)sim->clock.now);
 		return NULL;
 	}
 	p = calloc(1, sizeof(*p));
@@ -321,20 +319,20 @@ sim_run(struct sim *sim, sim_time_t until, uint64_t max_events)
 			break;
 		}
 		if (evq_size(sim->q) == 0) {
-			if (until != SIM_TIME_MAX && until > sim->now)
-				sim->now = until;
+			if (until != SIM_TIME_MAX && until > sim->clock.now)
+				sim->clock.now = until;
 			why = SIM_STOP_EMPTY;
 			break;
 		}
 		if (evq_peek_time(sim->q) > until) {
-			if (until > sim->now)
-				sim->now = until;
+			if (until > sim->clock.now)
+				sim->clock.now = until;
 			why = SIM_STOP_TIME;
 			break;
 		}
 		(void)evq_pop(sim->q, &t, &fn, &arg);
-		assert(t >= sim->now);
-		sim->now = t;
+		assert(t >= sim->clock.now);
+		sim->clock.now = t;
 		sim->events++;
 		done++;
 		((sim_fn)fn)(sim, arg);
