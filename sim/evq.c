@@ -665,8 +665,9 @@ evq_cancel(struct evq *q, evq_handle_t h)
 	return EVQ_OK;
 }
 
-int
-evq_pop(struct evq *q, sim_time_t *when, evq_fn *fn, void **arg)
+/* Remove the root, which exists, and hand back what it holds. */
+static inline ALWAYS_INLINE int
+pop_root(struct evq *q, sim_time_t *when, evq_fn *fn, void **arg)
 {
 	struct hent *h = q->heap;
 	struct evrec *recs = q->recs, *r;
@@ -674,8 +675,6 @@ evq_pop(struct evq *q, sim_time_t *when, evq_fn *fn, void **arg)
 	size_t i, c, end;
 	uint32_t slot;
 
-	if (q->n == 0)
-		return EVQ_EMPTY;
 	slot = key_slot(h[HEAP_BASE].key);
 	r = &recs[slot];
 	q->last = h[HEAP_BASE].time;
@@ -709,6 +708,32 @@ evq_pop(struct evq *q, sim_time_t *when, evq_fn *fn, void **arg)
 	/* ... then put the last entry there and let it climb. */
 	sift_up(q, i, last);
 	return EVQ_OK;
+}
+
+int
+evq_pop(struct evq *q, sim_time_t *when, evq_fn *fn, void **arg)
+{
+
+	if (q->n == 0)
+		return EVQ_EMPTY;
+	return pop_root(q, when, fn, arg);
+}
+
+/*
+ * The run loop's question, asked once per event: is anything due by
+ * `until`, and if so, which?  One call instead of three (size, peek, pop)
+ * across files.
+ */
+int
+evq_pop_due(struct evq *q, sim_time_t until, sim_time_t *when, evq_fn *fn,
+    void **arg)
+{
+
+	if (q->n == 0)
+		return EVQ_EMPTY;
+	if (q->heap[HEAP_BASE].time > until)
+		return EVQ_LATER;
+	return pop_root(q, when, fn, arg);
 }
 
 sim_time_t

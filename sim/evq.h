@@ -34,6 +34,7 @@ typedef uint64_t evq_handle_t;
 #define EVQ_ENOENT	(-1)	/* cancel: no such pending event */
 #define EVQ_EMPTY	(-2)	/* pop: queue is empty */
 #define EVQ_ENOMEM	(-3)	/* push: out of memory */
+#define EVQ_LATER	(-4)	/* pop_due: the earliest event is later */
 
 struct evq	*evq_create(void);
 void		 evq_destroy(struct evq *q);
@@ -45,6 +46,12 @@ int		 evq_push(struct evq *q, sim_time_t when, evq_fn fn, void *arg,
 int		 evq_cancel(struct evq *q, evq_handle_t h);
 /* Remove the earliest event and hand back its time, function and argument. */
 int		 evq_pop(struct evq *q, sim_time_t *when, evq_fn *fn, void **arg);
+/*
+ * The same, only when the earliest event is due at or before `until`:
+ * EVQ_OK, EVQ_EMPTY, or EVQ_LATER (nothing removed).
+ */
+int		 evq_pop_due(struct evq *q, sim_time_t until, sim_time_t *when,
+		    evq_fn *fn, void **arg);
 /* Time of the earliest event, or SIM_TIME_MAX when empty. */
 sim_time_t	 evq_peek_time(const struct evq *q);
 size_t		 evq_size(const struct evq *q);

@@ -164,6 +164,24 @@ sim_errmsg(const struct sim *sim)
 	return sim->errmsg;
 }
 
+/*
+ * sim_at() and sim_after() once their own checks passed.  Inline in both:
+ * every segment and timer comes through here, and sim_after() calling
+ * sim_at() was one call too many.  The messages are sim_at's in both, as
+ * when one called the other.
+ */
+static inline int
+sim_push(struct sim *sim, sim_time_t when, sim_fn fn, void *arg,
+    sim_event_t *h)
+{
+	if (fn == NULL)
+		return sim_err(sim, SIM_EINVAL, "sim_at: no callback");
+	if (evq_push(sim->q, when, (evq_fn)fn, arg, h) != EVQ_OK)
+		return sim_err(sim, SIM_ENOMEM,
+		    "sim_at: out of memory for the event queue");
+	return SIM_OK;
+}
+
 int
 sim_at(struct sim *sim, sim_time_t when, sim_fn fn, void *arg,
     sim_event_t *h)
@@ -174,10 +192,7 @@ sim_at(struct sim *sim, sim_time_t when, sim_fn fn, void *arg,
 		return sim_err(sim, SIM_EPAST,
 		    "sim_at: time %jd ns is before now (%jd ns)",
 		    (intmax_t)when, (intmax_t)sim->clock.now);
-	if (evq_push(sim->q, when, (evq_fn)fn, arg, h) != EVQ_OK)
-		return sim_err(sim, SIM_ENOMEM,
-		    "sim_at: out of memory for the event queue");
-	return SIM_OK;
+	return sim_push(sim, when, fn, arg, h);
 }
 
 int
@@ -191,7 +206,7 @@ sim_after(struct sim *sim, sim_time_t delay, sim_fn fn, void *arg,
 		return sim_err(sim, SIM_EINVAL,
 		    "sim_after: delay %jd ns overflows the clock",
 		    (intmax_t)delay);
-	return sim_at(sim, sim->clock.now + delay, fn, arg, h);
+	return sim_push(sim, sim->clock.now + delay, fn, arg, h);
 }
 
 int
@@ -303,6 +318,7 @@ sim_run(struct sim *sim, sim_time_t until, uint64_t max_events)
 	sim_time_t t;
 	evq_fn fn;
 	void *arg;
+	int r;
 
 	enum sim_stop_reason why;
 
@@ -318,19 +334,19 @@ sim_run(struct sim *sim, sim_time_t until, uint64_t max_events)
 			why = SIM_STOP_BUDGET;
 			break;
 		}
-		if (evq_size(sim->q) == 0) {
+		r = evq_pop_due(sim->q, until, &t, &fn, &arg);
+		if (r == EVQ_EMPTY) {
 			if (until != SIM_TIME_MAX && until > sim->clock.now)
 				sim->clock.now = until;
 			why = SIM_STOP_EMPTY;
 			break;
 		}
-		if (evq_peek_time(sim->q) > until) {
+		if (r == EVQ_LATER) {
 			if (until > sim->clock.now)
 				sim->clock.now = until;
 			why = SIM_STOP_TIME;
 			break;
 		}
-		(void)evq_pop(sim->q, &t, &fn, &arg);
 		assert(t >= sim->clock.now);
 		sim->clock.now = t;
 		sim->events++;

@@ -24,6 +24,7 @@
 #define evq_push	tevq_push
 #define evq_cancel	tevq_cancel
 #define evq_pop		tevq_pop
+#define evq_pop_due	tevq_pop_due
 #define evq_peek_time	tevq_peek_time
 #define evq_size	tevq_size
 #define evq_pending	tevq_pending
@@ -33,6 +34,8 @@ int		 evq_push(struct evq *q, sim_time_t when, evq_fn fn, void *arg,
 		    evq_handle_t *h);
 int		 evq_cancel(struct evq *q, evq_handle_t h);
 int		 evq_pop(struct evq *q, sim_time_t *when, evq_fn *fn, void **arg);
+int		 evq_pop_due(struct evq *q, sim_time_t until, sim_time_t *when,
+		    evq_fn *fn, void **arg);
 sim_time_t	 evq_peek_time(const struct evq *q);
 size_t		 evq_size(const struct evq *q);
 int		 evq_pending(const struct evq *q, evq_handle_t h);
@@ -43,6 +46,7 @@ int		 evq_pending(const struct evq *q, evq_handle_t h);
 #undef evq_push
 #undef evq_cancel
 #undef evq_pop
+#undef evq_pop_due
 #undef evq_peek_time
 #undef evq_size
 #undef evq_pending
@@ -172,6 +176,36 @@ START_TEST(test_empty_queue_pops_EVQ_EMPTY_and_peeks_max)
 	pop_expect(q, 5, 1);
 	ck_assert_int_eq(evq_pop(q, NULL, NULL, NULL), EVQ_EMPTY);
 	ck_assert_int_eq(evq_peek_time(q), SIM_TIME_MAX);
+	evq_destroy(q);
+}
+END_TEST
+
+/*
+ * pop_due pops only what is due by `until` (an event exactly at `until`
+ * is due), says EVQ_LATER and leaves the queue alone otherwise, and
+ * EVQ_EMPTY on an empty queue.
+ */
+START_TEST(test_pop_due_pops_only_what_is_due)
+{
+	struct evq *q = evq_create();
+	sim_time_t when = 123;
+	evq_fn fn;
+	void *arg;
+
+	ck_assert_int_eq(evq_pop_due(q, SIM_TIME_MAX, &when, &fn, &arg),
+	    EVQ_EMPTY);
+	ck_assert_int_eq(when, 123);
+	push_id(q, 20, 2);
+	push_id(q, 10, 1);
+	ck_assert_int_eq(evq_pop_due(q, 9, &when, &fn, &arg), EVQ_LATER);
+	ck_assert_int_eq(when, 123);
+	ck_assert_uint_eq(evq_size(q), 2);
+	ck_assert_int_eq(evq_pop_due(q, 10, &when, &fn, &arg), EVQ_OK);
+	ck_assert(when == 10 && (intptr_t)arg == 1);
+	ck_assert_int_eq(evq_pop_due(q, 19, &when, &fn, &arg), EVQ_LATER);
+	ck_assert_int_eq(evq_pop_due(q, 25, &when, &fn, &arg), EVQ_OK);
+	ck_assert(when == 20 && (intptr_t)arg == 2);
+	ck_assert_int_eq(evq_pop_due(q, 25, &when, &fn, &arg), EVQ_EMPTY);
 	evq_destroy(q);
 }
 END_TEST
@@ -664,6 +698,7 @@ evq_suite(void)
 	tcase_add_test(tc, test_equal_times_pop_in_push_order);
 	tcase_add_test(tc, test_pop_hands_back_fn_and_arg);
 	tcase_add_test(tc, test_empty_queue_pops_EVQ_EMPTY_and_peeks_max);
+	tcase_add_test(tc, test_pop_due_pops_only_what_is_due);
 	tcase_add_test(tc, test_grows_past_initial_capacity);
 	suite_add_tcase(s, tc);
 
