@@ -113,16 +113,10 @@ struct tcpcb {
 	 * SACK (tcp_sack.c, SACK-n): the blocks we report as a receiver,
 	 * most recent first, and the sender's scoreboard: the holes between
 	 * snd_una and snd_fack (the highest byte SACKed), oldest first, each
-	 * with how far it was resent (rxmit).
+	 * with how far it was resent (rxmit).  The arrays are at the end.
 	 */
-#define MAX_SACK_BLKS	6	/* blocks a receiver remembers */
-#define TCP_SACK_MAXHOLES 16	/* holes a scoreboard holds (kernel: 128) */
-	struct sackblk	 sackblks[MAX_SACK_BLKS];
-	int		 rcv_numsacks;
-	struct sackhole {
-		tcp_seq		 start, end, rxmit;
-	}		 snd_holes[TCP_SACK_MAXHOLES];
-	int		 snd_numholes;
+	int		 rcv_numsacks;	/* in sackblks[] */
+	int		 snd_numholes;	/* in snd_holes[] */
 	int		 sack_nexthole;	/* index of the next hole to resend */
 	uint32_t	 sack_bytes_rexmit; /* bytes resent from the holes */
 	tcp_seq		 snd_fack;
@@ -158,14 +152,10 @@ struct tcpcb {
 	 * Reassembly queue (tcp_input.c, TCP-3): out-of-order data as sorted,
 	 * disjoint blocks of sequence space -- payload is a byte count, so a
 	 * block is all there is to keep -- and a FIN that arrived early.
-	 * Added by the state-machine side; zero in a new tcpcb.
+	 * Added by the state-machine side; zero in a new tcpcb.  The blocks
+	 * are at the end.
 	 */
-#define TCP_REASS_MAX	8
-	struct tcp_reass_blk {
-		tcp_seq		 start, end;	/* [start, end) */
-		int		 old;		/* from another incarnation */
-	}		 t_reass[TCP_REASS_MAX];
-	int		 t_nreass;
+	int		 t_nreass;	/* in t_reass[] */
 	int		 t_reass_fin;		/* 1: FIN at t_reass_finseq */
 	int		 t_reass_fin_old;
 	tcp_seq		 t_reass_finseq;
@@ -177,6 +167,25 @@ struct tcpcb {
 	int		 t_syn_sent;	/* SYNs transmitted (1 + retransmits) */
 
 	struct tcpcb	*t_freelink;	/* free list */
+
+	/*
+	 * The arrays, last: 336 bytes that a segment without loss or
+	 * reordering never reads.  Between the sequence variables and the
+	 * timers they spread what every segment reads over twice as many
+	 * cache lines, and with thousands of connections interleaved a
+	 * tcpcb is rarely in the cache when its next segment comes.
+	 */
+#define MAX_SACK_BLKS	6	/* blocks a receiver remembers */
+#define TCP_SACK_MAXHOLES 16	/* holes a scoreboard holds (kernel: 128) */
+	struct sackblk	 sackblks[MAX_SACK_BLKS];
+	struct sackhole {
+		tcp_seq		 start, end, rxmit;
+	}		 snd_holes[TCP_SACK_MAXHOLES];
+#define TCP_REASS_MAX	8
+	struct tcp_reass_blk {
+		tcp_seq		 start, end;	/* [start, end) */
+		int		 old;		/* from another incarnation */
+	}		 t_reass[TCP_REASS_MAX];
 };
 
 /*
