@@ -34,21 +34,6 @@
 #include "models/in_pcb.h"
 #include "sim/rng.h"
 
-/* The 4-tuple's 32-bit hash: its low bits pick the home slot. */
-static uint32_t
-in_pcbhash(uint32_t faddr, uint16_t fport, uint32_t laddr, uint16_t lport)
-{
-	uint32_t h;
-
-	h = laddr * 0x9e3779b1u;
-	h ^= faddr * 0x85ebca77u;
-	h ^= (((uint32_t)fport << 16) | lport) * 0xc2b2ae3du;
-	h ^= h >> 15;
-	h *= 0x27d4eb2fu;
-	h ^= h >> 13;
-	return (h);
-}
-
 static size_t
 in_pcbporthash(const struct inpcbinfo *pi, uint32_t laddr, uint16_t lport)
 {

@@ -165,6 +165,46 @@ in_pcb_host(const struct inpcb *inp)
 	    offsetof(struct inpcb_slab, pcbs)))->host);
 }
 
+/*
+ * The 4-tuple's 32-bit hash (the kernel's INP_PCBHASH): its low bits pick
+ * the home slot in ipi_tuples.
+ */
+static inline uint32_t
+in_pcbhash(uint32_t faddr, uint16_t fport, uint32_t laddr, uint16_t lport)
+{
+	uint32_t h;
+
+	h = laddr * 0x9e3779b1u;
+	h ^= faddr * 0x85ebca77u;
+	h ^= (((uint32_t)fport << 16) | lport) * 0xc2b2ae3du;
+	h ^= h >> 15;
+	h *= 0x27d4eb2fu;
+	h ^= h >> 13;
+	return (h);
+}
+
+/*
+ * Fetch what in_pcbremhash() will touch for inp -- its 4-tuple's home
+ * slot and its neighbours on the port chain -- ahead of time, for a
+ * caller that knows which pcb leaves the hashes next and that it will be
+ * cold by then (the 2MSL queue's next entry, tcp_tw_2msl_scan).  Reads
+ * inp, so inp should be in the cache already.  Inline, and always so:
+ * GCC drops a call to a function made only of prefetches.
+ */
+static inline __attribute__((always_inline)) void
+in_pcb_prefetch_remhash(const struct inpcbinfo *pi, const struct inpcb *inp)
+{
+
+	if ((inp->inp_flags & INP_INHASH) == 0)
+		return;
+	__builtin_prefetch(&pi->ipi_tuples[in_pcbhash(inp->inp_faddr,
+	    inp->inp_fport, inp->inp_laddr, inp->inp_lport) &
+	    pi->ipi_tuplemask]);
+	if (inp->inp_portlist.le_next != NULL)
+		__builtin_prefetch(inp->inp_portlist.le_next);
+	__builtin_prefetch(inp->inp_portlist.le_prev);
+}
+
 int		 in_pcbinfo_init(struct inpcbinfo *pi, struct host *h,
 		    struct rng *r, size_t hashsize);
 void		 in_pcbinfo_destroy(struct inpcbinfo *pi);

@@ -508,16 +508,25 @@ tcp_tw_2msl_scan(struct host *h, int reuse)
 		/*
 		 * The head is the next entry to expire or be recycled, and
 		 * by then it is cold: it was queued 2 MSL ago, or one zone's
-		 * worth of connections ago.  So while this one goes, fetch
-		 * the line of the one after next, and the pcb of the next
-		 * (whose own line was fetched the time before): prefetches
-		 * only, of what will be read anyway.  Written out here: GCC
-		 * drops a call to a function made only of prefetches.
+		 * worth of connections ago.  So while this one goes, the
+		 * next ones are fetched, each a step ahead of the one it
+		 * needs: the lines in_pcbremhash will touch for the next
+		 * entry's pcb (fetched the time before), the pcb of the one
+		 * after (whose line was fetched the time before), and the
+		 * line of the one after that.  Prefetches only, of what will
+		 * be read anyway; written out here because GCC drops a call
+		 * to a function made only of prefetches.
 		 */
 		if (tw != NULL && (next = TAILQ_NEXT(tw, tw_2msl)) != NULL) {
-			__builtin_prefetch(next->tw_inpcb);
-			if (TAILQ_NEXT(next, tw_2msl) != NULL)
-				__builtin_prefetch(TAILQ_NEXT(next, tw_2msl));
+			if (next->tw_inpcb != NULL)
+				in_pcb_prefetch_remhash(&h->pcbinfo,
+				    next->tw_inpcb);
+			if ((next = TAILQ_NEXT(next, tw_2msl)) != NULL) {
+				__builtin_prefetch(next->tw_inpcb);
+				if (TAILQ_NEXT(next, tw_2msl) != NULL)
+					__builtin_prefetch(TAILQ_NEXT(next,
+					    tw_2msl));
+			}
 		}
 		/*
 		 * TW-12: stop at the first entry whose time has not come, by
