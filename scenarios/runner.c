@@ -44,6 +44,14 @@
 struct lat_hist {
 	uint64_t	n;
 	double		max;
+	/*
+	 * The last latency added and its bucket.  With constant path
+	 * latency nearly every connection takes exactly as long as the one
+	 * before, and log10() per connection was 2% of a run's CPU time.
+	 * Zeroed is valid: latency 0 is bucket 0.
+	 */
+	double		last_s;
+	int		last_b;
 	uint32_t	bucket[LAT_NBUCKETS];
 };
 
@@ -52,13 +60,17 @@ lat_add(struct lat_hist *lh, double s)
 {
 	int b;
 
-	if (s < LAT_MIN_S)
+	if (s == lh->last_s)
+		b = lh->last_b;
+	else if (s < LAT_MIN_S)
 		b = 0;
 	else {
 		b = 1 + (int)floor(log10(s / LAT_MIN_S) * LAT_PER_DECADE);
 		if (b >= LAT_NBUCKETS)
 			b = LAT_NBUCKETS - 1;
 	}
+	lh->last_s = s;
+	lh->last_b = b;
 	lh->bucket[b]++;
 	lh->n++;
 	if (s > lh->max)
