@@ -12,6 +12,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,7 +74,13 @@ tcp_newtcpcb(struct host *h, struct inpcb *inp)
 	tp = h->tcpcb_free;
 	h->tcpcb_free = tp->t_freelink;
 	h->tcpcb_nfree--;
-	memset(tp, 0, sizeof(*tp));
+	/*
+	 * Zeroed up to the arrays at the end (SACK blocks, scoreboard,
+	 * reassembly): they are read only below their counts, which are
+	 * zeroed, so their 336 bytes -- nearly half the tcpcb, five cache
+	 * lines written per connection -- need not be.
+	 */
+	memset(tp, 0, offsetof(struct tcpcb, sackblks));
 	tp->t_inpcb = inp;
 	tp->t_host = h;
 	tp->t_state = TCPS_CLOSED;

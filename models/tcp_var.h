@@ -173,7 +173,10 @@ struct tcpcb {
 	 * reordering never reads.  Between the sequence variables and the
 	 * timers they spread what every segment reads over twice as many
 	 * cache lines, and with thousands of connections interleaved a
-	 * tcpcb is rarely in the cache when its next segment comes.
+	 * tcpcb is rarely in the cache when its next segment comes.  Only
+	 * their first rcv_numsacks, snd_numholes and t_nreass entries are
+	 * ever read, so tcp_newtcpcb() does not zero them: sackblks stays
+	 * the first of them.
 	 */
 #define MAX_SACK_BLKS	6	/* blocks a receiver remembers */
 #define TCP_SACK_MAXHOLES 16	/* holes a scoreboard holds (kernel: 128) */
