@@ -429,7 +429,8 @@ sent:
 		tp->last_ack_sent = tp->rcv_nxt;
 	/* DP-7: this segment carries the ACK a delayed ACK would have. */
 	tp->t_flags &= ~(TF_ACKNOW | TF_DELACK);
-	tcp_timer_delack_stop(tp);
+	if (tp->t_delack != SIM_EVENT_NONE)	/* seldom: spare the call */
+		tcp_timer_delack_stop(tp);
 
 	h->stat.segs_sent++;
 	/* A connection whose peer is traced is traced from its first send. */
