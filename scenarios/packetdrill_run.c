@@ -927,8 +927,10 @@ pd_pcb_state(const struct inpcb *inp)
 
 	if (inp->inp_ppcb == NULL)
 		return (NULL);
+	/* A Linux bucket may still be in FIN_WAIT2 (LNX-24), as ss says. */
 	if (inp->inp_flags & INP_TIMEWAIT)
-		return (tcp_state_name(TCPS_TIME_WAIT));
+		return (tcp_state_name(((const struct tcptw *)
+		    inp->inp_ppcb)->tw_substate));
 	tp = inp->inp_ppcb;
 	return (tcp_state_name(tp->t_state));
 }
