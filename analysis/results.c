@@ -880,7 +880,7 @@ upgrade_v5(struct results *r)
 {
 	int ro = r->mode == RESULTS_READONLY;
 	sqlite3_stmt *st = NULL;
-	int64_t *ids = NULL, *more;
+	int64_t *ids = NULL, *more, version = 0;
 	size_t n = 0, cap = 0, i;
 	char sql[128];
 	int rc = RESULTS_OK;
@@ -888,6 +888,18 @@ upgrade_v5(struct results *r)
 	if (!ro && (rc = exec(r, "BEGIN IMMEDIATE", "cannot begin")) !=
 	    RESULTS_OK)
 		return rc;
+	/* Another writer may have upgraded it since classify(): look again
+	   now that we hold the write lock. */
+	if (!ro && (rc = query_int(r, "PRAGMA user_version", &version,
+	    NULL)) != RESULTS_OK) {
+		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+		return sqlerr(r, "cannot read the schema version");
+	}
+	if (!ro && version == RESULTS_SCHEMA_VERSION) {
+		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+		r->v5 = 0;
+		return RESULTS_OK;
+	}
 	rc = exec(r, ro ? "CREATE TEMP TABLE connection_stats"
 	    CONNECTION_STATS_COLUMNS : "CREATE TABLE connection_stats"
 	    CONNECTION_STATS_COLUMNS,

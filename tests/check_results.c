@@ -1248,6 +1248,51 @@ START_TEST(test_version_5_file_is_read_untouched_and_upgraded_by_a_writer)
 END_TEST
 
 /*
+ * Two writers open the same version 5 file at once: the one that gets the
+ * write lock second finds it upgraded already and opens it as it is,
+ * instead of failing on a table that exists.  Here the first "writer"
+ * holds the lock, upgrades by hand and commits while the other waits.
+ */
+START_TEST(test_version_5_upgrade_raced_by_another_writer)
+{
+	const char *p = e2e_path("v5race.db");
+	struct results *r;
+	sqlite3 *db;
+	pid_t pid;
+	int status;
+
+	write_tw_run(p, RESULTS_RW_CREATE);
+	ck_assert_int_eq(sqlite3_open(p, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE keep AS SELECT * FROM "
+	    "connection_stats; DROP TABLE connection_stats; "
+	    "PRAGMA user_version = 5", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL,
+	    NULL), SQLITE_OK);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char err[512];
+
+		sqlite3_close(db);
+		if (results_open(p, RESULTS_RW_CREATE, &r, err,
+		    sizeof(err)) != RESULTS_OK) {
+			fprintf(stderr, "%s\n", err);
+			_exit(1);
+		}
+		results_close(r);
+		_exit(0);
+	}
+	usleep(300000);		/* the child classified it and waits */
+	ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE connection_stats AS "
+	    "SELECT * FROM keep; DROP TABLE keep; PRAGMA user_version = 6; "
+	    "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+END_TEST
+
+/*
  * Slices merged back in run_index order (results_merge_runs(), what
  * `twsim merge` of `--runs` slices needs): the rows equal those of one
  * process writing every run in order.  A run id the source lacks is
@@ -1589,6 +1634,7 @@ results_suite(void)
 	tcase_add_test(tc, test_refuses_version_3_untouched);
 	tcase_add_test(tc, test_refuses_version_4_untouched);
 	tcase_add_test(tc, test_version_5_file_is_read_untouched_and_upgraded_by_a_writer);
+	tcase_add_test(tc, test_version_5_upgrade_raced_by_another_writer);
 	tcase_add_test(tc, test_connection_stats_written_at_run_end);
 	tcase_add_test(tc, test_reader_checks_only_the_tables_it_reads);
 	tcase_add_test(tc, test_merge_runs_interleaved_slices_in_run_index_order);
