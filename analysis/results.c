@@ -2031,9 +2031,10 @@ merge_schema(struct results *r, const char *src, int flags,
 		goto out;
 	}
 	/*
-	 * A version 5 source has no connection_stats: each run's rows are
-	 * computed from its connection rows once they are copied, as the run
-	 * would have computed them (conn_stats()).
+	 * A version 5 source has no connection_stats: instead of copying,
+	 * each run's rows are computed from its connection rows, copied just
+	 * before (RUN_TABLES order), as the run would have computed them
+	 * (conn_stats()).  Its copy statement stays NULL.
 	 */
 	sql = sqlite3_mprintf("SELECT count(*) FROM \"%w\".sqlite_master "
 	    "WHERE type = 'table' AND name = 'connection_stats'", src);
@@ -2049,17 +2050,17 @@ merge_schema(struct results *r, const char *src, int flags,
 		goto out;
 	}
 	for (i = 0; i < NRUN_TABLES; i++) {
-		if ((rc = build_copy_sql(r, src, RUN_TABLES[i], &sql)) !=
-		    RESULTS_OK)
-			goto out;
 		if (!src_has_cs && strcmp(RUN_TABLES[i], "connection_stats") ==
-		    0) {
+		    0)
+			rc = SQLITE_OK;
+		else {
+			if ((rc = build_copy_sql(r, src, RUN_TABLES[i],
+			    &sql)) != RESULTS_OK)
+				goto out;
+			rc = sqlite3_prepare_v2(r->db, sql, -1, &copy[i],
+			    NULL);
 			sqlite3_free(sql);
-			/* Nothing to copy (made below), binding as a copy. */
-			sql = sqlite3_mprintf("SELECT 1 WHERE 0 AND ?1 AND ?2");
 		}
-		rc = sqlite3_prepare_v2(r->db, sql, -1, &copy[i], NULL);
-		sqlite3_free(sql);
 		sql = sqlite3_mprintf("DELETE FROM main.\"%w\" WHERE run_id = "
 		    "?1", RUN_TABLES[i]);
 		if (rc != SQLITE_OK || sql == NULL ||
@@ -2153,15 +2154,18 @@ merge_schema(struct results *r, const char *src, int flags,
 			goto out;
 		}
 		for (i = 0; i < NRUN_TABLES; i++) {
+			if (copy[i] == NULL) {
+				if ((rc = conn_stats(r, "main", target)) !=
+				    RESULTS_OK)
+					goto out;
+				continue;
+			}
 			sqlite3_bind_int64(copy[i], 1, target);
 			sqlite3_bind_int64(copy[i], 2, old);
 			if ((rc = step_once(r, copy[i], "cannot copy rows")) !=
 			    RESULTS_OK)
 				goto out;
 		}
-		if (!src_has_cs && (rc = conn_stats(r, "main", target)) !=
-		    RESULTS_OK)
-			goto out;
 		/* Planned ids need not rise within one source. */
 		if (ms->added + ms->replaced == 1 || target < ms->first_run_id)
 			ms->first_run_id = target;

@@ -88,7 +88,7 @@ timer_wheel_granularity(sim_time_t timeo, int hz)
  * LNX-11/LNX-12: (re)arm the entry's timer timeo from now, on the wheel.
  * A re-arm (mod_timer_pending) replaces the pending expiry.
  */
-void
+sim_time_t
 inet_twsk_schedule(struct tcptw *tw, sim_time_t timeo)
 {
 	struct host *h = in_pcb_host(tw->tw_inpcb);
@@ -98,6 +98,7 @@ inet_twsk_schedule(struct tcptw *tw, sim_time_t timeo)
 	tw->tw_time = tw_ticks32(sim_time_to_ticks(when, h->tun.hz));
 	/* At expiry inet_twsk_kill ends TIME_WAIT (LNX-11). */
 	tcptw_timer_arm(tw, when, tcptw_timer_expired);
+	return (when);
 }
 
 /* End the entry now (a takeover, a RST, a SYN): timer off, pcb freed. */

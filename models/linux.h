@@ -90,7 +90,8 @@ sim_time_t	timer_wheel_expiry(sim_time_t now, sim_time_t timeo, int hz);
 /* The granularity of the wheel level a timeout falls on (its lateness is
    in (0, granularity]). */
 sim_time_t	timer_wheel_granularity(sim_time_t timeo, int hz);
-void		inet_twsk_schedule(struct tcptw *tw, sim_time_t timeo);
+/* When the timer fires (tw_time keeps only its 32-bit ticks). */
+sim_time_t	inet_twsk_schedule(struct tcptw *tw, sim_time_t timeo);
 void		inet_twsk_deschedule_put(struct tcptw *tw);
 void		inet_twsk_purge(struct host *h);
 

@@ -26,6 +26,15 @@
 #include "models/tcp_var.h"
 #include "models/trace.h"
 
+/* 3.5 RTO, the kernel's (rto << 2) - (rto >> 1): the least a FIN_WAIT_2
+   lasts (tcp_fin_time, tcp_time_wait). */
+static sim_time_t
+tcp_rto_3_5(const struct tcpcb *tp)
+{
+
+	return ((tp->t_rxtcur << 2) - (tp->t_rxtcur >> 1));
+}
+
 /*
  * tcp_time_wait(sk, state, timeo): tp becomes a TIME_WAIT bucket in
  * substate `state` -- TCPS_TIME_WAIT for TCP_TIMEWAIT_LEN, or an orphan's
@@ -39,7 +48,7 @@ tcp_time_wait_state(struct tcpcb *tp, int state, sim_time_t timeo)
 	struct host *h = tp->t_host;
 	struct inpcb *inp = tp->t_inpcb;
 	struct tcptw *tw;
-	sim_time_t rto;
+	sim_time_t when;
 	int acknow;
 
 	assert(inp != NULL && inp->inp_ppcb == tp);
@@ -72,10 +81,9 @@ tcp_time_wait_state(struct tcpcb *tp, int state, sim_time_t timeo)
 	tw->tw_substate = (uint8_t)state;
 	tw->tw_last_oow_ms = 0;
 	acknow = tp->t_flags & TF_ACKNOW;
-	/* The timeout: at least 3.5 RTO; TIME_WAIT always 60 s. */
-	rto = (tp->t_rxtcur << 2) - (tp->t_rxtcur >> 1);
-	if (timeo < rto)
-		timeo = rto;
+	/* The timeout: at least 3.5 RTO; TIME_WAIT always 60 s (LNX-11). */
+	if (timeo < tcp_rto_3_5(tp))
+		timeo = tcp_rto_3_5(tp);
 	if (state == TCPS_TIME_WAIT)
 		timeo = LINUX_TIMEWAIT_LEN;
 
@@ -88,14 +96,12 @@ tcp_time_wait_state(struct tcpcb *tp, int state, sim_time_t timeo)
 	/* The ACK of the FIN goes out first (tcp_fin sends it). */
 	if (acknow)
 		(void)tcp_twrespond(tw, TH_ACK);
-	/* LNX-11: TCP_TIMEWAIT_LEN on the wheel, whatever tcp_fin_timeout. */
-	inet_twsk_schedule(tw, timeo);
+	when = inet_twsk_schedule(tw, timeo);
 	TCP_TRACE(h, tw->conn_id, tw->peer_conn_id, state == TCPS_TIME_WAIT ?
 	    "LNX-11" : "LNX-24", "TIME_WAIT entry made%s (%d in use); the "
 	    "timer wheel fires it %.3f s from now", state == TCPS_TIME_WAIT ?
 	    "" : " in substate FIN_WAIT2", h->twzone.tw_used,
-	    sim_time_to_sec(sim_time_from_ticks(tw->tw_time, h->tun.hz) -
-	    sim_now(h->sim)));
+	    sim_time_to_sec(when - sim_now(h->sim)));
 	tcptw_count_entered(h);
 }
 
@@ -110,11 +116,9 @@ tcp_time_wait(struct tcpcb *tp)
 sim_time_t
 tcp_fin_time(const struct tcpcb *tp)
 {
-	sim_time_t rto = tp->t_rxtcur, tmo = tp->t_host->tun.tcp_fin_timeout;
+	sim_time_t tmo = tp->t_host->tun.tcp_fin_timeout;
 
-	if (tmo < (rto << 2) - (rto >> 1))
-		tmo = (rto << 2) - (rto >> 1);
-	return (tmo);
+	return (tmo < tcp_rto_3_5(tp) ? tcp_rto_3_5(tp) : tmo);
 }
 
 /*

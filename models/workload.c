@@ -509,18 +509,27 @@ conn_report(struct wl_conn *cn, enum conn_outcome outcome, int syn_sent,
 		w->record(w->record_ctx, &r);
 }
 
+/* The client's own timers: hold, and the delayed close (WL-10). */
+static void
+conn_stop_timers(struct wl_conn *cn)
+{
+	struct sim *sim = cn->w->sim;
+
+	if (cn->hold_ev != SIM_EVENT_NONE)
+		(void)sim_cancel(sim, cn->hold_ev);
+	cn->hold_ev = SIM_EVENT_NONE;
+	if (cn->close_ev != SIM_EVENT_NONE)
+		(void)sim_cancel(sim, cn->close_ev);
+	cn->close_ev = SIM_EVENT_NONE;
+}
+
 /* WL-5: the client is done; report the connection and recycle it. */
 static void
 conn_finish(struct wl_conn *cn, enum conn_outcome outcome, int syn_sent)
 {
 	struct workload *w = cn->w;
 
-	if (cn->hold_ev != SIM_EVENT_NONE)
-		(void)sim_cancel(w->sim, cn->hold_ev);
-	cn->hold_ev = SIM_EVENT_NONE;
-	if (cn->close_ev != SIM_EVENT_NONE)
-		(void)sim_cancel(w->sim, cn->close_ev);
-	cn->close_ev = SIM_EVENT_NONE;
+	conn_stop_timers(cn);
 	TAILQ_REMOVE(&w->live, cn, link);
 	TAILQ_INSERT_HEAD(&w->freeq, cn, link);
 	w->active--;
@@ -903,10 +912,7 @@ workload_destroy(struct workload *w)
 	 * outcome ok, t_established -1 while still connecting), then closed.
 	 */
 	while ((cn = TAILQ_FIRST(&w->live)) != NULL) {
-		if (cn->hold_ev != SIM_EVENT_NONE)
-			(void)sim_cancel(w->sim, cn->hold_ev);
-		if (cn->close_ev != SIM_EVENT_NONE)
-			(void)sim_cancel(w->sim, cn->close_ev);
+		conn_stop_timers(cn);
 		TAILQ_REMOVE(&w->live, cn, link);
 		w->active--;
 		conn_report(cn, CONN_OK, cn->tp != NULL ? cn->tp->t_syn_sent :
