@@ -297,6 +297,41 @@ static const char *const STMT_SQL[ST_COUNT] = {
 	    " ?27, ?28, ?29, ?30, ?31, ?32, ?33)",
 };
 
+/*
+ * The values connection_stats summarises, per host (conn_stats_into()):
+ * pass CS_CONNECT the connect latencies of its client connections, pass
+ * CS_TW the lifetimes of the TIME_WAITs it held.
+ */
+enum { CS_CONNECT, CS_TW, CS_NPASS };
+
+struct cs_host {
+	char		*name;
+	double		*v[CS_NPASS];	/* values not yet summarised */
+	size_t		 n[CS_NPASS], cap[CS_NPASS];
+	int64_t		 connect_n, tw_n;
+	double		 connect[4];	/* p50, p99, max, mean */
+	double		 tw[4];
+};
+
+struct cs_hosts {
+	struct cs_host	*h;		/* in order of first appearance */
+	size_t		 n, cap;
+	size_t		*slot;		/* hash of names: index + 1, 0 free */
+	size_t		 nslot;		/* a power of two, > 2 n */
+	size_t		 nvalues;	/* in all v[] */
+};
+
+/*
+ * Values of the open run kept as its rows are written, so that the run's
+ * connection_stats need not read its rows back (a tenth of a short run's
+ * time) -- up to this many; a run with more reads them back, as a merge
+ * does, so that memory does not grow with the run.
+ */
+#define RESULTS_LIVE_STATS_MAX	((size_t)1 << 20)	/* 8 MiB */
+
+static void	cs_clear(struct cs_hosts *);
+static void	cs_live_add(struct results *, const struct results_conn *);
+
 struct results {
 	sqlite3		*db;
 	char		*path;
@@ -307,6 +342,10 @@ struct results {
 	int64_t		 stage_seq;	/* ids of staged runs */
 	volatile sig_atomic_t *stop;	/* results_set_stop_flag() */
 	sqlite3_stmt	*st[ST_COUNT];
+	/* connection_stats values of the open run (RESULTS_LIVE_STATS_MAX) */
+	struct cs_hosts	 live;
+	size_t		 live_max;
+	int		 live_lost;	/* over live_max, or out of memory */
 	char		 errmsg[512];
 };
 
@@ -957,8 +996,14 @@ open_handle(struct results *r)
 		return seterr(r, RESULTS_EACCES, "results database %s: %s",
 		    r->path, strerror(errno));
 
-	flags = r->mode == RESULTS_READONLY ? SQLITE_OPEN_READONLY :
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	/*
+	 * No mutex on the handle: twsim has no threads (run -j forks
+	 * processes), and with one SQLite takes a lock in every bind, step
+	 * and reset -- about 30 lock pairs a connection row, 5% of a short
+	 * run's whole time.
+	 */
+	flags = (r->mode == RESULTS_READONLY ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(r->path, &r->db, flags, NULL) != SQLITE_OK) {
 		if (r->db == NULL)
 			return seterr(r, RESULTS_ENOMEM,
@@ -1030,6 +1075,7 @@ open_checking(const char *path, int mode, const char *const *check,
 	}
 	r->mode = mode;
 	r->check = check;
+	r->live_max = RESULTS_LIVE_STATS_MAX;
 	rc = open_handle(r);
 	r->check = NULL;	/* the caller's array: not kept */
 	if (rc != RESULTS_OK) {
@@ -1085,8 +1131,15 @@ results_close(struct results *r)
 		    NULL);
 	}
 	sqlite3_close(r->db);
+	cs_clear(&r->live);
 	free(r->path);
 	free(r);
+}
+
+void
+results_set_live_stats_max(struct results *r, size_t n)
+{
+	r->live_max = n;
 }
 
 void
@@ -1306,6 +1359,8 @@ results_max_repetition(struct results *r, const char *param_digest,
 static void
 clear_stage(struct results *r)
 {
+	cs_clear(&r->live);
+	r->live_lost = 0;
 	if (r->mode != RESULTS_RW_CREATE) {
 		/* A part file, written in place: undo the open run. */
 		if (!sqlite3_get_autocommit(r->db))
@@ -1366,6 +1421,8 @@ results_run_begin(struct results *r, const struct results_run *run,
 		return seterr(r, RESULTS_EINVAL,
 		    "results database %s: run %lld is still open", r->path,
 		    (long long)r->cur_run);
+	cs_clear(&r->live);
+	r->live_lost = 0;
 	if (run->scenario == NULL || run->version == NULL)
 		return seterr(r, RESULTS_EINVAL,
 		    "results database %s: run without scenario or version",
@@ -1483,7 +1540,9 @@ results_connection(struct results *r, int64_t run_id,
 		sqlite3_bind_null(st, 14);
 	}
 	bind_text(st, 15, c->tw_end);
-	return step_once(r, st, "cannot insert connection");
+	if ((rc = step_once(r, st, "cannot insert connection")) == RESULTS_OK)
+		cs_live_add(r, c);
+	return rc;
 }
 
 int
@@ -1551,28 +1610,15 @@ results_run_error(struct results *r, int64_t run_id, const char *message)
  * run, so it says exactly what the rows say, is copied with them by
  * merge_schema(), and is the same whatever -j.  Readers (twsim report)
  * then never read the rows: sorting a host's millions of them at every
- * report took seconds.  Here each pass reads the run's rows once and
- * holds one value per row (8 bytes, freed at the end of the pass: nothing
- * grows while the run simulates), and the quantiles are found by
- * selection, not sorting (stats_quantile_select()): about 0.3 us a row in
- * all, a fifth of writing it.
+ * report took seconds.  The values are those of the rows in the order
+ * they were written, kept as each row is written (cs_live_add()), up to
+ * RESULTS_LIVE_STATS_MAX of them (8 bytes each); a larger run, and a merge
+ * from a version 5 file, read them back instead (conn_stats_into(): each
+ * pass reads the rows once, about 0.3 us a row, and holds its values
+ * only until it ends), so that memory does not grow with the run.  Both
+ * give the same bits: a test holds them to it.  The quantiles are found
+ * by selection, not sorting (stats_quantile_select()).
  */
-struct cs_host {
-	char		*name;
-	double		*v;		/* the values of the current pass */
-	size_t		 n, cap;
-	int64_t		 connect_n, tw_n;
-	double		 connect[4];	/* p50, p99, max, mean */
-	double		 tw[4];
-};
-
-struct cs_hosts {
-	struct cs_host	*h;		/* in order of first appearance */
-	size_t		 n, cap;
-	size_t		*slot;		/* hash of names: index + 1, 0 free */
-	size_t		 nslot;		/* a power of two, > 2 n */
-};
-
 static void
 cs_clear(struct cs_hosts *hs)
 {
@@ -1580,7 +1626,8 @@ cs_clear(struct cs_hosts *hs)
 
 	for (i = 0; i < hs->n; i++) {
 		free(hs->h[i].name);
-		free(hs->h[i].v);
+		free(hs->h[i].v[CS_CONNECT]);
+		free(hs->h[i].v[CS_TW]);
 	}
 	free(hs->h);
 	free(hs->slot);
@@ -1663,19 +1710,58 @@ cs_summary(double *v, size_t n, double out[4])
 	out[3] = sum / (double)n;
 }
 
+/* Adds value v of host `name` to pass k; -1 when out of memory. */
+static int
+cs_add(struct cs_hosts *hs, const char *name, int k, double v)
+{
+	struct cs_host *h;
+	double *nv;
+	size_t ncap;
+
+	if ((h = cs_get(hs, name)) == NULL)
+		return -1;
+	if (h->n[k] == h->cap[k]) {
+		ncap = h->cap[k] != 0 ? 2 * h->cap[k] : 256;
+		if ((nv = realloc(h->v[k], ncap * sizeof(*nv))) == NULL)
+			return -1;
+		h->v[k] = nv;
+		h->cap[k] = ncap;
+	}
+	h->v[k][h->n[k]++] = v;
+	hs->nvalues++;
+	return 0;
+}
+
+/* Summarises the values of pass k into each host's connect[] or tw[]. */
+static void
+cs_finish(struct cs_hosts *hs, int k)
+{
+	struct cs_host *h;
+	size_t i;
+
+	for (i = 0; i < hs->n; i++) {
+		h = &hs->h[i];
+		if (h->n[k] > 0)
+			cs_summary(h->v[k], h->n[k], k == CS_TW ? h->tw :
+			    h->connect);
+		*(k == CS_TW ? &h->tw_n : &h->connect_n) = (int64_t)h->n[k];
+		hs->nvalues -= h->n[k];
+		free(h->v[k]);
+		h->v[k] = NULL;
+		h->n[k] = h->cap[k] = 0;
+	}
+}
+
 /*
  * One pass over the run's rows: the (host, value) rows of `sql`, grouped
- * by host, summarised into each host's connect[] (tw 0) or tw[] (tw 1).
+ * by host, summarised into each host's connect[] or tw[] (pass k).
  */
 static int
 cs_pass(struct results *r, struct cs_hosts *hs, const char *sql,
-    int64_t run_id, int tw)
+    int64_t run_id, int k)
 {
-	struct cs_host *h;
 	sqlite3_stmt *st;
 	const char *name;
-	double *nv;
-	size_t i, k;
 	int rc;
 
 	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -1684,16 +1770,8 @@ cs_pass(struct results *r, struct cs_hosts *hs, const char *sql,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((name = (const char *)sqlite3_column_text(st, 0)) == NULL)
 			continue;
-		if ((h = cs_get(hs, name)) == NULL)
+		if (cs_add(hs, name, k, sqlite3_column_double(st, 1)) != 0)
 			break;
-		if (h->n == h->cap) {
-			k = h->cap != 0 ? 2 * h->cap : 256;
-			if ((nv = realloc(h->v, k * sizeof(*nv))) == NULL)
-				break;
-			h->v = nv;
-			h->cap = k;
-		}
-		h->v[h->n++] = sqlite3_column_double(st, 1);
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW)
@@ -1701,16 +1779,50 @@ cs_pass(struct results *r, struct cs_hosts *hs, const char *sql,
 		    "results database %s: out of memory", r->path);
 	if (rc != SQLITE_DONE)
 		return sqlerr(r, "cannot read the connection rows");
-	for (i = 0; i < hs->n; i++) {
-		h = &hs->h[i];
-		if (h->n > 0)
-			cs_summary(h->v, h->n, tw ? h->tw : h->connect);
-		*(tw ? &h->tw_n : &h->connect_n) = (int64_t)h->n;
-		free(h->v);
-		h->v = NULL;
-		h->n = h->cap = 0;
-	}
+	cs_finish(hs, k);
 	return RESULTS_OK;
+}
+
+/*
+ * The open run's connection row c, for its connection_stats: the same
+ * values, in the same order, as the passes of conn_stats_into() would read
+ * back -- a stored REAL is the bound double, and SQL's difference of two
+ * the C one -- so that a run gives the same table either way.
+ */
+/* SQL's a - b as sqlite3_column_double() reads it: NULL (NaN) reads 0. */
+static double
+cs_sql_minus(double a, double b)
+{
+	double d = a - b;
+
+	return isnan(d) ? 0.0 : d;
+}
+
+static void
+cs_live_add(struct results *r, const struct results_conn *c)
+{
+	struct cs_hosts *hs = &r->live;
+	int connect, tw;
+
+	if (r->live_lost)
+		return;
+	/* The WHERE clauses of conn_stats_into()'s passes. */
+	connect = c->client != NULL && !isnan(c->t_established);
+	tw = c->tw_end != NULL && c->tw_host != NULL &&
+	    !isnan(c->t_tw_end) && strcmp(c->tw_end, "skipped") != 0;
+	if (hs->nvalues + (size_t)connect + (size_t)tw > r->live_max)
+		goto lost;
+	if (connect && cs_add(hs, c->client, CS_CONNECT,
+	    cs_sql_minus(c->t_established, c->t_start)) != 0)
+		goto lost;
+	if (tw && cs_add(hs, c->tw_host, CS_TW,
+	    cs_sql_minus(c->t_tw_end, c->t_tw_start)) != 0)
+		goto lost;
+	return;
+lost:
+	/* Read back at the run's end instead (run_conn_stats()). */
+	r->live_lost = 1;
+	cs_clear(hs);
 }
 
 static int
@@ -1718,6 +1830,58 @@ cs_name_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct cs_host *)a)->name,
 	    ((const struct cs_host *)b)->name);
+}
+
+/*
+ * Writes the connection_stats rows of run `run_id` into schema `to` from
+ * the summaries of hs (both passes finished), one per host in host-name
+ * order; sorts hs.
+ */
+static int
+cs_write(struct results *r, struct cs_hosts *hs, const char *to,
+    int64_t run_id)
+{
+	struct cs_host *h;
+	sqlite3_stmt *st = NULL;
+	char *sql;
+	size_t i;
+	int rc = RESULTS_OK;
+
+	if (hs->n == 0)
+		return RESULTS_OK;
+	qsort(hs->h, hs->n, sizeof(*hs->h), cs_name_cmp);
+	/* The order of the slots is gone: hs is only for reading now. */
+	free(hs->slot);
+	hs->slot = NULL;
+	hs->nslot = 0;
+	sql = sqlite3_mprintf("INSERT INTO \"%w\".connection_stats (run_id,"
+	    " host, connect_n, connect_p50_s, connect_p99_s, connect_max_s,"
+	    " tw_n, tw_life_mean_s, tw_life_p50_s, tw_life_p99_s,"
+	    " tw_life_max_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+	    " ?11)", to);
+	if (sql == NULL || sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) !=
+	    SQLITE_OK) {
+		sqlite3_free(sql);
+		return sqlerr(r, "cannot write connection_stats");
+	}
+	sqlite3_free(sql);
+	for (i = 0; i < hs->n && rc == RESULTS_OK; i++) {
+		h = &hs->h[i];
+		sqlite3_bind_int64(st, 1, run_id);
+		bind_text(st, 2, h->name);
+		sqlite3_bind_int64(st, 3, h->connect_n);
+		bind_real_or_null(st, 4, h->connect[0]);
+		bind_real_or_null(st, 5, h->connect[1]);
+		bind_real_or_null(st, 6, h->connect[2]);
+		sqlite3_bind_int64(st, 7, h->tw_n);
+		bind_real_or_null(st, 8, h->tw[3]);
+		bind_real_or_null(st, 9, h->tw[0]);
+		bind_real_or_null(st, 10, h->tw[1]);
+		bind_real_or_null(st, 11, h->tw[2]);
+		rc = step_once(r, st, "cannot write connection_stats");
+	}
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /*
@@ -1747,14 +1911,11 @@ conn_stats_into(struct results *r, const char *from, const char *to,
 		" AND tw_end <> 'skipped' ORDER BY rowid",
 	};
 	struct cs_hosts hs;
-	struct cs_host *h;
-	sqlite3_stmt *st = NULL;
 	char *sql;
-	size_t i;
 	int rc = RESULTS_OK, k;
 
 	memset(&hs, 0, sizeof(hs));
-	for (k = 0; k < 2 && rc == RESULTS_OK; k++) {
+	for (k = 0; k < CS_NPASS && rc == RESULTS_OK; k++) {
 		if ((sql = sqlite3_mprintf(pass[k], from)) == NULL) {
 			rc = seterr(r, RESULTS_ENOMEM,
 			    "results database %s: out of memory", r->path);
@@ -1763,38 +1924,8 @@ conn_stats_into(struct results *r, const char *from, const char *to,
 		rc = cs_pass(r, &hs, sql, run_id, k);
 		sqlite3_free(sql);
 	}
-	if (rc != RESULTS_OK || hs.n == 0)
-		goto out;
-	qsort(hs.h, hs.n, sizeof(*hs.h), cs_name_cmp);
-	sql = sqlite3_mprintf("INSERT INTO \"%w\".connection_stats (run_id,"
-	    " host, connect_n, connect_p50_s, connect_p99_s, connect_max_s,"
-	    " tw_n, tw_life_mean_s, tw_life_p50_s, tw_life_p99_s,"
-	    " tw_life_max_s) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
-	    " ?11)", to);
-	if (sql == NULL || sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) !=
-	    SQLITE_OK) {
-		sqlite3_free(sql);
-		rc = sqlerr(r, "cannot write connection_stats");
-		goto out;
-	}
-	sqlite3_free(sql);
-	for (i = 0; i < hs.n && rc == RESULTS_OK; i++) {
-		h = &hs.h[i];
-		sqlite3_bind_int64(st, 1, run_id);
-		bind_text(st, 2, h->name);
-		sqlite3_bind_int64(st, 3, h->connect_n);
-		bind_real_or_null(st, 4, h->connect[0]);
-		bind_real_or_null(st, 5, h->connect[1]);
-		bind_real_or_null(st, 6, h->connect[2]);
-		sqlite3_bind_int64(st, 7, h->tw_n);
-		bind_real_or_null(st, 8, h->tw[3]);
-		bind_real_or_null(st, 9, h->tw[0]);
-		bind_real_or_null(st, 10, h->tw[1]);
-		bind_real_or_null(st, 11, h->tw[2]);
-		rc = step_once(r, st, "cannot write connection_stats");
-	}
-	sqlite3_finalize(st);
-out:
+	if (rc == RESULTS_OK)
+		rc = cs_write(r, &hs, to, run_id);
 	cs_clear(&hs);
 	return rc;
 }
@@ -1805,6 +1936,27 @@ conn_stats(struct results *r, const char *schema, int64_t run_id)
 {
 
 	return (conn_stats_into(r, schema, schema, run_id));
+}
+
+/*
+ * The open run's connection_stats, into the schema its rows are in: from
+ * the values kept as they were written (cs_live_add()), or, when there
+ * were too many to keep, read back.
+ */
+static int
+run_conn_stats(struct results *r, const char *schema, int64_t run_id)
+{
+	int rc;
+
+	if (r->live_lost) {
+		cs_clear(&r->live);
+		return conn_stats(r, schema, run_id);
+	}
+	cs_finish(&r->live, CS_CONNECT);
+	cs_finish(&r->live, CS_TW);
+	rc = cs_write(r, &r->live, schema, run_id);
+	cs_clear(&r->live);
+	return rc;
 }
 
 int
@@ -1840,7 +1992,7 @@ results_run_end(struct results *r, int64_t run_id, const char *status,
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)events);
 	rc = step_once(r, st, "cannot end run");
 	if (rc == RESULTS_OK)
-		rc = conn_stats(r, r->mode == RESULTS_RW_PART ? "main" :
+		rc = run_conn_stats(r, r->mode == RESULTS_RW_PART ? "main" :
 		    "stage", run_id);
 	if (r->mode == RESULTS_RW_PART) {
 		/* Written in place: committing is recording. */

@@ -155,6 +155,14 @@ const char	*results_path(const struct results *r);
  */
 void		 results_set_stop_flag(struct results *r,
 		    volatile sig_atomic_t *stop);
+/*
+ * How many connection_stats values (one per established connection and one
+ * per ended TIME_WAIT) a run keeps as its rows are written, so that
+ * results_run_end() need not read the rows back; a run with more reads
+ * them back.  The default, RESULTS_LIVE_STATS_MAX in results.c, is 2^20
+ * (8 MiB); the tables are the same either way.
+ */
+void		 results_set_live_stats_max(struct results *r, size_t n);
 /* The raw handle, for analysis readers (report, plot, query). */
 sqlite3		*results_sqlite(struct results *r);
 

@@ -1537,6 +1537,131 @@ START_TEST(test_connection_stats_written_at_run_end)
 }
 END_TEST
 
+/*
+ * One run of n random rows, three hosts, into p, keeping at most live_max
+ * connection_stats values as the rows are written (SIZE_MAX: the default).
+ */
+static void
+write_random_run(const char *p, size_t live_max, int n)
+{
+	static const char *const host[3] = { "c1", "c2", "srv" };
+	static const char *const how[5] = { "expired", "recycled", "skipped",
+	    "open", NULL };
+	struct results_run run;
+	struct results_conn c;
+	struct results *r;
+	unsigned seed = 7;
+	char err[512];
+	int64_t id;
+	int j;
+
+	ck_assert_int_eq(results_open(p, RESULTS_RW_CREATE, &r, err,
+	    sizeof(err)), RESULTS_OK);
+	if (live_max != SIZE_MAX)
+		results_set_live_stats_max(r, live_max);
+	memset(&run, 0, sizeof(run));
+	run.scenario = "random";
+	run.version = "0.1.0";
+	ck_assert_int_eq(results_run_begin(r, &run, &id), RESULTS_OK);
+	for (j = 0; j < n; j++) {
+		memset(&c, 0, sizeof(c));
+		c.conn_id = j;
+		c.workload = "web";
+		c.client = host[rand_r(&seed) % 2];
+		c.server = "srv";
+		c.t_start = j * 0.001 + rand_r(&seed) % 1000 * 1e-7;
+		c.t_established = rand_r(&seed) % 8 == 0 ? NAN :
+		    c.t_start + rand_r(&seed) % 100000 * 1.3e-7;
+		c.t_end = c.t_start + 1;
+		c.outcome = RESULTS_OUTCOME_OK;
+		c.tw_end = how[rand_r(&seed) % 5];
+		c.tw_host = host[rand_r(&seed) % 3];
+		c.t_tw_start = c.t_end;
+		c.t_tw_end = strcmp(c.tw_end != NULL ? c.tw_end : "", "open") ==
+		    0 ? NAN : c.t_tw_start + rand_r(&seed) % 6000 * 0.01;
+		ck_assert_int_eq(results_connection(r, id, &c), RESULTS_OK);
+	}
+	ck_assert_int_eq(results_run_end(r, id, RESULTS_STATUS_COMPLETE, 10,
+	    0.1, 1, 0, NULL, NULL), RESULTS_OK);
+	results_close(r);
+}
+
+/* connection_stats of p with every value exact ("%a"), NULL as "-". */
+static char *
+stats_bits(const char *p)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	sqlite3_str *out;
+	char *s;
+	int i;
+
+	ck_assert_int_eq(sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT * FROM "
+	    "connection_stats ORDER BY rowid", -1, &st, NULL), SQLITE_OK);
+	out = sqlite3_str_new(db);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (i = 0; i < sqlite3_column_count(st); i++) {
+			char num[64];
+
+			switch (sqlite3_column_type(st, i)) {
+			case SQLITE_NULL:
+				snprintf(num, sizeof(num), "-");
+				break;
+			case SQLITE_TEXT:
+				snprintf(num, sizeof(num), "%s",
+				    sqlite3_column_text(st, i));
+				break;
+			default:
+				snprintf(num, sizeof(num), "%a",
+				    sqlite3_column_double(st, i));
+			}
+			sqlite3_str_appendf(out, "%s|", num);
+		}
+		sqlite3_str_appendf(out, "\n");
+	}
+	sqlite3_finalize(st);
+	s = strdup(sqlite3_str_value(out) != NULL ? sqlite3_str_value(out) :
+	    "");
+	sqlite3_free(sqlite3_str_finish(out));
+	sqlite3_close(db);
+	ck_assert_ptr_nonnull(s);
+	return s;
+}
+
+/*
+ * connection_stats from the values kept while the rows were written is the
+ * table read back from the rows, to the last bit: with none kept (read
+ * back), with all kept, and with the limit reached half-way.
+ */
+START_TEST(test_connection_stats_kept_equal_read_back)
+{
+	const char *pk = e2e_path("kept.db"), *pr = e2e_path("read.db");
+	const char *ph = e2e_path("half.db");
+	const char *q = "SELECT count(*) FROM connection_stats";
+	char *dk, *dr, *dh;
+
+	write_random_run(pk, SIZE_MAX, 3000);
+	write_random_run(pr, 0, 3000);
+	write_random_run(ph, 2500, 3000);
+	ck_assert_int_eq(sql_int(pk, q), 3);
+	dk = stats_bits(pk);
+	dr = stats_bits(pr);
+	dh = stats_bits(ph);
+	ck_assert_str_eq(dk, dr);
+	ck_assert_str_eq(dk, dh);
+	free(dk);
+	free(dr);
+	free(dh);
+	dk = dump_tables(pk);
+	dr = dump_tables(pr);
+	ck_assert_str_eq(dk, dr);
+	free(dk);
+	free(dr);
+}
+END_TEST
+
 /* Garbage over the first page of `table` (its b-tree root). */
 static void
 damage_root_of(const char *p, const char *table)
@@ -1636,6 +1761,7 @@ results_suite(void)
 	tcase_add_test(tc, test_version_5_file_is_read_untouched_and_upgraded_by_a_writer);
 	tcase_add_test(tc, test_version_5_upgrade_raced_by_another_writer);
 	tcase_add_test(tc, test_connection_stats_written_at_run_end);
+	tcase_add_test(tc, test_connection_stats_kept_equal_read_back);
 	tcase_add_test(tc, test_reader_checks_only_the_tables_it_reads);
 	tcase_add_test(tc, test_merge_runs_interleaved_slices_in_run_index_order);
 	tcase_add_test(tc, test_writer_waits_out_a_long_lock);
