@@ -232,9 +232,10 @@ static const char *const RUN_TABLES[] = {
 struct results_merge_stats;
 struct results;
 struct merge_plan;
+struct conn_buf;
 static int	merge_schema(struct results *r, const char *src, int flags,
 		    const int64_t *only, size_t nonly,
-		    const struct merge_plan *plan,
+		    const struct merge_plan *plan, struct conn_buf *tail,
 		    struct results_merge_stats *ms);
 
 /* The prepared writer statements, one per kind of row. */
@@ -246,8 +247,19 @@ enum {
 	ST_SAMPLE,
 	ST_CONN,
 	ST_HOST,
+	ST_CONN_BATCH,	/* ST_CONN, CONN_BATCH rows at once */
+	ST_CONN_MAIN,	/* ST_CONN into the file (conn_buf) */
+	ST_CONN_MAIN_BATCH,	/* the same, CONN_BATCH rows at once */
 	ST_COUNT
 };
+
+/*
+ * Rows of conn_buf a statement writes at once: an INSERT's own cost (its
+ * transaction and cursor set-up, its record buffer, its halt) is twice a
+ * row's, so it is paid once for this many rows.
+ */
+#define CONN_BATCH	32
+#define CONN_NCOLS	15	/* the columns ST_CONN binds */
 
 /*
  * They write the staging database (see results.h), which has the tables of
@@ -329,7 +341,33 @@ struct cs_hosts {
  */
 #define RESULTS_LIVE_STATS_MAX	((size_t)1 << 20)	/* 8 MiB */
 
+/*
+ * The open run's connection rows not yet staged.  Staging a row and then
+ * copying it into the file costs twice what writing it does (in the
+ * ns-3 comparison's short run the two were 40% of all the time), so the
+ * last RESULTS_CONN_BUF_MAX rows of a run are held here instead and
+ * written straight into the file by the run's one write transaction,
+ * after its staged rows (merge_schema()): the file gets the same rows in
+ * the same order, still in one short transaction.  A run with more rows
+ * stages each full buffer as it fills.  The rows' strings are copied
+ * (text), once for a run of rows with the same string.
+ */
+#define RESULTS_CONN_BUF_MAX	((size_t)1 << 16)	/* ~6 MiB */
+
+struct text_chunk {
+	struct text_chunk *next;
+	size_t		 used, size;
+	char		 buf[];
+};
+
+struct conn_buf {
+	struct results_conn *row;
+	size_t		 n, cap;
+	struct text_chunk *text;	/* newest first */
+};
+
 static void	cs_clear(struct cs_hosts *);
+static void	conn_buf_clear(struct conn_buf *);
 static void	cs_live_add(struct results *, const struct results_conn *);
 
 struct results {
@@ -346,6 +384,8 @@ struct results {
 	struct cs_hosts	 live;
 	size_t		 live_max;
 	int		 live_lost;	/* over live_max, or out of memory */
+	struct conn_buf	 conn_buf;	/* rows not yet staged */
+	size_t		 conn_buf_max;
 	char		 errmsg[512];
 };
 
@@ -730,10 +770,37 @@ recover_parts(struct results *r)
 	r->errmsg[0] = '\0';
 }
 
+/*
+ * ST_CONN with CONN_BATCH rows of values (?1..?15, ?16..?30, ...): the
+ * same columns, in one place (STMT_SQL[ST_CONN]).
+ */
+static char *
+conn_batch_sql(void)
+{
+	const char *one = STMT_SQL[ST_CONN], *values;
+	sqlite3_str *s;
+	int i, k;
+
+	values = strstr(one, " VALUES");
+	assert(values != NULL);
+	if ((s = sqlite3_str_new(NULL)) == NULL)
+		return NULL;
+	sqlite3_str_append(s, one, (int)(values - one));
+	sqlite3_str_appendall(s, " VALUES ");
+	for (i = 0; i < CONN_BATCH; i++) {
+		sqlite3_str_appendall(s, i > 0 ? ", (" : "(");
+		for (k = 1; k <= CONN_NCOLS; k++)
+			sqlite3_str_appendf(s, "%s?%d", k > 1 ? ", " : "",
+			    i * CONN_NCOLS + k);
+		sqlite3_str_appendall(s, ")");
+	}
+	return sqlite3_str_finish(s);
+}
+
 static int
 prepare_writer(struct results *r)
 {
-	int i, rc;
+	int i, rc, batch, file;
 
 	char *sql, *at;
 
@@ -743,15 +810,25 @@ prepare_writer(struct results *r)
 	 * database (which only spares other writers a long lock).
 	 */
 	for (i = 0; i < ST_COUNT; i++) {
-		if ((sql = strdup(STMT_SQL[i])) == NULL)
+		batch = i == ST_CONN_BATCH || i == ST_CONN_MAIN_BATCH;
+		file = r->mode == RESULTS_RW_PART || i == ST_CONN_MAIN ||
+		    i == ST_CONN_MAIN_BATCH;
+		if (batch)
+			sql = conn_batch_sql();
+		else
+			sql = strdup(STMT_SQL[i == ST_CONN_MAIN ? ST_CONN : i]);
+		if (sql == NULL)
 			return seterr(r, RESULTS_ENOMEM,
 			    "results database %s: out of memory", r->path);
-		if (r->mode == RESULTS_RW_PART &&
+		if (file &&
 		    (at = strstr(sql, "stage.")) != NULL)
 			memcpy(at, "main. ", 6);
 		rc = sqlite3_prepare_v3(r->db, sql, -1,
 		    SQLITE_PREPARE_PERSISTENT, &r->st[i], NULL);
-		free(sql);
+		if (batch)
+			sqlite3_free(sql);
+		else
+			free(sql);
 		if (rc != SQLITE_OK)
 			return sqlerr(r, "cannot prepare writer");
 	}
@@ -1076,6 +1153,7 @@ open_checking(const char *path, int mode, const char *const *check,
 	r->mode = mode;
 	r->check = check;
 	r->live_max = RESULTS_LIVE_STATS_MAX;
+	r->conn_buf_max = RESULTS_CONN_BUF_MAX;
 	rc = open_handle(r);
 	r->check = NULL;	/* the caller's array: not kept */
 	if (rc != RESULTS_OK) {
@@ -1132,14 +1210,17 @@ results_close(struct results *r)
 	}
 	sqlite3_close(r->db);
 	cs_clear(&r->live);
+	conn_buf_clear(&r->conn_buf);
 	free(r->path);
 	free(r);
 }
 
 void
-results_set_live_stats_max(struct results *r, size_t n)
+results_set_row_memory(struct results *r, size_t stats_values,
+    size_t buffered_rows)
 {
-	r->live_max = n;
+	r->live_max = stats_values;
+	r->conn_buf_max = buffered_rows;
 }
 
 void
@@ -1361,6 +1442,7 @@ clear_stage(struct results *r)
 {
 	cs_clear(&r->live);
 	r->live_lost = 0;
+	conn_buf_clear(&r->conn_buf);
 	if (r->mode != RESULTS_RW_CREATE) {
 		/* A part file, written in place: undo the open run. */
 		if (!sqlite3_get_autocommit(r->db))
@@ -1423,6 +1505,7 @@ results_run_begin(struct results *r, const struct results_run *run,
 		    (long long)r->cur_run);
 	cs_clear(&r->live);
 	r->live_lost = 0;
+	conn_buf_clear(&r->conn_buf);
 	if (run->scenario == NULL || run->version == NULL)
 		return seterr(r, RESULTS_EINVAL,
 		    "results database %s: run without scenario or version",
@@ -1510,6 +1593,148 @@ results_sample(struct results *r, int64_t run_id,
 	return step_once(r, st, "cannot insert sample");
 }
 
+/*
+ * Binds row c of run run_id to st, an insert of ST_CONN's columns, as its
+ * row `at` (0..CONN_BATCH-1 for ST_CONN_BATCH, else 0).
+ */
+static void
+bind_conn(sqlite3_stmt *st, int at, int64_t run_id,
+    const struct results_conn *c)
+{
+	int b = at * CONN_NCOLS;
+
+	sqlite3_bind_int64(st, b + 1, run_id);
+	sqlite3_bind_int64(st, b + 2, c->conn_id);
+	bind_text(st, b + 3, c->workload);
+	bind_text(st, b + 4, c->client);
+	sqlite3_bind_int(st, b + 5, c->lport);
+	bind_text(st, b + 6, c->server);
+	sqlite3_bind_double(st, b + 7, c->t_start);
+	bind_real_or_null(st, b + 8, c->t_established);
+	bind_real_or_null(st, b + 9, c->t_end);
+	bind_text(st, b + 10, c->outcome);
+	sqlite3_bind_int(st, b + 11, c->syn_sent);
+	/* Its TIME_WAIT, when it had one (NULL otherwise). */
+	bind_text(st, b + 12, c->tw_end != NULL ? c->tw_host : NULL);
+	if (c->tw_end != NULL) {
+		sqlite3_bind_double(st, b + 13, c->t_tw_start);
+		bind_real_or_null(st, b + 14, c->t_tw_end);
+	} else {
+		sqlite3_bind_null(st, b + 13);
+		sqlite3_bind_null(st, b + 14);
+	}
+	bind_text(st, b + 15, c->tw_end);
+}
+
+/* ---- connection rows not yet staged (conn_buf) -------------------------- */
+
+static void
+conn_buf_clear(struct conn_buf *b)
+{
+	struct text_chunk *t;
+
+	while ((t = b->text) != NULL) {
+		b->text = t->next;
+		free(t);
+	}
+	free(b->row);
+	memset(b, 0, sizeof(*b));
+}
+
+/*
+ * A copy of string s that lives as long as b's rows: the previous row's
+ * copy when it is the same string.  NULL stays NULL; *ok = 0 when out of
+ * memory.
+ */
+static const char *
+conn_buf_text(struct conn_buf *b, const char *s, const char *prev, int *ok)
+{
+	struct text_chunk *t = b->text;
+	size_t len, size;
+	char *p;
+
+	if (s == NULL)
+		return NULL;
+	if (prev != NULL && strcmp(s, prev) == 0)
+		return prev;
+	len = strlen(s) + 1;
+	if (t == NULL || t->size - t->used < len) {
+		size = len > 65536 ? len : 65536;
+		if ((t = malloc(sizeof(*t) + size)) == NULL) {
+			*ok = 0;
+			return NULL;
+		}
+		t->next = b->text;
+		t->used = 0;
+		t->size = size;
+		b->text = t;
+	}
+	p = memcpy(t->buf + t->used, s, len);
+	t->used += len;
+	return p;
+}
+
+/* Appends a copy of row c; -1 when out of memory. */
+static int
+conn_buf_add(struct conn_buf *b, const struct results_conn *c)
+{
+	const struct results_conn *prev;
+	struct results_conn *row;
+	size_t ncap;
+	int ok = 1;
+
+	if (b->n == b->cap) {
+		ncap = b->cap != 0 ? 2 * b->cap : 1024;
+		if ((row = realloc(b->row, ncap * sizeof(*row))) == NULL)
+			return -1;
+		b->row = row;
+		b->cap = ncap;
+	}
+	prev = b->n > 0 ? &b->row[b->n - 1] : NULL;
+	row = &b->row[b->n];
+	*row = *c;
+#define	CONN_BUF_TEXT(f)	row->f = conn_buf_text(b, c->f, \
+	    prev != NULL ? prev->f : NULL, &ok)
+	CONN_BUF_TEXT(workload);
+	CONN_BUF_TEXT(client);
+	CONN_BUF_TEXT(server);
+	CONN_BUF_TEXT(outcome);
+	CONN_BUF_TEXT(tw_end);
+	CONN_BUF_TEXT(tw_host);
+#undef CONN_BUF_TEXT
+	if (!ok)
+		return -1;
+	b->n++;
+	return 0;
+}
+
+/*
+ * Writes the rows of b, in order, as rows of run run_id, staged (!file)
+ * or into the file, and empties b: CONN_BATCH rows a statement, the last
+ * few one by one.
+ */
+static int
+conn_buf_write(struct results *r, struct conn_buf *b, int file,
+    int64_t run_id)
+{
+	sqlite3_stmt *st = r->st[file ? ST_CONN_MAIN : ST_CONN];
+	sqlite3_stmt *batch = r->st[file ? ST_CONN_MAIN_BATCH : ST_CONN_BATCH];
+	size_t i = 0;
+	int rc = RESULTS_OK, k;
+
+	for (; b->n - i >= CONN_BATCH && rc == RESULTS_OK; i += CONN_BATCH) {
+		for (k = 0; k < CONN_BATCH; k++)
+			bind_conn(batch, k, run_id, &b->row[i + k]);
+		rc = step_once(r, batch, "cannot insert connection");
+	}
+	for (; i < b->n && rc == RESULTS_OK; i++) {
+		bind_conn(st, 0, run_id, &b->row[i]);
+		rc = step_once(r, st, "cannot insert connection");
+	}
+	conn_buf_clear(b);
+	return rc;
+}
+
 int
 results_connection(struct results *r, int64_t run_id,
     const struct results_conn *c)
@@ -1519,28 +1744,18 @@ results_connection(struct results *r, int64_t run_id,
 
 	if ((rc = check_run(r, run_id, "connection")) != RESULTS_OK)
 		return rc;
-	sqlite3_bind_int64(st, 1, run_id);
-	sqlite3_bind_int64(st, 2, c->conn_id);
-	bind_text(st, 3, c->workload);
-	bind_text(st, 4, c->client);
-	sqlite3_bind_int(st, 5, c->lport);
-	bind_text(st, 6, c->server);
-	sqlite3_bind_double(st, 7, c->t_start);
-	bind_real_or_null(st, 8, c->t_established);
-	bind_real_or_null(st, 9, c->t_end);
-	bind_text(st, 10, c->outcome);
-	sqlite3_bind_int(st, 11, c->syn_sent);
-	/* Its TIME_WAIT, when it had one (NULL otherwise). */
-	bind_text(st, 12, c->tw_end != NULL ? c->tw_host : NULL);
-	if (c->tw_end != NULL) {
-		sqlite3_bind_double(st, 13, c->t_tw_start);
-		bind_real_or_null(st, 14, c->t_tw_end);
+	if (r->mode == RESULTS_RW_PART) {
+		/* Written in place: no copy to spare. */
+		bind_conn(st, 0, run_id, c);
+		rc = step_once(r, st, "cannot insert connection");
 	} else {
-		sqlite3_bind_null(st, 13);
-		sqlite3_bind_null(st, 14);
+		if (r->conn_buf.n >= r->conn_buf_max)
+			rc = conn_buf_write(r, &r->conn_buf, 0, run_id);
+		if (rc == RESULTS_OK && conn_buf_add(&r->conn_buf, c) != 0)
+			rc = seterr(r, RESULTS_ENOMEM,
+			    "results database %s: out of memory", r->path);
 	}
-	bind_text(st, 15, c->tw_end);
-	if ((rc = step_once(r, st, "cannot insert connection")) == RESULTS_OK)
+	if (rc == RESULTS_OK)
 		cs_live_add(r, c);
 	return rc;
 }
@@ -1950,6 +2165,10 @@ run_conn_stats(struct results *r, const char *schema, int64_t run_id)
 
 	if (r->live_lost) {
 		cs_clear(&r->live);
+		/* Read back from the stage: every row must be there. */
+		if (r->conn_buf.n > 0 && (rc = conn_buf_write(r, &r->conn_buf,
+		    0, run_id)) != RESULTS_OK)
+			return rc;
 		return conn_stats(r, schema, run_id);
 	}
 	cs_finish(&r->live, CS_CONNECT);
@@ -2012,7 +2231,8 @@ results_run_end(struct results *r, int64_t run_id, const char *status,
 		rc = exec(r, "COMMIT", "cannot stage run");
 	r->cur_run = 0;
 	if (rc == RESULTS_OK)
-		rc = merge_schema(r, "stage", flags, NULL, 0, NULL, &ms);
+		rc = merge_schema(r, "stage", flags, NULL, 0, NULL,
+		    &r->conn_buf, &ms);
 	clear_stage(r);
 	if (rc != RESULTS_OK)
 		return rc;
@@ -2151,12 +2371,13 @@ planned_id(const struct merge_plan *plan, const char *identity)
  * results_merge(), results_merge_runs(), `twsim merge` and so of `twsim
  * run -j`.  A run added takes its planned id (plan; NULL: none) when that
  * is still free, else max(run_id) + 1: another writer may have taken it
- * meanwhile.
+ * meanwhile.  tail (NULL: none) holds connection rows of the one staged
+ * run that were never staged (conn_buf): they follow its staged rows.
  */
 static int
 merge_schema(struct results *r, const char *src, int flags,
     const int64_t *only, size_t nonly, const struct merge_plan *plan,
-    struct results_merge_stats *ms)
+    struct conn_buf *tail, struct results_merge_stats *ms)
 {
 	sqlite3_stmt *copy[NRUN_TABLES], *del[NRUN_TABLES];
 	sqlite3_stmt *ids = NULL, *find = NULL, *taken = NULL;
@@ -2316,6 +2537,11 @@ merge_schema(struct results *r, const char *src, int flags,
 			sqlite3_bind_int64(copy[i], 2, old);
 			if ((rc = step_once(r, copy[i], "cannot copy rows")) !=
 			    RESULTS_OK)
+				goto out;
+			/* The staged run's last rows, after its staged ones. */
+			if (tail != NULL && strcmp(RUN_TABLES[i],
+			    "connections") == 0 && (rc = conn_buf_write(r, tail,
+			    1, target)) != RESULTS_OK)
 				goto out;
 		}
 		/* Planned ids need not rise within one source. */
@@ -2694,7 +2920,8 @@ merge_file(struct results *dst, const char *path, int flags,
 	if (rc != SQLITE_DONE)
 		return seterr(dst, RESULTS_ESQL, "results database %s: cannot "
 		    "attach %s: %s", dst->path, path, sqlite3_errmsg(dst->db));
-	rc = merge_schema(dst, "merge_src", flags, only, nonly, plan, ms);
+	rc = merge_schema(dst, "merge_src", flags, only, nonly, plan, NULL,
+	    ms);
 	sqlite3_exec(dst->db, "DETACH DATABASE merge_src", NULL, NULL, NULL);
 	return rc;
 }

@@ -156,13 +156,17 @@ const char	*results_path(const struct results *r);
 void		 results_set_stop_flag(struct results *r,
 		    volatile sig_atomic_t *stop);
 /*
- * How many connection_stats values (one per established connection and one
- * per ended TIME_WAIT) a run keeps as its rows are written, so that
- * results_run_end() need not read the rows back; a run with more reads
- * them back.  The default, RESULTS_LIVE_STATS_MAX in results.c, is 2^20
- * (8 MiB); the tables are the same either way.
+ * How much of the open run a writer keeps in memory rather than in its
+ * staging database: stats_values connection_stats values (one per
+ * established connection and one per ended TIME_WAIT), so that
+ * results_run_end() need not read the rows back, and buffered_rows
+ * connection rows, written straight into the file at the run's end.  The
+ * defaults (RESULTS_LIVE_STATS_MAX, RESULTS_CONN_BUF_MAX in results.c) are
+ * 2^20 values (8 MiB) and 2^16 rows (~6 MiB).  The tables are the same
+ * whatever the limits.
  */
-void		 results_set_live_stats_max(struct results *r, size_t n);
+void		 results_set_row_memory(struct results *r, size_t stats_values,
+		    size_t buffered_rows);
 /* The raw handle, for analysis readers (report, plot, query). */
 sqlite3		*results_sqlite(struct results *r);
 
