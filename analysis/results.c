@@ -27,6 +27,11 @@
  *    per second.  Every insert is a statement prepared once per handle and
  *    bound by index; the journal is WAL with synchronous=NORMAL (a commit
  *    costs no fsync of the database file) and the page cache is enlarged.
+ *    A run's last 2^16 connection rows skip the stage: held in memory,
+ *    they are written by the run's one write transaction, 32 to a
+ *    statement (conn_buf), and its connection_stats are summed from
+ *    values kept as the rows are written (cs_live_add()), not read back.
+ *    The handle has no mutex: twsim has no threads.
  *  - Safety of foreign files.  The file is classified (twsim database of
  *    our version, empty, foreign, newer) by reading only; nothing is
  *    written -- not even the journal mode -- until it is known to be ours
