@@ -15,7 +15,10 @@
  *
  * tcp_output() is called after every state change that may have something
  * to send: the user requests, the end of input processing (which also
- * carries the ACK, TCP-5), the retransmit and delayed-ACK timers.
+ * carries the ACK, TCP-5), the retransmit and delayed-ACK timers.  Most
+ * calls find nothing to send; tcp_output_idle() recognises the commonest
+ * of them with a few of the full decision's own tests, so that
+ * tcp_output_full() runs only when it may send or change something.
  */
 #include "config.h"
 
@@ -91,15 +94,125 @@ tcp_sbcc(const struct tcpcb *tp)
 	return (total < tp->t_sndbuf ? total : tp->t_sndbuf);
 }
 
+/*
+ * DP-9: the window we offer is the receive buffer (the application reads
+ * at once), never less than what we already advertised and at most
+ * TCP_MAXWIN << rcv_scale.
+ */
+static inline uint32_t
+tcp_recwin(const struct tcpcb *tp)
+{
+	uint32_t recwin = tp->t_rcvbuf;
+
+	if (recwin < tp->t_rcvbuf / 4 && recwin < tp->t_maxseg)
+		recwin = 0;
+	if (SEQ_GT(tp->rcv_adv, tp->rcv_nxt) &&
+	    recwin < tp->rcv_adv - tp->rcv_nxt)
+		recwin = tp->rcv_adv - tp->rcv_nxt;
+	if (recwin > (uint32_t)TCP_MAXWIN << tp->rcv_scale)
+		recwin = (uint32_t)TCP_MAXWIN << tp->rcv_scale;
+	return (recwin);
+}
+
+/*
+ * DP-9: a window update of its own (when nothing else goes) when the
+ * window grew by two segments and by a quarter of the buffer (or the
+ * buffer is small), unless a delayed ACK will carry it or the peer is
+ * done sending.
+ */
+static inline int
+tcp_winupdate_due(const struct tcpcb *tp, uint32_t recwin)
+{
+	uint32_t adv, oldwin;
+
+	if (tp->t_state < TCPS_ESTABLISHED || (tp->t_flags & TF_DELACK) ||
+	    tp->t_state == TCPS_CLOSE_WAIT || tp->t_state == TCPS_CLOSING ||
+	    tp->t_state == TCPS_LAST_ACK || tp->t_state == TCPS_TIME_WAIT)
+		return (0);
+	adv = recwin;
+	oldwin = SEQ_GT(tp->rcv_adv, tp->rcv_nxt) ?
+	    tp->rcv_adv - tp->rcv_nxt : 0;
+	adv = adv > oldwin ? adv - oldwin : 0;
+	return ((oldwin >> tp->rcv_scale) != ((adv + oldwin) >>
+	    tp->rcv_scale) && adv >= 2 * tp->t_maxseg &&
+	    (adv >= tp->t_rcvbuf / 4 || recwin <= tp->t_rcvbuf / 8 ||
+	    tp->t_rcvbuf <= 8 * tp->t_maxseg));
+}
+
+/*
+ * 1 when tcp_output_full() would send nothing and change nothing: most
+ * calls, above all the one at the end of every tcp_input, find nothing to
+ * do, and this answers them in a tenth of the instructions.  It decides
+ * nothing of its own: each test below is one that tcp_output_full()
+ * makes, and when any of them could lead it to send or to change state,
+ * the answer is 0 and tcp_output_full() decides as it always did.  A
+ * connection in ESTABLISHED or later (no SYN to send) qualifies when
+ *
+ *  - no ACK is owed (TF_ACKNOW), it is not in SACK recovery (SACK-5:
+ *    resends from the scoreboard) and TF_LASTIDLE is clear (tcp_output
+ *    clears it);
+ *  - it was not rewound (snd_nxt == snd_max: no SACK-7 adjustment, no
+ *    retransmission pending);
+ *  - DP-13: it is not idle for an RTO (the window would restart);
+ *  - no byte waits beyond snd_nxt, so the length that DP-4/DP-9 allow is
+ *    0 whatever the window, and no FIN waits (none in the state's flags,
+ *    or sent already: its sequence number is then below the data end);
+ *  - DP-10: less than 7/8 of the send buffer is in flight, so the
+ *    buffer does not grow (the send buffer holds at most what is in
+ *    flight);
+ *  - SACK-5: the retransmit timer need not be restarted;
+ *  - DP-9: no window update is due.
+ */
+static inline int
+output_idle(const struct tcpcb *tp)
+{
+	uint32_t tf = tp->t_flags;
+
+	if (tp->t_state < TCPS_ESTABLISHED ||
+	    (tf & (TF_ACKNOW | TF_FASTRECOVERY | TF_LASTIDLE)) != 0 ||
+	    tp->snd_nxt != tp->snd_max)
+		return (0);
+	if (tp->snd_max == tp->snd_una &&
+	    sim_now(tp->t_host->sim) - tp->t_rcvtime >= tp->t_rxtcur)
+		return (0);
+	if (SEQ_GT(tcp_data_end(tp), tp->snd_nxt) ||
+	    ((tcp_outflags[tp->t_state] & TH_FIN) && (tf & TF_SENTFIN) == 0))
+		return (0);
+	if (tp->snd_max - tp->snd_una >= tp->t_sndbuf / 8 * 7)
+		return (0);
+	if ((tf & TF_SACK_PERMIT) && SEQ_GT(tp->snd_max, tp->snd_una) &&
+	    tp->t_rexmt == SIM_EVENT_NONE && (tf & TF_SYNCACHE) == 0)
+		return (0);
+	return (!tcp_winupdate_due(tp, tcp_recwin(tp)));
+}
+
+int
+tcp_output_idle(const struct tcpcb *tp)
+{
+
+	return (output_idle(tp));
+}
+
 int
 tcp_output(struct tcpcb *tp)
+{
+
+	if (tp->t_inpcb == NULL || tcp_outflags[tp->t_state] == 0 ||
+	    output_idle(tp))
+		return (0);
+	return (tcp_output_full(tp));
+}
+
+/* tcp_output(), for a connection that may have something to send. */
+int
+tcp_output_full(struct tcpcb *tp)
 {
 	struct host *h = tp->t_host;
 	struct inpcb *inp = tp->t_inpcb;
 	struct tcp_segment seg;
 	struct sackhole *p;
 	tcp_seq data_end, datastart, old_max, startseq;
-	uint32_t len, off, sendwin, sb_cc, recwin, newdata, adv, oldwin;
+	uint32_t len, off, sendwin, sb_cc, recwin, newdata;
 	uint32_t sack_bytes_rxmt, cwin, i, nsacks;
 	uint8_t flags;
 	int sent = 0, sendalot, use_ts, idle, dosend, sack_rxmit;
@@ -242,39 +355,9 @@ again:
 	    tp->t_state < TCPS_ESTABLISHED))
 		flags &= ~TH_FIN;
 
-	/*
-	 * DP-9: the window we offer is the receive buffer (the application
-	 * reads at once), never less than what we already advertised and
-	 * at most TCP_MAXWIN << rcv_scale.
-	 */
-	recwin = tp->t_rcvbuf;
-	if (recwin < tp->t_rcvbuf / 4 && recwin < tp->t_maxseg)
-		recwin = 0;
-	if (SEQ_GT(tp->rcv_adv, tp->rcv_nxt) &&
-	    recwin < tp->rcv_adv - tp->rcv_nxt)
-		recwin = tp->rcv_adv - tp->rcv_nxt;
-	if (recwin > (uint32_t)TCP_MAXWIN << tp->rcv_scale)
-		recwin = (uint32_t)TCP_MAXWIN << tp->rcv_scale;
-
-	/*
-	 * DP-9: a window update of its own when the window grew by two
-	 * segments and by a quarter of the buffer (or the buffer is small),
-	 * unless a delayed ACK will carry it or the peer is done sending.
-	 */
-	if (!dosend && tp->t_state >= TCPS_ESTABLISHED &&
-	    (tp->t_flags & TF_DELACK) == 0 &&
-	    !(tp->t_state == TCPS_CLOSE_WAIT || tp->t_state == TCPS_CLOSING ||
-	    tp->t_state == TCPS_LAST_ACK || tp->t_state == TCPS_TIME_WAIT)) {
-		adv = recwin;
-		oldwin = SEQ_GT(tp->rcv_adv, tp->rcv_nxt) ?
-		    tp->rcv_adv - tp->rcv_nxt : 0;
-		adv = adv > oldwin ? adv - oldwin : 0;
-		if ((oldwin >> tp->rcv_scale) != ((adv + oldwin) >>
-		    tp->rcv_scale) && adv >= 2 * tp->t_maxseg &&
-		    (adv >= tp->t_rcvbuf / 4 || recwin <= tp->t_rcvbuf / 8 ||
-		    tp->t_rcvbuf <= 8 * tp->t_maxseg))
-			dosend = 1;
-	}
+	recwin = tcp_recwin(tp);
+	if (!dosend && tcp_winupdate_due(tp, recwin))
+		dosend = 1;
 	if (tp->t_flags & TF_ACKNOW)
 		dosend = 1;
 	if (flags & TH_SYN)

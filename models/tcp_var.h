@@ -356,6 +356,14 @@ extern const int tcp_backoff[TCP_MAXRXTSHIFT + 1];
  */
 int		 tcp_output(struct tcpcb *tp);
 /*
+ * tcp_output's two halves: 1 when a call would send nothing and change
+ * nothing, answered cheaply (most calls); and the full decision, which
+ * tcp_output() makes only when that answer is 0.  Public for the test
+ * that pins that the two agree (check_tcp.c).
+ */
+int		 tcp_output_idle(const struct tcpcb *tp);
+int		 tcp_output_full(struct tcpcb *tp);
+/*
  * DP-9: what the send buffer holds (sb_cc): min(t_sndbuf, the data from
  * snd_una to the end of what the application queued).
  */

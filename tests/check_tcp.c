@@ -12,6 +12,7 @@
 
 #include <check.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -2046,6 +2047,92 @@ START_TEST(test_sack3_dropped_by_full_reassembly_not_reported)
 }
 END_TEST
 
+/*
+ * DP-4, DP-9, DP-10, DP-13, SACK-5, SACK-7, TCP-5: tcp_output() answers
+ * most calls with tcp_output_idle() instead of the full decision.  On
+ * thousands of states made from an established connection (flags,
+ * what is in flight, queued, offered and advertised, buffers, idle
+ * time), whenever the shortcut says "nothing to do", the full decision
+ * must send nothing and change nothing: not the tcpcb, not the host's
+ * counters, not the event queue.  Both answers must occur often, or the
+ * test proves nothing.
+ */
+static uint32_t
+idle_rand(uint64_t *x)
+{
+
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return ((uint32_t)(*x >> 11));
+}
+
+START_TEST(test_dp9_output_shortcut_agrees_with_full_output)
+{
+	static const enum tcp_state states[] = { TCPS_ESTABLISHED,
+	    TCPS_CLOSE_WAIT, TCPS_FIN_WAIT_1, TCPS_CLOSING, TCPS_LAST_ACK,
+	    TCPS_FIN_WAIT_2, TCPS_TIME_WAIT, TCPS_SYN_RECEIVED };
+	static const uint32_t flagbits[] = { TF_ACKNOW, TF_DELACK,
+	    TF_SENTFIN, TF_SACK_PERMIT, TF_FASTRECOVERY, TF_LASTIDLE };
+	static const uint32_t sizes[] = { 0, 1, 100, 1448, 2896, 4000,
+	    8192, 32768, 65535, 65536, 200000, 1 << 20 };
+	struct tcpcb *ctp, *stp, base, t, before;
+	struct tcpstat st;
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	uint32_t inflight;
+	size_t qn;
+	int i, j, idle = 0, busy = 0;
+
+	establish(&ctp, &stp);
+	ck_assert_int_eq(tcp_usr_send(ctp, 5000), 0);
+	run_for(500 * SIM_MSEC);
+	memcpy(&base, ctp, sizeof(base));
+	for (i = 0; i < 20000; i++) {
+		memcpy(&t, &base, sizeof(t));
+		t.t_state = states[idle_rand(&x) % 8];
+		for (j = 0; j < 6; j++)
+			if (idle_rand(&x) % 5 == 0)
+				t.t_flags ^= flagbits[j];
+#define SIZE()	sizes[idle_rand(&x) % (sizeof(sizes) / sizeof(sizes[0]))]
+		inflight = idle_rand(&x) % 2 ? 0 : SIZE();
+		t.snd_max = t.snd_una + inflight;
+		t.snd_nxt = idle_rand(&x) % 4 == 0 ? t.snd_una : t.snd_max;
+		t.snd_queued = idle_rand(&x) % 2 ? 0 : SIZE();
+		t.t_sndbuf = SIZE() + 1;
+		t.snd_wnd = SIZE();
+		t.snd_cwnd = SIZE();
+		t.max_sndwnd = SIZE();
+		t.t_rcvbuf = SIZE();
+		t.rcv_adv = t.rcv_nxt + (idle_rand(&x) % 2 ? 0 : SIZE());
+		t.rcv_scale = (uint8_t)(idle_rand(&x) % 4);
+		t.t_rcvtime = sim_now(sim) - (sim_time_t)(idle_rand(&x) % 3) *
+		    t.t_rxtcur;
+		t.t_rexmt = idle_rand(&x) % 2 ? SIM_EVENT_NONE :
+		    (sim_event_t)2;	/* an even generation: never pending */
+#undef SIZE
+		if (!tcp_output_idle(&t)) {
+			busy++;
+			continue;
+		}
+		idle++;
+		memcpy(&before, &t, sizeof(before));
+		st = cli->stat;
+		qn = sim_queue_size(sim);
+		ck_assert_int_eq(tcp_output_full(&t), 0);
+		/*
+		 * Up to the arrays, which tcp_newtcpcb() leaves unwritten
+		 * (their counts say what is valid) and tcp_output writes
+		 * only in SACK recovery.
+		 */
+		ck_assert_mem_eq(&t, &before, offsetof(struct tcpcb, sackblks));
+		ck_assert_mem_eq(&st, &cli->stat, sizeof(st));
+		ck_assert_uint_eq(sim_queue_size(sim), qn);
+	}
+	ck_assert_int_ge(idle, 500);
+	ck_assert_int_ge(busy, 500);
+}
+END_TEST
+
 static Suite *
 tcp_suite(void)
 {
@@ -2113,6 +2200,7 @@ tcp_suite(void)
 	tcase_add_test(tc, test_sack1_negotiated_on_both_syns);
 	tcase_add_test(tc, test_sack5_two_holes_resent_in_one_round_trip);
 	tcase_add_test(tc, test_sack3_dropped_by_full_reassembly_not_reported);
+	tcase_add_test(tc, test_dp9_output_shortcut_agrees_with_full_output);
 	suite_add_tcase(s, tc);
 	return (s);
 }
