@@ -650,6 +650,22 @@ in_pcblookup_local(struct inpcbinfo *pi, uint32_t laddr, uint16_t lport)
 }
 
 struct inpcb *
+in_pcblookup_hint(const struct inpcbinfo *pi, uint32_t hint, uint32_t faddr,
+    uint16_t fport, uint32_t laddr, uint16_t lport)
+{
+	struct inpcb *inp;
+
+	if (hint == 0 || hint - 1 >= (uint64_t)pi->ipi_nslabs * INPCB_SLAB)
+		return (NULL);
+	inp = in_pcb_by_index(pi, hint - 1);
+	if ((inp->inp_flags & INP_INHASH) == 0 || inp->inp_faddr != faddr ||
+	    inp->inp_fport != fport || inp->inp_laddr != laddr ||
+	    inp->inp_lport != lport)
+		return (NULL);
+	return (inp);
+}
+
+struct inpcb *
 in_pcblookup(struct inpcbinfo *pi, uint32_t faddr, uint16_t fport,
     uint32_t laddr, uint16_t lport, int wildcard)
 {

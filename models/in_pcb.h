@@ -236,6 +236,15 @@ int		 in_pcbconnect(struct inpcbinfo *pi, struct inpcb *inp,
 		    uint32_t laddr, uint16_t lport, uint32_t faddr,
 		    uint16_t fport);
 /* Exact 4-tuple match, else (with wildcard) a listener on lport. */
+/*
+ * The pcb behind a segment's dst_pcb hint (inp_index + 1, 0: none) when it
+ * is hashed and holds exactly this 4-tuple, else NULL: then it is the pcb
+ * that in_pcblookup() finds, as a 4-tuple has one pcb at most
+ * (in_pcb_check()), without the walk through the 4-tuple table.
+ */
+struct inpcb	*in_pcblookup_hint(const struct inpcbinfo *pi, uint32_t hint,
+		    uint32_t faddr, uint16_t fport, uint32_t laddr,
+		    uint16_t lport);
 struct inpcb	*in_pcblookup(struct inpcbinfo *pi, uint32_t faddr,
 		    uint16_t fport, uint32_t laddr, uint16_t lport,
 		    int wildcard);

@@ -53,6 +53,13 @@ struct tcp_segment {
 	 * the segment it answers, 0 otherwise (oracle, HAZ-7).
 	 */
 	uint64_t	rst_for;
+	/*
+	 * Lookup hints, never read by a protocol decision: the sender's pcb
+	 * and the receiver's pcb as the sender last learned it from the
+	 * receiver's segments, each as inp_index + 1 on its own host, 0 for
+	 * none (in_pcblookup_hint).
+	 */
+	uint32_t	src_pcb, dst_pcb;
 };
 
 /* Sequence space a segment occupies: payload plus one for SYN and FIN. */

@@ -102,6 +102,7 @@ tcp_passive_open(struct host *h, struct tcpcb *ltp,
 	tp->t_app_arg = ltp;
 	/* The peer first, so that --trace follows this side from here on. */
 	tp->peer_conn_id = seg->conn_id;
+	tp->t_peer_pcb = seg->src_pcb;	/* for dst_pcb: a hint only */
 	tcp_state_change(tp, TCPS_SYN_RECEIVED);
 	tp->irs = seg->seq;
 	tp->rcv_nxt = seg->seq + 1;
@@ -952,8 +953,12 @@ tcp_input(struct host *h, const struct tcp_segment *seg)
 
 	h->stat.segs_rcvd++;
 findpcb:
-	inp = in_pcblookup(&h->pcbinfo, seg->saddr, seg->sport, seg->daddr,
-	    seg->dport, 1);
+	/* The hint, checked, is the lookup's answer; else the table. */
+	inp = in_pcblookup_hint(&h->pcbinfo, seg->dst_pcb, seg->saddr,
+	    seg->sport, seg->daddr, seg->dport);
+	if (inp == NULL)
+		inp = in_pcblookup(&h->pcbinfo, seg->saddr, seg->sport,
+		    seg->daddr, seg->dport, 1);
 	if (inp == NULL) {
 		/* TCP-4: nobody listens: RST (drops_noport for a SYN). */
 		if ((seg->flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN)
@@ -978,6 +983,7 @@ findpcb:
 		tcp_input_listen(h, tp, seg, tw_isn);
 		return;
 	}
+	tp->t_peer_pcb = seg->src_pcb;	/* for dst_pcb: a hint only */
 	/* SYNC-3..SYNC-7: a passive open is not a socket until its ACK. */
 	if (tp->t_flags & TF_SYNCACHE) {
 		switch (syncache_input(tp, seg)) {

@@ -397,6 +397,8 @@ again:
 	else
 		seg.win = (uint16_t)(recwin >> tp->rcv_scale);
 	seg.conn_id = tp->conn_id;
+	seg.src_pcb = inp->inp_index + 1;
+	seg.dst_pcb = tp->t_peer_pcb;
 
 	/*
 	 * RFC 7323: the SYN asks for timestamps when rfc1323 is on; the

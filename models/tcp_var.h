@@ -163,6 +163,7 @@ struct tcpcb {
 	/* Simulator bookkeeping, never read by protocol decisions. */
 	uint64_t	 conn_id;	/* this incarnation */
 	uint64_t	 peer_conn_id;	/* incarnation of the peer we talk to */
+	uint32_t	 t_peer_pcb;	/* the peer's src_pcb hint, for dst_pcb */
 	sim_time_t	 t_connect_start;
 	int		 t_syn_sent;	/* SYNs transmitted (1 + retransmits) */
 

@@ -515,6 +515,25 @@ START_TEST(test_hash_rehash_ignores_never_used_pcbs)
 }
 END_TEST
 
+/* Random churn between 24 and 45 live pcbs: whether to add one now. */
+static int
+churn_grows(int n)
+{
+
+	return (n < 24 || (n < 45 && random() % 2 == 0));
+}
+
+/* A new connection of the churn, to one of three servers. */
+static struct inpcb *
+churn_conn(void)
+{
+	struct inpcb *inp;
+
+	ck_assert_int_eq(conn(CLIENT, 0, SERVER + (uint32_t)(random() % 3),
+	    80, &inp), 0);
+	return (inp);
+}
+
 /*
  * The 4-tuple table under churn: pcbs come and go at random, ~45 live in
  * a table of 64 slots, so clusters form, wrap around the end and lose
@@ -534,10 +553,8 @@ START_TEST(test_tuple_table_survives_random_churn)
 	boot(10000, 65535, 1, 0, 0);
 	srandom(7);
 	for (step = 0; step < 4000; step++) {
-		if (n < 24 || (n < 45 && random() % 2 == 0)) {
-			ck_assert_int_eq(conn(CLIENT, 0, SERVER + (uint32_t)(
-			    random() % 3), 80, &live[n]), 0);
-			n++;
+		if (churn_grows(n)) {
+			live[n++] = churn_conn();
 		} else {
 			k = (int)(random() % n);
 			gone_port = live[k]->inp_lport;
@@ -554,6 +571,79 @@ START_TEST(test_tuple_table_survives_random_churn)
 			ck_assert_ptr_eq(in_pcblookup(pi, live[k]->inp_faddr,
 			    80, CLIENT, live[k]->inp_lport, 0), live[k]);
 	}
+	while (n > 0)
+		in_pcbfree(pi, live[--n]);
+}
+END_TEST
+
+/*
+ * in_pcblookup_hint, the shortcut tcp_input takes with a segment's
+ * dst_pcb: through random churn, with hints of live pcbs, of freed ones
+ * (their slots reused by other 4-tuples) and made-up ones, it returns
+ * either NULL or exactly what in_pcblookup returns, and never NULL for a
+ * live pcb's own hint and 4-tuple.
+ */
+START_TEST(test_lookup_hint_is_the_lookup_or_nothing)
+{
+	struct inpcb *live[48], *want, *got;
+	uint32_t hints[256], faddr, hint;
+	uint16_t fport, lport;
+	int n = 0, nh = 0, step, k, hits = 0, misses = 0;
+
+	boot(10000, 65535, 1, 0, 0);
+	srandom(11);
+	for (step = 0; step < 4000; step++) {
+		if (churn_grows(n)) {
+			live[n] = churn_conn();
+			hints[nh++ % 256] = live[n]->inp_index + 1;
+			n++;
+		} else {
+			k = (int)(random() % n);
+			hint = live[k]->inp_index + 1;
+			faddr = live[k]->inp_faddr;
+			lport = live[k]->inp_lport;
+			if (random() % 2) {
+				/* Dropped: out of the table, 4-tuple kept. */
+				in_pcbdrop(pi, live[k]);
+				ck_assert_ptr_null(in_pcblookup_hint(pi, hint,
+				    faddr, 80, CLIENT, lport));
+			}
+			in_pcbfree(pi, live[k]);
+			live[k] = live[--n];
+			/* Freed: its own hint no longer finds its 4-tuple. */
+			ck_assert_ptr_null(in_pcblookup_hint(pi, hint, faddr,
+			    80, CLIENT, lport));
+		}
+		for (k = 0; k < n; k++)
+			ck_assert_ptr_eq(in_pcblookup_hint(pi,
+			    live[k]->inp_index + 1, live[k]->inp_faddr, 80,
+			    CLIENT, live[k]->inp_lport), live[k]);
+		for (k = 0; k < 8; k++) {
+			hint = random() % 4 == 0 ? (uint32_t)random() % 1000 :
+			    hints[(uint32_t)random() % (nh < 256 ? nh : 256)];
+			want = live[random() % n];
+			faddr = want->inp_faddr;
+			fport = 80;
+			lport = want->inp_lport;
+			if (random() % 2)
+				lport = (uint16_t)(10000 + random() % 100);
+			got = in_pcblookup_hint(pi, hint, faddr, fport,
+			    CLIENT, lport);
+			if (got == NULL) {
+				misses++;
+				continue;
+			}
+			hits++;
+			ck_assert_ptr_eq(got, in_pcblookup(pi, faddr, fport,
+			    CLIENT, lport, 1));
+		}
+	}
+	ck_assert_ptr_null(in_pcblookup_hint(pi, 0, live[0]->inp_faddr, 80,
+	    CLIENT, live[0]->inp_lport));
+	ck_assert_ptr_null(in_pcblookup_hint(pi, UINT32_MAX,
+	    live[0]->inp_faddr, 80, CLIENT, live[0]->inp_lport));
+	ck_assert_int_gt(hits, 100);
+	ck_assert_int_gt(misses, 100);
 	while (n > 0)
 		in_pcbfree(pi, live[--n]);
 }
@@ -958,6 +1048,7 @@ in_pcb_suite(void)
 	tcase_add_test(tc, test_hash_grows_with_population_up_to_maxsockets);
 	tcase_add_test(tc, test_hash_stops_growing_at_its_maximum);
 	tcase_add_test(tc, test_tuple_table_survives_random_churn);
+	tcase_add_test(tc, test_lookup_hint_is_the_lookup_or_nothing);
 	tcase_add_test(tc, test_foreach_visits_each_pcb_once_while_freeing);
 	tcase_add_test(tc, test_hash_rehash_ignores_never_used_pcbs);
 	tcase_add_test(tc, test_port4_full_range_fails_after_one_lap);
