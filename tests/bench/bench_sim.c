@@ -28,11 +28,14 @@
  * (with recording on, SQLite's page cache, up to 32 MiB, grows first).
  *
  * The events per second of recording=off are then set against the bare
- * binary heap's hold model (tests/bench/bench_heap.c) at the simulator's
- * own mean queue size, measured in the same run and both in CPU time
- * (the machine may be shared): what the whole simulator -- TCP, ports,
- * TIME_WAIT, network, workloads -- achieves of the floor any
- * event-driven simulator pays for its event queue.
+ * binary heap's hold model (tests/bench/bench_heap.c), measured in the
+ * same run and both in CPU time (the machine may be shared): what the
+ * whole simulator -- TCP, ports, TIME_WAIT, network, workloads -- achieves
+ * of the floor any event-driven simulator pays for its event queue.  The
+ * heap is sized twice: at the simulator's own mean queue, and at its
+ * pending timers (that queue plus the TIME_WAIT entries waiting on 2MSL
+ * queues), which is the yardstick of the target: a simulator that held
+ * those entries in its heap would pay for a heap of that size.
  *
  * TWSIM_BENCH_SCALE (default 1) scales the simulated duration, e.g. 0.1
  * for a 60 s run.  Targets (not asserted): >= 500,000 simulated
@@ -134,6 +137,15 @@ main(void)
 	    "on 2MSL queues), ratio %.2f\n", heap / 1e6, off.mean_queue +
 	    (double)off.tw_peak * NCLIENTS, NCLIENTS, off.tw_peak,
 	    simrate / heap);
+	/*
+	 * Which of the two the target means: the pending timers.  Against
+	 * the mean queue alone, a simulator that armed an event per
+	 * TIME_WAIT entry -- slower -- would score better, its larger queue
+	 * slowing the yardstick more than itself.
+	 */
+	printf("sim vs bare heap: the target's yardstick is the pending "
+	    "timers: ratio %.2f (target >= 0.6: %s)\n", simrate / heap,
+	    simrate / heap >= 0.6 ? "met" : "NOT met");
 	fflush(stdout);
 	text = scenario_text(duration, 1);
 	if (text == NULL || bench_run_scenario(text, 0, &on) != 0) {
