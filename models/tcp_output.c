@@ -381,7 +381,7 @@ again:
 	if (len > 0 && startseq + len == data_end)
 		flags |= TH_PUSH;
 
-	memset(&seg, 0, sizeof(seg));
+	segment_zero(&seg);
 	seg.saddr = inp->inp_laddr;
 	seg.daddr = inp->inp_faddr;
 	seg.sport = inp->inp_lport;
