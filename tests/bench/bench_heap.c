@@ -96,20 +96,6 @@ bench_delays(void)
 	return delay;
 }
 
-/*
- * CPU time of this thread, not wall-clock time: on a shared machine the
- * loop is preempted now and then, and time spent off the CPU says nothing
- * about either queue.
- */
-double
-bench_cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 double
 bench_bare_hold(size_t q, uint64_t nev, const int64_t *delay, uint64_t *sum)
 {

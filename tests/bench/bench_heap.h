@@ -13,14 +13,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tests/bench/bench_clock.h"
+
 #define BENCH_NDELAYS		(1u << 20)	/* table of delays, cycled */
 #define BENCH_DELAY_MASK	(BENCH_NDELAYS - 1)
 #define BENCH_MEAN_DELAY_NS	1e6
 
 /* BENCH_NDELAYS exponential delays of mean 1 ms (mt19937, seed 1). */
 int64_t	*bench_delays(void);
-/* CPU time of this thread, in seconds. */
-double	 bench_cpu_now(void);
 /*
  * The hold model on the bare heap: Q events, then nev pop+push steps with
  * the delays cycled from `delay`.  Events per CPU second; *sum is the sum

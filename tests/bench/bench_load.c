@@ -17,15 +17,7 @@
 #include <time.h>
 
 #include "scenarios/scenario.h"
-
-static double
-cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "tests/bench/bench_clock.h"
 
 static char *
 big_text(int n)
@@ -67,14 +59,14 @@ load_time(int n, int reps)
 	if (text == NULL)
 		return -1;
 	for (r = 0; r < reps; r++) {
-		t0 = cpu_now();
+		t0 = bench_cpu_now();
 		if (scenario_load_string("big.ini", text, NULL, 0, 0, &sc, err,
 		    sizeof(err)) != 0) {
 			fprintf(stderr, "bench_load: %s\n", err);
 			free(text);
 			return -1;
 		}
-		t = cpu_now() - t0;
+		t = bench_cpu_now() - t0;
 		scenario_free(sc);
 		if (best < 0 || t < best)
 			best = t;

@@ -37,17 +37,9 @@
 
 #include "analysis/results.h"
 #include "tests/bench/bench_rows.h"
+#include "tests/bench/bench_clock.h"
 
 #define SAMPLE_SECONDS	60	/* samples per host per part */
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int
 fail(const char *what, const char *err)
@@ -120,7 +112,7 @@ merge(const char *out, char **parts, int n, double *secs, double *cpu,
 	int rc;
 
 	*commits = 0;
-	t0 = now();
+	t0 = bench_wall_now();
 	if (results_sources_read((const char *const *)parts, (size_t)n, &src,
 	    err, sizeof(err)) != 0)
 		return fail("sources", err);
@@ -133,7 +125,7 @@ merge(const char *out, char **parts, int n, double *secs, double *cpu,
 	sqlite3_commit_hook(results_sqlite(r), NULL, NULL);
 	results_close(r);
 	results_sources_free(src);
-	*secs = now() - t0;
+	*secs = bench_wall_now() - t0;
 	*cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
 	if (rc != 0)
 		return fail("merge", err);
@@ -210,7 +202,7 @@ main(int argc, char **argv)
 	if ((parts = calloc((size_t)n, sizeof(*parts))) == NULL)
 		return fail("parts", "out of memory");
 
-	t0 = now();
+	t0 = bench_wall_now();
 	for (i = 0; i < n; i++) {
 		if ((parts[i] = malloc(strlen(dir) + 32)) == NULL)
 			goto out;
@@ -221,7 +213,7 @@ main(int argc, char **argv)
 		if (write_part(parts[i], i, rows) != 0)
 			goto out;
 	printf("wrote %d part databases x %ld connection rows (+%d samples) in "
-	    "%.1f s\n", n, rows, 2 * SAMPLE_SECONDS, now() - t0);
+	    "%.1f s\n", n, rows, 2 * SAMPLE_SECONDS, bench_wall_now() - t0);
 	/* Rows a run copies: connections, samples, params, host_stats, runs. */
 	per_row = rows + 2 * SAMPLE_SECONDS + 2 + 1;
 

@@ -34,19 +34,11 @@
 
 #include "analysis/commands.h"
 #include "analysis/results.h"
+#include "tests/bench/bench_clock.h"
 
 #define NCLIENTS	10
 #define DURATION_S	100	/* simulated seconds, one sample each */
 #define TARGET_S	1.0	/* issue 14: report under a second */
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* A deterministic jitter in [0, 1): the rows need not be random. */
 static double
@@ -181,11 +173,11 @@ write_db(const char *path, long rows, double *end_s)
 		if (results_host_stats(r, id, &hs) != 0)
 			goto fail;
 	}
-	t0 = now();
+	t0 = bench_wall_now();
 	if (results_run_end(r, id, RESULTS_STATUS_COMPLETE, DURATION_S, 0, 0,
 	    0, NULL, NULL) != 0)
 		goto fail;
-	*end_s = now() - t0;
+	*end_s = bench_wall_now() - t0;
 	results_close(r);
 	return 0;
 fail:
@@ -210,10 +202,10 @@ time_report(const char *path)
 		return -1;
 	dup2(devnull, STDOUT_FILENO);
 	close(devnull);
-	t0 = now();
+	t0 = bench_wall_now();
 	rc = cmd_report(2, argv);
 	fflush(stdout);
-	t1 = now();
+	t1 = bench_wall_now();
 	dup2(saved, STDOUT_FILENO);
 	close(saved);
 	if (rc != 0) {
@@ -268,23 +260,23 @@ main(int argc, char **argv)
 	snprintf(small, sizeof(small), "%s/bench_report.%ld.small.db", tmpdir,
 	    (long)getpid());
 
-	w0 = now();
+	w0 = bench_wall_now();
 	if (write_db(big, rows, &end_big) != 0 ||
 	    write_db(small, rows / 100, &end_small) != 0)
 		goto out;
 	printf("bench_report: wrote %ld + %ld connection rows in %.1f s "
 	    "(end of the large run, connection_stats and commit: %.2f s)\n",
-	    rows, rows / 100, now() - w0, end_big);
+	    rows, rows / 100, bench_wall_now() - w0, end_big);
 	if ((t_big = best_report(big)) < 0 ||
 	    (t_small = best_report(small)) < 0)
 		goto out;
-	t0 = now();
+	t0 = bench_wall_now();
 	if (results_open(big, RESULTS_READONLY, &r, err, sizeof(err)) != 0) {
 		fprintf(stderr, "bench_report: %s\n", err);
 		goto out;
 	}
 	results_close(r);
-	t_whole = now() - t0;
+	t_whole = bench_wall_now() - t0;
 	if (stat(big, &sb) != 0)
 		sb.st_size = 0;
 	printf("report %ld connection rows (%.0f MB): %.1f ms wall "

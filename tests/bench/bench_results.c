@@ -16,15 +16,7 @@
 
 #include "analysis/results.h"
 #include "tests/bench/bench_rows.h"
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
+#include "tests/bench/bench_clock.h"
 
 int
 main(int argc, char **argv)
@@ -47,7 +39,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "bench_results: %s\n", err);
 		return 1;
 	}
-	t0 = now();
+	t0 = bench_wall_now();
 	if (results_run_begin(r, &run, &id) != 0)
 		goto fail;
 	if (bench_rows(r, id, 3600, (long)nconn, 0) != 0)
@@ -55,7 +47,7 @@ main(int argc, char **argv)
 	if (results_run_end(r, id, RESULTS_STATUS_COMPLETE, 3600, 0, 0,
 	    RESULTS_REPLACE, NULL, NULL) != 0)
 		goto fail;
-	t1 = now();
+	t1 = bench_wall_now();
 	printf("bench_results: %lld connections + 7200 samples in %.2f s "
 	    "(%.0f rows/s, %.2f us/row)\n", (long long)nconn, t1 - t0,
 	    (nconn + 7200) / (t1 - t0), (t1 - t0) * 1e6 / (nconn + 7200));

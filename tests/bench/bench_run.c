@@ -54,28 +54,6 @@ bench_clients_text(const char *run_keys, const char *server_keys,
 	return s;
 }
 
-double
-bench_wall_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/*
- * The window is timed in CPU time of the (single-threaded) simulator:
- * on a shared machine time spent preempted says nothing about the code.
- */
-static double
-cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Resident set now, from /proc/self/statm (0 when unavailable). */
 static long
 rss_now_kib(void)
@@ -98,11 +76,11 @@ on_progress(void *ctx, const struct runner_progress *p)
 
 	if (!pr->in_window && p->sim_seconds >= pr->from) {
 		pr->in_window = 1;
-		pr->win_t0 = cpu_now();
+		pr->win_t0 = bench_cpu_now();
 		pr->win_c0 = p->connections;
 		pr->win_e0 = p->events;
 	}
-	pr->last_t = cpu_now();
+	pr->last_t = bench_cpu_now();
 	pr->last_c = p->connections;
 	pr->last_e = p->events;
 	pr->queue_sum += (double)p->queue;
@@ -173,13 +151,13 @@ run_one(const char *text, double from, struct bench_run *br)
 	pr.half = pr.end / 2;
 	opts.progress = on_progress;
 	opts.progress_ctx = &pr;
-	t0 = cpu_now();
+	t0 = bench_cpu_now();
 	if (runner_run(scenario_run_at(sc, 0), db, &opts, &res, err,
 	    sizeof(err)) != 0 || res.status != RUNNER_COMPLETE) {
 		fprintf(stderr, "bench: run failed: %s\n", err);
 	} else {
 		br->ok = 1;
-		br->cpu = cpu_now() - t0;
+		br->cpu = bench_cpu_now() - t0;
 		br->connections = res.connections;
 		br->events = res.events;
 		br->wall = res.wall_seconds;

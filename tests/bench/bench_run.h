@@ -11,6 +11,8 @@
 
 #include <stdint.h>
 
+#include "tests/bench/bench_clock.h"
+
 struct bench_run {
 	int		ok;
 	double		wall;		/* runner's wall seconds */
@@ -42,8 +44,6 @@ struct bench_run {
  */
 char	*bench_clients_text(const char *run_keys, const char *server_keys,
 	    int nclients, const char *workload_keys);
-/* Monotonic wall clock, seconds. */
-double	bench_wall_now(void);
 /* 0 and *br filled, or -1 (message on stderr). */
 int	bench_run_scenario(const char *text, double from,
 	    struct bench_run *br);
