@@ -149,6 +149,13 @@ void		 results_remove_files(const char *path);
 const char	*results_errmsg(const struct results *r);
 const char	*results_path(const struct results *r);
 /*
+ * How many runs this process will write to the file, when known; 0
+ * (the default): not known.  A file that results_open() made for exactly
+ * one run is written with a rollback journal instead of WAL, which writes
+ * each page once instead of twice (results.c, before_run_write()).
+ */
+void		 results_set_runs_planned(struct results *r, size_t runs);
+/*
  * A flag (set by a SIGINT handler) that cuts any wait for another writer
  * to RESULTS_BUSY_STOPPING_MS: the write that waited longer fails.  NULL:
  * wait up to RESULTS_BUSY_LIMIT_MS.

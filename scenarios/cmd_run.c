@@ -607,6 +607,7 @@ worker_main(const struct scenario_run *run, const char *tmp_path,
 		fprintf(stderr, "twsim run: %s\n", err);
 		return WORKER_ERROR;
 	}
+	results_set_runs_planned(db, 1);	/* a part file per run */
 	if (runner_run(run, db, &o, &res, err, sizeof(err)) != 0) {
 		fprintf(stderr, "twsim run: %s: %s\n", name, err);
 		results_close(db);
@@ -1243,6 +1244,9 @@ cmd_run(int argc, char **argv)
 		    "parameters and seed): not run again (--replace reruns "
 		    "them, --repeat-more N adds repetitions)\n", t.present,
 		    nlist, dbpath);
+
+	/* One run: written without WAL if the file is new (results.h). */
+	results_set_runs_planned(db, n);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop_signal;

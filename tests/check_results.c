@@ -154,18 +154,30 @@ write_run(struct results *r, int k, const char *status)
 	return file_id;
 }
 
+/* The journal mode the handle r sees its file in ("wal", "delete"). */
+static void
+assert_journal_mode(struct results *r, const char *want)
+{
+	sqlite3_stmt *st;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(results_sqlite(r),
+	    "PRAGMA main.journal_mode", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), want);
+	sqlite3_finalize(st);
+}
+
 START_TEST(test_new_file_gets_schema_and_marks)
 {
 	const char *p = e2e_path("new.db");
 	struct results *r = open_rw(p);
-	sqlite3_stmt *st;
 
-	/* WAL while writing (readers see committed runs meanwhile)... */
-	ck_assert_int_eq(sqlite3_prepare_v2(results_sqlite(r),
-	    "PRAGMA journal_mode", -1, &st, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0), "wal");
-	sqlite3_finalize(st);
+	/* WAL from the first run on (readers see committed runs while the
+	 * writer goes on)... */
+	assert_journal_mode(r, "delete");
+	write_run(r, 0, RESULTS_STATUS_COMPLETE);
+	assert_journal_mode(r, "wal");
+	ck_assert(e2e_exists(e2e_path("new.db-wal")));
 	results_close(r);
 	ck_assert_int_eq(sql_int(p, "PRAGMA application_id"),
 	    RESULTS_APPLICATION_ID);
@@ -185,6 +197,64 @@ START_TEST(test_new_file_gets_schema_and_marks)
 	    " WHERE journal_mode = 'delete'"), 1);
 	ck_assert(!e2e_exists(e2e_path("new.db-wal")));
 	ck_assert(!e2e_exists(e2e_path("new.db-shm")));
+}
+END_TEST
+
+/*
+ * A new file made for one run is written without WAL: its pages once, not
+ * into the -wal file and then again at close.  A reader meanwhile sees the
+ * file as it was, and the run once it is committed.  Told wrong, the
+ * handle still goes to WAL for a second run.
+ */
+START_TEST(test_new_file_for_one_run_is_written_without_wal)
+{
+	const char *p = e2e_path("one.db");
+	struct results_run run = { "web", "", 0, 7, "0.1.0", 0, 0, NULL };
+	struct results *r = open_rw(p), *ro;
+	char err[512];
+	int64_t id;
+
+	results_set_runs_planned(r, 1);
+	ck_assert_int_eq(results_run_begin(r, &run, &id), RESULTS_OK);
+	ck_assert_int_eq(results_open(p, RESULTS_READONLY, &ro, err,
+	    sizeof(err)), RESULTS_OK);
+	results_close(ro);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs"), 0);
+	ck_assert_int_eq(results_run_end(r, id, RESULTS_STATUS_COMPLETE, 1,
+	    1, 1, 0, NULL, NULL), RESULTS_OK);
+	assert_journal_mode(r, "delete");
+	ck_assert(!e2e_exists(e2e_path("one.db-wal")));
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs"), 1);
+	/* More runs than planned: the second one goes through WAL. */
+	write_run(r, 1, RESULTS_STATUS_COMPLETE);
+	assert_journal_mode(r, "wal");
+	results_close(r);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs"), 2);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM pragma_journal_mode"
+	    " WHERE journal_mode = 'delete'"), 1);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM pragma_quick_check"
+	    " WHERE quick_check = 'ok'"), 1);
+}
+END_TEST
+
+/*
+ * A file that exists already goes to WAL as it is opened, whatever the
+ * plan: other processes may be reading it.
+ */
+START_TEST(test_existing_file_is_wal_at_once)
+{
+	const char *p = e2e_path("old.db");
+	struct results *r = open_rw(p);
+
+	write_run(r, 0, RESULTS_STATUS_COMPLETE);
+	results_close(r);
+	r = open_rw(p);
+	results_set_runs_planned(r, 1);
+	assert_journal_mode(r, "wal");
+	write_run(r, 1, RESULTS_STATUS_COMPLETE);
+	assert_journal_mode(r, "wal");
+	results_close(r);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs"), 2);
 }
 END_TEST
 
@@ -1757,6 +1827,8 @@ results_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_new_file_gets_schema_and_marks);
+	tcase_add_test(tc, test_new_file_for_one_run_is_written_without_wal);
+	tcase_add_test(tc, test_existing_file_is_wal_at_once);
 	tcase_add_test(tc, test_empty_file_gets_schema);
 	tcase_add_test(tc, test_append_across_opens_continues_run_ids);
 	tcase_add_test(tc, test_run_summary_joins_runs_and_hosts);
