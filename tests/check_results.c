@@ -1619,34 +1619,17 @@ START_TEST(test_connection_stats_written_at_run_end)
 }
 END_TEST
 
-/*
- * One run of n random rows, three hosts, into p, keeping at most
- * stats_values connection_stats values and buffered_rows rows in memory
- * (SIZE_MAX: the defaults).
- */
+/* n random connection rows, three hosts, into open run id of r. */
 static void
-write_random_run(const char *p, size_t stats_values, size_t buffered_rows,
-    int n)
+write_random_rows(struct results *r, int64_t id, int n)
 {
 	static const char *const host[3] = { "c1", "c2", "srv" };
 	static const char *const how[5] = { "expired", "recycled", "skipped",
 	    "open", NULL };
-	struct results_run run;
 	struct results_conn c;
-	struct results *r;
 	unsigned seed = 7;
-	char err[512];
-	int64_t id;
 	int j;
 
-	ck_assert_int_eq(results_open(p, RESULTS_RW_CREATE, &r, err,
-	    sizeof(err)), RESULTS_OK);
-	if (stats_values != SIZE_MAX)
-		results_set_row_memory(r, stats_values, buffered_rows);
-	memset(&run, 0, sizeof(run));
-	run.scenario = "random";
-	run.version = "0.1.0";
-	ck_assert_int_eq(results_run_begin(r, &run, &id), RESULTS_OK);
 	for (j = 0; j < n; j++) {
 		memset(&c, 0, sizeof(c));
 		c.conn_id = j;
@@ -1665,6 +1648,31 @@ write_random_run(const char *p, size_t stats_values, size_t buffered_rows,
 		    0 ? NAN : c.t_tw_start + rand_r(&seed) % 6000 * 0.01;
 		ck_assert_int_eq(results_connection(r, id, &c), RESULTS_OK);
 	}
+}
+
+/*
+ * One run of n random rows, three hosts, into p, keeping at most
+ * stats_values connection_stats values and buffered_rows rows in memory
+ * (SIZE_MAX: the defaults).
+ */
+static void
+write_random_run(const char *p, size_t stats_values, size_t buffered_rows,
+    int n)
+{
+	struct results_run run;
+	struct results *r;
+	char err[512];
+	int64_t id;
+
+	ck_assert_int_eq(results_open(p, RESULTS_RW_CREATE, &r, err,
+	    sizeof(err)), RESULTS_OK);
+	if (stats_values != SIZE_MAX)
+		results_set_row_memory(r, stats_values, buffered_rows);
+	memset(&run, 0, sizeof(run));
+	run.scenario = "random";
+	run.version = "0.1.0";
+	ck_assert_int_eq(results_run_begin(r, &run, &id), RESULTS_OK);
+	write_random_rows(r, id, n);
 	ck_assert_int_eq(results_run_end(r, id, RESULTS_STATUS_COMPLETE, 10,
 	    0.1, 1, 0, NULL, NULL), RESULTS_OK);
 	results_close(r);
@@ -1758,6 +1766,87 @@ START_TEST(test_row_memory_changes_nothing_in_the_file)
 	}
 	free(want_stats);
 	free(want_rows);
+}
+END_TEST
+
+/*
+ * One run of scenario `name` with n random rows into r: failed with
+ * message `error` when not NULL, abandoned when `abort`.
+ */
+static void
+random_run_on(struct results *r, const char *name, int n, const char *error,
+    int abort)
+{
+	struct results_run run;
+	int64_t id;
+
+	memset(&run, 0, sizeof(run));
+	run.scenario = name;
+	run.version = "0.1.0";
+	ck_assert_int_eq(results_run_begin(r, &run, &id), RESULTS_OK);
+	write_random_rows(r, id, n);
+	if (abort) {
+		ck_assert_int_eq(results_run_abort(r, id), RESULTS_OK);
+		return;
+	}
+	if (error != NULL)
+		ck_assert_int_eq(results_run_error(r, id, error), RESULTS_OK);
+	ck_assert_int_eq(results_run_end(r, id, error != NULL ?
+	    RESULTS_STATUS_FAILED : RESULTS_STATUS_COMPLETE, 10, 0.1, 1, 0,
+	    NULL, NULL), RESULTS_OK);
+}
+
+/*
+ * The writer prepares its statements on first use: the staged connection
+ * statements (rows beyond the 40 held in memory), the run error's, the
+ * file's single-row and batch inserts, each first used in a different
+ * run, serve every later run on the same handle -- after a failed run, an
+ * abandoned one, and the identity rule's skip -- as fresh handles do.
+ */
+START_TEST(test_writer_statements_prepared_on_first_use_serve_later_runs)
+{
+	static const struct {
+		const char	*name;
+		int		 n;
+		const char	*error;
+		int		 abort;
+	} run[] = {
+		{ "few", 5, NULL, 0 },		/* single-row inserts only */
+		{ "many", 100, NULL, 0 },	/* staged, batches and singles */
+		{ "failed", 70, "boom", 0 },	/* ST_RUN_ERROR */
+		{ "abandoned", 90, NULL, 1 },	/* staged, then dropped */
+		{ "again", 100, NULL, 0 },
+		{ "many", 100, NULL, 0 },	/* skipped: already there */
+		{ "batch", 64, NULL, 0 },	/* batches only */
+	};
+	const char *one = e2e_path("one.db"), *fresh = e2e_path("fresh.db");
+	struct results *r;
+	char *want, *got;
+	size_t i;
+
+	r = open_rw(one);
+	results_set_row_memory(r, SIZE_MAX - 1, 40);
+	for (i = 0; i < sizeof(run) / sizeof(run[0]); i++)
+		random_run_on(r, run[i].name, run[i].n, run[i].error,
+		    run[i].abort);
+	results_close(r);
+	for (i = 0; i < sizeof(run) / sizeof(run[0]); i++) {
+		if (run[i].abort)
+			continue;
+		r = open_rw(fresh);
+		random_run_on(r, run[i].name, run[i].n, run[i].error, 0);
+		results_close(r);
+	}
+	ck_assert_int_eq(sql_int(one, "SELECT count(*) FROM runs"), 5);
+	ck_assert_int_eq(sql_int(one, "SELECT count(*) FROM connections"),
+	    5 + 100 + 70 + 100 + 64);
+	ck_assert_int_eq(sql_int(one, "SELECT count(*) FROM runs WHERE "
+	    "error = 'boom' AND status = 'failed'"), 1);
+	want = dump_tables(fresh);
+	got = dump_tables(one);
+	ck_assert_str_eq(got, want);
+	free(want);
+	free(got);
 }
 END_TEST
 
@@ -1863,6 +1952,7 @@ results_suite(void)
 	tcase_add_test(tc, test_version_5_upgrade_raced_by_another_writer);
 	tcase_add_test(tc, test_connection_stats_written_at_run_end);
 	tcase_add_test(tc, test_row_memory_changes_nothing_in_the_file);
+	tcase_add_test(tc, test_writer_statements_prepared_on_first_use_serve_later_runs);
 	tcase_add_test(tc, test_reader_checks_only_the_tables_it_reads);
 	tcase_add_test(tc, test_merge_runs_interleaved_slices_in_run_index_order);
 	tcase_add_test(tc, test_writer_waits_out_a_long_lock);
