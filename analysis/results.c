@@ -233,6 +233,7 @@ static const char *const RUN_TABLES[] = {
 	"runs", "params", "samples", "connections", "host_stats",
 	"connection_stats", NULL
 };
+#define NRUN_TABLES	(sizeof(RUN_TABLES) / sizeof(RUN_TABLES[0]) - 1)
 
 struct results_merge_stats;
 struct results;
@@ -255,7 +256,8 @@ enum {
 	ST_CONN_BATCH,	/* ST_CONN, CONN_BATCH rows at once */
 	ST_CONN_MAIN,	/* ST_CONN into the file (conn_buf) */
 	ST_CONN_MAIN_BATCH,	/* the same, CONN_BATCH rows at once */
-	ST_COUNT
+	ST_STAGE_CLEAR,		/* DELETE FROM stage.T, for each of RUN_TABLES */
+	ST_COUNT = ST_STAGE_CLEAR + NRUN_TABLES
 };
 
 /*
@@ -359,6 +361,17 @@ struct cs_hosts {
  */
 #define RESULTS_CONN_BUF_MAX	((size_t)1 << 16)	/* ~6 MiB */
 
+/*
+ * A staging database of at most this many pages (4 MiB) is emptied for
+ * the next run rather than made anew: creating it parses six CREATE TABLE
+ * ... AS SELECT, 2.1M instructions, and makes SQLite re-prepare every
+ * statement of the handle at its next use, another 2.3M -- a third of all
+ * the cost of a 1 s run of the bench-peers scenario in a sweep.  A larger
+ * one is dropped: its run staged so much that creating it anew costs
+ * little in comparison, and dropping returns its memory and disk at once.
+ */
+#define STAGE_KEEP_PAGES	1024
+
 struct text_chunk {
 	struct text_chunk *next;
 	size_t		 used, size;
@@ -383,6 +396,7 @@ struct results {
 	int		 v5;		/* a version 5 file (upgrade_v5()) */
 	int64_t		 cur_run;	/* run being staged, or 0 */
 	int64_t		 stage_seq;	/* ids of staged runs */
+	int		 stage_suspect;	/* an SQL error since it was emptied */
 	volatile sig_atomic_t *stop;	/* results_set_stop_flag() */
 	sqlite3_stmt	*st[ST_COUNT];
 	/* connection_stats values of the open run (RESULTS_LIVE_STATS_MAX) */
@@ -391,6 +405,7 @@ struct results {
 	int		 live_lost;	/* over live_max, or out of memory */
 	struct conn_buf	 conn_buf;	/* rows not yet staged */
 	size_t		 conn_buf_max;
+	size_t		 stage_keep_pages;	/* STAGE_KEEP_PAGES */
 	int		 wal_deferred;	/* made here, not yet WAL */
 	size_t		 runs_planned;	/* results_set_runs_planned(), 0: ? */
 	size_t		 writes_begun;	/* run writes begun while deferred */
@@ -408,10 +423,15 @@ seterr(struct results *r, int code, const char *fmt, ...)
 	return code;
 }
 
-/* An SQLite failure: the message names the file and SQLite's reason. */
+/*
+ * An SQLite failure: the message names the file and SQLite's reason.  It
+ * may have rolled the staging database back, which has no journal
+ * (attach_stage()): it is no longer trusted to be emptied (clear_stage()).
+ */
 static int
 sqlerr(struct results *r, const char *what)
 {
+	r->stage_suspect = 1;
 	return seterr(r, RESULTS_ESQL, "results database %s: %s: %s", r->path,
 	    what, sqlite3_errmsg(r->db));
 }
@@ -874,7 +894,8 @@ prepare_writer(struct results *r)
  * rows of the run being simulated, with the columns of the run tables of
  * the file itself, in the same order.  Rows are kept out of the file until
  * the run ends so that no lock is held on the file while simulating.  It
- * needs no journal: it is never rolled back, only dropped (clear_stage()).
+ * needs no journal: it is never rolled back, only emptied or dropped
+ * (clear_stage()).
  */
 static int
 attach_stage(struct results *r)
@@ -896,6 +917,7 @@ attach_stage(struct results *r)
 		    RESULTS_OK)
 			return rc;
 	}
+	r->stage_suspect = 0;
 	return RESULTS_OK;
 }
 
@@ -1232,6 +1254,7 @@ open_checking(const char *path, int mode, const char *const *check,
 	r->check = check;
 	r->live_max = RESULTS_LIVE_STATS_MAX;
 	r->conn_buf_max = RESULTS_CONN_BUF_MAX;
+	r->stage_keep_pages = STAGE_KEEP_PAGES;
 	rc = open_handle(r);
 	r->check = NULL;	/* the caller's array: not kept */
 	if (rc != RESULTS_OK) {
@@ -1295,10 +1318,11 @@ results_close(struct results *r)
 
 void
 results_set_row_memory(struct results *r, size_t stats_values,
-    size_t buffered_rows)
+    size_t buffered_rows, size_t stage_pages)
 {
 	r->live_max = stats_values;
 	r->conn_buf_max = buffered_rows;
+	r->stage_keep_pages = stage_pages;
 }
 
 void
@@ -1533,6 +1557,44 @@ results_max_repetition(struct results *r, const char *param_digest,
 
 /* ---- writer ------------------------------------------------------------ */
 
+/*
+ * Deletes every row of the staging database, keeping its tables, if it is
+ * small and trusted (stage_suspect); RESULTS_ESQL when it is to be made
+ * anew instead.  A DELETE without WHERE frees the pages of a table
+ * without reading its rows.
+ */
+static int
+empty_stage(struct results *r)
+{
+	sqlite3_stmt **st = &r->st[ST_STAGE_CLEAR];
+	int64_t pages;
+	char *sql;
+	int i;
+
+	if (r->stage_suspect || query_int(r, "PRAGMA stage.page_count", &pages,
+	    NULL) != RESULTS_OK || (uint64_t)pages > r->stage_keep_pages)
+		return RESULTS_ESQL;
+	for (i = 0; RUN_TABLES[i] != NULL; i++) {
+		if (st[i] == NULL) {
+			if ((sql = sqlite3_mprintf("DELETE FROM stage.\"%w\"",
+			    RUN_TABLES[i])) == NULL)
+				return RESULTS_ENOMEM;
+			if (sqlite3_prepare_v3(r->db, sql, -1,
+			    SQLITE_PREPARE_PERSISTENT, &st[i], NULL) != SQLITE_OK)
+				st[i] = NULL;
+			sqlite3_free(sql);
+			if (st[i] == NULL)
+				return RESULTS_ESQL;
+		}
+		if (sqlite3_step(st[i]) != SQLITE_DONE) {
+			sqlite3_reset(st[i]);
+			return RESULTS_ESQL;
+		}
+		sqlite3_reset(st[i]);
+	}
+	return RESULTS_OK;
+}
+
 /* Empties the staging database (after its run went into the file, or not). */
 static void
 clear_stage(struct results *r)
@@ -1548,13 +1610,19 @@ clear_stage(struct results *r)
 	}
 	/*
 	 * The staging database has no journal (attach_stage()), so it is
-	 * never rolled back: its transaction is ended as it stands and the
-	 * whole database dropped for a fresh one, which also returns its
-	 * memory and disk at once (deleting millions of rows would not).
+	 * never rolled back: its transaction is ended as it stands.  Then it
+	 * is emptied (empty_stage()), or, when it grew large or SQLite may
+	 * have rolled it back after an error, dropped for a fresh one, which
+	 * also returns its memory and disk at once (deleting millions of
+	 * rows would not).
 	 */
 	if (!sqlite3_get_autocommit(r->db) &&
-	    sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	    sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+		r->stage_suspect = 1;
+	}
+	if (empty_stage(r) == RESULTS_OK)
+		return;
 	sqlite3_exec(r->db, "DETACH DATABASE stage", NULL, NULL, NULL);
 	(void)attach_stage(r);
 }
@@ -2458,8 +2526,6 @@ replaces(const char *old_status, const char *status, int flags)
 	return (flags & RESULTS_REPLACE) &&
 	    strcmp(status, RESULTS_STATUS_COMPLETE) == 0;
 }
-
-#define NRUN_TABLES	(sizeof(RUN_TABLES) / sizeof(RUN_TABLES[0]) - 1)
 
 /*
  * The run ids a merge of several sources gives the runs it adds, decided

@@ -167,13 +167,15 @@ void		 results_set_stop_flag(struct results *r,
  * staging database: stats_values connection_stats values (one per
  * established connection and one per ended TIME_WAIT), so that
  * results_run_end() need not read the rows back, and buffered_rows
- * connection rows, written straight into the file at the run's end.  The
- * defaults (RESULTS_LIVE_STATS_MAX, RESULTS_CONN_BUF_MAX in results.c) are
- * 2^20 values (8 MiB) and 2^16 rows (~6 MiB).  The tables are the same
- * whatever the limits.
+ * connection rows, written straight into the file at the run's end; and
+ * how large (stage_pages pages) a staging database may have grown for it
+ * to be emptied and kept for the next run rather than made anew.  The
+ * defaults (RESULTS_LIVE_STATS_MAX, RESULTS_CONN_BUF_MAX, STAGE_KEEP_PAGES
+ * in results.c) are 2^20 values (8 MiB), 2^16 rows (~6 MiB) and 1024
+ * pages (4 MiB).  The tables are the same whatever the limits.
  */
 void		 results_set_row_memory(struct results *r, size_t stats_values,
-		    size_t buffered_rows);
+		    size_t buffered_rows, size_t stage_pages);
 /* The raw handle, for analysis readers (report, plot, query). */
 sqlite3		*results_sqlite(struct results *r);
 

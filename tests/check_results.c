@@ -1667,7 +1667,8 @@ write_random_run(const char *p, size_t stats_values, size_t buffered_rows,
 	ck_assert_int_eq(results_open(p, RESULTS_RW_CREATE, &r, err,
 	    sizeof(err)), RESULTS_OK);
 	if (stats_values != SIZE_MAX)
-		results_set_row_memory(r, stats_values, buffered_rows);
+		results_set_row_memory(r, stats_values, buffered_rows,
+		    SIZE_MAX);
 	memset(&run, 0, sizeof(run));
 	run.scenario = "random";
 	run.version = "0.1.0";
@@ -1801,7 +1802,8 @@ random_run_on(struct results *r, const char *name, int n, const char *error,
  * statements (rows beyond the 40 held in memory), the run error's, the
  * file's single-row and batch inserts, each first used in a different
  * run, serve every later run on the same handle -- after a failed run, an
- * abandoned one, and the identity rule's skip -- as fresh handles do.
+ * abandoned one, and the identity rule's skip -- as fresh handles do;
+ * whether the staging database is emptied for the next run or made anew.
  */
 START_TEST(test_writer_statements_prepared_on_first_use_serve_later_runs)
 {
@@ -1819,17 +1821,12 @@ START_TEST(test_writer_statements_prepared_on_first_use_serve_later_runs)
 		{ "many", 100, NULL, 0 },	/* skipped: already there */
 		{ "batch", 64, NULL, 0 },	/* batches only */
 	};
-	const char *one = e2e_path("one.db"), *fresh = e2e_path("fresh.db");
+	static const size_t stage_pages[2] = { SIZE_MAX, 0 };
+	const char *fresh = e2e_path("fresh.db"), *one;
 	struct results *r;
 	char *want, *got;
-	size_t i;
+	size_t i, k;
 
-	r = open_rw(one);
-	results_set_row_memory(r, SIZE_MAX - 1, 40);
-	for (i = 0; i < sizeof(run) / sizeof(run[0]); i++)
-		random_run_on(r, run[i].name, run[i].n, run[i].error,
-		    run[i].abort);
-	results_close(r);
 	for (i = 0; i < sizeof(run) / sizeof(run[0]); i++) {
 		if (run[i].abort)
 			continue;
@@ -1837,16 +1834,65 @@ START_TEST(test_writer_statements_prepared_on_first_use_serve_later_runs)
 		random_run_on(r, run[i].name, run[i].n, run[i].error, 0);
 		results_close(r);
 	}
-	ck_assert_int_eq(sql_int(one, "SELECT count(*) FROM runs"), 5);
-	ck_assert_int_eq(sql_int(one, "SELECT count(*) FROM connections"),
-	    5 + 100 + 70 + 100 + 64);
-	ck_assert_int_eq(sql_int(one, "SELECT count(*) FROM runs WHERE "
-	    "error = 'boom' AND status = 'failed'"), 1);
 	want = dump_tables(fresh);
-	got = dump_tables(one);
-	ck_assert_str_eq(got, want);
+	for (k = 0; k < 2; k++) {
+		one = e2e_path(k == 0 ? "kept.db" : "anew.db");
+		r = open_rw(one);
+		results_set_row_memory(r, SIZE_MAX - 1, 40, stage_pages[k]);
+		for (i = 0; i < sizeof(run) / sizeof(run[0]); i++)
+			random_run_on(r, run[i].name, run[i].n, run[i].error,
+			    run[i].abort);
+		results_close(r);
+		ck_assert_int_eq(sql_int(one, "SELECT count(*) FROM runs"), 5);
+		ck_assert_int_eq(sql_int(one, "SELECT count(*) FROM "
+		    "connections"), 5 + 100 + 70 + 100 + 64);
+		ck_assert_int_eq(sql_int(one, "SELECT count(*) FROM runs WHERE "
+		    "error = 'boom' AND status = 'failed'"), 1);
+		got = dump_tables(one);
+		ck_assert_str_eq(got, want);
+		free(got);
+	}
 	free(want);
-	free(got);
+}
+END_TEST
+
+/*
+ * After an SQL error the staging database, which has no journal and so
+ * may have been rolled back half-way, is made anew, not emptied: a
+ * staging database that may not grow past 20 pages (a full disk) fails a
+ * run, and the next run on the same handle, staging far more, is recorded
+ * whole.
+ */
+START_TEST(test_stage_after_an_sql_error_is_made_anew)
+{
+	const char *p = e2e_path("s.db");
+	struct results_run run;
+	struct results_conn c;
+	struct results *r = open_rw(p);
+	int64_t id;
+	int j, rc = RESULTS_OK;
+
+	results_set_row_memory(r, SIZE_MAX - 1, 0, SIZE_MAX);
+	ck_assert_int_eq(sqlite3_exec(results_sqlite(r),
+	    "PRAGMA stage.max_page_count = 20", NULL, NULL, NULL), SQLITE_OK);
+	memset(&run, 0, sizeof(run));
+	run.scenario = "full";
+	run.version = "0.1.0";
+	ck_assert_int_eq(results_run_begin(r, &run, &id), RESULTS_OK);
+	memset(&c, 0, sizeof(c));
+	c.workload = "web";
+	c.client = c.server = "a-host-name-long-enough-to-fill-pages-quickly";
+	c.outcome = RESULTS_OUTCOME_OK;
+	for (j = 0; j < 5000 && rc == RESULTS_OK; j++) {
+		c.conn_id = j;
+		rc = results_connection(r, id, &c);
+	}
+	ck_assert_int_ne(rc, RESULTS_OK);
+	ck_assert_int_eq(results_run_abort(r, id), RESULTS_OK);
+	random_run_on(r, "after", 3000, NULL, 0);
+	results_close(r);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs"), 1);
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM connections"), 3000);
 }
 END_TEST
 
@@ -1953,6 +1999,7 @@ results_suite(void)
 	tcase_add_test(tc, test_connection_stats_written_at_run_end);
 	tcase_add_test(tc, test_row_memory_changes_nothing_in_the_file);
 	tcase_add_test(tc, test_writer_statements_prepared_on_first_use_serve_later_runs);
+	tcase_add_test(tc, test_stage_after_an_sql_error_is_made_anew);
 	tcase_add_test(tc, test_reader_checks_only_the_tables_it_reads);
 	tcase_add_test(tc, test_merge_runs_interleaved_slices_in_run_index_order);
 	tcase_add_test(tc, test_writer_waits_out_a_long_lock);
