@@ -1802,8 +1802,9 @@ random_run_on(struct results *r, const char *name, int n, const char *error,
  * statements (rows beyond the 40 held in memory), the run error's, the
  * file's single-row and batch inserts, each first used in a different
  * run, serve every later run on the same handle -- after a failed run, an
- * abandoned one, and the identity rule's skip -- as fresh handles do;
- * whether the staging database is emptied for the next run or made anew.
+ * abandoned one, the identity rule's skip and replaces -- as fresh handles
+ * do; whether the staging database is emptied for the next run or made
+ * anew.
  */
 START_TEST(test_writer_statements_prepared_on_first_use_serve_later_runs)
 {
@@ -1819,7 +1820,9 @@ START_TEST(test_writer_statements_prepared_on_first_use_serve_later_runs)
 		{ "abandoned", 90, NULL, 1 },	/* staged, then dropped */
 		{ "again", 100, NULL, 0 },
 		{ "many", 100, NULL, 0 },	/* skipped: already there */
+		{ "failed", 60, "bang", 0 },	/* replaces the failed run */
 		{ "batch", 64, NULL, 0 },	/* batches only */
+		{ "failed", 70, NULL, 0 },	/* and again, complete */
 	};
 	static const size_t stage_pages[2] = { SIZE_MAX, 0 };
 	const char *fresh = e2e_path("fresh.db"), *one;
@@ -1847,7 +1850,8 @@ START_TEST(test_writer_statements_prepared_on_first_use_serve_later_runs)
 		ck_assert_int_eq(sql_int(one, "SELECT count(*) FROM "
 		    "connections"), 5 + 100 + 70 + 100 + 64);
 		ck_assert_int_eq(sql_int(one, "SELECT count(*) FROM runs WHERE "
-		    "error = 'boom' AND status = 'failed'"), 1);
+		    "scenario = 'failed' AND error IS NULL AND status = "
+		    "'complete'"), 1);
 		got = dump_tables(one);
 		ck_assert_str_eq(got, want);
 		free(got);
