@@ -171,7 +171,7 @@ void		 results_set_stop_flag(struct results *r,
  * how large (stage_pages pages) a staging database may have grown for it
  * to be emptied and kept for the next run rather than made anew.  The
  * defaults (RESULTS_LIVE_STATS_MAX, RESULTS_CONN_BUF_MAX, STAGE_KEEP_PAGES
- * in results.c) are 2^20 values (8 MiB), 2^16 rows (~6 MiB) and 1024
+ * in results.c) are 2^20 values (8 MiB), 2^16 rows (~5 MiB) and 1024
  * pages (4 MiB).  The tables are the same whatever the limits.
  */
 void		 results_set_row_memory(struct results *r, size_t stats_values,
