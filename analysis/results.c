@@ -451,9 +451,9 @@ struct results {
 	struct conn_buf	 conn_buf;	/* rows not yet staged */
 	size_t		 conn_buf_max;
 	size_t		 stage_keep_pages;	/* STAGE_KEEP_PAGES */
-	int		 wal_deferred;	/* made here, not yet WAL */
-	size_t		 runs_planned;	/* results_set_runs_planned(), 0: ? */
-	size_t		 writes_begun;	/* run writes begun while deferred */
+	int		 one_run;	/* opened with RESULTS_ONE_RUN */
+	int		 wal_deferred;	/* made here for one run, not yet WAL */
+	int		 writes_begun;	/* run writes begun while deferred */
 	char		 errmsg[512];
 };
 
@@ -1030,27 +1030,24 @@ use_wal(struct results *r)
 }
 
 /*
- * Called before each write transaction of a run or merge.  A file this
- * handle made (open_handle()) goes to WAL at its first such write -- but
- * one made for a single run (results_set_runs_planned()) is written with a
- * rollback journal and never goes to WAL at all.  Why: WAL writes every
- * page twice, once into the -wal file and once more when results_close()
- * checkpoints it back, and that second write with its fsyncs was a
- * seventh of a short run's whole time (8 of 59 ms on bench-peers'
- * workload).  A rollback journal holds only the pages that existed before
- * the transaction: for a file made moments ago, its dozen schema pages.
- * What it costs: while that one run commits, a reader waits for the
- * commit, and the commit waits for readers holding a snapshot (the busy
- * handler covers both) -- of a file that holds no run yet.  A writer
- * killed during that commit leaves a journal that the next writer rolls
- * back, back to the schema alone.
+ * Called before each write transaction of a run or merge.  A file made by
+ * an open with RESULTS_ONE_RUN (open_handle()) is written with a rollback
+ * journal, and goes to WAL only if a second run comes after all.  Why: WAL
+ * writes every page twice, once into the -wal file and once more when
+ * results_close() checkpoints it back, and that second write with its
+ * fsyncs was a seventh of a short run's whole time (8 of 59 ms on
+ * bench-peers' workload).  A rollback journal holds only the pages that
+ * existed before the transaction: for a file made moments ago, its dozen
+ * schema pages.  What it costs: while that one run commits, a reader
+ * waits for the commit, and the commit waits for readers holding a
+ * snapshot (the busy handler covers both) -- of a file that holds no run
+ * yet.  A writer killed during that commit leaves a journal that the next
+ * writer rolls back, back to the schema alone.
  */
 static int
 before_run_write(struct results *r)
 {
-	if (!r->wal_deferred)
-		return RESULTS_OK;
-	if (r->runs_planned == 1 && r->writes_begun++ == 0)
+	if (!r->wal_deferred || r->writes_begun++ == 0)
 		return RESULTS_OK;
 	r->wal_deferred = 0;
 	return use_wal(r);
@@ -1249,20 +1246,23 @@ open_handle(struct results *r)
 
 	/*
 	 * Ours or empty, and intact: only now may anything be written.  A
-	 * file made here stays in rollback-journal mode, synchronous=FULL
-	 * (the safe setting of that mode), until its first run's write
-	 * (before_run_write()); any other goes to WAL now (use_wal()).
+	 * file made here for one run stays in rollback-journal mode, with
+	 * synchronous=FULL (the safe setting of that mode), unless a second
+	 * run comes (before_run_write()); any other goes to WAL now
+	 * (use_wal()).
 	 */
 	if ((rc = exec(r, "PRAGMA synchronous = FULL; "
 	    "PRAGMA cache_size = -32768", "cannot set pragmas")) != RESULTS_OK)
 		return rc;
+	if (!(is_new && r->one_run) && (rc = use_wal(r)) != RESULTS_OK)
+		return rc;
 	created = 0;
 	if (is_new && (rc = create_schema(r, &created)) != RESULTS_OK)
 		return rc;
-	if (created)
-		r->wal_deferred = 1;
-	else if ((rc = use_wal(r)) != RESULTS_OK)
-		return rc;
+	if (r->one_run && !created && is_new && (rc = use_wal(r)) !=
+	    RESULTS_OK)
+		return rc;	/* made by another writer meanwhile */
+	r->wal_deferred = created && r->one_run;
 	if (r->v5 && (rc = upgrade_v5(r)) != RESULTS_OK)
 		return rc;
 	if (r->mode == RESULTS_RW_CREATE &&
@@ -1280,12 +1280,14 @@ open_checking(const char *path, int mode, const char *const *check,
     struct results **out, char *err, size_t errlen)
 {
 	struct results *r;
-	int rc;
+	int one_run, rc;
 
 	*out = NULL;
+	one_run = (mode & RESULTS_ONE_RUN) != 0;
+	mode &= ~RESULTS_ONE_RUN;
 	if (path == NULL || *path == '\0' ||
 	    (mode != RESULTS_RW_CREATE && mode != RESULTS_READONLY &&
-	    mode != RESULTS_RW_PART)) {
+	    mode != RESULTS_RW_PART) || (one_run && mode == RESULTS_READONLY)) {
 		copyerr(err, errlen, "results database: bad path or mode");
 		return RESULTS_EINVAL;
 	}
@@ -1296,6 +1298,7 @@ open_checking(const char *path, int mode, const char *const *check,
 		return RESULTS_ENOMEM;
 	}
 	r->mode = mode;
+	r->one_run = one_run;
 	r->check = check;
 	r->live_max = RESULTS_LIVE_STATS_MAX;
 	r->conn_buf_max = RESULTS_CONN_BUF_MAX;
@@ -1368,12 +1371,6 @@ results_set_row_memory(struct results *r, size_t stats_values,
 	r->live_max = stats_values;
 	r->conn_buf_max = buffered_rows;
 	r->stage_keep_pages = stage_pages;
-}
-
-void
-results_set_runs_planned(struct results *r, size_t runs)
-{
-	r->runs_planned = runs;
 }
 
 void

@@ -105,6 +105,13 @@
 					   runs written in place (no
 					   staging), no recovery of
 					   leftover part files */
+/*
+ * Or'ed into RESULTS_RW_CREATE or RESULTS_RW_PART: this process will write
+ * one run to the file.  A file that this open makes is then written with a
+ * rollback journal instead of WAL, which writes each page once instead of
+ * twice (results.c, before_run_write()).  No effect on a file that exists.
+ */
+#define RESULTS_ONE_RUN		0x100
 
 /* Run status values (runs.status). */
 #define RESULTS_STATUS_COMPLETE		"complete"
@@ -148,13 +155,6 @@ void		 results_close(struct results *r);
 void		 results_remove_files(const char *path);
 const char	*results_errmsg(const struct results *r);
 const char	*results_path(const struct results *r);
-/*
- * How many runs this process will write to the file, when known; 0
- * (the default): not known.  A file that results_open() made for exactly
- * one run is written with a rollback journal instead of WAL, which writes
- * each page once instead of twice (results.c, before_run_write()).
- */
-void		 results_set_runs_planned(struct results *r, size_t runs);
 /*
  * A flag (set by a SIGINT handler) that cuts any wait for another writer
  * to RESULTS_BUSY_STOPPING_MS: the write that waited longer fails.  NULL:

@@ -602,12 +602,12 @@ worker_main(const struct scenario_run *run, const char *tmp_path,
 		}
 	}
 	run_name(run, name, sizeof(name));
-	if (results_open(tmp_path, RESULTS_RW_PART, &db, err,
+	/* A part file per run: RESULTS_ONE_RUN (results.h). */
+	if (results_open(tmp_path, RESULTS_RW_PART | RESULTS_ONE_RUN, &db, err,
 	    sizeof(err)) != 0) {
 		fprintf(stderr, "twsim run: %s\n", err);
 		return WORKER_ERROR;
 	}
-	results_set_runs_planned(db, 1);	/* a part file per run */
 	if (runner_run(run, db, &o, &res, err, sizeof(err)) != 0) {
 		fprintf(stderr, "twsim run: %s: %s\n", name, err);
 		results_close(db);
@@ -952,6 +952,7 @@ cmd_run(int argc, char **argv)
 	char *pcap_bpf = NULL, pcap_default[4096];
 	struct capture_filter pfilter;
 	int nsets = 0, npfilters = 0, jobs = 1, quiet = 0, replace = 0, ch;
+	int open_mode;
 	int exitcode = 0, snaplen = 0;
 	uint64_t *trace_ids = NULL;
 	size_t ntrace = 0, trace_cap = 0;
@@ -1168,10 +1169,14 @@ cmd_run(int argc, char **argv)
 	opts.trace_out = ntrace > 0 ? stdout : NULL;
 	opts.trace_ids = trace_ids;
 	opts.ntrace = ntrace;
+	/* One run to write: a new file needs no WAL (RESULTS_ONE_RUN). */
+	open_mode = RESULTS_RW_CREATE;
+	if (more == 0 && (slice != NULL ? runlist_count(slice,
+	    scenario_nruns(sc), 1) : scenario_nruns(sc)) == 1)
+		open_mode |= RESULTS_ONE_RUN;
 	if ((pcap_dir != NULL &&
 	    pcap_dir_make(pcap_dir, err, sizeof(err)) != 0) ||
-	    results_open(dbpath, RESULTS_RW_CREATE, &db, err,
-	    sizeof(err)) != 0) {
+	    results_open(dbpath, open_mode, &db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "twsim run: %s\n", err);
 		scenario_free(sc);
 		free(sets);
@@ -1244,9 +1249,6 @@ cmd_run(int argc, char **argv)
 		    "parameters and seed): not run again (--replace reruns "
 		    "them, --repeat-more N adds repetitions)\n", t.present,
 		    nlist, dbpath);
-
-	/* One run: written without WAL if the file is new (results.h). */
-	results_set_runs_planned(db, n);
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop_signal;

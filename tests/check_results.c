@@ -172,11 +172,9 @@ START_TEST(test_new_file_gets_schema_and_marks)
 	const char *p = e2e_path("new.db");
 	struct results *r = open_rw(p);
 
-	/* WAL from the first run on (readers see committed runs while the
-	 * writer goes on)... */
-	assert_journal_mode(r, "delete");
-	write_run(r, 0, RESULTS_STATUS_COMPLETE);
+	/* WAL while writing (readers see committed runs meanwhile)... */
 	assert_journal_mode(r, "wal");
+	write_run(r, 0, RESULTS_STATUS_COMPLETE);
 	ck_assert(e2e_exists(e2e_path("new.db-wal")));
 	results_close(r);
 	ck_assert_int_eq(sql_int(p, "PRAGMA application_id"),
@@ -210,11 +208,15 @@ START_TEST(test_new_file_for_one_run_is_written_without_wal)
 {
 	const char *p = e2e_path("one.db");
 	struct results_run run = { "web", "", 0, 7, "0.1.0", 0, 0, NULL };
-	struct results *r = open_rw(p), *ro;
+	struct results *r, *ro;
 	char err[512];
 	int64_t id;
 
-	results_set_runs_planned(r, 1);
+	ck_assert_int_eq(results_open(p, RESULTS_READONLY | RESULTS_ONE_RUN,
+	    &r, err, sizeof(err)), RESULTS_EINVAL);
+	ck_assert_int_eq(results_open(p, RESULTS_RW_CREATE | RESULTS_ONE_RUN,
+	    &r, err, sizeof(err)), RESULTS_OK);
+	assert_journal_mode(r, "delete");
 	ck_assert_int_eq(results_run_begin(r, &run, &id), RESULTS_OK);
 	ck_assert_int_eq(results_open(p, RESULTS_READONLY, &ro, err,
 	    sizeof(err)), RESULTS_OK);
@@ -245,11 +247,12 @@ START_TEST(test_existing_file_is_wal_at_once)
 {
 	const char *p = e2e_path("old.db");
 	struct results *r = open_rw(p);
+	char err[512];
 
 	write_run(r, 0, RESULTS_STATUS_COMPLETE);
 	results_close(r);
-	r = open_rw(p);
-	results_set_runs_planned(r, 1);
+	ck_assert_int_eq(results_open(p, RESULTS_RW_CREATE | RESULTS_ONE_RUN,
+	    &r, err, sizeof(err)), RESULTS_OK);
 	assert_journal_mode(r, "wal");
 	write_run(r, 1, RESULTS_STATUS_COMPLETE);
 	assert_journal_mode(r, "wal");
