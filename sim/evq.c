@@ -534,6 +534,21 @@ lane_find(struct evq *q, uint64_t delay)
 	struct evlane *l, *empty = NULL;
 	size_t i, b = lane_hash(delay);
 
+	/*
+	 * A first probe last claimed by this delay is the answer, empty or
+	 * not, as the loop would find: another lane takes this delay only
+	 * while the first probe holds events of another delay (were it
+	 * empty, it would be the first empty one), and the first probe is
+	 * not claimed by this delay again while that lane holds them (it
+	 * would match).  (Were it otherwise, only where an event waits
+	 * would change, not the order of pops.)  Two pushes in three that
+	 * come here in bench_sim's load find their lane so, empty: a delayed
+	 * ACK or FIN_WAIT_2 timer armed and stopped within one event.
+	 * Measured: -0.4% instructions for the whole simulator.
+	 */
+	l = &q->lanes[b];
+	if (l->delay == delay)
+		return l;
 	for (i = 0; i < LANE_PROBE; i++) {
 		l = &q->lanes[(b + i) & (NLANES - 1)];
 		if (l->head == NIL) {
