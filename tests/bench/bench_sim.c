@@ -29,7 +29,10 @@
  *
  * The events per second of recording=off are then set against the bare
  * binary heap's hold model (tests/bench/bench_heap.c), measured in the
- * same run and both in CPU time (the machine may be shared): what the
+ * same run and both in CPU time (the machine may be shared), and both
+ * the best of SIM_REPS runs (the heap's best of three was once set
+ * against a single run of the simulator, which tilted the ratio by the
+ * run-to-run spread, about 5% here, against the simulator): what the
  * whole simulator -- TCP, ports, TIME_WAIT, network, workloads -- achieves
  * of the floor any event-driven simulator pays for its event queue.  The
  * heap is sized twice: at the simulator's own mean queue, and at its
@@ -54,6 +57,7 @@
 #define NCLIENTS	10
 #define RATE		2000	/* per client, per second */
 #define DURATION	600.0	/* simulated seconds at scale 1 */
+#define SIM_REPS	3	/* recording=off runs, as the heap's best of 3 */
 
 static char *
 scenario_text(double duration, int recording)
@@ -85,8 +89,9 @@ report(const char *name, const struct bench_run *br)
 int
 main(void)
 {
-	struct bench_run on, off, full;
-	double heap, simrate;
+	struct bench_run on, off, full, rep;
+	double heap, simrate, rate;
+	int i;
 	char *text;
 	const char *sc = getenv("TWSIM_BENCH_SCALE");
 	double scale = sc != NULL && *sc != '\0' ? atof(sc) : 1.0;
@@ -104,21 +109,32 @@ main(void)
 	    "simulated s (TWSIM_BENCH_SCALE=%g)\n", NCLIENTS, RATE, duration,
 	    scale);
 	fflush(stdout);
+	/* recording=off SIM_REPS times: the one of most events per CPU s. */
 	text = scenario_text(duration, 0);
-	if (text == NULL || bench_run_scenario(text, 0, &off) != 0) {
-		free(text);
-		fprintf(stderr, "bench_sim: recording=off failed\n");
-		return 1;
+	simrate = 0;
+	for (i = 0; i < SIM_REPS; i++) {
+		if (text == NULL || bench_run_scenario(text, 0, &rep) != 0) {
+			free(text);
+			fprintf(stderr, "bench_sim: recording=off failed\n");
+			return 1;
+		}
+		rate = (double)rep.events / rep.cpu;
+		printf("sim recording=off, run %d of %d: %.2fM ev/s per CPU "
+		    "second\n", i + 1, SIM_REPS, rate / 1e6);
+		fflush(stdout);
+		if (rate > simrate) {
+			simrate = rate;
+			off = rep;
+		}
 	}
 	free(text);
 	report("off", &off);
-	printf("\n");
+	printf(" (the best of %d)\n", SIM_REPS);
 	fflush(stdout);
 	/* The yardstick: the bare heap at the simulator's queue size. */
 	heap = bench_bare_hold_best(off.mean_queue < 1 ? 1 :
 	    (size_t)(off.mean_queue + 0.5), 10000000, 3);
 	/* Both in CPU time: the machine may be shared. */
-	simrate = (double)off.events / off.cpu;
 	printf("sim vs bare heap: simulator %.2fM ev/s, bare heap hold model "
 	    "%.2fM ev/s at Q=%.0f (the simulator's mean queue), both per CPU "
 	    "second, ratio %.2f (target >= 0.6)\n", simrate / 1e6,
