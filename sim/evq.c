@@ -647,11 +647,13 @@ push_slow(struct evq *q, sim_time_t when, evq_fn fn, void *arg,
 /*
  * Most pushes (83% in bench_sim's load) go behind the tail of the lane
  * that lane_find() probes first or second, and need no new memory: that
- * case alone is done here, in a leaf that saves no registers, and
- * anything else is left to push_slow().  Both put the event in the same
- * place: lane_find() returns the first probe's lane whenever its delay
- * matches, and otherwise the second's when its delay matches and it
- * holds events (the first then is empty or another delay's).
+ * case alone is done here, on a short path that calls nothing (but
+ * rec_take()'s assertion's failure, which makes the compiler save a few
+ * registers on entry), and anything else is left to push_slow().  Both
+ * put the event in the same place: lane_find() returns the first probe's
+ * lane whenever its delay matches, and otherwise the second's when its
+ * delay matches and it holds events (the first then is empty or another
+ * delay's).
  */
 int
 evq_push(struct evq *q, sim_time_t when, evq_fn fn, void *arg,
