@@ -26,7 +26,10 @@
  *  - Speed.  A run may record ~1e6 connection rows and a sample per host
  *    per second.  Every insert is a statement prepared once per handle and
  *    bound by index; the journal is WAL with synchronous=NORMAL (a commit
- *    costs no fsync of the database file) and the page cache is enlarged.
+ *    costs no fsync of the database file) -- except in a new file made for
+ *    one run (RESULTS_ONE_RUN), whose rollback journal spares the WAL's
+ *    second write of every page (before_run_write()) -- and the page cache
+ *    is enlarged.
  *    A run's last 2^16 connection rows skip the stage: held in memory,
  *    they are written by the run's one write transaction, 32 to a
  *    statement (conn_buf), and its connection_stats are summed from
