@@ -1257,15 +1257,18 @@ open_handle(struct results *r)
 	if ((rc = exec(r, "PRAGMA synchronous = FULL; "
 	    "PRAGMA cache_size = -32768", "cannot set pragmas")) != RESULTS_OK)
 		return rc;
-	if (!(is_new && r->one_run) && (rc = use_wal(r)) != RESULTS_OK)
+	r->wal_deferred = is_new && r->one_run;
+	if (!r->wal_deferred && (rc = use_wal(r)) != RESULTS_OK)
 		return rc;
 	created = 0;
 	if (is_new && (rc = create_schema(r, &created)) != RESULTS_OK)
 		return rc;
-	if (r->one_run && !created && is_new && (rc = use_wal(r)) !=
-	    RESULTS_OK)
-		return rc;	/* made by another writer meanwhile */
-	r->wal_deferred = created && r->one_run;
+	if (r->wal_deferred && !created) {
+		/* Made by another writer meanwhile: not ours to keep. */
+		r->wal_deferred = 0;
+		if ((rc = use_wal(r)) != RESULTS_OK)
+			return rc;
+	}
 	if (r->v5 && (rc = upgrade_v5(r)) != RESULTS_OK)
 		return rc;
 	if (r->mode == RESULTS_RW_CREATE &&
@@ -1603,6 +1606,29 @@ results_max_repetition(struct results *r, const char *param_digest,
 /* ---- writer ------------------------------------------------------------ */
 
 /*
+ * *st, prepared once for the handle's life from fmt, whose one %w names
+ * run table `table`: the per-table statements that empty the stage and
+ * replace a run.  SQLite's result code; SQLITE_NOMEM also when the SQL
+ * cannot be made.  Sets no message: the callers decide what a failure is.
+ */
+static int
+table_stmt(struct results *r, sqlite3_stmt **st, const char *fmt,
+    const char *table)
+{
+	char *sql;
+	int rc;
+
+	if (*st != NULL)
+		return SQLITE_OK;
+	if ((sql = sqlite3_mprintf(fmt, table)) == NULL)
+		return SQLITE_NOMEM;
+	rc = sqlite3_prepare_v3(r->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st,
+	    NULL);
+	sqlite3_free(sql);
+	return rc;
+}
+
+/*
  * Deletes every row of the staging database, keeping its tables, if it is
  * small and trusted (stage_suspect); RESULTS_ESQL when it is to be made
  * anew instead.  A DELETE without WHERE frees the pages of a table
@@ -1613,24 +1639,15 @@ empty_stage(struct results *r)
 {
 	sqlite3_stmt **st = &r->st[ST_STAGE_CLEAR];
 	int64_t pages;
-	char *sql;
 	int i;
 
 	if (r->stage_suspect || query_int(r, "PRAGMA stage.page_count", &pages,
 	    NULL) != RESULTS_OK || (uint64_t)pages > r->stage_keep_pages)
 		return RESULTS_ESQL;
 	for (i = 0; RUN_TABLES[i] != NULL; i++) {
-		if (st[i] == NULL) {
-			if ((sql = sqlite3_mprintf("DELETE FROM stage.\"%w\"",
-			    RUN_TABLES[i])) == NULL)
-				return RESULTS_ENOMEM;
-			if (sqlite3_prepare_v3(r->db, sql, -1,
-			    SQLITE_PREPARE_PERSISTENT, &st[i], NULL) != SQLITE_OK)
-				st[i] = NULL;
-			sqlite3_free(sql);
-			if (st[i] == NULL)
-				return RESULTS_ESQL;
-		}
+		if (table_stmt(r, &st[i], "DELETE FROM stage.\"%w\"",
+		    RUN_TABLES[i]) != SQLITE_OK)
+			return RESULTS_ESQL;
 		if (sqlite3_step(st[i]) != SQLITE_DONE) {
 			sqlite3_reset(st[i]);
 			return RESULTS_ESQL;
@@ -2736,22 +2753,17 @@ static int
 merge_delete(struct results *r, sqlite3_stmt **m, int64_t target)
 {
 	sqlite3_stmt **del = &m[MS_DEL];
-	char *sql;
 	size_t i;
 	int rc;
 
 	for (i = 0; i < NRUN_TABLES; i++) {
-		if (del[i] == NULL) {
-			if ((sql = sqlite3_mprintf("DELETE FROM main.\"%w\" "
-			    "WHERE run_id = ?1", RUN_TABLES[i])) == NULL)
-				return seterr(r, RESULTS_ENOMEM, "results "
-				    "database %s: out of memory", r->path);
-			rc = sqlite3_prepare_v3(r->db, sql, -1,
-			    SQLITE_PREPARE_PERSISTENT, &del[i], NULL);
-			sqlite3_free(sql);
-			if (rc != SQLITE_OK)
-				return sqlerr(r, "cannot prepare merge");
-		}
+		rc = table_stmt(r, &del[i], "DELETE FROM main.\"%w\" WHERE "
+		    "run_id = ?1", RUN_TABLES[i]);
+		if (rc == SQLITE_NOMEM)
+			return seterr(r, RESULTS_ENOMEM, "results database %s: "
+			    "out of memory", r->path);
+		if (rc != SQLITE_OK)
+			return sqlerr(r, "cannot prepare merge");
 		sqlite3_bind_int64(del[i], 1, target);
 		if ((rc = step_once(r, del[i], "cannot replace a run")) !=
 		    RESULTS_OK)

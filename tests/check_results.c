@@ -154,6 +154,14 @@ write_run(struct results *r, int k, const char *status)
 	return file_id;
 }
 
+/* The file at p passes PRAGMA quick_check. */
+static void
+assert_intact(const char *p)
+{
+	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM pragma_quick_check"
+	    " WHERE quick_check = 'ok'"), 1);
+}
+
 /* The journal mode the handle r sees its file in ("wal", "delete"). */
 static void
 assert_journal_mode(struct results *r, const char *want)
@@ -234,8 +242,7 @@ START_TEST(test_new_file_for_one_run_is_written_without_wal)
 	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs"), 2);
 	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM pragma_journal_mode"
 	    " WHERE journal_mode = 'delete'"), 1);
-	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM pragma_quick_check"
-	    " WHERE quick_check = 'ok'"), 1);
+	assert_intact(p);
 }
 END_TEST
 
@@ -612,8 +619,7 @@ START_TEST(test_concurrent_writers_of_a_new_file_all_append)
 	}
 	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM runs"), 4);
 	ck_assert_int_eq(sql_int(p, "SELECT max(run_id) FROM runs"), 4);
-	ck_assert_int_eq(sql_int(p, "SELECT count(*) FROM pragma_quick_check"
-	    " WHERE quick_check = 'ok'"), 1);
+	assert_intact(p);
 }
 END_TEST
 
